@@ -1,0 +1,203 @@
+"""Validated tables: the one in-memory shape every loader produces and every store keeps.
+
+A :class:`Tables` holds two pandas DataFrames with fixed columns and dtypes.
+
+``nodes`` (one row per node, ``id`` unique)
+
+============== =================== ============================================
+column         dtype               meaning
+============== =================== ============================================
+id             object (str)        stable id, exactly as written ("007" stays)
+type           object (str)        one of :data:`lacgraph.model.NODE_TYPES`
+label          object (str)        display name ("" when none)
+neighbourhood  object (str)        ward ("" when none)
+supported      bool                a coordinator walks alongside this person
+introduced_on  datetime64[s]       date of the LAC introduction (NaT when none)
+coordinator    object (str)        id of their coordinator ("" when none)
+...            object (str)        any other input column, kept as text
+============== =================== ============================================
+
+``ties`` (one row per tie; the key ``(source, target, kind, start)`` is unique, with
+``source``/``target`` in either order meaning the same tie)
+
+============== =================== ============================================
+source,target  object (str)        node ids
+kind           object (str)        one of :data:`lacgraph.model.TIE_KINDS`
+start          datetime64[s]       first day the tie is active
+end            datetime64[s]       first day it is no longer active (NaT: still active)
+circle         int8                1-4, defaulted from the kind when not given
+reciprocal     bool                gives as well as receives
+brokered_by    object (str)        coordinator who helped the tie form ("" when none)
+...            object (str)        any other input column, kept as text
+============== =================== ============================================
+
+A tie is active at ``t`` when ``start <= t`` and (``end`` is NaT or ``t < end``).
+
+Examples
+--------
+>>> T = Tables.from_records(
+...     nodes=[{"id": "007", "type": "person"}, {"id": "g1", "type": "group"}],
+...     ties=[{"source": "007", "target": "g1", "kind": "member", "start": "2024-01-01"}],
+... )
+>>> T.nodes.loc[0, "id"], int(T.ties.loc[0, "circle"])
+('007', 3)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from lacgraph.model import DEFAULT_CIRCLE
+
+NODE_COLUMNS: tuple[str, ...] = (
+    "id", "type", "label", "neighbourhood", "supported", "introduced_on", "coordinator",
+)
+TIE_COLUMNS: tuple[str, ...] = (
+    "source", "target", "kind", "start", "end", "circle", "reciprocal", "brokered_by",
+)
+DATE_DTYPE = "datetime64[s]"
+
+DateLike = str | dt.date | np.datetime64 | pd.Timestamp
+
+
+def to_date(value: DateLike) -> np.datetime64:
+    """Return ``value`` as a ``numpy.datetime64`` day.
+
+    Examples
+    --------
+    >>> to_date("2024-03-01")
+    np.datetime64('2024-03-01')
+    """
+    if isinstance(value, pd.Timestamp):
+        value = value.to_datetime64()
+    return np.datetime64(value, "D")
+
+
+def to_day_numbers(dates: pd.Series | np.ndarray) -> np.ndarray:
+    """Return dates as int64 days since 1970-01-01; NaT becomes the largest int64.
+
+    Day numbers make "active at t" a pair of integer comparisons. A missing end (NaT)
+    maps to +infinity, so ``t < end`` holds for every ``t``.
+
+    Examples
+    --------
+    >>> to_day_numbers(pd.Series(pd.to_datetime(["1970-01-02", None])).astype("datetime64[s]"))
+    array([                  1, 9223372036854775807])
+    """
+    values = np.asarray(dates, dtype="datetime64[D]")
+    days = values.astype(np.int64)
+    return np.where(np.isnat(values), np.iinfo(np.int64).max, days)
+
+
+def format_date(value: object) -> str:
+    """Return an ISO ``YYYY-MM-DD`` string, or ``""`` for a missing date.
+
+    Examples
+    --------
+    >>> format_date(np.datetime64("2024-05-06"))
+    '2024-05-06'
+    >>> format_date(pd.NaT)
+    ''
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(np.datetime64(value, "D"))
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The validated ``nodes`` and ``ties`` of a programme (see the module docstring)."""
+
+    nodes: pd.DataFrame
+    ties: pd.DataFrame
+
+    @classmethod
+    def from_records(
+        cls, nodes: Iterable[Mapping[str, object]], ties: Iterable[Mapping[str, object]]
+    ) -> Tables:
+        """Build tables from plain dicts, filling defaults (for tests and small scripts).
+
+        No validation beyond types happens here: loaders validate, this only normalises.
+        """
+        return cls(normalise_nodes(pd.DataFrame(list(nodes))),
+                   normalise_ties(pd.DataFrame(list(ties))))
+
+    def to_text(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Return both tables as all-text frames in the input file format.
+
+        Booleans become ``true``/``false``, dates ISO strings, missing values ``""``.
+        Writing these to CSV and loading the files again gives equal tables.
+        """
+        return nodes_to_text(self.nodes), ties_to_text(self.ties)
+
+
+def _text(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)).astype(object)
+
+
+def _dates(series: pd.Series) -> pd.Series:
+    return pd.to_datetime(series.replace("", None), format="ISO8601").astype(DATE_DTYPE)
+
+
+def normalise_nodes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with every node column present and in its canonical dtype."""
+    frame = frame.copy()
+    for col in NODE_COLUMNS:
+        if col not in frame:
+            frame[col] = "" if col not in ("supported",) else False
+    out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
+    for col in frame.columns:
+        values = frame[col].reset_index(drop=True)
+        if col == "supported":
+            out[col] = values.map(lambda v: v is True or str(v).strip().lower() == "true").astype(bool)
+        elif col == "introduced_on":
+            out[col] = _dates(values)
+        else:
+            out[col] = _text(values)
+    return out[list(NODE_COLUMNS) + [c for c in out.columns if c not in NODE_COLUMNS]]
+
+
+def normalise_ties(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with every tie column present and in its canonical dtype."""
+    frame = frame.copy()
+    for col in TIE_COLUMNS:
+        if col not in frame:
+            frame[col] = False if col == "reciprocal" else ""
+    out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
+    for col in frame.columns:
+        values = frame[col].reset_index(drop=True)
+        if col in ("start", "end"):
+            out[col] = _dates(values)
+        elif col == "reciprocal":
+            out[col] = values.map(lambda v: v is True or str(v).strip().lower() == "true").astype(bool)
+        elif col == "circle":
+            continue
+        else:
+            out[col] = _text(values)
+    circle = pd.to_numeric(frame["circle"].reset_index(drop=True).replace("", None), errors="coerce")
+    defaults = out["kind"].map(DEFAULT_CIRCLE)
+    out["circle"] = circle.fillna(defaults).fillna(4).astype(np.int8)
+    return out[list(TIE_COLUMNS) + [c for c in out.columns if c not in TIE_COLUMNS]]
+
+
+def nodes_to_text(nodes: pd.DataFrame) -> pd.DataFrame:
+    """Return the nodes table as text in the input format (see :meth:`Tables.to_text`)."""
+    out = nodes.copy()
+    out["supported"] = np.where(nodes["supported"].to_numpy(bool), "true", "false")
+    out["introduced_on"] = nodes["introduced_on"].map(format_date)
+    return out.astype(object)
+
+
+def ties_to_text(ties: pd.DataFrame) -> pd.DataFrame:
+    """Return the ties table as text in the input format (see :meth:`Tables.to_text`)."""
+    out = ties.copy()
+    out["start"] = ties["start"].map(format_date)
+    out["end"] = ties["end"].map(format_date)
+    out["circle"] = ties["circle"].astype(int).astype(str)
+    out["reciprocal"] = np.where(ties["reciprocal"].to_numpy(bool), "true", "false")
+    return out.astype(object)
