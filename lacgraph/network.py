@@ -1,0 +1,226 @@
+"""The facade people hold: ``lacgraph.open(source)`` gives a :class:`Network` with the verbs.
+
+A *source* is a data folder (``nodes.csv`` + ``ties.csv``), an ``.xlsx`` workbook, a
+store file written by ``lacgraph load``, or a ``bolt://`` / ``neo4j://`` URI. Every verb
+returns a pandas DataFrame keyed by ``id``.
+
+Examples
+--------
+>>> from lacgraph.tables import Tables
+>>> T = Tables.from_records(
+...     nodes=[{"id": "sam", "type": "person", "label": "Sam"},
+...            {"id": "jo", "type": "person", "label": "Jo"}],
+...     ties=[{"source": "sam", "target": "jo", "kind": "friend", "start": "2024-01-10"}],
+... )
+>>> G = Network.from_tables(T)
+>>> G.metrics(at="2024-02-01")[["id", "size", "natural"]].to_dict("records")
+[{'id': 'jo', 'size': 1, 'natural': 1}, {'id': 'sam', 'size': 1, 'natural': 1}]
+>>> G.circle("sam", at="2024-02-01")[["id", "label", "category", "circle"]].to_dict("records")
+[{'id': 'jo', 'label': 'Jo', 'category': 'natural', 'circle': 2}]
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lacgraph.errors import NotFound, QueryError
+from lacgraph.measures import ego_measures
+from lacgraph.model import AT_RISK_THRESHOLD, CATEGORIES, HOUSEHOLD, KIND_CATEGORY
+from lacgraph.snapshot import Snapshot, project
+from lacgraph.stores import MemoryStore, Store, open_store
+from lacgraph.tables import DateLike, Tables, format_date, to_date
+
+CIRCLE_COLUMNS: tuple[str, ...] = (
+    "id", "label", "type", "kind", "category", "circle", "since", "reciprocal", "brokered_by",
+)
+"""The columns of :meth:`Network.circle`, in order."""
+
+Source = str | os.PathLike[str]
+
+
+def is_uri(source: Source) -> bool:
+    """Tell whether ``source`` names a graph database rather than a local path.
+
+    Examples
+    --------
+    >>> is_uri("bolt://127.0.0.1:7687"), is_uri("data/")
+    (True, False)
+    """
+    return str(source).startswith(("bolt://", "neo4j://", "bolt+s://", "neo4j+s://"))
+
+
+def open_source(source: Source, **store_options: object) -> Store:
+    """Return a store holding ``source``: read and validated, or opened in place.
+
+    A folder or workbook is validated (:func:`lacgraph.loaders.read_source`) and held in
+    memory; a store file or URI is opened as it is.
+    """
+    from lacgraph.loaders import read_source
+
+    if is_uri(source):
+        return open_store(str(source), **store_options)
+    path = Path(source)
+    if path.is_dir() or path.suffix.lower() == ".xlsx":
+        store = MemoryStore()
+        store.write(read_source(path))
+        return store
+    if path.is_file():
+        return MemoryStore(path)
+    raise NotFound(
+        f"{source}: no such data folder, .xlsx workbook or store file "
+        "(expected a folder with nodes.csv and ties.csv, a workbook, or a file made by "
+        "'lacgraph load')"
+    )
+
+
+class Network:
+    """A programme's dated network, asked questions "at" a date.
+
+    Hold one with :func:`lacgraph.open`; it reads from its store and caches snapshots.
+    """
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._tables: Tables | None = None
+        self._snapshots: dict[np.datetime64, Snapshot] = {}
+
+    @classmethod
+    def from_tables(cls, tables: Tables) -> Network:
+        """Return a network over validated tables, held in an in-memory store."""
+        store = MemoryStore()
+        store.write(tables)
+        return cls(store)
+
+    # -- reading ---------------------------------------------------------------------------
+    @property
+    def tables(self) -> Tables:
+        """Everything the store holds (read once, then cached)."""
+        if self._tables is None:
+            self._tables = self.store.read()
+        return self._tables
+
+    @property
+    def last_date(self) -> np.datetime64:
+        """The data's last date: the largest start or end date present."""
+        ties = self.tables.ties
+        dates = pd.concat([ties["start"], ties["end"]]).dropna()
+        if dates.empty:
+            raise QueryError("The network has no ties, so it has no last date; give --at.")
+        return to_date(dates.max())
+
+    def resolve_date(self, at: DateLike | None) -> np.datetime64:
+        """Return ``at`` as a day, or the data's last date when ``at`` is None."""
+        if at is None:
+            return self.last_date
+        try:
+            return to_date(at)
+        except ValueError as err:
+            raise QueryError(f"{at!r} is not a date: expected YYYY-MM-DD") from err
+
+    def snapshot(self, at: DateLike | None = None) -> Snapshot:
+        """Return the network at ``at`` projected for vectorised measures (cached)."""
+        day = self.resolve_date(at)
+        if day not in self._snapshots:
+            self._snapshots[day] = project(self.store.snapshot(day), day)
+        return self._snapshots[day]
+
+    def node(self, node_id: str) -> pd.Series:
+        """Return one node's row; :class:`~lacgraph.errors.NotFound` if it is not there."""
+        nodes = self.tables.nodes
+        match = nodes[nodes["id"] == node_id]
+        if match.empty:
+            raise NotFound(f"No node with id {node_id!r} in this network.")
+        return match.iloc[0]
+
+    # -- verbs -----------------------------------------------------------------------------
+    def metrics(
+        self, at: DateLike | None = None, *, at_risk_below: int = AT_RISK_THRESHOLD
+    ) -> pd.DataFrame:
+        """Return every person's ego-network measures at ``at`` (see :mod:`lacgraph.measures`).
+
+        Examples
+        --------
+        >>> from lacgraph.tables import Tables
+        >>> G = Network.from_tables(Tables.from_records(
+        ...     nodes=[{"id": "a", "type": "person"}], ties=[]))
+        >>> G.metrics(at="2024-01-01")[["id", "size", "isolated"]].to_dict("records")
+        [{'id': 'a', 'size': 0, 'isolated': True}]
+        """
+        return ego_measures(self.snapshot(at), at_risk_below=at_risk_below)
+
+    def circle(self, person: str, at: DateLike | None = None) -> pd.DataFrame:
+        """Return one person's alters at ``at``: who, which kinds, category, circle, since when.
+
+        One row per alter (several ties between the pair count once): ``kind`` lists the
+        active kinds joined by ``;``, ``category`` and ``circle`` are the closest over
+        them, ``since`` is the earliest start, ``reciprocal`` whether any is reciprocal,
+        ``brokered_by`` the coordinators who brokered any. Sorted by circle, then label.
+
+        Examples
+        --------
+        >>> from lacgraph.tables import Tables
+        >>> G = Network.from_tables(Tables.from_records(
+        ...     nodes=[{"id": "sam", "type": "person"}, {"id": "choir", "type": "group"}],
+        ...     ties=[{"source": "sam", "target": "choir", "kind": "member",
+        ...            "start": "2024-03-01"}]))
+        >>> G.circle("sam", at="2024-04-01")[["id", "kind", "since"]].to_dict("records")
+        [{'id': 'choir', 'kind': 'member', 'since': '2024-03-01'}]
+        """
+        day = self.resolve_date(at)
+        ego = self.store.ego(person, day)
+        ties = ego.ties[ego.ties["kind"] != HOUSEHOLD]
+        own = ties[(ties["source"] == person) | (ties["target"] == person)].copy()
+        own["alter"] = np.where(own["source"] == person, own["target"], own["source"])
+        own["category_rank"] = own["kind"].map(lambda k: CATEGORIES.index(KIND_CATEGORY[k]))
+        if own.empty:
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in CIRCLE_COLUMNS})
+        grouped = own.groupby("alter", sort=True)
+        table = pd.DataFrame({
+            "kind": grouped["kind"].agg(lambda k: ";".join(sorted(set(k)))),
+            "category": grouped["category_rank"].min().map(lambda r: CATEGORIES[r]),
+            "circle": grouped["circle"].min().astype(np.int64),
+            "since": grouped["start"].min().map(format_date),
+            "reciprocal": grouped["reciprocal"].any(),
+            "brokered_by": grouped["brokered_by"].agg(
+                lambda b: ";".join(sorted({x for x in b if x}))),
+        })
+        nodes = ego.nodes.set_index("id")
+        table["label"] = nodes["label"].reindex(table.index).to_numpy()
+        table["type"] = nodes["type"].reindex(table.index).to_numpy()
+        table = table.rename_axis("id").reset_index()
+        table = table.sort_values(["circle", "label", "id"], kind="stable")
+        return table[list(CIRCLE_COLUMNS)].reset_index(drop=True)
+
+    def close(self) -> None:
+        """Close the underlying store."""
+        self.store.close()
+
+    def __enter__(self) -> Network:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open(source: Source, **store_options: object) -> Network:  # noqa: A001 - the verb users expect
+    """Open a data folder, workbook, store file or Bolt URI as a :class:`Network`.
+
+    Raises :class:`~lacgraph.errors.InputError` (every problem listed) when a folder or
+    workbook does not validate, :class:`~lacgraph.errors.NotFound` when nothing is there.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from lacgraph.synthetic import programme
+    >>> from lacgraph.loaders import write_folder
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = write_folder(programme(300, seed=2), folder)
+    >>> G = open(folder)
+    >>> int(G.metrics().shape[0]) > 0
+    True
+    """
+    return Network(open_source(source, **store_options))

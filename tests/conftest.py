@@ -1,0 +1,76 @@
+"""Shared fixtures: where the external check data lives, and random temporal networks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lacgraph.model import KIND_ENDPOINTS
+from lacgraph.tables import Tables
+
+
+def find_shared(*parts: str) -> Path | None:
+    """Return ``shared/<parts>`` from the nearest folder above this repo that has it."""
+    here = Path(__file__).resolve()
+    for folder in here.parents:
+        candidate = folder.joinpath("shared", *parts)
+        if candidate.exists():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def egor32() -> Path:
+    """The egor32 folder (egor's published ego-network values), beside the repository."""
+    folder = find_shared("data", "egor32")
+    if folder is None:
+        pytest.fail("shared/data/egor32 not found beside the repository: it is the external "
+                    "check the measures must reproduce")
+    return folder
+
+
+def random_network(seed: int, n_people: int = 25, n_ties: int = 90, at: str = "2024-06-01"
+                   ) -> Tables:
+    """A random dated network with every node type, multi-ties, and ties that start or
+    end exactly on ``at`` (so the active-at-t rule is exercised on its boundary)."""
+    rng = np.random.default_rng(seed)
+    types = (["person"] * n_people + ["group"] * 3 + ["service"] * 2 + ["coordinator"] * 2
+             + ["family"] * 2)
+    ids = [f"{t[0]}{i:02d}" for i, t in enumerate(types)]
+    by_type: dict[str, list[str]] = {}
+    for node, kind in zip(ids, types, strict=True):
+        by_type.setdefault(kind, []).append(node)
+    nodes = [{"id": i, "type": t, "label": f"Label {i}"} for i, t in zip(ids, types, strict=True)]
+    kinds = list(KIND_ENDPOINTS)
+    t = np.datetime64(at)
+    ties, seen = [], set()
+    while len(ties) < n_ties:
+        kind = kinds[rng.integers(len(kinds))]
+        pair = sorted(next(iter(KIND_ENDPOINTS[kind])))
+        a_type, b_type = (pair[0], pair[0]) if len(pair) == 1 else pair
+        a = by_type[a_type][rng.integers(len(by_type[a_type]))]
+        b = by_type[b_type][rng.integers(len(by_type[b_type]))]
+        if a == b:
+            continue
+        roll = rng.random()
+        start = t if roll < 0.1 else t - rng.integers(1, 400)
+        end = t if roll > 0.9 else (start + rng.integers(1, 600) if rng.random() < 0.3 else None)
+        key = (min(a, b), max(a, b), kind, str(start))
+        if key in seen or (end is not None and end <= start):
+            continue
+        seen.add(key)
+        ties.append({
+            "source": a, "target": b, "kind": kind, "start": str(start),
+            "end": "" if end is None else str(end),
+            "circle": str(rng.integers(1, 5)) if rng.random() < 0.5 else "",
+            "reciprocal": bool(rng.random() < 0.4),
+            "brokered_by": by_type["coordinator"][0] if rng.random() < 0.3 else "",
+        })
+    return Tables.from_records(nodes, ties)
+
+
+def read_text_csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
