@@ -1,0 +1,87 @@
+"""The ``lacgraph`` command group and what every verb shares.
+
+Every verb has ``--help``. A user's mistake (bad input, unknown id, bad date) prints a
+report and exits with status 1 (2 for a wrong option), never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from lacgraph.errors import InputError, LacgraphError
+from lacgraph.output import FORMATS, write_table
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+class LacgraphGroup(click.Group):
+    """A click group that turns lacgraph's errors into a report and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as err:
+            click.echo(err.report(limit=None), err=True)
+            click.echo("Nothing was loaded: fix the rows above and run the command again.",
+                       err=True)
+            sys.exit(1)
+        except LacgraphError as err:
+            click.echo(f"Error: {err}", err=True)
+            sys.exit(1)
+        except ValueError as err:  # e.g. a format that needs an output file
+            click.echo(f"Error: {err}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=LacgraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="lacgraph")
+def cli() -> None:
+    """Relationship network analysis for Local Area Coordination programmes.
+
+    SOURCE is a data folder (nodes.csv + ties.csv), an .xlsx workbook with sheets
+    'nodes' and 'ties', or a store file written by 'lacgraph load'.
+    """
+
+
+def source_argument(f: Any) -> Any:
+    return click.argument("source", type=click.Path(path_type=str))(f)
+
+
+def format_options(f: Any) -> Any:
+    f = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Write to this file instead of standard output.")(f)
+    f = click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv",
+                     show_default=True, help="Output format.")(f)
+    return f
+
+
+def emit(frame: Any, fmt: str, output: Path | None) -> None:
+    text = write_table(frame, fmt, output)
+    if text is not None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"Wrote {len(frame)} rows to {output}", err=True)
+
+
+def day(value: Any) -> str | None:
+    return None if value is None else value.date().isoformat()
+
+
+class spinner:
+    """A one-line 'doing X...' note on standard error for steps without a row count."""
+
+    def __init__(self, what: str):
+        self.what = what
+
+    def __enter__(self) -> None:
+        if sys.stderr.isatty():
+            click.echo(f"{self.what}...", err=True)
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
