@@ -290,7 +290,7 @@ def _read_csv(path: Path, file: str) -> tuple[pd.DataFrame, np.ndarray]:
                                      f"{saw} fields; expected {want} as in the header"))
     if bad_lines:
         raise InputError(bad_lines)
-    _check_header(list(frame.columns), _header_cells(data), file)
+    _check_header(_header_cells(data), file)
     lines = _csv_lines(frame, data)
     return frame, lines
 
@@ -303,7 +303,8 @@ def _header_cells(data: bytes) -> list[str]:
     return next(csv.reader([first]), [])
 
 
-def _check_header(columns: list[str], raw: list[str], file: str) -> None:
+def _check_header(raw: list[str], file: str) -> None:
+    """Raise if a column name appears twice in the header."""
     seen: set[str] = set()
     problems = []
     for name in raw:
@@ -361,7 +362,7 @@ def _sheet_frame(sheet: object, file: str) -> tuple[pd.DataFrame, np.ndarray]:
     header = [_cell_text(v) for v in header_row]
     while header and header[-1] == "":
         header.pop()
-    _check_header(header, header, file)
+    _check_header(header, file)
     width = len(header)
     records: list[list[str]] = []
     lines: list[int] = []
