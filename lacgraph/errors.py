@@ -35,7 +35,8 @@ class Problem:
 
     ``line`` is the line in the file as a person counts it: the header is line 1, so the
     first data row is line 2. For a workbook, ``file`` is ``book.xlsx[sheet]`` and ``line``
-    is the spreadsheet row number.
+    is the spreadsheet row number. A problem with a whole file (missing, empty, not
+    readable) has ``line`` 0; one that is not about a single column has ``column`` "".
     """
 
     file: str
@@ -45,7 +46,13 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.file} line {self.line}, column {self.column}: {self.value!r}: {self.reason}"
+        where = ", ".join(
+            part for part in (
+                f"line {self.line}" if self.line else "",
+                f"column {self.column}" if self.column else "",
+            ) if part
+        )
+        return f"{self.file}{' ' + where if where else ''}: {self.value!r}: {self.reason}"
 
     def as_dict(self) -> dict[str, object]:
         """Return the problem as a plain dict (for JSON reports)."""

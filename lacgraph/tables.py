@@ -136,8 +136,21 @@ class Tables:
         return nodes_to_text(self.nodes), ties_to_text(self.ties)
 
 
+def _all_text(series: pd.Series) -> bool:
+    """Tell whether every value is already a ``str`` (checked in C, no per-value Python)."""
+    return pd.api.types.is_string_dtype(series) and not series.isna().any()
+
+
 def _text(series: pd.Series) -> pd.Series:
+    if _all_text(series):  # fast path for loaded text: same result as the map below
+        return series.astype(object)
     return series.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)).astype(object)
+
+
+def _flag(series: pd.Series) -> pd.Series:
+    if _all_text(series):  # fast path for loaded text: same result as the map below
+        return series.str.strip().str.lower().eq("true").astype(bool)
+    return series.map(lambda v: v is True or str(v).strip().lower() == "true").astype(bool)
 
 
 def _dates(series: pd.Series) -> pd.Series:
@@ -154,7 +167,7 @@ def normalise_nodes(frame: pd.DataFrame) -> pd.DataFrame:
     for col in frame.columns:
         values = frame[col].reset_index(drop=True)
         if col == "supported":
-            out[col] = values.map(lambda v: v is True or str(v).strip().lower() == "true").astype(bool)
+            out[col] = _flag(values)
         elif col == "introduced_on":
             out[col] = _dates(values)
         else:
@@ -174,7 +187,7 @@ def normalise_ties(frame: pd.DataFrame) -> pd.DataFrame:
         if col in ("start", "end"):
             out[col] = _dates(values)
         elif col == "reciprocal":
-            out[col] = values.map(lambda v: v is True or str(v).strip().lower() == "true").astype(bool)
+            out[col] = _flag(values)
         elif col == "circle":
             continue
         else:
