@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lacgraph.reference import reference_measures
 
 from lacgraph.measures import MEASURE_COLUMNS, ego_measures
+from lacgraph.reference import reference_measures
 from lacgraph.snapshot import project
 from lacgraph.tables import Tables, normalise_nodes, normalise_ties
 from tests.conftest import random_network, read_text_csv
