@@ -203,7 +203,7 @@ def reference_measures(
     ...          {"source": "a", "target": "b", "kind": "friend", "start": "2024-01-01"}])
     >>> m = reference_measures(T, "2024-02-01", people=["p"])
     >>> row = m.iloc[0]
-    >>> int(row["size"]), round(row["density"], 3), round(row["effective_size"], 3)
+    >>> int(row["size"]), round(float(row["density"]), 3), round(float(row["effective_size"]), 3)
     (3, 0.333, 2.333)
     >>> int(row["components"]), int(row["natural"]), bool(row["at_risk"])
     (2, 3, False)
