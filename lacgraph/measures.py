@@ -66,29 +66,49 @@ def triangles(S: Snapshot) -> np.ndarray:
     >>> sorted(triangles(project(T, "2024-01-01"))[0].tolist())
     [0, 1, 2]
     """
+    return _triangles_with_slots(S)[0]
+
+
+def _triangles_with_slots(S: Snapshot) -> tuple[np.ndarray, np.ndarray]:
+    """List triangles, and for each the CSR entries of its six ordered pairs.
+
+    Forward algorithm: orient every edge towards the higher (degree, index) rank, so each
+    triangle is found once, from its lowest-ranked corner, and hubs fan out little.
+    Returns ``(tri, slots)`` where ``tri[k] = (u, v, w)`` and ``slots[k]`` holds the CSR
+    positions of ``(u,v), (v,u), (u,w), (w,u), (v,w), (w,v)``.
+    """
     n = np.int64(S.n_nodes)
-    pairs = S.edge_list()
-    # Forward algorithm: orient every edge towards the higher (degree, index) rank, so
-    # each triangle is found once, from its lowest-ranked corner, and hubs fan out little.
+    rows = S.rows()
+    ahead = rows < S.indices
+    slot_lo = np.flatnonzero(ahead)  # entry (lo, hi) of every undirected pair
+    u, v = rows[ahead], S.indices[ahead]
+    csr_keys = rows * n + S.indices  # sorted: rows, then neighbours
+    slot_hi = np.searchsorted(csr_keys, v * n + u)  # entry (hi, lo)
+
     rank = np.empty(S.n_nodes, dtype=np.int64)
     rank[np.lexsort((np.arange(S.n_nodes), S.degree))] = np.arange(S.n_nodes)
-    u, v = pairs[:, 0], pairs[:, 1]
     flip = rank[u] > rank[v]
     u, v = np.where(flip, v, u), np.where(flip, u, v)
+    forward = np.where(flip, slot_hi, slot_lo)  # entry (u, v) of the oriented edge
+    backward = np.where(flip, slot_lo, slot_hi)  # entry (v, u)
     key = u * n + v
     order = np.argsort(key)
-    u, v, key = u[order], v[order], key[order]
+    u, v, key, forward, backward = u[order], v[order], key[order], forward[order], backward[order]
     out_degree = np.bincount(u, minlength=S.n_nodes)
     out_start = np.concatenate([[0], np.cumsum(out_degree)[:-1]])
-    # Candidates: for every oriented edge u -> v, every w with v -> w; keep those with u -> w.
+
+    # Candidates: for every oriented edge u -> v, every v -> w; a triangle when u -> w.
     fan = out_degree[v]
-    edge = np.repeat(np.arange(len(u)), fan)
-    offset = np.arange(fan.sum()) - np.repeat(np.cumsum(fan) - fan, fan)
-    w = v[out_start[v[edge]] + offset]
-    wanted = u[edge] * n + w
-    found = np.searchsorted(key, wanted)
-    hit = key[np.minimum(found, len(key) - 1)] == wanted if len(key) else found > 0
-    return np.column_stack([u[edge][hit], v[edge][hit], w[hit]]).astype(np.int64)
+    e_uv = np.repeat(np.arange(len(u)), fan)
+    e_vw = out_start[v[e_uv]] + np.arange(fan.sum()) - np.repeat(np.cumsum(fan) - fan, fan)
+    wanted = u[e_uv] * n + v[e_vw]
+    e_uw = np.minimum(np.searchsorted(key, wanted), max(len(key) - 1, 0))
+    hit = key[e_uw] == wanted if len(key) else np.zeros(0, dtype=bool)
+    e_uv, e_vw, e_uw = e_uv[hit], e_vw[hit], e_uw[hit]
+    tri = np.column_stack([u[e_uv], v[e_uv], v[e_vw]]).astype(np.int64)
+    slots = np.column_stack([forward[e_uv], backward[e_uv], forward[e_uw], backward[e_uw],
+                             forward[e_vw], backward[e_vw]])
+    return tri, slots
 
 
 def _per_row(S: Snapshot, rows: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -141,15 +161,13 @@ def ego_measures(S: Snapshot, *, at_risk_below: int = AT_RISK_THRESHOLD) -> pd.D
     brokered = _per_row(S, rows, close & S.brokered)
     has_coordinator = _per_row(S, rows, S.coordinator) > 0
 
-    tri = triangles(S)
-    # Every ordered (ego, alter, via) of every triangle: six per triangle.
-    a, b, c = tri[:, 0], tri[:, 1], tri[:, 2]
-    ego = np.concatenate([a, a, b, b, c, c])
-    alter = np.concatenate([b, c, a, c, a, b])
-    via = np.concatenate([c, b, c, a, b, a])
-    slot_of = _slot_finder(S)
-    slot_alter = slot_of(ego, alter)
-    slot_via = slot_of(ego, via)
+    tri, slots = _triangles_with_slots(S)
+    uv, vu, uw, wu, vw, wv = slots.T
+    # Every ordered (ego, alter, via) of every triangle, as CSR entries (ego, alter) and
+    # (ego, via): u sees v via w and w via v; v sees u via w and w via u; w likewise.
+    slot_alter = np.concatenate([uv, uw, vu, vw, wu, wv])
+    slot_via = np.concatenate([uw, uv, vw, vu, wv, wu])
+    ego = rows[slot_alter]
 
     # C[i, q]: alters of i tied to q, i.e. triangles through the edge (i, q).
     common = np.bincount(slot_alter, minlength=len(rows)).astype(np.float64)
@@ -170,7 +188,8 @@ def ego_measures(S: Snapshot, *, at_risk_below: int = AT_RISK_THRESHOLD) -> pd.D
     close_count = natural + community
 
     people = np.flatnonzero(S.node_type == "person")
-    people = people[np.argsort(S.ids[people], kind="stable")]
+    if not pd.Index(S.ids[people]).is_monotonic_increasing:
+        people = people[np.argsort(S.ids[people], kind="stable")]
     table = {
         "id": S.ids[people],
         "size": size, "natural": natural, "community": community, "paid": paid,
@@ -187,16 +206,6 @@ def ego_measures(S: Snapshot, *, at_risk_below: int = AT_RISK_THRESHOLD) -> pd.D
     frame[int_columns] = frame[int_columns].astype(np.int64)
     frame["id"] = frame["id"].astype(object)
     return frame.reset_index(drop=True)
-
-
-def _slot_finder(S: Snapshot):
-    """Return a function mapping (row, col) node pairs to their CSR entry positions."""
-    keys = S.rows() * np.int64(S.n_nodes) + S.indices  # sorted: rows, then neighbours
-
-    def slot_of(row: np.ndarray, col: np.ndarray) -> np.ndarray:
-        return np.searchsorted(keys, row * np.int64(S.n_nodes) + col)
-
-    return slot_of
 
 
 def _alter_components(

@@ -146,17 +146,18 @@ def project(tables: Tables, at: DateLike) -> Snapshot:
     ok = (src >= 0) & (dst >= 0) & (src != dst)
     src, dst = src[ok], dst[ok]
     kind = ties["kind"].to_numpy()[ok]
-    category = pd.Series(kind).map(_CATEGORY_CODE).to_numpy(np.int8)
+    kind_codes, kinds = pd.factorize(kind)
+    category = np.array([_CATEGORY_CODE[k] for k in kinds], dtype=np.int8)[kind_codes]
     circle = ties["circle"].to_numpy(np.int8)[ok]
     reciprocal = ties["reciprocal"].to_numpy(bool)[ok]
     brokered = ties["brokered_by"].to_numpy(dtype=object)[ok] != ""
-    coordinator = kind == "coordinator"
+    coordinator = (np.asarray(kinds) == "coordinator")[kind_codes]
 
     # Both directions of every tie, then one entry per distinct ordered pair.
     row = np.concatenate([src, dst]).astype(np.int64)
     col = np.concatenate([dst, src]).astype(np.int64)
     key = row * n + col
-    order = np.argsort(key, kind="stable")
+    order = np.argsort(key)
     key = key[order]
     first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.array([], int)
 
