@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from lacgraph.errors import NotFound, StoreError
+from lacgraph.errors import NotFound, QueryError, StoreError
 from lacgraph.stores import LoadSummary, Store
 from lacgraph.tables import NODE_COLUMNS, TIE_COLUMNS, Tables
 
@@ -398,3 +398,35 @@ def test_writing_twice_equals_writing_once(make_store: Callable[[], Store],
     assert_tables_equal(once.read(), tables)
     once.close()
     twice.close()
+
+
+# ------------------------------------------------------------------ odd input
+
+
+def test_tables_not_yet_in_canonical_dtypes_are_normalised(store: Store) -> None:
+    nodes = pd.DataFrame({"id": ["a", "b"], "type": "person", "label": ["", None],
+                          "neighbourhood": "", "supported": ["true", "false"],
+                          "introduced_on": ["2024-01-01", ""], "coordinator": ""})
+    ties = pd.DataFrame({"source": ["a"], "target": ["b"], "kind": ["friend"],
+                         "start": ["2024-01-01"], "end": [""], "circle": [""],
+                         "reciprocal": ["false"], "brokered_by": [""]})
+    store.write(Tables(nodes, ties))
+    assert_tables_equal(store.read(), Tables.from_records(
+        [{"id": "a", "type": "person", "supported": True, "introduced_on": "2024-01-01"},
+         {"id": "b", "type": "person"}],
+        [tie("a", "b", "friend", "2024-01-01")]))
+
+
+def test_a_table_without_a_required_column_is_refused(store: Store) -> None:
+    nodes = network().nodes.drop(columns=["type"])
+    with pytest.raises(StoreError, match="no column type"):
+        store.write(Tables(nodes, network().ties))
+    assert len(store.read().nodes) == 0
+
+
+def test_a_date_that_is_not_a_date_is_a_query_error(store: Store) -> None:
+    store.write(network())
+    with pytest.raises(QueryError):
+        store.snapshot("next tuesday")
+    with pytest.raises(QueryError):
+        store.ego("sam", "")
