@@ -1,0 +1,242 @@
+"""The store file: one SQLite database holding a programme's canonical tables.
+
+The schema (version :data:`SCHEMA_VERSION`)::
+
+    meta(key PRIMARY KEY, value)      application = lacgraph, schema_version,
+                                      node_columns / tie_columns (extra columns, JSON list)
+    nodes(id PRIMARY KEY, type, label, neighbourhood, supported, introduced_on,
+          coordinator, attrs)
+    ties(lo, hi, kind, start, source, target, "end", circle, reciprocal, brokered_by,
+         attrs, PRIMARY KEY (lo, hi, kind, start))
+
+Dates are ISO ``YYYY-MM-DD`` text (NULL when missing), booleans 0/1, and ``attrs`` is a
+JSON object of the row's non-empty extra columns. ``lo``/``hi`` are the tie's two ends in
+sorted order, so a tie written as ``a-b`` and later as ``b-a`` is the same tie.
+The file uses WAL journal mode and ``secure_delete`` (deleted rows are overwritten).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+
+import numpy as np
+import pandas as pd
+
+from lacgraph.errors import StoreError
+from lacgraph.stores._merge import BOOL_COLUMNS, DATE_COLUMNS, TIE_SORT, extra_columns
+from lacgraph.tables import DATE_DTYPE, NODE_COLUMNS, TIE_COLUMNS
+
+SCHEMA_VERSION = 1
+"""Version of the SQLite schema this module writes and reads."""
+
+APPLICATION = "lacgraph"
+"""The ``meta.application`` marker that tells a lacgraph store file from any other."""
+
+APPLICATION_ID = 0x4C414347  # "LACG", also set as SQLite's PRAGMA application_id
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE nodes (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    label TEXT NOT NULL,
+    neighbourhood TEXT NOT NULL,
+    supported INTEGER NOT NULL,
+    introduced_on TEXT,
+    coordinator TEXT NOT NULL,
+    attrs TEXT NOT NULL DEFAULT '{}'
+) WITHOUT ROWID;
+CREATE TABLE ties (
+    lo TEXT NOT NULL,
+    hi TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    start TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    "end" TEXT,
+    circle INTEGER NOT NULL,
+    reciprocal INTEGER NOT NULL,
+    brokered_by TEXT NOT NULL,
+    attrs TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (lo, hi, kind, start)
+) WITHOUT ROWID;
+CREATE INDEX ties_hi ON ties (hi);
+"""
+
+UPSERT_NODE = """
+INSERT INTO nodes (id, type, label, neighbourhood, supported, introduced_on, coordinator, attrs)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET
+    type = excluded.type, label = excluded.label, neighbourhood = excluded.neighbourhood,
+    supported = excluded.supported, introduced_on = excluded.introduced_on,
+    coordinator = excluded.coordinator, attrs = excluded.attrs
+"""
+
+UPSERT_TIE = """
+INSERT INTO ties (lo, hi, kind, start, source, target, "end", circle, reciprocal, brokered_by,
+                  attrs)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (lo, hi, kind, start) DO UPDATE SET
+    source = excluded.source, target = excluded.target, "end" = excluded."end",
+    circle = excluded.circle, reciprocal = excluded.reciprocal,
+    brokered_by = excluded.brokered_by, attrs = excluded.attrs
+"""
+
+class transaction:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``; ``ROLLBACK`` on any exception.
+
+    SQLite errors become :class:`StoreError`; any other exception (a failing progress
+    callback, a bad plan) propagates unchanged after the rollback.
+    """
+
+    def __init__(self, db: sqlite3.Connection, path: str | None) -> None:
+        self.db, self.path = db, path
+
+    def __enter__(self) -> None:
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as err:
+            raise StoreError(f"Cannot write the store file {self.path}: {err}") from err
+
+    def __exit__(self, kind, err, tb) -> bool:
+        if err is None:
+            try:
+                self.db.execute("COMMIT")
+                return False
+            except sqlite3.Error as commit_err:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise StoreError(f"Cannot write the store file {self.path}: {commit_err}"
+                                 ) from commit_err
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
+        if isinstance(err, sqlite3.Error):
+            raise StoreError(f"Cannot write the store file {self.path}: {err}") from err
+        return False
+
+
+def open_database(path: str) -> sqlite3.Connection:
+    """Open (or create) a lacgraph store file, checking it is one."""
+    try:
+        if not os.path.exists(path):  # a new file holds personal data: owner only
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    except (OSError, sqlite3.Error) as err:
+        raise StoreError(f"Cannot open the store file {path}: {err}") from err
+    try:
+        _check_or_create(db, path)
+        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode != "wal":
+            raise StoreError(f"Cannot use write-ahead logging for {path} (got {mode!r})")
+        db.execute("PRAGMA secure_delete = ON")
+        db.execute("PRAGMA cache_size = -65536")  # 64 MiB: bulk upserts touch many pages
+    except sqlite3.DatabaseError as err:
+        db.close()
+        raise StoreError(f"{path} is not a lacgraph store: {err}") from err
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _check_or_create(db: sqlite3.Connection, path: str) -> None:
+    names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not names:
+        with transaction(db, path):
+            for statement in filter(str.strip, _SCHEMA.split(";")):
+                db.execute(statement)
+            db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
+                ("application", APPLICATION), ("schema_version", str(SCHEMA_VERSION)),
+                ("node_columns", "[]"), ("tie_columns", "[]"),
+            ])
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        return
+    if "meta" not in names:
+        raise StoreError(f"{path} is an SQLite database but not a lacgraph store "
+                         "(it has no lacgraph meta table)")
+    meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+    if meta.get("application") != APPLICATION:
+        raise StoreError(f"{path} is an SQLite database but not a lacgraph store "
+                         f"(application {meta.get('application')!r})")
+    version = meta.get("schema_version", "")
+    if version != str(SCHEMA_VERSION):
+        raise StoreError(f"{path} is a lacgraph store with schema version {version!r}; "
+                         f"this lacgraph reads version {SCHEMA_VERSION}")
+
+
+def set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
+    db.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
+               "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+
+def load(db: sqlite3.Connection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read the whole file into canonical, sorted tables."""
+    meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+    rows = db.execute("SELECT id, type, label, neighbourhood, supported, introduced_on, "
+                      "coordinator, attrs FROM nodes").fetchall()
+    nodes = _frame(rows, NODE_COLUMNS, json.loads(meta.get("node_columns", "[]")))
+    rows = db.execute('SELECT source, target, kind, start, "end", circle, reciprocal, '
+                      "brokered_by, attrs FROM ties").fetchall()
+    ties = _frame(rows, TIE_COLUMNS, json.loads(meta.get("tie_columns", "[]")))
+    return (nodes.sort_values("id", kind="stable", ignore_index=True),
+            ties.sort_values(TIE_SORT, kind="stable", ignore_index=True))
+
+
+def _frame(rows: list[tuple], fixed: tuple[str, ...], extra: list[str]) -> pd.DataFrame:
+    columns = list(zip(*rows, strict=True)) if rows else [()] * (len(fixed) + 1)
+    data: dict[str, np.ndarray] = {}
+    for col, values in zip(fixed, columns, strict=False):
+        if col in BOOL_COLUMNS:
+            data[col] = np.array(values, dtype=bool)
+        elif col in DATE_COLUMNS:
+            data[col] = np.array(values, dtype=DATE_DTYPE)
+        elif col == "circle":
+            data[col] = np.array(values, dtype=np.int8)
+        else:
+            data[col] = np.array(values, dtype=object)
+    attrs = [json.loads(a) if a != "{}" else None for a in columns[-1]]
+    names = list(extra) + sorted({k for a in attrs if a for k in a} - set(extra))
+    for col in names:
+        data[col] = np.array(["" if a is None else a.get(col, "") for a in attrs], dtype=object)
+    frame = pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+    text = [c for c in frame.columns if c not in BOOL_COLUMNS and c not in DATE_COLUMNS and c != "circle"]
+    return frame.astype(dict.fromkeys(text, object))
+
+
+def node_rows(nodes: pd.DataFrame) -> list[tuple]:
+    extra = extra_columns(nodes, NODE_COLUMNS)
+    return list(zip(
+        nodes["id"], nodes["type"], nodes["label"], nodes["neighbourhood"],
+        nodes["supported"].astype(int).tolist(), _iso_list(nodes["introduced_on"]),
+        nodes["coordinator"], _attrs(nodes, extra), strict=True))
+
+
+def tie_rows(ties: pd.DataFrame) -> list[tuple]:
+    extra = extra_columns(ties, TIE_COLUMNS)
+    source = ties["source"].to_numpy(object)
+    target = ties["target"].to_numpy(object)
+    swap = np.asarray(source > target, dtype=bool) if len(ties) else np.zeros(0, bool)
+    return list(zip(
+        np.where(swap, target, source).tolist(), np.where(swap, source, target).tolist(),
+        ties["kind"], _iso_list(ties["start"]), source.tolist(), target.tolist(),
+        _iso_list(ties["end"]), ties["circle"].astype(int).tolist(),
+        ties["reciprocal"].astype(int).tolist(), ties["brokered_by"], _attrs(ties, extra),
+        strict=True))
+
+
+def _iso_list(dates: pd.Series) -> list[str | None]:
+    values = dates.to_numpy("datetime64[s]").astype("datetime64[D]")
+    text = np.datetime_as_string(values).astype(object)
+    text[np.isnat(values)] = None
+    return text.tolist()
+
+
+def _attrs(frame: pd.DataFrame, extra: list[str]) -> list[str]:
+    if not extra:
+        return ["{}"] * len(frame)
+    cols = [frame[c].tolist() for c in extra]
+    return [json.dumps({k: v for k, v in zip(extra, vals, strict=True) if v != ""},
+                       sort_keys=True, ensure_ascii=False)
+            for vals in zip(*cols, strict=True)]

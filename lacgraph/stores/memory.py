@@ -1,0 +1,414 @@
+"""The embedded store: the network in memory, optionally persisted to one SQLite file.
+
+:class:`MemoryStore` keeps the canonical :class:`~lacgraph.tables.Tables` in memory and
+answers every read from them. Given a path it also keeps them in one local SQLite file
+(standard library :mod:`sqlite3`, WAL journal mode), loaded when the store is opened and
+changed one transaction per :meth:`MemoryStore.write` or :meth:`MemoryStore.erase_person`;
+the in-memory tables change only after the transaction commits.
+
+Checking and merging a write lives in :mod:`lacgraph.stores._merge`; the file's schema
+and SQL in :mod:`lacgraph.stores._sqlite`.
+
+Deleted rows are overwritten on disk (``secure_delete``) and the write-ahead log is
+emptied after an erasure, so an erased person does not linger in free pages of the file.
+
+Examples
+--------
+>>> from lacgraph.tables import Tables
+>>> T = Tables.from_records(
+...     nodes=[{"id": "p1", "type": "person"}, {"id": "p2", "type": "person"}],
+...     ties=[{"source": "p1", "target": "p2", "kind": "friend", "start": "2024-01-01"}],
+... )
+>>> with MemoryStore() as store:
+...     first = store.write(T)
+...     again = store.write(T)
+...     alters = list(store.ego("p1", "2024-06-01").nodes["id"])
+>>> first.ties_added, again.ties_unchanged, again.changed_anything, alters
+(1, 1, False, ['p1', 'p2'])
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+
+from lacgraph.errors import NotFound, QueryError, StoreError
+from lacgraph.model import HOUSEHOLD
+from lacgraph.stores import _merge, _sqlite
+from lacgraph.stores._merge import Plan, conform, extra_columns
+from lacgraph.stores.base import LoadSummary, Progress, Store
+from lacgraph.tables import (
+    NODE_COLUMNS,
+    TIE_COLUMNS,
+    DateLike,
+    Tables,
+    normalise_nodes,
+    normalise_ties,
+    to_date,
+    to_day_numbers,
+)
+
+BATCH_SIZE = 10_000
+"""Rows per ``executemany`` batch (and per ``progress`` call)."""
+
+_EMPTY = Tables.from_records([], [])
+
+
+class MemoryStore(Store):
+    """The embedded store: canonical tables in memory, optionally kept in one SQLite file.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        The store file. ``None`` (the default) keeps everything in memory only. A new
+        file is created readable by its owner only; an existing lacgraph file is loaded.
+    batch_size : int, optional
+        Rows per ``executemany`` batch and per ``progress`` call.
+
+    Raises
+    ------
+    StoreError
+        When ``path`` cannot be opened, or is not a lacgraph store (another SQLite
+        database, another kind of file, or a store written by a newer lacgraph).
+
+    Notes
+    -----
+    Upserts replace the whole row: a node or tie written again takes exactly the values
+    of the new row, and an extra column the new row lacks becomes ``""`` for that row.
+    Extra columns, once written, stay in the tables read back (``""`` where unset).
+    If another process commits to the same file, the next call reloads it.
+
+    Examples
+    --------
+    >>> from lacgraph.tables import Tables
+    >>> store = MemoryStore()
+    >>> T = Tables.from_records(
+    ...     nodes=[{"id": "007", "type": "person", "pets": "2"}, {"id": "g1", "type": "group"}],
+    ...     ties=[{"source": "007", "target": "g1", "kind": "member", "start": "2024-01-01",
+    ...            "end": "2024-03-01"}],
+    ... )
+    >>> store.write(T).nodes_added
+    2
+    >>> store.read().nodes[["id", "pets"]].values.tolist()
+    [['007', '2'], ['g1', '']]
+    >>> len(store.snapshot("2024-02-29").ties), len(store.snapshot("2024-03-01").ties)
+    (1, 0)
+    >>> store.erase_person("007")
+    >>> list(store.read().nodes["id"]), len(store.read().ties)
+    (['g1'], 0)
+    >>> store.close()
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *,
+                 batch_size: int = BATCH_SIZE) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self._path = None if path is None else os.fspath(path)
+        self._batch_size = batch_size
+        self._lock = threading.RLock()
+        self._closed = False
+        self._nodes = _EMPTY.nodes
+        self._ties = _EMPTY.ties
+        self._db: sqlite3.Connection | None = None
+        self._data_version = 0
+        if self._path is not None:
+            self._db = _sqlite.open_database(self._path)
+            try:
+                self._reload()
+            except BaseException:
+                self._db.close()
+                raise
+
+    def __repr__(self) -> str:
+        where = "in memory" if self._path is None else repr(self._path)
+        return f"<MemoryStore {where}: {len(self._nodes)} nodes, {len(self._ties)} ties>"
+
+    @property
+    def path(self) -> str | None:
+        """The store file, or ``None`` for a store kept in memory only."""
+        return self._path
+
+    # ------------------------------------------------------------------ writes
+
+    def write(self, tables: Tables, *, progress: Progress | None = None) -> LoadSummary:
+        """Upsert ``tables`` in one all-or-nothing step and say what changed.
+
+        Nodes are matched by ``id`` and ties by ``(source, target, kind, start)`` with
+        ``source``/``target`` unordered. Before anything is written the merged result is
+        checked: no id or tie key twice in ``tables``, every tie end a node, every tie a
+        start date. Only added or changed rows are written, so writing the same tables
+        again changes nothing.
+
+        Parameters
+        ----------
+        tables : Tables
+            Validated tables (see :mod:`lacgraph.tables`).
+        progress : callable, optional
+            Called with the number of rows handled after each batch (written or found
+            unchanged); the calls add up to ``len(nodes) + len(ties)``. If it raises,
+            the write is rolled back and the exception propagates.
+
+        Returns
+        -------
+        LoadSummary
+
+        Raises
+        ------
+        StoreError
+            The tables are inconsistent (nothing is written) or the file cannot be
+            written (the store is left as it was).
+
+        Examples
+        --------
+        >>> from lacgraph.tables import Tables
+        >>> store = MemoryStore()
+        >>> nodes = [{"id": "a", "type": "person"}, {"id": "b", "type": "person"}]
+        >>> tie = {"source": "a", "target": "b", "kind": "friend", "start": "2024-01-01"}
+        >>> store.write(Tables.from_records(nodes, [tie])).ties_added
+        1
+        >>> ended = {**tie, "source": "b", "target": "a", "end": "2024-06-01"}
+        >>> s = store.write(Tables.from_records(nodes, [ended]))
+        >>> s.ties_changed, s.nodes_unchanged
+        (1, 2)
+        >>> store.write(Tables.from_records([], [{**tie, "target": "zoe"}]))
+        Traceback (most recent call last):
+        ...
+        lacgraph.errors.StoreError: 1 tie joins an id that is not a node: 'a'-'zoe'
+        """
+        nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
+        ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
+        with self._lock:
+            self._check_open()
+            if self._db is None:
+                plan = _merge.plan(self._nodes, self._ties, nodes, ties)
+                for n in _batches(len(nodes), self._batch_size):
+                    _call(progress, n)
+                for n in _batches(len(ties), self._batch_size):
+                    _call(progress, n)
+            else:
+                plan = self._write_file(nodes, ties, progress)
+            self._nodes, self._ties = plan.nodes, plan.ties
+        return plan.summary
+
+    def _write_file(self, nodes: pd.DataFrame, ties: pd.DataFrame,
+                    progress: Progress | None) -> Plan:
+        db = self._db
+        assert db is not None
+        with _sqlite.transaction(db, self._path):
+            self._refresh()
+            plan = _merge.plan(self._nodes, self._ties, nodes, ties)
+            if plan.node_columns != extra_columns(self._nodes, NODE_COLUMNS):
+                _sqlite.set_meta(db, "node_columns", json.dumps(plan.node_columns))
+            if plan.tie_columns != extra_columns(self._ties, TIE_COLUMNS):
+                _sqlite.set_meta(db, "tie_columns", json.dumps(plan.tie_columns))
+            node_rows = _sqlite.node_rows(plan.nodes_to_write)
+            self._execute_batches(_sqlite.UPSERT_NODE, node_rows, plan.node_positions, len(nodes),
+                                  progress)
+            tie_rows = _sqlite.tie_rows(plan.ties_to_write)
+            self._execute_batches(_sqlite.UPSERT_TIE, tie_rows, plan.tie_positions, len(ties),
+                                  progress)
+        return plan
+
+    def _execute_batches(self, sql: str, rows: list[tuple], positions: np.ndarray,
+                         total: int, progress: Progress | None) -> None:
+        """Write ``rows`` (the rows at ``positions`` of the input) batch by batch."""
+        assert self._db is not None
+        done = 0
+        for start in range(0, total, self._batch_size):
+            stop = min(start + self._batch_size, total)
+            lo, hi = np.searchsorted(positions, [start, stop])
+            if hi > lo:
+                self._db.executemany(sql, rows[lo:hi])
+            done = hi
+            _call(progress, stop - start)
+        assert done == len(rows)
+
+    def erase_person(self, person: str) -> None:
+        """Remove a node and every tie touching it, in one step.
+
+        Other rows that mention the id (``coordinator``, ``brokered_by``) are left as
+        they are. In a store file the deleted rows are overwritten on disk.
+
+        Raises
+        ------
+        NotFound
+            When ``person`` is not a node.
+
+        Examples
+        --------
+        >>> store = MemoryStore()
+        >>> store.erase_person("nobody")
+        Traceback (most recent call last):
+        ...
+        lacgraph.errors.NotFound: No node with id 'nobody'
+        """
+        with self._lock:
+            self._check_open()
+            if self._db is None:
+                self._nodes, self._ties = _without(self._nodes, self._ties, person)
+                return
+            with _sqlite.transaction(self._db, self._path):
+                self._refresh()
+                nodes, ties = _without(self._nodes, self._ties, person)
+                self._db.execute("DELETE FROM ties WHERE lo = ? OR hi = ?", (person, person))
+                self._db.execute("DELETE FROM nodes WHERE id = ?", (person,))
+            self._nodes, self._ties = nodes, ties
+            try:  # empty the write-ahead log so no copy of the erased rows stays in it
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error as err:
+                raise StoreError(f"{person!r} was erased, but the store file {self._path} "
+                                 f"could not be checkpointed: {err}") from err
+
+    def close(self) -> None:
+        """Close the store file (if any). Closing twice is harmless."""
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+            self._closed = True
+
+    # ------------------------------------------------------------------- reads
+
+    def read(self) -> Tables:
+        """Return every node and tie, sorted, in the canonical dtypes.
+
+        Examples
+        --------
+        >>> MemoryStore().read().nodes.columns.tolist()[:3]
+        ['id', 'type', 'label']
+        """
+        nodes, ties = self._current()
+        return Tables(nodes.copy(), ties.copy())
+
+    def snapshot(self, at: DateLike) -> Tables:
+        """Return every node and the ties active at ``at`` (``start <= at < end``).
+
+        Examples
+        --------
+        >>> from lacgraph.tables import Tables
+        >>> store = MemoryStore()
+        >>> _ = store.write(Tables.from_records(
+        ...     [{"id": "a", "type": "person"}, {"id": "b", "type": "person"}],
+        ...     [{"source": "a", "target": "b", "kind": "friend", "start": "2024-01-01"}]))
+        >>> len(store.snapshot("2023-12-31").ties), len(store.snapshot("2024-01-01").ties)
+        (0, 1)
+        """
+        nodes, ties = self._current()
+        return Tables(nodes.copy(), ties[_active(ties, at)].reset_index(drop=True))
+
+    def ego(self, person: str, at: DateLike) -> Tables:
+        """Return ``person``, its alters at ``at`` and the active ties among them all.
+
+        Alters are the nodes joined to ``person`` by a non-household tie active at
+        ``at``. The ties are every active tie among ``person`` and its alters (several
+        between one pair are all kept), plus the active household ties touching any of
+        them, with the family nodes at their other end.
+
+        Raises
+        ------
+        NotFound
+            When ``person`` is not a node.
+
+        Examples
+        --------
+        >>> from lacgraph.tables import Tables
+        >>> store = MemoryStore()
+        >>> _ = store.write(Tables.from_records(
+        ...     [{"id": i, "type": "person"} for i in "abc"],
+        ...     [{"source": "a", "target": "b", "kind": "friend", "start": "2024-01-01"},
+        ...      {"source": "b", "target": "c", "kind": "friend", "start": "2024-01-01"}]))
+        >>> list(store.ego("a", "2024-02-01").nodes["id"])
+        ['a', 'b']
+        """
+        nodes, ties = self._current()
+        if not _has_node(nodes, person):
+            raise NotFound(f"No node with id {person!r}")
+        active = ties[_active(ties, at)]
+        source = active["source"].to_numpy(object)
+        target = active["target"].to_numpy(object)
+        household = active["kind"].to_numpy(object) == HOUSEHOLD
+        alters = set(target[~household & (source == person)])
+        alters |= set(source[~household & (target == person)])
+        members = alters | {person}
+        src_in = pd.Index(source).isin(list(members))
+        tgt_in = pd.Index(target).isin(list(members))
+        keep = (src_in & tgt_in) | (household & (src_in | tgt_in))
+        kept = active[keep].reset_index(drop=True)
+        ids = members | set(kept["source"]) | set(kept["target"])
+        ego_nodes = nodes[nodes["id"].isin(list(ids))].reset_index(drop=True)
+        return Tables(ego_nodes, kept)
+
+    # ----------------------------------------------------------------- helpers
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError("The store is closed")
+
+    def _current(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        with self._lock:
+            self._check_open()
+            if self._db is not None:
+                try:
+                    self._refresh()
+                except sqlite3.Error as err:
+                    raise StoreError(f"Cannot read the store file {self._path}: {err}") from err
+            return self._nodes, self._ties
+
+    def _refresh(self) -> None:
+        """Reload the file if another connection committed to it since we last looked."""
+        assert self._db is not None
+        version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._data_version:
+            self._reload()
+
+    def _reload(self) -> None:
+        assert self._db is not None and self._path is not None
+        try:
+            self._data_version = self._db.execute("PRAGMA data_version").fetchone()[0]
+            self._nodes, self._ties = _sqlite.load(self._db)
+        except (sqlite3.Error, ValueError) as err:
+            raise StoreError(f"Cannot read the store file {self._path}: {err}") from err
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _without(nodes: pd.DataFrame, ties: pd.DataFrame, person: str
+             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    if not _has_node(nodes, person):
+        raise NotFound(f"No node with id {person!r}")
+    touching = (ties["source"] == person) | (ties["target"] == person)
+    return (nodes[nodes["id"] != person].reset_index(drop=True),
+            ties[~touching].reset_index(drop=True))
+
+
+def _has_node(nodes: pd.DataFrame, person: object) -> bool:
+    return isinstance(person, str) and bool((nodes["id"] == person).any())
+
+
+def _active(ties: pd.DataFrame, at: DateLike) -> np.ndarray:
+    try:
+        day = to_date(at).astype(np.int64)
+    except (ValueError, TypeError) as err:
+        raise QueryError(f"{at!r} is not a date (expected YYYY-MM-DD)") from err
+    if np.isnat(to_date(at)):
+        raise QueryError(f"{at!r} is not a date (expected YYYY-MM-DD)")
+    start = to_day_numbers(ties["start"])
+    end = to_day_numbers(ties["end"])
+    return (start <= day) & (day < end)
+
+
+def _batches(total: int, size: int) -> Iterator[int]:
+    for start in range(0, total, size):
+        yield min(size, total - start)
+
+
+def _call(progress: Progress | None, n: int) -> None:
+    if progress is not None:
+        progress(n)
