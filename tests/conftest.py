@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 
 from lacgraph.model import KIND_ENDPOINTS
 from lacgraph.tables import Tables
+from tests import boltserver
 
 
 def find_shared(*parts: str) -> Path | None:
@@ -30,6 +32,19 @@ def egor32() -> Path:
         pytest.fail("shared/data/egor32 not found beside the repository: it is the external "
                     "check the measures must reproduce")
     return folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_bolt_server() -> Iterator[None]:
+    """Stop the Bolt server (if a test started one) when the session ends."""
+    yield
+    boltserver.stop_server()
+
+
+@pytest.fixture
+def bolt() -> boltserver.BoltServer:
+    """The session's Bolt server (FalkorDB here, or the Neo4j of ``NEO4J_URI``)."""
+    return boltserver.server()
 
 
 def random_network(seed: int, n_people: int = 25, n_ties: int = 90, at: str = "2024-06-01"

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from lacgraph.stores import MemoryStore, Store
+from tests import boltserver
 
 
 def _memory(tmp_path: Path) -> Store:
@@ -22,9 +23,16 @@ def _sqlite(tmp_path: Path) -> Store:
     return MemoryStore(tmp_path / "programme.sqlite", batch_size=7)
 
 
+def _neo4j(tmp_path: Path) -> Store:
+    # FalkorDB in a private network namespace, or the Neo4j named by NEO4J_URI;
+    # a small batch size so that several batches run even on the small networks here
+    return boltserver.server().open(batch_size=7)
+
+
 STORES: dict[str, Callable[[Path], Store]] = {
     "memory": _memory,
     "sqlite": _sqlite,
+    "neo4j": _neo4j,
 }
 
 

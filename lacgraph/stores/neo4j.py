@@ -1,0 +1,725 @@
+"""The Neo4j store: a programme's network in a graph database, over Bolt.
+
+:class:`Neo4jStore` implements :class:`~lacgraph.stores.base.Store` with the official
+``neo4j`` Python driver and gives exactly the answers of the memory store.
+
+Schema
+    Every node has the label ``LacNode`` (its ``id`` is indexed, or unique where the
+    server supports a constraint) and one label per node type (``Person``, ``Group``,
+    ``Service``, ``Coordinator``, ``Family``). Every tie is one relationship, stored from
+    its lower to its higher id, whose type is its kind in capitals (``FRIEND``,
+    ``HOUSEHOLD``, ...). Labels and types come only from the allowlist in
+    :mod:`lacgraph.model`; every value travels as a parameter. Dates are ISO strings
+    (``"2024-06-01"``) and compared as strings; an empty value is an absent property.
+    One ``LacgraphMeta`` node holds the schema version and the order of extra columns.
+
+Writes
+    A write first reads what the database holds and plans the whole merge in memory
+    (:mod:`lacgraph.stores._merge`): every check runs before the first statement, so a
+    rejected write changes nothing, even on a server that does not honour rollback.
+    Only added or changed rows are sent, as ``UNWIND $rows`` ``MERGE`` batches in managed
+    write transactions (``session.execute_write``), so a retried transaction or a
+    second load changes nothing. A write of many batches is not one transaction: if the
+    connection drops half-way, the rows already sent stay, and writing again finishes it.
+
+Servers
+    On opening, ``CALL dbms.components()`` tells a Neo4j server (uniqueness constraint
+    on ``LacNode.id``, batches of :data:`NEO4J_BATCH_SIZE` rows) from other Bolt servers
+    such as FalkorDB, which answer ``Neo4j/5.13.0`` as their agent but fail that call
+    (a plain index on ``LacNode.id``, batches of :data:`PORTABLE_BATCH_SIZE` rows and no
+    request over :data:`PORTABLE_MAX_REQUEST_BYTES`: FalkorDB 4.16's Bolt endpoint
+    crashes on a request over about 4 KB). :attr:`Neo4jStore.server` says what was found.
+
+Examples
+--------
+>>> Neo4jStore("bolt://127.0.0.1:1", connection_timeout=0.5)
+Traceback (most recent call last):
+...
+lacgraph.errors.StoreUnavailable: Cannot reach the graph database at bolt://127.0.0.1:1: ...
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, LiteralString
+from urllib.parse import urlsplit
+
+import numpy as np
+import pandas as pd
+
+from lacgraph.errors import NotFound, QueryError, StoreError, StoreUnavailable
+from lacgraph.model import NODE_TYPES, TIE_KINDS
+from lacgraph.queries import cypher
+from lacgraph.stores import _merge
+from lacgraph.stores._merge import BOOL_COLUMNS, DATE_COLUMNS, TIE_SORT, conform, extra_columns
+from lacgraph.stores.base import LoadSummary, Progress, Store
+from lacgraph.tables import (
+    DATE_DTYPE,
+    NODE_COLUMNS,
+    TIE_COLUMNS,
+    DateLike,
+    Tables,
+    normalise_nodes,
+    normalise_ties,
+    to_date,
+)
+
+NEO4J_BATCH_SIZE = 2000
+"""Rows per write batch on a Neo4j server."""
+PORTABLE_BATCH_SIZE = 40
+"""Rows per write batch on another Bolt server (FalkorDB)."""
+PORTABLE_MAX_REQUEST_BYTES = 3500
+"""Largest request sent to a Bolt server that is not Neo4j (FalkorDB crashes above ~4 KB)."""
+SCHEMA_VERSION = 1
+
+NODE_LABEL = "LacNode"
+META_LABEL = "LacgraphMeta"
+TYPE_LABEL: dict[str, str] = {t: t.capitalize() for t in NODE_TYPES}
+"""Node type -> its label (the allowlist)."""
+LABEL_TYPE: dict[str, str] = {v: k for k, v in TYPE_LABEL.items()}
+KIND_TYPE: dict[str, str] = {k: k.upper() for k in TIE_KINDS}
+"""Tie kind -> its relationship type (the allowlist)."""
+TYPE_KIND: dict[str, str] = {v: k for k, v in KIND_TYPE.items()}
+
+_ALL_TYPE_LABELS = ":".join(TYPE_LABEL.values())
+
+# Write statements: one per allowlisted label or type, built here from the allowlist only.
+MERGE_NODES: dict[str, str] = {
+    t: (f"UNWIND $rows AS r MERGE (n:{NODE_LABEL} {{id: r.id}}) SET n = r "
+        f"REMOVE n:{_ALL_TYPE_LABELS} SET n:{label}")
+    for t, label in TYPE_LABEL.items()
+}
+MERGE_TIES: dict[str, str] = {
+    k: (f"UNWIND $rows AS r MATCH (a:{NODE_LABEL} {{id: r.lo}}), (b:{NODE_LABEL} {{id: r.hi}}) "
+        f"MERGE (a)-[t:{rel} {{start: r.p.start}}]->(b) SET t = r.p")
+    for k, rel in KIND_TYPE.items()
+}
+NODE_BY_ID = f"MATCH (n:{NODE_LABEL} {{id: $id}}) RETURN labels(n) AS labels, properties(n) AS node"
+ERASE_NODE = f"MATCH (n:{NODE_LABEL} {{id: $id}}) DETACH DELETE n"
+READ_META = (f"MATCH (m:{META_LABEL} {{name: 'lacgraph'}}) "
+             "RETURN m.schema_version, m.node_columns, m.tie_columns")
+WRITE_META = (f"MERGE (m:{META_LABEL} {{name: 'lacgraph'}}) SET m.schema_version = $version, "
+              "m.node_columns = $node_columns, m.tie_columns = $tie_columns")
+COMPONENTS = "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition"
+UNIQUE_ID_5 = (f"CREATE CONSTRAINT lacgraph_node_id IF NOT EXISTS "
+               f"FOR (n:{NODE_LABEL}) REQUIRE n.id IS UNIQUE")
+UNIQUE_ID_4 = (f"CREATE CONSTRAINT lacgraph_node_id IF NOT EXISTS "
+               f"ON (n:{NODE_LABEL}) ASSERT n.id IS UNIQUE")
+PORTABLE_INDEX = f"CREATE INDEX FOR (n:{NODE_LABEL}) ON (n.id)"
+
+_NODE_TEXT = [c for c in NODE_COLUMNS if c not in BOOL_COLUMNS and c not in DATE_COLUMNS
+              and c not in ("id", "type")]
+_TIE_TEXT = [c for c in TIE_COLUMNS if c not in BOOL_COLUMNS and c not in DATE_COLUMNS
+             and c not in ("kind", "circle")]
+
+
+@dataclass(frozen=True)
+class Server:
+    """What is at the other end of the Bolt connection."""
+
+    agent: str
+    """The agent the server announces (FalkorDB announces ``Neo4j/5.13.0`` too)."""
+    neo4j: bool
+    """Whether ``CALL dbms.components()`` answered as a Neo4j kernel."""
+    version: str = ""
+    edition: str = ""
+
+    def __str__(self) -> str:
+        if self.neo4j:
+            return f"Neo4j {self.version} {self.edition}".strip()
+        return (f"a Bolt server announcing {self.agent!r} that is not Neo4j "
+                "(no dbms.components(); e.g. FalkorDB): portable Cypher only")
+
+
+class Neo4jStore(Store):
+    """A programme's network in Neo4j (or another Bolt server), read and written over Bolt.
+
+    Parameters
+    ----------
+    uri : str
+        ``bolt://host:port`` or ``neo4j://host:port`` (``+s``/``+ssc`` for TLS).
+    user : str, optional
+        The user name (``neo4j`` by default).
+    password : str, optional
+        The password. ``None`` or ``""`` connects without authentication.
+    database : str, optional
+        The database (a graph, on FalkorDB); the server's default when ``None``.
+    batch_size : int, optional
+        Rows per ``UNWIND`` batch and per ``progress`` call; by default
+        :data:`NEO4J_BATCH_SIZE` on Neo4j and :data:`PORTABLE_BATCH_SIZE` elsewhere.
+    max_request_bytes : int, optional
+        Refuse to send a request larger than this (estimated); batches are split to fit.
+        By default unlimited on Neo4j and :data:`PORTABLE_MAX_REQUEST_BYTES` elsewhere.
+    connection_timeout : float, optional
+        Seconds to wait for a connection.
+
+    Raises
+    ------
+    StoreUnavailable
+        When the server cannot be reached or refuses the credentials.
+    StoreError
+        When the database holds a lacgraph schema of another version.
+
+    Notes
+    -----
+    Queries run in managed transactions (``execute_read``/``execute_write``), except on
+    a server that is not Neo4j with a named ``database``: FalkorDB 4.16 runs explicit
+    transactions in its default graph whatever database they name, so there each
+    statement runs on its own (auto-commit), which does honour the database. FalkorDB
+    does not honour rollback either way, which is why every check runs before the first
+    write.
+    """
+
+    def __init__(self, uri: str, *, user: str = "neo4j", password: str | None = None,
+                 database: str | None = None, batch_size: int | None = None,
+                 max_request_bytes: int | None = None, connection_timeout: float = 10.0) -> None:
+        import neo4j
+
+        if batch_size is not None and batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self.uri = uri
+        self.database = database or None
+        self._lock = threading.RLock()
+        self._closed = False
+        auth = (user, password) if password else None
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                uri, auth=auth, connection_timeout=connection_timeout,
+                max_transaction_retry_time=15.0)
+        except (ValueError, neo4j.exceptions.ConfigurationError) as err:
+            raise StoreError(f"{uri} is not a usable Bolt URI: {err}") from err
+        try:
+            self.server = self._detect()
+            self.batch_size = batch_size or (NEO4J_BATCH_SIZE if self.server.neo4j
+                                             else PORTABLE_BATCH_SIZE)
+            self.max_request_bytes = max_request_bytes or (
+                None if self.server.neo4j else PORTABLE_MAX_REQUEST_BYTES)
+            self.index = self._ensure_schema()
+        except BaseException:
+            self._driver.close()
+            raise
+
+    def __repr__(self) -> str:
+        where = self.uri + (f" database {self.database!r}" if self.database else "")
+        return f"<Neo4jStore {where}: {self.server}>"
+
+    # ----------------------------------------------------------------- the seam
+
+    def run(self, query: LiteralString, params: dict[str, Any] | None = None, *,
+            write: bool = False) -> list[list[Any]]:
+        """Run one parameterised query in a managed transaction; return its rows.
+
+        Every value goes in ``params``; ``query`` is fixed text. The request's size is
+        checked against ``max_request_bytes`` before anything is sent.
+        """
+        params = self._prepare(query, params or {})
+
+        if not self._managed:
+            return self._session_call(lambda s: s.run(query, params).values())
+
+        def work(tx: Any) -> list[list[Any]]:
+            return tx.run(query, params).values()
+
+        return self._session_call(lambda s: (s.execute_write if write else s.execute_read)(work))
+
+    def _run_many(self, statements: list[tuple[str, dict[str, Any]]]) -> None:
+        """Run several write statements in one managed write transaction."""
+        statements = [(q, self._prepare(q, p)) for q, p in statements]
+
+        def work(tx: Any) -> None:
+            for query, params in statements:
+                tx.run(query, params).consume()
+
+        def each(session: Any) -> None:
+            for query, params in statements:
+                session.run(query, params).consume()
+
+        self._session_call(lambda s: s.execute_write(work) if self._managed else each(s))
+
+    @property
+    def refuses_padded_ids(self) -> bool:
+        """Whether ids with leading or trailing whitespace are refused (not on Neo4j).
+
+        FalkorDB 4.16's index does not find such ids (``MATCH (n:LacNode {id: ' a'})``
+        finds nothing), so ties to them could not be written or read back.
+        """
+        return self.server is not None and not self.server.neo4j
+
+    @property
+    def _managed(self) -> bool:
+        """Whether queries run in managed transactions (see the class notes)."""
+        return self.server is None or self.server.neo4j or self.database is None
+
+    def _session_call(self, call: Callable[[Any], Any]) -> Any:
+        import neo4j.exceptions as ne
+
+        with self._lock:
+            if self._closed:
+                raise StoreError("The store is closed")
+            try:
+                with self._driver.session(database=self.database) as session:
+                    return call(session)
+            except (ne.ServiceUnavailable, ne.SessionExpired, ne.AuthError) as err:
+                raise StoreUnavailable(f"Cannot reach the graph database at {self.uri}: "
+                                       f"{_message(err)}") from err
+            except ne.Neo4jError as err:
+                raise StoreError(f"The graph database at {self.uri} refused a query: "
+                                 f"{_message(err)}") from err
+            except ne.DriverError as err:
+                raise StoreError(f"The graph database driver failed: {_message(err)}") from err
+
+    def _prepare(self, query: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Escape parameters for a server that splices them; check the request's size."""
+        if self.server is not None and not self.server.neo4j:
+            params = {name: _spliceable(value) for name, value in params.items()}
+        self._check_size(query, params)
+        return params
+
+    def _check_size(self, query: str, params: dict[str, Any]) -> None:
+        if self.max_request_bytes is None:
+            return
+        size = len(query.encode()) + _size(params)
+        if size > self.max_request_bytes:
+            raise StoreError(
+                f"A request of about {size} bytes is larger than this server accepts "
+                f"({self.max_request_bytes}; {self.server}); a value is too long for it")
+
+    # ------------------------------------------------------------- opening
+
+    def _detect(self) -> Server:
+        import neo4j.exceptions as ne
+
+        try:
+            agent = self._driver.get_server_info().agent
+        except (ne.ServiceUnavailable, ne.SessionExpired, ne.AuthError, OSError) as err:
+            raise StoreUnavailable(f"Cannot reach the graph database at {self.uri}: "
+                                   f"{_message(err)}") from err
+        except ne.Neo4jError as err:
+            raise StoreUnavailable(f"The graph database at {self.uri} refused the connection "
+                                   f"(wrong user or password?): {_message(err)}") from err
+        self.max_request_bytes = None
+        self.server = None
+        try:
+            rows = self.run(COMPONENTS)
+        except StoreUnavailable:
+            raise
+        except StoreError:
+            return Server(agent=agent, neo4j=False)
+        for name, versions, edition in rows:
+            if name == "Neo4j Kernel":
+                return Server(agent=agent, neo4j=True, version=str(versions[0]),
+                              edition=str(edition))
+        return Server(agent=agent, neo4j=False)
+
+    def _ensure_schema(self) -> str:
+        """Create the meta node and the id index or constraint; say which."""
+        meta = self.run(READ_META)
+        if meta:
+            version = meta[0][0]
+            if version != SCHEMA_VERSION:
+                raise StoreError(f"The database at {self.uri} holds a lacgraph schema of "
+                                 f"version {version!r}; this lacgraph reads {SCHEMA_VERSION}")
+        if self.server.neo4j:
+            major = int((self.server.version.split(".") or ["5"])[0] or 5)
+            self.run(UNIQUE_ID_5 if major >= 5 else UNIQUE_ID_4, write=True)
+            index = "uniqueness constraint lacgraph_node_id on LacNode.id"
+        elif not meta:
+            try:
+                self.run(PORTABLE_INDEX, write=True)
+                index = "index on LacNode.id"
+            except StoreUnavailable:
+                raise
+            except StoreError:
+                index = "no index (the server refused CREATE INDEX)"
+        else:
+            index = "index on LacNode.id (created when the store was first opened)"
+        if not meta:
+            self._write_meta([], [])
+        return index
+
+    def _write_meta(self, node_columns: list[str], tie_columns: list[str]) -> None:
+        self.run(WRITE_META, {"version": SCHEMA_VERSION,
+                              "node_columns": json.dumps(node_columns, ensure_ascii=False),
+                              "tie_columns": json.dumps(tie_columns, ensure_ascii=False)},
+                 write=True)
+
+    def _meta_columns(self) -> tuple[list[str], list[str]]:
+        rows = self.run(READ_META)
+        if not rows:
+            return [], []
+        return json.loads(rows[0][1] or "[]"), json.loads(rows[0][2] or "[]")
+
+    # ------------------------------------------------------------------ writes
+
+    def write(self, tables: Tables, *, progress: Progress | None = None) -> LoadSummary:
+        """Upsert ``tables``: checked in full first, then sent in ``UNWIND`` batches.
+
+        Same semantics as :meth:`lacgraph.stores.MemoryStore.write`. ``progress`` is
+        called after each batch with the number of input rows handled.
+
+        Raises
+        ------
+        StoreError
+            The tables are inconsistent, or a row is too large for the server: nothing
+            is written.
+        StoreUnavailable
+            The connection failed; batches already sent stay (write again to finish).
+        """
+        nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
+        ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
+        with self._lock:
+            current = self.read()
+            plan = _merge.plan(current.nodes, current.ties, nodes, ties)
+            if self.refuses_padded_ids:
+                _refuse_padded_ids(plan.nodes_to_write["id"])
+            batches = list(self._node_batches(plan, len(nodes)))
+            batches += list(self._tie_batches(plan, len(ties)))
+            old_columns = (extra_columns(current.nodes, NODE_COLUMNS),
+                           extra_columns(current.ties, TIE_COLUMNS))
+            if (plan.node_columns, plan.tie_columns) != old_columns:
+                self._write_meta(plan.node_columns, plan.tie_columns)
+            for statements, handled in batches:
+                if statements:
+                    self._run_many(statements)
+                if progress is not None:
+                    progress(handled)
+        return plan.summary
+
+    def _node_batches(self, plan: _merge.Plan, total: int
+                      ) -> Iterator[tuple[list[tuple[str, dict[str, Any]]], int]]:
+        rows = node_rows(plan.nodes_to_write)
+        types = plan.nodes_to_write["type"].tolist()
+        yield from self._batches(rows, [MERGE_NODES[t] for t in types], plan.node_positions, total)
+
+    def _tie_batches(self, plan: _merge.Plan, total: int
+                     ) -> Iterator[tuple[list[tuple[str, dict[str, Any]]], int]]:
+        rows = tie_rows(plan.ties_to_write)
+        kinds = plan.ties_to_write["kind"].tolist()
+        yield from self._batches(rows, [MERGE_TIES[k] for k in kinds], plan.tie_positions, total)
+
+    def _batches(self, rows: list[dict[str, Any]], queries: list[str], positions: np.ndarray,
+                 total: int) -> Iterator[tuple[list[tuple[str, dict[str, Any]]], int]]:
+        """Group the rows of each ``batch_size`` slice of the input by statement and size."""
+        for start in range(0, total, self.batch_size):
+            stop = min(start + self.batch_size, total)
+            lo, hi = np.searchsorted(positions, [start, stop])
+            by_query: dict[str, list[dict[str, Any]]] = {}
+            for i in range(lo, hi):
+                by_query.setdefault(queries[i], []).append(rows[i])
+            statements = [(q, {"rows": chunk}) for q, group in by_query.items()
+                          for chunk in self._fit(q, group)]
+            yield statements, stop - start
+
+    def _fit(self, query: str, rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
+        """Split ``rows`` so each request stays under ``max_request_bytes``."""
+        if self.max_request_bytes is None:
+            yield rows
+            return
+        budget = self.max_request_bytes - len(query.encode()) - 16
+        chunk: list[dict[str, Any]] = []
+        used = 0
+        for row in rows:
+            size = _size(row) + 1
+            if size > budget:
+                raise StoreError(
+                    f"A row is too large for this server ({size} bytes; at most {budget} fit "
+                    f"in one request to {self.server}): {_describe(row)}")
+            if chunk and used + size > budget:
+                yield chunk
+                chunk, used = [], 0
+            chunk.append(row)
+            used += size
+        if chunk:
+            yield chunk
+
+    def erase_person(self, person: str) -> None:
+        """Remove a node and every tie touching it (``DETACH DELETE``).
+
+        Raises
+        ------
+        NotFound
+            When ``person`` is not a node.
+        """
+        with self._lock:
+            if not isinstance(person, str) or not self.run(NODE_BY_ID, {"id": person}):
+                raise NotFound(f"No node with id {person!r}")
+            self.run(ERASE_NODE, {"id": person}, write=True)
+
+    def close(self) -> None:
+        """Close the driver. Closing twice is harmless."""
+        with self._lock:
+            if not self._closed:
+                self._driver.close()
+                self._closed = True
+                if not self.server.neo4j:
+                    absorb_stale_connection(self.uri)
+
+    # ------------------------------------------------------------------- reads
+
+    def read(self) -> Tables:
+        """Return every node and tie, sorted, in the canonical dtypes."""
+        with self._lock:
+            node_extra, tie_extra = self._meta_columns()
+            nodes = nodes_frame(self.run(cypher.ALL_NODES), node_extra)
+            ties = ties_frame(self.run(cypher.ALL_TIES), tie_extra)
+        return Tables(nodes, ties)
+
+    def snapshot(self, at: DateLike) -> Tables:
+        """Return every node and the ties active at ``at`` (query ``SNAPSHOT_TIES``)."""
+        day = _iso_day(at)
+        with self._lock:
+            node_extra, tie_extra = self._meta_columns()
+            nodes = nodes_frame(self.run(cypher.ALL_NODES), node_extra)
+            ties = ties_frame(self.run(cypher.SNAPSHOT_TIES, {"at": day}), tie_extra)
+        return Tables(nodes, ties)
+
+    def ego(self, person: str, at: DateLike) -> Tables:
+        """Return ``person``, its alters at ``at`` and the active ties among them (query ``EGO``).
+
+        Raises
+        ------
+        NotFound
+            When ``person`` is not a node.
+        """
+        day = _iso_day(at)
+        with self._lock:
+            if not isinstance(person, str):
+                raise NotFound(f"No node with id {person!r}")
+            own = self.run(NODE_BY_ID, {"id": person})
+            if not own:
+                raise NotFound(f"No node with id {person!r}")
+            node_extra, tie_extra = self._meta_columns()
+            rows = self.run(cypher.EGO, {"person": person, "at": day})
+        found: dict[str, list[Any]] = {person: own[0]}
+        for _, _, x_labels, x, y_labels, y in rows:
+            found.setdefault(x["id"], [x_labels, x])
+            found.setdefault(y["id"], [y_labels, y])
+        nodes = nodes_frame(list(found.values()), node_extra)
+        ties = ties_frame([row[:2] for row in rows], tie_extra)
+        return Tables(nodes, ties)
+
+    # --------------------------------------------------------------- questions
+
+    def ties_changed(self, since: DateLike, at: DateLike, person: str | None = None
+                     ) -> pd.DataFrame:
+        """Ties begun or ended in ``(since, at]`` (query ``TIES_CHANGED``).
+
+        Twin of :func:`lacgraph.queries.memory.ties_changed`.
+        """
+        params = {"since": _iso_day(since), "at": _iso_day(at), "person": person}
+        with self._lock:
+            _, tie_extra = self._meta_columns()
+            return ties_frame(self.run(cypher.TIES_CHANGED, params), tie_extra)
+
+    def people_by_neighbourhood(self, neighbourhood: str) -> pd.DataFrame:
+        """The people of ``neighbourhood`` (query ``PEOPLE_BY_NEIGHBOURHOOD``).
+
+        Twin of :func:`lacgraph.queries.memory.people_by_neighbourhood`.
+        """
+        with self._lock:
+            node_extra, _ = self._meta_columns()
+            return nodes_frame(self.run(cypher.PEOPLE_BY_NEIGHBOURHOOD,
+                                        {"neighbourhood": neighbourhood}), node_extra)
+
+
+# ------------------------------------------------------------------ rows out
+
+
+def node_rows(nodes: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each node as the property map written to the database (empty values left out)."""
+    extra = extra_columns(nodes, NODE_COLUMNS)
+    text = _NODE_TEXT + extra
+    columns = {c: nodes[c].tolist() for c in ["id", *text]}
+    supported = nodes["supported"].tolist()
+    introduced = _iso_list(nodes["introduced_on"])
+    out = []
+    for i in range(len(nodes)):
+        row: dict[str, Any] = {c: columns[c][i] for c in ["id", *text] if columns[c][i] != ""}
+        row["supported"] = bool(supported[i])
+        if introduced[i] is not None:
+            row["introduced_on"] = introduced[i]
+        out.append(row)
+    return out
+
+
+def tie_rows(ties: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each tie as ``{"lo", "hi", "p": properties}``: stored from ``lo`` to ``hi``."""
+    extra = extra_columns(ties, TIE_COLUMNS)
+    text = _TIE_TEXT + extra
+    columns = {c: ties[c].tolist() for c in text}
+    start = _iso_list(ties["start"])
+    end = _iso_list(ties["end"])
+    circle = ties["circle"].astype(int).tolist()
+    reciprocal = ties["reciprocal"].tolist()
+    out = []
+    for i in range(len(ties)):
+        p: dict[str, Any] = {c: columns[c][i] for c in text if columns[c][i] != ""}
+        p["start"] = start[i]
+        if end[i] is not None:
+            p["end"] = end[i]
+        p["circle"] = circle[i]
+        p["reciprocal"] = bool(reciprocal[i])
+        a, b = p["source"], p["target"]
+        lo, hi = (a, b) if a <= b else (b, a)
+        out.append({"lo": lo, "hi": hi, "p": p})
+    return out
+
+
+# ------------------------------------------------------------------- rows in
+
+
+def nodes_frame(rows: list[list[Any]], extra: list[str]) -> pd.DataFrame:
+    """Canonical, sorted nodes from ``[labels, properties]`` rows."""
+    types = []
+    props = []
+    for labels, p in rows:
+        kind = [LABEL_TYPE[label] for label in labels if label in LABEL_TYPE]
+        if len(kind) != 1:
+            raise StoreError(f"Node {p.get('id')!r} has labels {labels}: expected LacNode and "
+                             f"exactly one of {', '.join(LABEL_TYPE)}")
+        types.append(kind[0])
+        props.append(p)
+    data: dict[str, Any] = {
+        "id": np.array([p["id"] for p in props], dtype=object),
+        "type": np.array(types, dtype=object),
+    }
+    for col in NODE_COLUMNS[2:]:
+        data[col] = _column(props, col)
+    for col in _extra_names(props, NODE_COLUMNS, extra):
+        data[col] = _column(props, col)
+    frame = _text_as_object(pd.DataFrame(data, index=pd.RangeIndex(len(props))))
+    return frame.sort_values("id", kind="stable", ignore_index=True)
+
+
+def ties_frame(rows: list[list[Any]], extra: list[str]) -> pd.DataFrame:
+    """Canonical, sorted ties from ``[type, properties]`` rows."""
+    kinds = []
+    props = []
+    for rel, p in rows:
+        if rel not in TYPE_KIND:
+            raise StoreError(f"A relationship of type {rel!r} joins two lacgraph nodes; "
+                             f"expected one of {', '.join(TYPE_KIND)}")
+        kinds.append(TYPE_KIND[rel])
+        props.append(p)
+    data: dict[str, Any] = {}
+    for col in TIE_COLUMNS:
+        data[col] = np.array(kinds, dtype=object) if col == "kind" else _column(props, col)
+    for col in _extra_names(props, TIE_COLUMNS, extra):
+        data[col] = _column(props, col)
+    frame = _text_as_object(pd.DataFrame(data, index=pd.RangeIndex(len(props))))
+    return frame.sort_values(TIE_SORT, kind="stable", ignore_index=True)
+
+
+def _text_as_object(frame: pd.DataFrame) -> pd.DataFrame:
+    text = [c for c in frame.columns
+            if c not in BOOL_COLUMNS and c not in DATE_COLUMNS and c != "circle"]
+    return frame.astype(dict.fromkeys(text, object))
+
+
+def _column(props: list[dict[str, Any]], col: str) -> np.ndarray:
+    if col in BOOL_COLUMNS:
+        return np.array([bool(p.get(col, False)) for p in props], dtype=bool)
+    if col in DATE_COLUMNS:
+        return np.array([p.get(col) for p in props], dtype="datetime64[D]").astype(DATE_DTYPE)
+    if col == "circle":
+        return np.array([p[col] for p in props], dtype=np.int8)
+    return np.array([_text(p.get(col, "")) for p in props], dtype=object)
+
+
+def _extra_names(props: list[dict[str, Any]], fixed: tuple[str, ...], extra: list[str]
+                 ) -> list[str]:
+    seen = set().union(*(p.keys() for p in props)) if props else set()
+    return list(extra) + sorted(seen - set(fixed) - set(extra))
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+# ------------------------------------------------------------------ small bits
+
+
+def _refuse_padded_ids(ids: pd.Series) -> None:
+    values = ids.to_numpy(object)
+    padded = [v for v in values if v != v.strip()]
+    if padded:
+        raise StoreError(
+            f"{len(padded)} id{'' if len(padded) == 1 else 's'} begin or end with whitespace "
+            f"({', '.join(repr(v) for v in padded[:5])}): this server's index cannot find "
+            "such ids (FalkorDB), so nothing was written; strip the ids or use Neo4j")
+
+
+def absorb_stale_connection(uri: str, timeout: float = 0.05) -> None:
+    """Work around a FalkorDB 4.16 Bolt bug: after a client says GOODBYE, the server
+    leaves the *next* connection's handshake unanswered (the driver then waits 60 s).
+    One throw-away handshake takes that place. Only used for servers that are not Neo4j.
+    """
+    parts = urlsplit(uri)
+    if parts.scheme != "bolt" or not parts.hostname:
+        return
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 7687), timeout=timeout) as s:
+            s.sendall(b"\x60\x60\xb0\x17" + b"\x00\x00\x04\x05" + b"\x00" * 12)
+            s.recv(4)
+    except OSError:
+        pass
+
+
+def _iso_day(at: DateLike) -> str:
+    try:
+        day = to_date(at)
+    except (ValueError, TypeError) as err:
+        raise QueryError(f"{at!r} is not a date (expected YYYY-MM-DD)") from err
+    if np.isnat(day):
+        raise QueryError(f"{at!r} is not a date (expected YYYY-MM-DD)")
+    return str(day)
+
+
+def _iso_list(dates: pd.Series) -> list[str | None]:
+    values = dates.to_numpy("datetime64[s]").astype("datetime64[D]")
+    text = np.datetime_as_string(values).astype(object)
+    text[np.isnat(values)] = None
+    return text.tolist()
+
+
+def _spliceable(value: Any) -> Any:
+    r"""Protect a parameter from a server that splices parameters into query text.
+
+    FalkorDB 4.16's Bolt endpoint writes each parameter into the query text without
+    escaping it: a value ``z' w='q`` comes back as ``z``, and ``O'Brien`` is a syntax
+    error. For such servers every string is escaped (backslash and quote), and every
+    map key quoted with backticks, so values stay values.
+
+    Examples
+    --------
+    >>> _spliceable([{"id": "O'Brien", "how met": "a\\b"}])
+    [{'`id`': "O\\'Brien", '`how met`': 'a\\\\b'}]
+    """
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("'", "\\'")
+    if isinstance(value, dict):
+        return {"`" + str(k).replace("`", "``") + "`": _spliceable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_spliceable(v) for v in value]
+    return value
+
+
+def _size(value: Any) -> int:
+    """An over-estimate of ``value``'s size on the wire (JSON is longer than PackStream)."""
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def _describe(row: dict[str, Any]) -> str:
+    p = row.get("p", row)
+    if "source" in p:
+        return f"tie {p['source']!r}-{p['target']!r} starting {p['start']}"
+    return f"node {str(p.get('id'))[:60]!r}"
+
+
+def _message(err: BaseException) -> str:
+    text = getattr(err, "message", None) or str(err) or type(err).__name__
+    return " ".join(str(text).split())[:300]

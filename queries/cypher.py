@@ -1,0 +1,56 @@
+"""The named Cypher queries (read from the ``.cypher`` files beside this module).
+
+Comments (``//`` lines) are stripped and whitespace collapsed, so what goes over Bolt is
+short: FalkorDB's Bolt endpoint crashes on a request over about 4 KB.
+
+Only the portable subset of Cypher is used (no ``EXISTS {}``, ``COUNT {}``,
+``shortestPath``, ``elementId``, temporal values, ``CREATE (n $props)``): the same text
+runs on Neo4j 5 and on FalkorDB.
+
+Examples
+--------
+>>> EGO.split()[0:2]
+['MATCH', '(p:LacNode']
+>>> sorted(QUERIES)[:3]
+['ALL_NODES', 'ALL_TIES', 'EGO']
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+
+def load(name: str) -> str:
+    """Return the query in ``<name>.cypher`` without comments, on one line.
+
+    Examples
+    --------
+    >>> load("snapshot_ties").startswith("MATCH (:LacNode)-[t]->(:LacNode) WHERE")
+    True
+    """
+    text = files("lacgraph.queries").joinpath(f"{name}.cypher").read_text(encoding="utf-8")
+    lines = [line.split("//", 1)[0] if line.lstrip().startswith("//") else line
+             for line in text.splitlines()]
+    return " ".join(" ".join(lines).split())
+
+
+ALL_NODES = load("all_nodes")
+"""Every node: ``labels``, ``node`` (its properties)."""
+ALL_TIES = load("all_ties")
+"""Every tie once: ``type``, ``tie`` (its properties)."""
+SNAPSHOT_TIES = load("snapshot_ties")
+"""The ties active at ``$at``: ``type``, ``tie``. Twin: :func:`lacgraph.queries.memory.snapshot`."""
+EGO = load("ego")
+"""``$person``'s ego network at ``$at``, one row per tie with both ends.
+Twin: :func:`lacgraph.queries.memory.ego`."""
+TIES_CHANGED = load("ties_changed")
+"""Ties begun or ended in ``($since, $at]``, touching ``$person`` (or all when null).
+Twin: :func:`lacgraph.queries.memory.ties_changed`."""
+PEOPLE_BY_NEIGHBOURHOOD = load("people_by_neighbourhood")
+"""The people of ``$neighbourhood``. Twin: :func:`lacgraph.queries.memory.people_by_neighbourhood`."""
+
+QUERIES: dict[str, str] = {
+    "ALL_NODES": ALL_NODES, "ALL_TIES": ALL_TIES, "SNAPSHOT_TIES": SNAPSHOT_TIES, "EGO": EGO,
+    "TIES_CHANGED": TIES_CHANGED, "PEOPLE_BY_NEIGHBOURHOOD": PEOPLE_BY_NEIGHBOURHOOD,
+}
+"""Every named read query, by name."""
