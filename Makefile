@@ -27,9 +27,14 @@ $(CHROMIUM):
 		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	fi
 
+# pytest runs in a private network namespace: the Neo4j-store tests start FalkorDB's Bolt
+# server, whose Bolt port listens on every interface (there, only on this loopback).
+UNSHARE := $(shell if [ "$$(id -u)" = 0 ]; then echo unshare --net; \
+	else echo unshare --net --map-root-user; fi)
+
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(UNSHARE) sh -c 'ip link set lo up && exec $(BIN)/python -m pytest'
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/measures.py

@@ -1,4 +1,5 @@
-// The people living in one neighbourhood (ward).
+// The people living in one neighbourhood (ward); "" asks for those without one
+// (an empty value is an absent property).
 MATCH (n:LacNode:Person)
-WHERE n.neighbourhood = $neighbourhood
+WHERE coalesce(n.neighbourhood, '') = $neighbourhood
 RETURN labels(n) AS labels, properties(n) AS node

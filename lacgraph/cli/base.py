@@ -6,6 +6,7 @@ report and exits with status 1 (2 for a wrong option), never a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -47,8 +48,48 @@ def cli() -> None:
     """
 
 
+def _login(key: str) -> Any:
+    def remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        from lacgraph.stores import BOLT_LOGIN
+
+        BOLT_LOGIN.set({**BOLT_LOGIN.get(), key: value})
+        return value
+    return remember
+
+
+def _source(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """For a Bolt URI without NEO4J_PASSWORD, ask for the password (never an argument)."""
+    from lacgraph.network import is_uri
+    from lacgraph.stores import BOLT_LOGIN
+
+    if not value or not is_uri(value):
+        return value
+    password = None
+    if "NEO4J_PASSWORD" not in os.environ and sys.stdin.isatty():
+        password = click.prompt("Password for the graph database (empty: none)",
+                                default="", hide_input=True, show_default=False, err=True)
+    BOLT_LOGIN.set({**BOLT_LOGIN.get(), "password": password or None})
+    return value
+
+
+bolt_uri_callback = _source
+"""Use as the callback of an option that may name a Bolt URI (asks for its password)."""
+
+
+def bolt_options(f: Any) -> Any:
+    """``--user`` and ``--database`` for a ``bolt://`` or ``neo4j://`` source or store."""
+    f = click.option("--database", expose_value=False, callback=_login("database"),
+                     help="Neo4j database for a bolt:// or neo4j:// URI [default: the "
+                          "server's].")(f)
+    f = click.option("--user", expose_value=False, callback=_login("user"),
+                     help="Neo4j user for a bolt:// or neo4j:// URI [default: neo4j]; the "
+                          "password comes from NEO4J_PASSWORD or a prompt.")(f)
+    return f
+
+
 def source_argument(f: Any) -> Any:
-    return click.argument("source", type=click.Path(path_type=str))(f)
+    f = click.argument("source", type=click.Path(path_type=str), callback=_source)(f)
+    return bolt_options(f)
 
 
 def format_options(f: Any) -> Any:

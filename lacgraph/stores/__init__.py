@@ -5,27 +5,34 @@ Examples
 >>> store = open_store(None)
 >>> type(store).__name__
 'MemoryStore'
->>> open_store("bolt://localhost:7687")
+>>> open_store("bolt://127.0.0.1:1", connection_timeout=0.5)
 Traceback (most recent call last):
 ...
-lacgraph.errors.StoreError: The Neo4j store is not available yet
+lacgraph.errors.StoreUnavailable: Cannot reach the graph database at bolt://127.0.0.1:1: ...
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
+from contextvars import ContextVar
+from types import MappingProxyType
+from typing import Any
 
-from lacgraph.errors import StoreError
 from lacgraph.stores.base import LoadSummary, Progress, Store
 from lacgraph.stores.memory import MemoryStore
 
-__all__ = ["LoadSummary", "MemoryStore", "Progress", "Store", "open_store"]
+__all__ = ["BOLT_LOGIN", "LoadSummary", "MemoryStore", "Progress", "Store", "open_store"]
+
+BOLT_LOGIN: ContextVar[Mapping[str, Any]] = ContextVar("lacgraph_bolt_login",
+                                                       default=MappingProxyType({}))
+"""Default ``user``/``password``/``database`` for Bolt URIs (set by the CLI's options)."""
 
 _NEO4J_URI = re.compile(r"^(bolt|neo4j)(\+s|\+ssc)?://", re.IGNORECASE)
 
 
-def open_store(target: str | os.PathLike[str] | None = None) -> Store:
+def open_store(target: str | os.PathLike[str] | None = None, **options: Any) -> Store:
     """Open the store ``target`` names.
 
     Parameters
@@ -33,6 +40,10 @@ def open_store(target: str | os.PathLike[str] | None = None) -> Store:
     target : str, os.PathLike or None
         ``None`` for a store kept in memory only; a ``bolt://`` or ``neo4j://`` URI for
         a Neo4j database; anything else is the path of a store file (created if absent).
+    **options
+        For a Bolt URI, :class:`~lacgraph.stores.neo4j.Neo4jStore`'s options (``user``,
+        ``password``, ``database``, ``batch_size``, ...); the password defaults to the
+        ``NEO4J_PASSWORD`` environment variable. For a file, ``batch_size``.
 
     Returns
     -------
@@ -52,5 +63,9 @@ def open_store(target: str | os.PathLike[str] | None = None) -> Store:
     if target is None:
         return MemoryStore()
     if isinstance(target, str) and _NEO4J_URI.match(target):
-        raise StoreError("The Neo4j store is not available yet")
-    return MemoryStore(target)
+        from lacgraph.stores.neo4j import Neo4jStore
+
+        given = {k: v for k, v in {**BOLT_LOGIN.get(), **options}.items() if v is not None}
+        given.setdefault("password", os.environ.get("NEO4J_PASSWORD") or None)
+        return Neo4jStore(target, **given)
+    return MemoryStore(target, **options)

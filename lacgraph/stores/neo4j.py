@@ -166,12 +166,11 @@ class Neo4jStore(Store):
 
     Notes
     -----
-    Queries run in managed transactions (``execute_read``/``execute_write``), except on
-    a server that is not Neo4j with a named ``database``: FalkorDB 4.16 runs explicit
-    transactions in its default graph whatever database they name, so there each
-    statement runs on its own (auto-commit), which does honour the database. FalkorDB
-    does not honour rollback either way, which is why every check runs before the first
-    write.
+    Queries run in managed transactions (``execute_read``/``execute_write``). On a server
+    that is not Neo4j a ``database`` is refused: FalkorDB 4.16 runs transactions in its
+    default graph whatever database they name (and auto-commit queries did not keep two
+    databases apart reliably either). FalkorDB does not honour rollback, which is why
+    every check runs before the first write.
     """
 
     def __init__(self, uri: str, *, user: str = "neo4j", password: str | None = None,
@@ -198,9 +197,16 @@ class Neo4jStore(Store):
                                              else PORTABLE_BATCH_SIZE)
             self.max_request_bytes = max_request_bytes or (
                 None if self.server.neo4j else PORTABLE_MAX_REQUEST_BYTES)
+            if self.database and not self.server.neo4j:
+                raise StoreError(
+                    f"{self.server} does not keep databases apart over Bolt (FalkorDB "
+                    f"writes every transaction to its default graph): leave out "
+                    f"--database {self.database!r}")
             self.index = self._ensure_schema()
         except BaseException:
             self._driver.close()
+            if getattr(self, "server", None) is not None and not self.server.neo4j:
+                absorb_stale_connection(self.uri)
             raise
 
     def __repr__(self) -> str:
@@ -251,8 +257,8 @@ class Neo4jStore(Store):
 
     @property
     def _managed(self) -> bool:
-        """Whether queries run in managed transactions (see the class notes)."""
-        return self.server is None or self.server.neo4j or self.database is None
+        """Whether queries run in managed transactions (always, now; see the class notes)."""
+        return True
 
     def _session_call(self, call: Callable[[Any], Any]) -> Any:
         import neo4j.exceptions as ne
@@ -422,8 +428,9 @@ class Neo4jStore(Store):
         budget = self.max_request_bytes - len(query.encode()) - 16
         chunk: list[dict[str, Any]] = []
         used = 0
+        portable = self.server is not None and not self.server.neo4j
         for row in rows:
-            size = _size(row) + 1
+            size = _size(_spliceable(row) if portable else row) + 1
             if size > budget:
                 raise StoreError(
                     f"A row is too large for this server ({size} bytes; at most {budget} fit "
@@ -702,7 +709,11 @@ def _spliceable(value: Any) -> Any:
     if isinstance(value, str):
         return value.replace("\\", "\\\\").replace("'", "\\'")
     if isinstance(value, dict):
-        return {"`" + str(k).replace("`", "``") + "`": _spliceable(v) for k, v in value.items()}
+        bad = [k for k in value if "`" in str(k)]
+        if bad:
+            raise StoreError(f"The column name {bad[0]!r} has a backtick, which this server "
+                             "(FalkorDB) cannot take as a property name")
+        return {f"`{k}`": _spliceable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_spliceable(v) for v in value]
     return value
