@@ -110,6 +110,7 @@ UNIQUE_ID_5 = (f"CREATE CONSTRAINT lacgraph_node_id IF NOT EXISTS "
 UNIQUE_ID_4 = (f"CREATE CONSTRAINT lacgraph_node_id IF NOT EXISTS "
                f"ON (n:{NODE_LABEL}) ASSERT n.id IS UNIQUE")
 PORTABLE_INDEX = f"CREATE INDEX FOR (n:{NODE_LABEL}) ON (n.id)"
+PORTABLE_INDEXES = "CALL db.indexes() YIELD label, properties RETURN label, properties"
 
 _NODE_TEXT = [c for c in NODE_COLUMNS if c not in BOOL_COLUMNS and c not in DATE_COLUMNS
               and c not in ("id", "type")]
@@ -333,19 +334,29 @@ class Neo4jStore(Store):
             major = int((self.server.version.split(".") or ["5"])[0] or 5)
             self.run(UNIQUE_ID_5 if major >= 5 else UNIQUE_ID_4, write=True)
             index = "uniqueness constraint lacgraph_node_id on LacNode.id"
-        elif not meta:
-            try:
-                self.run(PORTABLE_INDEX, write=True)
-                index = "index on LacNode.id"
-            except StoreUnavailable:
-                raise
-            except StoreError:
-                index = "no index (the server refused CREATE INDEX)"
         else:
-            index = "index on LacNode.id (created when the store was first opened)"
+            index = self._portable_index()
         if not meta:
             self._write_meta([], [])
         return index
+
+    def _portable_index(self) -> str:
+        """Create a plain index on ``LacNode.id`` unless ``db.indexes()`` lists one."""
+        try:
+            indexes = self.run(PORTABLE_INDEXES)
+        except StoreUnavailable:
+            raise
+        except StoreError:
+            indexes = None
+        if indexes is not None and [NODE_LABEL, ["id"]] in [list(r) for r in indexes]:
+            return "index on LacNode.id (found by db.indexes())"
+        try:
+            self.run(PORTABLE_INDEX, write=True)
+        except StoreUnavailable:
+            raise
+        except StoreError:
+            return "no index on LacNode.id (the server refused CREATE INDEX)"
+        return "index on LacNode.id (created)"
 
     def _write_meta(self, node_columns: list[str], tie_columns: list[str]) -> None:
         self.run(WRITE_META, {"version": SCHEMA_VERSION,

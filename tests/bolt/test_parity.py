@@ -209,6 +209,10 @@ def test_the_server_is_detected(bolt: BoltServer) -> None:
             assert not store.server.neo4j
             assert "not Neo4j" in str(store.server)
             assert store.batch_size == 40 and store.max_request_bytes == 3500
+            assert store.index.startswith("index on LacNode.id")
+            indexes = store.run("CALL db.indexes() YIELD label, properties "
+                                "RETURN label, properties")
+            assert ["LacNode", ["id"]] in [list(r) for r in indexes]
 
 
 def test_neo4j_has_a_uniqueness_constraint_on_id(bolt: BoltServer) -> None:
