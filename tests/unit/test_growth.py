@@ -445,3 +445,18 @@ def test_demo_programme_shows_growth():
     s = growth(G, months=6).summary()
     assert s["n"] > 100 and s["mean_change"] > 0 and s["wilcoxon_p"] < 0.05
     assert s["effect_r"] > 0 and 0 < s["retention"] <= 1
+
+
+def test_demo_report_has_the_growth_summary_and_plots(tmp_path):
+    import json
+
+    from lacgraph.demo import run_demo
+
+    report = run_demo(tmp_path, people=600, seed=3)
+    summary = json.loads((tmp_path / "growth-summary.json").read_text(encoding="utf-8"))
+    assert all(key in summary for key in SUMMARY_KEYS) and summary["waves"]
+    assert summary["mean_change"] > 0
+    for name in ("growth-change.png", "growth-waves.png", "growth-retention.png"):
+        assert (tmp_path / name).stat().st_size > 1000
+        assert name in (tmp_path / "README.txt").read_text(encoding="utf-8")
+    assert report.headline["supported people 6 months after introduction"] == summary["n"]
