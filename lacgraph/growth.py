@@ -67,6 +67,9 @@ from lacgraph.tables import DateLike, Tables, format_date, to_date, to_day_numbe
 if TYPE_CHECKING:
     from lacgraph.network import Network
 
+_BATCH_TIES = 2_000_000
+"""Dates are measured together until their copies hold this many ties (bounds memory)."""
+
 RETENTION_DAYS = 182
 """A new tie "lasts" when it is still active this many days after its start."""
 
@@ -114,30 +117,57 @@ def add_months(dates: np.ndarray | Sequence[DateLike], months: int) -> np.ndarra
 
 # -- measures of many people at their own dates ----------------------------------------
 class _Ties:
-    """The relationship ties as integer arrays, for repeated "active at d" questions."""
+    """The relationship ties as integer arrays, for repeated "active at d" questions.
 
-    def __init__(self, tables: Tables):
-        ties = tables.ties[tables.ties["kind"].to_numpy() != HOUSEHOLD].reset_index(drop=True)
+    With ``around``, only ties that can be in those people's ego networks at some date are
+    kept: both ends among them and everyone ever tied to them.
+    """
+
+    def __init__(self, tables: Tables, around: np.ndarray | None = None):
+        ties = tables.ties[tables.ties["kind"].to_numpy() != HOUSEHOLD]
         self.tables = tables
-        self.ties = ties
         self.index = pd.Index(tables.nodes["id"])
-        self.src = self.index.get_indexer(ties["source"])
-        self.dst = self.index.get_indexer(ties["target"])
+        src = self.index.get_indexer(ties["source"])
+        dst = self.index.get_indexer(ties["target"])
+        known = np.flatnonzero((src >= 0) & (dst >= 0))  # validated data: every tie
+        ties, src, dst = ties.iloc[known], src[known], dst[known]
+        if around is not None:
+            near = np.zeros(len(self.index), bool)
+            near[self.index.get_indexer(around)] = True
+            touch = near[src] | near[dst]
+            near[src[touch]] = True
+            near[dst[touch]] = True
+            keep = np.flatnonzero(near[src] & near[dst])
+            ties, src, dst = ties.iloc[keep], src[keep], dst[keep]
+        self.ties = ties = ties.reset_index(drop=True)
+        self.src, self.dst = src, dst
         self.start = to_day_numbers(ties["start"])
         self.end = to_day_numbers(ties["end"])
         self.close = ties["kind"].isin(CLOSE_KINDS).to_numpy()
 
     def measures(self, people: np.ndarray, dates: np.ndarray,
                  at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
-        """Return the measures of ``people[i]`` at ``dates[i]``, one row each, in order."""
+        """Return the measures of ``people[i]`` at ``dates[i]``, one row each, in order.
+
+        For each distinct date, the ties active then around the people measured that
+        day (their alters and the ties among them) are a small copy of the network; the
+        copies of many dates, kept apart by renumbered node ids, are measured together.
+        """
         n = len(self.index)
         codes = self.index.get_indexer(people)
         if (codes < 0).any():
             raise QueryError(f"unknown people: {list(np.asarray(people)[codes < 0][:5])}")
+        types = self.tables.nodes["type"].to_numpy(object)[codes]
+        if (types != "person").any():
+            raise QueryError(f"only people have ego-network measures, not "
+                             f"{list(np.asarray(people)[types != 'person'][:5])}")
         days = np.asarray(dates, dtype="datetime64[D]")
-        parts = []
-        for day in np.unique(days):
-            rows = np.flatnonzero(days == day)
+        unique, copy_of_row = np.unique(days, return_inverse=True)
+        frames: list[pd.DataFrame] = []
+        batch: list[tuple[int, np.ndarray, np.ndarray]] = []
+        size = 0
+        for k, day in enumerate(unique):
+            rows = np.flatnonzero(copy_of_row == k)
             d = day.astype(np.int64)
             active = (self.start <= d) & (d < self.end)
             ego = np.zeros(n, bool)
@@ -146,19 +176,43 @@ class _Ties:
             keep = ego.copy()
             keep[self.src[touch]] = True
             keep[self.dst[touch]] = True
-            around = active & keep[self.src] & keep[self.dst]
-            part = Tables(self.tables.nodes.iloc[np.flatnonzero(keep)],
-                          self.ties.iloc[np.flatnonzero(around)])
-            M = ego_measures(project(part, day), at_risk_below=at_risk_below).set_index("id")
-            chosen = M.loc[np.asarray(people)[rows]]
-            chosen.index = rows
-            parts.append(chosen)
-        if not parts:
-            empty = ego_measures(project(Tables(self.tables.nodes.iloc[:0], self.ties.iloc[:0]),
-                                         "2000-01-01"))
-            return empty.drop(columns="id")
-        out = pd.concat(parts).sort_index()
+            around = np.flatnonzero(active & keep[self.src] & keep[self.dst])
+            batch.append((k, np.flatnonzero(keep), around))
+            size += len(around)
+            if size > _BATCH_TIES or k == len(unique) - 1:
+                frames.append(self._measure_copies(batch, at_risk_below))
+                batch, size = [], 0
+        if not frames:
+            return ego_measures(project(Tables(self.tables.nodes.iloc[:0], self.ties.iloc[:0]),
+                                        "2000-01-01")).drop(columns="id")
+        measured = pd.concat(frames)
+        out = measured.loc[copy_of_row.astype(np.int64) * n + codes]
         return out[list(MEASURES)].reset_index(drop=True)
+
+    def _measure_copies(self, batch: list[tuple[int, np.ndarray, np.ndarray]],
+                        at_risk_below: int) -> pd.DataFrame:
+        """Measure several dates' copies at once; rows keyed by ``copy * n + node``."""
+        n = len(self.index)
+        node_copy = np.concatenate([np.full(len(nodes), k) for k, nodes, _ in batch])
+        node_code = np.concatenate([nodes for _, nodes, _ in batch])
+        tie_copy = np.concatenate([np.full(len(ties), k) for k, _, ties in batch])
+        tie_index = np.concatenate([ties for _, _, ties in batch])
+        nodes = pd.DataFrame({
+            "id": (node_copy.astype(np.int64) * n + node_code).astype(object),
+            "type": self.tables.nodes["type"].to_numpy(object)[node_code]})
+        ties = pd.DataFrame({
+            "source": (tie_copy.astype(np.int64) * n + self.src[tie_index]).astype(object),
+            "target": (tie_copy.astype(np.int64) * n + self.dst[tie_index]).astype(object),
+            "kind": self.ties["kind"].to_numpy(object)[tie_index],
+            # each copy holds only the ties active on its own date: active "always"
+            "start": np.zeros(len(tie_index), dtype="datetime64[s]"),
+            "end": np.full(len(tie_index), np.datetime64("NaT"), dtype="datetime64[s]"),
+            "circle": self.ties["circle"].to_numpy()[tie_index],
+            "reciprocal": self.ties["reciprocal"].to_numpy(bool)[tie_index],
+            "brokered_by": self.ties["brokered_by"].to_numpy(object)[tie_index],
+        })
+        S = project(Tables(nodes, ties), "1970-01-01")
+        return ego_measures(S, at_risk_below=at_risk_below).set_index("id")
 
 
 def measures_at(G: Network, people: Sequence[str], dates: Sequence[DateLike], *,
@@ -179,7 +233,8 @@ def measures_at(G: Network, people: Sequence[str], dates: Sequence[DateLike], *,
     [0, 1]
     """
     days = np.array([to_date(d) for d in dates], dtype="datetime64[D]")
-    return _Ties(G.tables).measures(np.asarray(people, dtype=object), days, at_risk_below)
+    people = np.asarray(people, dtype=object)
+    return _Ties(G.tables, around=people).measures(people, days, at_risk_below)
 
 
 # -- the result ------------------------------------------------------------------------
@@ -396,7 +451,7 @@ def growth(G: Network, *, start: DateLike | None = None, end: DateLike | None = 
     order = np.argsort(ids, kind="stable")
     ids, base, follow = ids[order], baseline[keep][order], followup[keep][order]
 
-    ties = _Ties(G.tables)
+    ties = _Ties(G.tables, around=ids)
     both = ties.measures(np.concatenate([ids, ids]), np.concatenate([base, follow]),
                          at_risk_below)
     before, after = both.iloc[: len(ids)].reset_index(drop=True), both.iloc[len(ids):
@@ -495,7 +550,8 @@ def waves(G: Network, months: Iterable[int] = (0, 6, 12), as_of: DateLike | None
             "wave": m, "day": date[on]}))
     table = pd.concat(frames, ignore_index=True).sort_values(["id", "wave"], kind="stable")
     table = table.reset_index(drop=True)
-    M = _Ties(G.tables).measures(table["id"].to_numpy(object),
+    M = _Ties(G.tables, around=table["id"].to_numpy(object)).measures(
+        table["id"].to_numpy(object),
                                  table["day"].to_numpy("datetime64[D]"), at_risk_below)
     table["date"] = [format_date(d) for d in table.pop("day")]
     table["natural_community"] = (M["natural"] + M["community"]).to_numpy(np.int64)
