@@ -460,3 +460,22 @@ def test_demo_report_has_the_growth_summary_and_plots(tmp_path):
         assert (tmp_path / name).stat().st_size > 1000
         assert name in (tmp_path / "README.txt").read_text(encoding="utf-8")
     assert report.headline["supported people 6 months after introduction"] == summary["n"]
+
+
+@pytest.mark.parametrize("batch_ties", [2_000_000, 10])
+def test_measures_at_own_dates_equal_whole_snapshot_measures(monkeypatch, batch_ties):
+    import lacgraph.growth as growth_module
+    from lacgraph.growth import measures_at
+
+    monkeypatch.setattr(growth_module, "_BATCH_TIES", batch_ties)  # one batch, or many
+    T = random_network(11, n_people=30, n_ties=200, at="2024-01-01")
+    G = Network.from_tables(T)
+    rng = np.random.default_rng(5)
+    people = T.nodes.loc[T.nodes["type"] == "person", "id"].to_numpy(object)
+    who = rng.choice(people, 60)
+    dates = [str(np.datetime64("2023-06-01") + int(x)) for x in rng.integers(0, 400, 60)]
+    dates[:5] = ["2024-01-01"] * 5  # ties start and end on this day
+    got = measures_at(G, who, dates)
+    want = pd.concat([G.metrics(d).set_index("id").loc[[p]] for p, d in zip(who, dates,
+                                                                          strict=True)])
+    pd.testing.assert_frame_equal(got, want.reset_index(drop=True), check_dtype=True)
