@@ -430,6 +430,9 @@ def growth(G: Network, *, start: DateLike | None = None, end: DateLike | None = 
         t0, t1 = G.resolve_date(start), G.resolve_date(end)
         if not t0 < t1:
             raise QueryError(f"--from ({t0}) must be before --to ({t1}).")
+        if as_of is not None and t1 > last:
+            raise QueryError(f"--to ({t1}) is after --as-of ({last}): the follow-up must be "
+                             "on or before the data's last date.")
         in_cohort = intro <= t0
         baseline = np.full(len(supported), t0, dtype="datetime64[D]")
         followup = np.full(len(supported), t1, dtype="datetime64[D]")

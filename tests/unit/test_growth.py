@@ -16,6 +16,8 @@ import statistics
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lacgraph.growth import PEOPLE_COLUMNS, SUMMARY_KEYS, add_months, growth, wave_summary, waves
 from lacgraph.network import Network
@@ -284,7 +286,8 @@ def test_bad_windows_are_clear_errors():
 
     G = Network.from_tables(hand_built())
     for kwargs in ({}, {"start": "2024-01-01"}, {"start": "2024-06-01", "end": "2024-01-01"},
-                   {"start": "2024-01-01", "end": "2024-06-01", "months": 6}, {"months": 0}):
+                   {"start": "2024-01-01", "end": "2024-06-01", "months": 6}, {"months": 0},
+                   {"start": "2024-01-01", "end": "2024-06-01", "as_of": "2024-05-01"}):
         with pytest.raises(QueryError):
             growth(G, **kwargs)
     with pytest.raises(QueryError, match="not a node attribute"):
@@ -479,3 +482,48 @@ def test_measures_at_own_dates_equal_whole_snapshot_measures(monkeypatch, batch_
     want = pd.concat([G.metrics(d).set_index("id").loc[[p]] for p, d in zip(who, dates,
                                                                           strict=True)])
     pd.testing.assert_frame_equal(got, want.reset_index(drop=True), check_dtype=True)
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), months=st.integers(1, 12))
+def test_relabelling_ids_changes_nothing(seed, months):
+    T = supported_network(seed)
+    nodes, ties = nodes_to_text(T.nodes), ties_to_text(T.ties)
+    rename = {i: f"x{len(nodes) - k:03d}" for k, i in enumerate(nodes["id"])}
+    nodes["id"] = nodes["id"].map(rename)
+    nodes["coordinator"] = nodes["coordinator"].map(lambda c: rename.get(c, c))
+    for col in ("source", "target", "brokered_by"):
+        ties[col] = ties[col].map(lambda v: rename.get(v, v))
+    U = Tables.from_records(nodes.to_dict("records"), ties.to_dict("records"))
+    a = growth(Network.from_tables(T), months=months, as_of="2024-03-20")
+    b = growth(Network.from_tables(U), months=months, as_of="2024-03-20")
+    sa, sb = a.summary(), b.summary()
+    assert sb["by"]["neighbourhood"] == sa["by"]["neighbourhood"]
+    for key in SUMMARY_KEYS:
+        assert (sa[key] is None and sb[key] is None) or sa[key] == pytest.approx(sb[key])
+    assert sa["share_grew"] is None or (
+        sa["share_grew"] + sa["share_same"] + sa["share_shrank"] == pytest.approx(1.0))
+    left = a.people.assign(id=a.people["id"].map(rename)).sort_values("id")
+    pd.testing.assert_frame_equal(left.reset_index(drop=True), b.people.reset_index(drop=True))
+
+
+def test_plots_take_their_format_from_the_suffix(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from lacgraph.viz.growth import plot_change, plot_retention, plot_waves, wave_means
+
+    G = Network.from_tables(programme(400, seed=5))
+    g = growth(G, months=6)
+    W = waves(G, (0, 6, 12))
+    for fig in (plot_change(g, tmp_path / "c.svg"), plot_waves(W, tmp_path / "w.svg"),
+                plot_retention(g, tmp_path / "r.png")):
+        plt.close(fig)
+    assert b"<svg" in (tmp_path / "c.svg").read_bytes()[:2000]
+    assert b"<svg" in (tmp_path / "w.svg").read_bytes()[:2000]
+    assert (tmp_path / "r.png").read_bytes()[:4] == b"\x89PNG"
+    # the wave means and their 95% t intervals, by hand for wave 0
+    x = W.loc[W["wave"] == 0, "natural_community"].to_numpy(float)
+    half = 1.96 * x.std(ddof=1) / math.sqrt(len(x))  # t(0.975, n-1) ~ 1.96 for large n
+    row = wave_means(W).iloc[0]
+    assert row["mean"] == pytest.approx(x.mean())
+    assert row["high"] - row["mean"] == pytest.approx(half, rel=0.02)
