@@ -48,8 +48,9 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import breadth_first_order, connected_components, shortest_path
+from scipy.sparse.csgraph import connected_components
 
+from lacgraph.blocks import cut_off_by_node
 from lacgraph.errors import QueryError
 from lacgraph.measures import ego_measures
 from lacgraph.model import AT_RISK_THRESHOLD, KIND_CATEGORY
@@ -383,56 +384,6 @@ def _community_graph(V: _View) -> tuple[np.ndarray, np.ndarray]:
     return edges, used
 
 
-def _cut_off(n: int, blocks: list[list[int]], weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For every node, the pieces its component falls into without it, and the weight
-    (people) outside the largest piece, from the block-cut tree."""
-    n_blocks = len(blocks)
-    sizes = np.fromiter((len(b) for b in blocks), dtype=np.int64, count=n_blocks)
-    member = np.fromiter((v for b in blocks for v in b), dtype=np.int64, count=int(sizes.sum()))
-    block_of = np.repeat(np.arange(n_blocks), sizes)
-    pieces = np.bincount(member, minlength=n)  # blocks per node = pieces left without it
-    cut = pieces >= 2
-    # tree nodes: blocks 0..b-1, then every node b..b+n-1 (non-cut ones stay unattached)
-    own = weight.copy()
-    own[cut] = 0
-    block_weight = np.bincount(block_of, weights=own[member], minlength=n_blocks)
-    tree_weight = np.concatenate([block_weight, np.where(cut, weight, 0).astype(float), [0.0]])
-    link = cut[member]
-    root = n_blocks + n
-    # join every tree (one per component) to one super root
-    tree = coo_matrix((np.ones(int(link.sum())), (block_of[link], n_blocks + member[link])),
-                      shape=(root + 1, root + 1)).tocsr()
-    _, comp = connected_components(tree, directed=False)
-    first_block = np.unique(comp[:n_blocks], return_index=True)[1]  # one block per tree
-    extra = coo_matrix((np.ones(len(first_block)), (np.full(len(first_block), root),
-                                                    first_block)), shape=tree.shape)
-    tree = (tree + extra).tocsr()
-    order, parent = breadth_first_order(tree, root, directed=False, return_predecessors=True)
-    depth = shortest_path(tree, indices=root, directed=False, unweighted=True)
-    reached = order[1:]
-    reached = reached[np.argsort(-depth[reached], kind="stable")]  # deepest first
-    levels = np.flatnonzero(np.diff(depth[reached])) + 1
-    subtree = tree_weight.copy()
-    for at_level in np.split(reached, levels):
-        np.add.at(subtree, parent[at_level], subtree[at_level])
-    # a cut node's pieces: each child block's subtree, and the rest of its component
-    labels = np.unique(comp[:n_blocks])
-    comp_total = np.zeros(comp.max() + 1)
-    comp_total[labels] = subtree[first_block]
-    cuts = np.flatnonzero(cut)
-    tnode = n_blocks + cuts
-    total = comp_total[comp[tnode]]
-    parent_side = total - subtree[tnode]
-    blocks_ids = np.arange(n_blocks)
-    child = blocks_ids[(parent[:n_blocks] >= n_blocks) & (parent[:n_blocks] < root)]
-    child_max = np.zeros(root + 1)
-    np.maximum.at(child_max, parent[child], subtree[child])
-    largest = np.maximum(parent_side, child_max[tnode])
-    out = np.zeros(n)
-    out[cuts] = total - weight[cuts] - largest
-    return pieces, np.rint(out).astype(np.int64)
-
-
 def community_assets(G: Network, at: DateLike | None = None, *,
                      at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
     """Return the community groups active at ``at`` and what each holds together.
@@ -474,7 +425,7 @@ def community_assets(G: Network, at: DateLike | None = None, *,
     edges, _ = _community_graph(V)
     graph = ig.Graph(n=n, edges=edges.tolist())
     blocks = [list(b) for b in graph.biconnected_components()]
-    pieces, cut_off = _cut_off(n, blocks, V.person.astype(np.int64))
+    pieces, cut_off = cut_off_by_node(n, blocks, V.person.astype(np.int64))
     bridge = np.zeros(len(edges), dtype=bool)
     bridge[graph.bridges()] = True
     bridge_ends = edges[bridge].ravel()
