@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import igraph as ig
 import numpy as np
@@ -54,9 +55,11 @@ from lacgraph.blocks import cut_off_by_node
 from lacgraph.errors import QueryError
 from lacgraph.measures import ego_measures
 from lacgraph.model import AT_RISK_THRESHOLD, KIND_CATEGORY
-from lacgraph.network import Network
 from lacgraph.snapshot import COMMUNITY, NATURAL, Snapshot, active_ties
 from lacgraph.tables import DateLike
+
+if TYPE_CHECKING:  # lacgraph.network may import this module for its wrappers
+    from lacgraph.network import Network
 
 NO_NEIGHBOURHOOD = "(none)"
 """How a person or group without a neighbourhood is shown in per-neighbourhood tables."""
@@ -190,6 +193,7 @@ def isolated_clusters(G: Network, at: DateLike | None = None) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from lacgraph.network import Network
     >>> from lacgraph.tables import Tables
     >>> G = Network.from_tables(Tables.from_records(
     ...     nodes=[{"id": i, "type": "person"} for i in ("x", "y", "z")]
@@ -248,6 +252,7 @@ def isolated_people(G: Network, at: DateLike | None = None, *,
 
     Examples
     --------
+    >>> from lacgraph.network import Network
     >>> from lacgraph.tables import Tables
     >>> G = Network.from_tables(Tables.from_records(
     ...     nodes=[{"id": "sam", "type": "person", "neighbourhood": "Castle",
@@ -346,6 +351,7 @@ def neighbourhoods(G: Network, at: DateLike | None = None, since: DateLike | Non
 
     Examples
     --------
+    >>> from lacgraph.network import Network
     >>> from lacgraph.tables import Tables
     >>> G = Network.from_tables(Tables.from_records(
     ...     nodes=[{"id": "a", "type": "person", "neighbourhood": "Castle"},
@@ -406,6 +412,7 @@ def community_assets(G: Network, at: DateLike | None = None, *,
 
     Examples
     --------
+    >>> from lacgraph.network import Network
     >>> from lacgraph.tables import Tables
     >>> G = Network.from_tables(Tables.from_records(
     ...     nodes=[{"id": i, "type": "person"} for i in ("a", "b", "c")]
@@ -467,6 +474,7 @@ def community_gaps(G: Network, at: DateLike | None = None, *,
 
     Examples
     --------
+    >>> from lacgraph.network import Network
     >>> from lacgraph.tables import Tables
     >>> G = Network.from_tables(Tables.from_records(
     ...     nodes=[{"id": "a", "type": "person", "neighbourhood": "Bryn"},
@@ -494,6 +502,7 @@ def community_membership(G: Network, at: DateLike | None = None, *, resolution: 
 
     Examples
     --------
+    >>> from lacgraph.network import Network
     >>> from lacgraph.tables import Tables
     >>> G = Network.from_tables(Tables.from_records(
     ...     nodes=[{"id": i, "type": "person"} for i in "abc"],
@@ -553,6 +562,7 @@ def communities(G: Network, at: DateLike | None = None, resolution: float = 1.0,
 
     Examples
     --------
+    >>> from lacgraph.network import Network
     >>> from lacgraph.tables import Tables
     >>> G = Network.from_tables(Tables.from_records(
     ...     nodes=[{"id": i, "type": "person", "neighbourhood": "Elm"} for i in "abcd"],
