@@ -34,7 +34,7 @@ import pandas as pd
 
 from lacgraph.clusters import CHANGE_COUNTS, NEIGHBOURHOOD_COUNTS
 from lacgraph.errors import QueryError
-from lacgraph.privacy import suppress, suppress_counts
+from lacgraph.privacy import SUPPRESS_UP_TO, suppress, suppress_counts
 
 TABLES: tuple[str, ...] = ("clusters", "people", "neighbourhoods", "assets", "gaps",
                            "communities")
@@ -77,7 +77,7 @@ def _difference(now: object, then: object) -> object:
     return int(now) - int(then)  # type: ignore[call-overload]
 
 
-def for_export(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+def for_export(frame: pd.DataFrame, table: str, *, up_to: int = SUPPRESS_UP_TO) -> pd.DataFrame:
     """Return a manager table as it may leave the team (see the module docstring).
 
     Parameters
@@ -88,6 +88,8 @@ def for_export(frame: pd.DataFrame, table: str) -> pd.DataFrame:
         ``communities``).
     table : str
         Which one: one of :data:`TABLES`.
+    up_to : int, default 7
+        Counts from 1 to ``up_to`` become ``"*"`` (the rule's configurable threshold).
 
     Examples
     --------
@@ -103,17 +105,17 @@ def for_export(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     if table == "people":
         raise QueryError(PEOPLE_NOT_FOR_EXPORT)
     if table == "clusters":
-        return suppress_counts(cluster_profile(frame), PROFILE_COLUMNS[1:])
+        return suppress_counts(cluster_profile(frame), PROFILE_COLUMNS[1:], up_to=up_to)
     if table == "communities":
         frame = frame.drop(columns=["neighbourhood_mix", "main_share"], errors="ignore")
         counts = [c for c in frame.columns if c != "community" and frame[c].dtype.kind in "iu"]
-        return suppress_counts(frame, counts)
+        return suppress_counts(frame, counts, up_to=up_to)
     if table == "neighbourhoods":
-        out = suppress_counts(frame, NEIGHBOURHOOD_COUNTS)
+        out = suppress_counts(frame, NEIGHBOURHOOD_COUNTS, up_to=up_to)
         for col in CHANGE_COUNTS:
             change = f"{col}_change"
             if change in frame.columns:
-                then = [suppress(v) for v in frame[col] - frame[change]]
+                then = [suppress(v, up_to=up_to) for v in frame[col] - frame[change]]
                 out[change] = pd.Series([_difference(a, b) for a, b in zip(out[col], then,
                                                                              strict=True)],
                                         index=out.index, dtype=object)
@@ -123,4 +125,4 @@ def for_export(frame: pd.DataFrame, table: str) -> pd.DataFrame:
             index=out.index, dtype=object)
         return out
     counts = [c for c in frame.columns if frame[c].dtype.kind in "iu"]
-    return suppress_counts(frame, counts)
+    return suppress_counts(frame, counts, up_to=up_to)

@@ -34,7 +34,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from lacgraph.clusters import isolated_clusters, neighbourhoods  # noqa: E402
 from lacgraph.model import AT_RISK_THRESHOLD  # noqa: E402
-from lacgraph.privacy import suppress  # noqa: E402
+from lacgraph.privacy import SUPPRESS_UP_TO, suppress  # noqa: E402
 
 if TYPE_CHECKING:
     from lacgraph.network import Network
@@ -132,14 +132,14 @@ def draw_clusters(G: Network, at: DateLike | None = None,
 
 def plot_neighbourhoods(G: Network, dates: Sequence[DateLike],
                         path: str | os.PathLike[str] | None = None, *, limit: int = 15,
-                        export: bool = False,
+                        export: bool = False, up_to: int = SUPPRESS_UP_TO,
                         at_risk_below: int = AT_RISK_THRESHOLD) -> plt.Figure:
     """Bar chart of isolated and at-risk people per neighbourhood at each of ``dates``.
 
     Two panels (isolated, at risk); per neighbourhood one bar per date, oldest lightest.
     The ``limit`` neighbourhoods with most at-risk people on the last date are shown. With
-    ``export`` the counts are suppressed (DESIGN.md rule): a suppressed count is drawn as
-    an empty bar marked ``*``.
+    ``export`` the counts are suppressed (DESIGN.md rule, 1 to ``up_to`` become ``*``): a
+    suppressed count is drawn as an empty bar marked ``*``.
 
     Examples
     --------
@@ -165,7 +165,7 @@ def plot_neighbourhoods(G: Network, dates: Sequence[DateLike],
                                      (axes[1], "at_risk", AT_RISK, "At-risk people")):
         for k, d in enumerate(days):
             counts = tables[d][column].reindex(wards, fill_value=0).to_numpy()
-            shown = [suppress(c) if export else int(c) for c in counts]
+            shown = [suppress(c, up_to=up_to) if export else int(c) for c in counts]
             heights = [0 if v == "*" else v for v in shown]
             xs = x + (k - (len(days) - 1) / 2) * width
             ax.bar(xs, heights, width=width * 0.95, color=colour, alpha=shades[k],

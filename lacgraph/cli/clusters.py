@@ -29,6 +29,13 @@ def _at_risk_option(f: Any) -> Any:
                         help="At risk: fewer natural + community alters than this.")(f)
 
 
+def _export_options(f: Any) -> Any:
+    f = click.option("--suppress-up-to", type=click.IntRange(min=1), default=7,
+                     show_default=True,
+                     help="With --export: counts from 1 to this become *.")(f)
+    return f
+
+
 def _picture_suffix(path: Path | None) -> None:
     if path is not None and path.suffix.lower() not in (".png", ".svg"):
         raise click.BadParameter(f"{path}: expected a .png or .svg file", param_hint="--picture")
@@ -42,11 +49,12 @@ def _picture_suffix(path: Path | None) -> None:
                    "instead of clusters.")
 @_at_risk_option
 @click.option("--export", is_flag=True, help=EXPORT_HELP + " Clusters become a size profile.")
+@_export_options
 @click.option("--picture", type=PICTURE,
               help="Also draw the isolated clusters as small multiples (.png or .svg).")
 @format_options
 def clusters(source: str, at: Any, people: bool, at_risk_below: int, export: bool,
-             picture: Path | None, fmt: str, output: Path | None) -> None:
+             suppress_up_to: int, picture: Path | None, fmt: str, output: Path | None) -> None:
     """Isolated clusters at a date: people joined by natural ties, none in a community group.
 
     One row per cluster (cluster, size, members, neighbourhoods, supported,
@@ -69,7 +77,7 @@ def clusters(source: str, at: Any, people: bool, at_risk_below: int, export: boo
         else:
             frame = manager.isolated_clusters(G, day(at))
             if export:
-                frame = for_export(frame, "clusters")
+                frame = for_export(frame, "clusters", up_to=suppress_up_to)
         if picture is not None:
             from lacgraph.viz.clusters import draw_clusters
 
@@ -85,12 +93,14 @@ def clusters(source: str, at: Any, people: bool, at_risk_below: int, export: boo
               help="Add the change in every count since this date.")
 @_at_risk_option
 @click.option("--export", is_flag=True, help=EXPORT_HELP)
+@_export_options
 @click.option("--picture", type=PICTURE,
               help="Also draw isolated and at-risk people per neighbourhood at four dates "
                    "from --from (default: a year before --at) to --at (.png or .svg).")
 @format_options
 def neighbourhoods(source: str, at: Any, since: Any, at_risk_below: int, export: bool,
-                   picture: Path | None, fmt: str, output: Path | None) -> None:
+                   suppress_up_to: int, picture: Path | None, fmt: str,
+                   output: Path | None) -> None:
     """Per neighbourhood: people, isolated, at risk, isolated clusters, groups, caseload."""
     import numpy as np
 
@@ -102,14 +112,14 @@ def neighbourhoods(source: str, at: Any, since: Any, at_risk_below: int, export:
     with lacgraph.open(source) as G, spinner("Counting neighbourhoods"):
         frame = manager.neighbourhoods(G, day(at), since=day(since), at_risk_below=at_risk_below)
         if export:
-            frame = for_export(frame, "neighbourhoods")
+            frame = for_export(frame, "neighbourhoods", up_to=suppress_up_to)
         if picture is not None:
             from lacgraph.viz.clusters import plot_neighbourhoods, timeline_dates
 
             end = G.resolve_date(day(at))
             start = G.resolve_date(day(since)) if since else end - np.timedelta64(365, "D")
             plot_neighbourhoods(G, timeline_dates(start, end), picture, export=export,
-                                at_risk_below=at_risk_below)
+                                up_to=suppress_up_to, at_risk_below=at_risk_below)
             click.echo(f"Drew the neighbourhoods in {picture}", err=True)
     emit(frame, fmt, output)
 
@@ -121,9 +131,10 @@ def neighbourhoods(source: str, at: Any, since: Any, at_risk_below: int, export:
               help="List the neighbourhoods with isolated people and no active group instead.")
 @_at_risk_option
 @click.option("--export", is_flag=True, help=EXPORT_HELP)
+@_export_options
 @format_options
-def assets(source: str, at: Any, gaps: bool, at_risk_below: int, export: bool, fmt: str,
-           output: Path | None) -> None:
+def assets(source: str, at: Any, gaps: bool, at_risk_below: int, export: bool,
+           suppress_up_to: int, fmt: str, output: Path | None) -> None:
     """Community assets: groups that connect at-risk people or hold the community together.
 
     Per active group: members, otherwise_at_risk (members who would be at risk without it),
@@ -141,7 +152,7 @@ def assets(source: str, at: Any, gaps: bool, at_risk_below: int, export: bool, f
         else:
             frame = manager.community_assets(G, day(at), at_risk_below=at_risk_below)
     if export:
-        frame = for_export(frame, "gaps" if gaps else "assets")
+        frame = for_export(frame, "gaps" if gaps else "assets", up_to=suppress_up_to)
     emit(frame, fmt, output)
 
 
@@ -154,9 +165,10 @@ def assets(source: str, at: Any, gaps: bool, at_risk_below: int, export: bool, f
               help="Random seed: one seed always gives the same communities.")
 @_at_risk_option
 @click.option("--export", is_flag=True, help=EXPORT_HELP)
+@_export_options
 @format_options
 def communities(source: str, at: Any, resolution: float, seed: int, at_risk_below: int,
-                export: bool, fmt: str, output: Path | None) -> None:
+                export: bool, suppress_up_to: int, fmt: str, output: Path | None) -> None:
     """Communities of the natural + community graph (Leiden, modularity), largest first."""
     import lacgraph
     from lacgraph import clusters as manager
@@ -166,5 +178,5 @@ def communities(source: str, at: Any, resolution: float, seed: int, at_risk_belo
         frame = manager.communities(G, day(at), resolution=resolution, seed=seed,
                                     at_risk_below=at_risk_below)
     if export:
-        frame = for_export(frame, "communities")
+        frame = for_export(frame, "communities", up_to=suppress_up_to)
     emit(frame, fmt, output)

@@ -335,3 +335,16 @@ def test_random_towns_have_cut_points_to_compare():
              for s in range(8)]
     assert sum(int(a["cut_point"].sum()) for a in found) >= 8
     assert sum(int(a["people_cut_off"].sum()) for a in found) >= 8
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_row_order_of_the_input_changes_nothing(seed):
+    T = with_places(random_network(seed, n_people=40, n_ties=70), seed)
+    rng = np.random.default_rng(seed)
+    shuffled = Tables(T.nodes.iloc[rng.permutation(len(T.nodes))].reset_index(drop=True),
+                      T.ties.iloc[rng.permutation(len(T.ties))].reset_index(drop=True))
+    G, H = Network.from_tables(T), Network.from_tables(shuffled)
+    at = "2024-06-01"
+    for verb in (C.isolated_clusters, C.isolated_people, C.neighbourhoods,
+                 C.community_assets, C.community_gaps):
+        pd.testing.assert_frame_equal(verb(G, at), verb(H, at), obj=verb.__name__)

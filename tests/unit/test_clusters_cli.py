@@ -159,3 +159,11 @@ def test_export_tables_refuse_unknown_names():
     empty = C.isolated_clusters(Network.from_tables(programme(60, seed=1)), "1990-01-01")
     assert empty.empty and list(empty.columns) == list(C.CLUSTER_COLUMNS)
     assert for_export(empty, "clusters").empty
+
+
+def test_suppression_threshold_is_configurable(folder):
+    default = read(run("neighbourhoods", folder, "--at", AT, "--export").stdout)
+    stricter = read(run("neighbourhoods", folder, "--at", AT, "--export",
+                        "--suppress-up-to", "20").stdout)
+    assert (stricter["isolated"] == "*").sum() > (default["isolated"] == "*").sum()
+    assert all(v in ("0", "*") or int(v) >= 20 for v in stricter["isolated"])
