@@ -167,3 +167,19 @@ def test_suppression_threshold_is_configurable(folder):
                         "--suppress-up-to", "20").stdout)
     assert (stricter["isolated"] == "*").sum() > (default["isolated"] == "*").sum()
     assert all(v in ("0", "*") or int(v) >= 20 for v in stricter["isolated"])
+
+
+def test_installed_command_has_the_manager_verbs(folder):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    lacgraph_cmd = str(Path(sys.executable).with_name("lacgraph"))
+    for verb in ("clusters", "neighbourhoods", "assets", "communities"):
+        done = subprocess.run([lacgraph_cmd, verb, "--help"], capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0 and f"Usage: lacgraph {verb}" in done.stdout
+    done = subprocess.run([lacgraph_cmd, "clusters", str(folder), "--people", "--export"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("Error: A list of people cannot be exported")
