@@ -55,7 +55,7 @@ from lacgraph.blocks import cut_off_by_node
 from lacgraph.errors import QueryError
 from lacgraph.measures import ego_measures
 from lacgraph.model import AT_RISK_THRESHOLD, KIND_CATEGORY
-from lacgraph.snapshot import COMMUNITY, NATURAL, Snapshot, active_ties
+from lacgraph.snapshot import COMMUNITY, NATURAL, Snapshot
 from lacgraph.tables import DateLike
 
 if TYPE_CHECKING:  # lacgraph.network may import this module for its wrappers
@@ -160,7 +160,7 @@ def _rank_clusters(S: Snapshot, rows: np.ndarray, person: np.ndarray,
 
 def _paid_people(G: Network, V: _View) -> np.ndarray:
     """Tell, per node, whether it has an active paid tie (read from the ties themselves)."""
-    ties = active_ties(G.tables.ties, V.day)
+    ties = G.store.snapshot(V.day).ties  # the active ties, from any store
     paid = ties["kind"].map(KIND_CATEGORY).to_numpy(dtype=object) == "paid"
     ends = pd.concat([ties.loc[paid, "source"], ties.loc[paid, "target"]])
     index = pd.Index(V.S.ids).get_indexer(ends)

@@ -348,3 +348,23 @@ def test_row_order_of_the_input_changes_nothing(seed):
     for verb in (C.isolated_clusters, C.isolated_people, C.neighbourhoods,
                  C.community_assets, C.community_gaps):
         pd.testing.assert_frame_equal(verb(G, at), verb(H, at), obj=verb.__name__)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_every_community_tie_start_matches_networkx_that_day_and_the_day_before(seed):
+    T = with_places(random_network(seed, n_people=40, n_ties=60), seed)
+    G = Network.from_tables(T)
+    community = T.ties[T.ties["kind"].map(KIND_CATEGORY) == "community"]
+    checked = 0
+    for start in sorted(set(community["start"])):
+        day = str(start.date())
+        before = str((start - pd.Timedelta(days=1)).date())
+        for at in (before, day):
+            assert C.isolated_clusters(G, at).to_dict("records") == \
+                reference(T, at)["clusters"], at
+        # nobody who joins a group that day is in an isolated cluster that day
+        joining = community[community["start"] == start]
+        members = set(";".join(C.isolated_clusters(G, day)["members"]).split(";"))
+        assert not members & (set(joining["source"]) | set(joining["target"]))
+        checked += 1
+    assert checked >= 5
