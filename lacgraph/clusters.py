@@ -42,6 +42,7 @@ Examples
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -375,6 +376,45 @@ def neighbourhoods(G: Network, at: DateLike | None = None, since: DateLike | Non
     for col in CHANGE_COUNTS:
         merged[f"{col}_change"] = merged[col] - merged[f"{col}_then"].fillna(0).astype(np.int64)
     return merged[[*NEIGHBOURHOOD_COLUMNS, *(f"{c}_change" for c in CHANGE_COUNTS)]]
+
+
+def select_neighbourhoods(G: Network, table: pd.DataFrame,
+                          wards: Sequence[str] | None) -> pd.DataFrame:
+    """Return the rows of a manager table that concern the given neighbourhoods.
+
+    A row concerns a neighbourhood when its ``neighbourhood`` is one of ``wards`` or, for
+    isolated clusters, when one of its members lives there (``neighbourhoods``). ``None``
+    or no wards keeps every row. An unknown neighbourhood is a
+    :class:`~lacgraph.errors.QueryError` naming the known ones.
+
+    Examples
+    --------
+    >>> from lacgraph.network import Network
+    >>> from lacgraph.tables import Tables
+    >>> G = Network.from_tables(Tables.from_records(
+    ...     nodes=[{"id": i, "type": "person", "neighbourhood": w}
+    ...            for i, w in (("a", "Elm"), ("b", "Elm"), ("c", "Oak"), ("d", "Oak"))],
+    ...     ties=[{"source": s, "target": t, "kind": "friend", "start": "2024-01-01"}
+    ...           for s, t in ("ab", "cd")]))
+    >>> select_neighbourhoods(G, isolated_clusters(G, "2024-02-01"), ["Oak"])["members"].tolist()
+    ['c;d']
+    """
+    if not wards:
+        return table
+    nodes = G.tables.nodes
+    known = set(nodes.loc[nodes["type"].isin(["person", "group"]), "neighbourhood"])
+    known = {w or NO_NEIGHBOURHOOD for w in known}
+    unknown = sorted(set(wards) - known)
+    if unknown:
+        raise QueryError(f"No neighbourhood named {', '.join(map(repr, unknown))}: expected one "
+                         f"of {', '.join(sorted(known))}")
+    wanted = set(wards)
+    if "neighbourhoods" in table.columns and "cluster" in table.columns:
+        keep = [bool(set(w.split(";")) & wanted) or (not w and NO_NEIGHBOURHOOD in wanted)
+                for w in table["neighbourhoods"]]
+    else:
+        keep = [(w or NO_NEIGHBOURHOOD) in wanted for w in table["neighbourhood"]]
+    return table[np.asarray(keep, dtype=bool)].reset_index(drop=True)
 
 
 # -- community assets and gaps -------------------------------------------------------------------

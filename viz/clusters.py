@@ -32,7 +32,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from lacgraph.clusters import isolated_clusters, neighbourhoods  # noqa: E402
+from lacgraph import clusters as manager  # noqa: E402
 from lacgraph.model import AT_RISK_THRESHOLD  # noqa: E402
 from lacgraph.privacy import SUPPRESS_UP_TO, suppress  # noqa: E402
 
@@ -56,13 +56,15 @@ def _save(fig: plt.Figure, path: str | os.PathLike[str] | None) -> None:
 
 def draw_clusters(G: Network, at: DateLike | None = None,
                   path: str | os.PathLike[str] | None = None, *, limit: int = 24,
-                  pseudonymiser: Pseudonymiser | None = None) -> plt.Figure:
+                  pseudonymiser: Pseudonymiser | None = None,
+                  neighbourhoods: Sequence[str] | None = None) -> plt.Figure:
     """Draw each isolated cluster at ``at`` as a small multiple (first ``limit`` in rank order).
 
     Members sit on a circle, joined by their active natural ties; filled blue when
     supported, grey otherwise, with an orange ring when they have an active paid tie.
     Members are named by label (id when there is none); with a ``pseudonymiser`` by
-    pseudonym only. ``path`` (``.png``/``.svg``) saves the picture.
+    pseudonym only. ``neighbourhoods`` keeps the clusters with a member living in one of
+    them. ``path`` (``.png``/``.svg``) saves the picture.
 
     Examples
     --------
@@ -76,10 +78,9 @@ def draw_clusters(G: Network, at: DateLike | None = None,
     >>> sorted(t.get_text() for t in fig.axes[0].texts)
     ['$x$ <b>', 'b']
     """
-    from lacgraph.clusters import _paid_people, _view
-
-    V = _view(G, at)
-    table = isolated_clusters(G, V.day).head(limit)
+    V = manager._view(G, at)
+    table = manager.select_neighbourhoods(G, manager.isolated_clusters(G, V.day),
+                                          neighbourhoods).head(limit)
     shown = max(len(table), 1)
     cols = min(shown, 6)
     grid_rows = math.ceil(shown / cols)
@@ -94,7 +95,7 @@ def draw_clusters(G: Network, at: DateLike | None = None,
         _save(fig, path)
         return fig
     S = V.S
-    paid = _paid_people(G, V)
+    paid = manager._paid_people(G, V)
     index = pd.Index(S.ids)
     labels = S.nodes["label"].to_numpy(dtype=object)
     keep = V.natural_edge & (V.rows < S.indices)
@@ -132,12 +133,14 @@ def draw_clusters(G: Network, at: DateLike | None = None,
 
 def plot_neighbourhoods(G: Network, dates: Sequence[DateLike],
                         path: str | os.PathLike[str] | None = None, *, limit: int = 15,
-                        export: bool = False, up_to: int = SUPPRESS_UP_TO,
+                        neighbourhoods: Sequence[str] | None = None, export: bool = False,
+                        up_to: int = SUPPRESS_UP_TO,
                         at_risk_below: int = AT_RISK_THRESHOLD) -> plt.Figure:
     """Bar chart of isolated and at-risk people per neighbourhood at each of ``dates``.
 
     Two panels (isolated, at risk); per neighbourhood one bar per date, oldest lightest.
-    The ``limit`` neighbourhoods with most at-risk people on the last date are shown. With
+    The ``limit`` neighbourhoods with most at-risk people on the last date are shown (or
+    the ``neighbourhoods`` named). With
     ``export`` the counts are suppressed (DESIGN.md rule, 1 to ``up_to`` become ``*``): a
     suppressed count is drawn as an empty bar marked ``*``.
 
@@ -152,9 +155,12 @@ def plot_neighbourhoods(G: Network, dates: Sequence[DateLike],
     ['*']
     """
     days = sorted({G.resolve_date(d) for d in dates})
-    tables = {d: neighbourhoods(G, d, at_risk_below=at_risk_below).set_index("neighbourhood")
+    tables = {d: manager.neighbourhoods(G, d, at_risk_below=at_risk_below).set_index(
+                 "neighbourhood")
               for d in days}
     last = tables[days[-1]]
+    if neighbourhoods:
+        last = last[last.index.isin(list(neighbourhoods))]
     wards = last.sort_values("at_risk", ascending=False, kind="stable").index[:limit]
     fig, axes = plt.subplots(2, 1, figsize=(max(6.0, 0.6 * len(wards) * len(days) + 2), 7),
                              sharex=True)

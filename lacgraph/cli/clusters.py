@@ -36,6 +36,11 @@ def _export_options(f: Any) -> Any:
     return f
 
 
+def _ward_option(f: Any) -> Any:
+    return click.option("--neighbourhood", "wards", multiple=True, metavar="NAME",
+                        help="Only this neighbourhood (repeat for several).")(f)
+
+
 def _picture_suffix(path: Path | None) -> None:
     if path is not None and path.suffix.lower() not in (".png", ".svg"):
         raise click.BadParameter(f"{path}: expected a .png or .svg file", param_hint="--picture")
@@ -48,12 +53,14 @@ def _picture_suffix(path: Path | None) -> None:
               help="List isolated and at-risk people (neighbourhood, coordinator, cluster) "
                    "instead of clusters.")
 @_at_risk_option
+@_ward_option
 @click.option("--export", is_flag=True, help=EXPORT_HELP + " Clusters become a size profile.")
 @_export_options
 @click.option("--picture", type=PICTURE,
               help="Also draw the isolated clusters as small multiples (.png or .svg).")
 @format_options
-def clusters(source: str, at: Any, people: bool, at_risk_below: int, export: bool,
+def clusters(source: str, at: Any, people: bool, at_risk_below: int, wards: tuple[str, ...],
+             export: bool,
              suppress_up_to: int, picture: Path | None, fmt: str, output: Path | None) -> None:
     """Isolated clusters at a date: people joined by natural ties, none in a community group.
 
@@ -76,12 +83,14 @@ def clusters(source: str, at: Any, people: bool, at_risk_below: int, export: boo
             frame = manager.isolated_people(G, day(at), at_risk_below=at_risk_below)
         else:
             frame = manager.isolated_clusters(G, day(at))
+        frame = manager.select_neighbourhoods(G, frame, wards)
+        if not people:
             if export:
                 frame = for_export(frame, "clusters", up_to=suppress_up_to)
         if picture is not None:
             from lacgraph.viz.clusters import draw_clusters
 
-            draw_clusters(G, day(at), picture)
+            draw_clusters(G, day(at), picture, neighbourhoods=wards)
             click.echo(f"Drew the isolated clusters in {picture}", err=True)
     emit(frame, fmt, output)
 
@@ -92,13 +101,15 @@ def clusters(source: str, at: Any, people: bool, at_risk_below: int, export: boo
 @click.option("--from", "since", type=DATE,
               help="Add the change in every count since this date.")
 @_at_risk_option
+@_ward_option
 @click.option("--export", is_flag=True, help=EXPORT_HELP)
 @_export_options
 @click.option("--picture", type=PICTURE,
               help="Also draw isolated and at-risk people per neighbourhood at four dates "
                    "from --from (default: a year before --at) to --at (.png or .svg).")
 @format_options
-def neighbourhoods(source: str, at: Any, since: Any, at_risk_below: int, export: bool,
+def neighbourhoods(source: str, at: Any, since: Any, at_risk_below: int,
+                   wards: tuple[str, ...], export: bool,
                    suppress_up_to: int, picture: Path | None, fmt: str,
                    output: Path | None) -> None:
     """Per neighbourhood: people, isolated, at risk, isolated clusters, groups, caseload."""
@@ -111,6 +122,7 @@ def neighbourhoods(source: str, at: Any, since: Any, at_risk_below: int, export:
     _picture_suffix(picture)
     with lacgraph.open(source) as G, spinner("Counting neighbourhoods"):
         frame = manager.neighbourhoods(G, day(at), since=day(since), at_risk_below=at_risk_below)
+        frame = manager.select_neighbourhoods(G, frame, wards)
         if export:
             frame = for_export(frame, "neighbourhoods", up_to=suppress_up_to)
         if picture is not None:
@@ -119,6 +131,7 @@ def neighbourhoods(source: str, at: Any, since: Any, at_risk_below: int, export:
             end = G.resolve_date(day(at))
             start = G.resolve_date(day(since)) if since else end - np.timedelta64(365, "D")
             plot_neighbourhoods(G, timeline_dates(start, end), picture, export=export,
+                                neighbourhoods=wards,
                                 up_to=suppress_up_to, at_risk_below=at_risk_below)
             click.echo(f"Drew the neighbourhoods in {picture}", err=True)
     emit(frame, fmt, output)
@@ -130,10 +143,12 @@ def neighbourhoods(source: str, at: Any, since: Any, at_risk_below: int, export:
 @click.option("--gaps", is_flag=True,
               help="List the neighbourhoods with isolated people and no active group instead.")
 @_at_risk_option
+@_ward_option
 @click.option("--export", is_flag=True, help=EXPORT_HELP)
 @_export_options
 @format_options
-def assets(source: str, at: Any, gaps: bool, at_risk_below: int, export: bool,
+def assets(source: str, at: Any, gaps: bool, at_risk_below: int, wards: tuple[str, ...],
+           export: bool,
            suppress_up_to: int, fmt: str, output: Path | None) -> None:
     """Community assets: groups that connect at-risk people or hold the community together.
 
@@ -151,6 +166,7 @@ def assets(source: str, at: Any, gaps: bool, at_risk_below: int, export: bool,
             frame = manager.community_gaps(G, day(at), at_risk_below=at_risk_below)
         else:
             frame = manager.community_assets(G, day(at), at_risk_below=at_risk_below)
+        frame = manager.select_neighbourhoods(G, frame, wards)
     if export:
         frame = for_export(frame, "gaps" if gaps else "assets", up_to=suppress_up_to)
     emit(frame, fmt, output)

@@ -183,3 +183,23 @@ def test_installed_command_has_the_manager_verbs(folder):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.startswith("Error: A list of people cannot be exported")
+
+
+def test_neighbourhood_filter(folder, G):
+    wards = sorted(C.neighbourhoods(G, AT)["neighbourhood"])
+    ward = wards[0]
+    clusters = read(run("clusters", folder, "--at", AT, "--neighbourhood", ward).stdout)
+    everything = C.isolated_clusters(G, AT)
+    expected = everything[everything["neighbourhoods"].str.split(";").map(lambda w: ward in w)]
+    assert clusters["members"].tolist() == expected["members"].tolist()
+    assert 0 < len(clusters) < len(everything)
+    people = read(run("clusters", folder, "--at", AT, "--people",
+                      "--neighbourhood", ward).stdout)
+    assert set(people["neighbourhood"]) == {ward}
+    table = read(run("neighbourhoods", folder, "--at", AT, "--neighbourhood", wards[0],
+                     "--neighbourhood", wards[1]).stdout)
+    assert table["neighbourhood"].tolist() == wards[:2]
+    assets = read(run("assets", folder, "--at", AT, "--neighbourhood", ward).stdout)
+    assert set(assets["neighbourhood"]) == {ward}
+    result = run("clusters", folder, "--neighbourhood", "Atlantis")
+    assert result.exit_code == 1 and "No neighbourhood named 'Atlantis'" in result.stderr
