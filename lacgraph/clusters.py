@@ -577,10 +577,8 @@ def _leiden(V: _View, resolution: float, seed: int) -> tuple[np.ndarray, np.ndar
     people = V.person[nodes]
     count = np.bincount(raw[people], minlength=raw.max() + 1 if len(raw) else 0)
     by_id = np.argsort(V.S.ids[nodes].astype(str), kind="stable")
-    labels, first = np.unique(raw[by_id], return_index=True)
-    smallest = np.empty(len(labels), dtype=np.int64)
-    smallest[:] = first
-    order = np.lexsort((smallest, -count[labels]))
+    labels, first = np.unique(raw[by_id], return_index=True)  # first: smallest member id
+    order = np.lexsort((first, -count[labels]))
     rank = np.zeros(len(count), dtype=np.int64)
     rank[labels[order]] = np.arange(1, len(labels) + 1)
     number = np.zeros(V.S.n_nodes, dtype=np.int64)
