@@ -10,6 +10,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lacgraph import clusters as C
 from lacgraph.model import KIND_CATEGORY
@@ -371,3 +373,28 @@ def test_every_community_tie_start_matches_networkx_that_day_and_the_day_before(
             dissolved += bool(members[before] & joiners)
             checked += 1
     assert checked >= 30 and dissolved >= 5  # clusters really did dissolve on those days
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), n_people=st.integers(5, 40), n_ties=st.integers(5, 80),
+       offset=st.integers(-300, 300))
+def test_cluster_invariants(seed, n_people, n_ties, offset):
+    T = with_places(random_network(seed, n_people=n_people, n_ties=n_ties), seed)
+    at = str(np.datetime64("2024-06-01") + np.timedelta64(offset, "D"))
+    G = Network.from_tables(T)
+    clusters = C.isolated_clusters(G, at)
+    measures = G.metrics(at).set_index("id")
+    members = [m.split(";") for m in clusters["members"]]
+    flat = [p for m in members for p in m]
+    assert len(flat) == len(set(flat)) == clusters["size"].sum()  # clusters are disjoint
+    assert all(m == sorted(m) and len(m) >= 2 for m in members)
+    assert (measures.loc[flat, "community"] == 0).all()
+    assert (measures.loc[flat, "natural"] >= 1).all()
+    assert list(clusters["cluster"]) == list(range(1, len(clusters) + 1))
+    keys = [(-len(m), m[0]) for m in members]
+    assert keys == sorted(keys)
+    assert (clusters["supported"] <= clusters["size"]).all()
+    table = C.neighbourhoods(G, at)
+    assert table["in_isolated_clusters"].sum() == len(flat)
+    assert table["isolated"].sum() == measures["isolated"].sum()
+    assert table["people"].sum() == len(measures)
