@@ -203,3 +203,12 @@ def test_neighbourhood_filter(folder, G):
     assert set(assets["neighbourhood"]) == {ward}
     result = run("clusters", folder, "--neighbourhood", "Atlantis")
     assert result.exit_code == 1 and "No neighbourhood named 'Atlantis'" in result.stderr
+
+
+def test_neighbourhood_picture_shows_only_the_chosen_wards(G):
+    from lacgraph.viz.clusters import plot_neighbourhoods
+
+    wards = sorted(C.neighbourhoods(G, AT)["neighbourhood"])[:2]
+    fig = plot_neighbourhoods(G, ["2023-06-01", AT], neighbourhoods=wards)
+    assert sorted(t.get_text() for t in fig.axes[1].get_xticklabels()) == wards
+    assert len(fig.axes[0].patches) == 2 * 2  # two wards x two dates
