@@ -24,7 +24,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lacgraph.stores.memory import MemoryStore, _active
+from lacgraph.snapshot import active_mask
+from lacgraph.stores.memory import MemoryStore
 from lacgraph.tables import DateLike, Tables, to_date, to_day_numbers
 
 TIE_SORT = ["source", "target", "kind", "start"]
@@ -32,7 +33,7 @@ TIE_SORT = ["source", "target", "kind", "start"]
 
 def snapshot(tables: Tables, at: DateLike) -> Tables:
     """Every node and the ties active at ``at``. Twin of ``SNAPSHOT_TIES`` + ``ALL_NODES``."""
-    return Tables(tables.nodes.copy(), tables.ties[_active(tables.ties, at)].reset_index(drop=True))
+    return Tables(tables.nodes.copy(), tables.ties[active_mask(tables.ties, at)].reset_index(drop=True))
 
 
 def ego(tables: Tables, person: str, at: DateLike) -> Tables:

@@ -105,6 +105,36 @@ def test_circles_are_identical_over_bolt(demo: tuple[Path, str, Tables]) -> None
             assert remote == local, person
 
 
+def window(tables: Tables) -> tuple[str, str]:
+    last = max(tables.ties["start"].max(), tables.ties["end"].max())
+    end = str(last.date())
+    return str((last - pd.Timedelta(days=365)).date()), end
+
+
+@pytest.mark.parametrize("verb", [
+    ["growth", "--from", "{start}", "--to", "{end}"],
+    ["growth", "--months", "6"],
+    ["growth", "--months", "6", "--summary"],
+    ["growth", "--waves", "0,6,12"],
+    ["clusters"],
+    ["clusters", "--people"],
+    ["neighbourhoods"],
+    ["assets"],
+    ["assets", "--gaps"],
+    ["communities"],
+    ["metrics", "--at", "{start}", "--format", "json"],
+], ids=lambda v: " ".join(v))
+def test_every_verb_answers_the_same_over_bolt(demo: tuple[Path, str, Tables],
+                                                verb: list[str]) -> None:
+    folder, uri, tables = demo
+    start, end = window(tables)
+    args = [a.format(start=start, end=end) for a in verb]
+    local = invoke(args[0], str(folder), *args[1:])
+    remote = invoke(args[0], uri, *args[1:], *login_options())
+    assert remote == local
+    assert len(local.strip()) > 0
+
+
 def test_an_unknown_person_is_a_clear_cli_error(demo: tuple[Path, str, Tables]) -> None:
     _, uri, _ = demo
     result = CliRunner().invoke(cli, ["circle", uri, "nobody", *login_options()],
