@@ -41,24 +41,29 @@ lacgraph.errors.StoreUnavailable: Cannot reach the graph database at bolt://127.
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, LiteralString
-from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
 
 from lacgraph.errors import NotFound, QueryError, StoreError, StoreUnavailable
-from lacgraph.model import NODE_TYPES, TIE_KINDS
 from lacgraph.queries import cypher
 from lacgraph.stores import _merge
-from lacgraph.stores._merge import BOOL_COLUMNS, DATE_COLUMNS, TIE_SORT, conform, extra_columns
+from lacgraph.stores._falkordb import absorb_stale_connection, refuse_padded_ids, spliceable
+from lacgraph.stores._graph_rows import (
+    KIND_TYPE,
+    TYPE_LABEL,
+    node_rows,
+    nodes_frame,
+    tie_rows,
+    ties_frame,
+)
+from lacgraph.stores._merge import conform, extra_columns
 from lacgraph.stores.base import LoadSummary, Progress, Store
 from lacgraph.tables import (
-    DATE_DTYPE,
     NODE_COLUMNS,
     TIE_COLUMNS,
     DateLike,
@@ -78,13 +83,6 @@ SCHEMA_VERSION = 1
 
 NODE_LABEL = "LacNode"
 META_LABEL = "LacgraphMeta"
-TYPE_LABEL: dict[str, str] = {t: t.capitalize() for t in NODE_TYPES}
-"""Node type -> its label (the allowlist)."""
-LABEL_TYPE: dict[str, str] = {v: k for k, v in TYPE_LABEL.items()}
-KIND_TYPE: dict[str, str] = {k: k.upper() for k in TIE_KINDS}
-"""Tie kind -> its relationship type (the allowlist)."""
-TYPE_KIND: dict[str, str] = {v: k for k, v in KIND_TYPE.items()}
-
 _ALL_TYPE_LABELS = ":".join(TYPE_LABEL.values())
 
 # Write statements: one per allowlisted label or type, built here from the allowlist only.
@@ -111,12 +109,6 @@ UNIQUE_ID_4 = (f"CREATE CONSTRAINT lacgraph_node_id IF NOT EXISTS "
                f"ON (n:{NODE_LABEL}) ASSERT n.id IS UNIQUE")
 PORTABLE_INDEX = f"CREATE INDEX FOR (n:{NODE_LABEL}) ON (n.id)"
 PORTABLE_INDEXES = "CALL db.indexes() YIELD label, properties RETURN label, properties"
-
-_NODE_TEXT = [c for c in NODE_COLUMNS if c not in BOOL_COLUMNS and c not in DATE_COLUMNS
-              and c not in ("id", "type")]
-_TIE_TEXT = [c for c in TIE_COLUMNS if c not in BOOL_COLUMNS and c not in DATE_COLUMNS
-             and c not in ("kind", "circle")]
-
 
 @dataclass(frozen=True)
 class Server:
@@ -282,7 +274,7 @@ class Neo4jStore(Store):
     def _prepare(self, query: str, params: dict[str, Any]) -> dict[str, Any]:
         """Escape parameters for a server that splices them; check the request's size."""
         if self.server is not None and not self.server.neo4j:
-            params = {name: _spliceable(value) for name, value in params.items()}
+            params = {name: spliceable(value) for name, value in params.items()}
         self._check_size(query, params)
         return params
 
@@ -392,7 +384,7 @@ class Neo4jStore(Store):
             current = self.read()
             plan = _merge.plan(current.nodes, current.ties, nodes, ties)
             if self.refuses_padded_ids:
-                _refuse_padded_ids(plan.nodes_to_write["id"])
+                refuse_padded_ids(plan.nodes_to_write["id"])
             batches = list(self._node_batches(plan, len(nodes)))
             batches += list(self._tie_batches(plan, len(ties)))
             old_columns = (extra_columns(current.nodes, NODE_COLUMNS),
@@ -441,7 +433,7 @@ class Neo4jStore(Store):
         used = 0
         portable = self.server is not None and not self.server.neo4j
         for row in rows:
-            size = _size(_spliceable(row) if portable else row) + 1
+            size = _size(spliceable(row) if portable else row) + 1
             if size > budget:
                 raise StoreError(
                     f"A row is too large for this server ({size} bytes; at most {budget} fit "
@@ -544,147 +536,7 @@ class Neo4jStore(Store):
                                         {"neighbourhood": neighbourhood}), node_extra)
 
 
-# ------------------------------------------------------------------ rows out
-
-
-def node_rows(nodes: pd.DataFrame) -> list[dict[str, Any]]:
-    """Each node as the property map written to the database (empty values left out)."""
-    extra = extra_columns(nodes, NODE_COLUMNS)
-    text = _NODE_TEXT + extra
-    columns = {c: nodes[c].tolist() for c in ["id", *text]}
-    supported = nodes["supported"].tolist()
-    introduced = _iso_list(nodes["introduced_on"])
-    out = []
-    for i in range(len(nodes)):
-        row: dict[str, Any] = {c: columns[c][i] for c in ["id", *text] if columns[c][i] != ""}
-        row["supported"] = bool(supported[i])
-        if introduced[i] is not None:
-            row["introduced_on"] = introduced[i]
-        out.append(row)
-    return out
-
-
-def tie_rows(ties: pd.DataFrame) -> list[dict[str, Any]]:
-    """Each tie as ``{"lo", "hi", "p": properties}``: stored from ``lo`` to ``hi``."""
-    extra = extra_columns(ties, TIE_COLUMNS)
-    text = _TIE_TEXT + extra
-    columns = {c: ties[c].tolist() for c in text}
-    start = _iso_list(ties["start"])
-    end = _iso_list(ties["end"])
-    circle = ties["circle"].astype(int).tolist()
-    reciprocal = ties["reciprocal"].tolist()
-    out = []
-    for i in range(len(ties)):
-        p: dict[str, Any] = {c: columns[c][i] for c in text if columns[c][i] != ""}
-        p["start"] = start[i]
-        if end[i] is not None:
-            p["end"] = end[i]
-        p["circle"] = circle[i]
-        p["reciprocal"] = bool(reciprocal[i])
-        a, b = p["source"], p["target"]
-        lo, hi = (a, b) if a <= b else (b, a)
-        out.append({"lo": lo, "hi": hi, "p": p})
-    return out
-
-
-# ------------------------------------------------------------------- rows in
-
-
-def nodes_frame(rows: list[list[Any]], extra: list[str]) -> pd.DataFrame:
-    """Canonical, sorted nodes from ``[labels, properties]`` rows."""
-    types = []
-    props = []
-    for labels, p in rows:
-        kind = [LABEL_TYPE[label] for label in labels if label in LABEL_TYPE]
-        if len(kind) != 1:
-            raise StoreError(f"Node {p.get('id')!r} has labels {labels}: expected LacNode and "
-                             f"exactly one of {', '.join(LABEL_TYPE)}")
-        types.append(kind[0])
-        props.append(p)
-    data: dict[str, Any] = {
-        "id": np.array([p["id"] for p in props], dtype=object),
-        "type": np.array(types, dtype=object),
-    }
-    for col in NODE_COLUMNS[2:]:
-        data[col] = _column(props, col)
-    for col in _extra_names(props, NODE_COLUMNS, extra):
-        data[col] = _column(props, col)
-    frame = _text_as_object(pd.DataFrame(data, index=pd.RangeIndex(len(props))))
-    return frame.sort_values("id", kind="stable", ignore_index=True)
-
-
-def ties_frame(rows: list[list[Any]], extra: list[str]) -> pd.DataFrame:
-    """Canonical, sorted ties from ``[type, properties]`` rows."""
-    kinds = []
-    props = []
-    for rel, p in rows:
-        if rel not in TYPE_KIND:
-            raise StoreError(f"A relationship of type {rel!r} joins two lacgraph nodes; "
-                             f"expected one of {', '.join(TYPE_KIND)}")
-        kinds.append(TYPE_KIND[rel])
-        props.append(p)
-    data: dict[str, Any] = {}
-    for col in TIE_COLUMNS:
-        data[col] = np.array(kinds, dtype=object) if col == "kind" else _column(props, col)
-    for col in _extra_names(props, TIE_COLUMNS, extra):
-        data[col] = _column(props, col)
-    frame = _text_as_object(pd.DataFrame(data, index=pd.RangeIndex(len(props))))
-    return frame.sort_values(TIE_SORT, kind="stable", ignore_index=True)
-
-
-def _text_as_object(frame: pd.DataFrame) -> pd.DataFrame:
-    text = [c for c in frame.columns
-            if c not in BOOL_COLUMNS and c not in DATE_COLUMNS and c != "circle"]
-    return frame.astype(dict.fromkeys(text, object))
-
-
-def _column(props: list[dict[str, Any]], col: str) -> np.ndarray:
-    if col in BOOL_COLUMNS:
-        return np.array([bool(p.get(col, False)) for p in props], dtype=bool)
-    if col in DATE_COLUMNS:
-        return np.array([p.get(col) for p in props], dtype="datetime64[D]").astype(DATE_DTYPE)
-    if col == "circle":
-        return np.array([p[col] for p in props], dtype=np.int8)
-    return np.array([_text(p.get(col, "")) for p in props], dtype=object)
-
-
-def _extra_names(props: list[dict[str, Any]], fixed: tuple[str, ...], extra: list[str]
-                 ) -> list[str]:
-    seen = set().union(*(p.keys() for p in props)) if props else set()
-    return list(extra) + sorted(seen - set(fixed) - set(extra))
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else str(value)
-
-
 # ------------------------------------------------------------------ small bits
-
-
-def _refuse_padded_ids(ids: pd.Series) -> None:
-    values = ids.to_numpy(object)
-    padded = [v for v in values if v != v.strip()]
-    if padded:
-        raise StoreError(
-            f"{len(padded)} id{'' if len(padded) == 1 else 's'} begin or end with whitespace "
-            f"({', '.join(repr(v) for v in padded[:5])}): this server's index cannot find "
-            "such ids (FalkorDB), so nothing was written; strip the ids or use Neo4j")
-
-
-def absorb_stale_connection(uri: str, timeout: float = 0.05) -> None:
-    """Work around a FalkorDB 4.16 Bolt bug: after a client says GOODBYE, the server
-    leaves the *next* connection's handshake unanswered (the driver then waits 60 s).
-    One throw-away handshake takes that place. Only used for servers that are not Neo4j.
-    """
-    parts = urlsplit(uri)
-    if parts.scheme != "bolt" or not parts.hostname:
-        return
-    try:
-        with socket.create_connection((parts.hostname, parts.port or 7687), timeout=timeout) as s:
-            s.sendall(b"\x60\x60\xb0\x17" + b"\x00\x00\x04\x05" + b"\x00" * 12)
-            s.recv(4)
-    except OSError:
-        pass
 
 
 def _iso_day(at: DateLike) -> str:
@@ -695,39 +547,6 @@ def _iso_day(at: DateLike) -> str:
     if np.isnat(day):
         raise QueryError(f"{at!r} is not a date (expected YYYY-MM-DD)")
     return str(day)
-
-
-def _iso_list(dates: pd.Series) -> list[str | None]:
-    values = dates.to_numpy("datetime64[s]").astype("datetime64[D]")
-    text = np.datetime_as_string(values).astype(object)
-    text[np.isnat(values)] = None
-    return text.tolist()
-
-
-def _spliceable(value: Any) -> Any:
-    r"""Protect a parameter from a server that splices parameters into query text.
-
-    FalkorDB 4.16's Bolt endpoint writes each parameter into the query text without
-    escaping it: a value ``z' w='q`` comes back as ``z``, and ``O'Brien`` is a syntax
-    error. For such servers every string is escaped (backslash and quote), and every
-    map key quoted with backticks, so values stay values.
-
-    Examples
-    --------
-    >>> _spliceable([{"id": "O'Brien", "how met": "a\\b"}])
-    [{'`id`': "O\\'Brien", '`how met`': 'a\\\\b'}]
-    """
-    if isinstance(value, str):
-        return value.replace("\\", "\\\\").replace("'", "\\'")
-    if isinstance(value, dict):
-        bad = [k for k in value if "`" in str(k)]
-        if bad:
-            raise StoreError(f"The column name {bad[0]!r} has a backtick, which this server "
-                             "(FalkorDB) cannot take as a property name")
-        return {f"`{k}`": _spliceable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_spliceable(v) for v in value]
-    return value
 
 
 def _size(value: Any) -> int:

@@ -1,0 +1,167 @@
+"""The Neo4j store's rows: tables to property maps and back, and the label allowlist.
+
+Labels and relationship types come only from :mod:`lacgraph.model`'s vocabulary:
+:data:`TYPE_LABEL` (node type -> label) and :data:`KIND_TYPE` (tie kind -> relationship
+type). Empty values are left out of the maps (an absent property reads back as ``""``);
+dates travel as ISO strings.
+
+Examples
+--------
+>>> TYPE_LABEL["person"], KIND_TYPE["friend"]
+('Person', 'FRIEND')
+>>> from lacgraph.tables import Tables
+>>> T = Tables.from_records([{"id": "b", "type": "person"}, {"id": "a", "type": "group"}],
+...     [{"source": "b", "target": "a", "kind": "member", "start": "2024-01-01"}])
+>>> tie_rows(T.ties)
+[{'lo': 'a', 'hi': 'b', 'p': {'source': 'b', 'target': 'a', 'start': '2024-01-01', 'circle': 3, 'reciprocal': False}}]
+>>> list(ties_frame([["MEMBER", tie_rows(T.ties)[0]["p"]]], [])["kind"])
+['member']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from lacgraph.errors import StoreError
+from lacgraph.model import NODE_TYPES, TIE_KINDS
+from lacgraph.stores._merge import BOOL_COLUMNS, DATE_COLUMNS, TIE_SORT, extra_columns
+from lacgraph.tables import DATE_DTYPE, NODE_COLUMNS, TIE_COLUMNS
+
+TYPE_LABEL: dict[str, str] = {t: t.capitalize() for t in NODE_TYPES}
+"""Node type -> its label (the allowlist)."""
+LABEL_TYPE: dict[str, str] = {v: k for k, v in TYPE_LABEL.items()}
+KIND_TYPE: dict[str, str] = {k: k.upper() for k in TIE_KINDS}
+"""Tie kind -> its relationship type (the allowlist)."""
+TYPE_KIND: dict[str, str] = {v: k for k, v in KIND_TYPE.items()}
+
+
+_NODE_TEXT = [c for c in NODE_COLUMNS if c not in BOOL_COLUMNS and c not in DATE_COLUMNS
+              and c not in ("id", "type")]
+_TIE_TEXT = [c for c in TIE_COLUMNS if c not in BOOL_COLUMNS and c not in DATE_COLUMNS
+             and c not in ("kind", "circle")]
+
+
+
+# ------------------------------------------------------------------ rows out
+
+
+def node_rows(nodes: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each node as the property map written to the database (empty values left out)."""
+    extra = extra_columns(nodes, NODE_COLUMNS)
+    text = _NODE_TEXT + extra
+    columns = {c: nodes[c].tolist() for c in ["id", *text]}
+    supported = nodes["supported"].tolist()
+    introduced = _iso_list(nodes["introduced_on"])
+    out = []
+    for i in range(len(nodes)):
+        row: dict[str, Any] = {c: columns[c][i] for c in ["id", *text] if columns[c][i] != ""}
+        row["supported"] = bool(supported[i])
+        if introduced[i] is not None:
+            row["introduced_on"] = introduced[i]
+        out.append(row)
+    return out
+
+
+def tie_rows(ties: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each tie as ``{"lo", "hi", "p": properties}``: stored from ``lo`` to ``hi``."""
+    extra = extra_columns(ties, TIE_COLUMNS)
+    text = _TIE_TEXT + extra
+    columns = {c: ties[c].tolist() for c in text}
+    start = _iso_list(ties["start"])
+    end = _iso_list(ties["end"])
+    circle = ties["circle"].astype(int).tolist()
+    reciprocal = ties["reciprocal"].tolist()
+    out = []
+    for i in range(len(ties)):
+        p: dict[str, Any] = {c: columns[c][i] for c in text if columns[c][i] != ""}
+        p["start"] = start[i]
+        if end[i] is not None:
+            p["end"] = end[i]
+        p["circle"] = circle[i]
+        p["reciprocal"] = bool(reciprocal[i])
+        a, b = p["source"], p["target"]
+        lo, hi = (a, b) if a <= b else (b, a)
+        out.append({"lo": lo, "hi": hi, "p": p})
+    return out
+
+
+# ------------------------------------------------------------------- rows in
+
+
+def nodes_frame(rows: list[list[Any]], extra: list[str]) -> pd.DataFrame:
+    """Canonical, sorted nodes from ``[labels, properties]`` rows."""
+    types = []
+    props = []
+    for labels, p in rows:
+        kind = [LABEL_TYPE[label] for label in labels if label in LABEL_TYPE]
+        if len(kind) != 1:
+            raise StoreError(f"Node {p.get('id')!r} has labels {labels}: expected LacNode and "
+                             f"exactly one of {', '.join(LABEL_TYPE)}")
+        types.append(kind[0])
+        props.append(p)
+    data: dict[str, Any] = {
+        "id": np.array([p["id"] for p in props], dtype=object),
+        "type": np.array(types, dtype=object),
+    }
+    for col in NODE_COLUMNS[2:]:
+        data[col] = _column(props, col)
+    for col in _extra_names(props, NODE_COLUMNS, extra):
+        data[col] = _column(props, col)
+    frame = _text_as_object(pd.DataFrame(data, index=pd.RangeIndex(len(props))))
+    return frame.sort_values("id", kind="stable", ignore_index=True)
+
+
+def ties_frame(rows: list[list[Any]], extra: list[str]) -> pd.DataFrame:
+    """Canonical, sorted ties from ``[type, properties]`` rows."""
+    kinds = []
+    props = []
+    for rel, p in rows:
+        if rel not in TYPE_KIND:
+            raise StoreError(f"A relationship of type {rel!r} joins two lacgraph nodes; "
+                             f"expected one of {', '.join(TYPE_KIND)}")
+        kinds.append(TYPE_KIND[rel])
+        props.append(p)
+    data: dict[str, Any] = {}
+    for col in TIE_COLUMNS:
+        data[col] = np.array(kinds, dtype=object) if col == "kind" else _column(props, col)
+    for col in _extra_names(props, TIE_COLUMNS, extra):
+        data[col] = _column(props, col)
+    frame = _text_as_object(pd.DataFrame(data, index=pd.RangeIndex(len(props))))
+    return frame.sort_values(TIE_SORT, kind="stable", ignore_index=True)
+
+
+def _text_as_object(frame: pd.DataFrame) -> pd.DataFrame:
+    text = [c for c in frame.columns
+            if c not in BOOL_COLUMNS and c not in DATE_COLUMNS and c != "circle"]
+    return frame.astype(dict.fromkeys(text, object))
+
+
+def _column(props: list[dict[str, Any]], col: str) -> np.ndarray:
+    if col in BOOL_COLUMNS:
+        return np.array([bool(p.get(col, False)) for p in props], dtype=bool)
+    if col in DATE_COLUMNS:
+        return np.array([p.get(col) for p in props], dtype="datetime64[D]").astype(DATE_DTYPE)
+    if col == "circle":
+        return np.array([p[col] for p in props], dtype=np.int8)
+    return np.array([_text(p.get(col, "")) for p in props], dtype=object)
+
+
+def _extra_names(props: list[dict[str, Any]], fixed: tuple[str, ...], extra: list[str]
+                 ) -> list[str]:
+    seen = set().union(*(p.keys() for p in props)) if props else set()
+    return list(extra) + sorted(seen - set(fixed) - set(extra))
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+
+def _iso_list(dates: pd.Series) -> list[str | None]:
+    values = dates.to_numpy("datetime64[s]").astype("datetime64[D]")
+    text = np.datetime_as_string(values).astype(object)
+    text[np.isnat(values)] = None
+    return text.tolist()
