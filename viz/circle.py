@@ -236,7 +236,8 @@ def circle_data(
 
 
 def _wrap(text: str) -> str:
-    lines = textwrap.wrap(text, WRAP, break_long_words=True, max_lines=3, placeholder="\u2026")
+    lines = textwrap.wrap(text, WRAP, break_long_words=True, break_on_hyphens=False,
+                          max_lines=3, placeholder="\u2026")
     return "\n".join(lines) if lines else text
 
 
@@ -358,8 +359,9 @@ def _draw(data: CircleData) -> plt.Figure:
     ax.set_xlim(-limit, limit)
     ax.set_ylim(-limit, limit)
     title = f"{data.person_label}'s circle of support on {data.at}"
-    fig.suptitle(title, fontsize=13, weight="bold", y=0.975, parse_math=False)
-    fig.text(0.5, 0.925, data.headline, ha="center", fontsize=11, parse_math=False)
+    fig.suptitle(title, fontsize=13, weight="bold", y=0.975, parse_math=False, gid="title")
+    fig.text(0.5, 0.925, data.headline, ha="center", fontsize=11, parse_math=False,
+             gid="headline")
 
     sectors = alters.attrs.get("sectors", {})
     shades = ("#f3f3f3", "#ffffff")
@@ -502,7 +504,7 @@ def draw_circle(
     >>> G = Network.from_tables(Tables.from_records(
     ...     nodes=[{"id": "sam", "type": "person", "label": "Sam"}], ties=[]))
     >>> fig = draw_circle(G, "sam", at="2024-02-01")
-    >>> fig.texts[1].get_text()
+    >>> [t.get_text() for t in fig.texts if t.get_gid() == "headline"][0]
     'No one in this circle of support yet'
     """
     data = circle_data(G, person, at, since=since, pseudonymiser=pseudonymiser)
