@@ -28,7 +28,7 @@ def module_names() -> list[str]:
 
 def test_modules_found():
     names = module_names()
-    assert "lacgraph.measures" in names and "lacgraph.loaders.tabular" in names
+    assert "lacgraph.measures" in names and "lacgraph.loaders.validate" in names
 
 
 @pytest.mark.parametrize("name", module_names())
