@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lacgraph.circle import CHANGE_COLUMNS, TIMELINE_COLUMNS, changes, compare, timeline
 from lacgraph.errors import NotFound, QueryError
 from lacgraph.network import CIRCLE_COLUMNS, Network
+from lacgraph.snapshot import active_ties
 from lacgraph.tables import Tables
+from tests.conftest import random_network
 
 
 @pytest.fixture
@@ -133,3 +138,41 @@ def test_timeline_of_someone_without_ties():
     table = timeline(G, "x")
     assert table.empty and list(table.columns) == list(TIMELINE_COLUMNS)
     assert isinstance(table, pd.DataFrame)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), back=st.integers(1, 500), ahead=st.integers(0, 300))
+def test_changes_agree_with_activity_on_random_networks(seed, back, ahead):
+    """Each tie's change follows from whether it is active on the two days (active_ties is
+    the independent rule), and a tie that came and went lies strictly inside the window."""
+    tables = random_network(seed, n_people=12, n_ties=60)
+    G = Network.from_tables(tables)
+    at = np.datetime64("2024-06-01") + np.timedelta64(ahead, "D")
+    since = at - np.timedelta64(back, "D")
+    person = "p00"
+    table = changes(G, person, since=since, at=at)
+    mine = tables.ties[((tables.ties["source"] == person) | (tables.ties["target"] == person))
+                       & (tables.ties["kind"] != "household")]
+
+    def keys(frame):
+        return {(min(a, b), max(a, b), k, str(np.datetime64(s, "D")))
+                for a, b, k, s in zip(frame["source"], frame["target"], frame["kind"],
+                                      frame["start"], strict=True)}
+
+    then, now = keys(active_ties(mine, since)), keys(active_ties(mine, at))
+    got = {}
+    for row in table.itertuples():
+        key = (min(person, row.id), max(person, row.id), row.kind, row.start)
+        got[key] = row.change
+    assert {k for k, c in got.items() if c == "added"} == now - then
+    assert {k for k, c in got.items() if c == "ended"} == then - now
+    for key, change in got.items():
+        if change == "came and went":
+            assert key not in then and key not in now
+            assert str(since) < key[3] <= str(at)
+    # and the alter-level table is the set difference of the two circles
+    status = compare(G, person, since=since, at=at)
+    before = set(G.circle(person, at=since)["id"])
+    after = set(G.circle(person, at=at)["id"])
+    assert set(status.loc[status["status"] == "new", "id"]) == after - before
+    assert set(status.loc[status["status"] == "gone", "id"]) == before - after
