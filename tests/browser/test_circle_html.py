@@ -64,13 +64,22 @@ def open_page(browser, path: Path):
 
 
 def hover(page, node: int) -> str:
+    """Hover over one node and return its popup's text (waiting for *that* node's popup)."""
+    box = page.locator("#circle").bounding_box()
+    page.mouse.move(box["x"] + 4, box["y"] + 4)  # an empty corner of the canvas
+    page.wait_for_selector("div.vis-tooltip", state="hidden", timeout=5_000)
     x, y = page.evaluate(
         """(id) => { const n = window.lacgraphCircle.network;
                      const d = n.canvasToDOM(n.getPositions([id])[id]);
                      const r = document.getElementById("circle").getBoundingClientRect();
                      return [d.x + r.left, d.y + r.top]; }""", node)
     page.mouse.move(x, y)
-    page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5_000)
+    page.wait_for_function(
+        """(id) => { const tip = document.querySelector("div.vis-tooltip");
+                     const label = window.lacgraphCircle.nodes.get(id).label;
+                     return tip && tip.style.visibility !== "hidden"
+                            && tip.innerText.split("\\n")[0] === label; }""",
+        arg=node, timeout=5_000)
     return page.inner_text("div.vis-tooltip")
 
 
