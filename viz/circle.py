@@ -241,6 +241,19 @@ def _wrap(text: str) -> str:
     return "\n".join(lines) if lines else text
 
 
+def _tie_note(added: str, ended: str) -> str:
+    """For an alter who stayed: which kinds of tie began (+) or ended (-) in between.
+
+    Examples
+    --------
+    >>> _tie_note("peer", ""), _tie_note("", "neighbour;service"), _tie_note("", "")
+    ('\\n(+ peer)', '\\n(\u2212 neighbour, service)', '')
+    """
+    notes = [f"+ {added.replace(';', ', ')}"] if added else []
+    notes += [f"\u2212 {ended.replace(';', ', ')}"] if ended else []
+    return f"\n({'; '.join(notes)})" if notes else ""
+
+
 def _candidates(angle: float) -> list[tuple[float, float, str, str, bool]]:
     """Label offsets (points), alignments and whether a leader line is needed, best first.
 
@@ -429,6 +442,8 @@ def _draw(data: CircleData) -> plt.Figure:
             text += "\n(gone)"
         elif new[k]:
             text += "\n(new)"
+        else:
+            text += _tie_note(alters["added"].iat[k], alters["ended"].iat[k])
         labels.append(ax.annotate(
             text, (xy[k, 0], xy[k, 1]), xytext=(0, 0), textcoords="offset points",
             fontsize=FONT_SIZE, color="#888888" if gone[k] else "#111111", zorder=5,

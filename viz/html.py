@@ -99,6 +99,11 @@ def _title(data: CircleData, k: int) -> str:
         lines.append(f"new since {data.since}")
     elif row["status"] == "gone":
         lines.append(f"gone since {data.since} (ended: {str(row['ended']).replace(';', ', ')})")
+    else:
+        if row["added"]:
+            lines.append(f"since {data.since}, began: {str(row['added']).replace(';', ', ')}")
+        if row["ended"]:
+            lines.append(f"since {data.since}, ended: {str(row['ended']).replace(';', ', ')}")
     return "\n".join(lines)
 
 

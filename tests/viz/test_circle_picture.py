@@ -188,3 +188,20 @@ def test_wrong_picture_suffix(tmp_path):
 
     with pytest.raises(QueryError, match="png or .svg"):
         draw_circle(crowded(2, 0), "sam", at="2024-06-01", path=tmp_path / "c.jpg")
+
+
+def test_kept_alter_with_a_new_or_ended_tie_is_noted():
+    nodes = [{"id": "sam", "type": "person", "label": "Sam"},
+             {"id": "jo", "type": "person", "label": "Jo"},
+             {"id": "gp", "type": "service", "label": "GP"}]
+    ties = [{"source": "sam", "target": "jo", "kind": "neighbour", "start": "2023-01-01"},
+            {"source": "sam", "target": "jo", "kind": "friend", "start": "2024-02-01"},
+            {"source": "sam", "target": "gp", "kind": "service", "start": "2023-01-01"},
+            {"source": "sam", "target": "gp", "kind": "service", "start": "2022-01-01",
+             "end": "2024-03-01"}]
+    G = Network.from_tables(Tables.from_records(nodes, ties))
+    fig = draw_circle(G, "sam", at="2024-06-01", since="2024-01-01")
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    assert "Jo\n(+ friend)" in texts and "GP\n(\u2212 service)" in texts
+    unchanged = draw_circle(G, "sam", at="2024-06-01", since="2024-04-01")
+    assert {"Jo", "GP"} <= {t.get_text() for t in unchanged.axes[0].texts}
