@@ -349,7 +349,7 @@ def label_overlaps(fig: plt.Figure) -> list[tuple[str, str]]:
     """
     fig.canvas.draw()  # measure the picture exactly as it is drawn
     renderer = fig.canvas.get_renderer()
-    texts = [t for ax in fig.axes for t in ax.texts
+    texts = [t for t in [*fig.texts, *(t for ax in fig.axes for t in ax.texts)]
              if (t.get_gid() or "").startswith(("alter-label-", "fixed-"))]
     boxes = [_text_box(t, renderer) for t in texts]
     found = []
@@ -372,9 +372,9 @@ def _draw(data: CircleData) -> plt.Figure:
     ax.set_xlim(-limit, limit)
     ax.set_ylim(-limit, limit)
     title = f"{data.person_label}'s circle of support on {data.at}"
-    fig.suptitle(title, fontsize=13, weight="bold", y=0.975, parse_math=False, gid="title")
+    fig.suptitle(title, fontsize=13, weight="bold", y=0.975, parse_math=False, gid="fixed-title")
     fig.text(0.5, 0.925, data.headline, ha="center", fontsize=11, parse_math=False,
-             gid="headline")
+             gid="fixed-headline")
 
     sectors = alters.attrs.get("sectors", {})
     shades = ("#f3f3f3", "#ffffff")
@@ -471,10 +471,10 @@ def _draw(data: CircleData) -> plt.Figure:
                        markerfacecolor="white", label=f"gone since {data.since}"),
         ]
     handles.append(plt.Line2D([], [], color="#b8b8b8", lw=0.8, label="tie between them"))
-    fig.legend(handles=handles, loc="lower center", ncol=min(5, len(handles)), frameon=False,
-               fontsize=9, bbox_to_anchor=(0.5, 0.01))
+    legend = fig.legend(handles=handles, loc="lower center", ncol=min(5, len(handles)),
+                        frameon=False, fontsize=9, bbox_to_anchor=(0.5, 0.01))
     fig.text(0.5, 0.085, "Rings: " + "  \u00b7  ".join(RING_NAMES.values()), ha="center",
-             fontsize=9, color="#555555")
+             fontsize=9, color="#555555", gid="fixed-rings")
 
     # grow the figure (fonts stay the same) until every label has a free place
     inches = BASE_INCHES
@@ -482,7 +482,9 @@ def _draw(data: CircleData) -> plt.Figure:
         fig.set_size_inches(inches, inches + 1.0)
         ax.apply_aspect()  # the equal-aspect box is otherwise only settled when drawing
         nodes = _node_boxes(fig, ax, np.vstack([np.zeros((1, 2)), xy]), marker_points + 1)
-        failures = _place_labels(fig, labels, fixed, nodes, alters["angle"].to_numpy(float))
+        nodes.append(legend.get_window_extent(fig.canvas.get_renderer()))
+        frame = [t for t in fig.texts if (t.get_gid() or "").startswith("fixed-")]
+        failures = _place_labels(fig, labels, fixed + frame, nodes, alters["angle"].to_numpy(float))
         if failures == 0 or inches >= MAX_INCHES:
             break
         inches = min(MAX_INCHES, inches * 1.15)
@@ -519,7 +521,7 @@ def draw_circle(
     >>> G = Network.from_tables(Tables.from_records(
     ...     nodes=[{"id": "sam", "type": "person", "label": "Sam"}], ties=[]))
     >>> fig = draw_circle(G, "sam", at="2024-02-01")
-    >>> [t.get_text() for t in fig.texts if t.get_gid() == "headline"][0]
+    >>> [t.get_text() for t in fig.texts if t.get_gid() == "fixed-headline"][0]
     'No one in this circle of support yet'
     """
     data = circle_data(G, person, at, since=since, pseudonymiser=pseudonymiser)

@@ -119,7 +119,7 @@ def test_new_and_gone_are_marked():
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "new since 2024-01-01" in legend and "gone since 2024-01-01" in legend
     assert fig._suptitle.get_text() == "Sam's circle of support on 2024-06-01"
-    headline = [t.get_text() for t in fig.texts if t.get_gid() == "headline"]
+    headline = [t.get_text() for t in fig.texts if t.get_gid() == "fixed-headline"]
     assert headline == ["1 person or group: 1 natural, 0 community, 0 paid \u2014 was 1 on "
                         "2024-01-01"]
 
