@@ -37,8 +37,9 @@ def main() -> None:
         small_png(path)
         print(path, path.stat().st_size // 1024, "KB")
     path = HERE / "timeline-p000160.png"
-    label = G.node("p000160")["label"]
-    draw_timeline(timeline(G, "p000160"), path, title=f"{label}: alters at each change")
+    node = G.node("p000160")
+    draw_timeline(timeline(G, "p000160"), path, title=f"{node['label']}: alters at each change",
+                  introduced=node["introduced_on"], until=AT)
     small_png(path)
     print(path, path.stat().st_size // 1024, "KB")
 

@@ -544,8 +544,14 @@ def save(fig: plt.Figure, path: str | os.PathLike[str]) -> None:
 
 
 def draw_timeline(table: pd.DataFrame, path: str | os.PathLike[str] | None = None,
-                  *, title: str = "") -> plt.Figure:
+                  *, title: str = "", introduced: DateLike | None = None,
+                  until: DateLike | None = None, years_before: float = 2.0) -> plt.Figure:
     """Draw a :func:`lacgraph.circle.timeline` table as a small step plot by category.
+
+    With ``introduced`` (the day of the LAC introduction) a dashed line marks it and the
+    plot starts at most ``years_before`` years earlier, so a long quiet history does not
+    squeeze the journey since the introduction. The last step runs on to ``until`` (e.g.
+    the data's last date; default a month after the last change).
 
     Examples
     --------
@@ -558,7 +564,9 @@ def draw_timeline(table: pd.DataFrame, path: str | os.PathLike[str] | None = Non
     fig, ax = plt.subplots(figsize=(7, 3))
     dates = pd.to_datetime(table["date"])
     if len(dates):
-        dates = pd.concat([dates, pd.Series([dates.iloc[-1] + pd.Timedelta(days=30)])])
+        last = dates.iloc[-1] + pd.Timedelta(days=30) if until is None else max(
+            dates.iloc[-1], pd.Timestamp(np.datetime64(until, "D")))
+        dates = pd.concat([dates, pd.Series([last])])
     styles = {"size": ("#000000", "-"), "natural": (CATEGORY_COLOURS["natural"], "-"),
               "community": (CATEGORY_COLOURS["community"], "--"),
               "paid": (CATEGORY_COLOURS["paid"], ":")}
@@ -568,10 +576,20 @@ def draw_timeline(table: pd.DataFrame, path: str | os.PathLike[str] | None = Non
             values = np.append(values, values[-1])
         ax.step(dates, values, where="post", color=colour, ls=ls, lw=2 if column != "size"
                 else 1.2, label="all alters" if column == "size" else column)
+    if introduced is not None and not pd.isna(introduced):
+        day = pd.Timestamp(np.datetime64(introduced, "D"))
+        ax.axvline(day, color="#666666", ls=(0, (4, 3)), lw=1)
+        ax.annotate("introduced to LAC", (day, 1.0), xycoords=("data", "axes fraction"),
+                    xytext=(4, -4), textcoords="offset points", va="top", fontsize=8,
+                    color="#444444")
+        if len(dates):
+            earliest = day - pd.Timedelta(days=round(365.25 * years_before))
+            ax.set_xlim(left=max(dates.iloc[0], earliest) - pd.Timedelta(days=15))
     ax.set_ylabel("alters")
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.set_ylim(bottom=0)
-    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    top = int(table["size"].max()) if len(table) else 1
+    ax.set_ylim(0, top * 1.3 + 0.5)  # room for the legend and the introduction note
+    ax.legend(frameon=False, fontsize=8, loc="upper left", ncol=4)
     ax.spines[["top", "right"]].set_visible(False)
     if title:
         ax.set_title(title, fontsize=10, parse_math=False)

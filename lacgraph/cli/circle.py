@@ -77,9 +77,10 @@ def circle(source: str, person: str, at: Any, since: Any, fmt: str, output: Path
             if suffix in (".png", ".svg"):
                 from lacgraph.viz.circle import draw_timeline
 
-                draw_timeline(table, timeline_path, title="alters at each change" if
-                              pseudonymiser else f"{G.node(person)['label'] or person}: "
-                              "alters at each change")
+                node = G.node(person)
+                name = "" if pseudonymiser else f"{node['label'] or person}: "
+                draw_timeline(table, timeline_path, title=f"{name}alters at each change",
+                              introduced=node["introduced_on"], until=G.last_date)
             else:
                 write_table(table, suffix.lstrip("."), timeline_path)
             click.echo(f"Wrote {timeline_path}", err=True)

@@ -205,3 +205,22 @@ def test_kept_alter_with_a_new_or_ended_tie_is_noted():
     assert "Jo\n(+ friend)" in texts and "GP\n(\u2212 service)" in texts
     unchanged = draw_circle(G, "sam", at="2024-06-01", since="2024-04-01")
     assert {"Jo", "GP"} <= {t.get_text() for t in unchanged.axes[0].texts}
+
+
+def test_timeline_plot_marks_the_introduction_and_runs_to_the_last_date():
+    import matplotlib.dates as mdates
+    import pandas as pd
+
+    from lacgraph.viz.circle import draw_timeline
+
+    table = pd.DataFrame({"date": ["2010-01-01", "2024-03-01", "2024-05-01"],
+                          "size": [1, 2, 3], "natural": [1, 1, 2], "community": [0, 1, 1],
+                          "paid": [0, 0, 0]})
+    fig = draw_timeline(table, introduced="2024-02-01", until="2024-12-31")
+    ax = fig.axes[0]
+    left, _ = ax.get_xlim()
+    assert mdates.num2date(left).year == 2022  # two years before the introduction, not 2010
+    line = [ln for ln in ax.lines if ln.get_label() == "all alters"][0]
+    assert mdates.date2num(pd.Timestamp("2024-12-31")) == pytest.approx(
+        mdates.date2num(line.get_xdata()[-1]))
+    assert any(t.get_text() == "introduced to LAC" for t in ax.texts)
