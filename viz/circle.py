@@ -39,19 +39,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle, Wedge
+from matplotlib.text import Annotation, Text
+from matplotlib.transforms import Bbox
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.patches import Circle, Wedge  # noqa: E402
-from matplotlib.text import Annotation, Text  # noqa: E402
-from matplotlib.transforms import Bbox  # noqa: E402
-
-from lacgraph.circle import compare, headline  # noqa: E402
-from lacgraph.errors import QueryError  # noqa: E402
-from lacgraph.model import CIRCLES, HOUSEHOLD  # noqa: E402
-from lacgraph.tables import format_date  # noqa: E402
+from lacgraph.circle import compare, headline
+from lacgraph.errors import QueryError
+from lacgraph.model import CIRCLES, HOUSEHOLD
+from lacgraph.tables import format_date
 
 if TYPE_CHECKING:
     from lacgraph.network import Network
@@ -235,6 +236,20 @@ def circle_data(
                       alters=alters, pairs=pairs, headline=head)
 
 
+def new_figure(width: float, height: float) -> Figure:
+    """Return a figure drawn by Agg, outside pyplot: no global state, safe in a web server's
+    threads, and freed like any object (nothing to close).
+
+    Examples
+    --------
+    >>> new_figure(4, 3).get_size_inches().tolist()
+    [4.0, 3.0]
+    """
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    return fig
+
+
 def _wrap(text: str) -> str:
     lines = textwrap.wrap(text, WRAP, break_long_words=True, break_on_hyphens=False,
                           max_lines=3, placeholder="\u2026")
@@ -297,7 +312,7 @@ def _overlaps(box: Bbox, others: list[Bbox]) -> bool:
     return any(box.overlaps(o) for o in others)
 
 
-def _place_labels(fig: plt.Figure, labels: list[Annotation], fixed: list[Text],
+def _place_labels(fig: Figure, labels: list[Annotation], fixed: list[Text],
                   nodes: list[Bbox], angles: np.ndarray) -> int:
     """Place ``labels`` greedily; return how many could not be placed without overlap."""
     renderer = fig.canvas.get_renderer()
@@ -327,13 +342,13 @@ def _move(label: Annotation, dx: float, dy: float, ha: str, va: str, leader: boo
     label.arrow_patch.set_visible(leader)
 
 
-def _node_boxes(fig: plt.Figure, ax: plt.Axes, xy: np.ndarray, points: float) -> list[Bbox]:
+def _node_boxes(fig: Figure, ax: Axes, xy: np.ndarray, points: float) -> list[Bbox]:
     pixels = points * fig.dpi / 72.0
     centres = ax.transData.transform(xy) if len(xy) else np.zeros((0, 2))
     return [Bbox.from_extents(x - pixels, y - pixels, x + pixels, y + pixels) for x, y in centres]
 
 
-def label_overlaps(fig: plt.Figure) -> list[tuple[str, str]]:
+def label_overlaps(fig: Figure) -> list[tuple[str, str]]:
     """Return the pairs of picture texts whose extents overlap (an empty list is the goal).
 
     Checks every alter label (``gid`` ``alter-label-N``) against every other label and
@@ -341,7 +356,8 @@ def label_overlaps(fig: plt.Figure) -> list[tuple[str, str]]:
 
     Examples
     --------
-    >>> fig, ax = plt.subplots()
+    >>> fig = new_figure(4, 3)
+    >>> ax = fig.subplots()
     >>> a = ax.text(0.5, 0.5, "same place", gid="alter-label-0")
     >>> b = ax.text(0.5, 0.5, "same place", gid="alter-label-1")
     >>> label_overlaps(fig)
@@ -361,9 +377,10 @@ def label_overlaps(fig: plt.Figure) -> list[tuple[str, str]]:
     return found
 
 
-def _draw(data: CircleData) -> plt.Figure:
+def _draw(data: CircleData) -> Figure:
     alters = data.alters
-    fig, ax = plt.subplots(figsize=(BASE_INCHES, BASE_INCHES + 1.0))
+    fig = new_figure(BASE_INCHES, BASE_INCHES + 1.0)
+    ax = fig.subplots()
     fig.subplots_adjust(left=0.02, right=0.98, top=0.88, bottom=0.12)
     ax.set_aspect("equal")
     ax.axis("off")
@@ -458,19 +475,19 @@ def _draw(data: CircleData) -> plt.Figure:
                 ha="center", va="center", fontsize=11, color="#333333",
                 bbox={"boxstyle": "round,pad=0.5", "fc": "white", "ec": "#bbbbbb"})
 
-    handles = [plt.Line2D([], [], marker="o", ls="", color=c, markersize=9, label=k)
+    handles = [Line2D([], [], marker="o", ls="", color=c, markersize=9, label=k)
                for k, c in CATEGORY_COLOURS.items()]
-    handles += [plt.Line2D([], [], marker=m, ls="", color="#777777", markersize=8, label=t)
+    handles += [Line2D([], [], marker=m, ls="", color="#777777", markersize=8, label=t)
                 for t, m in TYPE_MARKERS.items() if t != "family"]
     if data.since is not None:
         handles += [
-            plt.Line2D([], [], marker="o", ls="-", color=NEW_COLOUR, lw=2.2, markersize=9,
+            Line2D([], [], marker="o", ls="-", color=NEW_COLOUR, lw=2.2, markersize=9,
                        markerfacecolor="white", markeredgewidth=2.2,
                        label=f"new since {data.since}"),
-            plt.Line2D([], [], marker="o", ls=(0, (3, 3)), color="#bbbbbb", markersize=9,
+            Line2D([], [], marker="o", ls=(0, (3, 3)), color="#bbbbbb", markersize=9,
                        markerfacecolor="white", label=f"gone since {data.since}"),
         ]
-    handles.append(plt.Line2D([], [], color="#b8b8b8", lw=0.8, label="tie between them"))
+    handles.append(Line2D([], [], color="#b8b8b8", lw=0.8, label="tie between them"))
     legend = fig.legend(handles=handles, loc="lower center", ncol=min(5, len(handles)),
                         frameon=False, fontsize=9, bbox_to_anchor=(0.5, 0.01))
     fig.text(0.5, 0.085, "Rings: " + "  \u00b7  ".join(RING_NAMES.values()), ha="center",
@@ -496,7 +513,7 @@ def draw_circle(
     G: Network, person: str, at: DateLike | None = None,
     path: str | os.PathLike[str] | None = None, *, since: DateLike | None = None,
     pseudonymiser: Pseudonymiser | None = None,
-) -> plt.Figure:
+) -> Figure:
     """Draw ``person``'s circle of support at ``at``; save it to ``path`` if given.
 
     Parameters
@@ -508,7 +525,8 @@ def draw_circle(
         The day to show (default: the data's last date).
     path : path, optional
         Where to save; the suffix picks the format (``.png`` or ``.svg``). The figure is
-        closed after saving. SVG text stays text (searchable, escaped by matplotlib).
+        SVG text stays text (searchable, escaped by matplotlib). The figure lives outside
+        pyplot (see :func:`new_figure`): ``fig.savefig(buffer, format="png")`` works too.
     since : date, optional
         Highlight alters new since this day and show the ones gone since, faded.
     pseudonymiser : Pseudonymiser, optional
@@ -531,21 +549,19 @@ def draw_circle(
     return fig
 
 
-def save(fig: plt.Figure, path: str | os.PathLike[str]) -> None:
-    """Save a picture as PNG or SVG (by suffix) and close it."""
+def save(fig: Figure, path: str | os.PathLike[str]) -> None:
+    """Save a picture as PNG or SVG, chosen by the file's suffix."""
     suffix = Path(path).suffix.lower()
     if suffix not in (".png", ".svg"):
-        plt.close(fig)
         raise QueryError(f"{path}: a picture is saved as .png or .svg")
-    with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "lacgraph"}):
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "lacgraph"}):
         fig.savefig(path, dpi=100, bbox_inches="tight", metadata={"Date": None}
                     if suffix == ".svg" else None)
-    plt.close(fig)
 
 
 def draw_timeline(table: pd.DataFrame, path: str | os.PathLike[str] | None = None,
                   *, title: str = "", introduced: DateLike | None = None,
-                  until: DateLike | None = None, years_before: float = 2.0) -> plt.Figure:
+                  until: DateLike | None = None, years_before: float = 2.0) -> Figure:
     """Draw a :func:`lacgraph.circle.timeline` table as a small step plot by category.
 
     With ``introduced`` (the day of the LAC introduction) a dashed line marks it and the
@@ -561,7 +577,8 @@ def draw_timeline(table: pd.DataFrame, path: str | os.PathLike[str] | None = Non
     >>> len(fig.axes[0].lines)
     4
     """
-    fig, ax = plt.subplots(figsize=(7, 3))
+    fig = new_figure(7, 3)
+    ax = fig.subplots()
     dates = pd.to_datetime(table["date"])
     if len(dates):
         last = dates.iloc[-1] + pd.Timedelta(days=30) if until is None else max(
