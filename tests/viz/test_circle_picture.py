@@ -224,3 +224,23 @@ def test_timeline_plot_marks_the_introduction_and_runs_to_the_last_date():
     assert mdates.date2num(pd.Timestamp("2024-12-31")) == pytest.approx(
         mdates.date2num(line.get_xdata()[-1]))
     assert any(t.get_text() == "introduced to LAC" for t in ax.texts)
+
+
+def test_headline_agrees_with_the_measures():
+    """The picture's counts are the engine's measures (closest category per alter)."""
+    from lacgraph.synthetic import programme
+
+    G = Network.from_tables(programme(600, seed=4))
+    metrics = G.metrics(at="2024-06-30").set_index("id")
+    supported = G.tables.nodes.loc[G.tables.nodes["supported"], "id"].tolist()[:15]
+    for person in supported:
+        data = circle_data(G, person, at="2024-06-30")
+        m = metrics.loc[person]
+        if m["size"] == 0:
+            assert data.headline == "No one in this circle of support yet"
+            continue
+        noun = "person or group" if m["size"] == 1 else "people and groups"
+        assert data.headline == (f"{m['size']} {noun}: {m['natural']} natural, "
+                                 f"{m['community']} community, {m['paid']} paid")
+        for ring in (1, 2, 3, 4):
+            assert int((data.alters["circle"] == ring).sum()) == m[f"circle{ring}"]
