@@ -59,7 +59,7 @@ def open_page(browser, path: Path):
     page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
     page.on("pageerror", lambda e: seen["errors"].append(str(e)))
     page.goto(path.as_uri())
-    page.wait_for_selector("body[data-drawn=yes]", timeout=15_000)
+    page.wait_for_selector("body[data-drawn=yes]", timeout=30_000)
     return page, seen
 
 
@@ -67,7 +67,7 @@ def hover(page, node: int) -> str:
     """Hover over one node and return its popup's text (waiting for *that* node's popup)."""
     box = page.locator("#circle").bounding_box()
     page.mouse.move(box["x"] + 4, box["y"] + 4)  # an empty corner of the canvas
-    page.wait_for_selector("div.vis-tooltip", state="hidden", timeout=5_000)
+    page.wait_for_selector("div.vis-tooltip", state="hidden", timeout=15_000)
     x, y = page.evaluate(
         """(id) => { const n = window.lacgraphCircle.network;
                      const d = n.canvasToDOM(n.getPositions([id])[id]);
@@ -79,7 +79,7 @@ def hover(page, node: int) -> str:
                      const label = window.lacgraphCircle.nodes.get(id).label;
                      return tip && tip.style.visibility !== "hidden"
                             && tip.innerText.split("\\n")[0] === label; }""",
-        arg=node, timeout=5_000)
+        arg=node, timeout=15_000)
     return page.inner_text("div.vis-tooltip")
 
 
