@@ -74,6 +74,7 @@ def test_pictures_and_timeline(folder, tmp_path):
                  "--svg", str(out["svg"]), "--png", str(out["png"]), "--html", str(out["html"]),
                  "--timeline", str(timeline))
     assert result.exit_code == 0, result.output
+    assert table(result.stdout)["id"].tolist() == ["al", "choir", "c1", "jo"]  # stdout: the table
     assert out["png"].read_bytes()[:4] == b"\x89PNG"
     svg = out["svg"].read_text(encoding="utf-8")
     assert "Sam Evans" in svg and "&lt;b&gt;Morgan&lt;/b&gt;" in svg
