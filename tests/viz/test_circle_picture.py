@@ -244,3 +244,40 @@ def test_headline_agrees_with_the_measures():
                                  f"{m['community']} community, {m['paid']} paid")
         for ring in (1, 2, 3, 4):
             assert int((data.alters["circle"] == ring).sum()) == m[f"circle{ring}"]
+
+
+# Machado, Oliveira & Fernandes (2009) simulation matrices, severity 1.0 (linear RGB)
+CVD = {
+    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                   [-0.003882, -0.048116, 1.051998]],
+    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                     [-0.011820, 0.042940, 0.968881]],
+    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
+                   [0.004733, 0.691367, 0.303900]],
+}
+
+
+def _lab(hex_colour: str, matrix=None) -> np.ndarray:
+    rgb = np.array([int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    if matrix is not None:
+        lin = np.clip(np.array(matrix) @ lin, 0, 1)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                    [0.0193, 0.1192, 0.9505]]) @ lin / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+@pytest.mark.parametrize("vision", [None, *CVD])
+def test_category_colours_stay_apart_for_colour_blind_readers(vision):
+    """Every pair of category colours differs by at least 15 CIE76 units, with normal
+    vision and under simulated protanopia, deuteranopia and tritanopia (the closest pair is
+    blue/green under tritanopia, about 17; there the sector and the shape, person or group,
+    tell natural and community apart as well)."""
+    matrix = CVD.get(vision) if vision else None
+    labs = {k: _lab(c, matrix) for k, c in CATEGORY_COLOURS.items()}
+    names = list(labs)
+    for i in range(len(names)):
+        for j in range(i + 1, len(names)):
+            assert np.linalg.norm(labs[names[i]] - labs[names[j]]) >= 15, (vision, names[i],
+                                                                         names[j])
