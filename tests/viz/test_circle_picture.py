@@ -5,6 +5,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lacgraph.network import Network
 from lacgraph.privacy import Pseudonymiser
@@ -281,3 +283,26 @@ def test_category_colours_stay_apart_for_colour_blind_readers(vision):
         for j in range(i + 1, len(names)):
             assert np.linalg.norm(labs[names[i]] - labs[names[j]]) >= 15, (vision, names[i],
                                                                          names[j])
+
+
+KIND_POOL = [("family", 1), ("family", 2), ("friend", 1), ("friend", 2), ("friend", 3),
+             ("neighbour", 3), ("peer", 2), ("member", 3), ("volunteer", 2), ("service", 4),
+             ("service", 3), ("coordinator", 4)]
+
+
+@settings(max_examples=12, deadline=None)
+@given(n=st.integers(0, 40), seed=st.integers(0, 10_000),
+       kinds=st.lists(st.sampled_from(KIND_POOL), min_size=1, max_size=5, unique=True))
+def test_layout_and_labels_on_random_circles(n, seed, kinds):
+    G = crowded(n, seed, kinds)
+    data = circle_data(G, "sam", at="2024-06-01")
+    alters = data.alters
+    radii = alters.attrs["radii"]
+    assert len(alters) == n
+    np.testing.assert_allclose(np.hypot(alters["x"], alters["y"]),
+                               alters["circle"].map(radii), atol=1e-9)
+    positions = {(round(x, 9), round(y, 9)) for x, y in zip(alters["x"], alters["y"],
+                                                             strict=True)}
+    assert len(positions) == n  # no two alters drawn on top of each other
+    fig = draw_circle(G, "sam", at="2024-06-01")
+    assert label_overlaps(fig) == []
