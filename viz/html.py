@@ -49,6 +49,8 @@ from lacgraph.viz.circle import CATEGORY_COLOURS, NEW_COLOUR, SECTORS, CircleDat
 if TYPE_CHECKING:
     import os
 
+    import pandas as pd
+
     from lacgraph.network import Network
     from lacgraph.privacy import Pseudonymiser
     from lacgraph.tables import DateLike
@@ -248,7 +250,8 @@ def circle_html(
 
     Same content as :func:`lacgraph.viz.circle.draw_circle` (``since`` highlights new
     alters and shows gone ones faded; ``pseudonymiser`` replaces every name), with hover
-    details for each alter and a plain table of the alters below the picture.
+    details for each alter, a plain table of the alters below the picture, and the
+    :func:`lacgraph.circle.timeline` table (folded away).
 
     Examples
     --------
@@ -260,12 +263,27 @@ def circle_html(
     >>> page.startswith("<!DOCTYPE html>"), "No one in this circle of support yet" in page
     (True, True)
     """
+    from lacgraph.circle import timeline
+
     data = circle_data(G, person, at, since=since, pseudonymiser=pseudonymiser)
-    return render(data)
+    return render(data, timeline(G, person))
 
 
-def render(data: CircleData) -> str:
-    """Return the page for already-gathered :class:`~lacgraph.viz.circle.CircleData`."""
+def _journey(journey: pd.DataFrame) -> str:
+    if journey.empty:
+        return ""
+    columns = ("date", "size", "natural", "community", "paid", "added", "ended")
+    header = "".join(f"<th>{c}</th>" for c in columns)
+    rows = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+                   for row in journey[list(columns)].itertuples(index=False))
+    return ("<details><summary>How the circle changed: alters at every date a tie began or "
+            f'ended</summary><table id="journey"><thead><tr>{header}</tr></thead>'
+            f"<tbody>{rows}</tbody></table></details>")
+
+
+def render(data: CircleData, journey: pd.DataFrame | None = None) -> str:
+    """Return the page for already-gathered :class:`~lacgraph.viz.circle.CircleData`,
+    with the :func:`lacgraph.circle.timeline` table ``journey`` below it when given."""
     nodes, edges, options = _network(data)
     radii = data.alters.attrs["radii"]
     sectors = [{"name": name, "start": start, "end": end}
@@ -300,6 +318,7 @@ def render(data: CircleData) -> str:
         _legend(data),
         '<div id="circle"></div>',
         _table(data),
+        _journey(journey) if journey is not None else "",
         f'<script type="application/json" id="circle-data">{script_json(payload)}</script>',
         f"<script>{_PAGE_JS}</script>",
         "</body>",

@@ -97,6 +97,9 @@ def test_hostile_labels_never_run(browser, tmp_path):
         pwned = page.evaluate("window.__pwned")
         cells = page.eval_on_selector_all("#alters tbody td:first-child",
                                           "tds => tds.map(td => td.textContent)")
+        journey = page.eval_on_selector_all(
+            "#journey tbody tr", "rows => rows.map(r => r.cells[0].textContent + ' ' + "
+            "r.cells[1].textContent)")
         heading = page.inner_text("h1")
         title = page.title()
         elements = page.evaluate(
@@ -110,6 +113,7 @@ def test_hostile_labels_never_run(browser, tmp_path):
     assert sorted(cells) == sorted([*HOSTILE, "<b onmouseover=alert(5)>Coord"])
     assert heading == title == "Sam <i>the person</i>'s circle of support on 2024-06-01"
     assert elements == 0 and injected == 0
+    assert journey == ["2023-01-01 1", "2024-01-01 8", "2024-03-01 7"]
     firsts = sorted(t.split("\n")[0] for t in tooltips)
     assert firsts == sorted([*HOSTILE, "<b onmouseover=alert(5)>Coord"])
     gone = [t for t in tooltips if t.startswith("<b onmouseover")][0]
