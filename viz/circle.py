@@ -32,6 +32,7 @@ Examples
 
 from __future__ import annotations
 
+import io
 import os
 import textwrap
 from dataclasses import dataclass
@@ -554,9 +555,30 @@ def save(fig: Figure, path: str | os.PathLike[str]) -> None:
     suffix = Path(path).suffix.lower()
     if suffix not in (".png", ".svg"):
         raise QueryError(f"{path}: a picture is saved as .png or .svg")
+    Path(path).write_bytes(picture_bytes(fig, suffix.lstrip(".")))
+
+
+def picture_bytes(fig: Figure, fmt: str = "png") -> bytes:
+    """Return a picture as PNG or SVG bytes (for a web response), drawn as :func:`save` does:
+    SVG text stays text, no date stamp, stable element ids.
+
+    Examples
+    --------
+    >>> fig = new_figure(2, 1)
+    >>> _ = fig.text(0.5, 0.5, "<b>Jo</b>", parse_math=False)
+    >>> svg = picture_bytes(fig, "svg").decode()
+    >>> "&lt;b&gt;Jo&lt;/b&gt;" in svg, "<b>" in svg
+    (True, False)
+    >>> picture_bytes(fig)[:4]
+    b'\\x89PNG'
+    """
+    if fmt not in ("png", "svg"):
+        raise QueryError(f"a picture is drawn as png or svg, not {fmt!r}")
+    buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "lacgraph"}):
-        fig.savefig(path, dpi=100, bbox_inches="tight", metadata={"Date": None}
-                    if suffix == ".svg" else None)
+        fig.savefig(buffer, format=fmt, dpi=100, bbox_inches="tight",
+                    metadata={"Date": None} if fmt == "svg" else None)
+    return buffer.getvalue()
 
 
 def draw_timeline(table: pd.DataFrame, path: str | os.PathLike[str] | None = None,
