@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,9 @@ from lacgraph.model import AT_RISK_THRESHOLD, CATEGORIES, HOUSEHOLD, KIND_CATEGO
 from lacgraph.snapshot import Snapshot, project
 from lacgraph.stores import MemoryStore, Store, open_store
 from lacgraph.tables import DateLike, Tables, format_date, to_date
+
+if TYPE_CHECKING:
+    from lacgraph.growth import Growth
 
 CIRCLE_COLUMNS: tuple[str, ...] = (
     "id", "label", "type", "kind", "category", "circle", "since", "reciprocal", "brokered_by",
@@ -194,6 +198,65 @@ class Network:
         table = table.rename_axis("id").reset_index()
         table = table.sort_values(["circle", "label", "id"], kind="stable")
         return table[list(CIRCLE_COLUMNS)].reset_index(drop=True)
+
+    def growth(
+        self, *, start: DateLike | None = None, end: DateLike | None = None,
+        months: int | None = None, as_of: DateLike | None = None,
+    ) -> Growth:
+        """Network growth of the supported cohort (see :func:`lacgraph.growth.growth`)."""
+        from lacgraph.growth import growth
+
+        return growth(self, start=start, end=end, months=months, as_of=as_of)
+
+    def waves(
+        self, months: tuple[int, ...] = (0, 6, 12), as_of: DateLike | None = None
+    ) -> pd.DataFrame:
+        """Measures at months after introduction, long format (:func:`lacgraph.growth.waves`)."""
+        from lacgraph.growth import waves
+
+        return waves(self, months=months, as_of=as_of)
+
+    # -- the manager's view (lacgraph.clusters) ---------------------------------------------
+    def isolated_clusters(self, at: DateLike | None = None) -> pd.DataFrame:
+        """Groups of people cut off from community life (:func:`lacgraph.clusters.isolated_clusters`)."""
+        from lacgraph import clusters
+
+        return clusters.isolated_clusters(self, at)
+
+    def isolated_people(self, at: DateLike | None = None, *,
+                        at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
+        """Isolated and at-risk people (:func:`lacgraph.clusters.isolated_people`)."""
+        from lacgraph import clusters
+
+        return clusters.isolated_people(self, at, at_risk_below=at_risk_below)
+
+    def neighbourhoods(self, at: DateLike | None = None, since: DateLike | None = None, *,
+                       at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
+        """Counts per neighbourhood (:func:`lacgraph.clusters.neighbourhoods`)."""
+        from lacgraph import clusters
+
+        return clusters.neighbourhoods(self, at, since, at_risk_below=at_risk_below)
+
+    def community_assets(self, at: DateLike | None = None, *,
+                         at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
+        """Groups that connect and bridge (:func:`lacgraph.clusters.community_assets`)."""
+        from lacgraph import clusters
+
+        return clusters.community_assets(self, at, at_risk_below=at_risk_below)
+
+    def community_gaps(self, at: DateLike | None = None, *,
+                       at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
+        """Wards with isolated people and no group (:func:`lacgraph.clusters.community_gaps`)."""
+        from lacgraph import clusters
+
+        return clusters.community_gaps(self, at, at_risk_below=at_risk_below)
+
+    def communities(self, at: DateLike | None = None, resolution: float = 1.0, seed: int = 1, *,
+                    at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
+        """Leiden communities of natural + community ties (:func:`lacgraph.clusters.communities`)."""
+        from lacgraph import clusters
+
+        return clusters.communities(self, at, resolution, seed, at_risk_below=at_risk_below)
 
     def close(self) -> None:
         """Close the underlying store."""
