@@ -98,11 +98,28 @@ def test_circles_are_identical_over_bolt(demo: tuple[Path, str, Tables]) -> None
     folder, uri, tables = demo
     people = tables.nodes[tables.nodes["type"] == "person"]["id"].tolist()
     coordinators = tables.nodes[tables.nodes["type"] == "coordinator"]["id"].tolist()
+    start, _ = window(tables)
     for person in people[:12] + coordinators[:2]:
-        for fmt in ("csv", "json"):
-            local = invoke("circle", str(folder), person, "--format", fmt)
-            remote = invoke("circle", uri, person, "--format", fmt, *login_options())
+        for extra in (["--format", "csv"], ["--format", "json"], ["--since", start]):
+            local = invoke("circle", str(folder), person, *extra)
+            remote = invoke("circle", uri, person, *extra, *login_options())
             assert remote == local, person
+
+
+def test_circle_pictures_are_identical_over_bolt(demo: tuple[Path, str, Tables],
+                                                 tmp_path: Path) -> None:
+    folder, uri, tables = demo
+    person = tables.nodes[tables.nodes["type"] == "person"]["id"].iloc[3]
+    start, _ = window(tables)
+    for where, source in (("local", str(folder)), ("remote", uri)):
+        invoke("circle", source, person, "--since", start,
+               "--html", str(tmp_path / f"{where}.html"),
+               "--svg", str(tmp_path / f"{where}.svg"),
+               *(login_options() if where == "remote" else []))
+    for suffix in ("html", "svg"):
+        local = (tmp_path / f"local.{suffix}").read_text(encoding="utf-8")
+        remote = (tmp_path / f"remote.{suffix}").read_text(encoding="utf-8")
+        assert remote == local, suffix
 
 
 def window(tables: Tables) -> tuple[str, str]:
