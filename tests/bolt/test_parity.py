@@ -291,3 +291,21 @@ def test_frames_keep_text_as_object_dtype(bolt: BoltServer) -> None:
         nodes = store.read().nodes
         assert all(nodes[c].dtype == object for c in ("id", "label", "x"))
         assert pd.api.types.is_bool_dtype(nodes["supported"])
+
+
+def test_an_unreachable_server_is_a_clear_cli_error() -> None:
+    result = CliRunner().invoke(cli, ["metrics", "bolt://127.0.0.1:1"],
+                                env={"NEO4J_PASSWORD": ""})
+    assert result.exit_code == 1
+    assert "Cannot reach the graph database at bolt://127.0.0.1:1" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_the_test_server_refuses_to_start_outside_a_private_namespace(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    if boltserver.real_neo4j():
+        pytest.skip("FalkorDB-only: NEO4J_URI is set, no local server is started")
+    # pretend this process can see a real network interface
+    monkeypatch.setattr(boltserver.socket, "if_nameindex", lambda: [(1, "lo"), (2, "eth0")])
+    with pytest.raises(pytest.fail.Exception, match="Refusing to start FalkorDB"):
+        boltserver.BoltServer()
