@@ -367,8 +367,11 @@ class Neo4jStore(Store):
     def write(self, tables: Tables, *, progress: Progress | None = None) -> LoadSummary:
         """Upsert ``tables``: checked in full first, then sent in ``UNWIND`` batches.
 
-        Same semantics as :meth:`lacgraph.stores.MemoryStore.write`. ``progress`` is
-        called after each batch with the number of input rows handled.
+        Same semantics as :meth:`lacgraph.stores.MemoryStore.write`, except that a load
+        of several batches is several transactions: if the connection drops or
+        ``progress`` raises half-way, the batches already sent stay (writing the same
+        tables again completes the load). ``progress`` is called after each batch with
+        the number of input rows handled.
 
         Raises
         ------
