@@ -43,10 +43,10 @@ class Programme:
     def __init__(self, G: Network):
         self.G = G
         nodes = G.tables.nodes
-        self.nodes = nodes.set_index("id", drop=False)
+        self.nodes = nodes.set_index("id", drop=False).rename_axis(None)
         people = nodes[nodes["type"] == "person"]
-        self.people = people.set_index("id", drop=False)
-        self.caseloads = {c: frame.set_index("id", drop=False) for c, frame in
+        self.people = people.set_index("id", drop=False).rename_axis(None)
+        self.caseloads = {c: frame.set_index("id", drop=False).rename_axis(None) for c, frame in
                           people[people["coordinator"] != ""].groupby("coordinator")}
         self.neighbourhoods = sorted(n for n in people["neighbourhood"].unique() if n)
         try:

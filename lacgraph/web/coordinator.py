@@ -108,9 +108,11 @@ def circle_svg(person: str) -> Response:
     options = {}
     if since is not None and "since" in inspect.signature(draw_circle).parameters:
         options["since"] = since
+    import matplotlib
     import matplotlib.pyplot as plt
 
-    with P.draw_lock:
+    # Names are data: "$5 or $10" must not be read as mathtext (it can even fail to parse).
+    with P.draw_lock, matplotlib.rc_context({"text.parse_math": False}):
         fig = draw_circle(P.G, person, at=at, **options)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="svg", bbox_inches="tight")

@@ -116,9 +116,10 @@ def growth_plot(name: str) -> Response:
     subject = programme().G if name == "waves" else result
     folder = tempfile.mkdtemp(prefix="lacgraph-plot-")
     path = os.path.join(folder, f"{name}.svg")
+    import matplotlib
     import matplotlib.pyplot as plt
 
-    with programme().draw_lock:
+    with programme().draw_lock, matplotlib.rc_context({"text.parse_math": False}):
         getattr(plots, PLOTS[name])(subject, path)
         plt.close("all")
     with open(path, "rb") as handle:

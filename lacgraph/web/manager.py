@@ -74,7 +74,7 @@ def neighbourhoods() -> str:
                            is not None)
 
 
-@bp.get("/neighbourhoods/<ward>")
+@bp.get("/neighbourhoods/<path:ward>")
 @requires("manager")
 def neighbourhood(ward: str) -> str:
     """One of the team's neighbourhoods: isolated people and isolated clusters."""
