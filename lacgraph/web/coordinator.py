@@ -15,7 +15,7 @@ import pandas as pd
 from flask import Blueprint, Response, abort, g, jsonify, render_template, request
 
 from lacgraph.tables import format_date
-from lacgraph.web.app import audit, optional_module, programme, requires, unavailable
+from lacgraph.web.app import audit, csv_download, optional_module, programme, requires, unavailable
 
 bp = Blueprint("coordinator", __name__)
 
@@ -146,12 +146,9 @@ def circle_csv(person: str) -> Response:
     _own_person(person)
     P = programme()
     at, _ = _dates()
-    from lacgraph.output import to_csv
-
-    text = to_csv(P.G.circle(person, at=at))
+    frame = P.G.circle(person, at=at)
     audit("download.circle", person, f"at={format_date(at)}")
-    return Response(text, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="circle-{format_date(at)}.csv"'})
+    return csv_download(frame, f"circle-{format_date(at)}.csv")
 
 
 @bp.get("/api/people/<person>/circle")

@@ -19,7 +19,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from lacgraph.errors import QueryError
 from lacgraph.privacy import suppress
 from lacgraph.tables import format_date
-from lacgraph.web.app import audit, optional_module, programme, requires, unavailable
+from lacgraph.web.app import audit, csv_download, optional_module, programme, requires, unavailable
 
 bp = Blueprint("evaluator", __name__)
 
@@ -143,11 +143,8 @@ def growth_people() -> Response:
     drop = [c for c in frame.columns if c in NAME_COLUMNS or c.endswith("label")]
     out = pseudonymiser.frame(frame, columns=[c for c in ("id", "person") if c in frame.columns],
                               drop=drop)
-    from lacgraph.output import to_csv
-
     audit("download.growth-people", _describe(window), f"rows={len(out)}")
-    return Response(to_csv(out), mimetype="text/csv", headers={
-        "Content-Disposition": 'attachment; filename="growth-people.csv"'})
+    return csv_download(out, "growth-people.csv")
 
 
 @bp.get("/growth/summary.json")

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 
 from lacgraph.privacy import suppress, suppress_counts
 from lacgraph.tables import format_date
-from lacgraph.web.app import audit, optional_module, programme, requires
+from lacgraph.web.app import audit, csv_download, optional_module, programme, requires
 
 bp = Blueprint("manager", __name__)
 
@@ -113,8 +113,5 @@ def neighbourhoods_csv() -> Response:
     at = P.day(request.args.get("at"))
     table = ward_counts(at)
     out = suppress_counts(table, [c for c in COUNT_COLUMNS if c in table.columns])
-    from lacgraph.output import to_csv
-
     audit("download.neighbourhoods", "", f"at={format_date(at)}")
-    return Response(to_csv(out), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="neighbourhoods-{format_date(at)}.csv"'})
+    return csv_download(out, f"neighbourhoods-{format_date(at)}.csv")
