@@ -8,7 +8,8 @@ directive gives it an opaque origin (no cookies, no same-origin requests, even i
 directly), ``connect-src 'none'`` stops it sending anything anywhere, and it may only be
 framed by this app (``frame-ancestors 'self'``); the page that shows it frames it in an
 ``<iframe sandbox="allow-scripts">``. So even a name that broke out of pyvis's data could
-run script only in an empty, cookieless box.
+run script only in an empty, cookieless box. SVG pictures get :data:`SVG_CSP` (inline
+styles, which matplotlib writes, but no script at all, and sandboxed when opened directly).
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ EMBED_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-
              "base-uri 'none'; frame-ancestors 'self'; sandbox allow-scripts")
 """The policy of the embedded interactive circle (see the module docstring)."""
 
+SVG_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+           "frame-ancestors 'none'; sandbox")
+"""The policy of SVG pictures (matplotlib styles them inline; no script may run in them)."""
+
 EMBED_HEADER = "X-Lacgraph-Embed"
 """A view serving the embeddable circle sets this header; it is removed before sending."""
 
@@ -32,7 +37,12 @@ def add_headers(response: Response, *, https: bool) -> Response:
     """Put the security headers on ``response`` (called after every request)."""
     embed = response.headers.pop(EMBED_HEADER, None) is not None
     headers = response.headers
-    headers["Content-Security-Policy"] = EMBED_CSP if embed else PAGE_CSP
+    if embed:
+        headers["Content-Security-Policy"] = EMBED_CSP
+    elif response.mimetype == "image/svg+xml":
+        headers["Content-Security-Policy"] = SVG_CSP
+    else:
+        headers["Content-Security-Policy"] = PAGE_CSP
     headers["X-Frame-Options"] = "SAMEORIGIN" if embed else "DENY"
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "no-referrer"
