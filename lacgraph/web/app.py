@@ -25,8 +25,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from lacgraph.errors import InputError, LacgraphError, NotFound, QueryError
 from lacgraph.network import Network
 from lacgraph.privacy import KEY_VARIABLE, Pseudonymiser
+from lacgraph.stores import MemoryStore
 from lacgraph.tables import format_date
 from lacgraph.web.appdb import AppDB, User
+from lacgraph.web.egoindex import IndexedEgoStore
 from lacgraph.web.security import add_headers
 from lacgraph.web.sessions import ServerSessionInterface
 
@@ -114,6 +116,10 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
     if manager_names not in ("team", "none"):
         raise QueryError(f"manager_names={manager_names!r}: expected 'team' or 'none'")
     db = app_db if isinstance(app_db, AppDB) else AppDB(app_db)
+    if isinstance(G.store, MemoryStore):
+        indexed = IndexedEgoStore(G.store)
+        indexed.build()
+        G = Network(indexed)  # a circle on every page view: index the ties once
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=secret_key or secrets.token_bytes(32),
