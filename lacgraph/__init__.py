@@ -14,6 +14,7 @@ from lacgraph.errors import (
     StoreError,
     StoreUnavailable,
 )
+from lacgraph.growth import Growth, growth, waves
 from lacgraph.measures import MEASURE_COLUMNS, ego_measures
 from lacgraph.network import CIRCLE_COLUMNS, Network, open
 from lacgraph.snapshot import Snapshot, project
@@ -24,6 +25,7 @@ __all__ = [
     "MEASURE_COLUMNS",
     "InputError",
     "LacgraphError",
+    "Growth",
     "Network",
     "NotFound",
     "Problem",
@@ -33,6 +35,8 @@ __all__ = [
     "StoreUnavailable",
     "Tables",
     "ego_measures",
+    "growth",
     "open",
     "project",
+    "waves",
 ]

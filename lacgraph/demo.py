@@ -87,7 +87,7 @@ def run_demo(
 
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    steps = ["generate", "write data", "load store", "measure", "pictures"]
+    steps = ["generate", "write data", "load store", "measure", "pictures", "growth"]
     with _steps(steps, progress) as step:
         step("generate")
         tables = programme(people or DEMO_PEOPLE, seed=seed)
@@ -119,6 +119,8 @@ def run_demo(
             path = folder / f"circle-{person}.png"
             draw_circle(network, person, at=at, path=path)
             pictures.append(path)
+        step("growth")
+        growth_files, growth_headline = _growth_step(network, folder)
         network.close()
 
     supported_metrics = metrics[metrics["id"].isin(supported)]
@@ -133,14 +135,51 @@ def run_demo(
             supported_metrics["at_risk"].sum()),
         "median alters of supported people": float(np.median(supported_metrics["size"]))
         if len(supported_metrics) else 0.0,
+        **growth_headline,
     }
     report.files = [folder / "data", store_path, metrics_path, folder / "neighbourhoods.csv",
-                    *pictures]
+                    *pictures, *growth_files]
     (folder / "README.txt").write_text(_readme(report), encoding="utf-8")
     from lacgraph.web.demo import demo_accounts
 
     report.notes = demo_accounts(store_path, tables)
     return report
+
+
+def _growth_step(network: Network, folder: Path) -> tuple[list[Path], dict[str, object]]:
+    """Write the evaluator's growth summary, tables and plots; return files and headline."""
+    import json
+
+    import matplotlib.pyplot as plt
+
+    from lacgraph.growth import growth, wave_summary, waves
+    from lacgraph.output import write_table
+    from lacgraph.viz.growth import plot_change, plot_retention, plot_waves
+
+    result = growth(network, months=6)
+    wave_table = waves(network, (0, 6, 12))
+    summary = result.summary(suppress_small=True)
+    summary["waves"] = wave_summary(wave_table)
+    files = [folder / name for name in (
+        "growth-summary.json", "growth-people.csv", "growth-waves.csv", "growth-change.png",
+        "growth-waves.png", "growth-retention.png")]
+    files[0].write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    write_table(result.people, "csv", files[1])
+    write_table(wave_table, "csv", files[2])
+    for fig in (plot_change(result, files[3]), plot_waves(wave_table, files[4]),
+                plot_retention(result, files[5])):
+        plt.close(fig)
+    p = summary["wilcoxon_p"]
+    headline: dict[str, object] = {
+        "supported people 6 months after introduction": summary["n"],
+        "mean change in natural + community alters": round(summary["mean_change"], 2)
+        if summary["n"] else "n/a",
+        "Wilcoxon p (effect r)": f"{p:.2g} ({summary['effect_r']:.2f})" if p is not None
+        else "n/a",
+        "new ties still active after 182 days": f"{summary['retention']:.0%} of "
+        f"{summary['retention_n']}" if summary["retention"] is not None else "n/a",
+    }
+    return files, headline
 
 
 def _readme(report: DemoReport) -> str:
@@ -153,6 +192,14 @@ def _readme(report: DemoReport) -> str:
         "metrics.csv          every person's ego-network measures",
         "neighbourhoods.csv   supported people, isolated and at risk per neighbourhood",
         "circle-*.png         circles of support of three supported people",
+        "growth-summary.json  did networks grow in the 6 months after introduction, and did",
+        "                     the new ties last (`lacgraph growth data --months 6 --summary",
+        "                     --waves 0,6,12`; group counts small-number suppressed)",
+        "growth-people.csv    per supported person: alters at introduction and 6 months on",
+        "growth-waves.csv     measures at 0, 6 and 12 months, one row per person per wave",
+        "growth-change.png    natural + community alters before and after, and the change",
+        "growth-waves.png     mean natural + community alters by wave, 95% intervals",
+        "growth-retention.png share of new ties still active by days since they started",
     ]
     return "\n".join(lines) + "\n"
 

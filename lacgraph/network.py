@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,9 @@ from lacgraph.model import AT_RISK_THRESHOLD, CATEGORIES, HOUSEHOLD, KIND_CATEGO
 from lacgraph.snapshot import Snapshot, project
 from lacgraph.stores import MemoryStore, Store, open_store
 from lacgraph.tables import DateLike, Tables, format_date, to_date
+
+if TYPE_CHECKING:
+    from lacgraph.growth import Growth
 
 CIRCLE_COLUMNS: tuple[str, ...] = (
     "id", "label", "type", "kind", "category", "circle", "since", "reciprocal", "brokered_by",
@@ -194,6 +198,23 @@ class Network:
         table = table.rename_axis("id").reset_index()
         table = table.sort_values(["circle", "label", "id"], kind="stable")
         return table[list(CIRCLE_COLUMNS)].reset_index(drop=True)
+
+    def growth(
+        self, *, start: DateLike | None = None, end: DateLike | None = None,
+        months: int | None = None, as_of: DateLike | None = None,
+    ) -> Growth:
+        """Network growth of the supported cohort (see :func:`lacgraph.growth.growth`)."""
+        from lacgraph.growth import growth
+
+        return growth(self, start=start, end=end, months=months, as_of=as_of)
+
+    def waves(
+        self, months: tuple[int, ...] = (0, 6, 12), as_of: DateLike | None = None
+    ) -> pd.DataFrame:
+        """Measures at months after introduction, long format (:func:`lacgraph.growth.waves`)."""
+        from lacgraph.growth import waves
+
+        return waves(self, months=months, as_of=as_of)
 
     def close(self) -> None:
         """Close the underlying store."""

@@ -63,6 +63,8 @@ def write_xlsx(frame: pd.DataFrame, path: str | os.PathLike[str], sheet: str = "
     >>> ws = openpyxl.load_workbook(path).active
     >>> [ws["A2"].value, ws["A3"].value, ws["A3"].data_type, ws["B2"].value]
     ['007', '=1+2', 's', 3]
+    >>> ws["A3"].quotePrefix, ws["A2"].quotePrefix
+    (True, False)
     """
     from openpyxl import Workbook
 
@@ -77,6 +79,9 @@ def write_xlsx(frame: pd.DataFrame, path: str | os.PathLike[str], sheet: str = "
         for cell in row:
             if isinstance(cell.value, str):
                 cell.data_type = "s"
+                # and stays text if someone edits it in Excel (shown with a leading ')
+                if cell.value.startswith(FORMULA_START):
+                    cell.quotePrefix = True
     book.save(path)
 
 

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from lacgraph.model import CATEGORIES, HOUSEHOLD, KIND_CATEGORY
-from lacgraph.tables import DateLike, Tables, to_date, to_day_numbers
+from lacgraph.tables import DateLike, Tables, active_mask, to_date
 
 NATURAL, COMMUNITY, PAID = (CATEGORIES.index(c) for c in ("natural", "community", "paid"))
 _CATEGORY_CODE = {kind: CATEGORIES.index(cat) for kind, cat in KIND_CATEGORY.items()}
@@ -100,10 +100,7 @@ def active_ties(ties: pd.DataFrame, at: DateLike) -> pd.DataFrame:
     >>> len(active_ties(T.ties, "2024-01-01")), len(active_ties(T.ties, "2024-03-01"))
     (1, 0)
     """
-    t = to_date(at).astype(np.int64)
-    start = to_day_numbers(ties["start"])
-    end = to_day_numbers(ties["end"])
-    return ties[(start <= t) & (t < end)]
+    return ties[active_mask(ties, at)]
 
 
 def project(tables: Tables, at: DateLike) -> Snapshot:

@@ -94,6 +94,32 @@ def to_day_numbers(dates: pd.Series | np.ndarray) -> np.ndarray:
     return np.where(np.isnat(values), np.iinfo(np.int64).max, days)
 
 
+def active_mask(ties: pd.DataFrame, at: DateLike) -> np.ndarray:
+    """Return which ties are active at ``at``: ``start <= at`` and (no end or ``at < end``).
+
+    This is the one place the rule lives; every store and the snapshot use it.
+
+    Examples
+    --------
+    >>> T = Tables.from_records(
+    ...     nodes=[{"id": "a", "type": "person"}, {"id": "b", "type": "person"}],
+    ...     ties=[{"source": "a", "target": "b", "kind": "friend",
+    ...            "start": "2024-01-01", "end": "2024-03-01"}])
+    >>> [bool(active_mask(T.ties, d)[0]) for d in ("2023-12-31", "2024-01-01", "2024-03-01")]
+    [False, True, False]
+    """
+    from lacgraph.errors import QueryError
+
+    try:
+        day = to_date(at)
+    except (ValueError, TypeError) as err:
+        raise QueryError(f"{at!r} is not a date (expected YYYY-MM-DD)") from err
+    if np.isnat(day):
+        raise QueryError(f"{at!r} is not a date (expected YYYY-MM-DD)")
+    t = day.astype(np.int64)
+    return (to_day_numbers(ties["start"]) <= t) & (t < to_day_numbers(ties["end"]))
+
+
 def format_date(value: object) -> str:
     """Return an ISO ``YYYY-MM-DD`` string, or ``""`` for a missing date.
 

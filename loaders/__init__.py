@@ -13,12 +13,7 @@ Examples
 (1, 0)
 """
 
-from lacgraph.loaders.tabular import (
-    parse_tables,
-    read_folder,
-    read_source,
-    read_workbook,
-    write_folder,
-)
+from lacgraph.loaders.files import read_folder, read_source, read_workbook, write_folder
+from lacgraph.loaders.validate import parse_tables
 
 __all__ = ["parse_tables", "read_folder", "read_source", "read_workbook", "write_folder"]

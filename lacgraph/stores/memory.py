@@ -38,7 +38,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from lacgraph.errors import NotFound, QueryError, StoreError
+from lacgraph.errors import NotFound, StoreError
 from lacgraph.model import HOUSEHOLD
 from lacgraph.stores import _merge, _sqlite
 from lacgraph.stores._merge import Plan, conform, extra_columns
@@ -48,10 +48,9 @@ from lacgraph.tables import (
     TIE_COLUMNS,
     DateLike,
     Tables,
+    active_mask,
     normalise_nodes,
     normalise_ties,
-    to_date,
-    to_day_numbers,
 )
 
 BATCH_SIZE = 10_000
@@ -300,7 +299,7 @@ class MemoryStore(Store):
         (0, 1)
         """
         nodes, ties = self._current()
-        return Tables(nodes.copy(), ties[_active(ties, at)].reset_index(drop=True))
+        return Tables(nodes.copy(), ties[active_mask(ties, at)].reset_index(drop=True))
 
     def ego(self, person: str, at: DateLike) -> Tables:
         """Return ``person``, its alters at ``at`` and the active ties among them all.
@@ -329,7 +328,7 @@ class MemoryStore(Store):
         nodes, ties = self._current()
         if not _has_node(nodes, person):
             raise NotFound(f"No node with id {person!r}")
-        active = ties[_active(ties, at)]
+        active = ties[active_mask(ties, at)]
         source = active["source"].to_numpy(object)
         target = active["target"].to_numpy(object)
         household = active["kind"].to_numpy(object) == HOUSEHOLD
@@ -390,18 +389,6 @@ def _without(nodes: pd.DataFrame, ties: pd.DataFrame, person: str
 
 def _has_node(nodes: pd.DataFrame, person: object) -> bool:
     return isinstance(person, str) and bool((nodes["id"] == person).any())
-
-
-def _active(ties: pd.DataFrame, at: DateLike) -> np.ndarray:
-    try:
-        day = to_date(at).astype(np.int64)
-    except (ValueError, TypeError) as err:
-        raise QueryError(f"{at!r} is not a date (expected YYYY-MM-DD)") from err
-    if np.isnat(to_date(at)):
-        raise QueryError(f"{at!r} is not a date (expected YYYY-MM-DD)")
-    start = to_day_numbers(ties["start"])
-    end = to_day_numbers(ties["end"])
-    return (start <= day) & (day < end)
 
 
 def _batches(total: int, size: int) -> Iterator[int]:

@@ -28,7 +28,7 @@ def module_names() -> list[str]:
 
 def test_modules_found():
     names = module_names()
-    assert "lacgraph.measures" in names and "lacgraph.loaders.tabular" in names
+    assert "lacgraph.measures" in names and "lacgraph.loaders.validate" in names
 
 
 @pytest.mark.parametrize("name", module_names())
@@ -43,7 +43,7 @@ def test_public_api_is_pinned():
     assert sorted(lacgraph.__all__) == sorted([
         "CIRCLE_COLUMNS", "MEASURE_COLUMNS", "InputError", "LacgraphError", "Network",
         "NotFound", "Problem", "QueryError", "Snapshot", "StoreError", "StoreUnavailable",
-        "Tables", "ego_measures", "open", "project",
+        "Tables", "ego_measures", "open", "project", "Growth", "growth", "waves",
     ])
     for name in lacgraph.__all__:
         assert hasattr(lacgraph, name)

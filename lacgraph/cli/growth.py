@@ -1,0 +1,125 @@
+"""The evaluator's verb: ``lacgraph growth`` (windows, summary, waves, plots)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from lacgraph.cli.base import DATE, cli, day, emit, format_options, source_argument, spinner
+
+
+def _wave_list(ctx: click.Context, param: click.Parameter, value: str | None
+               ) -> tuple[int, ...] | None:
+    if value is None:
+        return None
+    try:
+        months = tuple(int(part) for part in value.split(","))
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: expected months since introduction separated "
+                                 "by commas, such as 0,6,12") from None
+    if any(m < 0 for m in months):
+        raise click.BadParameter(f"{value!r}: months cannot be negative")
+    return months
+
+
+@cli.command()
+@source_argument
+@click.option("--from", "start", type=DATE, help="Fixed window: baseline date (the cohort is "
+              "every supported person introduced on or before it).")
+@click.option("--to", "end", type=DATE, help="Fixed window: follow-up date.")
+@click.option("--months", type=click.IntRange(min=1),
+              help="Personal window: from each person's introduction to N months later.")
+@click.option("--as-of", type=DATE,
+              help="The data's last date [default: the largest start or end date present].")
+@click.option("--summary", is_flag=True,
+              help="Print the cohort summary as JSON (overall, by neighbourhood, by "
+                   "coordinator, by --by) instead of one row per person.")
+@click.option("--by", "by", multiple=True, metavar="COLUMN",
+              help="Also split the summary by this node attribute (repeatable).")
+@click.option("--waves", callback=_wave_list, metavar="0,6,12",
+              help="Measures at these months after introduction, one row per person per "
+                   "wave (with --summary: each wave against the first).")
+@click.option("--pseudonymise", is_flag=True,
+              help="Replace ids by keyed pseudonyms (key from LACGRAPH_PSEUDONYM_KEY).")
+@click.option("--suppress/--no-suppress", "suppress_small", default=True, show_default=True,
+              help="Small-number suppression of the summary's group counts (0 stays, 1-7 "
+                   "become *, others round to 5). Turn off only for the team's own view.")
+@click.option("--plots", "plots", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write change.png, waves.png and retention.png to this folder.")
+@format_options
+def growth(source: str, start: Any, end: Any, months: int | None, as_of: Any, summary: bool,
+           by: tuple[str, ...], waves: tuple[int, ...] | None, pseudonymise: bool,
+           suppress_small: bool, plots: Path | None, fmt: str, output: Path | None) -> None:
+    """Did supported people's networks grow, and did the new ties last?
+
+    Fixed window: --from DATE --to DATE. Personal window: --months N (people whose
+    follow-up is after the data's last date are left out and counted as not yet due).
+    Prints one row per person (change in natural + community alters, ties formed and
+    ended, every measure at both ends), or with --summary the cohort summary as JSON.
+    """
+    import lacgraph
+    from lacgraph.growth import growth as measure_growth
+    from lacgraph.growth import wave_summary
+    from lacgraph.growth import waves as measure_waves
+    from lacgraph.privacy import Pseudonymiser
+
+    windowed = start is not None or end is not None or months is not None
+    if not windowed and waves is None:
+        raise click.UsageError("Give a window (--from DATE --to DATE, or --months N), "
+                               "or --waves.")
+    if summary and fmt == "xlsx":
+        raise click.UsageError("The summary is JSON: leave out --format xlsx.")
+    pseudonymiser = Pseudonymiser.from_environment() if pseudonymise else None
+
+    with lacgraph.open(source) as G, spinner("Measuring growth"):
+        result = (measure_growth(G, start=day(start), end=day(end), months=months,
+                                 as_of=day(as_of)) if windowed else None)
+        wave_table = measure_waves(G, waves, as_of=day(as_of)) if waves is not None else None
+        if plots is not None:
+            _plots(G, result, wave_table, plots)
+
+    if summary:
+        report: dict[str, Any] = {}
+        if result is not None:
+            report = result.summary(by=list(by), suppress_small=suppress_small)
+            if pseudonymiser is not None:
+                for row in report["by"].get("coordinator", []):
+                    row["coordinator"] = pseudonymiser(row["coordinator"]) if row[
+                        "coordinator"] else ""
+        if wave_table is not None:
+            # each wave's n counts the whole cohort (not a group split): shown as it is
+            report["waves"] = wave_summary(wave_table)
+        text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            output.write_text(text, encoding="utf-8")
+            click.echo(f"Wrote the summary to {output}", err=True)
+        return
+
+    # with --waves the long table is the output; otherwise one row per person
+    frame = wave_table if wave_table is not None else result.people
+    if pseudonymiser is not None:
+        frame = pseudonymiser.frame(frame, columns=("id", "coordinator"))
+    if result is not None and result.not_yet_due:
+        click.echo(f"{result.not_yet_due} supported people not yet due (follow-up after "
+                   f"{result.as_of}) are left out.", err=True)
+    emit(frame, fmt, output)
+
+
+def _plots(G: Any, result: Any, wave_table: Any, folder: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    from lacgraph.viz.growth import plot_change, plot_retention, plot_waves
+
+    folder.mkdir(parents=True, exist_ok=True)
+    figures = [plot_waves(wave_table if wave_table is not None else G, folder / "waves.png")]
+    if result is not None:
+        figures.append(plot_change(result, folder / "change.png"))
+        figures.append(plot_retention(result, folder / "retention.png"))
+    for fig in figures:
+        plt.close(fig)
+    click.echo(f"Wrote {len(figures)} plots to {folder}", err=True)

@@ -1,0 +1,193 @@
+"""Growth plots for an evaluation report: change per person, waves, retention of new ties.
+
+Each function returns the matplotlib Figure and saves it when ``path`` is given (the
+suffix, ``.png`` or ``.svg``, picks the format). The plots show counts and means only:
+no names or ids are drawn. Colours are Okabe-Ito (distinct for common colour blindness).
+
+Examples
+--------
+>>> from lacgraph.network import Network
+>>> from lacgraph.synthetic import programme
+>>> from lacgraph.growth import growth
+>>> g = growth(Network.from_tables(programme(300, seed=2)), months=6)
+>>> [len(f.axes) for f in (plot_change(g), plot_retention(g))]
+[2, 1]
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from scipy import stats  # noqa: E402
+
+if TYPE_CHECKING:
+    from lacgraph.growth import Growth
+    from lacgraph.network import Network
+
+GREW, SAME, SHRANK = "#009E73", "#999999", "#D55E00"
+LINE = "#0072B2"
+
+PathLike = str | os.PathLike[str]
+
+
+def _save(fig: plt.Figure, path: PathLike | None) -> plt.Figure:
+    if path is not None:
+        fig.savefig(path, dpi=100, bbox_inches="tight")
+    return fig
+
+
+def _window_text(growth: Growth) -> str:
+    w = growth.window
+    if w["kind"] == "fixed":
+        return f"{w['from']} to {w['to']}"
+    return f"introduction to {w['months']} months later"
+
+
+def plot_change(growth: Growth, path: PathLike | None = None) -> plt.Figure:
+    """Draw each person's natural + community alters before and after, and the change.
+
+    Left: a slope chart (one faint line per person, green grew, grey same, orange
+    shrank; the mean in blue). Right: how many people changed by how much.
+
+    Examples
+    --------
+    >>> from lacgraph.network import Network
+    >>> from lacgraph.synthetic import programme
+    >>> from lacgraph.growth import growth
+    >>> fig = plot_change(growth(Network.from_tables(programme(300, seed=2)), months=6))
+    >>> fig.axes[0].get_ylabel()
+    'natural + community alters'
+    """
+    people = growth.people
+    before = people["natural_community_from"].to_numpy(float)
+    after = people["natural_community_to"].to_numpy(float)
+    change = after - before
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.5),
+                                      gridspec_kw={"width_ratios": [1, 1.4]})
+    rng = np.random.default_rng(0)  # a little jitter so equal lines stay visible
+    jitter = rng.uniform(-0.15, 0.15, len(before))
+    for colour, mask in ((SAME, change == 0), (SHRANK, change < 0), (GREW, change > 0)):
+        if mask.any():
+            left.plot(np.array([[0.0], [1.0]]).repeat(mask.sum(), axis=1),
+                      np.vstack([before[mask] + jitter[mask], after[mask] + jitter[mask]]),
+                      color=colour, alpha=min(0.6, 20 / max(mask.sum(), 1) + 0.05), lw=1)
+    if len(before):
+        left.plot([0, 1], [before.mean(), after.mean()], color=LINE, lw=3, marker="o",
+                  label=f"mean {before.mean():.2f} \u2192 {after.mean():.2f}")
+        left.legend(loc="upper left", frameon=False)
+    left.set_xticks([0, 1], ["baseline", "follow-up"])
+    left.set_xlim(-0.2, 1.2)
+    left.set_ylabel("natural + community alters")
+    left.set_title(f"Before and after (n = {len(before)})")
+
+    if len(change):
+        values, counts = np.unique(change.astype(int), return_counts=True)
+        colours = [GREW if v > 0 else SHRANK if v < 0 else SAME for v in values]
+        right.bar(values, counts, color=colours, width=0.8)
+    right.set_xlabel("change in natural + community alters")
+    right.set_ylabel("people")
+    right.set_title("Change per person")
+    fig.suptitle(f"Network growth, {_window_text(growth)}")
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def _wave_table(G_or_table: Network | pd.DataFrame) -> pd.DataFrame:
+    if isinstance(G_or_table, pd.DataFrame):
+        return G_or_table
+    from lacgraph.growth import waves
+
+    return waves(G_or_table)
+
+
+def wave_means(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the mean natural + community alters per wave with a 95% t interval.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"wave": [0, 0, 6, 6], "natural_community": [1, 3, 2, 6]})
+    >>> wave_means(t)[["wave", "n", "mean"]].to_dict("records")
+    [{'wave': 0, 'n': 2, 'mean': 2.0}, {'wave': 6, 'n': 2, 'mean': 4.0}]
+    """
+    rows = []
+    for wave, values in table.groupby("wave")["natural_community"]:
+        x = values.to_numpy(float)
+        n = len(x)
+        half = (stats.t.ppf(0.975, n - 1) * x.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan
+        rows.append({"wave": int(wave), "n": n, "mean": float(x.mean()),
+                     "low": float(x.mean() - half), "high": float(x.mean() + half)})
+    return pd.DataFrame(rows, columns=["wave", "n", "mean", "low", "high"])
+
+
+def plot_waves(G_or_table: Network | pd.DataFrame, path: PathLike | None = None
+               ) -> plt.Figure:
+    """Draw mean natural + community alters by wave with 95% confidence intervals.
+
+    Takes a :func:`lacgraph.growth.waves` table, or a network (waves 0, 6, 12).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"wave": [0, 0, 6, 6], "natural_community": [1, 3, 2, 6]})
+    >>> plot_waves(t).axes[0].get_xlabel()
+    'months since introduction'
+    """
+    means = wave_means(_wave_table(G_or_table))
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    if len(means):
+        err = np.vstack([means["mean"] - means["low"], means["high"] - means["mean"]])
+        ax.errorbar(means["wave"], means["mean"], yerr=np.nan_to_num(err), color=LINE,
+                    marker="o", capsize=5, lw=2)
+        for wave, mean, n in means[["wave", "mean", "n"]].itertuples(index=False):
+            ax.annotate(f"n = {n}", (wave, mean), textcoords="offset points", xytext=(8, -14),
+                        fontsize=8, color="#555555")
+        ax.set_xticks(means["wave"].tolist())
+    ax.set_xlabel("months since introduction")
+    ax.set_ylabel("mean natural + community alters")
+    ax.set_title("Natural and community alters by wave (95% CI)")
+    ax.set_ylim(bottom=0)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def plot_retention(growth: Growth, path: PathLike | None = None, *, days: int = 730
+                   ) -> plt.Figure:
+    """Draw the share of new ties still active by days since they started.
+
+    Each point counts only ties old enough to be seen that many days on; the dashed
+    line marks day 182, the retention of the summary.
+
+    Examples
+    --------
+    >>> from lacgraph.network import Network
+    >>> from lacgraph.synthetic import programme
+    >>> from lacgraph.growth import growth
+    >>> fig = plot_retention(growth(Network.from_tables(programme(300, seed=2)), months=6))
+    >>> fig.axes[0].get_ylabel()
+    'share still active'
+    """
+    from lacgraph.growth import RETENTION_DAYS
+
+    curve = growth.retention_curve(range(0, days + 1, 7))
+    curve = curve[curve["observed"] > 0]
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    ax.step(curve["days"], curve["share"], where="post", color=LINE, lw=2)
+    ax.axvline(RETENTION_DAYS, color="#555555", ls="--", lw=1)
+    at = growth.retention_curve([RETENTION_DAYS]).iloc[0]
+    if at["observed"]:
+        ax.annotate(f"day {RETENTION_DAYS}: {at['share']:.0%} of {int(at['observed'])} ties",
+                    (RETENTION_DAYS, at["share"]), textcoords="offset points", xytext=(6, 8),
+                    fontsize=9)
+    ax.set_ylim(0, 1.05)
+    ax.set_xlim(0, days)
+    ax.set_xlabel("days since the tie started")
+    ax.set_ylabel("share still active")
+    ax.set_title("Do new natural and community ties last?")
+    fig.tight_layout()
+    return _save(fig, path)
