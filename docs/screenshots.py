@@ -29,6 +29,9 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 
 
 def main() -> None:
+    import logging
+
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     tables = programme(3000, seed=1)
     G = Network.from_tables(tables)
     nodes = tables.nodes

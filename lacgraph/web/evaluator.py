@@ -60,21 +60,32 @@ def _growth(window: dict[str, Any]) -> Any:
 
 
 def suppressed_summary(summary: dict[str, Any]) -> dict[str, Any]:
-    """Suppress every count (an int that is not a bool) in a growth summary, recursively.
+    """Suppress every count (an int that is not a bool) in a growth summary, recursively;
+    where the cohort's own ``n`` is suppressed, its statistics are withheld too (the mean
+    change of three people is theirs).
 
     Examples
     --------
-    >>> suppressed_summary({"n": 5, "grew": 40, "mean_change": 1.5, "by": {"A": {"n": 3}}})
-    {'n': '*', 'grew': 40, 'mean_change': 1.5, 'by': {'A': {'n': '*'}}}
+    >>> suppressed_summary({"window": {"months": 6}, "n": 40, "mean_change": 1.5,
+    ...     "by": {"ward": [{"ward": "A", "n": 3, "mean_change": 2.0}]}})
+    {'window': {'months': 6}, 'n': 40, 'mean_change': 1.5, 'by': {'ward': [{'ward': 'A', 'n': '*', 'mean_change': None}]}}
     """
     out: dict[str, Any] = {}
     for key, value in summary.items():
-        if isinstance(value, dict):
+        if key in ("window", "as_of"):  # the question asked, not a count of people
+            out[key] = value
+        elif isinstance(value, dict):
             out[key] = suppressed_summary(value)
+        elif isinstance(value, list):
+            out[key] = [suppressed_summary(v) if isinstance(v, dict) else v for v in value]
         elif isinstance(value, bool) or not isinstance(value, int):
             out[key] = value
         else:
             out[key] = suppress(value) if value >= 0 else value
+    if out.get("n") == "*":
+        for key, value in out.items():
+            if isinstance(value, float):
+                out[key] = None
     return out
 
 
@@ -92,7 +103,7 @@ def growth_page() -> Any:
     result = _growth(window)
     if result is None:
         return unavailable("Cohort growth (the growth feature)")
-    summary = suppressed_summary(result.summary())
+    summary = suppressed_summary(result.summary(suppress_small=True))
     not_yet_due = suppress(int(result.not_yet_due))
     audit("view.growth", _describe(window))
     query = {k: (format_date(v) if k in ("start", "end") else v) for k, v in window.items()}
@@ -156,7 +167,7 @@ def growth_summary() -> Response:
     if result is None:
         abort(501)
     body = {"window": _describe(window),
-            "summary": suppressed_summary(result.summary()),
+            "summary": suppressed_summary(result.summary(suppress_small=True)),
             "not_yet_due": suppress(int(result.not_yet_due))}
     audit("download.growth-summary", _describe(window))
     return Response(json.dumps(body, default=str, indent=2), mimetype="application/json",
