@@ -20,32 +20,69 @@ from lacgraph.web.app import audit, csv_download, optional_module, programme, re
 
 bp = Blueprint("manager", __name__)
 
-COUNT_COLUMNS = ("people", "isolated", "at_risk", "isolated_clusters")
+COUNT_COLUMNS = ("people", "supported", "isolated", "at_risk", "isolated_clusters",
+                 "in_isolated_clusters", "groups")
+"""The counts a manager sees per neighbourhood (those this build can compute)."""
 
 
 def ward_counts(at: np.datetime64) -> pd.DataFrame:
-    """People, isolated, at-risk people and isolated clusters per neighbourhood at ``at``."""
+    """Counts per neighbourhood at ``at``: the clusters feature's table when this build has
+    it, else people, isolated and at-risk people from the ego measures."""
     P = programme()
+    clusters = optional_module("lacgraph.clusters")
+    if clusters is not None:
+        table = clusters.neighbourhoods(P.G, at)
+        columns = [c for c in COUNT_COLUMNS if c in table.columns]
+        table = table[["neighbourhood", *columns]].copy()
+        table[columns] = table[columns].astype(np.int64)
+        return table.reset_index(drop=True)
     metrics = P.metrics(at)
     people = metrics.merge(P.people[["id", "neighbourhood"]].reset_index(drop=True), on="id")
     people = people[people["neighbourhood"] != ""]
     table = people.groupby("neighbourhood").agg(
         people=("id", "size"), isolated=("isolated", "sum"), at_risk=("at_risk", "sum"))
     table = table.reindex(P.neighbourhoods, fill_value=0)
-    clusters = _clusters(at)
+    return table.astype(np.int64).rename_axis("neighbourhood").reset_index()
+
+
+def _isolated_people(ward: str, at: np.datetime64) -> list[dict]:
+    """The isolated people living in ``ward`` (label, supported, paid ties)."""
+    P = programme()
+    clusters = optional_module("lacgraph.clusters")
     if clusters is not None:
-        per = clusters.groupby("neighbourhood").size() if "neighbourhood" in clusters else None
-        table["isolated_clusters"] = (per.reindex(table.index, fill_value=0)
-                                      if per is not None else 0)
-    table = table.astype(np.int64).rename_axis("neighbourhood").reset_index()
-    return table
+        table = clusters.isolated_people(P.G, at)
+        table = table[(table["neighbourhood"] == ward) & table["isolated"]]
+        rows = [{"id": r["id"], "label": r["label"] or r["id"], "supported": bool(r["supported"]),
+                 "paid": int(r["paid"])} for r in table.to_dict("records")]
+    else:
+        metrics = P.metrics(at)
+        local = P.people[P.people["neighbourhood"] == ward]
+        isolated = metrics[metrics["isolated"] & metrics["id"].isin(local.index)]
+        rows = [{"id": pid, "label": P.label(pid), "supported": bool(local.at[pid, "supported"]),
+                 "paid": int(paid)}
+                for pid, paid in zip(isolated["id"], isolated["paid"], strict=True)]
+    return sorted(rows, key=lambda r: (r["label"], r["id"]))
 
 
-def _clusters(at: np.datetime64) -> pd.DataFrame | None:
-    module = optional_module("lacgraph.clusters")
-    if module is None:
+def _ward_clusters(ward: str, at: np.datetime64) -> list[dict] | None:
+    """The isolated clusters with a member in ``ward``: size, and the names of the members
+    who live in the manager's team's neighbourhoods (others only counted)."""
+    clusters = optional_module("lacgraph.clusters")
+    if clusters is None:
         return None
-    return module.isolated_clusters(programme().G, at)
+    P = programme()
+    team = _team()
+    table = clusters.isolated_clusters(P.G, at)
+    rows = []
+    for record in table.to_dict("records"):
+        if ward not in str(record["neighbourhoods"]).split(";"):
+            continue
+        members = [m for m in str(record["members"]).split(";") if m]
+        named = [m for m in members if m in P.people.index
+                 and P.people.at[m, "neighbourhood"] in team]
+        rows.append({"size": int(record["size"]), "members": [P.label(m) for m in named],
+                     "elsewhere": len(members) - len(named)})
+    return rows
 
 
 def _team() -> set[str]:
@@ -83,23 +120,8 @@ def neighbourhood(ward: str) -> str:
     P = programme()
     at = P.day(request.args.get("at"))
     names = current_app.config["MANAGER_NAMES"] == "team"
-    metrics = P.metrics(at)
-    local = P.people[P.people["neighbourhood"] == ward]
-    isolated = metrics[metrics["isolated"] & metrics["id"].isin(local.index)]
-    people = [{"id": pid, "label": P.label(pid), "supported": bool(local.at[pid, "supported"]),
-               "paid": int(paid)}
-              for pid, paid in zip(isolated["id"], isolated["paid"], strict=True)]
-    people.sort(key=lambda r: (r["label"], r["id"]))
-    clusters = _clusters(at)
-    cluster_rows = None
-    if clusters is not None:
-        mine = clusters[clusters["neighbourhood"] == ward] if "neighbourhood" in clusters \
-            else clusters.iloc[0:0]
-        cluster_rows = []
-        for record in mine.to_dict("records"):
-            members = [m for m in str(record.get("members", "")).split(";") if m]
-            cluster_rows.append({"size": int(record.get("size", len(members))),
-                                 "members": [P.label(m) for m in members]})
+    people = _isolated_people(ward, at)
+    cluster_rows = _ward_clusters(ward, at)
     audit("view.neighbourhood", ward, f"at={format_date(at)} names={'yes' if names else 'no'}")
     return render_template("neighbourhood.html", ward=ward, at=format_date(at), names=names,
                            people=people, clusters=cluster_rows, count=len(people))
