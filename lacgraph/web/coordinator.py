@@ -29,6 +29,19 @@ def _own_person(person: str) -> pd.Series:
     return programme().people.loc[person]
 
 
+def table(frame: pd.DataFrame) -> dict[str, list]:
+    """A frame as plain columns and rows for a template (missing values as "").
+
+    Examples
+    --------
+    >>> table(pd.DataFrame({"date": ["2024-01-01"], "size": [3], "end": [None]}))
+    {'columns': ['date', 'size', 'end'], 'rows': [['2024-01-01', 3, '']]}
+    """
+    values = frame.astype(object).where(frame.notna(), "")
+    return {"columns": [str(c) for c in frame.columns],
+            "rows": values.to_numpy().tolist()}
+
+
 def _dates() -> tuple[Any, Any]:
     P = programme()
     at = P.day(request.args.get("at"))
@@ -80,8 +93,8 @@ def person_page(person: str) -> str:
     changes = timeline = None
     if circle_mod is not None:
         if since is not None:
-            changes = circle_mod.changes(P.G, person, since, at)
-        timeline = circle_mod.timeline(P.G, person)
+            changes = table(circle_mod.changes(P.G, person, since, at))
+        timeline = table(circle_mod.timeline(P.G, person))
     has_html = optional_module("lacgraph.viz.html") is not None
     audit("view.person", person, f"at={format_date(at)}"
           + (f" since={format_date(since)}" if since is not None else ""))
