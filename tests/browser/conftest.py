@@ -61,8 +61,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one test module (closed after it, so another module may start its own
+    sync Playwright)."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
