@@ -325,3 +325,13 @@ def test_evaluator_rows_carry_keyed_pseudonyms_and_small_cohorts_are_withheld(lo
     assert summary["summary"]["n"] == "*"  # 3 people: suppressed ...
     assert summary["summary"]["mean_change"] is None  # ... and their mean withheld
     assert app_db.audit_log(action="download.growth-people")[-1][2] == "eve"
+
+
+def test_isolated_cluster_members_named_for_the_own_team(login):
+    page = login("max").get("/neighbourhoods/North?at=2024-05-01").text
+    if optional_module("lacgraph.clusters") is None:
+        assert "Not available in this build" in page
+    else:  # i1 and i2: two people with only a neighbour tie to each other
+        assert esc(HOSTILE[5]) in page and esc(HOSTILE[6]) in page
+    other = login("mia").get("/neighbourhoods/North")
+    assert other.status_code == 404
