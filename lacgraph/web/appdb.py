@@ -42,6 +42,10 @@ MIN_PASSWORD = 12
 LOCK_AFTER = 5
 """Failed logins (per account name) within :data:`FAILURE_WINDOW` before a lock."""
 
+LOCK_ADDRESS_AFTER = 20
+"""Failed logins from one network address (any names) before that address is locked too:
+so guessing one common password across many account names is slowed down as well."""
+
 FAILURE_WINDOW = timedelta(minutes=15)
 LOCK_FIRST = timedelta(seconds=30)
 LOCK_MAX = timedelta(minutes=15)
@@ -227,20 +231,29 @@ class AppDB:
         return self.user(name)
 
     # -- lockout ----------------------------------------------------------------------------
-    def record_failure(self, name: str, now: datetime | None = None) -> None:
-        """Note one failed login for ``name`` (whether or not the account exists)."""
-        self._run("INSERT INTO login_failures VALUES (?, ?)", (name, _stamp(now or utcnow())))
+    def record_failure(self, name: str, now: datetime | None = None, *,
+                       address: str = "") -> None:
+        """Note one failed login for ``name`` (whether or not the account exists) and for
+        the network ``address`` it came from."""
+        stamp = _stamp(now or utcnow())
+        self._run("DELETE FROM login_failures WHERE at < ?",
+                  (_stamp((now or utcnow()) - FAILURE_WINDOW),))
+        self._run("INSERT INTO login_failures VALUES (?, ?)", (f"account:{name}", stamp))
+        if address:
+            self._run("INSERT INTO login_failures VALUES (?, ?)", (f"address:{address}", stamp))
 
     def clear_failures(self, name: str) -> None:
-        """Forget ``name``'s failures (after a successful login)."""
-        self._run("DELETE FROM login_failures WHERE name = ?", (name,))
+        """Forget ``name``'s failures (after a successful login; the address keeps its)."""
+        self._run("DELETE FROM login_failures WHERE name = ?", (f"account:{name}",))
 
-    def locked_until(self, name: str, now: datetime | None = None) -> datetime | None:
-        """Return when ``name`` may try again, or None when it is not locked.
+    def locked_until(self, name: str, now: datetime | None = None, *,
+                     address: str = "") -> datetime | None:
+        """Return when ``name`` (from ``address``) may try again, or None when not locked.
 
-        After :data:`LOCK_AFTER` failures inside :data:`FAILURE_WINDOW` the name is locked
-        for 30 s, doubling with each further failure up to 15 minutes (backoff, so a
-        guesser gets a few dozen tries an hour while the real user is delayed, not shut out).
+        After :data:`LOCK_AFTER` failures for a name inside :data:`FAILURE_WINDOW` (or
+        :data:`LOCK_ADDRESS_AFTER` from one address) it is locked for 30 s, doubling with
+        each further failure up to 15 minutes (backoff, so a guesser gets a few dozen
+        tries an hour while the real user is delayed, not shut out).
 
         Examples
         --------
@@ -254,13 +267,19 @@ class AppDB:
         True
         """
         now = now or utcnow()
-        since = _stamp(now - FAILURE_WINDOW)
+        until = self._locked(f"account:{name}", LOCK_AFTER, now)
+        if address:
+            by_address = self._locked(f"address:{address}", LOCK_ADDRESS_AFTER, now)
+            if by_address is not None and (until is None or by_address > until):
+                until = by_address
+        return until
+
+    def _locked(self, key: str, after: int, now: datetime) -> datetime | None:
         rows = self._run("SELECT at FROM login_failures WHERE name = ? AND at >= ? ORDER BY at",
-                         (name, since))
-        if len(rows) < LOCK_AFTER:
+                         (key, _stamp(now - FAILURE_WINDOW)))
+        if len(rows) < after:
             return None
-        extra = len(rows) - LOCK_AFTER
-        wait = min(LOCK_FIRST * (2 ** min(extra, 10)), LOCK_MAX)
+        wait = min(LOCK_FIRST * (2 ** min(len(rows) - after, 10)), LOCK_MAX)
         until = _parse(rows[-1][0]) + wait
         return until if until > now else None
 
@@ -298,9 +317,11 @@ class AppDB:
         """Delete a session: its cookie no longer opens anything."""
         self._run("DELETE FROM sessions WHERE digest = ?", (digest(token),))
 
-    def purge_sessions(self, lifetime: timedelta) -> None:
-        """Delete sessions older than ``lifetime``."""
-        self._run("DELETE FROM sessions WHERE created_at < ?", (_stamp(utcnow() - lifetime),))
+    def purge_sessions(self, idle: timedelta, lifetime: timedelta) -> None:
+        """Delete sessions idle longer than ``idle`` or older than ``lifetime``."""
+        now = utcnow()
+        self._run("DELETE FROM sessions WHERE seen_at < ? OR created_at < ?",
+                  (_stamp(now - idle), _stamp(now - lifetime)))
 
     def session_count(self) -> int:
         """How many sessions are stored (for tests and the admin page)."""

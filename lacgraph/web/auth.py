@@ -35,15 +35,16 @@ def login() -> Any:
     name = request.form.get("name", "").strip()[:64]
     password = request.form.get("password", "")[:1024]
     target = _safe_next(request.form.get("next"))
-    until = db().locked_until(name)
+    address = request.remote_addr or ""
+    until = db().locked_until(name, address=address)
     if until is not None:
         audit("login.locked", name)
         wait = max(1, int((until - until.now(until.tzinfo)).total_seconds()))
         return render_template("login.html", next=target or "", error=(
-            f"Too many failed attempts for this account. Try again in {wait} seconds.")), 429
+            f"Too many failed attempts. Try again in {wait} seconds.")), 429
     user = db().check_password(name, password)
     if user is None:
-        db().record_failure(name)
+        db().record_failure(name, address=address)
         g.user = None
         audit("login.failure", name)
         return render_template("login.html", next=target or "",

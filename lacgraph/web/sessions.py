@@ -71,6 +71,7 @@ class ServerSessionInterface(SessionInterface):
         if session.token:
             self.db.save_session(session.token, dict(session))
             return
+        self.db.purge_sessions(IDLE, LIFETIME)
         session.token = self.db.new_session(dict(session))
         response.set_cookie(COOKIE, session.token, httponly=True, samesite="Lax", secure=secure,
                             path="/")

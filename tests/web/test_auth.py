@@ -172,3 +172,47 @@ def test_session_tokens_are_stored_only_as_digests(login, app_db):
     token = session_cookie(client).value
     stored = [d for (d,) in app_db._run("SELECT digest FROM sessions")]
     assert token not in stored and len(stored[0]) == 64
+
+
+def test_many_names_from_one_address_lock_that_address(app, app_db):
+    from lacgraph.web.appdb import LOCK_ADDRESS_AFTER
+
+    client = app.test_client()
+    for n in range(LOCK_ADDRESS_AFTER):
+        assert log_in(client, f"name{n}", "password123456").status_code == 401
+    assert log_in(client, "cora").status_code == 429  # right password, locked address
+    other = app.test_client()
+    token = csrf_from(other.get("/login", environ_base={"REMOTE_ADDR": "10.0.0.9"}).text)
+    response = other.post("/login", data={"name": "cora", "password": PASSWORD,
+                                          "csrf_token": token},
+                          environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert response.status_code == 302  # another address is not affected
+
+
+def test_idle_sessions_expire_and_are_purged(app, login, app_db):
+    from lacgraph.web.sessions import IDLE
+
+    old = (utcnow() - IDLE - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    client = login("cora")
+    app_db._run("UPDATE sessions SET seen_at = ?", (old,))
+    assert client.get("/caseload").status_code == 302  # idle too long: log in again
+    login("cole"), login("eve")
+    assert app_db.session_count() == 2
+    app_db._run("UPDATE sessions SET seen_at = ?", (old,))  # both go idle
+    login("ada")  # starting a session purges the idle ones
+    assert app_db.session_count() == 1
+
+
+def test_behind_a_tls_proxy_cookies_are_secure(programme_folder, app_db):
+    import lacgraph
+    from lacgraph.privacy import Pseudonymiser
+    from lacgraph.web import create_app
+
+    app = create_app(lacgraph.open(programme_folder), app_db, behind_proxy=True,
+                     pseudonymiser=Pseudonymiser(b"k"))
+    response = app.test_client().get("/login", headers={"X-Forwarded-Proto": "https"})
+    assert "Secure" in response.headers["Set-Cookie"]
+    plain = create_app(lacgraph.open(programme_folder), app_db,
+                       pseudonymiser=Pseudonymiser(b"k"))
+    response = plain.test_client().get("/login", headers={"X-Forwarded-Proto": "https"})
+    assert "Secure" not in response.headers["Set-Cookie"]  # header not trusted by default
