@@ -1,8 +1,10 @@
-"""Admins' pages: accounts (list, add, remove), the loaded data, the audit log.
+"""Admins' pages: accounts (list, add, remove), data loads, the audit log.
 
-Admins manage who may see what; they do not see anyone's circle of support. Data are loaded
-with ``lacgraph load`` (all-or-nothing, with a row-by-row report) and the server restarted;
-the loads page shows what the running app holds.
+Admins manage who may see what; they do not see anyone's circle of support. A data load is
+an upload of ``nodes.csv`` and ``ties.csv``: validated exactly as ``lacgraph load`` does
+(all or nothing, every bad row reported with file, line, column and reason), written to the
+store in one step, and served from the next request on. The uploaded files are kept only in
+a private temporary folder for the time of the load.
 """
 
 from __future__ import annotations
@@ -61,8 +63,9 @@ def remove_user(name: str) -> Any:
 
 @bp.get("/loads")
 @requires("admin")
-def loads() -> str:
-    """What the running app holds: counts by node type and tie kind, the last date."""
+def loads(report: str = "", loaded: str = "", status: int = 200) -> Any:
+    """What the running app holds (counts by node type and tie kind, last date), and the
+    upload form."""
     P = programme()
     tables = P.G.tables
     store = P.G.store
@@ -70,7 +73,46 @@ def loads() -> str:
         "loads.html", store=repr(store), last_date=format_date(P.last_date),
         node_types=tables.nodes["type"].value_counts().sort_index().to_dict(),
         tie_kinds=tables.ties["kind"].value_counts().sort_index().to_dict(),
-        neighbourhoods=len(P.neighbourhoods))
+        neighbourhoods=len(P.neighbourhoods), report=report, loaded=loaded), status
+
+
+@bp.post("/loads")
+@requires("admin")
+def load() -> Any:
+    """Validate the uploaded ``nodes.csv`` and ``ties.csv`` and write them to the store."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from lacgraph.loaders import read_folder
+    from lacgraph.network import Network
+    from lacgraph.web.app import replace_programme
+
+    files = {name: request.files.get(name) for name in ("nodes", "ties")}
+    if not all(f and f.filename for f in files.values()):
+        return loads(report="Choose both files: nodes.csv and ties.csv.", status=400)
+    folder = Path(tempfile.mkdtemp(prefix="lacgraph-load-"))  # mode 700
+    try:
+        for name, upload in files.items():
+            upload.save(folder / f"{name}.csv")
+        try:
+            tables = read_folder(folder)
+        except InputError as err:
+            audit("data.load-rejected", "", f"problems={len(err.problems)}")
+            return loads(report=err.report(limit=50) + "\nNothing was loaded.", status=400)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    P = programme()
+    store = P.G.store
+    summary = store.write(tables)
+    if hasattr(store, "build"):
+        store.build()
+    replace_programme(Network(store))
+    text = (f"nodes {summary.nodes_added} added, {summary.nodes_changed} changed, "
+            f"{summary.nodes_unchanged} unchanged; ties {summary.ties_added} added, "
+            f"{summary.ties_changed} changed, {summary.ties_unchanged} unchanged")
+    audit("data.load", "", text)
+    return loads(loaded=f"Loaded: {text}.")
 
 
 @bp.get("/audit")

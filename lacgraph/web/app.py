@@ -56,7 +56,9 @@ class Programme:
         except QueryError:
             self.last_date = np.datetime64("today", "D").astype("datetime64[s]")
         self._metrics: dict[np.datetime64, pd.DataFrame] = {}
+        self.results: dict[tuple, Any] = {}  # e.g. growth per window, dropped with a reload
         self._lock = threading.Lock()
+        self.results_lock = threading.Lock()
         self.draw_lock = threading.Lock()  # matplotlib is not thread-safe
 
     def day(self, value: str | None) -> np.datetime64:
@@ -125,7 +127,8 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
         SECRET_KEY=secret_key or secrets.token_bytes(32),
         WTF_CSRF_TIME_LIMIT=None,  # tied to the server-side session instead
         WTF_CSRF_SSL_STRICT=True,
-        MAX_CONTENT_LENGTH=64 * 1024,
+        MAX_CONTENT_LENGTH=512 * 1024 * 1024,  # data uploads (admins); forms are capped
+        MAX_FORM_MEMORY_SIZE=64 * 1024,
         MANAGER_NAMES=manager_names,
         TEMPLATES_AUTO_RELOAD=False,
     )
@@ -197,6 +200,15 @@ def programme() -> Programme:
     from flask import current_app
 
     return current_app.extensions["lacgraph.programme"]
+
+
+def replace_programme(G: Network) -> Programme:
+    """Index a freshly loaded network and serve it from the next request on."""
+    from flask import current_app
+
+    P = Programme(G)
+    current_app.extensions["lacgraph.programme"] = P
+    return P
 
 
 def audit(action: str, target: str = "", detail: str = "") -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-import threading
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
@@ -24,8 +23,6 @@ from lacgraph.web.app import audit, csv_download, optional_module, programme, re
 bp = Blueprint("evaluator", __name__)
 
 PLOTS = {"change": "plot_change", "retention": "plot_retention", "waves": "plot_waves"}
-_cache: dict[tuple, Any] = {}
-_cache_lock = threading.Lock()
 
 NAME_COLUMNS = ("label", "name", "coordinator_label")
 
@@ -52,11 +49,12 @@ def _growth(window: dict[str, Any]) -> Any:
     module = optional_module("lacgraph.growth")
     if module is None:
         return None
-    key = tuple(sorted((k, str(v)) for k, v in window.items()))
-    with _cache_lock:
-        if key not in _cache:
-            _cache[key] = module.growth(programme().G, **window)
-        return _cache[key]
+    P = programme()
+    key = ("growth", *sorted((k, str(v)) for k, v in window.items()))
+    with P.results_lock:
+        if key not in P.results:
+            P.results[key] = module.growth(P.G, **window)
+        return P.results[key]
 
 
 def suppressed_summary(summary: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from markupsafe import escape
 
 import lacgraph
 from lacgraph.privacy import Pseudonymiser
+from lacgraph.tables import Tables
 from lacgraph.web import create_app
 from lacgraph.web.app import optional_module
 from tests.web.conftest import log_in
@@ -335,3 +336,57 @@ def test_isolated_cluster_members_named_for_the_own_team(login):
         assert esc(HOSTILE[5]) in page and esc(HOSTILE[6]) in page
     other = login("mia").get("/neighbourhoods/North")
     assert other.status_code == 404
+
+
+def _upload(client, folder, token):
+    with open(folder / "nodes.csv", "rb") as nodes, open(folder / "ties.csv", "rb") as ties:
+        return client.post("/admin/loads", data={
+            "csrf_token": token, "nodes": (nodes, "nodes.csv"), "ties": (ties, "ties.csv")},
+            content_type="multipart/form-data")
+
+
+def test_admin_loads_data_and_the_coordinator_sees_it_at_once(login, tmp_path, app_db):
+    from lacgraph.loaders import write_folder
+    from tests.web.fixtures import hostile_tables
+
+    tables = hostile_tables()
+    nodes = pd.concat([tables.nodes, Tables.from_records(
+        [{"id": "p9", "type": "person", "label": "Nia New", "neighbourhood": "North",
+          "supported": True, "introduced_on": "2024-04-01", "coordinator": "c1"}], []).nodes])
+    ties = pd.concat([tables.ties, Tables.from_records([], [
+        {"source": "p9", "target": "p1", "kind": "peer", "start": "2024-04-10"}]).ties])
+    write_folder(Tables(nodes.reset_index(drop=True), ties.reset_index(drop=True)),
+                 tmp_path / "new")
+    admin = login("ada")
+    token = csrf_from(admin.get("/admin/loads").text)
+    response = _upload(admin, tmp_path / "new", token)
+    assert response.status_code == 200, response.text
+    assert "nodes 1 added" in response.text and "ties 1 added" in response.text
+    coordinator = login("cora")
+    assert "Nia New" in coordinator.get("/caseload").text
+    circle = coordinator.get("/api/people/p1/circle").json
+    assert "p9" in {a["id"] for a in circle["alters"]}
+    assert app_db.audit_log(action="data.load")[-1][2] == "ada"
+
+
+def test_a_bad_load_is_rejected_whole_with_a_report(login, tmp_path):
+    from lacgraph.loaders import write_folder
+    from tests.web.fixtures import hostile_tables
+
+    write_folder(hostile_tables(), tmp_path / "bad")
+    with open(tmp_path / "bad" / "ties.csv", "a", encoding="utf-8") as handle:
+        handle.write("p1,ghost,friend,2024-01-01,,,,\n")
+    admin = login("ada")
+    before = admin.get("/admin/loads").text
+    token = csrf_from(before)
+    response = _upload(admin, tmp_path / "bad", token)
+    assert response.status_code == 400
+    assert "ties.csv" in response.text and "ghost" in response.text
+    assert "Nothing was loaded" in response.text
+    assert "Nia New" not in login("cora").get("/caseload").text
+
+
+def test_only_admins_load_data(login):
+    client = login("cora")
+    token = csrf_from(client.get("/caseload").text)
+    assert client.post("/admin/loads", data={"csrf_token": token}).status_code == 403
