@@ -14,7 +14,7 @@ from lacgraph.errors import (
     StoreError,
     StoreUnavailable,
 )
-from lacgraph.growth import Growth, growth, waves
+from lacgraph.growth import Growth
 from lacgraph.measures import MEASURE_COLUMNS, ego_measures
 from lacgraph.network import CIRCLE_COLUMNS, Network, open
 from lacgraph.snapshot import Snapshot, project
@@ -35,8 +35,6 @@ __all__ = [
     "StoreUnavailable",
     "Tables",
     "ego_measures",
-    "growth",
     "open",
     "project",
-    "waves",
 ]

@@ -216,6 +216,48 @@ class Network:
 
         return waves(self, months=months, as_of=as_of)
 
+    # -- the manager's view (lacgraph.clusters) ---------------------------------------------
+    def isolated_clusters(self, at: DateLike | None = None) -> pd.DataFrame:
+        """Groups of people cut off from community life (:func:`lacgraph.clusters.isolated_clusters`)."""
+        from lacgraph import clusters
+
+        return clusters.isolated_clusters(self, at)
+
+    def isolated_people(self, at: DateLike | None = None, *,
+                        at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
+        """Isolated and at-risk people (:func:`lacgraph.clusters.isolated_people`)."""
+        from lacgraph import clusters
+
+        return clusters.isolated_people(self, at, at_risk_below=at_risk_below)
+
+    def neighbourhoods(self, at: DateLike | None = None, since: DateLike | None = None, *,
+                       at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
+        """Counts per neighbourhood (:func:`lacgraph.clusters.neighbourhoods`)."""
+        from lacgraph import clusters
+
+        return clusters.neighbourhoods(self, at, since, at_risk_below=at_risk_below)
+
+    def community_assets(self, at: DateLike | None = None, *,
+                         at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
+        """Groups that connect and bridge (:func:`lacgraph.clusters.community_assets`)."""
+        from lacgraph import clusters
+
+        return clusters.community_assets(self, at, at_risk_below=at_risk_below)
+
+    def community_gaps(self, at: DateLike | None = None, *,
+                       at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
+        """Wards with isolated people and no group (:func:`lacgraph.clusters.community_gaps`)."""
+        from lacgraph import clusters
+
+        return clusters.community_gaps(self, at, at_risk_below=at_risk_below)
+
+    def communities(self, at: DateLike | None = None, resolution: float = 1.0, seed: int = 1, *,
+                    at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
+        """Leiden communities of natural + community ties (:func:`lacgraph.clusters.communities`)."""
+        from lacgraph import clusters
+
+        return clusters.communities(self, at, resolution, seed, at_risk_below=at_risk_below)
+
     def close(self) -> None:
         """Close the underlying store."""
         self.store.close()

@@ -43,7 +43,14 @@ def test_public_api_is_pinned():
     assert sorted(lacgraph.__all__) == sorted([
         "CIRCLE_COLUMNS", "MEASURE_COLUMNS", "InputError", "LacgraphError", "Network",
         "NotFound", "Problem", "QueryError", "Snapshot", "StoreError", "StoreUnavailable",
-        "Tables", "ego_measures", "open", "project", "Growth", "growth", "waves",
+        "Tables", "ego_measures", "open", "project", "Growth",
     ])
     for name in lacgraph.__all__:
         assert hasattr(lacgraph, name)
+
+
+def test_public_names_do_not_hide_submodules():
+    for name in module_names():
+        short = name.removeprefix("lacgraph.")
+        if "." not in short and hasattr(lacgraph, short):
+            assert getattr(lacgraph, short).__name__ == name, f"lacgraph.{short} is not the module"

@@ -72,3 +72,18 @@ def test_default_date_is_the_last_date_and_bad_input_is_clear():
         G.circle("nobody", at="2024-01-01")
     with pytest.raises(NotFound, match="no such data folder"):
         lacgraph.open("does/not/exist")
+
+
+def test_network_verbs_are_the_module_functions():
+    from lacgraph import clusters, growth
+
+    G = lacgraph.Network.from_tables(programme(600, seed=4))
+    at = "2024-06-01"
+    assert G.isolated_clusters(at).equals(clusters.isolated_clusters(G, at))
+    assert G.isolated_people(at).equals(clusters.isolated_people(G, at))
+    assert G.neighbourhoods(at, "2023-06-01").equals(clusters.neighbourhoods(G, at, "2023-06-01"))
+    assert G.community_assets(at).equals(clusters.community_assets(G, at))
+    assert G.community_gaps(at).equals(clusters.community_gaps(G, at))
+    assert G.communities(at, seed=3).equals(clusters.communities(G, at, seed=3))
+    assert G.growth(months=6).people.equals(growth.growth(G, months=6).people)
+    assert G.waves().equals(growth.waves(G))
