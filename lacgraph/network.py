@@ -36,7 +36,10 @@ from lacgraph.stores import MemoryStore, Store, open_store
 from lacgraph.tables import DateLike, Tables, format_date, to_date
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from lacgraph.growth import Growth
+    from lacgraph.privacy import Pseudonymiser
 
 CIRCLE_COLUMNS: tuple[str, ...] = (
     "id", "label", "type", "kind", "category", "circle", "since", "reciprocal", "brokered_by",
@@ -199,6 +202,43 @@ class Network:
         table = table.sort_values(["circle", "label", "id"], kind="stable")
         return table[list(CIRCLE_COLUMNS)].reset_index(drop=True)
 
+    # -- the coordinator's view (lacgraph.circle, lacgraph.viz) -----------------------------
+    def changes(self, person: str, since: DateLike, at: DateLike | None = None) -> pd.DataFrame:
+        """Ties of ``person`` added or ended between two dates (:func:`lacgraph.circle.changes`)."""
+        from lacgraph import circle
+
+        return circle.changes(self, person, since, at)
+
+    def compare(self, person: str, since: DateLike, at: DateLike | None = None) -> pd.DataFrame:
+        """Alters at either date with what changed (:func:`lacgraph.circle.compare`)."""
+        from lacgraph import circle
+
+        return circle.compare(self, person, since, at)
+
+    def timeline(self, person: str) -> pd.DataFrame:
+        """Network size by category at each change (:func:`lacgraph.circle.timeline`)."""
+        from lacgraph import circle
+
+        return circle.timeline(self, person)
+
+    def draw_circle(self, person: str, at: DateLike | None = None,
+                    path: str | os.PathLike[str] | None = None, *,
+                    since: DateLike | None = None, pseudonymiser: Pseudonymiser | None = None,
+                    ) -> Figure:
+        """The circle-of-support picture (:func:`lacgraph.viz.circle.draw_circle`)."""
+        from lacgraph.viz.circle import draw_circle
+
+        return draw_circle(self, person, at, path, since=since, pseudonymiser=pseudonymiser)
+
+    def circle_html(self, person: str, at: DateLike | None = None, *,
+                    since: DateLike | None = None,
+                    pseudonymiser: Pseudonymiser | None = None) -> str:
+        """The interactive, escaped, offline circle page (:func:`lacgraph.viz.html.circle_html`)."""
+        from lacgraph.viz.html import circle_html
+
+        return circle_html(self, person, at, since=since, pseudonymiser=pseudonymiser)
+
+    # -- the evaluator's view (lacgraph.growth) ---------------------------------------------
     def growth(
         self, *, start: DateLike | None = None, end: DateLike | None = None,
         months: int | None = None, as_of: DateLike | None = None,

@@ -1,4 +1,4 @@
-"""The engine's verbs: load, metrics, circle, demo."""
+"""The engine's verbs: load, metrics, demo."""
 
 from __future__ import annotations
 
@@ -50,20 +50,6 @@ def metrics(source: str, at: Any, at_risk_below: int, fmt: str, output: Path | N
 
     with lacgraph.open(source) as G, spinner("Measuring"):
         frame = G.metrics(at=day(at), at_risk_below=at_risk_below)
-    emit(frame, fmt, output)
-
-
-@cli.command()
-@source_argument
-@click.argument("person")
-@click.option("--at", type=DATE, help="The date to look at [default: the data's last date].")
-@format_options
-def circle(source: str, person: str, at: Any, fmt: str, output: Path | None) -> None:
-    """One person's circle of support at a date: alters with category and circle."""
-    import lacgraph
-
-    with lacgraph.open(source) as G:
-        frame = G.circle(person, at=day(at))
     emit(frame, fmt, output)
 
 

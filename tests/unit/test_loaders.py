@@ -65,15 +65,6 @@ def only_problem(folder: Path) -> Problem:
     return problems[0]
 
 
-def find_egor32() -> Path | None:
-    """Walk up from this file to find ``shared/data/egor32`` beside (or above) the repo."""
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "shared" / "data" / "egor32"
-        if (candidate / "nodes.csv").is_file():
-            return candidate
-    return None
-
-
 # ------------------------------------------------------------------ the public surface
 
 
@@ -154,11 +145,8 @@ def test_line_numbers_follow_line_breaks_inside_quoted_cells(tmp_path):
     assert (p.line, p.column, p.value) == (5, "type", "persn")
 
 
-def test_egor32_loads_with_extra_columns():
-    folder = find_egor32()
-    if folder is None:
-        pytest.skip("shared/data/egor32 not found beside the repository")
-    T = read_source(folder)
+def test_egor32_loads_with_extra_columns(egor32):
+    T = read_source(egor32)
     assert len(T.nodes) == 416
     assert len(T.ties) == 1440
     assert {"sex", "age"} <= set(T.nodes.columns)

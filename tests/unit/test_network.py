@@ -87,3 +87,17 @@ def test_network_verbs_are_the_module_functions():
     assert G.communities(at, seed=3).equals(clusters.communities(G, at, seed=3))
     assert G.growth(months=6).people.equals(growth.growth(G, months=6).people)
     assert G.waves().equals(growth.waves(G))
+
+
+def test_coordinator_verbs_are_the_module_functions():
+    from lacgraph import circle
+    from lacgraph.viz.html import circle_html
+
+    G = lacgraph.Network.from_tables(programme(400, seed=6))
+    person = G.metrics(at="2024-06-01").sort_values("size").iloc[-1]["id"]
+    since, at = "2023-06-01", "2024-06-01"
+    assert G.changes(person, since, at).equals(circle.changes(G, person, since, at))
+    assert G.compare(person, since, at).equals(circle.compare(G, person, since, at))
+    assert G.timeline(person).equals(circle.timeline(G, person))
+    assert G.circle_html(person, at) == circle_html(G, person, at)
+    assert G.draw_circle(person, at).axes

@@ -1,0 +1,259 @@
+"""One person's circle of support over time: who is in it, what changed, the journey.
+
+A coordinator sits with Sam and asks "who is in your life now, and what has changed since
+we last met?". :meth:`lacgraph.network.Network.circle` answers the first half (the alters
+at a date); this module answers the rest:
+
+* :func:`changes` -- the ties of the person that were *added* (started) or *ended* between
+  two dates, one row per tie;
+* :func:`compare` -- one row per alter present at either date, with its ``status``
+  (``new``, ``kept``, ``gone``) and the kinds of ties added and ended in between: the
+  table ``lacgraph circle --since`` prints;
+* :func:`timeline` -- the size of the person's network by category at every date one of
+  their ties started or ended.
+
+Windows are half-open like the "active at t" rule: a tie was *added* between ``since`` and
+``at`` when ``since < start <= at``, and *ended* when ``since < end <= at`` (``end`` is the
+first day it is no longer active, so a tie ending on ``at`` is no longer there at ``at``).
+Household ties are left out everywhere (they record who lives together, not a relationship).
+
+Examples
+--------
+>>> from lacgraph.network import Network
+>>> from lacgraph.tables import Tables
+>>> G = Network.from_tables(Tables.from_records(
+...     nodes=[{"id": i, "type": "person", "label": i.title()} for i in ("sam", "jo", "al")],
+...     ties=[{"source": "sam", "target": "jo", "kind": "friend", "start": "2024-01-01",
+...            "end": "2024-05-01"},
+...           {"source": "al", "target": "sam", "kind": "neighbour", "start": "2024-03-01"}]))
+>>> changes(G, "sam", since="2024-02-01", at="2024-06-01")[["change", "id", "kind"]].to_dict("records")
+[{'change': 'added', 'id': 'al', 'kind': 'neighbour'}, {'change': 'ended', 'id': 'jo', 'kind': 'friend'}]
+>>> compare(G, "sam", since="2024-02-01", at="2024-06-01")[["id", "status"]].to_dict("records")
+[{'id': 'al', 'status': 'new'}, {'id': 'jo', 'status': 'gone'}]
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from lacgraph.errors import QueryError
+from lacgraph.model import CATEGORIES, HOUSEHOLD, KIND_CATEGORY
+from lacgraph.tables import DateLike, format_date, to_day_numbers
+
+if TYPE_CHECKING:
+    from lacgraph.network import Network
+
+CHANGE_COLUMNS: tuple[str, ...] = (
+    "change", "id", "label", "type", "kind", "category", "circle", "start", "end",
+    "reciprocal", "brokered_by",
+)
+"""The columns of :func:`changes`, in order."""
+
+COMPARE_EXTRA: tuple[str, ...] = ("status", "added", "ended")
+"""The columns :func:`compare` adds to :data:`lacgraph.network.CIRCLE_COLUMNS`."""
+
+TIMELINE_COLUMNS: tuple[str, ...] = (
+    "date", "size", "natural", "community", "paid", "added", "ended",
+)
+"""The columns of :func:`timeline`, in order."""
+
+CHANGE_ORDER = {"added": 0, "came and went": 1, "ended": 2}
+
+
+def person_ties(G: Network, person: str) -> pd.DataFrame:
+    """Return every tie of ``person`` (all dates, households left out) with an ``alter`` column.
+
+    Raises :class:`~lacgraph.errors.NotFound` when ``person`` is not a node.
+
+    Examples
+    --------
+    >>> from lacgraph.network import Network
+    >>> from lacgraph.tables import Tables
+    >>> G = Network.from_tables(Tables.from_records(
+    ...     nodes=[{"id": "a", "type": "person"}, {"id": "b", "type": "person"}],
+    ...     ties=[{"source": "b", "target": "a", "kind": "friend", "start": "2024-01-01"}]))
+    >>> person_ties(G, "a")[["alter", "kind"]].to_dict("records")
+    [{'alter': 'b', 'kind': 'friend'}]
+    """
+    G.node(person)  # NotFound for an unknown id
+    ties = G.tables.ties
+    mine = ties[((ties["source"] == person) | (ties["target"] == person))
+                & (ties["kind"] != HOUSEHOLD)].copy()
+    mine["alter"] = np.where(mine["source"] == person, mine["target"], mine["source"])
+    return mine.reset_index(drop=True)
+
+
+def _window(G: Network, since: DateLike, at: DateLike | None) -> tuple[np.datetime64, np.datetime64]:
+    day = G.resolve_date(at)
+    before = G.resolve_date(since)
+    if before >= day:
+        raise QueryError(
+            f"--since {format_date(before)} must be before --at {format_date(day)}: "
+            "changes are counted from the earlier date to the later one")
+    return before, day
+
+
+def changes(G: Network, person: str, since: DateLike, at: DateLike | None = None) -> pd.DataFrame:
+    """Return the ties of ``person`` added or ended between ``since`` and ``at``.
+
+    One row per tie (columns :data:`CHANGE_COLUMNS`): ``change`` is ``added`` (started in
+    the window, still there at ``at``), ``ended`` (there at ``since``, gone by ``at``) or
+    ``came and went`` (started and ended inside the window). ``start``/``end`` are ISO dates
+    (``end`` empty when still active). Sorted by change, date, label.
+
+    Examples
+    --------
+    >>> from lacgraph.network import Network
+    >>> from lacgraph.tables import Tables
+    >>> G = Network.from_tables(Tables.from_records(
+    ...     nodes=[{"id": "sam", "type": "person"}, {"id": "choir", "type": "group"}],
+    ...     ties=[{"source": "sam", "target": "choir", "kind": "member",
+    ...            "start": "2024-03-01", "end": "2024-04-01"}]))
+    >>> changes(G, "sam", "2024-01-01", "2024-06-01")[["change", "id", "end"]].to_dict("records")
+    [{'change': 'came and went', 'id': 'choir', 'end': '2024-04-01'}]
+    """
+    before, day = _window(G, since, at)
+    ties = person_ties(G, person)
+    start = to_day_numbers(ties["start"])
+    end = to_day_numbers(ties["end"])
+    lo, hi = before.astype(np.int64), day.astype(np.int64)
+    added = (start > lo) & (start <= hi)
+    ended = (end > lo) & (end <= hi)
+    chosen = ties[added | ended].copy()
+    if chosen.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in CHANGE_COLUMNS})
+    a, e = added[added | ended], ended[added | ended]
+    chosen["change"] = np.select([a & e, a], ["came and went", "added"], "ended")
+    chosen["id"] = chosen["alter"]
+    chosen["category"] = chosen["kind"].map(KIND_CATEGORY)
+    chosen["circle"] = chosen["circle"].astype(np.int64)
+    when = np.where(chosen["change"] == "ended", chosen["end"], chosen["start"])
+    chosen["start"] = chosen["start"].map(format_date)
+    chosen["end"] = chosen["end"].map(format_date)
+    nodes = G.tables.nodes.set_index("id")
+    chosen["label"] = nodes["label"].reindex(chosen["id"]).to_numpy()
+    chosen["type"] = nodes["type"].reindex(chosen["id"]).to_numpy()
+    chosen["_order"] = chosen["change"].map(CHANGE_ORDER)
+    chosen["_when"] = when
+    chosen = chosen.sort_values(["_order", "_when", "label", "id", "kind"], kind="stable")
+    return chosen[list(CHANGE_COLUMNS)].reset_index(drop=True)
+
+
+def compare(G: Network, person: str, since: DateLike, at: DateLike | None = None) -> pd.DataFrame:
+    """Return the alters at ``since`` or ``at``, each with what changed in between.
+
+    Columns: :data:`lacgraph.network.CIRCLE_COLUMNS` (describing the alter at ``at``, or at
+    ``since`` for an alter who is gone), then ``status`` (``new``: an alter at ``at`` but not
+    at ``since``; ``kept``: at both; ``gone``: at ``since`` only), ``added`` and ``ended`` (the
+    kinds of ties added / ended in the window, ``;``-joined; a tie that came and went is in
+    both). Sorted: alters at ``at`` by circle and label, then the gone ones.
+
+    Examples
+    --------
+    >>> from lacgraph.network import Network
+    >>> from lacgraph.tables import Tables
+    >>> G = Network.from_tables(Tables.from_records(
+    ...     nodes=[{"id": "sam", "type": "person"}, {"id": "jo", "type": "person"}],
+    ...     ties=[{"source": "sam", "target": "jo", "kind": "neighbour", "start": "2023-01-01"},
+    ...           {"source": "sam", "target": "jo", "kind": "friend", "start": "2024-03-01"}]))
+    >>> compare(G, "sam", "2024-01-01", "2024-06-01")[["id", "kind", "status", "added"]].to_dict("records")
+    [{'id': 'jo', 'kind': 'friend;neighbour', 'status': 'kept', 'added': 'friend'}]
+    """
+    before, day = _window(G, since, at)
+    now = G.circle(person, at=day)
+    then = G.circle(person, at=before)
+    now["status"] = np.where(now["id"].isin(then["id"]), "kept", "new")
+    gone = then[~then["id"].isin(now["id"])].copy()
+    gone["status"] = "gone"
+    table = pd.concat([now, gone], ignore_index=True) if len(gone) else now
+    diff = changes(G, person, before, day)
+
+    def kinds(which: tuple[str, ...]) -> pd.Series:
+        rows = diff[diff["change"].isin(which)]
+        joined = rows.groupby("id")["kind"].agg(lambda k: ";".join(sorted(set(k))))
+        return table["id"].map(joined.to_dict()).astype(object).where(
+            table["id"].isin(joined.index), "")
+
+    table["added"] = kinds(("added", "came and went"))
+    table["ended"] = kinds(("ended", "came and went"))
+    return table.reset_index(drop=True)
+
+
+def _counts_at(ties: pd.DataFrame, day: int) -> dict[str, int]:
+    """Alters by closest category among ``ties`` (day numbers in ``_start``/``_end``) at ``day``."""
+    active = ties[(ties["_start"] <= day) & (day < ties["_end"])]
+    rank = active.groupby("alter")["_rank"].min()
+    counts = {c: int((rank == i).sum()) for i, c in enumerate(CATEGORIES)}
+    return {"size": int(len(rank)), **counts}
+
+
+def timeline(G: Network, person: str) -> pd.DataFrame:
+    """Return the size of ``person``'s network by category at each date a tie started or ended.
+
+    One row per such date (columns :data:`TIMELINE_COLUMNS`): the alters on that day
+    (``size``, and ``natural``/``community``/``paid`` counting each alter once in its closest
+    category, as the measures do), and how many ties started (``added``) and ended
+    (``ended``) that day. A person who never had a tie gets an empty table.
+
+    Examples
+    --------
+    >>> from lacgraph.network import Network
+    >>> from lacgraph.tables import Tables
+    >>> G = Network.from_tables(Tables.from_records(
+    ...     nodes=[{"id": "sam", "type": "person"}, {"id": "jo", "type": "person"},
+    ...            {"id": "gp", "type": "service"}],
+    ...     ties=[{"source": "sam", "target": "gp", "kind": "service", "start": "2024-01-01"},
+    ...           {"source": "sam", "target": "jo", "kind": "friend", "start": "2024-02-01",
+    ...            "end": "2024-03-01"}]))
+    >>> timeline(G, "sam")[["date", "size", "natural", "paid"]].to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+    [{'date': '2024-01-01', 'size': 1, 'natural': 0, 'paid': 1},
+     {'date': '2024-02-01', 'size': 2, 'natural': 1, 'paid': 1},
+     {'date': '2024-03-01', 'size': 1, 'natural': 0, 'paid': 1}]
+    """
+    ties = person_ties(G, person)
+    if ties.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object if c == "date" else np.int64)
+                             for c in TIMELINE_COLUMNS})
+    ties["_start"] = to_day_numbers(ties["start"])
+    ties["_end"] = to_day_numbers(ties["end"])
+    ties["_rank"] = ties["kind"].map(lambda k: CATEGORIES.index(KIND_CATEGORY[k]))
+    never = np.iinfo(np.int64).max
+    days = np.union1d(ties["_start"], ties.loc[ties["_end"] != never, "_end"])
+    rows = []
+    for d in days:
+        rows.append({
+            "date": format_date(np.datetime64(int(d), "D")),
+            **_counts_at(ties, int(d)),
+            "added": int((ties["_start"] == d).sum()),
+            "ended": int((ties["_end"] == d).sum()),
+        })
+    return pd.DataFrame(rows, columns=list(TIMELINE_COLUMNS))
+
+
+def headline(alters: pd.DataFrame, before: pd.DataFrame | None = None,
+             since: DateLike | None = None) -> str:
+    """Return the one-line summary of a circle, e.g. ``9 people and groups: 5 natural, ...``.
+
+    Examples
+    --------
+    >>> alters = pd.DataFrame({"category": ["natural", "natural", "paid"]})
+    >>> headline(alters)
+    '3 people and groups: 2 natural, 0 community, 1 paid'
+    >>> headline(alters, alters.head(1), "2024-01-10")
+    '3 people and groups: 2 natural, 0 community, 1 paid \u2014 was 1 on 2024-01-10'
+    >>> headline(alters.head(0))
+    'No one in this circle of support yet'
+    """
+    if len(alters) == 0:
+        text = "No one in this circle of support yet"
+    else:
+        counts = alters["category"].value_counts()
+        noun = "person or group" if len(alters) == 1 else "people and groups"
+        text = f"{len(alters)} {noun}: " + ", ".join(
+            f"{int(counts.get(c, 0))} {c}" for c in CATEGORIES)
+    if before is not None and since is not None:
+        text += f" \u2014 was {len(before)} on {format_date(since)}"
+    return text
