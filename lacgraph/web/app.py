@@ -79,6 +79,16 @@ class Programme:
                 self._metrics[at] = self.G.metrics(at=at)
             return self._metrics[at]
 
+    def person_network(self, person: str) -> Network:
+        """A network of ``person``'s own ties at every date (and the nodes at their ends):
+        enough for one-person questions such as the timeline or the changes since a date,
+        and much faster than the whole programme. The whole network when the store has no
+        index (e.g. Neo4j)."""
+        store = self.G.store
+        if isinstance(store, IndexedEgoStore):
+            return Network.from_tables(store.person_tables(person))
+        return self.G
+
     def label(self, node_id: str) -> str:
         """A node's display name (its id when it has no label)."""
         if node_id in self.nodes.index:

@@ -92,9 +92,10 @@ def person_page(person: str) -> str:
     circle_mod = optional_module("lacgraph.circle")
     changes = timeline = None
     if circle_mod is not None:
+        own = P.person_network(person)
         if since is not None:
-            changes = table(circle_mod.changes(P.G, person, since, at))
-        timeline = table(circle_mod.timeline(P.G, person))
+            changes = table(circle_mod.changes(own, person, since, at))
+        timeline = table(circle_mod.timeline(own, person))
     has_html = optional_module("lacgraph.viz.html") is not None
     audit("view.person", person, f"at={format_date(at)}"
           + (f" since={format_date(since)}" if since is not None else ""))

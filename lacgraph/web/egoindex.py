@@ -87,6 +87,17 @@ class _Index:
         return Tables(ego_nodes, kept)
 
 
+    def person_tables(self, person: str) -> Tables:
+        """Every tie touching ``person`` (all dates) and the nodes at their ends."""
+        code = self.codes.get_indexer([person])[0] if isinstance(person, str) else -1
+        if code < 0:
+            raise NotFound(f"No node with id {person!r}")
+        rows = self.rows_of(np.array([code]))
+        ids = np.union1d([code], np.union1d(self.source[rows], self.target[rows]))
+        return Tables(self.nodes.iloc[ids].reset_index(drop=True),
+                      self.ties.iloc[rows].reset_index(drop=True))
+
+
 class IndexedEgoStore(Store):
     """Wrap ``store``: same answers, fast :meth:`ego` (see the module docstring)."""
 
@@ -121,6 +132,11 @@ class IndexedEgoStore(Store):
 
     def ego(self, person: str, at: DateLike) -> Tables:
         return self._current().ego(person, at)
+
+    def person_tables(self, person: str) -> Tables:
+        """Every tie touching ``person`` at any date, with the nodes at their ends: all a
+        one-person question (timeline, changes since a date) reads."""
+        return self._current().person_tables(person)
 
     def erase_person(self, person: str) -> None:
         self.inner.erase_person(person)

@@ -63,3 +63,21 @@ def test_index_follows_writes_and_erasure():
     fast.erase_person("p01")
     _same(fast.ego("p00", "2024-06-01"), store.ego("p00", "2024-06-01"))
     assert "p01" not in set(fast.ego("p00", "2024-06-01").nodes["id"])
+
+
+def test_one_person_network_answers_the_timeline_and_changes_as_the_whole_one():
+    from lacgraph import circle
+
+    tables = programme(1500, seed=5)
+    store = MemoryStore()
+    store.write(tables)
+    G, fast = Network(store), IndexedEgoStore(store)
+    supported = tables.nodes.loc[tables.nodes["supported"], "id"].to_numpy()
+    rng = np.random.default_rng(2)
+    at = G.last_date
+    for person in rng.choice(supported, 30, replace=False):
+        own = Network.from_tables(fast.person_tables(person))
+        pd.testing.assert_frame_equal(circle.timeline(own, person), circle.timeline(G, person))
+        for since in ("2022-06-01", "2024-01-01"):
+            pd.testing.assert_frame_equal(circle.changes(own, person, since, at),
+                                          circle.changes(G, person, since, at))
