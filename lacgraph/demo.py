@@ -28,12 +28,14 @@ class DemoReport:
     at: str
     headline: dict[str, object] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """Return the few lines the CLI prints."""
         lines = [f"Report written to {self.folder.resolve()}", f"Measured at {self.at}:"]
         lines += [f"  {k}: {v}" for k, v in self.headline.items()]
         lines.append(f"Open {self.folder.resolve() / 'README.txt'} for what each file is.")
+        lines += self.notes
         return "\n".join(lines)
 
 
@@ -138,6 +140,9 @@ def run_demo(
     report.files = [folder / "data", store_path, metrics_path, folder / "neighbourhoods.csv",
                     *pictures, *growth_files]
     (folder / "README.txt").write_text(_readme(report), encoding="utf-8")
+    from lacgraph.web.demo import demo_accounts
+
+    report.notes = demo_accounts(store_path, tables)
     return report
 
 

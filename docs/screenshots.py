@@ -1,0 +1,77 @@
+"""Take the README's screenshots of the web app's three main pages (synthetic demo data).
+
+Serves the bundled demo programme (3,000 invented people) with the real app on a free
+127.0.0.1 port, logs in as a coordinator, an evaluator and a manager in Debian's Chromium,
+and writes ``docs/web-coordinator.png``, ``docs/web-evaluator.png``, ``docs/web-manager.png``.
+
+Usage::
+
+    python docs/screenshots.py
+"""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+import threading
+from pathlib import Path
+
+import waitress
+from playwright.sync_api import sync_playwright
+
+from lacgraph.network import Network
+from lacgraph.synthetic import programme
+from lacgraph.web import AppDB, create_app
+
+HERE = Path(__file__).resolve().parent
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def main() -> None:
+    import logging
+
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    tables = programme(3000, seed=1)
+    G = Network.from_tables(tables)
+    nodes = tables.nodes
+    people = nodes[(nodes["type"] == "person") & (nodes["coordinator"] != "")]
+    coordinator = people["coordinator"].value_counts().sort_index().idxmax()
+    ward = people.loc[people["coordinator"] == coordinator, "neighbourhood"].mode().iloc[0]
+    caseload = people.loc[people["coordinator"] == coordinator, "id"]
+    metrics = G.metrics().set_index("id").loc[caseload]
+    person = metrics.sort_values(["natural", "community"], ascending=False).index[3]
+
+    password = secrets.token_urlsafe(16)
+    db = AppDB(Path(tempfile.mkdtemp()) / "app.sqlite")
+    db.add_user("Sam (coordinator)", "coordinator", password, coordinator=coordinator)
+    db.add_user("Eve (evaluator)", "evaluator", password)
+    db.add_user("Max (manager)", "manager", password, teams=[ward])
+    app = create_app(G, db)
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    base = f"http://127.0.0.1:{server.effective_port}"
+    since = str(G.last_date - 365)
+    shots = [("Sam (coordinator)", f"/people/{person}?since={since}", "web-coordinator.png"),
+             ("Eve (evaluator)", "/growth?months=12", "web-evaluator.png"),
+             ("Max (manager)", "/neighbourhoods", "web-manager.png")]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for name, path, out in shots:
+            context = browser.new_context(viewport={"width": 1100, "height": 820})
+            page = context.new_page()
+            page.goto(base + "/login")
+            page.fill("input[name=name]", name)
+            page.fill("input[name=password]", password)
+            page.click("button[type=submit]")
+            page.goto(base + path)
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(HERE / out))
+            context.close()
+            print(f"wrote {HERE / out} ({(HERE / out).stat().st_size // 1024} KB)")
+        browser.close()
+    server.close()
+
+
+if __name__ == "__main__":
+    main()

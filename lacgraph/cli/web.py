@@ -1,0 +1,150 @@
+"""The web app's verbs: serve, users (add, list, remove), audit."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from lacgraph.cli.base import cli, emit, format_options, source_argument
+
+APP_DB_HELP = ("The app database (accounts, sessions, audit log) [default: beside SOURCE, "
+               "e.g. programme.app.sqlite next to programme.sqlite].")
+
+
+def _app_db_path(app_db: str | None, source: str | None) -> Path:
+    from lacgraph.web.appdb import default_app_db
+
+    if app_db:
+        return Path(app_db)
+    if source:
+        return default_app_db(source)
+    raise click.UsageError("Give --app-db FILE (or --source SOURCE to use the file beside it).")
+
+
+@cli.command()
+@source_argument
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (keep 127.0.0.1 unless a TLS proxy is in front).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--app-db", type=click.Path(dir_okay=False), help=APP_DB_HELP)
+@click.option("--behind-proxy", is_flag=True,
+              help="Trust one reverse proxy's X-Forwarded-* headers (HTTPS → Secure cookies).")
+@click.option("--manager-names", type=click.Choice(["team", "none"]), default="team",
+              show_default=True,
+              help="Whether managers see isolated people's names in their own neighbourhoods.")
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
+def serve(source: str, host: str, port: int, app_db: str | None, behind_proxy: bool,
+          manager_names: str, threads: int) -> None:
+    """Serve the web app for coordinators, evaluators, managers and admins.
+
+    Add accounts first with 'lacgraph users add'. Pseudonyms for evaluators use the key in
+    LACGRAPH_PSEUDONYM_KEY.
+    """
+    import waitress
+
+    import lacgraph
+    from lacgraph.web import AppDB, create_app
+
+    path = _app_db_path(app_db, source)
+    G = lacgraph.open(source)
+    db = AppDB(path)
+    if not db.users():
+        click.echo(f"Warning: {path} has no accounts yet; add one with "
+                   f"'lacgraph users add NAME --role admin --app-db {path} --password-stdin'.",
+                   err=True)
+    app = create_app(G, db, behind_proxy=behind_proxy, manager_names=manager_names)
+    click.echo(f"Serving {source} on http://{host}:{port}/ (accounts in {path}); "
+               "Ctrl+C stops.", err=True)
+    waitress.serve(app, host=host, port=port, threads=threads, ident="lacgraph",
+                   clear_untrusted_proxy_headers=not behind_proxy)
+
+
+@cli.group()
+def users() -> None:
+    """Accounts of the web app: add, list, remove."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", required=True,
+              type=click.Choice(["coordinator", "evaluator", "manager", "admin"]))
+@click.option("--coordinator", "coordinator_id", default="",
+              help="Coordinators: their coordinator node id (decides their caseload).")
+@click.option("--team", "teams", multiple=True,
+              help="Managers: a neighbourhood of their team (repeat for several).")
+@click.option("--password-stdin", is_flag=True, required=True,
+              help="Read the password from standard input (never from the command line).")
+@click.option("--app-db", type=click.Path(dir_okay=False), envvar="LACGRAPH_APP_DB",
+              help="The app database file [env LACGRAPH_APP_DB].")
+@click.option("--source", help="Use the app database beside this store file or folder.")
+def users_add(name: str, role: str, coordinator_id: str, teams: tuple[str, ...],
+              password_stdin: bool, app_db: str | None, source: str | None) -> None:
+    """Add an account NAME with a role; the password is read from standard input."""
+    from lacgraph.web import AppDB
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    path = _app_db_path(app_db, source)
+    db = AppDB(path)
+    db.add_user(name, role, password, coordinator=coordinator_id, teams=teams)
+    db.audit("cli", "cli", "user.add", name, f"role={role}")
+    db.close()
+    click.echo(f"Added {role} account {name!r} to {path}.")
+
+
+@users.command("list")
+@click.option("--app-db", type=click.Path(dir_okay=False, exists=True),
+              envvar="LACGRAPH_APP_DB", help="The app database file [env LACGRAPH_APP_DB].")
+@click.option("--source", help="Use the app database beside this store file or folder.")
+@format_options
+def users_list(app_db: str | None, source: str | None, fmt: str, output: Path | None) -> None:
+    """List the accounts (never their password hashes)."""
+    import pandas as pd
+
+    from lacgraph.web import AppDB
+
+    db = AppDB(_app_db_path(app_db, source))
+    frame = pd.DataFrame([{"name": u.name, "role": u.role, "coordinator": u.coordinator,
+                           "teams": ";".join(u.teams)} for u in db.users()],
+                         columns=["name", "role", "coordinator", "teams"])
+    emit(frame, fmt, output)
+
+
+@users.command("remove")
+@click.argument("name")
+@click.option("--app-db", type=click.Path(dir_okay=False, exists=True),
+              envvar="LACGRAPH_APP_DB", help="The app database file [env LACGRAPH_APP_DB].")
+@click.option("--source", help="Use the app database beside this store file or folder.")
+def users_remove(name: str, app_db: str | None, source: str | None) -> None:
+    """Remove an account and end its sessions."""
+    from lacgraph.web import AppDB
+
+    db = AppDB(_app_db_path(app_db, source))
+    db.remove_user(name)
+    db.audit("cli", "cli", "user.remove", name)
+    click.echo(f"Removed account {name!r}.")
+
+
+@cli.command()
+@click.option("--app-db", type=click.Path(dir_okay=False, exists=True),
+              envvar="LACGRAPH_APP_DB", help="The app database file [env LACGRAPH_APP_DB].")
+@click.option("--source", help="Use the app database beside this store file or folder.")
+@click.option("--user", help="Only this account's lines.")
+@click.option("--action", help="Only these actions (e.g. 'login.*', 'view.person').")
+@click.option("--since", help="Only lines at or after this UTC time (e.g. 2024-05-01).")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the latest N lines.")
+@format_options
+def audit(app_db: str | None, source: str | None, user: str | None, action: str | None,
+          since: str | None, limit: int | None, fmt: str, output: Path | None) -> None:
+    """Show the web app's audit log: who saw or downloaded what, and every login (UTC)."""
+    import pandas as pd
+
+    from lacgraph.web import AppDB
+    from lacgraph.web.appdb import AUDIT_COLUMNS
+
+    db = AppDB(_app_db_path(app_db, source))
+    rows = db.audit_log(user=user, action=action, since=since, limit=limit)
+    emit(pd.DataFrame(rows, columns=list(AUDIT_COLUMNS)), fmt, output)
+
+

@@ -1,0 +1,139 @@
+"""Managers' pages: neighbourhoods, isolated people and isolated clusters.
+
+A manager's account lists its team's neighbourhoods. The overview shows every neighbourhood:
+the team's own with exact counts (DESIGN.md: suppression is off in the team's own views),
+the others suppressed. A neighbourhood's detail page, with names of isolated people, opens
+only for the team's own (another neighbourhood answers 404), and names are left out
+altogether when the app runs with ``manager_names="none"``. The download leaves the team,
+so every count in it is suppressed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from flask import Blueprint, Response, abort, current_app, g, render_template, request
+
+from lacgraph.privacy import suppress, suppress_counts
+from lacgraph.tables import format_date
+from lacgraph.web.app import audit, csv_download, optional_module, programme, requires
+
+bp = Blueprint("manager", __name__)
+
+COUNT_COLUMNS = ("people", "supported", "isolated", "at_risk", "isolated_clusters",
+                 "in_isolated_clusters", "groups")
+"""The counts a manager sees per neighbourhood (those this build can compute)."""
+
+
+def ward_counts(at: np.datetime64) -> pd.DataFrame:
+    """Counts per neighbourhood at ``at``: the clusters feature's table when this build has
+    it, else people, isolated and at-risk people from the ego measures."""
+    P = programme()
+    clusters = optional_module("lacgraph.clusters")
+    if clusters is not None:
+        table = clusters.neighbourhoods(P.G, at)
+        columns = [c for c in COUNT_COLUMNS if c in table.columns]
+        table = table[["neighbourhood", *columns]].copy()
+        table[columns] = table[columns].astype(np.int64)
+        return table.reset_index(drop=True)
+    metrics = P.metrics(at)
+    people = metrics.merge(P.people[["id", "neighbourhood"]].reset_index(drop=True), on="id")
+    people = people[people["neighbourhood"] != ""]
+    table = people.groupby("neighbourhood").agg(
+        people=("id", "size"), isolated=("isolated", "sum"), at_risk=("at_risk", "sum"))
+    table = table.reindex(P.neighbourhoods, fill_value=0)
+    return table.astype(np.int64).rename_axis("neighbourhood").reset_index()
+
+
+def _isolated_people(ward: str, at: np.datetime64) -> list[dict]:
+    """The isolated people living in ``ward`` (label, supported, paid ties)."""
+    P = programme()
+    clusters = optional_module("lacgraph.clusters")
+    if clusters is not None:
+        table = clusters.isolated_people(P.G, at)
+        table = table[(table["neighbourhood"] == ward) & table["isolated"]]
+        rows = [{"id": r["id"], "label": r["label"] or r["id"], "supported": bool(r["supported"]),
+                 "paid": int(r["paid"])} for r in table.to_dict("records")]
+    else:
+        metrics = P.metrics(at)
+        local = P.people[P.people["neighbourhood"] == ward]
+        isolated = metrics[metrics["isolated"] & metrics["id"].isin(local.index)]
+        rows = [{"id": pid, "label": P.label(pid), "supported": bool(local.at[pid, "supported"]),
+                 "paid": int(paid)}
+                for pid, paid in zip(isolated["id"], isolated["paid"], strict=True)]
+    return sorted(rows, key=lambda r: (r["label"], r["id"]))
+
+
+def _ward_clusters(ward: str, at: np.datetime64) -> list[dict] | None:
+    """The isolated clusters with a member in ``ward``: size, and the names of the members
+    who live in the manager's team's neighbourhoods (others only counted)."""
+    clusters = optional_module("lacgraph.clusters")
+    if clusters is None:
+        return None
+    P = programme()
+    team = _team()
+    table = clusters.isolated_clusters(P.G, at)
+    rows = []
+    for record in table.to_dict("records"):
+        if ward not in str(record["neighbourhoods"]).split(";"):
+            continue
+        members = [m for m in str(record["members"]).split(";") if m]
+        named = [m for m in members if m in P.people.index
+                 and P.people.at[m, "neighbourhood"] in team]
+        rows.append({"size": int(record["size"]), "members": [P.label(m) for m in named],
+                     "elsewhere": len(members) - len(named)})
+    return rows
+
+
+def _team() -> set[str]:
+    return set(g.user.teams)
+
+
+@bp.get("/neighbourhoods")
+@requires("manager")
+def neighbourhoods() -> str:
+    """Every neighbourhood's counts: exact for the team's own, suppressed for the rest."""
+    P = programme()
+    at = P.day(request.args.get("at"))
+    table = ward_counts(at)
+    team = _team()
+    rows = []
+    for record in table.to_dict("records"):
+        own = record["neighbourhood"] in team
+        shown = {k: (int(v) if own else suppress(int(v))) if k in COUNT_COLUMNS else v
+                 for k, v in record.items()}
+        shown["own"] = own
+        rows.append(shown)
+    columns = [c for c in COUNT_COLUMNS if c in table.columns]
+    audit("view.neighbourhoods", ",".join(sorted(team)), f"at={format_date(at)}")
+    return render_template("neighbourhoods.html", rows=rows, columns=columns,
+                           at=format_date(at), clusters=optional_module("lacgraph.clusters")
+                           is not None)
+
+
+@bp.get("/neighbourhoods/<path:ward>")
+@requires("manager")
+def neighbourhood(ward: str) -> str:
+    """One of the team's neighbourhoods: isolated people and isolated clusters."""
+    if ward not in _team() or ward not in programme().neighbourhoods:
+        abort(404)
+    P = programme()
+    at = P.day(request.args.get("at"))
+    names = current_app.config["MANAGER_NAMES"] == "team"
+    people = _isolated_people(ward, at)
+    cluster_rows = _ward_clusters(ward, at)
+    audit("view.neighbourhood", ward, f"at={format_date(at)} names={'yes' if names else 'no'}")
+    return render_template("neighbourhood.html", ward=ward, at=format_date(at), names=names,
+                           people=people, clusters=cluster_rows, count=len(people))
+
+
+@bp.get("/neighbourhoods.csv")
+@requires("manager")
+def neighbourhoods_csv() -> Response:
+    """Download every neighbourhood's counts, all suppressed (it leaves the team)."""
+    P = programme()
+    at = P.day(request.args.get("at"))
+    table = ward_counts(at)
+    out = suppress_counts(table, [c for c in COUNT_COLUMNS if c in table.columns])
+    audit("download.neighbourhoods", "", f"at={format_date(at)}")
+    return csv_download(out, f"neighbourhoods-{format_date(at)}.csv")
