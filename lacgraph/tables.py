@@ -94,6 +94,29 @@ def to_day_numbers(dates: pd.Series | np.ndarray) -> np.ndarray:
     return np.where(np.isnat(values), np.iinfo(np.int64).max, days)
 
 
+def parse_day(at: DateLike) -> np.datetime64:
+    """Return ``at`` as a day, or raise :class:`~lacgraph.errors.QueryError` saying why not.
+
+    Examples
+    --------
+    >>> parse_day("2024-02-29")
+    np.datetime64('2024-02-29')
+    >>> parse_day("29/02/2024")
+    Traceback (most recent call last):
+    ...
+    lacgraph.errors.QueryError: '29/02/2024' is not a date (expected YYYY-MM-DD)
+    """
+    from lacgraph.errors import QueryError
+
+    try:
+        day = to_date(at)
+    except (ValueError, TypeError) as err:
+        raise QueryError(f"{at!r} is not a date (expected YYYY-MM-DD)") from err
+    if np.isnat(day):
+        raise QueryError(f"{at!r} is not a date (expected YYYY-MM-DD)")
+    return day
+
+
 def active_mask(ties: pd.DataFrame, at: DateLike) -> np.ndarray:
     """Return which ties are active at ``at``: ``start <= at`` and (no end or ``at < end``).
 
@@ -108,15 +131,7 @@ def active_mask(ties: pd.DataFrame, at: DateLike) -> np.ndarray:
     >>> [bool(active_mask(T.ties, d)[0]) for d in ("2023-12-31", "2024-01-01", "2024-03-01")]
     [False, True, False]
     """
-    from lacgraph.errors import QueryError
-
-    try:
-        day = to_date(at)
-    except (ValueError, TypeError) as err:
-        raise QueryError(f"{at!r} is not a date (expected YYYY-MM-DD)") from err
-    if np.isnat(day):
-        raise QueryError(f"{at!r} is not a date (expected YYYY-MM-DD)")
-    t = day.astype(np.int64)
+    t = parse_day(at).astype(np.int64)
     return (to_day_numbers(ties["start"]) <= t) & (t < to_day_numbers(ties["end"]))
 
 

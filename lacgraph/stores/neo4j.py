@@ -49,7 +49,7 @@ from typing import Any, LiteralString
 import numpy as np
 import pandas as pd
 
-from lacgraph.errors import NotFound, QueryError, StoreError, StoreUnavailable
+from lacgraph.errors import NotFound, StoreError, StoreUnavailable
 from lacgraph.queries import cypher
 from lacgraph.stores import _merge
 from lacgraph.stores._falkordb import absorb_stale_connection, refuse_padded_ids, spliceable
@@ -70,7 +70,7 @@ from lacgraph.tables import (
     Tables,
     normalise_nodes,
     normalise_ties,
-    to_date,
+    parse_day,
 )
 
 NEO4J_BATCH_SIZE = 2000
@@ -543,13 +543,7 @@ class Neo4jStore(Store):
 
 
 def _iso_day(at: DateLike) -> str:
-    try:
-        day = to_date(at)
-    except (ValueError, TypeError) as err:
-        raise QueryError(f"{at!r} is not a date (expected YYYY-MM-DD)") from err
-    if np.isnat(day):
-        raise QueryError(f"{at!r} is not a date (expected YYYY-MM-DD)")
-    return str(day)
+    return str(parse_day(at))
 
 
 def _size(value: Any) -> int:

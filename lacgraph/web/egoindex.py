@@ -28,10 +28,10 @@ import threading
 import numpy as np
 import pandas as pd
 
-from lacgraph.errors import NotFound, QueryError
+from lacgraph.errors import NotFound
 from lacgraph.model import HOUSEHOLD
 from lacgraph.stores.base import LoadSummary, Progress, Store
-from lacgraph.tables import DateLike, Tables, to_date, to_day_numbers
+from lacgraph.tables import DateLike, Tables, parse_day, to_day_numbers
 
 
 class _Index:
@@ -64,13 +64,7 @@ class _Index:
         code = self.codes.get_indexer([person])[0] if isinstance(person, str) else -1
         if code < 0:
             raise NotFound(f"No node with id {person!r}")
-        try:
-            day = to_date(at)
-        except (ValueError, TypeError) as err:
-            raise QueryError(f"{at!r} is not a date (expected YYYY-MM-DD)") from err
-        if np.isnat(day):
-            raise QueryError(f"{at!r} is not a date (expected YYYY-MM-DD)")
-        d = day.astype(np.int64)
+        d = parse_day(at).astype(np.int64)
         own = self.rows_of(np.array([code]))
         own = own[(self.start[own] <= d) & (d < self.end[own]) & ~self.household[own]]
         alters = np.union1d(self.source[own], self.target[own])
