@@ -106,7 +106,7 @@ def read_folder(path: str | Path) -> Tables:
     for name in ("nodes", "ties"):
         file = f"{name}.csv"
         try:
-            frames[name] = _read_csv(folder / file, file)
+            frames[name] = _csv_cells(folder / file, file)
         except InputError as err:
             problems += err.problems
     if problems:
@@ -220,7 +220,7 @@ def write_folder(tables: Tables, path: str | Path) -> Path:
 # --------------------------------------------------------------------------- reading
 
 
-def _read_csv(path: Path, file: str) -> tuple[pd.DataFrame, np.ndarray]:
+def _csv_cells(path: Path, file: str) -> tuple[pd.DataFrame, np.ndarray]:
     """Return the all-text frame of one CSV file and each row's line number."""
     if not path.is_file():
         where = f"in the folder {path.parent}"
@@ -236,10 +236,9 @@ def _read_csv(path: Path, file: str) -> tuple[pd.DataFrame, np.ndarray]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", pd.errors.ParserWarning)
         try:
-            frame = pd.read_csv(
-                io.BytesIO(data), dtype=str, keep_default_na=False, na_filter=False,
-                encoding="utf-8-sig", skip_blank_lines=False, on_bad_lines="warn",
-            )
+            frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False,
+                                na_filter=False, encoding="utf-8-sig",
+                                skip_blank_lines=False, on_bad_lines="warn")
         except pd.errors.EmptyDataError:
             raise InputError([Problem(file, 0, "", "",
                                       "the file is empty; expected a header line")]) from None
