@@ -19,7 +19,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import resource
 import sys
 import time
 from collections import Counter
@@ -27,15 +26,11 @@ from collections import Counter
 import networkx as nx
 import numpy as np
 import pandas as pd
+from _common import peak_memory_mb
 
 from lacgraph.model import KIND_CATEGORY
 from lacgraph.synthetic import programme
 from lacgraph.tables import Tables
-
-
-def peak_memory_mb() -> float:
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return rss / 1024 / (1024 if sys.platform == "darwin" else 1)
 
 
 def _active(tables: Tables, at: str) -> pd.DataFrame:

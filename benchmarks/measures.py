@@ -17,20 +17,13 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import resource
-import sys
 import time
 
 import numpy as np
+from _common import peak_memory_mb
 
 from lacgraph.reference import active_graph, ego_row
 from lacgraph.synthetic import programme
-
-
-def peak_memory_mb() -> float:
-    """Peak resident memory of this process in MB (``ru_maxrss`` is KiB on Linux)."""
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return rss / 1024 / (1024 if sys.platform == "darwin" else 1)
 
 
 def main(argv: list[str] | None = None) -> int:
