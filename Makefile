@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean neo4j neo4j-build
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,17 +27,29 @@ $(CHROMIUM):
 		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	fi
 
-# pytest runs in a private network namespace: the Neo4j-store tests start FalkorDB's Bolt
-# server, whose Bolt port listens on every interface (there, only on this loopback).
-UNSHARE := $(shell if [ "$$(id -u)" = 0 ]; then echo unshare --net; \
-	else echo unshare --net --map-root-user; fi)
+# The Neo4j 5.26 server the tests (and `make neo4j`) run: tests/neo4j, built with Maven.
+# Built here, with the network; the tests then only need the jars cached in ~/.m2.
+NEO4J_LAUNCHER := tests/neo4j
+NEO4J_BUILT := $(NEO4J_LAUNCHER)/target/classpath.txt
+NEO4J_PORT ?= 7687
 
-test: $(STAMP) $(CHROMIUM)
+$(NEO4J_BUILT): $(NEO4J_LAUNCHER)/pom.xml $(wildcard $(NEO4J_LAUNCHER)/src/main/java/lacgraph/*.java)
+	cd $(NEO4J_LAUNCHER) && mvn -B -q package
+	touch $@
+
+neo4j-build: $(NEO4J_BUILT)
+
+# Neo4j in the foreground on 127.0.0.1:$(NEO4J_PORT) (data in build/neo4j); Ctrl-C stops it.
+neo4j: $(STAMP) $(NEO4J_BUILT)
+	@test -n "$$NEO4J_PASSWORD" || { echo "Set NEO4J_PASSWORD (8 characters or more)"; exit 2; }
+	NEO4J_PORT=$(NEO4J_PORT) $(BIN)/python -m tests.neo4jserver
+
+test: $(STAMP) $(CHROMIUM) $(NEO4J_BUILT)
 	$(BIN)/ruff check .
-	$(UNSHARE) sh -c 'ip link set lo up && exec $(BIN)/python -m pytest'
+	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/measures.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info lacgraph-report
+	rm -rf $(VENV) build *.egg-info lacgraph-report $(NEO4J_LAUNCHER)/target

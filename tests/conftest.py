@@ -11,7 +11,7 @@ import pytest
 
 from lacgraph.model import KIND_ENDPOINTS
 from lacgraph.tables import Tables
-from tests import boltserver
+from tests.neo4jserver import Neo4jServer, ServerError
 
 
 def find_shared(*parts: str) -> Path | None:
@@ -34,17 +34,26 @@ def egor32() -> Path:
     return folder
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _stop_bolt_server() -> Iterator[None]:
-    """Stop the Bolt server (if a test started one) when the session ends."""
-    yield
-    boltserver.stop_server()
+@pytest.fixture(scope="session")
+def neo4j_server() -> Iterator[Neo4jServer]:
+    """A real Neo4j 5.26 server for this test session (this xdist worker): 127.0.0.1, a
+    free port, a random password; built with Maven if needed, stopped at the end."""
+    try:
+        server = Neo4jServer()
+    except ServerError as err:
+        pytest.fail(str(err), pytrace=False)
+    yield server
+    server.stop()
 
 
 @pytest.fixture
-def bolt() -> boltserver.BoltServer:
-    """The session's Bolt server (FalkorDB here, or the Neo4j of ``NEO4J_URI``)."""
-    return boltserver.server()
+def neo4j(neo4j_server: Neo4jServer) -> Neo4jServer:
+    """The session's Neo4j server, checked to be alive (its log shown if not)."""
+    try:
+        neo4j_server.check_alive()
+    except ServerError as err:
+        pytest.fail(str(err), pytrace=False)
+    return neo4j_server
 
 
 def random_network(seed: int, n_people: int = 25, n_ties: int = 90, at: str = "2024-06-01"

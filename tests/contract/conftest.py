@@ -1,7 +1,7 @@
 """The stores every contract test runs against.
 
 To add a store, add one entry to ``STORES``: a name and a function that opens a fresh,
-empty store in a temporary folder (and may ``pytest.skip`` when its service is absent).
+empty store in a temporary folder (the Neo4j ones use the session's real server).
 """
 
 from __future__ import annotations
@@ -12,27 +12,28 @@ from pathlib import Path
 import pytest
 
 from lacgraph.stores import MemoryStore, Store
-from tests import boltserver
-
-
-def _memory(tmp_path: Path) -> Store:
-    return MemoryStore()
 
 
 def _sqlite(tmp_path: Path) -> Store:
     return MemoryStore(tmp_path / "programme.sqlite", batch_size=7)
 
 
-def _neo4j(tmp_path: Path) -> Store:
-    # FalkorDB in a private network namespace, or the Neo4j named by NEO4J_URI;
-    # a small batch size so that several batches run even on the small networks here
-    return boltserver.server().open(batch_size=7)
+def _neo4j(tmp_path: Path, request: pytest.FixtureRequest) -> Store:
+    # the session's real Neo4j server, emptied; a small batch size so that several
+    # batches run even on the small networks here
+    return request.getfixturevalue("neo4j").open(batch_size=7)
 
 
-STORES: dict[str, Callable[[Path], Store]] = {
-    "memory": _memory,
-    "sqlite": _sqlite,
+def _neo4j_staged(tmp_path: Path, request: pytest.FixtureRequest) -> Store:
+    # every write staged, then made visible by one transaction
+    return request.getfixturevalue("neo4j").open(batch_size=7, single_transaction_rows=0)
+
+
+STORES: dict[str, Callable[[Path, pytest.FixtureRequest], Store]] = {
+    "memory": lambda tmp_path, request: MemoryStore(),
+    "sqlite": lambda tmp_path, request: _sqlite(tmp_path),
     "neo4j": _neo4j,
+    "neo4j-staged": _neo4j_staged,
 }
 
 
@@ -43,7 +44,7 @@ def make_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     opened: list[Store] = []
 
     def make() -> Store:
-        store = STORES[request.param](tmp_path_factory.mktemp(request.param))
+        store = STORES[request.param](tmp_path_factory.mktemp(request.param), request)
         opened.append(store)
         return store
 
