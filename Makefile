@@ -33,7 +33,16 @@ NEO4J_LAUNCHER := tests/neo4j
 NEO4J_BUILT := $(NEO4J_LAUNCHER)/target/classpath.txt
 NEO4J_PORT ?= 7687
 
-$(NEO4J_BUILT): $(NEO4J_LAUNCHER)/pom.xml $(wildcard $(NEO4J_LAUNCHER)/src/main/java/lacgraph/*.java)
+MVN := /usr/bin/mvn
+
+$(MVN):
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq maven openjdk-17-jdk-headless; \
+	else \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq maven openjdk-17-jdk-headless; \
+	fi
+
+$(NEO4J_BUILT): $(NEO4J_LAUNCHER)/pom.xml $(wildcard $(NEO4J_LAUNCHER)/src/main/java/lacgraph/*.java) | $(MVN)
 	cd $(NEO4J_LAUNCHER) && mvn -B -q package
 	touch $@
 
