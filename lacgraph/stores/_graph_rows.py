@@ -133,6 +133,72 @@ def ties_frame(rows: list[list[Any]], extra: list[str]) -> pd.DataFrame:
     return frame.sort_values(TIE_SORT, kind="stable", ignore_index=True)
 
 
+def nodes_from_columns(row: list[Any], extra: list[str]) -> pd.DataFrame:
+    """Canonical, sorted nodes from the one row of query ``ALL_NODES``.
+
+    ``row`` holds lists in the order ``types, id, label, neighbourhood, supported,
+    introduced_on, coordinator, extra`` (``extra``: one list of values per node).
+    """
+    types, ids, *fixed, extra_values = row
+    if any(len(t) != 1 for t in types):
+        bad = next(i for i, t in zip(ids, types, strict=True) if len(t) != 1)
+        raise StoreError(f"Node {bad!r} has type labels {types[ids.index(bad)]}: expected "
+                         f"exactly one of {', '.join(LABEL_TYPE)}")
+    data: dict[str, Any] = {"id": np.array(ids, dtype=object),
+                            "type": np.array([LABEL_TYPE[t[0]] for t in types], dtype=object)}
+    for col, values in zip(NODE_COLUMNS[2:], fixed, strict=True):
+        data[col] = _as_column(col, values)
+    data.update(_extra_columns(extra, extra_values))
+    frame = _text_as_object(pd.DataFrame(data, index=pd.RangeIndex(len(ids))))
+    return frame.sort_values("id", kind="stable", ignore_index=True)
+
+
+def ties_from_columns(row: list[Any], extra: list[str]) -> pd.DataFrame:
+    """Canonical, sorted ties from the one row of query ``ALL_TIES`` or ``SNAPSHOT_TIES``.
+
+    ``row`` holds lists in the order ``kind`` (relationship types), then the tie
+    columns from ``source`` to ``brokered_by``, then ``extra``.
+    """
+    rels, *fixed, extra_values = row
+    unknown = set(rels) - set(TYPE_KIND)
+    if unknown:
+        raise StoreError(f"A relationship of type {sorted(unknown)[0]!r} joins two lacgraph "
+                         f"nodes; expected one of {', '.join(TYPE_KIND)}")
+    kinds = pd.Series(rels, dtype=object).map(TYPE_KIND).to_numpy(object)
+    data: dict[str, Any] = {}
+    columns = [c for c in TIE_COLUMNS if c != "kind"]
+    for col, values in zip(columns, fixed, strict=True):
+        data[col] = _as_column(col, values)
+    data = {"source": data["source"], "target": data["target"], "kind": kinds,
+            **{c: data[c] for c in columns[2:]}}
+    data.update(_extra_columns(extra, extra_values))
+    frame = _text_as_object(pd.DataFrame(data, index=pd.RangeIndex(len(rels))))
+    return frame.sort_values(TIE_SORT, kind="stable", ignore_index=True)
+
+
+def _as_column(col: str, values: list[Any]) -> np.ndarray:
+    """One column from a list of values ("" for an absent date or text)."""
+    if col in BOOL_COLUMNS:
+        return np.array(values, dtype=bool)
+    if col in DATE_COLUMNS:
+        text = np.array(values, dtype=object)
+        text[text == ""] = None
+        return text.astype("datetime64[D]").astype(DATE_DTYPE)
+    if col == "circle":
+        return np.array(values, dtype=np.int8)
+    return np.array(values, dtype=object)
+
+
+def _extra_columns(extra: list[str], values: list[list[Any]]) -> dict[str, np.ndarray]:
+    if not extra:
+        return {}
+    table = np.empty((len(values), len(extra)), dtype=object)
+    if len(values):
+        table[:] = values
+    return {c: np.array([_text(v) for v in table[:, i]], dtype=object)
+            for i, c in enumerate(extra)}
+
+
 def _text_as_object(frame: pd.DataFrame) -> pd.DataFrame:
     text = [c for c in frame.columns
             if c not in BOOL_COLUMNS and c not in DATE_COLUMNS and c != "circle"]

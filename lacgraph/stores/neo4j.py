@@ -59,10 +59,12 @@ from lacgraph.stores._graph_rows import (
     TYPE_LABEL,
     node_rows,
     nodes_frame,
+    nodes_from_columns,
     tie_rows,
     ties_frame,
+    ties_from_columns,
 )
-from lacgraph.stores._merge import conform, extra_columns
+from lacgraph.stores._merge import conform
 from lacgraph.stores.base import LoadSummary, Progress, Store
 from lacgraph.tables import (
     NODE_COLUMNS,
@@ -191,7 +193,7 @@ class Neo4jStore(Store):
         try:
             self._driver = neo4j.GraphDatabase.driver(
                 uri, auth=auth, connection_timeout=connection_timeout,
-                max_transaction_retry_time=15.0)
+                max_transaction_retry_time=15.0, notifications_min_severity="OFF")
         except (ValueError, neo4j.exceptions.ConfigurationError) as err:
             raise StoreError(f"{uri} is not a usable Bolt URI: {_message(err)}") from err
         try:
@@ -319,10 +321,8 @@ class Neo4jStore(Store):
         ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
         with self._lock:
             self._ensure_schema()
-            current = self.read()
+            current, old_columns = self._read_all()
             plan = _merge.plan(current.nodes, current.ties, nodes, ties)
-            old_columns = (extra_columns(current.nodes, NODE_COLUMNS),
-                           extra_columns(current.ties, TIE_COLUMNS))
             meta = ([] if (plan.node_columns, plan.tie_columns) == old_columns
                      else [self._meta_statement(plan)])
             rows = len(plan.nodes_to_write) + len(plan.ties_to_write)
@@ -459,26 +459,43 @@ class Neo4jStore(Store):
 
     def _read_with_meta(self, statements: list[Statement]
                         ) -> tuple[list[str], list[str], list[list[list[Any]]]]:
-        """Run read ``statements`` and the meta query in one read transaction."""
+        """Run read ``statements`` and the meta query in one read transaction.
+
+        The extra columns are ``None`` when the database has no meta node yet.
+        """
         meta, *results = self.transaction([(READ_META, {}), *statements])
         if not meta:
-            return [], [], results
+            return None, None, results  # type: ignore[return-value]
         return json.loads(meta[0][1] or "[]"), json.loads(meta[0][2] or "[]"), results
+
+    def _read_all(self, ties: LiteralString = cypher.ALL_TIES, **params: Any
+                  ) -> tuple[Tables, tuple[list[str] | None, list[str] | None]]:
+        """Every node, and the ties of query ``ties``, in one read transaction."""
+        def work(tx: Any) -> tuple[Any, ...]:
+            meta = tx.run(READ_META).values()
+            node_extra, tie_extra = ((json.loads(meta[0][1] or "[]"),
+                                      json.loads(meta[0][2] or "[]")) if meta else (None, None))
+            nodes = tx.run(cypher.ALL_NODES, {"types": list(TYPE_LABEL.values()),
+                                              "extra": node_extra or []}).values()
+            tie_rows = tx.run(ties, {**params, "extra": tie_extra or []}).values()
+            return node_extra, tie_extra, nodes[0], tie_rows[0]
+
+        node_extra, tie_extra, nodes, tie_rows = self._session_call(
+            lambda s: s.execute_read(work))
+        tables = Tables(nodes_from_columns(nodes, node_extra or []),
+                        ties_from_columns(tie_rows, tie_extra or []))
+        return tables, (node_extra, tie_extra)
 
     def read(self) -> Tables:
         """Return every node and tie, sorted, in the canonical dtypes."""
         with self._lock:
-            node_extra, tie_extra, (nodes, ties) = self._read_with_meta(
-                [(cypher.ALL_NODES, {}), (cypher.ALL_TIES, {})])
-        return Tables(nodes_frame(nodes, node_extra), ties_frame(ties, tie_extra))
+            return self._read_all()[0]
 
     def snapshot(self, at: DateLike) -> Tables:
         """Return every node and the ties active at ``at`` (query ``SNAPSHOT_TIES``)."""
         day = _iso_day(at)
         with self._lock:
-            node_extra, tie_extra, (nodes, ties) = self._read_with_meta(
-                [(cypher.ALL_NODES, {}), (cypher.SNAPSHOT_TIES, {"at": day})])
-        return Tables(nodes_frame(nodes, node_extra), ties_frame(ties, tie_extra))
+            return self._read_all(cypher.SNAPSHOT_TIES, at=day)[0]
 
     def ego(self, person: str, at: DateLike) -> Tables:
         """Return ``person``, its alters at ``at`` and the active ties among them (query ``EGO``).
@@ -500,8 +517,8 @@ class Neo4jStore(Store):
         for _, _, x_labels, x, y_labels, y in rows:
             found.setdefault(x["id"], [x_labels, x])
             found.setdefault(y["id"], [y_labels, y])
-        nodes = nodes_frame(list(found.values()), node_extra)
-        ties = ties_frame([row[:2] for row in rows], tie_extra)
+        nodes = nodes_frame(list(found.values()), node_extra or [])
+        ties = ties_frame([row[:2] for row in rows], tie_extra or [])
         return Tables(nodes, ties)
 
     # --------------------------------------------------------------- questions
@@ -515,7 +532,7 @@ class Neo4jStore(Store):
         params = {"since": _iso_day(since), "at": _iso_day(at), "person": person}
         with self._lock:
             _, tie_extra, (rows,) = self._read_with_meta([(cypher.TIES_CHANGED, params)])
-        return ties_frame(rows, tie_extra)
+        return ties_frame(rows, tie_extra or [])
 
     def people_by_neighbourhood(self, neighbourhood: str) -> pd.DataFrame:
         """The people of ``neighbourhood`` (query ``PEOPLE_BY_NEIGHBOURHOOD``).
@@ -525,7 +542,7 @@ class Neo4jStore(Store):
         with self._lock:
             node_extra, _, (rows,) = self._read_with_meta(
                 [(cypher.PEOPLE_BY_NEIGHBOURHOOD, {"neighbourhood": neighbourhood})])
-        return nodes_frame(rows, node_extra)
+        return nodes_frame(rows, node_extra or [])
 
 
 # ------------------------------------------------------------------ small bits
