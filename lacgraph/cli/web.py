@@ -14,10 +14,14 @@ APP_DB_HELP = ("The app database (accounts, sessions, audit log) [default: besid
 
 
 def _app_db_path(app_db: str | None, source: str | None) -> Path:
+    from lacgraph.network import is_uri
     from lacgraph.web.appdb import default_app_db
 
     if app_db:
         return Path(app_db)
+    if source and is_uri(source):
+        raise click.UsageError(f"Give --app-db FILE: {source} is a graph database, with no "
+                               "folder to keep the app database beside.")
     if source:
         return default_app_db(source)
     raise click.UsageError("Give --app-db FILE (or --source SOURCE to use the file beside it).")
