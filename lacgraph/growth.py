@@ -12,17 +12,21 @@ Windows
     data's last date (or ``as_of``) are left out and counted as not yet due.
 
 Per person (:attr:`Growth.people`): natural + community alters at both ends and the
-change; natural + community ties formed in the window (start after baseline, up to and
+change; paid alters at both ends, their change and whether the person *shifted* from
+services to community (DESIGN.md, "Service dependency": paid alters fell and natural +
+community alters grew); natural + community ties formed in the window (start after baseline, up to and
 including follow-up), ended in it (end after baseline, up to and including follow-up: a
 tie ending on the follow-up date is no longer active then) and formed-and-still-active at
 follow-up; then every measure of :mod:`lacgraph.measures` at both ends.
 
-Cohort (:meth:`Growth.summary`): n, mean/median change, shares who grew/stayed/shrank,
+Cohort (:meth:`Growth.summary`): n, mean/median change, the 95% t-interval of the mean
+change (:func:`mean_interval`), shares who grew/stayed/shrank,
 Wilcoxon signed-rank p (``scipy.stats.wilcoxon(changes)`` with its defaults; ``None``
 when every change is 0), effect size r = Z/sqrt(n) with Z the normal approximation's
 statistic of the same test taken with its sign (positive = growth:
 ``wilcoxon(changes, method="asymptotic", alternative="greater").zstatistic``) and n the
-cohort size, and retention: of the cohort's natural + community ties that started in the
+cohort size; the same mean, median, p and r of the paid changes (``*_paid``,
+computed by the one :func:`wilcoxon_effect`), the share who shifted, and retention: of the cohort's natural + community ties that started in the
 window (a tie touching two cohort members counts once; in a personal window, in the
 window of either), the share active 182 days after their start, counting only ties whose
 182nd day is on or before the data's last date.
@@ -80,14 +84,18 @@ CLOSE_KINDS: tuple[str, ...] = tuple(
 MEASURES: tuple[str, ...] = MEASURE_COLUMNS[1:]
 PEOPLE_COLUMNS: tuple[str, ...] = (
     "id", "baseline", "followup", "natural_community_from", "natural_community_to", "change",
+    "paid_from", "paid_to", "paid_change", "shifted",
     "ties_formed", "ties_ended", "ties_still_active",
-    *(f"{m}_{end}" for m in MEASURES for end in ("from", "to")),
+    *(f"{m}_{end}" for m in MEASURES if m != "paid" for end in ("from", "to")),
 )
-"""The columns of :attr:`Growth.people`, in order."""
+"""The columns of :attr:`Growth.people`, in order (``paid_from``/``paid_to`` sit beside
+``paid_change`` rather than among the other measures)."""
 
 SUMMARY_KEYS: tuple[str, ...] = (
-    "n", "not_yet_due", "mean_change", "median_change", "share_grew", "share_same",
-    "share_shrank", "wilcoxon_p", "effect_r", "retention", "retention_n",
+    "n", "not_yet_due", "mean_change", "mean_change_low", "mean_change_high",
+    "median_change", "share_grew", "share_same",
+    "share_shrank", "wilcoxon_p", "effect_r", "mean_paid_change", "median_paid_change",
+    "share_shifted", "wilcoxon_p_paid", "effect_r_paid", "retention", "retention_n",
 )
 """The statistics of a cohort summary, in order."""
 
@@ -297,7 +305,7 @@ class Growth:
                              f"(expected one of {', '.join(known)})")
         result: dict[str, Any] = {"window": self.window, "as_of": self.as_of}
         result.update(_statistics(self.people["change"].to_numpy(), self.not_yet_due,
-                                  self.new_ties))
+                                  self.new_ties, self.people["paid_change"].to_numpy()))
         result["by"] = {}
         for col in columns:
             rows = []
@@ -307,7 +315,8 @@ class Growth:
                 pending = int((~group["due"]).sum())
                 people = self.people[self.people["id"].isin(group["id"])]
                 ties = self.new_ties[self.new_ties["person"].isin(group["id"])]
-                row = {col: value, **_statistics(people["change"].to_numpy(), pending, ties)}
+                row = {col: value, **_statistics(people["change"].to_numpy(), pending, ties,
+                                                 people["paid_change"].to_numpy())}
                 rows.append(_suppressed(row) if suppress_small else row)
             result["by"][col] = rows
         return result
@@ -342,32 +351,91 @@ class Growth:
         return pd.DataFrame(rows, columns=["days", "observed", "active", "share"])
 
 
-def _statistics(changes: np.ndarray, not_yet_due: int, new_ties: pd.DataFrame
-                ) -> dict[str, Any]:
+def wilcoxon_effect(changes: np.ndarray | Sequence[float]) -> tuple[float | None, float | None]:
+    """Return the Wilcoxon signed-rank p and the effect size r = Z/sqrt(n) of ``changes``.
+
+    ``p`` is ``scipy.stats.wilcoxon(changes)`` with its defaults (zero differences
+    dropped); ``Z`` is the normal approximation's statistic taken with its sign
+    (positive = increase) and ``n`` the number of changes, zeros included. Both are
+    ``None`` when there are no changes or every change is 0. This is the one place
+    the cohort tests live: natural + community changes and paid changes both use it.
+
+    Examples
+    --------
+    >>> p, r = wilcoxon_effect([1, 2, 3, 0, -1, 4, 2, 5])
+    >>> round(p, 4), round(r, 2)
+    (0.0469, 0.75)
+    >>> wilcoxon_effect([0, 0, 0])
+    (None, None)
+    """
+    changes = np.asarray(changes, dtype=np.float64)
+    n = len(changes)
+    if not n or not np.any(changes != 0):
+        return None, None
+    p = float(stats.wilcoxon(changes).pvalue)
+    z = float(stats.wilcoxon(changes, method="asymptotic", alternative="greater").zstatistic)
+    return p, z / math.sqrt(n)
+
+
+def mean_interval(values: np.ndarray | Sequence[float], level: float = 0.95
+                  ) -> tuple[float | None, float | None]:
+    """Return the t-interval for the mean of ``values``: mean -/+ t(level, n-1) s / sqrt(n).
+
+    ``s`` is the sample standard deviation (ddof 1). ``(None, None)`` with fewer than two
+    values; a zero-width interval when every value is equal.
+
+    Examples
+    --------
+    >>> [round(x, 3) for x in mean_interval([1, 3, 2, 6])]
+    [-0.437, 6.437]
+    >>> mean_interval([4])
+    (None, None)
+    """
+    x = np.sort(np.asarray(values, dtype=np.float64))  # the same answer in any order
+    n = len(x)
+    if n < 2:
+        return None, None
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
+    return float(x.mean()) - half, float(x.mean()) + half
+
+
+def _statistics(changes: np.ndarray, not_yet_due: int, new_ties: pd.DataFrame,
+                paid_changes: np.ndarray | None = None) -> dict[str, Any]:
     """Return the summary statistics of one cohort (see the module docstring)."""
     changes = np.asarray(changes, dtype=np.float64)
     n = len(changes)
     ties = new_ties.drop_duplicates("tie")
     due = ties["due"].to_numpy(bool)
     retention_n = int(due.sum())
-    p = r = None
-    if n and np.any(changes != 0):
-        p = float(stats.wilcoxon(changes).pvalue)
-        z = float(stats.wilcoxon(changes, method="asymptotic", alternative="greater").zstatistic)
-        r = z / math.sqrt(n)
-    return {
+    p, r = wilcoxon_effect(changes)
+    low, high = mean_interval(changes)
+    out: dict[str, Any] = {
         "n": n,
         "not_yet_due": int(not_yet_due),
         "mean_change": float(changes.mean()) if n else None,
+        "mean_change_low": low,
+        "mean_change_high": high,
         "median_change": float(np.median(changes)) if n else None,
         "share_grew": float((changes > 0).mean()) if n else None,
         "share_same": float((changes == 0).mean()) if n else None,
         "share_shrank": float((changes < 0).mean()) if n else None,
         "wilcoxon_p": p,
         "effect_r": r,
-        "retention": float(ties["lasted"].to_numpy(bool)[due].mean()) if retention_n else None,
-        "retention_n": retention_n,
     }
+    if paid_changes is not None:
+        paid = np.asarray(paid_changes, dtype=np.float64)
+        p_paid, r_paid = wilcoxon_effect(paid)
+        out.update({
+            "mean_paid_change": float(paid.mean()) if n else None,
+            "median_paid_change": float(np.median(paid)) if n else None,
+            "share_shifted": float(((paid < 0) & (changes > 0)).mean()) if n else None,
+            "wilcoxon_p_paid": p_paid,
+            "effect_r_paid": r_paid,
+        })
+    out["retention"] = (float(ties["lasted"].to_numpy(bool)[due].mean()) if retention_n
+                        else None)
+    out["retention_n"] = retention_n
+    return out
 
 
 def _suppressed(row: dict[str, Any]) -> dict[str, Any]:
@@ -376,7 +444,7 @@ def _suppressed(row: dict[str, Any]) -> dict[str, Any]:
         out[key] = suppress(row[key])
     if out["n"] == "*":
         for key in SUMMARY_KEYS:
-            if key not in GROUP_COUNTS:
+            if key not in GROUP_COUNTS and key in out:
                 out[key] = None
     if out["retention_n"] == "*":
         out["retention"] = None
@@ -461,12 +529,16 @@ def growth(G: Network, *, start: DateLike | None = None, end: DateLike | None = 
                                                                             ].reset_index(drop=True)
     close_from = (before["natural"] + before["community"]).to_numpy(np.int64)
     close_to = (after["natural"] + after["community"]).to_numpy(np.int64)
+    paid_from = before["paid"].to_numpy(np.int64)
+    paid_to = after["paid"].to_numpy(np.int64)
     new_ties, formed, ended, lasting = _window_ties(ties, ids, base, follow, last)
     people = pd.DataFrame({
         "id": ids, "baseline": [format_date(d) for d in base],
         "followup": [format_date(d) for d in follow],
         "natural_community_from": close_from, "natural_community_to": close_to,
-        "change": close_to - close_from, "ties_formed": formed, "ties_ended": ended,
+        "change": close_to - close_from, "paid_from": paid_from, "paid_to": paid_to,
+        "paid_change": paid_to - paid_from,
+        "shifted": (paid_to < paid_from) & (close_to > close_from), "ties_formed": formed, "ties_ended": ended,
         "ties_still_active": lasting,
     })
     for m in MEASURES:
