@@ -256,10 +256,14 @@ def plot_shift(growth: Growth, path: PathLike | None = None, *,
     close = people["change"].to_numpy(float)
     paid = people["paid_change"].to_numpy(float)
     fig, ax = plt.subplots(figsize=(7, 5.5))
-    extent = max(2.0, float(np.abs(close).max(initial=0)), float(np.abs(paid).max(initial=0)))
-    extent += 0.8
+    # a copy that leaves the team must not show the largest single change by its axes
+    extent = 3.0 if count is not None else max(
+        2.0, float(np.abs(close).max(initial=0)), float(np.abs(paid).max(initial=0))) + 0.8
     ax.axhline(0, color="#555555", lw=1)
     ax.axvline(0, color="#555555", lw=1)
+    if count is not None:
+        ax.set_xticks([])
+        ax.set_yticks([])
     if count is None and len(people):
         rng = np.random.default_rng(0)
         jx, jy = rng.uniform(-0.25, 0.25, (2, len(people)))
