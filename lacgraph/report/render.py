@@ -59,7 +59,7 @@ def report_charts(R: ReportContent) -> dict[str, Any]:
         out["retention"] = charts.retention_chart(
             R.frames["retention_curve"], count, R.method["up_to"] if R.suppressed else 0,
             R.method["retention_days"])
-    if R.wave_rows:
+    if any(w["natural"].value is not None for w in R.wave_rows):  # a wave big enough
         out["categories"] = charts.categories_chart(
             R.frames["waves"], R.method["up_to"] + 1 if R.suppressed else 1)
     spark: dict[tuple[str, str], Any] = {}
@@ -119,7 +119,7 @@ def print_pdf(html_path: str | os.PathLike[str], pdf_path: str | os.PathLike[str
         _print(sync_playwright, source, target)
     except Error as err:
         raise ChromiumUnavailable(f"Chromium ({CHROMIUM}) could not print the PDF: "
-                                  f"{err.message.splitlines()[0]}. The HTML report was "
+                                  f"{err.message.splitlines()[0].rstrip('.')}. The HTML report was "
                                   "written; open it in a browser and print it to PDF.") from err
     return target
 
