@@ -471,7 +471,8 @@ def _timeline(G: Network, R: ReportContent, N: Numbers, last: np.datetime64,
             row["series"][column] = {
                 "cells": cells,
                 "change": N._add(f"ward.{ward}.{column}.change", change,
-                                 "*" if change == "*" else f"{change:+,}".replace("-", "\u2212")),
+                                 "*" if change == "*" else "0" if change == 0
+                                 else f"{change:+,}".replace("-", "\u2212")),
             }
         rows.append(row)
     R.timeline = {"dates": dates, "labels": [format_long_date(d) for d in dates],
