@@ -67,29 +67,40 @@ def test_opens_offline_with_no_outside_request(browser, reports, which):
         page.close()
 
 
-def test_prints_with_page_breaks_and_the_team_banner_on_every_page(browser, reports):
+def test_prints_with_page_breaks(browser, reports):
     page, _ = open_offline(browser, reports["team"])
     try:
         page.emulate_media(media="print")
-        style = page.evaluate("""() => {
-            const banner = getComputedStyle(document.querySelector('[data-team-copy]'));
-            const section = getComputedStyle(document.querySelector('section.page'));
-            const contents = getComputedStyle(document.querySelector('nav.contents'));
-            return [banner.position, section.breakBefore, contents.display]; }""")
-        # a position: fixed element is repeated on every printed page by Chromium
-        assert style == ["fixed", "page", "none"]
+        style = page.evaluate("""() => [
+            getComputedStyle(document.querySelector('section.page')).breakBefore,
+            getComputedStyle(document.querySelector('nav.contents')).display,
+            [...document.styleSheets[0].cssRules].filter(r => r instanceof CSSPageRule)
+                .map(r => r.cssText).join(' ')]""")
+        assert style[:2] == ["page", "none"]
+        assert f'@top-center {{ content: "{TEAM_COPY}"' in style[2]
     finally:
         page.close()
 
 
-def pdf_pages(path: Path) -> int:
-    return len(re.findall(rb"/Type\s*/Page[^s]", path.read_bytes()))
+def pdf_text(path: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(path).pages]
 
 
-def test_cli_pdf(tmp_path):
+@pytest.mark.parametrize("team", [False, True])
+def test_cli_pdf(tmp_path, team):
     data = write_folder(programme(400, seed=3), tmp_path / "data")
     done = run("report", str(data), "-o", str(tmp_path / "r.html"), "--pdf",
-               str(tmp_path / "r.pdf"), "--no-suppress")
-    assert "Printed it to" in done.stderr and "NOT suppressed" in done.stderr
-    assert (tmp_path / "r.pdf").read_bytes()[:5] == b"%PDF-"
-    assert pdf_pages(tmp_path / "r.pdf") >= 6
+               str(tmp_path / "r.pdf"), *(["--no-suppress"] if team else []))
+    assert "Printed it to" in done.stderr
+    assert ("NOT suppressed" in done.stderr) == team
+    pdf = tmp_path / "r.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    pages = pdf_text(pdf)
+    assert len(pages) >= 6
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in text
+        # the team copy says so on every printed page; the circulated copy nowhere
+        assert ("Team copy \u2014 not for circulation" in text) == team
+    assert "Methods" in pages[-1] or "Methods" in pages[-2]

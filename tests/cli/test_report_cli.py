@@ -368,9 +368,9 @@ def test_team_copy_shows_small_numbers_and_says_so_on_every_page(team):
     assert values[f"by.neighbourhood.{TINY}.n"] == "3"
     assert values["by.coordinator.ctiny.n"] == "3"
     html = team.read_text(encoding="utf-8")
-    assert html.count("Team copy \u2014 not for circulation: contains unsuppressed small "
-                      "numbers") >= 2  # the banner (repeated on every printed page) and footer
-    assert re.search(r"\.team-copy \{[^}]*position: fixed", html)
+    text = "Team copy \u2014 not for circulation: contains unsuppressed small numbers"
+    assert html.count(text) >= 3  # the banner, the footer and every printed page's top
+    assert re.search(r"@page \{ @top-center \{ content: \"" + text, html)
 
 
 def test_a_tiny_cohort_gets_no_statistics_or_charts(tmp_path):
