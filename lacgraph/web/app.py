@@ -28,7 +28,6 @@ from lacgraph.privacy import KEY_VARIABLE, Pseudonymiser
 from lacgraph.stores import MemoryStore
 from lacgraph.tables import format_date
 from lacgraph.web.appdb import AppDB, User
-from lacgraph.web.egoindex import IndexedEgoStore
 from lacgraph.web.security import add_headers
 from lacgraph.web.sessions import ServerSessionInterface
 
@@ -85,7 +84,7 @@ class Programme:
         and much faster than the whole programme. The whole network when the store has no
         index (e.g. Neo4j)."""
         store = self.G.store
-        if isinstance(store, IndexedEgoStore):
+        if isinstance(store, MemoryStore):
             return Network.from_tables(store.person_tables(person))
         return self.G
 
@@ -128,10 +127,6 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
     if manager_names not in ("team", "none"):
         raise QueryError(f"manager_names={manager_names!r}: expected 'team' or 'none'")
     db = app_db if isinstance(app_db, AppDB) else AppDB(app_db)
-    if isinstance(G.store, MemoryStore):
-        indexed = IndexedEgoStore(G.store)
-        indexed.build()
-        G = Network(indexed)  # a circle on every page view: index the ties once
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=secret_key or secrets.token_bytes(32),

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from lacgraph.errors import NotFound
-from lacgraph.reference import COLUMNS, reference_measures
 from lacgraph.tables import Tables, normalise_nodes, normalise_ties
+from tests.reference import COLUMNS, reference_measures
 
 DAY = "2024-06-01"
 
@@ -162,3 +162,12 @@ def test_egor32_published_values():
     for col in ("size", "density", "effective_size", "constraint", "components"):
         np.testing.assert_allclose(got[col].to_numpy(float), expected[col].to_numpy(float),
                                    rtol=0, atol=1e-9, err_msg=col)
+
+
+def test_docstring_examples_of_the_reference():
+    import doctest
+
+    import tests.reference
+
+    result = doctest.testmod(tests.reference, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
