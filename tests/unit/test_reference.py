@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -140,16 +139,8 @@ def test_unknown_person_is_not_found():
         reference_measures(T, DAY, people=["nobody"])
 
 
-def egor32_folder() -> Path:
-    for parent in Path(__file__).resolve().parents:
-        folder = parent / "shared" / "data" / "egor32"
-        if folder.is_dir():
-            return folder
-    pytest.fail("shared/data/egor32 not found above the tests")
-
-
-def test_egor32_published_values():
-    folder = egor32_folder()
+def test_egor32_published_values(egor32):
+    folder = egor32
     read = {"dtype": str, "keep_default_na": False}
     T = Tables(
         normalise_nodes(pd.read_csv(folder / "nodes.csv", **read)),
