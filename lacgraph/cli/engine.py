@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from tqdm import tqdm
 
 from lacgraph.cli.base import (
     DATE,
@@ -34,6 +33,8 @@ def load(source: str, store_path: str, batch_size: int | None) -> None:
 
     Loading the same data again changes nothing; a rejected load leaves the store as it was.
     """
+    from tqdm import tqdm
+
     from lacgraph.loaders import read_source
     from lacgraph.stores import open_store
 
