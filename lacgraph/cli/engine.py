@@ -44,7 +44,11 @@ def load(source: str, store_path: str, batch_size: int | None) -> None:
     options = {} if batch_size is None else {"batch_size": batch_size}
     with open_store(store_path, **options) as store, tqdm(total=total, unit="row",
                                                           desc="Loading", disable=None) as bar:
-        summary = store.write(tables, progress=bar.update)
+
+        def advance(rows: int) -> None:
+            bar.update(rows)
+
+        summary = store.write(tables, progress=advance)
     click.echo(
         f"Loaded {source} into {store_path}: "
         f"nodes {summary.nodes_added} added, {summary.nodes_changed} changed, "

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from flask import Flask, Response, abort, g, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -184,7 +185,7 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
         return {"user": g.get("user"), "format_date": format_date}
 
     @app.get("/")
-    def index() -> Response:
+    def index() -> ResponseReturnValue:
         if g.user is None:
             return redirect(url_for("auth.login"))
         return redirect(url_for(HOME[g.user.role]))
