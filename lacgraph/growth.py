@@ -26,8 +26,8 @@ when every change is 0), effect size r = Z/sqrt(n) with Z the normal approximati
 statistic of the same test taken with its sign (positive = growth:
 ``wilcoxon(changes, method="asymptotic", alternative="greater").zstatistic``) and n the
 cohort size; the same mean, median, p and r of the paid changes (``*_paid``,
-computed by the one :func:`wilcoxon_effect`), the share who shifted, and retention: of the cohort's natural + community ties that started in the
-window (a tie touching two cohort members counts once; in a personal window, in the
+computed by the one :func:`wilcoxon_effect`), the share who shifted, and retention: of
+the cohort's natural + community ties that started in the window (a tie touching two cohort members counts once; in a personal window, in the
 window of either), the share active 182 days after their start, counting only ties whose
 182nd day is on or before the data's last date.
 

@@ -307,7 +307,7 @@ def category_means(table: pd.DataFrame, *, min_n: int = 1) -> pd.DataFrame:
     return out[out["n"] >= min_n].reset_index(drop=True)
 
 
-def plot_categories(G_or_table: Network | pd.DataFrame, path: PathLike | None = None, *,
+def plot_categories(G_or_table: DatedNetwork | pd.DataFrame, path: PathLike | None = None, *,
                     min_n: int = 1) -> plt.Figure:
     """Draw the cohort's mean natural, community and paid alters by wave.
 

@@ -45,11 +45,11 @@ from lacgraph.clusters_export import cluster_profile, for_export
 from lacgraph.growth import RETENTION_DAYS, growth, waves
 from lacgraph.model import AT_RISK_THRESHOLD
 from lacgraph.privacy import ROUND_TO, SUPPRESS_UP_TO, suppress
-from lacgraph.tables import DateLike, format_date, format_long_date
+from lacgraph.tables import DateLike, format_date, format_long_date, to_date
 
 if TYPE_CHECKING:
+    from lacgraph.dated import DatedNetwork
     from lacgraph.growth import Growth
-    from lacgraph.network import Network
 
 WAVES: tuple[int, ...] = (0, 6, 12)
 """Months since introduction at which the cohort's alters are averaged."""
@@ -197,11 +197,10 @@ def month_ends(start: np.datetime64, end: np.datetime64) -> list[np.datetime64]:
     >>> [str(d) for d in month_ends(np.datetime64("2024-01-15"), np.datetime64("2024-04-30"))]
     ['2024-01-31', '2024-02-29', '2024-03-31', '2024-04-30']
     """
-    first = np.datetime64(start, "M")
-    last = np.datetime64(end, "M")
-    months = np.arange(first, last + 1)
+    a, b = to_date(start), to_date(end)
+    months = np.arange(a.astype("datetime64[M]"), b.astype("datetime64[M]") + 1)
     days = (months + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
-    return [d for d in days if np.datetime64(start, "D") <= d <= np.datetime64(end, "D")]
+    return [d for d in days if a <= d <= b]
 
 
 def timeline_dates(window: dict[str, Any], as_of: np.datetime64) -> list[np.datetime64]:
@@ -219,9 +218,9 @@ def timeline_dates(window: dict[str, Any], as_of: np.datetime64) -> list[np.date
     12
     """
     if window["kind"] == "fixed":
-        return month_ends(np.datetime64(window["from"], "D"), np.datetime64(window["to"], "D"))
-    end = np.datetime64(as_of, "D")
-    start = (np.datetime64(end, "M") - TIMELINE_MONTHS).astype("datetime64[D]")
+        return month_ends(to_date(window["from"]), to_date(window["to"]))
+    end = to_date(as_of)
+    start = (end.astype("datetime64[M]") - TIMELINE_MONTHS).astype("datetime64[D]")
     return month_ends(start, end)[-TIMELINE_MONTHS:]
 
 
@@ -240,15 +239,15 @@ def describe_window(window: dict[str, Any]) -> str:
     return f"from each person's introduction to {window['months']} months later"
 
 
-def report_content(G: Network, *, months: int | None = None, start: DateLike | None = None,
-                   end: DateLike | None = None, as_of: DateLike | None = None,
-                   suppress_small: bool = True,
+def report_content(G: DatedNetwork, *, months: int | None = None,
+                   start: DateLike | None = None, end: DateLike | None = None,
+                   as_of: DateLike | None = None, suppress_small: bool = True,
                    at_risk_below: int = AT_RISK_THRESHOLD) -> ReportContent:
     """Work out the report's numbers (see the module docstring).
 
     Parameters
     ----------
-    G : Network
+    G : DatedNetwork
     months, start, end, as_of
         The growth window, as for ``lacgraph growth``; neither gives ``months=6``.
     suppress_small : bool, default True
@@ -264,7 +263,7 @@ def report_content(G: Network, *, months: int | None = None, start: DateLike | N
         months = 6
     result = growth(G, start=start, end=end, months=months, as_of=as_of,
                     at_risk_below=at_risk_below)
-    last = np.datetime64(result.as_of, "D")
+    last = to_date(result.as_of)
     N = Numbers(suppress_small)
     R = ReportContent(suppressed=suppress_small, cells=N.cells, growth=result,
                       window=result.window)
@@ -289,7 +288,7 @@ def report_content(G: Network, *, months: int | None = None, start: DateLike | N
     return R
 
 
-def _glance(G: Network, R: ReportContent, N: Numbers, now: pd.DataFrame,
+def _glance(G: DatedNetwork, R: ReportContent, N: Numbers, now: pd.DataFrame,
             last: np.datetime64) -> None:
     nodes = G.tables.nodes
     introduced = nodes.loc[nodes["supported"].to_numpy(bool), "introduced_on"].dropna()
@@ -407,7 +406,7 @@ def _waves(R: ReportContent, N: Numbers, table: pd.DataFrame) -> None:
         })
 
 
-def _groups(G: Network, R: ReportContent, N: Numbers, result: Growth) -> None:
+def _groups(G: DatedNetwork, R: ReportContent, N: Numbers, result: Growth) -> None:
     """The same statistics by neighbourhood and by coordinator (exact summary, then the rule)."""
     by = result.summary()["by"]
     labels = G.tables.nodes.set_index("id")["label"]
@@ -447,7 +446,7 @@ def _groups(G: Network, R: ReportContent, N: Numbers, result: Growth) -> None:
         R.by[column] = rows
 
 
-def _timeline(G: Network, R: ReportContent, N: Numbers, last: np.datetime64,
+def _timeline(G: DatedNetwork, R: ReportContent, N: Numbers, last: np.datetime64,
               at_risk_below: int) -> None:
     dates = timeline_dates(R.window, last)
     tables = {}
@@ -492,7 +491,7 @@ def _rows(N: Numbers, frame: pd.DataFrame, prefix: str, key_column: str,
     return out
 
 
-def _assets_and_gaps(G: Network, R: ReportContent, N: Numbers, last: np.datetime64,
+def _assets_and_gaps(G: DatedNetwork, R: ReportContent, N: Numbers, last: np.datetime64,
                      at_risk_below: int) -> None:
     assets = manager.community_assets(G, last, at_risk_below=at_risk_below)
     assets = assets[assets["otherwise_at_risk"] > 0].head(ASSETS_SHOWN)
@@ -510,7 +509,7 @@ def _assets_and_gaps(G: Network, R: ReportContent, N: Numbers, last: np.datetime
                             ("clusters", "supported", "with_paid_ties"))
 
 
-def _quality(G: Network, R: ReportContent, N: Numbers) -> None:
+def _quality(G: DatedNetwork, R: ReportContent, N: Numbers) -> None:
     nodes, ties = G.tables.nodes, G.tables.ties
     people = nodes["type"] == "person"
     supported = people & nodes["supported"].to_numpy(bool)
