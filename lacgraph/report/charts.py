@@ -3,7 +3,7 @@
 Matplotlib draws the larger charts (:func:`figure_svg` turns a figure into an ``<svg>``
 element); neighbourhood sparklines are a few lines of hand-written SVG. A copy that leaves
 the team draws only numbers as shown in it (suppressed counts, shares from rounded counts)
-and no chart for a group of 1-7 people.
+and no chart for a group of 1-7 people. Sparklines come from :mod:`lacgraph.viz.small`.
 
 Examples
 --------
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import matplotlib
@@ -27,6 +27,10 @@ import numpy as np  # noqa: E402
 from markupsafe import Markup, escape  # noqa: E402
 
 from lacgraph.viz.growth import GREW, LINE, SAME, SHRANK  # noqa: E402
+from lacgraph.viz.small import sparkline  # noqa: E402
+
+__all__ = ["categories_chart", "change_bars", "figure_svg", "retention_chart", "shift_chart",
+           "sparkline"]
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -128,46 +132,3 @@ def categories_chart(table: pd.DataFrame, min_n: int) -> Markup:
     fig.axes[0].set_ylabel("mean connections")
     return figure_svg(fig, "categories", "Line chart of the cohort's mean natural, community "
                       "and paid connections at introduction, 6 and 12 months")
-
-
-def sparkline(values: Sequence[int | str], *, label: str, width: int = 120,
-              height: int = 28) -> Markup:
-    """A tiny line of counts month by month; a ``*`` month is a gap with a small mark.
-
-    Examples
-    --------
-    >>> "<polyline" in sparkline([1, 2, 3], label="x")
-    True
-    """
-    numbers = [None if v == "*" else float(v) for v in values]
-    known = [v for v in numbers if v is not None]
-    top = max(known + [1.0])
-    pad = 3
-    step = (width - 2 * pad) / max(len(values) - 1, 1)
-
-    def y(v: float) -> float:
-        return height - pad - (height - 2 * pad) * v / top
-
-    parts = [f'<svg role="img" aria-label="{escape(label)}" class="spark" width="{width}" '
-             f'height="{height}" viewBox="0 0 {width} {height}" '
-             'xmlns="http://www.w3.org/2000/svg">']
-    run: list[str] = []
-    for i, v in enumerate(numbers + [None]):
-        if v is None:
-            if len(run) > 1:
-                parts.append(f'<polyline fill="none" stroke="{LINE}" stroke-width="1.6" '
-                             f'points="{" ".join(run)}"/>')
-            elif run:
-                x0, y0 = run[0].split(",")
-                parts.append(f'<circle cx="{x0}" cy="{y0}" r="1.8" fill="{LINE}"/>')
-            run = []
-            if i < len(numbers):
-                parts.append(f'<text x="{pad + i * step:.1f}" y="{height - 1}" font-size="9" '
-                             'text-anchor="middle" fill="#555">*</text>')
-        else:
-            run.append(f"{pad + i * step:.1f},{y(v):.1f}")
-    if numbers and numbers[-1] is not None:
-        parts.append(f'<circle cx="{pad + (len(numbers) - 1) * step:.1f}" '
-                     f'cy="{y(numbers[-1]):.1f}" r="2.2" fill="{LINE}"/>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
