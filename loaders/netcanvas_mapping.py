@@ -36,7 +36,7 @@ Examples
 Traceback (most recent call last):
 ...
 lacgraph.errors.InputError: 1 problem in the input:
-  m.toml, column nodes.Person.kind: 'cousin': unknown tie kind; expected one of family, friend, neighbour, peer, member, volunteer, service, coordinator, household
+  m.toml column nodes.Person.kind: 'cousin': unknown tie kind; expected one of family, friend, neighbour, peer, member, volunteer, service, coordinator, household
 """
 
 from __future__ import annotations
