@@ -115,7 +115,10 @@ def build_tables(interviews: Interviews, mapping: Mapping
         Every problem found in the interviews or with the mapping.
     """
     problems = _Problems()
+    _check_types(interviews, mapping, problems)
     egos = _interviews(interviews, mapping, problems)
+    if egos.empty:  # no usable interview: every alter and edge would be reported again
+        raise InputError(problems.items)
     alters = _alters(interviews, egos, mapping, problems)
     edges = _edges(interviews, egos, alters, mapping, problems)
     if problems.items:
@@ -128,6 +131,18 @@ def build_tables(interviews: Interviews, mapping: Mapping
 
 
 # ------------------------------------------------------------------------------ interviews
+
+
+def _check_types(interviews: Interviews, mapping: Mapping, problems: _Problems) -> None:
+    """Report node and edge types the mapping names but the export lacks (typos)."""
+    for part, rules in (("node", mapping.nodes), ("edge", mapping.edges)):
+        frame = interviews.alters if part == "node" else interviews.edges
+        found = sorted(set(frame["@type"])) if len(frame) else []
+        for nc_type in rules:
+            if plain_type(nc_type) not in found:
+                problems.add(mapping.file, 0, f"{part}s.{nc_type}", nc_type,
+                             f"no {part} type {nc_type!r} in the export; found: "
+                             f"{', '.join(found) or 'none'}")
 
 
 def _interviews(interviews: Interviews, mapping: Mapping, problems: _Problems) -> pd.DataFrame:
@@ -180,12 +195,6 @@ def _has(interviews: Interviews, part: str, nc_type: str, column: str) -> bool:
 def _alters(interviews: Interviews, egos: pd.DataFrame, mapping: Mapping,
             problems: _Problems) -> pd.DataFrame:
     alters = interviews.alters
-    found_types = sorted(set(alters["@type"])) if len(alters) else []
-    for nc_type in mapping.nodes:
-        if plain_type(nc_type) not in found_types:
-            problems.add(mapping.file, 0, f"nodes.{nc_type}", nc_type,
-                         f"no node type {nc_type!r} in the export; found: "
-                         f"{', '.join(found_types) or 'none'}")
     if alters.empty:
         return pd.DataFrame(columns=["ego", "alter", "type", "label", "kinds", "circle",
                                      "round", "date", EGO_UUID, NODE_UUID, "nodeID",
@@ -203,8 +212,9 @@ def _alters(interviews: Interviews, egos: pd.DataFrame, mapping: Mapping,
     for nc_type, group in alters.groupby("@type", sort=True):
         rule = rules.get(nc_type, NodeRule())
         parts.append(_alter_type(interviews, group, str(nc_type), rule, problems))
-    alters = pd.concat(parts) if parts else alters
-    return _identify(alters, problems)
+    if not parts:
+        return alters.assign(alter="", type="", label="", nc_type="", kinds=None, circle="")
+    return _identify(pd.concat(parts), problems)
 
 
 def _alter_type(interviews: Interviews, group: pd.DataFrame, nc_type: str, rule: NodeRule,
@@ -380,12 +390,6 @@ def _identify(alters: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
 def _edges(interviews: Interviews, egos: pd.DataFrame, alters: pd.DataFrame, mapping: Mapping,
            problems: _Problems) -> pd.DataFrame:
     edges = interviews.edges
-    found_types = sorted(set(edges["@type"])) if len(edges) else []
-    for nc_type in mapping.edges:
-        if plain_type(nc_type) not in found_types:
-            problems.add(mapping.file, 0, f"edges.{nc_type}", nc_type,
-                         f"no edge type {nc_type!r} in the export; found: "
-                         f"{', '.join(found_types) or 'none'}")
     columns = ["source", "target", "kind", "ego", "round", "@file", "@line"]
     if edges.empty:
         return pd.DataFrame(columns=columns)
