@@ -119,13 +119,14 @@ def write_gexf(tables: Tables, path: str | os.PathLike[str], *,
                            index=nodes["id"])
     starts = pd.concat([introduced, first_tie.astype(float).reindex(nodes["id"])], axis=1).min(
         axis=1)
-    stops = last_end.reindex(nodes["id"])
+    stops = last_end.reindex(nodes["id"]).astype(float)
+    ended = (stops.notna() & (stops < float(OPEN))).to_numpy()  # no open tie
     xml_nodes = ET.SubElement(graph, "nodes")
     for i, record in enumerate(nodes.itertuples(index=False)):
         attrs = {"id": str(record.id), "label": str(record.label or record.id)}
         if not np.isnan(starts.iat[i]):
             attrs["start"] = _day(int(starts.iat[i]))
-        if not pd.isna(stops.iat[i]) and int(stops.iat[i]) != OPEN:
+        if ended[i]:
             attrs["end"] = _day(int(stops.iat[i]) - 1)
         element = ET.SubElement(xml_nodes, "node", attrs)
         values = ET.SubElement(element, "attvalues")
