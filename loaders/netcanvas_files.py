@@ -35,6 +35,7 @@ Examples
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import warnings
@@ -191,6 +192,20 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return out
 
 
+def _short_rows(data: bytes, name: str) -> list[Problem]:
+    """Rows with fewer cells than the header (pandas would pad them silently)."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    header = next(reader, [])
+    problems = []
+    line = reader.line_num
+    for row in reader:
+        first, line = line + 1, reader.line_num
+        if row and len(row) < len(header):
+            problems.append(Problem(name, first, "", "", f"{len(row)} fields; expected "
+                                    f"{len(header)} as in the header"))
+    return problems
+
+
 def _read_csv(file: ExportFile) -> pd.DataFrame:
     """Return one CSV file as text with ``@file``, ``@line`` and ``@where`` columns."""
     data = file.data
@@ -216,8 +231,9 @@ def _read_csv(file: ExportFile) -> pd.DataFrame:
                    "header")
            for warning in caught if issubclass(warning.category, pd.errors.ParserWarning)
            for line, want, saw in _BAD_LINE.findall(str(warning.message))]
+    bad += _short_rows(data, file.name)
     if bad:
-        raise InputError(bad)
+        raise InputError(sorted(set(bad)))
     _check_header(_header_cells(data), file.name)
     lines = _csv_lines(frame, data)
     frame = frame.astype(object)
