@@ -274,3 +274,17 @@ def test_nothing_is_written_when_anything_is_wrong(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["nodes.csv", "ties.csv"]
     assert_frame_equal(read_folder(out).ties, good.ties)
     assert not list(tmp_path.glob(".import-nc-*"))
+
+
+def test_the_readme_mapping_example_works():
+    import re
+    import tomllib
+
+    from lacgraph.loaders.netcanvas_mapping import parse_mapping
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### The mapping file", 1)[1]
+    block = re.search(r"```toml\n(.*?)```", section, re.S).group(1)
+    mapping = parse_mapping(tomllib.loads(block), "README.md")
+    assert_frame_equal(read_netcanvas(DATA / "fresco_csv", mapping).ties,
+                       read_netcanvas(DATA / "fresco_csv", MAPPING).ties)
