@@ -109,8 +109,8 @@ def active_pairs(tables: Tables, at: DateLike, *, household: bool = True,
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in PAIR_COLUMNS})
     source, target = ties["source"].to_numpy(object), ties["target"].to_numpy(object)
     swap = source > target
-    rank = ties["kind"].map(lambda k: CATEGORIES.index(KIND_CATEGORY[k])
-                            if k in KIND_CATEGORY else len(CATEGORIES))
+    ranks = {kind: CATEGORIES.index(category) for kind, category in KIND_CATEGORY.items()}
+    rank = ties["kind"].map(ranks).fillna(len(CATEGORIES)).astype(np.int64)
     frame = pd.DataFrame({"source": np.where(swap, target, source),
                           "target": np.where(swap, source, target),
                           "kind": ties["kind"].to_numpy(), "rank": rank.to_numpy(),
@@ -150,14 +150,11 @@ def write_graphml(tables: Tables, path: PathLike, at: DateLike, *,
     nodes = node_view(tables, pseudonymiser=pseudonymiser, suppress=suppress)
     pairs = active_pairs(tables, at, pseudonymiser=pseudonymiser)
     G = nx.Graph(at=format_date(np.datetime64(at, "D")))
-    attributes = [c for c in nodes.columns if c != "id"]
-    for record in nodes.itertuples(index=False):  # networkx builds its graph node by node
-        values = record._asdict()
-        G.add_node(values.pop("id"), **{c: _plain(values[c]) for c in attributes})
-    for record in pairs.itertuples(index=False):
-        values = record._asdict()
-        G.add_edge(values.pop("source"), values.pop("target"),
-                   **{c: _plain(v) for c, v in values.items()})
+    attributes = nodes.drop(columns="id").astype(object).map(_plain).to_dict("records")
+    G.add_nodes_from(zip(nodes["id"], attributes, strict=True))
+    edge_data = pairs.drop(columns=["source", "target"]).astype(object).map(_plain)
+    G.add_edges_from(zip(pairs["source"], pairs["target"], edge_data.to_dict("records"),
+                         strict=True))
     path = Path(path)
     nx.write_graphml(G, path, named_key_ids=True)
     return path

@@ -7,7 +7,6 @@ on whole tables (pandas), collecting every problem before raising once.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -40,7 +39,8 @@ def normalise_name(names: pd.Series) -> pd.Series:
     >>> normalise_name(pd.Series(["  Mary  ANNE ", "mary anne", "Ｍary Anne"])).tolist()
     ['mary anne', 'mary anne', 'mary anne']
     """
-    return names.map(lambda s: " ".join(unicodedata.normalize("NFKC", s).casefold().split()))
+    folded = names.astype(str).str.normalize("NFKC").str.casefold()
+    return folded.str.split().str.join(" ").fillna("")
 
 
 def ring_of(x: np.ndarray, y: np.ndarray, layout: CircleLayout) -> np.ndarray:
@@ -320,12 +320,15 @@ def _kinds(group: pd.DataFrame, rule: NodeRule, variable, interviews: Interviews
         if cells is not None:
             named.append(pd.Series(np.where(cells.str.lower().eq(TRUE), kind, ""),
                                    index=group.index))
-    if not named:
-        return pd.Series([(rule.default_kind,)] * len(group), index=group.index, dtype=object)
-    stacked = np.column_stack([s.to_numpy(object) for s in named])
-    kinds = [tuple(dict.fromkeys(k for k in row if k)) or (rule.default_kind,)
-             for row in stacked]
-    return pd.Series(kinds, index=group.index, dtype=object)
+    position = pd.RangeIndex(len(group))
+    long = pd.concat([pd.DataFrame({"row": position, "order": n, "kind": s.to_numpy(object)})
+                      for n, s in enumerate(named)], ignore_index=True) if named else \
+        pd.DataFrame({"row": [], "order": [], "kind": []})
+    long = long[long["kind"].ne("")].drop_duplicates(["row", "kind"]).sort_values(
+        ["row", "order"], kind="stable")
+    kinds = long.groupby("row")["kind"].agg(tuple).reindex(position)
+    kinds = kinds.where(kinds.notna(), pd.Series([(rule.default_kind,)] * len(group)))
+    return pd.Series(kinds.to_numpy(object), index=group.index, dtype=object)
 
 
 def _circles(group: pd.DataFrame, rule: NodeRule, variable, problems: _Problems) -> pd.Series:
@@ -425,14 +428,11 @@ def _edges(interviews: Interviews, egos: pd.DataFrame, alters: pd.DataFrame, map
                       "the networkCanvasUUID (or nodeID) of a node in the same interview")
         edges[end] = pd.Series(found, index=edges.index).fillna("")
         edges[end + "_type"] = pd.Series(found_type, index=edges.index).fillna("")
-    rules = {plain_type(k): v for k, v in mapping.edges.items()}
-    kinds = []
-    for i in range(len(edges)):  # a handful of edge types: resolved per row from a dict
-        rule = rules.get(edges["@type"].iat[i])
-        kinds.append(rule.kind if rule is not None and rule.kind else None)
-    default = [default_tie_kind(a, b) for a, b in zip(edges["source_type"], edges["target_type"],
-                                                        strict=True)]
-    edges["kind"] = [k or d or "" for k, d in zip(kinds, default, strict=True)]
+    mapped = {plain_type(k): v.kind for k, v in mapping.edges.items() if v.kind}
+    pair = edges["source_type"] + "-" + edges["target_type"]
+    defaults = {p: default_tie_kind(*p.split("-", 1)) or "" for p in pair.unique()}
+    chosen = edges["@type"].map(mapped).astype(object)
+    edges["kind"] = chosen.where(chosen.notna(), pair.map(defaults)).fillna("").astype(object)
     bad = edges["kind"].eq("") & edges["source"].ne("") & edges["target"].ne("")
     problems.rows(edges, bad.to_numpy(), "", edges["source_type"] + "-" + edges["target_type"],
                   "no tie kind joins these node types; set a kind for this edge type in the "

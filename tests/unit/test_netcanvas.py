@@ -288,3 +288,26 @@ def test_the_readme_mapping_example_works():
     mapping = parse_mapping(tomllib.loads(block), "README.md")
     assert_frame_equal(read_netcanvas(DATA / "fresco_csv", mapping).ties,
                        read_netcanvas(DATA / "fresco_csv", MAPPING).ties)
+
+
+def test_an_interview_naming_nobody_ends_every_tie(tmp_path):
+    export = copy_export(tmp_path)
+    prefix = export / "P002_s2c-0005"
+    # Network Canvas writes header-only files without a type when an interview has no nodes
+    Path(f"{prefix}_ego.csv").write_bytes(
+        b"networkCanvasEgoUUID,networkCanvasCaseID,networkCanvasSessionID,"
+        b"networkCanvasProtocolName,sessionStart,sessionFinish,sessionExported,APP_VERSION,"
+        b"COMMIT_HASH,ward,coordinator\r\ne2c-0005,P002,s2c-0005,LAC networks,"
+        b"2025-01-20T10:00:00.000Z,2025-01-20T10:20:00.000Z,2025-02-01T09:00:00.000Z,3.0.0,"
+        b"a1b2c3d,Mayhill,lac1\r\n")
+    Path(f"{prefix}_attributeList.csv").write_bytes(
+        b"nodeID,networkCanvasEgoUUID,networkCanvasUUID\r\n")
+    Path(f"{prefix}_edgeList.csv").write_bytes(
+        b"edgeID,from,to,networkCanvasEgoUUID,networkCanvasUUID,networkCanvasSourceUUID,"
+        b"networkCanvasTargetUUID\r\n")
+    rows = tie_rows(read_netcanvas(export))
+    p002 = [r for r in rows if r[0].startswith("P002")]
+    assert {r[4] for r in p002 if r[3] != ""} <= {"2024-07-15", "2025-01-20"}
+    assert not any(r[4] == "" for r in p002)  # nobody is named any more
+    assert ("P002", "P002/1", "friend", "2024-01-12", "2025-01-20") in rows
+    assert ("P002/1", "P002/2", "friend", "2024-01-12", "2025-01-20") in rows
