@@ -286,7 +286,7 @@ def _kinds(group: pd.DataFrame, rule: NodeRule, variable, interviews: Interviews
         name = rule.kind_from
         if _has(interviews, "alters", nc_type, name):
             cells = variable(name, "kind_from")
-            mapped = cells.map(lambda v: rule.kind_values.get(v, v))
+            mapped = cells.replace(rule.kind_values) if rule.kind_values else cells
             bad = mapped.ne("") & ~mapped.isin(TIE_KINDS)
             problems.rows(group, bad.to_numpy(), name, cells,
                           f"not a tie kind; expected one of {', '.join(TIE_KINDS)}, or map "
@@ -378,11 +378,13 @@ def _identify(alters: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
             pd.MultiIndex.from_frame(matched[["ego", "key"]])).to_numpy()
     alters = alters.assign(alter=ids)
     # one lacgraph type per node
-    types = alters[alters["alter"].ne("")].groupby("alter")["type"].agg(lambda t: sorted(set(t)))
-    for node, found in types[types.map(len) > 1].items():
-        row = alters[alters["alter"] == node].iloc[0]
-        problems.add(row["@file"], row["@line"], "", node,
-                     f"this identity is mapped to several node types ({', '.join(found)}); "
+    named = alters[alters["alter"].ne("")]
+    several = named.groupby("alter")["type"].nunique()
+    for node in several.index[several > 1]:
+        rows = named[named["alter"] == node]
+        found = ", ".join(sorted(set(rows["type"])))
+        problems.add(rows["@file"].iat[0], rows["@line"].iat[0], "", node,
+                     f"this identity is mapped to several node types ({found}); "
                      "expected one type per person or group")
     return alters
 
@@ -478,18 +480,17 @@ def _dated_ties(egos: pd.DataFrame, alters: pd.DataFrame, edges: pd.DataFrame
         ego=("ego", "first"), lo=("lo", "first"), hi=("hi", "first"), kind=("kind", "first"),
         source=("source", "first"), target=("target", "first"), circle=("circle", "first"),
         first_round=("round", "first"), last_round=("round", "last"), start=("date", "first"),
-        history=("history", lambda h: ";".join(x for x in h if x)),
-        file=("@file", "first"), line=("@line", "first"))
+        file=("@file", "first"), line=("@line", "first")).reset_index()
     rounds = egos.groupby("ego")["rounds"].first()
     after = runs["last_round"] + 1
     ends = dates.reindex(pd.MultiIndex.from_arrays([runs["ego"], after])).to_numpy()
     runs["end"] = np.where(after.to_numpy() < rounds.reindex(runs["ego"]).to_numpy(), ends,
                            np.datetime64("NaT"))
     runs["end"] = pd.to_datetime(runs["end"])
-    return _union(runs)
+    return _union(runs, presence)
 
 
-def _union(runs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _union(runs: pd.DataFrame, presence: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Merge overlapping or touching runs of the same pair and kind (several reporters)."""
     key = ["lo", "hi", "kind"]
     runs = runs.sort_values([*key, "start", "ego"], kind="stable").reset_index(drop=True)
@@ -505,19 +506,23 @@ def _union(runs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     merged = runs.groupby("block", sort=False).agg(
         source=("source", "first"), target=("target", "first"), kind=("kind", "first"),
         start=("start", "min"), end_day=("end_day", "max"), circle=("circle", "first"),
-        history=("history", lambda h: ";".join(x for x in h if x)),
         file=("file", "first"), line=("line", "first"))
     open_end = merged["end_day"].eq(np.iinfo(np.int64).max)
     end = pd.to_datetime(merged["end_day"].where(~open_end, 0).to_numpy("datetime64[D]"))
-    changed = merged["history"].str.split(";").map(
-        lambda parts: len({p.split(":")[1] for p in parts if p}) > 1)
+    # every interview's circle, for the ties whose circle changed between interviews
+    answers = presence[presence["circle"].ne("")].assign(
+        block=lambda f: f["run"].map(pd.Series(runs["block"].to_numpy(), index=runs["run"])))
+    moved = answers.groupby("block")["circle"].nunique()
+    moved = answers[answers["block"].isin(moved.index[moved > 1])].sort_values(
+        ["block", "date"], kind="stable")
+    history = moved.groupby("block")["history"].agg(";".join).reindex(merged.index)
     ties = pd.DataFrame({
         "source": merged["source"].to_numpy(), "target": merged["target"].to_numpy(),
         "kind": merged["kind"].to_numpy(),
         "start": merged["start"].dt.strftime("%Y-%m-%d").to_numpy(),
         "end": np.where(open_end, "", pd.Series(end).dt.strftime("%Y-%m-%d")),
         "circle": merged["circle"].to_numpy(),
-        "circle_by_interview": np.where(changed, merged["history"], ""),
+        "circle_by_interview": history.fillna("").to_numpy(object),
     })
     origin = pd.DataFrame({"@file": merged["file"].to_numpy(),
                            "@line": merged["line"].to_numpy()})
@@ -598,10 +603,12 @@ def _agreed(egos: pd.DataFrame, variable: str, ids: pd.Series, problems: _Proble
                   f"this variable was encrypted in Network Canvas and cannot be copied "
                   f"(mapping {setting})")
     given = egos[cells.ne("") & cells.ne(ENCRYPTED)]
-    values = given.groupby("ego")[variable].agg(lambda v: sorted(set(v)))
-    for person, found in values[values.map(len) > 1].items():
-        row = given[given["ego"] == person].iloc[-1]
-        problems.add(row["@file"], row["@line"], variable, " / ".join(found),
+    several = given.groupby("ego")[variable].nunique()
+    for person in several.index[several > 1]:
+        rows = given[given["ego"] == person]
+        problems.add(rows["@file"].iat[-1], rows["@line"].iat[-1], variable,
+                     " / ".join(sorted(set(rows[variable]))),
                      f"{person}'s interviews give different values ({setting}); expected "
                      "one value: correct the export or leave it out of the mapping")
-    return values.map(lambda v: v[0]).reindex(ids).fillna("").to_numpy(object)
+    values = given.drop_duplicates("ego").set_index("ego")[variable]
+    return values.reindex(ids).fillna("").to_numpy(object)

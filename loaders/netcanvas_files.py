@@ -38,15 +38,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+import numpy as np
 import pandas as pd
 
 from lacgraph.errors import InputError, Problem
-from lacgraph.loaders.files import _BAD_LINE, _check_header, _csv_lines, _header_cells
+from lacgraph.loaders.files import _check_header
 
 __all__ = ["Interviews", "ExportFile", "list_export", "plain_type", "read_csv_files",
            "strip_formula_quote"]
@@ -130,13 +130,19 @@ def list_export(path: str | Path) -> list[ExportFile]:
 def read_csv_files(files: list[ExportFile]) -> Interviews:
     """Read the ego, attribute-list and edge-list CSV files of an export.
 
+    Each file is parsed with the standard ``csv`` module (every cell stays the text it
+    is: no type guessing, no missing-value words), rows are checked against the header,
+    and one table per part is built at the end: an export has a few files per interview,
+    and one pandas parse per file would cost more than the whole import.
+
     Raises
     ------
     InputError
-        Every unreadable file, missing column or bad header, all at once.
+        Every unreadable file, missing column, bad header or ragged row, all at once.
     """
     problems: list[Problem] = []
-    parts: dict[str, list[pd.DataFrame]] = {"egos": [], "alters": [], "edges": []}
+    parts: dict[str, list[tuple[str, list[str], list[list[str]], list[int]]]] = {
+        "egos": [], "alters": [], "edges": []}
     columns: dict[tuple[str, str], set[str]] = {}
     for file in files:
         base = PurePosixPath(file.name).name
@@ -149,15 +155,15 @@ def read_csv_files(files: list[ExportFile]) -> Interviews:
         else:
             continue
         try:
-            frame = _read_csv(file)
+            header, rows, lines = _parse_csv(file)
         except InputError as err:
             problems += err.problems
             continue
-        found = ", ".join(c for c in frame.columns if c not in META) or "none"
-        missing = [c for c in required if c not in frame.columns]
+        found = ", ".join(header) or "none"
+        missing = [c for c in required if c not in header]
         if part == "edges":
-            has_uuid = SOURCE_UUID in frame.columns and TARGET_UUID in frame.columns
-            has_ids = "from" in frame.columns and "to" in frame.columns
+            has_uuid = SOURCE_UUID in header and TARGET_UUID in header
+            has_ids = "from" in header and "to" in header
             if not (has_uuid or has_ids):
                 missing.append(f"{SOURCE_UUID} and {TARGET_UUID} (or from and to)")
         for column in missing:
@@ -166,84 +172,79 @@ def read_csv_files(files: list[ExportFile]) -> Interviews:
                                     f"{part[:-1]} file; found columns: {found}"))
         if missing:
             continue
-        if len(frame) and part != "egos" and not nc_type:
+        if rows and part != "egos" and not nc_type:
             problems.append(Problem(file.name, 0, "", base, "no node or edge type in the file "
                                     "name; expected *_attributeList_<Type>.csv or "
                                     "*_edgeList_<Type>.csv"))
             continue
-        frame["@type"] = plain_type(nc_type)
         old_id = "nodeID" if part == "alters" else "edgeID"
-        if old_id not in frame.columns and "id" in frame.columns:  # the oldest exporter
-            frame = frame.rename(columns={"id": old_id})
-        parts[part].append(frame)
-        columns.setdefault((part, plain_type(nc_type)), set()).update(frame.columns)
+        if old_id not in header and "id" in header:  # the oldest exporter
+            header = [old_id if c == "id" else c for c in header]
+        columns.setdefault((part, plain_type(nc_type)), set()).update(header)
+        type_name = plain_type(nc_type)
+        typed = [row + [type_name] for row in rows]
+        parts[part].append((file.name, header + ["@type"], typed, lines))
     if problems:
         raise InputError(problems)
-    return Interviews(*(_concat(parts[p]) for p in ("egos", "alters", "edges")), kind="csv",
+    return Interviews(*(_table(parts[p]) for p in ("egos", "alters", "edges")), kind="csv",
                       columns=columns)
 
 
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    if not frames:
+def _table(files: list[tuple[str, list[str], list[list[str]], list[int]]]) -> pd.DataFrame:
+    """One text table from many parsed files (columns a file lacks are empty)."""
+    if not files:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in META})
-    out = pd.concat(frames, ignore_index=True, sort=False)
+    by_header: dict[tuple[str, ...], list[int]] = {}
+    for i, (_, header, _, _) in enumerate(files):
+        by_header.setdefault(tuple(header), []).append(i)
+    frames = []
+    for header, members in by_header.items():
+        rows = [row for i in members for row in files[i][2]]
+        frame = pd.DataFrame(rows, columns=list(header), dtype=object)
+        frame["@file"] = [files[i][0] for i in members for _ in files[i][2]]
+        frame["@line"] = np.asarray([n for i in members for n in files[i][3]], dtype=np.int64)
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True, sort=False) if len(frames) > 1 else frames[0]
     text = [c for c in out.columns if c != "@line"]
-    out[text] = out[text].fillna("")
+    out[text] = out[text].fillna("").astype(object)
+    for column in text:
+        if out[column].str.startswith("'").any():
+            out[column] = out[column].str.replace(_FORMULA_QUOTE, "", regex=True)
+    out["@where"] = ""
     return out
 
 
-def _short_rows(data: bytes, name: str) -> list[Problem]:
-    """Rows with fewer cells than the header (pandas would pad them silently)."""
-    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
-    header = next(reader, [])
-    problems = []
-    line = reader.line_num
-    for row in reader:
-        first, line = line + 1, reader.line_num
-        if row and len(row) < len(header):
-            problems.append(Problem(name, first, "", "", f"{len(row)} fields; expected "
-                                    f"{len(header)} as in the header"))
-    return problems
-
-
-def _read_csv(file: ExportFile) -> pd.DataFrame:
-    """Return one CSV file as text with ``@file``, ``@line`` and ``@where`` columns."""
-    data = file.data
+def _parse_csv(file: ExportFile) -> tuple[list[str], list[list[str]], list[int]]:
+    """Return one file's header, rows (cells as text) and each row's first line."""
     try:
-        data.decode("utf-8-sig")
+        text = file.data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        raise InputError([Problem(file.name, line, "", repr(data[err.start:err.end])[2:-1],
+        line = file.data.count(b"\n", 0, err.start) + 1
+        raise InputError([Problem(file.name, line, "", repr(file.data[err.start:err.end])[2:-1],
                                   "not valid UTF-8 text")]) from None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", pd.errors.ParserWarning)
-        try:
-            frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False,
-                                na_filter=False, encoding="utf-8-sig", on_bad_lines="warn",
-                                skip_blank_lines=False)
-        except pd.errors.EmptyDataError:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if not header:
             raise InputError([Problem(file.name, 0, "", "",
-                                      "the file is empty; expected a header line")]) from None
-        except pd.errors.ParserError as err:
-            raise InputError([Problem(file.name, 0, "", "",
-                                      f"not a readable CSV file ({err})")]) from None
-    bad = [Problem(file.name, int(line), "", "", f"{saw} fields; expected {want} as in the "
-                   "header")
-           for warning in caught if issubclass(warning.category, pd.errors.ParserWarning)
-           for line, want, saw in _BAD_LINE.findall(str(warning.message))]
-    bad += _short_rows(data, file.name)
-    if bad:
-        raise InputError(sorted(set(bad)))
-    _check_header(_header_cells(data), file.name)
-    lines = _csv_lines(frame, data)
-    frame = frame.astype(object)
-    blank = frame.eq("").all(axis=1).to_numpy() if len(frame.columns) else None
-    if blank is not None and blank.any():
-        frame, lines = frame.loc[~blank].reset_index(drop=True), lines[~blank]
-    for column in frame.columns:
-        frame[column] = frame[column].str.replace(_FORMULA_QUOTE, "", regex=True)
-    frame.columns = [strip_formula_quote(str(c)) for c in frame.columns]
-    frame["@file"] = file.name
-    frame["@line"] = lines
-    frame["@where"] = ""
-    return frame
+                                      "the file is empty; expected a header line")])
+        header = [strip_formula_quote(c) for c in header]
+        _check_header(header, file.name)
+        rows, lines, problems = [], [], []
+        line = reader.line_num
+        for row in reader:
+            first, line = line + 1, reader.line_num
+            if not any(row):
+                continue  # a blank line
+            if len(row) != len(header):
+                problems.append(Problem(file.name, first, "", "", f"{len(row)} fields; "
+                                        f"expected {len(header)} as in the header"))
+                continue
+            rows.append(row)
+            lines.append(first)
+    except csv.Error as err:
+        raise InputError([Problem(file.name, reader.line_num, "", "",
+                                  f"not a readable CSV file ({err})")]) from None
+    if problems:
+        raise InputError(problems)
+    return header, rows, lines
