@@ -13,6 +13,8 @@ Every export takes validated :class:`~lacgraph.tables.Tables` (``Network.tables`
   left out) and ``aaties.csv`` (each pair of an ego's alters joined by an active tie).
 * :func:`lacgraph.exports_gexf.write_gexf` - the whole dated network for Gephi's timeline.
 
+:func:`lacgraph.interchange.export` chooses among them by format name.
+
 Outputs leaving the team are protected as other exports are: ``pseudonymiser`` replaces
 every id by its keyed pseudonym and drops labels and any column beyond lacgraph's own;
 ``suppress`` replaces a neighbourhood or coordinator shared by 1-7 of the exported people
@@ -44,12 +46,11 @@ import pandas as pd
 
 from lacgraph.model import CATEGORIES, HOUSEHOLD, KIND_CATEGORY
 from lacgraph.privacy import SUPPRESS_UP_TO, Pseudonymiser
-from lacgraph.tables import NODE_COLUMNS, DateLike, Tables, active_mask, format_date
+from lacgraph.tables import NODE_COLUMNS, DateLike, Tables, active_mask, format_date, parse_day
 
-__all__ = ["EGOR_FILES", "FORMATS", "active_pairs", "egor_tables", "export", "node_view",
-           "write_egor", "write_graphml"]
+__all__ = ["EGOR_FILES", "active_pairs", "egor_tables", "node_view", "write_egor",
+           "write_graphml"]
 
-FORMATS: tuple[str, ...] = ("graphml", "gexf", "egor")
 EGOR_FILES: tuple[str, ...] = ("egos.csv", "alters.csv", "aaties.csv")
 PAIR_COLUMNS: tuple[str, ...] = ("source", "target", "kind", "category", "circle", "since",
                                  "reciprocal", "brokered_by")
@@ -149,7 +150,7 @@ def write_graphml(tables: Tables, path: PathLike, at: DateLike, *,
 
     nodes = node_view(tables, pseudonymiser=pseudonymiser, suppress=suppress)
     pairs = active_pairs(tables, at, pseudonymiser=pseudonymiser)
-    G = nx.Graph(at=format_date(np.datetime64(at, "D")))
+    G = nx.Graph(at=format_date(parse_day(at)))
     attributes = nodes.drop(columns="id").astype(object).map(_plain).to_dict("records")
     G.add_nodes_from(zip(nodes["id"], attributes, strict=True))
     edge_data = pairs.drop(columns=["source", "target"]).astype(object).map(_plain)
@@ -226,21 +227,3 @@ def write_egor(tables: Tables, folder: PathLike, at: DateLike, *,
                 out[column] = np.where(out[column].to_numpy(), "TRUE", "FALSE")
         out.to_csv(folder / name, index=False, encoding="utf-8", lineterminator="\n")
     return folder
-
-
-def export(tables: Tables, fmt: str, path: PathLike, at: DateLike | None = None, *,
-           pseudonymiser: Pseudonymiser | None = None, suppress: bool = False) -> Path:
-    """Write ``tables`` in ``fmt`` (``graphml``, ``gexf`` or ``egor``) to ``path``.
-
-    ``at`` is needed by graphml and egor (the GEXF holds every date).
-    """
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
-    if fmt == "gexf":
-        from lacgraph.exports_gexf import write_gexf
-
-        return write_gexf(tables, path, pseudonymiser=pseudonymiser, suppress=suppress)
-    if at is None:
-        raise ValueError(f"the {fmt} export is the network at a date: give at")
-    writer = write_graphml if fmt == "graphml" else write_egor
-    return writer(tables, path, at, pseudonymiser=pseudonymiser, suppress=suppress)

@@ -272,11 +272,11 @@ class Network:
     # -- data out (lacgraph.exports) ------------------------------------------------------
     def export(self, fmt: str, path: str | os.PathLike[str], at: DateLike | None = None, *,
                pseudonymiser: Pseudonymiser | None = None, suppress: bool = False) -> Path:
-        """Write GraphML, dynamic GEXF or egor's three files (:func:`lacgraph.exports.export`).
+        """Write GraphML, dynamic GEXF or egor's three files (:func:`lacgraph.interchange.export`).
 
         ``at`` defaults to the data's last date (GEXF holds every date and ignores it).
         """
-        from lacgraph.exports import export
+        from lacgraph.interchange import export
 
         when = None if fmt == "gexf" else self.resolve_date(at)
         return export(self.tables, fmt, path, when, pseudonymiser=pseudonymiser,

@@ -94,7 +94,7 @@ class _Problems:
         self.items: list[Problem] = []
 
     def add(self, file: object, line: object, column: str, value: object, reason: str) -> None:
-        self.items.append(Problem(str(file), int(line), column, str(value), reason))
+        self.items.append(Problem(str(file), int(str(line)), column, str(value), reason))
 
     def rows(self, frame: pd.DataFrame, mask: np.ndarray | pd.Series, column: str,
              values: pd.Series, reason: str) -> None:

@@ -146,6 +146,7 @@ def read_csv_files(files: list[ExportFile]) -> Interviews:
     columns: dict[tuple[str, str], set[str]] = {}
     for file in files:
         base = PurePosixPath(file.name).name
+        required: tuple[str, ...]
         if _EGO.search(base):
             part, nc_type, required = "egos", "", (EGO_UUID,)
         elif match := _NODES.search(base):
@@ -186,8 +187,8 @@ def read_csv_files(files: list[ExportFile]) -> Interviews:
         parts[part].append((file.name, header + ["@type"], typed, lines))
     if problems:
         raise InputError(problems)
-    return Interviews(*(_table(parts[p]) for p in ("egos", "alters", "edges")), kind="csv",
-                      columns=columns)
+    return Interviews(_table(parts["egos"]), _table(parts["alters"]), _table(parts["edges"]),
+                      kind="csv", columns=columns)
 
 
 def _table(files: list[tuple[str, list[str], list[list[str]], list[int]]]) -> pd.DataFrame:
@@ -198,9 +199,9 @@ def _table(files: list[tuple[str, list[str], list[list[str]], list[int]]]) -> pd
     for i, (_, header, _, _) in enumerate(files):
         by_header.setdefault(tuple(header), []).append(i)
     frames = []
-    for header, members in by_header.items():
+    for names, members in by_header.items():
         rows = [row for i in members for row in files[i][2]]
-        frame = pd.DataFrame(rows, columns=list(header), dtype=object)
+        frame = pd.DataFrame(rows, columns=list(names), dtype=object)
         frame["@file"] = [files[i][0] for i in members for _ in files[i][2]]
         frame["@line"] = np.asarray([n for i in members for n in files[i][3]], dtype=np.int64)
         frames.append(frame)

@@ -54,7 +54,7 @@ def export(source: str, fmt: str, output: Path, at: Any, pseudonymise: bool,
            suppress: bool) -> None:
     """Write SOURCE for Gephi (GraphML, dynamic GEXF) or R's egor (three CSV files)."""
     import lacgraph
-    from lacgraph.exports import export as write
+    from lacgraph.interchange import export as write
     from lacgraph.privacy import Pseudonymiser
 
     pseudonymiser = Pseudonymiser.from_environment() if pseudonymise else None

@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lacgraph.exports import active_pairs, egor_tables, export, write_egor, write_graphml
+from lacgraph.exports import active_pairs, egor_tables, write_egor, write_graphml
 from lacgraph.exports_gexf import write_gexf
+from lacgraph.interchange import export
 from lacgraph.loaders.netcanvas import read_netcanvas
 from lacgraph.network import Network
 from lacgraph.privacy import Pseudonymiser
