@@ -311,3 +311,23 @@ def test_an_interview_naming_nobody_ends_every_tie(tmp_path):
     assert not any(r[4] == "" for r in p002)  # nobody is named any more
     assert ("P002", "P002/1", "friend", "2024-01-12", "2025-01-20") in rows
     assert ("P002/1", "P002/2", "friend", "2024-01-12", "2025-01-20") in rows
+
+
+def test_the_oldest_exporters_id_column_is_read_as_node_and_edge_ids(tmp_path):
+    export = copy_export(tmp_path, "interviewer_csv")
+    for file in export.glob("*_*List_*.csv"):
+        data = file.read_bytes()
+        file.write_bytes(data.replace(b"nodeID,", b"id,", 1).replace(b"edgeID,", b"id,", 1))
+    assert_frame_equal(read_netcanvas(export).ties, read_netcanvas(DATA / "interviewer_csv").ties)
+    interviews = read_interviews(export)
+    assert "nodeID" in interviews.alters.columns and "edgeID" in interviews.edges.columns
+
+
+def test_edges_without_uuid_columns_use_from_and_to_within_their_interview(tmp_path):
+    export = copy_export(tmp_path, "interviewer_csv")
+    for file in export.glob("*_edgeList_*.csv"):
+        frame = pd.read_csv(file, dtype=str, keep_default_na=False)
+        frame.drop(columns=["networkCanvasSourceUUID", "networkCanvasTargetUUID"]).to_csv(
+            file, index=False)
+    # from/to are nodeID values, which restart at 1 in every interview
+    assert_frame_equal(read_netcanvas(export).ties, read_netcanvas(DATA / "interviewer_csv").ties)
