@@ -331,3 +331,49 @@ def test_edges_without_uuid_columns_use_from_and_to_within_their_interview(tmp_p
             file, index=False)
     # from/to are nodeID values, which restart at 1 in every interview
     assert_frame_equal(read_netcanvas(export).ties, read_netcanvas(DATA / "interviewer_csv").ties)
+
+
+def test_ego_values_that_differ_between_interviews_are_not_chosen_silently(tmp_path):
+    export = copy_export(tmp_path)
+    ego = export / "P001_s1b-0002_ego.csv"
+    ego.write_bytes(ego.read_bytes().replace(b",Townhill,", b",Castle,"))
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[ego.copy]\nneighbourhood = "ward"\n', encoding="utf-8")
+    found = problems(export, mapping)
+    assert found == ["P001_s1b-0002_ego.csv line 2, column ward: 'Castle / Townhill': P001's "
+                     "interviews give different values (ego.copy.neighbourhood); expected one "
+                     "value: correct the export or leave it out of the mapping"]
+
+
+def test_encrypted_names_cannot_match_repeat_interviews(tmp_path):
+    export = copy_export(tmp_path, "interviewer_csv")
+    for file in export.glob("P002_*_attributeList_Person.csv"):
+        frame = pd.read_csv(file, dtype=str, keep_default_na=False)
+        frame.assign(name="ENCRYPTED").to_csv(file, index=False)
+    found = problems(export)
+    assert len(found) == 7  # every Person row of P002's two interviews
+    assert "give an identity variable in the mapping" in found[0]
+    single = copy_export(tmp_path / "one", "interviewer_csv")
+    for file in single.glob("P002_s2b-0004_*"):
+        file.unlink()  # one interview: nothing to match, the alters stay unnamed
+    person = single / "P002_s2a-0003_attributeList_Person.csv"
+    frame = pd.read_csv(person, dtype=str, keep_default_na=False)
+    frame.assign(name="ENCRYPTED").to_csv(person, index=False)
+    nodes = read_netcanvas(single).nodes
+    assert set(nodes.loc[nodes["id"].str.startswith("P002/"), "label"]) == {""}
+
+
+def test_categorical_options_that_are_not_kinds_must_be_mapped(tmp_path):
+    export = copy_export(tmp_path)
+    for file in export.glob("*_attributeList_Person.csv"):
+        data = file.read_bytes()
+        file.write_bytes(data.replace(b"relationship_family", b"relationship_parent", 1))
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[nodes.Person]\nkind_from = "relationship"\n', encoding="utf-8")
+    found = problems(export, mapping)
+    assert len(found) == 1 and "option 'parent' of relationship is not a tie kind" in found[0]
+    assert found[0].startswith("P001_s1b-0002_attributeList_Person.csv line 3")  # Priya
+    mapping.write_text('[nodes.Person]\nkind_from = "relationship"\n'
+                       '[nodes.Person.kind_values]\nparent = "family"\n', encoding="utf-8")
+    ties = read_netcanvas(export, mapping).to_text()[1]
+    assert ties.query("source == 'P001' and target == 'P001/4'")["kind"].tolist() == ["family"]
