@@ -63,6 +63,12 @@ _EGO = re.compile(r"_ego\.csv$", re.IGNORECASE)
 _NODES = re.compile(r"_attributeList(?:_(?P<type>[^/]*))?\.csv$", re.IGNORECASE)
 _EDGES = re.compile(r"_edgeList(?:_(?P<type>[^/]*))?\.csv$", re.IGNORECASE)
 _FORMULA_QUOTE = r"^'(?=[=+\-@\t\r])"
+MAX_EXPORT_BYTES = 2 * 1024**3
+"""The largest export a .zip may unpack to (CSV and GraphML files together)."""
+
+
+def _wanted(name: str) -> bool:
+    return name.lower().endswith((".csv", ".graphml"))
 
 
 def plain_type(name: str) -> str:
@@ -99,8 +105,11 @@ class Interviews:
     columns: dict[tuple[str, str], set[str]]
 
 
-def list_export(path: str | Path) -> list[ExportFile]:
-    """Return every file of an export folder or .zip (any depth), sorted by name.
+def list_export(path: str | Path, *, limit: int = MAX_EXPORT_BYTES) -> list[ExportFile]:
+    """Return the CSV and GraphML files of an export folder or .zip (any depth), by name.
+
+    Other files (a protocol, media) are not read. A .zip whose CSV and GraphML files would
+    unpack to more than ``limit`` bytes is refused before anything is unpacked.
 
     Examples
     --------
@@ -114,14 +123,21 @@ def list_export(path: str | Path) -> list[ExportFile]:
     expected = "expected a Network Canvas export"
     if path.is_dir():
         return sorted((ExportFile(str(p.relative_to(path)), p.read_bytes())
-                       for p in path.rglob("*") if p.is_file()), key=lambda f: f.name)
+                       for p in path.rglob("*") if p.is_file() and _wanted(p.name)),
+                      key=lambda f: f.name)
     if path.is_file() and zipfile.is_zipfile(path):
-        files = []
         with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
-                if info.is_dir() or PurePosixPath(info.filename).parts[:1] == ("__MACOSX",):
-                    continue
-                files.append(ExportFile(f"{path.name}/{info.filename}", archive.read(info)))
+            members = [info for info in archive.infolist()
+                       if not info.is_dir() and _wanted(info.filename)
+                       and PurePosixPath(info.filename).parts[:1] != ("__MACOSX",)]
+            size = sum(info.file_size for info in members)
+            if size > limit:
+                raise InputError([Problem(path.name, 0, "", f"{size} bytes",
+                                          f"the CSV and GraphML files would unpack to more "
+                                          f"than {limit} bytes; expected a Network Canvas "
+                                          "export")])
+            files = [ExportFile(f"{path.name}/{info.filename}", archive.read(info))
+                     for info in members]
         return sorted(files, key=lambda f: f.name)
     what = "not a folder or .zip" if path.exists() else "no such folder or .zip"
     raise InputError([Problem("export", 0, "", str(path), f"{what}; {expected}")])

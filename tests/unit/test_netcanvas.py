@@ -377,3 +377,15 @@ def test_categorical_options_that_are_not_kinds_must_be_mapped(tmp_path):
                        '[nodes.Person.kind_values]\nparent = "family"\n', encoding="utf-8")
     ties = read_netcanvas(export, mapping).to_text()[1]
     assert ties.query("source == 'P001' and target == 'P001/4'")["kind"].tolist() == ["family"]
+
+
+def test_a_zip_that_would_unpack_too_large_is_refused(tmp_path):
+    from lacgraph.loaders.netcanvas_files import list_export
+
+    archive = tmp_path / "big.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as out:
+        out.writestr("a_ego.csv", "x" * 5000)
+        out.writestr("protocol.netcanvas", "not read")
+    assert [f.name for f in list_export(archive)] == ["big.zip/a_ego.csv"]
+    with pytest.raises(InputError, match="would unpack to more than 1000 bytes"):
+        list_export(archive, limit=1000)
