@@ -1,7 +1,8 @@
 """Build dated lacgraph nodes and ties from Network Canvas interview tables.
 
-The rules are described in :mod:`lacgraph.loaders.netcanvas`; this module does the work
-on whole tables (pandas), collecting every problem before raising once.
+The rules are described in :mod:`lacgraph.loaders.netcanvas`; this module identifies
+interviews, alters and edges on whole tables (pandas), collecting every problem before
+raising once; :mod:`lacgraph.loaders.netcanvas_dates` dates the ties.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from lacgraph.errors import InputError, Problem
+from lacgraph.loaders.netcanvas_dates import dated_ties
 from lacgraph.loaders.netcanvas_files import (
     EGO_UUID,
     ENCRYPTED,
@@ -123,7 +125,7 @@ def build_tables(interviews: Interviews, mapping: Mapping
     edges = _edges(interviews, egos, alters, mapping, problems)
     if problems.items:
         raise InputError(problems.items)
-    ties, tie_from = _dated_ties(egos, alters, edges)
+    ties, tie_from = dated_ties(egos, alters, edges)
     nodes, node_from = _nodes(egos, alters, mapping, problems)
     if problems.items:
         raise InputError(problems.items)
@@ -440,93 +442,6 @@ def _edges(interviews: Interviews, egos: pd.DataFrame, alters: pd.DataFrame, map
                   "no tie kind joins these node types; set a kind for this edge type in the "
                   "mapping ([edges.<Type>] kind = ...) or map the node types differently")
     return edges[columns]
-
-
-# ------------------------------------------------------------------------------ dated ties
-
-
-def _dated_ties(egos: pd.DataFrame, alters: pd.DataFrame, edges: pd.DataFrame
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Turn 'named in interview r of ego e' rows into dated ties (runs of interviews)."""
-    named_alters = alters.assign(kind=alters["kinds"]).explode("kind")
-    presence = pd.concat([
-        pd.DataFrame({"ego": named_alters["ego"], "round": named_alters["round"],
-                      "source": named_alters["ego"], "target": named_alters["alter"],
-                      "kind": named_alters["kind"], "circle": named_alters["circle"],
-                      "@file": named_alters["@file"], "@line": named_alters["@line"]}),
-        edges.assign(circle="")[["ego", "round", "source", "target", "kind", "circle",
-                                 "@file", "@line"]],
-    ], ignore_index=True)
-    if presence.empty:
-        return (pd.DataFrame(columns=["source", "target", "kind", "start", "end", "circle"]),
-                pd.DataFrame({"@file": [], "@line": []}))
-    presence["round"] = presence["round"].astype(np.int64)
-    swap = presence["source"].to_numpy(str) > presence["target"].to_numpy(str)
-    presence["lo"] = np.where(swap, presence["target"], presence["source"])
-    presence["hi"] = np.where(swap, presence["source"], presence["target"])
-    key = ["ego", "lo", "hi", "kind"]
-    presence = presence.sort_values([*key, "round", "@file", "@line"], kind="stable")
-    presence = presence.drop_duplicates([*key, "round"], keep="first")
-    dates = egos.set_index(["ego", "round"])["date"]
-    presence["date"] = dates.reindex(pd.MultiIndex.from_frame(
-        presence[["ego", "round"]])).to_numpy()
-    presence["history"] = np.where(presence["circle"].ne(""),
-                                   presence["date"].dt.strftime("%Y-%m-%d") + ":"
-                                   + presence["circle"], "")
-    same = presence[key].eq(presence[key].shift()).all(axis=1)
-    new_run = ~same | presence["round"].ne(presence["round"].shift() + 1)
-    presence["run"] = new_run.cumsum()
-    runs = presence.groupby("run", sort=False).agg(
-        ego=("ego", "first"), lo=("lo", "first"), hi=("hi", "first"), kind=("kind", "first"),
-        source=("source", "first"), target=("target", "first"), circle=("circle", "first"),
-        first_round=("round", "first"), last_round=("round", "last"), start=("date", "first"),
-        file=("@file", "first"), line=("@line", "first")).reset_index()
-    rounds = egos.groupby("ego")["rounds"].first()
-    after = runs["last_round"] + 1
-    ends = dates.reindex(pd.MultiIndex.from_arrays([runs["ego"], after])).to_numpy()
-    runs["end"] = np.where(after.to_numpy() < rounds.reindex(runs["ego"]).to_numpy(), ends,
-                           np.datetime64("NaT"))
-    runs["end"] = pd.to_datetime(runs["end"])
-    return _union(runs, presence)
-
-
-def _union(runs: pd.DataFrame, presence: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Merge overlapping or touching runs of the same pair and kind (several reporters)."""
-    key = ["lo", "hi", "kind"]
-    runs = runs.sort_values([*key, "start", "ego"], kind="stable").reset_index(drop=True)
-    end_days = runs["end"].to_numpy("datetime64[D]").astype(np.int64)
-    end_days = np.where(runs["end"].isna().to_numpy(), np.iinfo(np.int64).max, end_days)
-    start_days = runs["start"].to_numpy("datetime64[D]").astype(np.int64)
-    group = (runs[key] != runs[key].shift()).any(axis=1).cumsum().to_numpy()
-    reach = pd.Series(end_days).groupby(group).cummax().to_numpy()
-    previous = np.concatenate([[np.iinfo(np.int64).min], reach[:-1]])
-    starts_block = (np.r_[True, group[1:] != group[:-1]]) | (start_days > previous)
-    runs["block"] = np.cumsum(starts_block)
-    runs["end_day"] = end_days
-    merged = runs.groupby("block", sort=False).agg(
-        source=("source", "first"), target=("target", "first"), kind=("kind", "first"),
-        start=("start", "min"), end_day=("end_day", "max"), circle=("circle", "first"),
-        file=("file", "first"), line=("line", "first"))
-    open_end = merged["end_day"].eq(np.iinfo(np.int64).max)
-    end = pd.to_datetime(merged["end_day"].where(~open_end, 0).to_numpy("datetime64[D]"))
-    # every interview's circle, for the ties whose circle changed between interviews
-    answers = presence[presence["circle"].ne("")].assign(
-        block=lambda f: f["run"].map(pd.Series(runs["block"].to_numpy(), index=runs["run"])))
-    moved = answers.groupby("block")["circle"].nunique()
-    moved = answers[answers["block"].isin(moved.index[moved > 1])].sort_values(
-        ["block", "date"], kind="stable")
-    history = moved.groupby("block")["history"].agg(";".join).reindex(merged.index)
-    ties = pd.DataFrame({
-        "source": merged["source"].to_numpy(), "target": merged["target"].to_numpy(),
-        "kind": merged["kind"].to_numpy(),
-        "start": merged["start"].dt.strftime("%Y-%m-%d").to_numpy(),
-        "end": np.where(open_end, "", pd.Series(end).dt.strftime("%Y-%m-%d")),
-        "circle": merged["circle"].to_numpy(),
-        "circle_by_interview": history.fillna("").to_numpy(object),
-    })
-    origin = pd.DataFrame({"@file": merged["file"].to_numpy(),
-                           "@line": merged["line"].to_numpy()})
-    return ties.astype(object), origin
 
 
 # ------------------------------------------------------------------------------ nodes

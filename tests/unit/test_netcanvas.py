@@ -389,3 +389,15 @@ def test_a_zip_that_would_unpack_too_large_is_refused(tmp_path):
     assert [f.name for f in list_export(archive)] == ["big.zip/a_ego.csv"]
     with pytest.raises(InputError, match="would unpack to more than 1000 bytes"):
         list_export(archive, limit=1000)
+
+
+def test_an_export_without_edges_or_alters_still_imports(tmp_path):
+    export = copy_export(tmp_path)
+    for file in export.glob("*_edgeList_*.csv"):
+        file.unlink()
+    rows = tie_rows(read_netcanvas(export))
+    assert len(rows) == 9 and all(r[0] in ("P001", "P002") for r in rows)
+    for file in export.glob("*_attributeList_*.csv"):
+        file.unlink()
+    tables = read_netcanvas(export)
+    assert tables.nodes["id"].tolist() == ["P001", "P002"] and tables.ties.empty
