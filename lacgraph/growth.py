@@ -20,13 +20,13 @@ tie ending on the follow-up date is no longer active then) and formed-and-still-
 follow-up; then every measure of :mod:`lacgraph.measures` at both ends.
 
 Cohort (:meth:`Growth.summary`): n, mean/median change, the 95% t-interval of the mean
-change (:func:`mean_interval`), shares who grew/stayed/shrank,
+change (:func:`lacgraph.cohort.mean_interval`), shares who grew/stayed/shrank,
 Wilcoxon signed-rank p (``scipy.stats.wilcoxon(changes)`` with its defaults; ``None``
 when every change is 0), effect size r = Z/sqrt(n) with Z the normal approximation's
 statistic of the same test taken with its sign (positive = growth:
 ``wilcoxon(changes, method="asymptotic", alternative="greater").zstatistic``) and n the
 cohort size; the same mean, median, p and r of the paid changes (``*_paid``,
-computed by the one :func:`wilcoxon_effect`), the share who shifted, and retention: of
+computed by the one :func:`lacgraph.cohort.wilcoxon_effect`), the share who shifted, and retention: of
 the cohort's natural + community ties that started in the window (a tie touching two cohort members counts once; in a personal window, in the
 window of either), the share active 182 days after their start, counting only ties whose
 182nd day is on or before the data's last date.
@@ -52,20 +52,25 @@ Examples
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from lacgraph.cohort import (
+    GROUP_COUNTS,
+    SUMMARY_KEYS,
+    mean_interval,
+    statistics,
+    suppressed_row,
+    wilcoxon_effect,
+)
 from lacgraph.dated import DatedNetwork
 from lacgraph.errors import QueryError
 from lacgraph.measures import MEASURE_COLUMNS, ego_measures
 from lacgraph.model import AT_RISK_THRESHOLD, HOUSEHOLD, KIND_CATEGORY
-from lacgraph.privacy import suppress
 from lacgraph.snapshot import project
 from lacgraph.tables import DateLike, Tables, format_date, to_date, to_day_numbers
 
@@ -89,16 +94,11 @@ PEOPLE_COLUMNS: tuple[str, ...] = (
 """The columns of :attr:`Growth.people`, in order (``paid_from``/``paid_to`` sit beside
 ``paid_change`` rather than among the other measures)."""
 
-SUMMARY_KEYS: tuple[str, ...] = (
-    "n", "not_yet_due", "mean_change", "mean_change_low", "mean_change_high",
-    "median_change", "share_grew", "share_same",
-    "share_shrank", "wilcoxon_p", "effect_r", "mean_paid_change", "median_paid_change",
-    "share_shifted", "wilcoxon_p_paid", "effect_r_paid", "retention", "retention_n",
-)
-"""The statistics of a cohort summary, in order."""
+_statistics = statistics  # the name earlier tests import
 
-GROUP_COUNTS: tuple[str, ...] = ("n", "not_yet_due", "retention_n")
-"""The counts of a summary that small-number suppression applies to."""
+__all__ = ["CLOSE_KINDS", "GROUP_COUNTS", "PEOPLE_COLUMNS", "RETENTION_DAYS", "SUMMARY_KEYS",
+           "Growth", "add_months", "growth", "mean_interval", "measures_at", "wave_summary",
+           "waves", "wilcoxon_effect"]
 
 DEFAULT_GROUPS: tuple[str, ...] = ("neighbourhood", "coordinator")
 
@@ -302,7 +302,7 @@ class Growth:
             raise QueryError(f"cannot split by {', '.join(unknown)}: not a node attribute "
                              f"(expected one of {', '.join(known)})")
         result: dict[str, Any] = {"window": self.window, "as_of": self.as_of}
-        result.update(_statistics(self.people["change"].to_numpy(), self.not_yet_due,
+        result.update(statistics(self.people["change"].to_numpy(), self.not_yet_due,
                                   self.new_ties, self.people["paid_change"].to_numpy()))
         result["by"] = {}
         for col in columns:
@@ -313,9 +313,9 @@ class Growth:
                 pending = int((~group["due"]).sum())
                 people = self.people[self.people["id"].isin(group["id"])]
                 ties = self.new_ties[self.new_ties["person"].isin(group["id"])]
-                row = {col: value, **_statistics(people["change"].to_numpy(), pending, ties,
+                row = {col: value, **statistics(people["change"].to_numpy(), pending, ties,
                                                  people["paid_change"].to_numpy())}
-                rows.append(_suppressed(row) if suppress_small else row)
+                rows.append(suppressed_row(row) if suppress_small else row)
             result["by"][col] = rows
         return result
 
@@ -347,106 +347,6 @@ class Growth:
             rows.append({"days": int(d), "observed": n_seen, "active": int(active.sum()),
                          "share": float(active.sum() / n_seen) if n_seen else float("nan")})
         return pd.DataFrame(rows, columns=["days", "observed", "active", "share"])
-
-
-def wilcoxon_effect(changes: np.ndarray | Sequence[float]) -> tuple[float | None, float | None]:
-    """Return the Wilcoxon signed-rank p and the effect size r = Z/sqrt(n) of ``changes``.
-
-    ``p`` is ``scipy.stats.wilcoxon(changes)`` with its defaults (zero differences
-    dropped); ``Z`` is the normal approximation's statistic taken with its sign
-    (positive = increase) and ``n`` the number of changes, zeros included. Both are
-    ``None`` when there are no changes or every change is 0. This is the one place
-    the cohort tests live: natural + community changes and paid changes both use it.
-
-    Examples
-    --------
-    >>> p, r = wilcoxon_effect([1, 2, 3, 0, -1, 4, 2, 5])
-    >>> round(p, 4), round(r, 2)
-    (0.0469, 0.75)
-    >>> wilcoxon_effect([0, 0, 0])
-    (None, None)
-    """
-    changes = np.asarray(changes, dtype=np.float64)
-    n = len(changes)
-    if not n or not np.any(changes != 0):
-        return None, None
-    p = float(stats.wilcoxon(changes).pvalue)
-    z = float(stats.wilcoxon(changes, method="asymptotic", alternative="greater").zstatistic)
-    return p, z / math.sqrt(n)
-
-
-def mean_interval(values: np.ndarray | Sequence[float], level: float = 0.95
-                  ) -> tuple[float | None, float | None]:
-    """Return the t-interval for the mean of ``values``: mean -/+ t(level, n-1) s / sqrt(n).
-
-    ``s`` is the sample standard deviation (ddof 1). ``(None, None)`` with fewer than two
-    values; a zero-width interval when every value is equal.
-
-    Examples
-    --------
-    >>> [round(x, 3) for x in mean_interval([1, 3, 2, 6])]
-    [-0.437, 6.437]
-    >>> mean_interval([4])
-    (None, None)
-    """
-    x = np.sort(np.asarray(values, dtype=np.float64))  # the same answer in any order
-    n = len(x)
-    if n < 2:
-        return None, None
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
-    return float(x.mean()) - half, float(x.mean()) + half
-
-
-def _statistics(changes: np.ndarray, not_yet_due: int, new_ties: pd.DataFrame,
-                paid_changes: np.ndarray | None = None) -> dict[str, Any]:
-    """Return the summary statistics of one cohort (see the module docstring)."""
-    changes = np.asarray(changes, dtype=np.float64)
-    n = len(changes)
-    ties = new_ties.drop_duplicates("tie")
-    due = ties["due"].to_numpy(bool)
-    retention_n = int(due.sum())
-    p, r = wilcoxon_effect(changes)
-    low, high = mean_interval(changes)
-    out: dict[str, Any] = {
-        "n": n,
-        "not_yet_due": int(not_yet_due),
-        "mean_change": float(changes.mean()) if n else None,
-        "mean_change_low": low,
-        "mean_change_high": high,
-        "median_change": float(np.median(changes)) if n else None,
-        "share_grew": float((changes > 0).mean()) if n else None,
-        "share_same": float((changes == 0).mean()) if n else None,
-        "share_shrank": float((changes < 0).mean()) if n else None,
-        "wilcoxon_p": p,
-        "effect_r": r,
-    }
-    if paid_changes is not None:
-        paid = np.asarray(paid_changes, dtype=np.float64)
-        p_paid, r_paid = wilcoxon_effect(paid)
-        out.update({
-            "mean_paid_change": float(paid.mean()) if n else None,
-            "median_paid_change": float(np.median(paid)) if n else None,
-            "share_shifted": float(((paid < 0) & (changes > 0)).mean()) if n else None,
-            "wilcoxon_p_paid": p_paid,
-            "effect_r_paid": r_paid,
-        })
-    out["retention"] = (float(ties["lasted"].to_numpy(bool)[due].mean()) if retention_n
-                        else None)
-    out["retention_n"] = retention_n
-    return out
-
-
-def _suppressed(row: dict[str, Any]) -> dict[str, Any]:
-    out = dict(row)
-    for key in GROUP_COUNTS:
-        out[key] = suppress(row[key])
-    if out["n"] == "*":
-        for key in SUMMARY_KEYS:
-            if key not in GROUP_COUNTS and key in out:
-                out[key] = None
-    if out["retention_n"] == "*":
-        out["retention"] = None
-    return out
 
 
 # -- building a Growth -----------------------------------------------------------------
@@ -653,7 +553,7 @@ def wave_summary(table: pd.DataFrame) -> list[dict[str, Any]]:
         at = table[table["wave"] == w].set_index("id")["natural_community"]
         change = (at - base.reindex(at.index)).dropna().to_numpy()
         no_ties = pd.DataFrame({"tie": [], "due": [], "lasted": []})
-        stats_ = _statistics(change, 0, no_ties)
+        stats_ = statistics(change, 0, no_ties)
         out.append({"wave": w, "baseline_wave": first,
                     **{k: v for k, v in stats_.items()
                        if k not in ("not_yet_due", "retention", "retention_n")}})
