@@ -366,8 +366,9 @@ def report_download() -> Response:
     with P.results_lock:
         html = P.results.get(key)
     if html is None:
-        with P.draw_lock:  # matplotlib draws the charts
-            html = render_html(report_content(P.G, suppress_small=True, **window))
+        content = report_content(P.G, suppress_small=True, **window)
+        with P.draw_lock:  # matplotlib draws the charts (not thread-safe)
+            html = render_html(content)
         with P.results_lock:
             P.results[key] = html
     audit("download.report", g.user.role, " ".join(f"{k}={v}" for k, v in window.items()))
