@@ -422,3 +422,15 @@ def test_report_reads_the_cli_window(suppressed):
     text = suppressed.read_text(encoding="utf-8")
     assert "from each person&#39;s introduction to 6 months later" in text
     assert io.StringIO(text).read(15) == "<!doctype html>"
+
+
+def test_as_of_moves_every_date(data, tmp_path):
+    out = tmp_path / "as-of.html"
+    run("report", str(data), "--months", "3", "--as-of", "2024-06-15", "-o", str(out))
+    values = report_values(out)
+    assert values["glance.last_date"] == "15 June 2024"
+    assert month_ends(values)[-1] == "2024-05-31" and len(month_ends(values)) == 12
+    summary = cli_json("growth", str(data), "--months", "3", "--as-of", "2024-06-15",
+                       "--summary")
+    assert values["cohort.n"] == str(suppress(summary["n"]))
+    assert values["cohort.not_yet_due"] == str(suppress(summary["not_yet_due"]))
