@@ -231,8 +231,8 @@ def measures_at(G: DatedNetwork, people: Sequence[str], dates: Sequence[DateLike
     [0, 1]
     """
     days = np.array([to_date(d) for d in dates], dtype="datetime64[D]")
-    people = np.asarray(people, dtype=object)
-    return _Ties(G.tables, around=people).measures(people, days, at_risk_below)
+    ids = np.asarray(people, dtype=object)
+    return _Ties(G.tables, around=ids).measures(ids, days, at_risk_below)
 
 
 # -- the result ------------------------------------------------------------------------

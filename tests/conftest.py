@@ -38,6 +38,24 @@ def _stop_bolt_server() -> Iterator[None]:
     boltserver.stop_server()
 
 
+# Folders whose tests all talk to the one Bolt server of a test session.
+BOLT_FOLDERS = ("bolt", "contract")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Say which tests must share a pytest-xdist worker (``make test``: ``--dist loadgroup``).
+
+    Each file stays on one worker (its module fixtures are built once), and every test of
+    the Bolt server runs on the same worker, so one server is started and no two workers
+    write to the same server at once.
+    """
+    for item in items:
+        folder = item.path.parent.name
+        uses_bolt = folder in BOLT_FOLDERS or "bolt" in getattr(item, "fixturenames", ())
+        group = "bolt" if uses_bolt else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture
 def bolt() -> boltserver.BoltServer:
     """The session's Bolt server (FalkorDB here, or the Neo4j of ``NEO4J_URI``)."""

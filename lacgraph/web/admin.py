@@ -94,6 +94,7 @@ def load() -> Any:
     folder = Path(tempfile.mkdtemp(prefix="lacgraph-load-"))  # mode 700
     try:
         for name, upload in files.items():
+            assert upload is not None  # both files were checked above
             upload.save(folder / f"{name}.csv")
         try:
             tables = read_folder(folder)

@@ -13,6 +13,7 @@ import secrets
 from typing import Any
 
 from flask import Flask, Response, g, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -112,7 +113,7 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
         return {"user": g.get("user"), "format_date": format_date}
 
     @app.get("/")
-    def index() -> Response:
+    def index() -> ResponseReturnValue:
         if g.user is None:
             return redirect(url_for("auth.login"))
         return redirect(url_for(HOME[g.user.role]))
