@@ -278,7 +278,7 @@ def report_content(G: DatedNetwork, *, months: int | None = None,
     _shift(R, N, summary)
     _retention(R, N, summary)
     _waves(R, N, wave_table)
-    _groups(G, R, N, result)
+    _groups(G, R, N, summary["by"])
     _timeline(G, R, N, last, at_risk_below)
     _assets_and_gaps(G, R, N, last, at_risk_below)
     _quality(G, R, N)
@@ -406,9 +406,8 @@ def _waves(R: ReportContent, N: Numbers, table: pd.DataFrame) -> None:
         })
 
 
-def _groups(G: DatedNetwork, R: ReportContent, N: Numbers, result: Growth) -> None:
+def _groups(G: DatedNetwork, R: ReportContent, N: Numbers, by: dict[str, Any]) -> None:
     """The same statistics by neighbourhood and by coordinator (exact summary, then the rule)."""
-    by = result.summary()["by"]
     labels = G.tables.nodes.set_index("id")["label"]
     for column in ("neighbourhood", "coordinator"):
         rows = []
