@@ -365,8 +365,9 @@ class Neo4jStore(Store):
                 due.setdefault(i, []).append(handled)
 
         def after(i: int) -> None:
-            for handled in due.get(i, []) if progress is not None else []:
-                progress(handled)
+            if progress is not None:
+                for handled in due.get(i, []):
+                    progress(handled)
 
         self.transaction(statements, write=True, after=after)
 
