@@ -123,6 +123,7 @@ class Neo4jServer:
     def start(self, timeout: float = 240.0) -> None:
         """Start the server and wait until the driver's query answers."""
         env = {**os.environ, "NEO4J_PASSWORD": self.password}
+        self._log_start = self.log.stat().st_size if self.log.exists() else 0
         command = ["java", f"-Xmx{self.heap}", "-XX:+UseG1GC", "-cp", classpath(), MAIN_CLASS,
                    str(self.home), str(self.port), self.pagecache]
         with self.log.open("ab") as log:
@@ -138,7 +139,10 @@ class Neo4jServer:
         last: Exception | None = None
         while time.monotonic() < deadline:
             self.check_alive()
-            if self.uri in self.log.read_text(errors="replace"):
+            with self.log.open("rb") as log:  # this start's output only
+                log.seek(self._log_start)
+                ready = self.uri.encode() in log.read()
+            if ready:
                 try:
                     with neo4j.GraphDatabase.driver(self.uri, auth=(self.user, self.password),
                                                     connection_timeout=2) as driver:
