@@ -24,6 +24,7 @@ import pandas as pd
 
 from lacgraph.errors import InputError, Problem
 from lacgraph.loaders.validate import validate
+from lacgraph.output import csv_text
 from lacgraph.tables import Tables
 
 __all__ = ["read_folder", "read_source", "read_workbook", "write_folder"]
@@ -212,8 +213,9 @@ def write_folder(tables: Tables, path: str | Path) -> Path:
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
     nodes, ties = tables.to_text()
-    nodes.to_csv(folder / "nodes.csv", index=False, encoding="utf-8", lineterminator="\n")
-    ties.to_csv(folder / "ties.csv", index=False, encoding="utf-8", lineterminator="\n")
+    for name, frame in (("nodes", nodes), ("ties", ties)):
+        # csv_text quotes a lone CR too (pandas does not), so every label round-trips
+        (folder / f"{name}.csv").write_text(csv_text(frame), encoding="utf-8", newline="")
     return folder
 
 

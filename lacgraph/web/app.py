@@ -316,12 +316,9 @@ def _register_errors(app: Flask) -> None:
 
 
 # -- downloads ---------------------------------------------------------------------------------
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def safe_csv(frame: pd.DataFrame) -> str:
-    """CSV for a browser download: text cells that a spreadsheet would run as a formula
-    get a leading ``'`` (OWASP's CSV-injection advice); numbers are left alone.
+    """CSV for a browser download, formula-safe by the one shared rule
+    (:func:`lacgraph.output.formula_safe`); numbers are left alone.
 
     Examples
     --------
@@ -333,12 +330,7 @@ def safe_csv(frame: pd.DataFrame) -> str:
     """
     from lacgraph.output import to_csv
 
-    out = frame.copy()
-    for col in out.columns:
-        if not (pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_bool_dtype(out[col])):
-            out[col] = [("'" + v) if isinstance(v, str) and v.startswith(FORMULA_START) else v
-                        for v in out[col]]
-    return to_csv(out)
+    return to_csv(frame)
 
 
 def csv_download(frame: pd.DataFrame, filename: str) -> Response:
