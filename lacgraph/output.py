@@ -4,7 +4,9 @@ CSV: booleans ``true``/``false``, an empty measure is an empty cell, floats at f
 precision. CSV meant for people is formula-safe by default (:func:`formula_safe`, the one
 rule for every CSV lacgraph writes for people: CLI tables, web downloads, the audit log);
 ``raw=True`` (the CLI's ``--raw``) writes exact values for programs. Every field holding a
-comma, a quote, a line feed or a lone carriage return is quoted, so any text round-trips. JSON: a list of records, empty measures ``null``. Excel: ids and every text
+comma, a quote, a line feed or a lone carriage return is quoted, so any text round-trips.
+
+JSON: a list of records, empty measures ``null``. Excel: ids and every text
 cell stay text (``007`` stays ``007``) and are never read as formulas, even when they
 begin with ``= + - @`` (formula injection).
 

@@ -64,7 +64,8 @@ text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
 @given(ids=st.lists(text.filter(lambda s: s.strip() == s and s != ""), min_size=1,
                     max_size=4, unique=True), labels=st.lists(text, min_size=4, max_size=4))
 def test_any_label_and_id_round_trips_through_lacgraphs_files(ids, labels):
-    nodes = [{"id": i, "type": "person", "label": label} for i, label in zip(ids, labels, strict=False)]
+    nodes = [{"id": i, "type": "person", "label": label}
+             for i, label in zip(ids, labels, strict=False)]
     ties = ([{"source": ids[0], "target": ids[1], "kind": "friend", "start": "2024-01-01"}]
             if len(ids) > 1 else [])
     T = Tables.from_records(nodes, ties)
