@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -162,7 +163,7 @@ def _csv_cells(path: Path, file: str) -> tuple[pd.DataFrame, np.ndarray]:
     try:
         data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
+        line = _line_breaks(data[:err.start]) + 1
         bad = data[err.start:err.end]
         raise InputError([Problem(file, line, "", repr(bad)[2:-1],
                                   "not valid UTF-8 text; save the file as UTF-8")]) from None
@@ -177,28 +178,44 @@ def _csv_cells(path: Path, file: str) -> tuple[pd.DataFrame, np.ndarray]:
                                       "the file is empty; expected a header line")]) from None
         except pd.errors.ParserError as err:
             raise InputError([Problem(file, 0, "", "", f"not a readable CSV file ({err})")]) from None
-    bad_lines = []
     for warning in caught:
         if not issubclass(warning.category, pd.errors.ParserWarning):
             warnings.warn_explicit(warning.message, warning.category, warning.filename,
                                    warning.lineno)
-            continue
-        for line, want, saw in _BAD_LINE.findall(str(warning.message)):
-            bad_lines.append(Problem(file, int(line), "", "",
-                                     f"{saw} fields; expected {want} as in the header"))
-    if bad_lines:
-        raise InputError(bad_lines)
-    check_header(_header_cells(data), file)
+    if any(_BAD_LINE.search(str(w.message)) for w in caught):
+        # pandas counts records, not lines: find the physical lines again
+        raise InputError(_long_records(data, file))
+    check_header(next((r for _, r in _records(data, file)), []), file)
     lines = _csv_lines(frame, data)
     return frame, lines
 
 
-def _header_cells(data: bytes) -> list[str]:
-    """Return the raw header cells (pandas renames duplicates, so look at the bytes)."""
+def _records(data: bytes, file: str = "") -> Iterator[tuple[int, list[str]]]:
+    """Yield each CSV record with the physical line it starts on (LF, CRLF or CR ends)."""
     import csv
 
-    first = data.split(b"\n", 1)[0].decode("utf-8-sig").rstrip("\r")
-    return next(csv.reader([first]), [])
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    line = 1
+    try:
+        for record in reader:
+            yield line, record
+            line = reader.line_num + 1
+    except csv.Error as err:  # e.g. a quote left open at the end of the file
+        raise InputError([Problem(file, line, "", "", f"not a readable CSV record ({err})")]
+                         ) from None
+
+
+def _long_records(data: bytes, file: str) -> list[Problem]:
+    """Problems for the records with more fields than the header, at their physical line."""
+    records = _records(data, file)
+    width = len(next(records, (1, []))[1])
+    return [Problem(file, line, "", "", f"{len(r)} fields; expected {width} as in the header")
+            for line, r in records if len(r) > width]
+
+
+def _line_breaks(data: bytes) -> int:
+    """Count the line breaks (LF, CRLF or a lone CR) in ``data``."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
 
 
 def _csv_lines(frame: pd.DataFrame, data: bytes) -> np.ndarray:
@@ -209,7 +226,7 @@ def _csv_lines(frame: pd.DataFrame, data: bytes) -> np.ndarray:
     """
     n = len(frame)
     lines = np.arange(2, n + 2, dtype=np.int64)
-    breaks = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    breaks = _line_breaks(data)
     if breaks <= n + 1 or n == 0:
         return lines
     inside = np.zeros(n, dtype=np.int64)
