@@ -335,6 +335,52 @@ class AppDB:
                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
                   (_stamp(utcnow()), user, role, action, target, detail, address))
 
+    def pseudonymise_person(self, person: str, pseudonym: str, label: str = "") -> int:
+        """Replace an erased person's id (and name) in the audit log by their pseudonym.
+
+        Rows keep what happened and when; the target and any mention of the id or the
+        name in the detail become ``pseudonym``. The old bytes are overwritten on disk
+        (``secure_delete``, checkpoint, VACUUM). Returns how many rows changed.
+
+        Examples
+        --------
+        >>> db = AppDB(":memory:")
+        >>> db.audit("ann", "coordinator", "view.person", "p1", "q=Sam Smith")
+        >>> db.pseudonymise_person("p1", "P-X", "Sam Smith")
+        1
+        >>> db.audit_log()[0][5:7]
+        ('P-X', 'q=P-X')
+        """
+        with self._lock:
+            self._db.execute("PRAGMA secure_delete = ON")
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                about = "target = ?1 OR instr(detail, ?1) > 0" + (
+                    " OR instr(detail, ?3) > 0" if label else "")
+                count = f"SELECT COUNT(*) FROM audit WHERE {about}"  # noqa: S608 - fixed text
+                changed = self._db.execute(count, (person, pseudonym, label)).fetchone()[0]
+                self._db.execute(
+                    "UPDATE audit SET target = CASE WHEN target = ?1 THEN ?2 ELSE target END, "
+                    "detail = replace(detail, ?1, ?2) WHERE target = ?1 OR instr(detail, ?1) > 0",
+                    (person, pseudonym))
+                if label:
+                    self._db.execute("UPDATE audit SET detail = replace(detail, ?1, ?2) "
+                                     "WHERE instr(detail, ?1) > 0", (label, pseudonym))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            if self.path != ":memory:":
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self._db.execute("VACUUM")
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return int(changed)
+
+    def audit_about(self, person: str) -> list[tuple]:
+        """Return every audit row about ``person`` (target, or the id in the detail)."""
+        return self._run(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit "  # noqa: S608
+                         "WHERE target = ?1 OR instr(detail, ?1) > 0 ORDER BY seq", (person,))
+
     def audit_log(self, *, user: str | None = None, action: str | None = None,
                   since: str | None = None, limit: int | None = None) -> list[tuple]:
         """Return audit rows (oldest first), optionally filtered; columns

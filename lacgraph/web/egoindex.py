@@ -30,7 +30,7 @@ import pandas as pd
 
 from lacgraph.errors import NotFound
 from lacgraph.model import HOUSEHOLD
-from lacgraph.stores.base import LoadSummary, Progress, Store
+from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store
 from lacgraph.tables import DateLike, Tables, parse_day, to_day_numbers
 
 
@@ -132,9 +132,21 @@ class IndexedEgoStore(Store):
         one-person question (timeline, changes since a date) reads."""
         return self._current().person_tables(person)
 
-    def erase_person(self, person: str) -> None:
-        self.inner.erase_person(person)
+    def replace(self, tables: Tables, *, progress: Progress | None = None) -> LoadSummary:
+        summary = self.inner.replace(tables, progress=progress)
         self._index = None
+        return summary
+
+    def erase_person(self, person: str, *, tombstone: str | None = None) -> Erasure:
+        erasure = self.inner.erase_person(person, tombstone=tombstone)
+        self._index = None
+        return erasure
+
+    def tombstones(self) -> frozenset[str]:
+        return self.inner.tombstones()
+
+    def data_version(self) -> str:
+        return self.inner.data_version()
 
     def close(self) -> None:
         self.inner.close()
