@@ -62,6 +62,9 @@ class Erasure:
 class Store(ABC):
     """A place a programme's network lives. Use as a context manager to close it."""
 
+    waiting: Callable[[str], None] | None = None
+    """Told (a one-line message) when a write has to wait for another program's write."""
+
     @abstractmethod
     def write(self, tables: Tables, *, progress: Progress | None = None) -> LoadSummary:
         """Upsert validated ``tables`` in one all-or-nothing step."""
@@ -102,6 +105,11 @@ class Store(ABC):
         the id can be refused. Raises :class:`~lacgraph.errors.NotFound` when
         ``person`` is not a node.
         """
+
+    def finish_erasure(self) -> str:
+        """Remove what an erasure left behind while another program had the store open;
+        return ``""`` when nothing remains, else what does."""
+        return ""
 
     def tombstones(self) -> frozenset[str]:
         """Return the keyed hashes of every erased id (see :mod:`lacgraph.erasure`)."""

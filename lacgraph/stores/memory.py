@@ -120,8 +120,6 @@ class MemoryStore(Store):
         self._data_version = 0
         self._changes = 0  # the data version of a store kept in memory only
         self._tombstones: frozenset[str] = frozenset()
-        self.waiting: _sqlite.Waiting | None = None
-        """Told once when a write waits for another program's write to the same file."""
         if self._path is not None:
             self._db = _sqlite.open_database(self._path)
             try:
