@@ -81,3 +81,12 @@ def test_any_label_and_id_round_trips_through_lacgraphs_files(ids, labels):
 def test_any_text_round_trips_through_to_csv_raw(cells):
     frame = pd.DataFrame({"id": cells, "n": range(len(cells))})
     assert read_csv_text(to_csv(frame, raw=True))["id"].tolist() == cells
+
+
+def test_web_downloads_use_the_same_rule():
+    from lacgraph.web.context import safe_csv
+
+    frame = pd.DataFrame({"label": [" =1+1", "\uff1d1+1", "x\n=1+1", "Ann"], "n": [-1, 2, 3, 4]})
+    back = read_csv_text(safe_csv(frame))
+    assert back["label"].tolist() == ["' =1+1", "'\uff1d1+1", "'x\n'=1+1", "Ann"]
+    assert back["n"].tolist() == ["-1", "2", "3", "4"]
