@@ -112,11 +112,13 @@ def plan_replace(old_nodes: pd.DataFrame, old_ties: pd.DataFrame,
     keep_ties = np.asarray(old_keys.isin(new_keys), dtype=bool)
     node_columns = list(NODE_COLUMNS) + extra_columns(nodes, NODE_COLUMNS)
     tie_columns = list(TIE_COLUMNS) + extra_columns(ties, TIE_COLUMNS)
-    kept_nodes = old_nodes.loc[keep_nodes, [c for c in old_nodes.columns if c in node_columns]]
-    kept_ties = old_ties.loc[keep_ties, [c for c in old_ties.columns if c in tie_columns]]
     ties = _oriented_as(ties, new_keys, old_ties, old_keys)
-    result = plan(kept_nodes.reset_index(drop=True), kept_ties.reset_index(drop=True),
-                  nodes, ties)
+    # compared with every stored column, so a row losing a dropped column's value changes
+    result = plan(old_nodes[keep_nodes].reset_index(drop=True),
+                  old_ties[keep_ties].reset_index(drop=True), nodes, ties)
+    result = replace(result, nodes=result.nodes[node_columns], ties=result.ties[tie_columns],
+                     node_columns=node_columns[len(NODE_COLUMNS):],
+                     tie_columns=tie_columns[len(TIE_COLUMNS):])
     if extra_columns(old_nodes, NODE_COLUMNS) != result.node_columns:
         # stored rows may still carry a dropped column: write every row again
         result = replace(result, nodes_to_write=_align(nodes, node_columns, NODE_COLUMNS),
