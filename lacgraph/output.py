@@ -28,9 +28,10 @@ import os
 import re
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # imported where used: the CLI's --help must not load pandas
+    import pandas as pd
 
 FORMATS: tuple[str, ...] = ("csv", "json", "xlsx")
 FORMULA_START = ("=", "+", "-", "@")
@@ -92,6 +93,9 @@ def formula_safe(text: str) -> str:
 
 
 def _text_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
     out = pd.DataFrame(index=frame.index)
     for col in frame.columns:
         values = frame[col]
@@ -130,6 +134,8 @@ def to_csv(frame: pd.DataFrame, *, raw: bool = False) -> str:
 
 
 def _is_text(values: pd.Series) -> bool:
+    import pandas as pd
+
     return not (values.dtype == bool or pd.api.types.is_numeric_dtype(values))
 
 
@@ -147,6 +153,8 @@ def csv_text(frame: pd.DataFrame) -> str:
     >>> read_csv_text(csv_text(pd.DataFrame({"id": ["a\rb"]})))["id"].tolist()
     ['a\rb']
     '''
+    import pandas as pd
+
     def quoted(values: pd.Series) -> pd.Series:
         values = values.astype(object).astype(str)
         special = values.str.contains(_CSV_SPECIAL)
@@ -207,6 +215,9 @@ def write_xlsx(frame: pd.DataFrame, path: str | os.PathLike[str], sheet: str = "
 
 
 def _cell(value: object) -> object:
+    import numpy as np
+    import pandas as pd
+
     if value is None or value is pd.NA:
         return None
     if isinstance(value, (float, np.floating)):
@@ -246,4 +257,6 @@ def write_table(
 
 def read_csv_text(text: str) -> pd.DataFrame:
     """Read CSV text back as an all-text frame (for tests and round trips)."""
+    import pandas as pd
+
     return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)

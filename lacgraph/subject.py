@@ -96,7 +96,7 @@ def person_record(store: Store, person: str,
             "introduced_by_label": labels.get(broker, "") if broker else "",
         })
     brokers = sorted({t["brokered_by"] for t in record_ties if t["brokered_by"]})
-    at, measures = _measures(store, ties, person, node["type"])
+    at, measures = _measures(store, ties, person, str(node["type"]))
     return {
         "person": node,
         "coordinator": ({"id": node["coordinator"], "label": labels.get(node["coordinator"], "")}

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from tqdm import tqdm
 
 from lacgraph.cli.base import (
     DATE,
@@ -44,6 +43,8 @@ def load(source: str, store_path: str, batch_size: int | None, replace: bool,
     no longer holds. A running 'lacgraph serve' switches to the new data within seconds.
     """
     import os
+
+    from tqdm import tqdm
 
     from lacgraph.erasure import screen
     from lacgraph.loaders import read_source

@@ -27,6 +27,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -146,7 +147,7 @@ class transaction:
             except sqlite3.Error:
                 pass
 
-    def __exit__(self, kind, err, tb) -> bool:
+    def __exit__(self, kind, err, tb) -> Literal[False]:
         if err is None:
             try:
                 self.db.execute("COMMIT")

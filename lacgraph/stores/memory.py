@@ -40,8 +40,8 @@ import numpy as np
 import pandas as pd
 
 from lacgraph.errors import NotFound, StoreError
-from lacgraph.model import HOUSEHOLD
 from lacgraph.stores import _merge, _sqlite
+from lacgraph.stores._ego import EgoIndex
 from lacgraph.stores._merge import Plan, conform, extra_columns
 from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store
 from lacgraph.tables import (
@@ -120,6 +120,8 @@ class MemoryStore(Store):
         self._data_version = 0
         self._changes = 0  # the data version of a store kept in memory only
         self._tombstones: frozenset[str] = frozenset()
+        self._index: EgoIndex | None = None  # see _ego_index; rebuilt when the tables change
+        self._index_lock = threading.Lock()
         if self._path is not None:
             self._db = _sqlite.open_database(self._path)
             try:
@@ -314,6 +316,7 @@ class MemoryStore(Store):
                 _sqlite.bump_version(self._db)
             self._nodes, self._ties = nodes, ties
             self._data_version = self._db.execute("PRAGMA data_version").fetchone()[0]
+            assert self._path is not None
             try:
                 remaining = _sqlite.scrub(self._db, self._path)
             except sqlite3.Error as err:
@@ -325,7 +328,7 @@ class MemoryStore(Store):
         an erased person remains, else what does (see :meth:`erase_person`)."""
         with self._lock:
             self._check_open()
-            if self._db is None:
+            if self._db is None or self._path is None:
                 return ""
             return _sqlite.scrub(self._db, self._path)
 
@@ -403,6 +406,10 @@ class MemoryStore(Store):
         between one pair are all kept), plus the active household ties touching any of
         them, with the family nodes at their other end.
 
+        Answered from an index of the ties by person (:mod:`lacgraph.stores._ego`),
+        built at the first lookup after each load, write or erasure and shared by every
+        thread: a lookup reads only the ties of ``person`` and their alters.
+
         Raises
         ------
         NotFound
@@ -419,25 +426,43 @@ class MemoryStore(Store):
         >>> list(store.ego("a", "2024-02-01").nodes["id"])
         ['a', 'b']
         """
-        nodes, ties = self._current()
-        if not _has_node(nodes, person):
-            raise NotFound(f"No node with id {person!r}")
-        active = ties[active_mask(ties, at)]
-        source = active["source"].to_numpy(object)
-        target = active["target"].to_numpy(object)
-        household = active["kind"].to_numpy(object) == HOUSEHOLD
-        alters = set(target[~household & (source == person)])
-        alters |= set(source[~household & (target == person)])
-        members = alters | {person}
-        src_in = pd.Index(source).isin(list(members))
-        tgt_in = pd.Index(target).isin(list(members))
-        keep = (src_in & tgt_in) | (household & (src_in | tgt_in))
-        kept = active[keep].reset_index(drop=True)
-        ids = members | set(kept["source"]) | set(kept["target"])
-        ego_nodes = nodes[nodes["id"].isin(list(ids))].reset_index(drop=True)
-        return Tables(ego_nodes, kept)
+        return self._ego_index().ego(person, at)
+
+    def person_tables(self, person: str) -> Tables:
+        """Return every tie touching ``person`` at any date, and the nodes at their ends.
+
+        All a one-person question over time (timeline, changes since a date) reads,
+        answered from the same index as :meth:`ego`.
+
+        Raises
+        ------
+        NotFound
+            When ``person`` is not a node.
+
+        Examples
+        --------
+        >>> from lacgraph.tables import Tables
+        >>> store = MemoryStore()
+        >>> _ = store.write(Tables.from_records(
+        ...     [{"id": i, "type": "person"} for i in "abc"],
+        ...     [{"source": "a", "target": "b", "kind": "friend", "start": "2024-01-01",
+        ...       "end": "2024-02-01"},
+        ...      {"source": "b", "target": "c", "kind": "friend", "start": "2024-01-01"}]))
+        >>> list(store.person_tables("a").nodes["id"]), len(store.person_tables("a").ties)
+        (['a', 'b'], 1)
+        """
+        return self._ego_index().person_tables(person)
 
     # ----------------------------------------------------------------- helpers
+
+    def _ego_index(self) -> EgoIndex:
+        """Return the tie index of the data held now, building it if the data changed."""
+        nodes, ties = self._current()
+        with self._index_lock:
+            index = self._index
+            if index is None or index.nodes is not nodes or index.ties is not ties:
+                index = self._index = EgoIndex(nodes, ties)
+            return index
 
     def _check_open(self) -> None:
         if self._closed:
