@@ -92,6 +92,24 @@ def source_argument(f: Any) -> Any:
     return bolt_options(f)
 
 
+class OutputFile(click.Path):
+    """A file lacgraph writes: its folder is created when missing (one behaviour for every
+    ``-o``/``--output``, ``--png``, ``--svg``, ``--html``, ``--timeline``, ``--picture``)."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        path = super().convert(value, param, ctx)
+        folder = Path(path).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            self.fail(f"cannot create the folder {folder}: {err.strerror or err}", param, ctx)
+        return path
+
+
 def _remember_raw(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
     ctx.meta["lacgraph.raw"] = value
     return value
@@ -113,7 +131,7 @@ def raw_csv() -> bool:
 
 def format_options(f: Any) -> Any:
     f = raw_option(f)
-    f = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+    f = click.option("--output", "-o", type=OutputFile(),
                      help="Write to this file instead of standard output (a missing folder "
                           "is created).")(f)
     f = click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv",

@@ -7,9 +7,18 @@ from typing import Any
 
 import click
 
-from lacgraph.cli.base import DATE, cli, day, emit, format_options, raw_csv, source_argument
+from lacgraph.cli.base import (
+    DATE,
+    OutputFile,
+    cli,
+    day,
+    emit,
+    format_options,
+    raw_csv,
+    source_argument,
+)
 
-FILE = click.Path(dir_okay=False, path_type=Path)
+FILE = OutputFile()
 
 
 @cli.command()

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from lacgraph.cli.base import bolt_options, bolt_uri_callback, cli, source_argument
+from lacgraph.cli.base import OutputFile, bolt_options, bolt_uri_callback, cli, source_argument
 
 APP_DB_HELP = ("The web app's database (audit log) [default: the one beside the store, "
                "if there is one; none is created].")
@@ -101,7 +101,7 @@ def erase(store_path: str, person: str | None, yes: bool, app_db: str | None,
 @cli.command("export-person")
 @source_argument
 @click.argument("person")
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--output", "-o", required=True, type=OutputFile(),
               help="The JSON file to write; a readable FILE.html is written beside it (a "
                    "missing folder is created).")
 @click.option("--app-db", type=click.Path(dir_okay=False), help=APP_DB_HELP)

@@ -323,6 +323,25 @@ class MemoryStore(Store):
                 remaining = f"the store file {self._path} could not be compacted: {err}"
             return Erasure(erasure.ties_removed, erasure.references_cleared, remaining)
 
+    def frozen(self) -> MemoryStore:
+        """Return an in-memory store holding the data as it is now (no file; later
+        changes to this store do not reach it).
+
+        Examples
+        --------
+        >>> from lacgraph.tables import Tables
+        >>> store = MemoryStore()
+        >>> _ = store.write(Tables.from_records([{"id": "a", "type": "person"}], []))
+        >>> copy = store.frozen()
+        >>> _ = store.write(Tables.from_records([{"id": "b", "type": "person"}], []))
+        >>> list(copy.read().nodes["id"])
+        ['a']
+        """
+        nodes, ties = self._current()
+        copy = MemoryStore(batch_size=self._batch_size)
+        copy._nodes, copy._ties = nodes, ties
+        return copy
+
     def finish_erasure(self) -> str:
         """Empty the write-ahead log and rebuild the file again; ``""`` when nothing of
         an erased person remains, else what does (see :meth:`erase_person`)."""

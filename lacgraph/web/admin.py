@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
-from lacgraph.errors import InputError, NotFound
+from lacgraph.errors import InputError, NotFound, QueryError
 from lacgraph.tables import format_date
 from lacgraph.web.appdb import AUDIT_COLUMNS, ROLES
 from lacgraph.web.context import audit, db, programme, requires
@@ -68,7 +68,7 @@ def loads(report: str = "", loaded: str = "", status: int = 200) -> Any:
     upload form."""
     P = programme()
     tables = P.G.tables
-    store = P.G.store
+    store = P.store
     return render_template(
         "loads.html", store=repr(store), last_date=format_date(P.last_date),
         node_types=tables.nodes["type"].value_counts().sort_index().to_dict(),
@@ -84,6 +84,7 @@ def load() -> Any:
     import tempfile
     from pathlib import Path
 
+    from lacgraph.erasure import screen
     from lacgraph.loaders import read_folder
     from lacgraph.network import Network
     from lacgraph.web.context import replace_programme
@@ -104,7 +105,13 @@ def load() -> Any:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     P = programme()
-    store = P.G.store
+    store = P.store
+    try:
+        tables, _ = screen(tables, store.tombstones(), _key())
+    except (InputError, QueryError) as err:
+        audit("data.load-rejected", "", "erased ids")
+        report = err.report(limit=50) if isinstance(err, InputError) else str(err)
+        return loads(report=report + "\nNothing was loaded.", status=400)
     summary = store.write(tables)
     replace_programme(Network(store))
     text = (f"nodes {summary.nodes_added} added, {summary.nodes_changed} changed, "
@@ -112,6 +119,15 @@ def load() -> Any:
             f"{summary.ties_changed} changed, {summary.ties_unchanged} unchanged")
     audit("data.load", "", text)
     return loads(loaded=f"Loaded: {text}.")
+
+
+def _key() -> Any:
+    """The pseudonym key (tombstones, audit pseudonyms), or None when it is not set."""
+    import os
+
+    from lacgraph.privacy import KEY_VARIABLE, Pseudonymiser
+
+    return Pseudonymiser.from_environment() if os.environ.get(KEY_VARIABLE) else None
 
 
 @bp.get("/audit")
