@@ -121,6 +121,64 @@ def load() -> Any:
     return loads(loaded=f"Loaded: {text}.")
 
 
+@bp.get("/rights")
+@requires("admin")
+def rights(error: str = "", done: str = "", remaining: str = "", status: int = 200) -> Any:
+    """Subject access and erasure: the two forms."""
+    return render_template("rights.html", error=error, done=done, remaining=remaining), status
+
+
+@bp.get("/rights/export")
+@requires("admin")
+def export_person() -> Any:
+    """Everything held about one person, as a printable page or JSON (audited)."""
+    import json
+
+    from flask import Response
+
+    from lacgraph.subject import person_record, record_html
+
+    person = request.args.get("person", "").strip()
+    P = programme()
+    try:
+        record = person_record(P.G.store, person, db().audit_about(person))
+    except NotFound:
+        return rights(error=f"No one has the id {person!r}.", status=404)
+    fmt = request.args.get("format", "html")
+    audit("export.person", person, f"format={fmt}")
+    if fmt == "json":
+        return Response(json.dumps(record, indent=2, ensure_ascii=False),
+                        mimetype="application/json", headers={
+                            "Content-Disposition": 'attachment; filename="person.json"'})
+    # a file to keep or send to the person (it prints as one page; its own styles)
+    return Response(record_html(record), mimetype="text/html", headers={
+        "Content-Disposition": 'attachment; filename="person.html"'})
+
+
+@bp.post("/rights/erase")
+@requires("admin")
+def erase_person() -> Any:
+    """Erase one person from the live store (CSRF-protected, confirmed, audited)."""
+    from lacgraph.erasure import erase
+
+    person = request.form.get("person", "").strip()
+    if request.form.get("confirm") != "yes":
+        return rights(error="Tick the box to confirm the erasure.", status=400)
+    key = _key()
+    if key is None:
+        return rights(error="Erasure needs the pseudonym key: start the server with "
+                            "LACGRAPH_PSEUDONYM_KEY set.", status=400)
+    try:
+        report = erase(programme().store, person, key, audit_log=db(), user=g.user.name,
+                       role=g.user.role)
+    except NotFound:
+        return rights(error=f"No one has the id {person!r}.", status=404)
+    e = report.erasure
+    return rights(done=f"Erased: {e.ties_removed} connection(s) removed, "
+                       f"{e.references_cleared} mention(s) cleared, {report.audit_rows} audit "
+                       f"entries now show only {report.pseudonym}.", remaining=e.remaining)
+
+
 def _key() -> Any:
     """The pseudonym key (tombstones, audit pseudonyms), or None when it is not set."""
     import os
