@@ -102,7 +102,7 @@ class OutputFile(click.Path):
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> Any:
         path = super().convert(value, param, ctx)
-        folder = Path(path).parent
+        folder = Path(os.fsdecode(path)).parent
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as err:
