@@ -185,7 +185,9 @@ def _csv_cells(path: Path, file: str) -> tuple[pd.DataFrame, np.ndarray]:
     if any(_BAD_LINE.search(str(w.message)) for w in caught):
         # pandas counts records, not lines: find the physical lines again
         raise InputError(_long_records(data, file))
-    check_header(next((r for _, r in _records(data, file)), []), file)
+    # the header is in the first bytes (pandas renames repeated names: read it raw)
+    head = data[:1 << 16].decode("utf-8-sig", errors="replace").encode()
+    check_header(next((r for _, r in _records(head, file)), []), file)
     lines = _csv_lines(frame, data)
     return frame, lines
 
