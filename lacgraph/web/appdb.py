@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import secrets
 import sqlite3
 import threading
@@ -97,6 +98,11 @@ def _stamp(moment: datetime) -> str:
 
 def _parse(stamp: str) -> datetime:
     return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def _whole_word(text: str) -> re.Pattern[str]:
+    """``text`` where it is not part of a longer id or word."""
+    return re.compile(rf"(?<![\w-]){re.escape(text)}(?![\w-])")
 
 
 def digest(token: str) -> str:
@@ -338,34 +344,39 @@ class AppDB:
     def pseudonymise_person(self, person: str, pseudonym: str, label: str = "") -> int:
         """Replace an erased person's id (and name) in the audit log by their pseudonym.
 
-        Rows keep what happened and when; the target and any mention of the id or the
-        name in the detail become ``pseudonym``. The old bytes are overwritten on disk
-        (``secure_delete``, checkpoint, VACUUM). Returns how many rows changed.
+        Rows keep what happened and when; the target and every whole-word mention of the
+        id or the name in the detail become ``pseudonym`` (``p1`` in ``q=p10`` is another
+        person and stays). The old bytes are overwritten on disk (``secure_delete``,
+        checkpoint, VACUUM). Returns how many rows changed.
 
         Examples
         --------
         >>> db = AppDB(":memory:")
         >>> db.audit("ann", "coordinator", "view.person", "p1", "q=Sam Smith")
+        >>> db.audit("ann", "coordinator", "view.caseload", "c1", "q=p10")
         >>> db.pseudonymise_person("p1", "P-X", "Sam Smith")
         1
-        >>> db.audit_log()[0][5:7]
-        ('P-X', 'q=P-X')
+        >>> [row[5:7] for row in db.audit_log()]
+        [('P-X', 'q=P-X'), ('c1', 'q=p10')]
         """
+        words = [w for w in (person, label) if w]
         with self._lock:
             self._db.execute("PRAGMA secure_delete = ON")
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                about = "target = ?1 OR instr(detail, ?1) > 0" + (
-                    " OR instr(detail, ?3) > 0" if label else "")
-                count = f"SELECT COUNT(*) FROM audit WHERE {about}"  # noqa: S608 - fixed text
-                changed = self._db.execute(count, (person, pseudonym, label)).fetchone()[0]
-                self._db.execute(
-                    "UPDATE audit SET target = CASE WHEN target = ?1 THEN ?2 ELSE target END, "
-                    "detail = replace(detail, ?1, ?2) WHERE target = ?1 OR instr(detail, ?1) > 0",
-                    (person, pseudonym))
-                if label:
-                    self._db.execute("UPDATE audit SET detail = replace(detail, ?1, ?2) "
-                                     "WHERE instr(detail, ?1) > 0", (label, pseudonym))
+                changes = []
+                for seq, target, detail in self._db.execute(
+                        "SELECT seq, target, detail FROM audit WHERE target = ?1 "
+                        "OR instr(detail, ?1) > 0 OR (?2 != '' AND instr(detail, ?2) > 0)",
+                        (person, label)).fetchall():
+                    new_detail = detail
+                    for word in words:
+                        new_detail = _whole_word(word).sub(pseudonym, new_detail)
+                    new_target = pseudonym if target == person else target
+                    if (new_target, new_detail) != (target, detail):
+                        changes.append((new_target, new_detail, seq))
+                self._db.executemany("UPDATE audit SET target = ?, detail = ? WHERE seq = ?",
+                                     changes)
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -374,12 +385,15 @@ class AppDB:
                 self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 self._db.execute("VACUUM")
                 self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            return int(changed)
+            return len(changes)
 
     def audit_about(self, person: str) -> list[tuple]:
-        """Return every audit row about ``person`` (target, or the id in the detail)."""
-        return self._run(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit "  # noqa: S608
+        """Return every audit row about ``person``: its target, or a whole-word mention of
+        the id in the detail (oldest first)."""
+        rows = self._run(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit "  # noqa: S608
                          "WHERE target = ?1 OR instr(detail, ?1) > 0 ORDER BY seq", (person,))
+        word = _whole_word(person)
+        return [r for r in rows if r[5] == person or word.search(r[6])]
 
     def audit_log(self, *, user: str | None = None, action: str | None = None,
                   since: str | None = None, limit: int | None = None) -> list[tuple]:
