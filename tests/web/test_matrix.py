@@ -32,6 +32,8 @@ ROUTES = [
     ("admin", "/admin/users"),
     ("admin", "/admin/loads"),
     ("admin", "/admin/audit"),
+    ("admin", "/admin/rights"),
+    ("admin", "/admin/rights/export?person={person}"),
 ]
 
 OWN = {"cora": {"person": "p1", "ward": "North"}, "cole": {"person": "p3", "ward": "North"},
