@@ -24,13 +24,15 @@ $(BIN)/uv: $(UV_LOCK)
 		-r $(UV_LOCK)
 
 # lacgraph itself goes in editable with no dependencies: they all come from the lock.
+# Byte-compiled at install, as pip does (else each run compiles what it imports again
+# where PYTHONDONTWRITEBYTECODE is set).
 $(RUN_STAMP): $(BIN)/uv $(RUN_LOCK) pyproject.toml
-	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r $(RUN_LOCK)
+	$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python --require-hashes -r $(RUN_LOCK)
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	touch $@
 
 $(STAMP): $(RUN_STAMP) $(LOCK)
-	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r $(LOCK)
+	$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python --require-hashes -r $(LOCK)
 	touch $@
 
 # Resolve pyproject.toml's dependencies (with the build backend, which installs lacgraph)
