@@ -16,6 +16,12 @@ UV := PIP_PYTHON=$(PYTHON) tools/uv.sh
 
 .PHONY: demo test lint typecheck bench lock clean
 
+# uv installs without byte-compiling (compiling every installed module costs more than
+# the rest of the install); Python compiles what a run imports and keeps it, also where
+# PYTHONDONTWRITEBYTECODE is set, so that no command, test or test subprocess compiles
+# pandas, scipy or matplotlib again.
+unexport PYTHONDONTWRITEBYTECODE
+
 # The venv has no pip of its own (ensurepip alone takes longer than the rest of the
 # install): $(PYTHON)'s pip puts uv in it, and uv does the rest (`tools/uv.sh pip ...`).
 $(BIN)/uv: $(UV_LOCK)
@@ -24,15 +30,13 @@ $(BIN)/uv: $(UV_LOCK)
 		-r $(UV_LOCK)
 
 # lacgraph itself goes in editable with no dependencies: they all come from the lock.
-# Byte-compiled at install, as pip does (else each run compiles what it imports again
-# where PYTHONDONTWRITEBYTECODE is set).
 $(RUN_STAMP): $(BIN)/uv $(RUN_LOCK) pyproject.toml
-	$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python --require-hashes -r $(RUN_LOCK)
+	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r $(RUN_LOCK)
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	touch $@
 
 $(STAMP): $(RUN_STAMP) $(LOCK)
-	$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python --require-hashes -r $(LOCK)
+	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r $(LOCK)
 	touch $@
 
 # Resolve pyproject.toml's dependencies (with the build backend, which installs lacgraph)
