@@ -24,10 +24,12 @@ unexport PYTHONDONTWRITEBYTECODE
 
 # The venv has no pip of its own (ensurepip alone takes longer than the rest of the
 # install): $(PYTHON)'s pip puts uv in it, and uv does the rest (`tools/uv.sh pip ...`).
+# A pip too old for --python (before 22.3), or none: the venv gets its own pip for that.
+UV_INSTALL := install --quiet --require-hashes --no-deps -r $(UV_LOCK)
 $(BIN)/uv: $(UV_LOCK)
 	$(PYTHON) -m venv --without-pip $(VENV)
-	$(PYTHON) -m pip --python $(BIN)/python install --quiet --require-hashes --no-deps \
-		-r $(UV_LOCK)
+	$(PYTHON) -m pip --python $(BIN)/python $(UV_INSTALL) \
+	|| { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip $(UV_INSTALL); }
 
 # lacgraph itself goes in editable with no dependencies: they all come from the lock.
 $(RUN_STAMP): $(BIN)/uv $(RUN_LOCK) pyproject.toml
