@@ -14,10 +14,13 @@ DESIGN.md "Connection suggestions", for person p at t:
   ranked by friends (desc), same neighbourhood (true first), retention (desc, empty
   last), members (desc), group id (asc).
 
-Everything is computed for many people at once on the projected :class:`Snapshot`
-(scipy sparse products and pandas joins, no loop per person), so :func:`suggest_all`
-gives the top suggestion of every at-risk supported person of a 200k-person programme in
-seconds; :func:`suggest` is the same calculation for one person.
+Everything is computed for many people at once on the projected :class:`Snapshot`: the
+people's CSR rows, then their friends' rows, are gathered with numpy (two hops, no loop
+per person), neighbourhood candidates come from one pandas join, and retention from one
+pass over the community ties of the last two years. So :func:`suggest_all` gives the top
+suggestion of every at-risk supported person of a 200k-person programme in about a
+second, and :func:`suggest` (the same calculation for one person) touches only a few rows
+besides that pass.
 
 Examples
 --------
@@ -38,7 +41,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import csr_matrix
 
 from lacgraph.errors import NotFound, QueryError
 from lacgraph.model import AT_RISK_THRESHOLD, KIND_CATEGORY
@@ -62,46 +64,55 @@ RETENTION_DAY = 182
 COMMUNITY_KINDS: tuple[str, ...] = tuple(k for k, c in KIND_CATEGORY.items() if c == "community")
 
 
+def _row_entries(S: Snapshot, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the CSR entries of ``rows``: for each, its position in ``rows`` and in the CSR."""
+    first, last = S.indptr[rows], S.indptr[rows + 1]
+    lengths = last - first
+    owner = np.repeat(np.arange(len(rows)), lengths)
+    offset = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return owner, np.repeat(first, lengths) + offset
+
+
 class _Programme:
-    """What every suggestion needs, computed once per snapshot (all arrays by node index)."""
+    """What every suggestion needs at one snapshot (arrays by node index).
+
+    Only the group nodes' rows of the snapshot are read here (members per group); the
+    people asked about and their friends are read in :meth:`candidates`, so one person's
+    suggestions touch a few rows, not the whole graph.
+    """
 
     def __init__(self, S: Snapshot, tables: Tables):
         self.S = S
-        n = S.n_nodes
-        self.n = n
+        self.n = n = S.n_nodes
         self.index = pd.Index(S.ids)
-        person = S.node_type == "person"
-        group = S.node_type == "group"
-        self.person = person
-        rows, cols = S.rows(), S.indices
-        natural = (S.category == NATURAL) & person[rows] & person[cols]
-        joined = (S.category == COMMUNITY) & person[rows] & group[cols]
-        one = np.ones(int(natural.sum()), dtype=np.int64)
-        self.friends = csr_matrix((one, (rows[natural], cols[natural])), shape=(n, n))
-        one = np.ones(int(joined.sum()), dtype=np.int64)
-        self.joined = csr_matrix((one, (rows[joined], cols[joined])), shape=(n, n))
-        self.joined_keys = np.sort(rows[joined].astype(np.int64) * n + cols[joined])
-        self.members = np.bincount(cols[joined], minlength=n)
-        self.close = np.bincount(rows[S.category <= COMMUNITY], minlength=n)
+        self.person = S.node_type == "person"
+        self.group = group = S.node_type == "group"
+        groups = np.flatnonzero(group)
+        owner, entry = _row_entries(S, groups)
+        joined = (S.category[entry] == COMMUNITY) & self.person[S.indices[entry]]
+        self.members = np.zeros(n, dtype=np.int64)
+        self.members[groups] = np.bincount(owner[joined], minlength=len(groups))
         self.neighbourhood = S.nodes["neighbourhood"].to_numpy(dtype=object)
         self.label = S.nodes["label"].to_numpy(dtype=object)
-        self.group_rank = np.empty(n, dtype=np.int64)
-        self.group_rank[np.argsort(S.ids.astype(str), kind="stable")] = np.arange(n)
-        self._retention(tables.ties, group)
+        self.group_rank = np.zeros(n, dtype=np.int64)
+        self.group_rank[groups[np.argsort(S.ids[groups].astype(str), kind="stable")]] = \
+            np.arange(len(groups))
+        self._retention(tables.ties)
 
-    def _retention(self, ties: pd.DataFrame, group: np.ndarray) -> None:
+    def _retention(self, ties: pd.DataFrame) -> None:
         """Joiners of every group in the retention window, and each person's own share."""
         t = int(self.S.at.astype(np.int64))
-        ties = ties[ties["kind"].isin(COMMUNITY_KINDS).to_numpy()]
         start = to_day_numbers(ties["start"])
-        end = to_day_numbers(ties["end"])
-        window = (start > t - RETENTION_WINDOW) & (start + RETENTION_DAY <= t)
-        src = self.index.get_indexer(ties["source"])[window]
-        dst = self.index.get_indexer(ties["target"])[window]
-        day = start[window] + RETENTION_DAY
-        kept = ((start[window] <= day) & (day < end[window])).astype(np.int64)
+        window = ((start > t - RETENTION_WINDOW) & (start + RETENTION_DAY <= t)
+                  & ties["kind"].isin(COMMUNITY_KINDS).to_numpy())
+        ties, start = ties[window], start[window]
+        src = self.index.get_indexer(ties["source"])
+        dst = self.index.get_indexer(ties["target"])
+        day = start + RETENTION_DAY
+        kept = ((start <= day) & (day < to_day_numbers(ties["end"]))).astype(np.int64)
         ok = (src >= 0) & (dst >= 0)
         src, dst, kept = src[ok], dst[ok], kept[ok]
+        group = self.group
         grp = np.where(group[dst], dst, src)
         who = np.where(group[dst], src, dst)
         self.joiners = np.bincount(grp, minlength=self.n)
@@ -128,11 +139,20 @@ class _Programme:
         One row per (person, group): ``who`` (position in ``people``), ``g`` (node index)
         and the numbers of the definition; sorted by ``who`` then rank.
         """
-        n = self.n
-        by_friends = (self.friends[people] @ self.joined).tocoo()
-        pairs = pd.DataFrame({"who": by_friends.row.astype(np.int64),
-                              "g": by_friends.col.astype(np.int64),
-                              "friends_in_group": by_friends.data.astype(np.int64)})
+        n, S = self.n, self.S
+        # the people's own rows: their natural alters, and the groups they already go to
+        owner, entry = _row_entries(S, people)
+        alter, category = S.indices[entry], S.category[entry]
+        natural = (category == NATURAL) & self.person[alter]
+        goes = (category == COMMUNITY) & self.group[alter]
+        joined_keys = np.unique(people[owner[goes]] * n + alter[goes])
+        friend_of, friend = owner[natural], alter[natural]
+        # the friends' rows: the groups each friend goes to (pairs are distinct per row)
+        via, entry = _row_entries(S, friend)
+        in_group = (S.category[entry] == COMMUNITY) & self.group[S.indices[entry]]
+        keys, counts = np.unique(friend_of[via[in_group]] * n + S.indices[entry[in_group]],
+                                 return_counts=True)
+        pairs = pd.DataFrame({"who": keys // n, "g": keys % n, "friends_in_group": counts})
         active = np.flatnonzero(self.members > 0)
         place = pd.DataFrame({"g": active, "nb": self.neighbourhood[active]})
         place = place[place["nb"] != ""]
@@ -144,7 +164,7 @@ class _Programme:
         g = pairs["g"].to_numpy(np.int64)
         p = people[who]
         key = p * n + g
-        keep = _lookup(self.joined_keys, np.ones(len(self.joined_keys), np.int64), key) == 0
+        keep = _lookup(joined_keys, np.ones(len(joined_keys), np.int64), key) == 0
         pairs, who, g, p, key = pairs[keep], who[keep], g[keep], p[keep], key[keep]
         nb = self.neighbourhood
         same = (nb[g] != "") & (nb[g] == nb[p])
@@ -312,7 +332,8 @@ def suggest_all(S: Snapshot, tables: Tables, *,
     """
     P = _Programme(S, tables)
     supported = S.nodes["supported"].to_numpy(bool)
-    people = np.flatnonzero(P.person & supported & (P.close < at_risk_below))
+    close = np.bincount(S.rows()[S.category <= COMMUNITY], minlength=S.n_nodes)
+    people = np.flatnonzero(P.person & supported & (close < at_risk_below))
     people = people[np.argsort(S.ids[people].astype(str), kind="stable")].astype(np.int64)
     found = P.candidates(people)
     who = found["who"].to_numpy(np.int64)
