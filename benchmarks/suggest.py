@@ -5,8 +5,11 @@ Generates the synthetic programme (200,000 people by default) and times, in the 
 * ``project``: projecting the snapshot at t (what every whole-population verb pays first);
 * ``suggest_all``: the vectorised top suggestion of every at-risk supported person, on
   that snapshot (what ``lacgraph suggest SOURCE --all`` runs after projecting);
+* ``one person, cold``: one :func:`lacgraph.suggestions.suggest` call on a snapshot not
+  seen before (what the first person page at a date pays, after projecting);
 * ``per_person``: :func:`lacgraph.suggestions.suggest` called once per person (the loop a
-  caller would otherwise write), timed on a sample and extrapolated to everyone at risk;
+  caller would otherwise write; the pass over the ties is shared between calls), timed on
+  a sample and extrapolated to everyone at risk;
 * ``plain_python``: the tests' plain-Python reference (loops over tie records) on a
   smaller sample, extrapolated likewise.
 
@@ -35,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from lacgraph.snapshot import project  # noqa: E402
 from lacgraph.suggestions import suggest, suggest_all  # noqa: E402
 from lacgraph.synthetic import programme  # noqa: E402
+from lacgraph.tables import Tables  # noqa: E402
 from tests import suggest_reference as ref  # noqa: E402
 
 
@@ -66,6 +70,10 @@ def main() -> None:
     print(f"at-risk supported people: {at_risk:,} ({(table['group'] != '').sum():,} with a "
           "suggestion)")
 
+    t = time.perf_counter()
+    suggest(S, Tables(T.nodes, T.ties), table["id"].iat[0])  # new identity: nothing reused
+    cold = time.perf_counter() - t
+
     rng = np.random.default_rng(args.seed)
     sample = rng.choice(table["id"].to_numpy(), size=min(args.sample, at_risk), replace=False)
     t = time.perf_counter()
@@ -91,6 +99,7 @@ def main() -> None:
     for name, seconds in (("project snapshot at t", projected),
                           ("suggest_all (vectorised)", everyone),
                           ("project + suggest_all", projected + everyone),
+                          ("one person, cold", cold),
                           (f"per person x{at_risk:,} (from {len(sample)})", one_by_one),
                           (f"plain Python x{at_risk:,} (from {len(plain_sample)})", plain)):
         print(f"{name:<34}{seconds:>10.2f}{seconds / everyone:>15.1f}")

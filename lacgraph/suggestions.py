@@ -34,10 +34,13 @@ Examples
 ...           {"source": "jo", "target": "choir", "kind": "member", "start": "2024-01-01"}])
 >>> S = project(T, "2024-09-01")
 >>> suggest(S, T, "sam")[["group", "friends_in_group", "members", "reason"]].to_dict("records")
-[{'group': 'choir', 'friends_in_group': 1, 'members': 1, 'reason': "1 of Sam's friends goes; the 1 person who joined in the last two years stayed at least six months"}]
+[{'group': 'choir', 'friends_in_group': 1, 'members': 1, 'reason': "1 of Sam's friends and family goes; the 1 person who joined in the last two years stayed at least six months"}]
 """
 
 from __future__ import annotations
+
+import threading
+import weakref
 
 import numpy as np
 import pandas as pd
@@ -206,6 +209,25 @@ class _Programme:
         return out
 
 
+_LAST: list[tuple[weakref.ref, weakref.ref, _Programme]] = []
+_LOCK = threading.Lock()
+
+
+def _programme(S: Snapshot, tables: Tables) -> _Programme:
+    """Return the :class:`_Programme` of ``(S, tables)``, reusing the last one built.
+
+    A coordinator's page asks for one person after another at the same date: the pass
+    over the ties for retention is made once per snapshot, not once per person.
+    """
+    with _LOCK:
+        if _LAST and _LAST[0][0]() is S and _LAST[0][1]() is tables:
+            return _LAST[0][2]
+    built = _Programme(S, tables)
+    with _LOCK:
+        _LAST[:] = [(weakref.ref(S), weakref.ref(tables), built)]
+    return built
+
+
 def _lookup(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
     """Return ``values`` at ``query`` in the sorted unique ``keys``, 0 where absent."""
     if len(keys) == 0:
@@ -240,9 +262,9 @@ def reasons(found: pd.DataFrame, person_labels: np.ndarray, places: np.ndarray,
     ...                       "retention_n": [10, 0, 3]})
     >>> reasons(found, np.array(["Sam", "Sam", ""]), np.array(["", "Townhill", "Bay"]),
     ...         np.array([9, 0, 0])).tolist()  # doctest: +NORMALIZE_WHITESPACE
-    ["2 of Sam's friends go; 9 of 10 people who joined in the last two years stayed at least six months",
+    ["2 of Sam's friends and family go; 9 of 10 people who joined in the last two years stayed at least six months",
      "It meets in Townhill, Sam's neighbourhood; no one joined in the last two years early enough to tell whether people stay",
-     '1 of their friends goes; it meets in Bay, their neighbourhood; none of the 3 people who joined in the last two years stayed six months']
+     '1 of their friends and family goes; it meets in Bay, their neighbourhood; none of the 3 people who joined in the last two years stayed six months']
     """
     whose = _possessive(person_labels)
     friends = found["friends_in_group"].astype(np.int64).reset_index(drop=True)
@@ -251,7 +273,7 @@ def reasons(found: pd.DataFrame, person_labels: np.ndarray, places: np.ndarray,
     same = found["same_neighbourhood"].astype(bool).reset_index(drop=True)
     place = pd.Series(places, dtype=object).fillna("").astype(str)
     verb = pd.Series(np.where(friends == 1, "goes", "go"), dtype=object)
-    friend_part = (friends.astype(str) + " of " + whose + " friends " + verb).where(friends > 0, "")
+    friend_part = (friends.astype(str) + " of " + whose + " friends and family " + verb).where(friends > 0, "")
     place_part = ("it meets in " + place + ", " + whose + " neighbourhood").where(same, "")
     joined = " who joined in the last two years"
     one = np.where(stayed_s > 0, "the 1 person" + joined + " stayed at least six months",
@@ -303,7 +325,7 @@ def suggest(S: Snapshot, tables: Tables, person: str, *, limit: int | None = 5) 
     >>> suggest(project(T, "2024-01-01"), T, "sam")[["group", "same_neighbourhood"]].to_dict("records")
     [{'group': 'walk', 'same_neighbourhood': True}]
     """
-    P = _Programme(S, tables)
+    P = _programme(S, tables)
     people = np.array([P.position(person)], dtype=np.int64)
     found = P.candidates(people)
     if limit is not None:
@@ -330,7 +352,7 @@ def suggest_all(S: Snapshot, tables: Tables, *,
     >>> suggest_all(project(T, "2024-01-01"), T)[["id", "group"]].to_dict("records")
     [{'id': 'al', 'group': ''}, {'id': 'sam', 'group': 'walk'}]
     """
-    P = _Programme(S, tables)
+    P = _programme(S, tables)
     supported = S.nodes["supported"].to_numpy(bool)
     close = np.bincount(S.rows()[S.category <= COMMUNITY], minlength=S.n_nodes)
     people = np.flatnonzero(P.person & supported & (close < at_risk_below))
@@ -356,7 +378,7 @@ def suggest_all(S: Snapshot, tables: Tables, *,
         table[column] = pd.Series(values, dtype=kind)
     whose = _possessive(P.label[people])
     reason = _capitalise("nothing to suggest yet: no other group that " + whose
-                         + " friends go to or that meets in " + whose + " neighbourhood")
+                         + " friends and family go to or that meets in " + whose + " neighbourhood")
     reason.iloc[at] = best["reason"].to_numpy()
     table["reason"] = reason.to_numpy(dtype=object)
     return table[list(ALL_COLUMNS)]

@@ -387,6 +387,9 @@ def _draw(data: CircleData) -> Figure:
             Line2D([], [], marker="o", ls=(0, (3, 3)), color="#bbbbbb", markersize=9,
                        markerfacecolor="white", label=f"gone since {data.since}"),
         ]
+    if data.centre:
+        handles.append(Line2D([], [], marker="h", ls="", color="#444444", markersize=9,
+                              label="household"))
     handles.append(Line2D([], [], color="#b8b8b8", lw=0.8, label="tie between them"))
     legend = fig.legend(handles=handles, loc="lower center", ncol=min(5, len(handles)),
                         frameon=False, fontsize=9, bbox_to_anchor=(0.5, 0.01))

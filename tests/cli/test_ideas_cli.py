@@ -53,7 +53,7 @@ def test_suggest_one_person(folder):
                                    "retention_n", "reason"]
     assert frame["group"].tolist() == ["choir", "walk"]
     assert frame.iloc[0]["reason"] == (
-        "1 of Sam Evans's friends goes; the 1 person who joined in the last two years "
+        "1 of Sam Evans's friends and family goes; the 1 person who joined in the last two years "
         "stayed at least six months")
     assert frame.iloc[1][["same_neighbourhood", "retention"]].tolist() == ["true", ""]
 

@@ -245,9 +245,9 @@ def test_reason_sentences():
                    ("f3", "b", "member", "2020-01-01")])
     found = suggest(project(T, "2024-06-01"), T, "sam", limit=None)
     assert found["reason"].tolist() == [
-        "2 of Sam's friends go; it meets in Bay, Sam's neighbourhood; "
+        "2 of Sam's friends and family go; it meets in Bay, Sam's neighbourhood; "
         "1 of 2 people who joined in the last two years stayed at least six months",
-        "1 of Sam's friends goes; "
+        "1 of Sam's friends and family goes; "
         "no one joined in the last two years early enough to tell whether people stay",
     ]
 
