@@ -48,6 +48,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -62,7 +63,7 @@ TIE_COLUMNS: tuple[str, ...] = (
 )
 DATE_DTYPE = "datetime64[s]"
 
-DateLike = str | dt.date | np.datetime64 | pd.Timestamp
+DateLike: TypeAlias = str | dt.date | np.datetime64 | pd.Timestamp
 
 
 def to_date(value: DateLike) -> np.datetime64:
@@ -75,7 +76,7 @@ def to_date(value: DateLike) -> np.datetime64:
     """
     if isinstance(value, pd.Timestamp):
         value = value.to_datetime64()
-    return np.datetime64(value, "D")
+    return np.datetime64(value, "D")  # type: ignore[call-overload]  # numpy's stubs omit datetime64
 
 
 def to_day_numbers(dates: pd.Series | np.ndarray) -> np.ndarray:
@@ -147,7 +148,48 @@ def format_date(value: object) -> str:
     """
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
-    return str(np.datetime64(value, "D"))
+    return str(np.datetime64(value, "D"))  # type: ignore[call-overload]  # any date-like
+
+
+def format_long_date(value: object) -> str:
+    """Return a date as people write it in the UK ("31 December 2024"), or ``""``.
+
+    Examples
+    --------
+    >>> format_long_date("2024-12-31"), format_long_date(np.datetime64("2024-08-07"))
+    ('31 December 2024', '7 August 2024')
+    >>> format_long_date(None)
+    ''
+    """
+    iso = format_date(value)
+    if not iso:
+        return ""
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def parse_user_date(text: str) -> np.datetime64:
+    """Return a date typed by a person: ``31/12/2024`` (day first, as in the UK) or
+    ``2024-12-31``; else raise :class:`~lacgraph.errors.QueryError` saying what to write.
+
+    Examples
+    --------
+    >>> parse_user_date("31/12/2024"), parse_user_date(" 2024-12-31 "), parse_user_date("1/2/2024")
+    (np.datetime64('2024-12-31'), np.datetime64('2024-12-31'), np.datetime64('2024-02-01'))
+    >>> parse_user_date("12/31/2024")
+    Traceback (most recent call last):
+    ...
+    lacgraph.errors.QueryError: '12/31/2024' is not a date: write it as 31/12/2024 or 2024-12-31
+    """
+    from lacgraph.errors import QueryError
+
+    cleaned = str(text).strip()
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return np.datetime64(dt.datetime.strptime(cleaned, pattern).date(), "D")
+        except ValueError:
+            continue
+    raise QueryError(f"{text!r} is not a date: write it as 31/12/2024 or 2024-12-31")
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from lacgraph.errors import InputError, NotFound
 from lacgraph.tables import format_date
-from lacgraph.web.app import audit, db, programme, requires
 from lacgraph.web.appdb import AUDIT_COLUMNS, ROLES
+from lacgraph.web.context import audit, db, programme, requires
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -86,7 +86,7 @@ def load() -> Any:
 
     from lacgraph.loaders import read_folder
     from lacgraph.network import Network
-    from lacgraph.web.app import replace_programme
+    from lacgraph.web.context import replace_programme
 
     files = {name: request.files.get(name) for name in ("nodes", "ties")}
     if not all(f and f.filename for f in files.values()):
@@ -94,6 +94,7 @@ def load() -> Any:
     folder = Path(tempfile.mkdtemp(prefix="lacgraph-load-"))  # mode 700
     try:
         for name, upload in files.items():
+            assert upload is not None  # both files were checked above
             upload.save(folder / f"{name}.csv")
         try:
             tables = read_folder(folder)
@@ -105,8 +106,6 @@ def load() -> Any:
     P = programme()
     store = P.G.store
     summary = store.write(tables)
-    if hasattr(store, "build"):
-        store.build()
     replace_programme(Network(store))
     text = (f"nodes {summary.nodes_added} added, {summary.nodes_changed} changed, "
             f"{summary.nodes_unchanged} unchanged; ties {summary.ties_added} added, "

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
-from lacgraph.web.app import HOME, audit, db
+from lacgraph.web.context import HOME, audit, db
 
 bp = Blueprint("auth", __name__)
 

@@ -7,15 +7,17 @@ answer, so the app does not even confirm that someone exists.
 
 from __future__ import annotations
 
-import inspect
 import io
 from typing import Any
 
 import pandas as pd
 from flask import Blueprint, Response, abort, g, jsonify, render_template, request
 
+from lacgraph import circle as circle_verbs
 from lacgraph.tables import format_date
-from lacgraph.web.app import audit, csv_download, optional_module, programme, requires, unavailable
+from lacgraph.viz import html as circle_page
+from lacgraph.viz.circle import draw_circle
+from lacgraph.web.context import audit, csv_download, programme, requires
 
 bp = Blueprint("coordinator", __name__)
 
@@ -89,14 +91,9 @@ def person_page(person: str) -> str:
     P = programme()
     at, since = _dates()
     circle = P.G.circle(person, at=at)
-    circle_mod = optional_module("lacgraph.circle")
-    changes = timeline = None
-    if circle_mod is not None:
-        own = P.person_network(person)
-        if since is not None:
-            changes = table(circle_mod.changes(own, person, since, at))
-        timeline = table(circle_mod.timeline(own, person))
-    has_html = optional_module("lacgraph.viz.html") is not None
+    own = P.person_network(person)
+    changes = table(circle_verbs.changes(own, person, since, at)) if since is not None else None
+    timeline = table(circle_verbs.timeline(own, person))
     audit("view.person", person, f"at={format_date(at)}"
           + (f" since={format_date(since)}" if since is not None else ""))
     query = {"at": format_date(at)}
@@ -105,8 +102,7 @@ def person_page(person: str) -> str:
     return render_template(
         "person.html", person=row, label=row["label"] or person, at=format_date(at),
         since=format_date(since) if since is not None else "", circle=circle,
-        changes=changes, timeline=timeline, circle_available=circle_mod is not None,
-        has_html=has_html, query=query, label_of=P.label,
+        changes=changes, timeline=timeline, query=query, label_of=P.label,
     )
 
 
@@ -117,17 +113,12 @@ def circle_svg(person: str) -> Response:
     _own_person(person)
     P = programme()
     at, since = _dates()
-    from lacgraph.viz.circle import draw_circle
-
-    options = {}
-    if since is not None and "since" in inspect.signature(draw_circle).parameters:
-        options["since"] = since
     import matplotlib
     import matplotlib.pyplot as plt
 
     # Names are data: "$5 or $10" must not be read as mathtext (it can even fail to parse).
     with P.draw_lock, matplotlib.rc_context({"text.parse_math": False}):
-        fig = draw_circle(P.G, person, at=at, **options)
+        fig = draw_circle(P.G, person, at=at, since=since)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="svg", bbox_inches="tight")
         plt.close(fig)
@@ -140,13 +131,10 @@ def circle_svg(person: str) -> Response:
 def circle_html(person: str) -> Any:
     """The interactive pyvis circle, served under its own sandboxing CSP (see security)."""
     _own_person(person)
-    html_mod = optional_module("lacgraph.viz.html")
-    if html_mod is None:
-        return unavailable("The interactive circle of support")
     P = programme()
     at, since = _dates()
     with P.draw_lock:
-        document = html_mod.circle_html(P.G, person, at, since=since)
+        document = circle_page.circle_html(P.G, person, at, since=since)
     audit("view.circle-interactive", person, f"at={format_date(at)}")
     response = Response(document, mimetype="text/html")
     response.headers["X-Lacgraph-Embed"] = "1"

@@ -2,8 +2,8 @@
 
 Counts shown or downloaded here leave the coordinating team, so every count is suppressed
 (:func:`lacgraph.privacy.suppress`: 1-7 → ``*``, others to the nearest 5); per-person rows
-carry a keyed pseudonym instead of the id and no label. Growth itself is the growth issue's
-:func:`lacgraph.growth.growth`; without it the pages say "not available in this build".
+carry a keyed pseudonym instead of the id and no label. Growth itself is
+:func:`lacgraph.growth.growth`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from lacgraph.errors import QueryError
+from lacgraph.growth import growth
 from lacgraph.privacy import suppress
 from lacgraph.tables import format_date
-from lacgraph.web.app import audit, csv_download, optional_module, programme, requires, unavailable
+from lacgraph.viz import growth as plots
+from lacgraph.web.context import audit, csv_download, programme, requires
 
 bp = Blueprint("evaluator", __name__)
 
@@ -46,14 +48,11 @@ def _window() -> dict[str, Any]:
 
 
 def _growth(window: dict[str, Any]) -> Any:
-    module = optional_module("lacgraph.growth")
-    if module is None:
-        return None
     P = programme()
     key = ("growth", *sorted((k, str(v)) for k, v in window.items()))
     with P.results_lock:
         if key not in P.results:
-            P.results[key] = module.growth(P.G, **window)
+            P.results[key] = growth(P.G, **window)
         return P.results[key]
 
 
@@ -99,8 +98,6 @@ def growth_page() -> Any:
     """Cohort growth summary, plots and download links."""
     window = _window()
     result = _growth(window)
-    if result is None:
-        return unavailable("Cohort growth (the growth feature)")
     summary = suppressed_summary(result.summary(suppress_small=True))
     not_yet_due = suppress(int(result.not_yet_due))
     audit("view.growth", _describe(window))
@@ -119,9 +116,6 @@ def growth_plot(name: str) -> Response:
         abort(404)
     window = _window()
     result = _growth(window)
-    plots = optional_module("lacgraph.viz.growth")
-    if result is None or plots is None:
-        abort(501)
     subject = programme().G if name == "waves" else result
     folder = tempfile.mkdtemp(prefix="lacgraph-plot-")
     path = os.path.join(folder, f"{name}.svg")
@@ -145,8 +139,6 @@ def growth_people() -> Response:
     """Per-person growth rows: pseudonymised ids, no names."""
     window = _window()
     result = _growth(window)
-    if result is None:
-        abort(501)
     pseudonymiser = current_app.extensions["lacgraph.pseudonymiser"]
     frame = result.people
     drop = [c for c in frame.columns if c in NAME_COLUMNS or c.endswith("label")]
@@ -162,8 +154,6 @@ def growth_summary() -> Response:
     """The cohort summary as JSON, counts suppressed."""
     window = _window()
     result = _growth(window)
-    if result is None:
-        abort(501)
     body = {"window": _describe(window),
             "summary": suppressed_summary(result.summary(suppress_small=True)),
             "not_yet_due": suppress(int(result.not_yet_due))}

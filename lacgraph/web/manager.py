@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 from flask import Blueprint, Response, abort, current_app, g, render_template, request
 
+from lacgraph import clusters
 from lacgraph.privacy import suppress, suppress_counts
 from lacgraph.tables import format_date
-from lacgraph.web.app import audit, csv_download, optional_module, programme, requires
+from lacgraph.web.context import audit, csv_download, programme, requires
 
 bp = Blueprint("manager", __name__)
 
@@ -26,50 +27,26 @@ COUNT_COLUMNS = ("people", "supported", "isolated", "at_risk", "isolated_cluster
 
 
 def ward_counts(at: np.datetime64) -> pd.DataFrame:
-    """Counts per neighbourhood at ``at``: the clusters feature's table when this build has
-    it, else people, isolated and at-risk people from the ego measures."""
-    P = programme()
-    clusters = optional_module("lacgraph.clusters")
-    if clusters is not None:
-        table = clusters.neighbourhoods(P.G, at)
-        columns = [c for c in COUNT_COLUMNS if c in table.columns]
-        table = table[["neighbourhood", *columns]].copy()
-        table[columns] = table[columns].astype(np.int64)
-        return table.reset_index(drop=True)
-    metrics = P.metrics(at)
-    people = metrics.merge(P.people[["id", "neighbourhood"]].reset_index(drop=True), on="id")
-    people = people[people["neighbourhood"] != ""]
-    table = people.groupby("neighbourhood").agg(
-        people=("id", "size"), isolated=("isolated", "sum"), at_risk=("at_risk", "sum"))
-    table = table.reindex(P.neighbourhoods, fill_value=0)
-    return table.astype(np.int64).rename_axis("neighbourhood").reset_index()
+    """Counts per neighbourhood at ``at`` (:func:`lacgraph.clusters.neighbourhoods`)."""
+    table = clusters.neighbourhoods(programme().G, at)
+    columns = [c for c in COUNT_COLUMNS if c in table.columns]
+    table = table[["neighbourhood", *columns]].copy()
+    table[columns] = table[columns].astype(np.int64)
+    return table.reset_index(drop=True)
 
 
 def _isolated_people(ward: str, at: np.datetime64) -> list[dict]:
     """The isolated people living in ``ward`` (label, supported, paid ties)."""
-    P = programme()
-    clusters = optional_module("lacgraph.clusters")
-    if clusters is not None:
-        table = clusters.isolated_people(P.G, at)
-        table = table[(table["neighbourhood"] == ward) & table["isolated"]]
-        rows = [{"id": r["id"], "label": r["label"] or r["id"], "supported": bool(r["supported"]),
-                 "paid": int(r["paid"])} for r in table.to_dict("records")]
-    else:
-        metrics = P.metrics(at)
-        local = P.people[P.people["neighbourhood"] == ward]
-        isolated = metrics[metrics["isolated"] & metrics["id"].isin(local.index)]
-        rows = [{"id": pid, "label": P.label(pid), "supported": bool(local.at[pid, "supported"]),
-                 "paid": int(paid)}
-                for pid, paid in zip(isolated["id"], isolated["paid"], strict=True)]
+    table = clusters.isolated_people(programme().G, at)
+    table = table[(table["neighbourhood"] == ward) & table["isolated"]]
+    rows = [{"id": r["id"], "label": r["label"] or r["id"], "supported": bool(r["supported"]),
+             "paid": int(r["paid"])} for r in table.to_dict("records")]
     return sorted(rows, key=lambda r: (r["label"], r["id"]))
 
 
-def _ward_clusters(ward: str, at: np.datetime64) -> list[dict] | None:
+def _ward_clusters(ward: str, at: np.datetime64) -> list[dict]:
     """The isolated clusters with a member in ``ward``: size, and the names of the members
     who live in the manager's team's neighbourhoods (others only counted)."""
-    clusters = optional_module("lacgraph.clusters")
-    if clusters is None:
-        return None
     P = programme()
     team = _team()
     table = clusters.isolated_clusters(P.G, at)
@@ -107,8 +84,7 @@ def neighbourhoods() -> str:
     columns = [c for c in COUNT_COLUMNS if c in table.columns]
     audit("view.neighbourhoods", ",".join(sorted(team)), f"at={format_date(at)}")
     return render_template("neighbourhoods.html", rows=rows, columns=columns,
-                           at=format_date(at), clusters=optional_module("lacgraph.clusters")
-                           is not None)
+                           at=format_date(at))
 
 
 @bp.get("/neighbourhoods/<path:ward>")

@@ -6,7 +6,6 @@ from urllib.parse import quote
 
 import pytest
 
-from lacgraph.web.app import optional_module
 from tests.browser.conftest import log_in
 from tests.web.fixtures import ACCOUNTS, HOSTILE, HOSTILE_WARD, PASSWORD
 from tests.web.test_matrix import OTHER, OWN, ROUTES, _url
@@ -107,12 +106,9 @@ def test_evaluator_sees_growth_without_names(context, live_server):
     page = log_in(context, live_server, "eve")
     assert page.url.endswith("/growth")
     text = page.inner_text("body")
-    if optional_module("lacgraph.growth") is None:
-        assert "Not available in this build" in text
-    else:
-        assert "Cohort growth" in text
-        for name in HOSTILE + ["Olive Other"]:
-            assert name not in text
+    assert "Cohort growth" in text
+    for name in HOSTILE + ["Olive Other"]:
+        assert name not in text
 
 
 def test_admin_sees_accounts_not_people(context, live_server):
@@ -143,15 +139,14 @@ def test_matrix_over_real_http(context, live_server, account):
     log_in(context, live_server, account).close()
     role = ACCOUNTS[account]["role"]
     denied = 0
-    for owner, template, module in ROUTES:
+    for owner, template in ROUTES:
         response = context.request.get(live_server.url(_url(template, **OWN[account])),
                                        max_redirects=0)
         if owner != role:
             assert response.status == 403, (account, template, response.status)
             denied += 1
         else:
-            ok = 200 if module is None or optional_module(module) is not None else 501
-            assert response.status == ok, (account, template, response.status)
+            assert response.status == 200, (account, template, response.status)
             for other in OTHER.get(account, []):
                 (key, value), = other.items()
                 if "{" + key + "}" in template:
@@ -168,7 +163,7 @@ def test_matrix_over_real_http(context, live_server, account):
 
 
 def test_anonymous_matrix_over_real_http(context, live_server):
-    for _, template, _ in ROUTES:
+    for _, template in ROUTES:
         response = context.request.get(live_server.url(_url(template, person="p1",
                                                             ward="North")), max_redirects=0)
         assert response.status in (302, 401), (template, response.status)

@@ -5,35 +5,33 @@ Each route belongs to one role. For every account (and anonymous):
 * another role's route → 403;
 * its own role's route about someone else's object → 404 (another coordinator's person, a
   made-up id, a group's id, a neighbourhood outside the manager's team);
-* its own role's route about its own object → 200 (501 "not available in this build" for a
-  feature whose module has not landed; never a 403/404).
+* its own role's route about its own object → 200.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from lacgraph.web.app import optional_module
 from tests.web.fixtures import ACCOUNTS, HOSTILE_WARD
 
-# (owner role, route template, needs-feature module or None)
+# (owner role, route template)
 ROUTES = [
-    ("coordinator", "/caseload", None),
-    ("coordinator", "/people/{person}", None),
-    ("coordinator", "/people/{person}/circle.svg", None),
-    ("coordinator", "/people/{person}/circle.html", "lacgraph.viz.html"),
-    ("coordinator", "/people/{person}/circle.csv", None),
-    ("coordinator", "/api/people/{person}/circle", None),
-    ("evaluator", "/growth", "lacgraph.growth"),
-    ("evaluator", "/growth/change.svg", "lacgraph.viz.growth"),
-    ("evaluator", "/growth/people.csv", "lacgraph.growth"),
-    ("evaluator", "/growth/summary.json", "lacgraph.growth"),
-    ("manager", "/neighbourhoods", None),
-    ("manager", "/neighbourhoods/{ward}", None),
-    ("manager", "/neighbourhoods.csv", None),
-    ("admin", "/admin/users", None),
-    ("admin", "/admin/loads", None),
-    ("admin", "/admin/audit", None),
+    ("coordinator", "/caseload"),
+    ("coordinator", "/people/{person}"),
+    ("coordinator", "/people/{person}/circle.svg"),
+    ("coordinator", "/people/{person}/circle.html"),
+    ("coordinator", "/people/{person}/circle.csv"),
+    ("coordinator", "/api/people/{person}/circle"),
+    ("evaluator", "/growth"),
+    ("evaluator", "/growth/change.svg"),
+    ("evaluator", "/growth/people.csv"),
+    ("evaluator", "/growth/summary.json"),
+    ("manager", "/neighbourhoods"),
+    ("manager", "/neighbourhoods/{ward}"),
+    ("manager", "/neighbourhoods.csv"),
+    ("admin", "/admin/users"),
+    ("admin", "/admin/loads"),
+    ("admin", "/admin/audit"),
 ]
 
 OWN = {"cora": {"person": "p1", "ward": "North"}, "cole": {"person": "p3", "ward": "North"},
@@ -55,12 +53,8 @@ def _url(template: str, **values: str) -> str:
     return template.format(**{k: quote(v, safe="") for k, v in values.items()})
 
 
-def _available(module: str | None) -> bool:
-    return module is None or optional_module(module) is not None
-
-
-@pytest.mark.parametrize("owner,template,module", ROUTES)
-def test_anonymous_is_asked_to_log_in(app, owner, template, module):
+@pytest.mark.parametrize("owner,template", ROUTES)
+def test_anonymous_is_asked_to_log_in(app, owner, template):
     response = app.test_client().get(_url(template, person="p1", ward="North"))
     if template.startswith("/api/"):
         assert response.status_code == 401
@@ -75,15 +69,10 @@ def test_every_account_on_every_route(login, account):
     client = login(account)
     role = ACCOUNTS[account]["role"]
     seen = []
-    for owner, template, module in ROUTES:
+    for owner, template in ROUTES:
         url = _url(template, **OWN[account])
         status = client.get(url).status_code
-        if owner != role:
-            expected = {403}
-        elif _available(module):
-            expected = {200}
-        else:
-            expected = {501}
+        expected = {403} if owner != role else {200}
         seen.append((url, status))
         assert status in expected, (account, url, status)
         if owner != role:

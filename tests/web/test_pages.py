@@ -14,7 +14,6 @@ import lacgraph
 from lacgraph.privacy import Pseudonymiser
 from lacgraph.tables import Tables
 from lacgraph.web import create_app
-from lacgraph.web.app import optional_module
 from tests.web.conftest import log_in
 from tests.web.fixtures import ACCOUNTS, HOSTILE, HOSTILE_WARD, csrf_from
 from tests.web.test_matrix import OWN, ROUTES, _url
@@ -33,7 +32,7 @@ def _pages(login):
     for account in ACCOUNTS:
         client = login(account)
         role = ACCOUNTS[account]["role"]
-        for owner, template, _ in ROUTES:
+        for owner, template in ROUTES:
             yield client, _url(template, **OWN[account]), owner == role
         yield client, "/no/such/page", False
         yield client, "/people/p3", False
@@ -163,13 +162,10 @@ def test_every_person_view_is_audited(login, app_db):
     assert detail == "at=2024-04-15 since=2024-01-01"
 
 
-def test_since_and_timeline_use_the_circle_feature_or_say_unavailable(login):
+def test_since_and_timeline_show_the_changes(login):
     page = login("cora").get("/people/p1?at=2024-05-01&since=2024-02-01").text
-    if optional_module("lacgraph.circle") is None:
-        assert "Not available in this build" in page
-    else:
-        assert "What changed since 2024-02-01" in page
-        assert esc(HOSTILE[0]) in page  # a00 joined on 2024-04-01
+    assert "What changed since 2024-02-01" in page
+    assert esc(HOSTILE[0]) in page  # a00 joined on 2024-04-01
 
 
 def test_bad_date_is_a_friendly_400(login):
@@ -258,27 +254,12 @@ def _quote(value: str) -> str:
                                  "/growth/summary.json?months=3"])
 def test_evaluator_pages_never_show_a_name_or_an_id(login, url):
     response = login("eve").get(url)
-    if optional_module("lacgraph.growth") is None:
-        assert response.status_code == 501
-        return
     assert response.status_code == 200
     text = response.get_data(as_text=True)
     for name in ALL_NAMES:
         assert name not in text and esc(name) not in text
     for person in ("p1", "p2", "p3"):
         assert not re.search(rf"\b{person}\b", text), person
-
-
-def test_growth_page_says_not_available_when_the_feature_is_missing(login, monkeypatch):
-    import lacgraph.web.evaluator as evaluator
-
-    def missing(name):
-        return None if name == "lacgraph.growth" else optional_module(name)
-
-    monkeypatch.setattr(evaluator, "optional_module", missing)
-    response = login("eve").get("/growth")
-    assert response.status_code == 501
-    assert "Not available in this build" in response.text
 
 
 # -- admins --------------------------------------------------------------------------------
@@ -330,10 +311,8 @@ def test_evaluator_rows_carry_keyed_pseudonyms_and_small_cohorts_are_withheld(lo
 
 def test_isolated_cluster_members_named_for_the_own_team(login):
     page = login("max").get("/neighbourhoods/North?at=2024-05-01").text
-    if optional_module("lacgraph.clusters") is None:
-        assert "Not available in this build" in page
-    else:  # i1 and i2: two people with only a neighbour tie to each other
-        assert esc(HOSTILE[5]) in page and esc(HOSTILE[6]) in page
+    # i1 and i2: two people with only a neighbour tie to each other
+    assert esc(HOSTILE[5]) in page and esc(HOSTILE[6]) in page
     other = login("mia").get("/neighbourhoods/North")
     assert other.status_code == 404
 
