@@ -43,7 +43,7 @@ def suggest(source: str, person: str | None, at: Any, limit: int, everyone: bool
         raise QueryError("give either a person's id or --all (the top suggestion of every "
                          "at-risk supported person), not both or neither")
     with lacgraph.open(source) as G:
-        if everyone:
+        if person is None:
             frame = G.suggest_all(at=day(at), at_risk_below=at_risk_below)
         else:
             frame = G.suggest(person, at=day(at), limit=limit)
