@@ -87,7 +87,6 @@ class _Programme:
     def __init__(self, S: Snapshot, tables: Tables):
         self.S = S
         self.n = n = S.n_nodes
-        self.index = pd.Index(S.ids)
         self.person = S.node_type == "person"
         self.group = group = S.node_type == "group"
         groups = np.flatnonzero(group)
@@ -109,28 +108,31 @@ class _Programme:
         window = ((start > t - RETENTION_WINDOW) & (start + RETENTION_DAY <= t)
                   & ties["kind"].isin(COMMUNITY_KINDS).to_numpy())
         ties, start = ties[window], start[window]
-        src = self.index.get_indexer(ties["source"])
-        dst = self.index.get_indexer(ties["target"])
         day = start + RETENTION_DAY
         kept = ((start <= day) & (day < to_day_numbers(ties["end"]))).astype(np.int64)
-        ok = (src >= 0) & (dst >= 0)
-        src, dst, kept = src[ok], dst[ok], kept[ok]
-        group = self.group
-        grp = np.where(group[dst], dst, src)
-        who = np.where(group[dst], src, dst)
+        # one end of a community tie is a group: look ids up among the groups only
+        groups = np.flatnonzero(self.group)
+        where = pd.Index(self.S.ids[groups])
+        src, dst = ties["source"].to_numpy(dtype=object), ties["target"].to_numpy(dtype=object)
+        at_dst = where.get_indexer(dst)
+        at_src = where.get_indexer(src)
+        grp_at = np.where(at_dst >= 0, at_dst, at_src)
+        ok = grp_at >= 0
+        grp = groups[grp_at[ok]]
+        who = np.where(at_dst >= 0, src, dst)[ok]
+        kept = kept[ok]
         self.joiners = np.bincount(grp, minlength=self.n)
         self.stayed = np.bincount(grp, weights=kept, minlength=self.n).astype(np.int64)
-        own = pd.DataFrame({"key": who.astype(np.int64) * self.n + grp, "kept": kept})
-        own = own.groupby("key", sort=True)["kept"].agg(["size", "sum"])
-        self.own_keys = own.index.to_numpy(np.int64)
-        self.own_joiners = own["size"].to_numpy(np.int64)
-        self.own_stayed = own["sum"].to_numpy(np.int64)
+        own = pd.DataFrame({"who": who, "g": grp, "kept": kept})
+        self.own = own.groupby(["who", "g"], sort=False)["kept"].agg(
+            own_joiners="size", own_stayed="sum").reset_index()
 
     def position(self, person: str) -> int:
         """Return the node index of ``person``; NotFound / QueryError when it is not one."""
-        where = self.index.get_indexer([person])[0]
-        if where < 0:
+        found = np.flatnonzero(self.S.ids == person)
+        if len(found) == 0:
             raise NotFound(f"No person with id {person!r} in this network.")
+        where = found[0]
         if not self.person[where]:
             raise QueryError(f"{person!r} is a {self.S.node_type[where]}, not a person: "
                              "suggestions are made for people")
@@ -171,8 +173,10 @@ class _Programme:
         pairs, who, g, p, key = pairs[keep], who[keep], g[keep], p[keep], key[keep]
         nb = self.neighbourhood
         same = (nb[g] != "") & (nb[g] == nb[p])
-        joiners = self.joiners[g] - _lookup(self.own_keys, self.own_joiners, key)
-        stayed = self.stayed[g] - _lookup(self.own_keys, self.own_stayed, key)
+        own = pd.DataFrame({"who": S.ids[p], "g": g}).merge(self.own, how="left",
+                                                            on=["who", "g"])
+        joiners = self.joiners[g] - own["own_joiners"].fillna(0).to_numpy(np.int64)
+        stayed = self.stayed[g] - own["own_stayed"].fillna(0).to_numpy(np.int64)
         with np.errstate(divide="ignore", invalid="ignore"):
             retention = np.where(joiners > 0, stayed / joiners, np.nan)
         friends = pairs["friends_in_group"].to_numpy(np.int64)
