@@ -233,3 +233,39 @@ def family(tables: Tables, person: str, at: DateLike) -> Family:
     })
     return Family(person=person, at=day, members=member_table, alters=alters,
                   links=links.astype(object).reset_index(drop=True))
+
+
+def page_family(F: Family) -> dict[str, object] | None:
+    """Return what a person page shows about the household, or None when they live alone.
+
+    ``others`` are the other members' names; ``counts`` the family network's counts;
+    ``alters`` one dict per person or group (``name``, ``category``, ``circle`` and
+    ``known_by``, the names of the members who know them). Plain values for a template.
+
+    Examples
+    --------
+    >>> from lacgraph.tables import Tables
+    >>> T = Tables.from_records(
+    ...     nodes=[{"id": "sam", "type": "person", "label": "Sam"},
+    ...            {"id": "jo", "type": "person", "label": "Jo"},
+    ...            {"id": "h", "type": "family"}, {"id": "gp", "type": "service"}],
+    ...     ties=[{"source": "sam", "target": "h", "kind": "household", "start": "2024-01-01"},
+    ...           {"source": "jo", "target": "h", "kind": "household", "start": "2024-01-01"},
+    ...           {"source": "jo", "target": "gp", "kind": "service", "start": "2024-01-01"}])
+    >>> section = page_family(family(T, "sam", "2024-02-01"))
+    >>> section["others"], section["alters"]
+    (['Jo'], [{'name': 'gp', 'category': 'paid', 'circle': 4, 'known_by': ['Jo']}])
+    >>> page_family(family(T, "sam", "2023-12-31")) is None
+    True
+    """
+    if len(F.members) < 2:
+        return None
+    names = {str(i): str(label) or str(i) for i, label in zip(F.members["id"],
+                                                             F.members["label"], strict=True)}
+    alters = [{"name": str(label) or str(i), "category": str(category), "circle": int(circle),
+               "known_by": [names[m] for m in str(known).split(";") if m]}
+              for i, label, category, circle, known in zip(
+                  F.alters["id"], F.alters["label"], F.alters["category"], F.alters["circle"],
+                  F.alters["known_by"], strict=True)]
+    return {"others": [names[m] for m in names if m != F.person], "counts": F.counts(),
+            "alters": alters}

@@ -386,3 +386,23 @@ def suggest_all(S: Snapshot, tables: Tables, *,
     reason.iloc[at] = best["reason"].to_numpy()
     table["reason"] = reason.to_numpy(dtype=object)
     return table[list(ALL_COLUMNS)]
+
+
+def page_ideas(found: pd.DataFrame) -> list[dict[str, object]]:
+    """Return suggestions (from :func:`suggest`) as a page shows them, best first.
+
+    Each item has ``group`` (id), ``name`` (label, or id when none), ``neighbourhood``,
+    ``members`` and ``reason``: plain values for a template, which escapes them.
+
+    Examples
+    --------
+    >>> found = pd.DataFrame({"group": ["g1"], "label": [""], "neighbourhood": ["Bay"],
+    ...                       "members": [4], "reason": ["It meets in Bay"]})
+    >>> page_ideas(found)
+    [{'group': 'g1', 'name': 'g1', 'neighbourhood': 'Bay', 'members': 4, 'reason': 'It meets in Bay'}]
+    """
+    return [{"group": str(group), "name": str(label) or str(group), "neighbourhood": str(place),
+             "members": int(members), "reason": str(reason)}
+            for group, label, place, members, reason in zip(
+                found["group"], found["label"], found["neighbourhood"], found["members"],
+                found["reason"], strict=True)]
