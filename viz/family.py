@@ -36,8 +36,8 @@ from lacgraph.viz.circle import CircleData, draw_circle_data, layout, save
 from lacgraph.viz.labels import label_overlaps as label_overlaps  # re-exported
 
 
-def family_data(F: Family) -> CircleData:
-    """Gather what the family picture shows (see :class:`lacgraph.viz.circle.CircleData`).
+def family_data(F: Family) -> tuple[CircleData, str, tuple[str, ...]]:
+    """Gather what the family picture shows: the circle data, the title, the members' names.
 
     Examples
     --------
@@ -45,8 +45,9 @@ def family_data(F: Family) -> CircleData:
     >>> from lacgraph.tables import Tables
     >>> T = Tables.from_records(nodes=[{"id": "sam", "type": "person", "label": "Sam"}],
     ...                         ties=[])
-    >>> family_data(family(T, "sam", "2024-01-01")).title
-    "Sam's household and its circle of support on 2024-01-01"
+    >>> data, title, names = family_data(family(T, "sam", "2024-01-01"))
+    >>> title, names
+    ("Sam's household and its circle of support on 2024-01-01", ('Sam',))
     """
     alters = F.alters.copy()
     alters["status"] = "kept"
@@ -62,11 +63,10 @@ def family_data(F: Family) -> CircleData:
                                                    strict=True)]
     person_label = names[F.members["id"].tolist().index(F.person)]
     at = format_date(F.at)
-    return CircleData(
+    data = CircleData(
         person=F.person, person_label=person_label, at=at, since=None, alters=alters,
-        pairs=pairs, headline=f"{len(names)} living together; {headline(alters)}",
-        title=f"{person_label}'s household and its circle of support on {at}",
-        centre=tuple(names))
+        pairs=pairs, headline=f"{len(names)} living together; {headline(alters)}")
+    return data, f"{person_label}'s household and its circle of support on {at}", tuple(names)
 
 
 def draw_family(F: Family, path: str | os.PathLike[str] | None = None) -> Figure:
@@ -82,7 +82,8 @@ def draw_family(F: Family, path: str | os.PathLike[str] | None = None) -> Figure
     >>> fig.texts[0].get_text()
     "<b>Sam</b>'s household and its circle of support on 2024-01-01"
     """
-    fig = draw_circle_data(family_data(F))
+    data, title, names = family_data(F)
+    fig = draw_circle_data(data, title=title, centre=names)
     if path is not None:
         save(fig, path)
     return fig

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from lacgraph.families import family
-from lacgraph.viz.circle import RING_RADIUS
 from lacgraph.viz.family import draw_family, family_data, label_overlaps
 from tests.viz.helpers import crowded
 
@@ -38,12 +37,13 @@ def test_crowded_family_no_label_overlaps(seed):
 
 def test_every_alter_on_its_closest_ring_and_members_not_alters():
     F = family(household_of_three(12, 2), "sam", "2024-06-01")
-    data = family_data(F)
+    data, _, names = family_data(F)
+    assert names == ("Al Morgan-Llewellyn", "Jo <i>Price</i>", "Samantha Jones")
     assert not set(data.alters["id"]) & {"sam", "jo", "al", "home"}
     radii = data.alters.attrs["radii"]
     for _, row in data.alters.iterrows():
         assert np.hypot(row["x"], row["y"]) == pytest.approx(radii[row["circle"]])
-    assert set(radii) == set(RING_RADIUS)
+    assert set(radii) == {1, 2, 3, 4}
 
 
 def test_names_are_data_in_svg(tmp_path):
