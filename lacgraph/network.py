@@ -225,9 +225,10 @@ class Network:
 
     def family(self, person: str, at: DateLike | None = None) -> Family:
         """The household of ``person`` and its shared network (:func:`lacgraph.families.family`)."""
-        from lacgraph.families import family
+        from lacgraph.families import family, household_tables
 
-        return family(self.tables, person, self.resolve_date(at))
+        day = self.resolve_date(at)
+        return family(household_tables(self.store, person, day), person, day)
 
     # -- the evaluator's view (lacgraph.growth) ---------------------------------------------
     # growth (scipy) and clusters (igraph) are imported when their verbs are asked, so

@@ -115,7 +115,8 @@ def test_family_picture(folder, tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (("nobody",), "No person with id 'nobody'"),
+    (("nobody",), "with id 'nobody'"),
+    (("walk",), "'walk' is a group, not a person"),
     (("sam", "--png", "x.svg"), "expected a file ending in .png"),
 ])
 def test_family_mistakes(folder, args, message):

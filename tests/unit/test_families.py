@@ -30,6 +30,18 @@ def test_every_family_agrees_with_the_plain_python_reference(case):
         assert list(F.alters.columns) == list(ALTER_COLUMNS)
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(temporal_networks())
+def test_the_stores_ego_lookups_give_the_same_family(case):
+    """Network.family reads a few ego networks; the answer is the whole programme's."""
+    T, at = case
+    G = Network.from_tables(T)
+    for person in PEOPLE:
+        got, want = G.family(person, at=str(at)), family(T, person, str(at))
+        assert got.members["id"].tolist() == want.members["id"].tolist()
+        assert got.alters.to_dict("records") == want.alters.to_dict("records")
+
+
 @pytest.fixture
 def home() -> Tables:
     """Sam lives with Jo (home h1) and, since March, also with Al at a second home (h2).
