@@ -11,11 +11,9 @@ import io
 from typing import Any
 
 import pandas as pd
-from flask import Blueprint, Response, abort, g, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, jsonify, render_template, request
 
 from lacgraph import circle as circle_verbs
-from lacgraph.families import page_family
-from lacgraph.suggestions import page_ideas
 from lacgraph.tables import format_date
 from lacgraph.viz import html as circle_page
 from lacgraph.viz.circle import draw_circle
@@ -96,8 +94,6 @@ def person_page(person: str) -> str:
     own = P.person_network(person)
     changes = table(circle_verbs.changes(own, person, since, at)) if since is not None else None
     timeline = table(circle_verbs.timeline(own, person))
-    ideas = page_ideas(P.G.suggest(person, at=at))
-    family = page_family(P.G.family(person, at=at))
     audit("view.person", person, f"at={format_date(at)}"
           + (f" since={format_date(since)}" if since is not None else ""))
     query = {"at": format_date(at)}
@@ -106,26 +102,8 @@ def person_page(person: str) -> str:
     return render_template(
         "person.html", person=row, label=row["label"] or person, at=format_date(at),
         since=format_date(since) if since is not None else "", circle=circle,
-        changes=changes, timeline=timeline, query=query, label_of=P.label, ideas=ideas,
-        family=family, family_picture=url_for("coordinator.family_svg", person=person,
-                                              at=format_date(at)) if family else None,
+        changes=changes, timeline=timeline, query=query, label_of=P.label,
     )
-
-
-@bp.get("/people/<person>/family.svg")
-@requires("coordinator")
-def family_svg(person: str) -> Response:
-    """The household's circle of support: the members at the centre (SVG, names as text)."""
-    _own_person(person)
-    P = programme()
-    at, _ = _dates()
-    from lacgraph.viz.circle import picture_bytes
-    from lacgraph.viz.family import draw_family
-
-    with P.draw_lock:
-        svg = picture_bytes(draw_family(P.G.family(person, at=at)), "svg")
-    audit("view.family-picture", person, f"at={format_date(at)}")
-    return Response(svg, mimetype="image/svg+xml")
 
 
 @bp.get("/people/<person>/circle.svg")
@@ -187,3 +165,44 @@ def circle_api(person: str) -> Response:
     return jsonify({"person": person, "at": format_date(at),
                     "alters": frame.astype(object).where(frame.notna(), None)
                     .to_dict("records")})
+
+
+# -- "Ideas to talk about" and the household (templates/_ideas.html, _family.html) -------
+# The person page includes both templates; they ask for their data through these two
+# helpers, so the page view needs no change. The page checks the caseload and writes the
+# audit row before it renders them.
+
+
+def ideas_for(person: str, at: Any) -> list[dict[str, object]]:
+    """The groups to suggest to ``person`` at ``at``, as the page shows them."""
+    from lacgraph.suggestions import page_ideas
+
+    return page_ideas(programme().G.suggest(person, at=at))
+
+
+def household_for(person: str, at: Any) -> dict[str, object] | None:
+    """The household section of ``person``'s page at ``at`` (None when they live alone)."""
+    from lacgraph.families import page_family
+
+    return page_family(programme().G.family(person, at=at))
+
+
+@bp.app_context_processor
+def ideas_and_household() -> dict[str, Any]:
+    return {"ideas_for": ideas_for, "household_for": household_for}
+
+
+@bp.get("/people/<person>/family.svg")
+@requires("coordinator")
+def family_svg(person: str) -> Response:
+    """The household's circle of support: the members at the centre (SVG, names as text)."""
+    _own_person(person)
+    P = programme()
+    at = P.day(request.args.get("at"))
+    from lacgraph.viz.circle import picture_bytes
+    from lacgraph.viz.family import draw_family
+
+    with P.draw_lock:
+        svg = picture_bytes(draw_family(P.G.family(person, at=at)), "svg")
+    audit("view.family-picture", person, f"at={format_date(at)}")
+    return Response(svg, mimetype="image/svg+xml")
