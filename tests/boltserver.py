@@ -177,7 +177,8 @@ class BoltServer:
 
 def wipe(store: Neo4jStore) -> None:
     """Delete every lacgraph node (and the meta node) from the store's database."""
-    store.run("MATCH (n) WHERE n:LacNode OR n:LacgraphMeta DETACH DELETE n", write=True)
+    store.run("MATCH (n) WHERE n:LacNode OR n:LacgraphMeta OR n:LacgraphErased DETACH DELETE n",
+              write=True)
 
 
 _SERVER: BoltServer | None = None

@@ -9,6 +9,7 @@ on the meta node, bumped in the same transaction as every change.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -28,8 +29,11 @@ CLEAR_COORDINATOR = (f"MATCH (m:{NODE_LABEL} {{coordinator: $id}}) REMOVE m.coor
                      "RETURN count(m)")
 CLEAR_BROKER = (f"MATCH (:{NODE_LABEL})-[r]->(:{NODE_LABEL}) WHERE r.brokered_by = $id "
                 "REMOVE r.brokered_by RETURN count(r)")
+COUNT_COORDINATED = f"MATCH (m:{NODE_LABEL} {{coordinator: $id}}) RETURN count(m)"
+COUNT_BROKERED = (f"MATCH (:{NODE_LABEL})-[r]->(:{NODE_LABEL}) WHERE r.brokered_by = $id "
+                  "RETURN count(r)")
 ADD_TOMBSTONE = (f"MERGE (t:{ERASED_LABEL} {{tombstone: $tombstone}}) "
-                 "ON CREATE SET t.at = datetime()")
+                 "ON CREATE SET t.at = $at")
 TOMBSTONES = f"MATCH (t:{ERASED_LABEL}) RETURN t.tombstone"
 BUMP_VERSION = (f"MERGE (m:{META_LABEL} {{name: 'lacgraph'}}) "
                 "ON CREATE SET m.schema_version = $version, m.node_columns = '[]', "
@@ -59,7 +63,8 @@ def erase_statements(person: str, tombstone: str | None, schema_version: int
         (CLEAR_BROKER, {"id": person}),
     ]
     if tombstone:
-        statements.append((ADD_TOMBSTONE, {"tombstone": tombstone}))
+        at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        statements.append((ADD_TOMBSTONE, {"tombstone": tombstone, "at": at}))
     statements.append(bump(schema_version))
     return statements
 

@@ -52,6 +52,7 @@ import pandas as pd
 from lacgraph.errors import NotFound, StoreError, StoreUnavailable
 from lacgraph.queries import cypher
 from lacgraph.stores import _merge
+from lacgraph.stores import _neo4j_rights as rights
 from lacgraph.stores._falkordb import absorb_stale_connection, refuse_padded_ids, spliceable
 from lacgraph.stores._graph_rows import (
     KIND_TYPE,
@@ -381,11 +382,29 @@ class Neo4jStore(Store):
         StoreUnavailable
             The connection failed; batches already sent stay (write again to finish).
         """
+        return self._apply(tables, progress, replace=False)
+
+    def replace(self, tables: Tables, *, progress: Progress | None = None) -> LoadSummary:
+        """Make the database hold exactly ``tables`` (see
+        :meth:`lacgraph.stores.Store.replace`): the removals go in one transaction, then
+        the batches as :meth:`write` sends them."""
+        return self._apply(tables, progress, replace=True)
+
+    def _apply(self, tables: Tables, progress: Progress | None, *, replace: bool
+               ) -> LoadSummary:
         nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
         ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
         with self._lock:
             current = self.read()
-            plan = _merge.plan(current.nodes, current.ties, nodes, ties)
+            if replace:
+                replacement = _merge.plan_replace(current.nodes, current.ties, nodes, ties)
+                plan = replacement.plan
+                removals = rights.removal_statements(replacement.removed_nodes,
+                                                     replacement.removed_ties)
+                if removals:
+                    self._run_many(removals)
+            else:
+                plan = _merge.plan(current.nodes, current.ties, nodes, ties)
             if self.refuses_padded_ids:
                 refuse_padded_ids(plan.nodes_to_write["id"])
             batches = list(self._node_batches(plan, len(nodes)))
@@ -399,6 +418,8 @@ class Neo4jStore(Store):
                     self._run_many(statements)
                 if progress is not None:
                     progress(handled)
+            if plan.summary.changed_anything:
+                self._run_many([rights.bump(SCHEMA_VERSION)])
         return plan.summary
 
     def _node_batches(self, plan: _merge.Plan, total: int
@@ -450,7 +471,9 @@ class Neo4jStore(Store):
             yield chunk
 
     def erase_person(self, person: str, *, tombstone: str | None = None) -> Erasure:
-        """Remove a node and every tie touching it (``DETACH DELETE``).
+        """Erase ``person`` in one transaction: ``DETACH DELETE`` the node (every tie
+        touching it), remove the ``coordinator`` and ``brokered_by`` references to it,
+        keep the keyed ``tombstone`` and count one more change.
 
         Raises
         ------
@@ -460,8 +483,21 @@ class Neo4jStore(Store):
         with self._lock:
             if not isinstance(person, str) or not self.run(NODE_BY_ID, {"id": person}):
                 raise NotFound(f"No node with id {person!r}")
-            self.run(ERASE_NODE, {"id": person}, write=True)
-        return Erasure()
+            ties = int(self.run(rights.COUNT_TIES, {"id": person})[0][0])
+            refs = sum(int(self.run(q, {"id": person})[0][0])
+                       for q in (rights.COUNT_COORDINATED, rights.COUNT_BROKERED))
+            self._run_many(rights.erase_statements(person, tombstone, SCHEMA_VERSION))
+        return Erasure(ties_removed=ties, references_cleared=refs)
+
+    def tombstones(self) -> frozenset[str]:
+        """The keyed hashes of every erased id (see :mod:`lacgraph.erasure`)."""
+        with self._lock:
+            return frozenset(str(r[0]) for r in self.run(rights.TOMBSTONES))
+
+    def data_version(self) -> str:
+        """The change counter kept on the meta node (see :meth:`Store.data_version`)."""
+        with self._lock:
+            return str(self.run(rights.READ_VERSION)[0][0])
 
     def close(self) -> None:
         """Close the driver. Closing twice is harmless."""
