@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
 from lacgraph.web.context import HOME, audit, db
 
 bp = Blueprint("auth", __name__)
+
+
+UNSAFE_IN_NEXT = re.compile(r"[\x00-\x20\x7f-\x9f\\]")
+"""Characters a browser drops or rewrites when it reads a URL (tab, CR, LF and other
+controls, spaces, and ``\\`` which it reads as ``/``): a ``next`` holding any is refused,
+so what is checked is what the browser will follow."""
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -18,10 +26,15 @@ def _safe_next(target: str | None) -> str | None:
     --------
     >>> _safe_next("/people/p1?at=2024-01-01"), _safe_next("//evil.example"), _safe_next("https://x")
     ('/people/p1?at=2024-01-01', None, None)
+    >>> _safe_next("/\t/evil.example"), _safe_next("/\\evil.example"), _safe_next("/x\r\nSet-Cookie: a=b")
+    (None, None, None)
     """
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return None
+    if not target or UNSAFE_IN_NEXT.search(target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -30,13 +43,13 @@ def login() -> Any:
     if request.method == "GET":
         if g.user is not None:
             return redirect(url_for(HOME[g.user.role]))
-        session["anon"] = True  # holds the CSRF token until login
-        return render_template("login.html", next=request.args.get("next", ""))
+        # No server session yet: the CSRF token rides in a signed cookie until login.
+        return render_template("login.html", next=_safe_next(request.args.get("next")) or "")
     name = request.form.get("name", "").strip()[:64]
     password = request.form.get("password", "")[:1024]
     target = _safe_next(request.form.get("next"))
     address = request.remote_addr or ""
-    until = db().locked_until(name, address=address)
+    until = db().begin_attempt(name, address)  # checks the lock and counts this attempt
     if until is not None:
         audit("login.locked", name)
         wait = max(1, int((until - until.now(until.tzinfo)).total_seconds()))
@@ -44,12 +57,11 @@ def login() -> Any:
             f"Too many failed attempts. Try again in {wait} seconds.")), 429
     user = db().check_password(name, password)
     if user is None:
-        db().record_failure(name, address=address)
         g.user = None
         audit("login.failure", name)
         return render_template("login.html", next=target or "",
                                error="Wrong account name or password."), 401
-    db().clear_failures(name)
+    db().clear_failures(name, address)
     session.clear()
     session.regenerate()  # type: ignore[attr-defined]
     session["user"] = user.name
