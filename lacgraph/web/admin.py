@@ -23,28 +23,79 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 @bp.get("/users")
 @requires("admin")
-def users(error: str = "", status: int = 200) -> Any:
+def users(error: str = "", status: int = 200, done: str = "") -> Any:
     """Every account, and the form to add one."""
+    if request.method == "GET":
+        audit("view.users")
     return render_template("users.html", accounts=db().users(), roles=ROLES, error=error,
                            neighbourhoods=programme().neighbourhoods,
-                           sessions=db().session_count()), status
+                           sessions=db().session_count(), done=done), status
 
 
 @bp.post("/users")
 @requires("admin")
 def add_user() -> Any:
     """Add an account (CSRF-protected form)."""
+    from lacgraph.web.appdb import normalise_name
+
     form = request.form
-    name = form.get("name", "").strip()
+    name = normalise_name(form.get("name", ""))
+    role = form.get("role", "")
+    coordinator = form.get("coordinator", "").strip()
+    teams = [t.strip() for t in form.getlist("team") if t.strip()]
+    P = programme()
     try:
-        db().add_user(name, form.get("role", ""), form.get("password", ""),
-                      coordinator=form.get("coordinator", "").strip(),
-                      teams=[t.strip() for t in form.getlist("team") if t.strip()])
+        db().add_user(name, role, form.get("password", ""), coordinator=coordinator,
+                      teams=teams, coordinators=P.coordinators,
+                      neighbourhoods=P.neighbourhoods)
     except InputError as err:
         return users(error="; ".join(f"{p.column}: {p.reason}" for p in err.problems),
                      status=400)
-    audit("user.add", name, f"role={form.get('role', '')}")
+    audit("user.add", name, grants(role, coordinator, teams))
     return redirect(url_for("admin.users"))
+
+
+def grants(role: str, coordinator: str, teams: list[str] | tuple[str, ...]) -> str:
+    """What an account may see, for the audit log.
+
+    Examples
+    --------
+    >>> grants("manager", "", ["North", "South"])
+    'role=manager teams=North;South'
+    """
+    text = f"role={role}"
+    if role == "coordinator":
+        text += f" coordinator={coordinator}"
+    if role == "manager":
+        text += f" teams={';'.join(teams)}"
+    return text
+
+
+@bp.post("/users/<name>/password")
+@requires("admin")
+def reset_password(name: str) -> Any:
+    """Give an account a new password (and end its sessions)."""
+    try:
+        db().set_password(name, request.form.get("password", ""))
+    except NotFound:
+        return users(error="No such account.", status=404)
+    except InputError as err:
+        return users(error="; ".join(f"{p.column}: {p.reason}" for p in err.problems),
+                     status=400)
+    audit("user.password-reset", name)
+    return users(done=f"New password set for {name}; their sessions were ended.")
+
+
+@bp.post("/users/<name>/logout")
+@requires("admin")
+def end_sessions(name: str) -> Any:
+    """End every session of an account (e.g. a lost laptop)."""
+    try:
+        ended = db().end_sessions_of(name)
+    except NotFound:
+        return users(error="No such account.", status=404)
+    audit("user.logout", name, f"sessions={ended}")
+    return users(done=f"Ended {ended} session(s) of {name}.")
 
 
 @bp.post("/users/<name>/remove")
@@ -66,6 +117,8 @@ def remove_user(name: str) -> Any:
 def loads(report: str = "", loaded: str = "", status: int = 200) -> Any:
     """What the running app holds (counts by node type and tie kind, last date), and the
     upload form."""
+    if request.method == "GET":
+        audit("view.loads")
     P = programme()
     tables = P.G.tables
     store = P.G.store

@@ -121,6 +121,31 @@ def normalise_name(name: str) -> str:
     return unicodedata.normalize("NFKC", name).strip()
 
 
+def escape_controls(text: str) -> str:
+    """``text`` with control and format characters (ANSI escapes, CR/LF, bidi overrides)
+    written as ``\\xNN``/``\\uNNNN``, so printing it cannot repaint a terminal or
+    reorder a line.
+
+    Examples
+    --------
+    >>> escape_controls("ann\x1b[2J\u202eevil\n")
+    'ann\\x1b[2J\\u202eevil\\n'
+    >>> escape_controls("Zoë")
+    'Zoë'
+    """
+    out = []
+    for char in text:
+        if char == "\\":
+            out.append("\\\\")
+        elif unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"):
+            code = ord(char)
+            out.append(char.encode("unicode_escape").decode("ascii") if code < 0x100
+                       else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def row_hash(previous: str, row: Iterable[object]) -> str:
     """The hash of one audit row (its columns after ``seq``) chained to ``previous``.
 

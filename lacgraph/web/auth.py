@@ -77,3 +77,34 @@ def logout() -> Any:
         audit("logout", g.user.name)
     session.clear()
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def change_password() -> Any:
+    """Any logged-in user changes their own password (the current one first); every
+    session of the account ends and this one starts afresh."""
+    from lacgraph.errors import InputError
+
+    if g.user is None:
+        return redirect(url_for("auth.login", next=request.path))
+    if request.method == "GET":
+        audit("view.account")
+        return render_template("password.html")
+    form = request.form
+    if db().check_password(g.user.name, form.get("current", "")[:1024]) is None:
+        audit("password.change-refused", g.user.name)
+        return render_template("password.html", error="Your current password is wrong."), 400
+    if form.get("new", "") != form.get("again", ""):
+        return render_template("password.html", error="The new passwords differ."), 400
+    try:
+        db().set_password(g.user.name, form.get("new", "")[:1024])
+    except InputError as err:
+        return render_template("password.html", error="; ".join(
+            f"new password: {p.reason}" for p in err.problems)), 400
+    audit("password.change", g.user.name)
+    name = g.user.name
+    session.clear()
+    session.regenerate()  # type: ignore[attr-defined]
+    session["user"] = name
+    return render_template("password.html", done="Your password was changed; your other "
+                           "sessions were ended.")

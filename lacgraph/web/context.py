@@ -50,6 +50,7 @@ class Programme:
         self.caseloads = {c: frame.set_index("id", drop=False).rename_axis(None) for c, frame in
                           people[people["coordinator"] != ""].groupby("coordinator")}
         self.neighbourhoods = sorted(n for n in people["neighbourhood"].unique() if n)
+        self.coordinators = sorted(nodes.loc[nodes["type"] == "coordinator", "id"])
         try:
             self.last_date = G.last_date
         except QueryError:
