@@ -100,6 +100,17 @@ def read_folder(path: str | Path) -> Tables:
       nodes.csv: '': no such file; expected nodes.csv in the folder no/such/folder
       ties.csv: '': no such file; expected ties.csv in the folder no/such/folder
     """
+    return validate(*folder_cells(path))
+
+
+Cells = tuple[pd.DataFrame, pd.DataFrame, str, str, np.ndarray, np.ndarray]
+"""Unvalidated input: the nodes and ties as text, their file names and line numbers (the
+arguments of :func:`~lacgraph.loaders.validate.validate`)."""
+
+
+def folder_cells(path: str | Path) -> Cells:
+    """Read ``nodes.csv`` and ``ties.csv`` as text, not yet validated (file-level problems,
+    such as a missing file or a malformed line, are raised)."""
     folder = Path(path)
     problems: list[Problem] = []
     frames: dict[str, tuple[pd.DataFrame, np.ndarray]] = {}
@@ -112,7 +123,7 @@ def read_folder(path: str | Path) -> Tables:
     if problems:
         raise InputError(problems)
     (nodes, node_lines), (ties, tie_lines) = frames["nodes"], frames["ties"]
-    return validate(nodes, ties, "nodes.csv", "ties.csv", node_lines, tie_lines)
+    return nodes, ties, "nodes.csv", "ties.csv", node_lines, tie_lines
 
 
 def read_workbook(path: str | Path) -> Tables:
@@ -147,11 +158,17 @@ def read_workbook(path: str | Path) -> Tables:
     lacgraph.errors.InputError: 1 problem in the input:
       missing.xlsx: '': no such file; expected an .xlsx workbook with sheets nodes and ties
     """
+    return validate(*workbook_cells(path))
+
+
+def workbook_cells(path: str | Path, book_name: str | None = None) -> Cells:
+    """Read the sheets ``nodes`` and ``ties`` of a workbook as text, not yet validated
+    (``book_name`` names it in problems; default the file's name)."""
     import openpyxl  # imported here: only workbook users pay for it
     from openpyxl.utils.exceptions import InvalidFileException
 
     path = Path(path)
-    book_name = path.name
+    book_name = book_name or path.name
     expected = "expected an .xlsx workbook with sheets nodes and ties"
     if not path.is_file():
         raise InputError([Problem(book_name, 0, "", "", f"no such file; {expected}")])
@@ -179,8 +196,7 @@ def read_workbook(path: str | Path) -> Tables:
     if problems:
         raise InputError(problems)
     (nodes, node_lines), (ties, tie_lines) = frames["nodes"], frames["ties"]
-    return validate(nodes, ties, f"{book_name}[nodes]", f"{book_name}[ties]",
-                     node_lines, tie_lines)
+    return nodes, ties, f"{book_name}[nodes]", f"{book_name}[ties]", node_lines, tie_lines
 
 
 def write_folder(tables: Tables, path: str | Path) -> Path:

@@ -132,30 +132,45 @@ def loads(report: str = "", loaded: str = "", status: int = 200) -> Any:
 @bp.post("/loads")
 @requires("admin")
 def load() -> Any:
-    """Validate the uploaded ``nodes.csv`` and ``ties.csv`` and write them to the store."""
+    """Validate an update (``nodes.csv`` + ``ties.csv``, or one ``.xlsx`` workbook) merged
+    with the data already loaded, as a whole load would be, and write it to the store.
+
+    The files stream to a private temporary folder (werkzeug spools file parts to disk)
+    and are deleted after the load. Columns an update lacks keep their stored values.
+    """
     import shutil
     import tempfile
     from pathlib import Path
 
-    from lacgraph.loaders import read_folder
+    from lacgraph.loaders.files import folder_cells, workbook_cells
+    from lacgraph.loaders.update import merge_update
     from lacgraph.network import Network
     from lacgraph.web.context import replace_programme
 
+    workbook = request.files.get("workbook")
     files = {name: request.files.get(name) for name in ("nodes", "ties")}
-    if not all(f and f.filename for f in files.values()):
-        return loads(report="Choose both files: nodes.csv and ties.csv.", status=400)
+    use_book = bool(workbook and workbook.filename)
+    if not use_book and not all(f and f.filename for f in files.values()):
+        return loads(report="Choose both files (nodes.csv and ties.csv), or one .xlsx "
+                            "workbook with the sheets nodes and ties.", status=400)
     folder = Path(tempfile.mkdtemp(prefix="lacgraph-load-"))  # mode 700
+    P = programme()
     try:
-        for name, upload in files.items():
-            upload.save(folder / f"{name}.csv")
-        try:
-            tables = read_folder(folder)
-        except InputError as err:
-            audit("data.load-rejected", "", f"problems={len(err.problems)}")
-            return loads(report=err.report(limit=50) + "\nNothing was loaded.", status=400)
+        if use_book:
+            assert workbook is not None
+            workbook.save(folder / "upload.xlsx")
+            cells = workbook_cells(folder / "upload.xlsx", book_name="workbook")
+        else:
+            for name, upload in files.items():
+                assert upload is not None
+                upload.save(folder / f"{name}.csv")
+            cells = folder_cells(folder)
+        tables = merge_update(P.G.tables, cells)
+    except InputError as err:
+        audit("data.load-rejected", "", f"problems={len(err.problems)}")
+        return loads(report=err.report(limit=50) + "\nNothing was loaded.", status=400)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    P = programme()
     store = P.G.store
     summary = store.write(tables)
     if hasattr(store, "build"):
