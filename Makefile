@@ -17,14 +17,16 @@ $(STAMP): $(BIN)/python pyproject.toml
 demo: $(STAMP)
 	$(BIN)/lacgraph demo
 
-# Browser tests drive Debian's Chromium (never a downloaded browser build).
+# Browser tests drive Debian's Chromium (never a downloaded browser build); the HTTPS
+# deployment test puts Debian's nginx (a TLS-terminating proxy) in front of the app.
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 
-$(CHROMIUM):
+$(CHROMIUM) $(NGINX):
 	@if [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx; \
 	else \
-		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx; \
 	fi
 
 # pytest runs in a private network namespace: the Neo4j-store tests start FalkorDB's Bolt
@@ -32,7 +34,7 @@ $(CHROMIUM):
 UNSHARE := $(shell if [ "$$(id -u)" = 0 ]; then echo unshare --net; \
 	else echo unshare --net --map-root-user; fi)
 
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) $(CHROMIUM) $(NGINX)
 	$(BIN)/ruff check .
 	$(UNSHARE) sh -c 'ip link set lo up && exec $(BIN)/python -m pytest'
 

@@ -39,7 +39,7 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 90,
         except (OSError, urllib.error.URLError):
             pass
         if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.stdout.read() if process.stdout else ''}")
+            raise RuntimeError(f"{process.args[0]} exited with status {process.returncode}")
         if time.monotonic() > deadline:
             raise RuntimeError(f"{url} did not answer within {seconds} s")
         time.sleep(0.2)
@@ -138,8 +138,9 @@ def nginx_tls(folder: Path, upstream: int) -> Iterator[str]:
     conf = folder / "nginx.conf"
     conf.write_text(NGINX_CONF.format(tmp=folder, server=nginx_server_block(
         port, upstream, cert, key)))
+    log = open(folder / "nginx.out", "w+")  # noqa: SIM115
     process = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(conf), "-e", "stderr"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                               stdout=log, stderr=subprocess.STDOUT, text=True)
     base = f"https://127.0.0.1:{port}"
     unverified = ssl.create_default_context()
     unverified.check_hostname = False
@@ -154,6 +155,7 @@ def nginx_tls(folder: Path, upstream: int) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()
 
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
