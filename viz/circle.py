@@ -48,7 +48,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Wedge
 from matplotlib.text import Text
 
-from lacgraph.circle import compare, headline
+from lacgraph.circle import circle_table, compare, headline
 from lacgraph.errors import QueryError
 from lacgraph.model import CIRCLES, HOUSEHOLD
 from lacgraph.tables import format_date
@@ -56,7 +56,7 @@ from lacgraph.viz.labels import label_overlaps as label_overlaps  # re-exported
 from lacgraph.viz.labels import node_boxes, place_labels
 
 if TYPE_CHECKING:
-    from lacgraph.network import Network
+    from lacgraph.dated import DatedNetwork
     from lacgraph.privacy import Pseudonymiser
     from lacgraph.tables import DateLike
 
@@ -197,7 +197,7 @@ def layout(alters: pd.DataFrame) -> pd.DataFrame:
 
 
 def circle_data(
-    G: Network, person: str, at: DateLike | None = None, *, since: DateLike | None = None,
+    G: DatedNetwork, person: str, at: DateLike | None = None, *, since: DateLike | None = None,
     pseudonymiser: Pseudonymiser | None = None,
 ) -> CircleData:
     """Gather what the pictures of ``person``'s circle show (see :class:`CircleData`).
@@ -212,7 +212,7 @@ def circle_data(
         before = alters[alters["status"] != "new"]
         head = headline(alters[alters["status"] != "gone"], before, G.resolve_date(since))
     else:
-        alters = G.circle(person, at=day)
+        alters = circle_table(G.store, person, day)
         alters["status"] = "kept"
         alters["added"] = ""
         alters["ended"] = ""
@@ -403,7 +403,7 @@ def _draw(data: CircleData) -> Figure:
 
 
 def draw_circle(
-    G: Network, person: str, at: DateLike | None = None,
+    G: DatedNetwork, person: str, at: DateLike | None = None,
     path: str | os.PathLike[str] | None = None, *, since: DateLike | None = None,
     pseudonymiser: Pseudonymiser | None = None,
 ) -> Figure:
@@ -411,7 +411,7 @@ def draw_circle(
 
     Parameters
     ----------
-    G : Network
+    G : DatedNetwork
     person : str
         The person at the centre.
     at : date, optional

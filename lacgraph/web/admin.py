@@ -173,8 +173,6 @@ def load() -> Any:
         shutil.rmtree(folder, ignore_errors=True)
     store = P.G.store
     summary = store.write(tables)
-    if hasattr(store, "build"):
-        store.build()
     replace_programme(Network(store))
     text = (f"nodes {summary.nodes_added} added, {summary.nodes_changed} changed, "
             f"{summary.nodes_unchanged} unchanged; ties {summary.ties_added} added, "
