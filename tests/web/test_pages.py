@@ -42,7 +42,8 @@ def test_every_route_carries_the_security_headers(app, login):
     anonymous = app.test_client()
     cases = [(anonymous, "/login"), (anonymous, "/healthz"), (anonymous, "/"),
              (anonymous, "/static/style.css"), (anonymous, "/api/people/p1/circle"),
-             (anonymous, "/nowhere")]
+             (anonymous, "/nowhere"), (anonymous, "/account/password"),
+             (login("eve"), "/account/password")]
     cases += [(client, url) for client, url, _ in _pages(login)]
     rules = {r.rule for r in app.url_map.iter_rules()}
     covered = set()
@@ -73,7 +74,8 @@ def test_every_route_carries_the_security_headers(app, login):
             pattern = "^" + re.sub(r"<(?:\w+:)?\w+>", "[^?]+", rule) + "$"
             if re.match(pattern, url.split("?")[0]):
                 covered.add(rule)
-    missing = rules - covered - {"/logout", "/admin/users/<name>/remove"}  # POST only
+    missing = rules - covered - {"/logout", "/admin/users/<name>/remove",  # POST only
+                                 "/admin/users/<name>/password", "/admin/users/<name>/logout"}
     assert not missing, f"routes without a header check: {missing}"
 
 
