@@ -50,10 +50,7 @@ def _window() -> dict[str, Any]:
 def _growth(window: dict[str, Any]) -> Any:
     P = programme()
     key = ("growth", *sorted((k, str(v)) for k, v in window.items()))
-    with P.results_lock:
-        if key not in P.results:
-            P.results[key] = growth(P.G, **window)
-        return P.results[key]
+    return P.results.get(key, lambda: growth(P.G, **window))
 
 
 def suppressed_summary(summary: dict[str, Any]) -> dict[str, Any]:

@@ -226,3 +226,61 @@ def test_a_form_stays_valid_across_a_restart_and_a_second_process(programme_fold
                                           "csrf_token": token})
     assert response.status_code == 302
     assert first.secret_key == second.secret_key
+
+
+# -- 8: bounded caches, dates in range, no blocking --------------------------------------------
+def test_dates_outside_the_data_or_not_dates_are_a_clear_400(login):
+    client = login("max")
+    for value, words in (("today", "is not a date"), ("+10000-01-01", "is not a date"),
+                         ("1900-01-01", "outside the data"), ("2999-12-31", "outside the data"),
+                         ("x" * 500, "not a date")):
+        response = client.get(f"/neighbourhoods?at={value}")
+        assert response.status_code == 400, value
+        assert words in response.text, value
+    assert client.get("/neighbourhoods?at=31/03/2024").status_code == 200
+
+
+def test_caches_are_bounded(app, login):
+    from lacgraph.network import SNAPSHOTS_KEPT
+    from lacgraph.web.context import RESULTS_KEPT
+
+    manager = login("max")
+    for day in range(1, 29):
+        assert manager.get(f"/neighbourhoods?at=2024-02-{day:02d}").status_code == 200
+    programme = app.extensions["lacgraph.programme"]
+    assert len(programme.G._snapshots) <= SNAPSHOTS_KEPT
+    evaluator = login("eve")
+    for months in range(1, RESULTS_KEPT + 6):
+        assert evaluator.get(f"/growth/summary.json?months={months}").status_code == 200
+    assert len(programme.results.keys()) == RESULTS_KEPT
+
+
+def test_a_slow_growth_computation_does_not_block_cached_pages(app, login, monkeypatch):
+    import lacgraph.web.evaluator as evaluator_views
+
+    real = evaluator_views.growth
+    release = threading.Event()
+    started = threading.Event()
+
+    def slow(G, **window):
+        if window.get("months") == 7:
+            started.set()
+            assert release.wait(60)
+        return real(G, **window)
+
+    monkeypatch.setattr(evaluator_views, "growth", slow)
+    first, second = login("eve"), login("eve")
+    assert first.get("/growth?months=3").status_code == 200  # cached now
+    slow_thread = threading.Thread(target=lambda: first.get("/growth?months=7"))
+    slow_thread.start()
+    assert started.wait(30)
+    answers: list[int] = []
+    fast = threading.Thread(target=lambda: answers.append(
+        second.get("/growth?months=3").status_code))
+    fast.start()
+    fast.join(timeout=20)
+    finished_while_blocked = not fast.is_alive()
+    release.set()
+    slow_thread.join(timeout=60)
+    fast.join(timeout=60)
+    assert finished_while_blocked and answers == [200]
