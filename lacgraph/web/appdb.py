@@ -111,7 +111,7 @@ GENESIS = "0" * 64
 
 
 def normalise_name(name: str) -> str:
-    """An account name as stored and compared: NFKC, outer spaces removed.
+    r"""An account name as stored and compared: NFKC, outer spaces removed.
 
     Examples
     --------
@@ -122,14 +122,14 @@ def normalise_name(name: str) -> str:
 
 
 def escape_controls(text: str) -> str:
-    """``text`` with control and format characters (ANSI escapes, CR/LF, bidi overrides)
-    written as ``\\xNN``/``\\uNNNN``, so printing it cannot repaint a terminal or
-    reorder a line.
+    r"""``text`` with control and format characters (ANSI escapes, CR/LF, bidi overrides)
+    written as ``\xNN``/``\uNNNN``, so printing it cannot repaint a terminal or
+    reorder a line (a backslash itself is doubled).
 
     Examples
     --------
-    >>> escape_controls("ann\x1b[2J\u202eevil\n")
-    'ann\\x1b[2J\\u202eevil\\n'
+    >>> print(escape_controls("ann\x1b[2J\u202eevil\n"))
+    ann\x1b[2J\u202eevil\n
     >>> escape_controls("Zoë")
     'Zoë'
     """

@@ -20,7 +20,7 @@ so what is checked is what the browser will follow."""
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site (no scheme, no host, no ``//``) may follow a login.
+    r"""Only a path on this site (no scheme, no host, no ``//``) may follow a login.
 
     Examples
     --------

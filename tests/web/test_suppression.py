@@ -85,3 +85,33 @@ def test_shares_are_rounded_count_over_rounded_n(bigger):
         assert row["wilcoxon_p"] in (None, "< 0.001", "< 0.01", "< 0.05", ">= 0.05")
     assert checked >= 3
     assert body["n"] == 45
+
+
+# -- 6: other neighbourhoods only at month ends -----------------------------------------------
+def _south(page: str) -> str:
+    row = re.search(r"<tr class=\"\"><td>South</td>(.*?)</tr>", page, re.S)
+    assert row, "no South row"
+    return row.group(1)
+
+
+def test_other_neighbourhoods_only_at_month_ends(login):
+    client = login("max")  # team: North (and the hostile ward); South is another team's
+    days = [client.get(f"/neighbourhoods?at=2024-03-{d:02d}").text for d in (1, 15, 29)]
+    assert len({_south(page) for page in days}) == 1  # every day of March shows 29 February
+    assert "shown at <strong>2024-02-29</strong>" in days[1]
+    end = client.get("/neighbourhoods?at=2024-03-31").text
+    assert "shown at" not in end  # a month end itself is not snapped
+    csv = client.get("/neighbourhoods.csv?at=2024-03-15")
+    assert "neighbourhoods-2024-02-29.csv" in csv.headers["Content-Disposition"]
+
+
+def test_stepping_the_date_shows_no_more_than_month_ends(login, monkeypatch):
+    import lacgraph.web.manager as views
+
+    asked = []
+    real = views.ward_counts
+    monkeypatch.setattr(views, "ward_counts", lambda at: asked.append(str(at)[:10]) or real(at))
+    client = login("max")
+    for d in range(1, 8):
+        client.get(f"/neighbourhoods.csv?at=2024-04-{d:02d}")
+    assert set(asked) == {"2024-03-31"}
