@@ -13,14 +13,22 @@ APP_DB_HELP = ("The app database (accounts, sessions, audit log) [default: besid
                "e.g. programme.app.sqlite next to programme.sqlite].")
 
 
-def _app_db_path(app_db: str | None, source: str | None) -> Path:
+def _app_db_path(app_db: str | None, source: str | None, *, existing: bool = False) -> Path:
+    """The app database named, or the one beside ``source``; with ``existing`` it must be
+    there already (reading the accounts or the audit log never creates one)."""
     from lacgraph.web.appdb import default_app_db
 
     if app_db:
-        return Path(app_db)
-    if source:
-        return default_app_db(source)
-    raise click.UsageError("Give --app-db FILE (or --source SOURCE to use the file beside it).")
+        path = Path(app_db)
+    elif source:
+        path = default_app_db(source)
+    else:
+        raise click.UsageError("Give --app-db FILE (or --source SOURCE to use the file beside "
+                               "it).")
+    if existing and not path.is_file():
+        raise click.UsageError(f"No app database at {path}: add the first account with "
+                               "'lacgraph users add', or give --app-db FILE.")
+    return path
 
 
 @cli.command()
@@ -58,11 +66,22 @@ def serve(source: str, host: str, port: int, app_db: str | None, behind_proxy: b
                    err=True)
     app = create_app(G, db, behind_proxy=behind_proxy, manager_names=manager_names,
                      max_upload_mb=max_upload_mb)
+    try:
+        server = waitress.create_server(
+            app, host=host, port=port, threads=threads, ident="lacgraph",
+            clear_untrusted_proxy_headers=not behind_proxy,
+            max_request_body_size=max_upload_mb * 1024 * 1024 + 1024 * 1024)
+    except OSError as err:
+        raise click.ClickException(
+            f"Cannot listen on {host}:{port}: {err.strerror or err} (is another server "
+            "running there? choose another --port)") from None
     click.echo(f"Serving {source} on http://{host}:{port}/ (accounts in {path}); "
-               "Ctrl+C stops.", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="lacgraph",
-                   clear_untrusted_proxy_headers=not behind_proxy,
-                   max_request_body_size=max_upload_mb * 1024 * 1024 + 1024 * 1024)
+               "Ctrl+C stops. After a load, replace or erase the app switches to the new "
+               "data at the next request.", err=True)
+    try:
+        server.run()
+    finally:
+        server.close()
 
 
 @cli.group()
@@ -168,7 +187,7 @@ def users_list(app_db: str | None, source: str | None, fmt: str, output: Path | 
 
     from lacgraph.web import AppDB
 
-    db = AppDB(_app_db_path(app_db, source))
+    db = AppDB(_app_db_path(app_db, source, existing=True))
     frame = pd.DataFrame([{"name": u.name, "role": u.role, "coordinator": u.coordinator,
                            "teams": ";".join(u.teams)} for u in db.users()],
                          columns=["name", "role", "coordinator", "teams"])
@@ -184,7 +203,7 @@ def users_remove(name: str, app_db: str | None, source: str | None) -> None:
     """Remove an account and end its sessions."""
     from lacgraph.web import AppDB
 
-    db = AppDB(_app_db_path(app_db, source))
+    db = AppDB(_app_db_path(app_db, source, existing=True))
     db.remove_user(name)
     db.audit("cli", "cli", "user.remove", name)
     click.echo(f"Removed account {name!r}.")
@@ -215,7 +234,7 @@ def audit(app_db: str | None, source: str | None, user: str | None, action: str 
     from lacgraph.web import AppDB
     from lacgraph.web.appdb import AUDIT_COLUMNS, escape_controls
 
-    db = AppDB(_app_db_path(app_db, source))
+    db = AppDB(_app_db_path(app_db, source, existing=True))
     if verify:
         checked, broken = db.verify_audit()
         if broken is None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
-from lacgraph.errors import InputError, NotFound
+from lacgraph.errors import InputError, NotFound, QueryError
 from lacgraph.tables import format_date
 from lacgraph.web.appdb import AUDIT_COLUMNS, ROLES
 from lacgraph.web.context import audit, db, programme, requires
@@ -121,7 +121,7 @@ def loads(report: str = "", loaded: str = "", status: int = 200) -> Any:
         audit("view.loads")
     P = programme()
     tables = P.G.tables
-    store = P.G.store
+    store = P.store
     return render_template(
         "loads.html", store=repr(store), last_date=format_date(P.last_date),
         node_types=tables.nodes["type"].value_counts().sort_index().to_dict(),
@@ -142,8 +142,10 @@ def load() -> Any:
     import tempfile
     from pathlib import Path
 
-    from lacgraph.loaders.files import folder_cells, workbook_cells
+    from lacgraph.erasure import screen
+    from lacgraph.loaders.files import folder_cells
     from lacgraph.loaders.update import merge_update
+    from lacgraph.loaders.workbook import workbook_cells
     from lacgraph.network import Network
     from lacgraph.web.context import replace_programme
 
@@ -171,7 +173,13 @@ def load() -> Any:
         return loads(report=err.report(limit=50) + "\nNothing was loaded.", status=400)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    store = P.G.store
+    store = P.store
+    try:
+        tables, _ = screen(tables, store.tombstones(), _key())
+    except (InputError, QueryError) as err:
+        audit("data.load-rejected", "", "erased ids")
+        report = err.report(limit=50) if isinstance(err, InputError) else str(err)
+        return loads(report=report + "\nNothing was loaded.", status=400)
     summary = store.write(tables)
     replace_programme(Network(store))
     text = (f"nodes {summary.nodes_added} added, {summary.nodes_changed} changed, "
@@ -179,6 +187,73 @@ def load() -> Any:
             f"{summary.ties_changed} changed, {summary.ties_unchanged} unchanged")
     audit("data.load", "", text)
     return loads(loaded=f"Loaded: {text}.")
+
+
+@bp.get("/rights")
+@requires("admin")
+def rights(error: str = "", done: str = "", remaining: str = "", status: int = 200) -> Any:
+    """Subject access and erasure: the two forms."""
+    return render_template("rights.html", error=error, done=done, remaining=remaining), status
+
+
+@bp.get("/rights/export")
+@requires("admin")
+def export_person() -> Any:
+    """Everything held about one person, as a printable page or JSON (audited)."""
+    import json
+
+    from flask import Response
+
+    from lacgraph.subject import person_record, record_html
+
+    person = request.args.get("person", "").strip()
+    P = programme()
+    try:
+        record = person_record(P.G.store, person, db().audit_about(person))
+    except NotFound:
+        return rights(error=f"No one has the id {person!r}.", status=404)
+    fmt = request.args.get("format", "html")
+    audit("export.person", person, f"format={fmt}")
+    if fmt == "json":
+        return Response(json.dumps(record, indent=2, ensure_ascii=False),
+                        mimetype="application/json", headers={
+                            "Content-Disposition": 'attachment; filename="person.json"'})
+    # a file to keep or send to the person (it prints as one page; its own styles)
+    return Response(record_html(record), mimetype="text/html", headers={
+        "Content-Disposition": 'attachment; filename="person.html"'})
+
+
+@bp.post("/rights/erase")
+@requires("admin")
+def erase_person() -> Any:
+    """Erase one person from the live store (CSRF-protected, confirmed, audited)."""
+    from lacgraph.erasure import erase
+
+    person = request.form.get("person", "").strip()
+    if request.form.get("confirm") != "yes":
+        return rights(error="Tick the box to confirm the erasure.", status=400)
+    key = _key()
+    if key is None:
+        return rights(error="Erasure needs the pseudonym key: start the server with "
+                            "LACGRAPH_PSEUDONYM_KEY set.", status=400)
+    try:
+        report = erase(programme().store, person, key, audit_log=db(), user=g.user.name,
+                       role=g.user.role)
+    except NotFound:
+        return rights(error=f"No one has the id {person!r}.", status=404)
+    e = report.erasure
+    return rights(done=f"Erased: {e.ties_removed} connection(s) removed, "
+                       f"{e.references_cleared} mention(s) cleared, {report.audit_rows} audit "
+                       f"entries now show only {report.pseudonym}.", remaining=e.remaining)
+
+
+def _key() -> Any:
+    """The pseudonym key (tombstones, audit pseudonyms), or None when it is not set."""
+    import os
+
+    from lacgraph.privacy import KEY_VARIABLE, Pseudonymiser
+
+    return Pseudonymiser.from_environment() if os.environ.get(KEY_VARIABLE) else None
 
 
 @bp.get("/audit")

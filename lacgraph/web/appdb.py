@@ -174,6 +174,11 @@ def _parse(stamp: str) -> datetime:
     return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
+def _whole_word(text: str) -> re.Pattern[str]:
+    """``text`` where it is not part of a longer id or word."""
+    return re.compile(rf"(?<![\w-]){re.escape(text)}(?![\w-])")
+
+
 def digest(token: str) -> str:
     """SHA-256 of a session token: what the database keeps instead of the token."""
     return hashlib.sha256(token.encode("ascii")).hexdigest()
@@ -577,6 +582,60 @@ class AppDB:
                 continue
             previous = row_hash(previous, row[1:-1])
             self._run("UPDATE audit SET hash = ? WHERE seq = ?", (previous, row[0]))
+
+    def pseudonymise_person(self, person: str, pseudonym: str, label: str = "") -> int:
+        """Replace an erased person's id (and name) in the audit log by their pseudonym.
+
+        Rows keep what happened and when; the target and every whole-word mention of the
+        id or the name in the detail become ``pseudonym`` (``p1`` in ``q=p10`` is another
+        person and stays). The old bytes are overwritten on disk (``secure_delete``,
+        checkpoint, VACUUM). Returns how many rows changed.
+
+        Examples
+        --------
+        >>> db = AppDB(":memory:")
+        >>> db.audit("ann", "coordinator", "view.person", "p1", "q=Sam Smith")
+        >>> db.audit("ann", "coordinator", "view.caseload", "c1", "q=p10")
+        >>> db.pseudonymise_person("p1", "P-X", "Sam Smith")
+        1
+        >>> [row[5:7] for row in db.audit_log()]
+        [('P-X', 'q=P-X'), ('c1', 'q=p10')]
+        """
+        words = [w for w in (person, label) if w]
+        with self._lock:
+            self._db.execute("PRAGMA secure_delete = ON")
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                changes = []
+                for seq, target, detail in self._db.execute(
+                        "SELECT seq, target, detail FROM audit WHERE target = ?1 "
+                        "OR instr(detail, ?1) > 0 OR (?2 != '' AND instr(detail, ?2) > 0)",
+                        (person, label)).fetchall():
+                    new_detail = detail
+                    for word in words:
+                        new_detail = _whole_word(word).sub(pseudonym, new_detail)
+                    new_target = pseudonym if target == person else target
+                    if (new_target, new_detail) != (target, detail):
+                        changes.append((new_target, new_detail, seq))
+                self._db.executemany("UPDATE audit SET target = ?, detail = ? WHERE seq = ?",
+                                     changes)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            if self.path != ":memory:":
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self._db.execute("VACUUM")
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return len(changes)
+
+    def audit_about(self, person: str) -> list[tuple]:
+        """Return every audit row about ``person``: its target, or a whole-word mention of
+        the id in the detail (oldest first)."""
+        rows = self._run(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit "  # noqa: S608
+                         "WHERE target = ?1 OR instr(detail, ?1) > 0 ORDER BY seq", (person,))
+        word = _whole_word(person)
+        return [r for r in rows if r[5] == person or word.search(r[6])]
 
     def audit_log(self, *, user: str | None = None, action: str | None = None,
                   since: str | None = None, limit: int | None = None) -> list[tuple]:

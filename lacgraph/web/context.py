@@ -27,10 +27,10 @@ from flask import (
     url_for,
 )
 
-from lacgraph.errors import QueryError
+from lacgraph.errors import QueryError, StoreError
 from lacgraph.network import Network
 from lacgraph.output import to_csv
-from lacgraph.stores import MemoryStore
+from lacgraph.stores import MemoryStore, Store
 from lacgraph.web.appdb import AppDB, User
 
 HOME = {"coordinator": "coordinator.caseload", "evaluator": "evaluator.growth_page",
@@ -98,9 +98,18 @@ RESULTS_KEPT = 16
 
 
 class Programme:
-    """What the views need from the network, indexed once at start-up (thread-safe)."""
+    """What the views need from the network, indexed once per data version (thread-safe).
+
+    ``store`` is the live store (loads and erasures go there); ``G`` answers every view
+    from one fixed copy of the data read at ``version``, so a page never mixes old and new
+    data. :func:`programme` switches to a new Programme when the store's version changes.
+    """
 
     def __init__(self, G: Network):
+        self.store: Store = G.store
+        self.version = store_version(self.store)
+        if isinstance(self.store, MemoryStore) and self.store.path is not None:
+            G = Network(self.store.frozen())  # one consistent copy for this version
         self.G = G
         nodes = G.tables.nodes
         self.nodes = nodes.set_index("id", drop=False).rename_axis(None)
@@ -166,15 +175,42 @@ def db() -> AppDB:
     return current_app.extensions["lacgraph.db"]
 
 
+_SWITCH = threading.Lock()
+
+
+def store_version(store: Store) -> str | None:
+    """The store's data version, or None for a store that has none."""
+    try:
+        return store.data_version()
+    except StoreError:
+        return None
+
+
 def programme() -> Programme:
-    """The indexed network of the current app."""
-    return current_app.extensions["lacgraph.programme"]
+    """The indexed network of the current app, the same one for a whole request.
+
+    At the first call of each request the store's data version is checked: after a load,
+    replace or erasure by any process the app switches to the new data as a whole.
+    """
+    pinned = g.get("lacgraph_programme")
+    if pinned is not None:
+        return pinned
+    P: Programme = current_app.extensions["lacgraph.programme"]
+    if P.version is not None and store_version(P.store) != P.version:
+        with _SWITCH:
+            P = current_app.extensions["lacgraph.programme"]
+            if store_version(P.store) != P.version:
+                P = Programme(Network(P.store))
+                current_app.extensions["lacgraph.programme"] = P
+    g.lacgraph_programme = P
+    return P
 
 
 def replace_programme(G: Network) -> Programme:
     """Index a freshly loaded network and serve it from the next request on."""
     P = Programme(G)
     current_app.extensions["lacgraph.programme"] = P
+    g.lacgraph_programme = P
     return P
 
 
@@ -227,27 +263,21 @@ def error_response(status: int, message: str | None = None) -> tuple[Any, int]:
 
 
 # -- downloads ---------------------------------------------------------------------------------
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def safe_csv(frame: pd.DataFrame) -> str:
-    """CSV for a browser download: text cells that a spreadsheet would run as a formula
-    get a leading ``'`` (OWASP's CSV-injection advice); numbers are left alone.
+    """CSV for a browser download, formula-safe by the one shared rule
+    (:func:`lacgraph.output.formula_safe`: text cells a spreadsheet would run as a formula
+    get a leading ``'``); numbers are left alone.
 
     Examples
     --------
-    >>> print(safe_csv(pd.DataFrame({"label": ["=HYPERLINK(1)", "Ann"], "change": [-1, 2]})),
-    ...       end="")
+    >>> print(safe_csv(pd.DataFrame({"label": ["=HYPERLINK(1)", " \uff1d1", "Ann"],
+    ...                              "change": [-1, 2, 3]})), end="")
     label,change
     '=HYPERLINK(1),-1
-    Ann,2
+    ' \uff1d1,2
+    Ann,3
     """
-    out = frame.copy()
-    for col in out.columns:
-        if not (pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_bool_dtype(out[col])):
-            out[col] = [("'" + v) if isinstance(v, str) and v.startswith(FORMULA_START) else v
-                        for v in out[col]]
-    return to_csv(out)
+    return to_csv(frame)
 
 
 def csv_download(frame: pd.DataFrame, filename: str) -> Response:
