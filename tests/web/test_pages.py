@@ -43,7 +43,8 @@ def test_every_route_carries_the_security_headers(app, login):
     cases = [(anonymous, "/login"), (anonymous, "/healthz"), (anonymous, "/"),
              (anonymous, "/static/style.css"), (anonymous, "/api/people/p1/circle"),
              (anonymous, "/nowhere"), (anonymous, "/account/password"),
-             (login("eve"), "/account/password")]
+             (login("eve"), "/account/password"), (login("ada"), "/admin/rights"),
+             (login("ada"), "/admin/rights/export")]
     cases += [(client, url) for client, url, _ in _pages(login)]
     rules = {r.rule for r in app.url_map.iter_rules()}
     covered = set()
@@ -75,7 +76,8 @@ def test_every_route_carries_the_security_headers(app, login):
             if re.match(pattern, url.split("?")[0]):
                 covered.add(rule)
     missing = rules - covered - {"/logout", "/admin/users/<name>/remove",  # POST only
-                                 "/admin/users/<name>/password", "/admin/users/<name>/logout"}
+                                 "/admin/users/<name>/password", "/admin/users/<name>/logout",
+                                 "/admin/rights/erase"}
     assert not missing, f"routes without a header check: {missing}"
 
 
