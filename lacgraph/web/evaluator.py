@@ -199,8 +199,9 @@ def growth_plot(name: str) -> Response:
     import matplotlib
     import matplotlib.pyplot as plt
 
-    style = {"text.parse_math": False, "svg.fonttype": "none"}  # text stays text
-    with programme().draw_lock, matplotlib.rc_context(style):
+    # names are never drawn here; text stays text in the SVG (rounded counts checkable)
+    with programme().draw_lock, matplotlib.rc_context({"text.parse_math": False,
+                                                       "svg.fonttype": "none"}):
         getattr(plots, PLOTS[name])(subject, path, suppressed=True)
         plt.close("all")
     with open(path, "rb") as handle:

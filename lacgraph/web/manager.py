@@ -75,14 +75,14 @@ def month_end(at: np.datetime64) -> np.datetime64:
 
     Examples
     --------
-    >>> str(month_end(np.datetime64("2024-03-15"))), str(month_end(np.datetime64("2024-03-31")))
-    ('2024-02-29', '2024-03-31')
+    >>> [format_date(month_end(np.datetime64(d))) for d in ("2024-03-15", "2024-03-31")]
+    ['2024-02-29', '2024-03-31']
     """
-    day = np.datetime64(at, "D")
-    end = (day.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
+    day = pd.Timestamp(at).normalize()
+    end = day + pd.offsets.MonthEnd(0)
     if end > day:
-        end = day.astype("datetime64[M]").astype("datetime64[D]") - 1
-    return end.astype(np.asarray(at).dtype)
+        end = day - pd.offsets.MonthEnd(1)
+    return end.to_datetime64().astype("datetime64[s]")
 
 
 @bp.get("/neighbourhoods")
