@@ -278,6 +278,19 @@ class Network:
 
         return clusters.communities(self, at, resolution, seed, at_risk_below=at_risk_below)
 
+    # -- data out (lacgraph.exports) ------------------------------------------------------
+    def export(self, fmt: str, path: str | os.PathLike[str], at: DateLike | None = None, *,
+               pseudonymiser: Pseudonymiser | None = None, suppress: bool = False) -> Path:
+        """Write GraphML, dynamic GEXF or egor's three files (:func:`lacgraph.interchange.export`).
+
+        ``at`` defaults to the data's last date (GEXF holds every date and ignores it).
+        """
+        from lacgraph.interchange import export
+
+        when = None if fmt == "gexf" else self.resolve_date(at)
+        return export(self.tables, fmt, path, when, pseudonymiser=pseudonymiser,
+                      suppress=suppress)
+
     def close(self) -> None:
         """Close the underlying store."""
         self.store.close()
