@@ -94,7 +94,11 @@ METRICS_KEPT = 8
 """Dates whose whole-programme measures stay cached."""
 
 RESULTS_KEPT = 16
-"""Other results (e.g. growth windows) that stay cached."""
+"""Other results (e.g. growth windows, reports) that stay cached."""
+
+BY_DATE_KEPT = 240
+"""Small per-date tables (e.g. counts per neighbourhood at a month end) that stay cached:
+twenty years of month ends."""
 
 
 class Programme:
@@ -129,6 +133,7 @@ class Programme:
                            else np.datetime64(first, "D").astype("datetime64[s]"))
         self._metrics = BoundedCache(METRICS_KEPT)
         self.results = BoundedCache(RESULTS_KEPT)  # e.g. growth per window
+        self.by_date = BoundedCache(BY_DATE_KEPT)  # small tables per date
         self.draw_lock = threading.Lock()  # matplotlib is not thread-safe
 
     def day(self, value: str | None) -> np.datetime64:

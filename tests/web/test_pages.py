@@ -46,6 +46,7 @@ def test_every_route_carries_the_security_headers(app, login):
              (login("eve"), "/account/password"), (login("ada"), "/admin/rights"),
              (login("ada"), "/admin/rights/export")]
     cases += [(client, url) for client, url, _ in _pages(login)]
+    cases += [(login("eve"), "/report.html?months=3")]  # managers' and evaluators' (an attachment)
     rules = {r.rule for r in app.url_map.iter_rules()}
     covered = set()
     for client, url in cases:
