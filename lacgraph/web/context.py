@@ -138,7 +138,8 @@ class Programme:
 
     def day(self, value: str | None) -> np.datetime64:
         """A date from a query string (empty = the data's last date): ``YYYY-MM-DD`` or
-        ``31/12/2024``, inside the data's range; anything else → 400 saying so."""
+        ``31/12/2024``, from the data's first date to the end of its last month; anything
+        else → 400 saying so (so the caches see a bounded set of dates)."""
         from lacgraph.tables import format_long_date, parse_user_date
 
         if not value:
@@ -146,10 +147,13 @@ class Programme:
         if len(value) > 20:
             raise QueryError("That is not a date: expected YYYY-MM-DD or DD/MM/YYYY.")
         day = parse_user_date(value).astype("datetime64[s]")
-        if not self.first_date <= day <= self.last_date:
+        # up to the end of the data's last month (its reporting date)
+        last = ((self.last_date.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
+                ).astype("datetime64[s]")
+        if not self.first_date <= day <= last:
             raise QueryError(f"{format_long_date(day)} is outside the data: expected a date "
                              f"from {format_long_date(self.first_date)} to "
-                             f"{format_long_date(self.last_date)}.")
+                             f"{format_long_date(last)}.")
         return day
 
     def metrics(self, at: np.datetime64) -> pd.DataFrame:

@@ -179,8 +179,10 @@ def _ward_timeline(dates: list[np.datetime64]) -> dict[np.datetime64, pd.DataFra
     P = programme()
     out = {}
     for d in dates:
-        out[d] = P.by_date.get(("neighbourhoods", str(d)), lambda d=d: clusters.neighbourhoods(
-            P.G, d).set_index("neighbourhood"))
+        def table(d: np.datetime64 = d) -> pd.DataFrame:
+            return clusters.neighbourhoods(P.G, d).set_index("neighbourhood")
+
+        out[d] = P.by_date.get(("neighbourhoods", str(d)), table)
     return out
 
 
