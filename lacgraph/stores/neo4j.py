@@ -62,7 +62,7 @@ from lacgraph.stores._graph_rows import (
     ties_frame,
 )
 from lacgraph.stores._merge import conform, extra_columns
-from lacgraph.stores.base import LoadSummary, Progress, Store
+from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store
 from lacgraph.tables import (
     NODE_COLUMNS,
     TIE_COLUMNS,
@@ -449,7 +449,7 @@ class Neo4jStore(Store):
         if chunk:
             yield chunk
 
-    def erase_person(self, person: str) -> None:
+    def erase_person(self, person: str, *, tombstone: str | None = None) -> Erasure:
         """Remove a node and every tie touching it (``DETACH DELETE``).
 
         Raises
@@ -461,6 +461,7 @@ class Neo4jStore(Store):
             if not isinstance(person, str) or not self.run(NODE_BY_ID, {"id": person}):
                 raise NotFound(f"No node with id {person!r}")
             self.run(ERASE_NODE, {"id": person}, write=True)
+        return Erasure()
 
     def close(self) -> None:
         """Close the driver. Closing twice is harmless."""
