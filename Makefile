@@ -57,14 +57,16 @@ lock: $(BIN)/uv
 demo: $(RUN_STAMP)
 	$(BIN)/lacgraph demo
 
-# Browser tests drive Debian's Chromium (never a downloaded browser build).
+# Browser tests drive Debian's Chromium (never a downloaded browser build); the HTTPS
+# deployment test puts Debian's nginx (a TLS-terminating proxy) in front of the app.
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 
-$(CHROMIUM):
+$(CHROMIUM) $(NGINX):
 	@if [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx; \
 	else \
-		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx; \
 	fi
 
 # pytest runs in a private network namespace: the Neo4j-store tests start FalkorDB's Bolt
@@ -81,7 +83,7 @@ typecheck: $(STAMP)
 # ruff, then mypy, then pytest in parallel workers (one per core; tests/conftest.py keeps
 # each file, and all tests of the Bolt server, on one worker). PYTEST_ARGS adds options.
 WORKERS ?= auto
-test: lint typecheck $(CHROMIUM)
+test: lint typecheck $(CHROMIUM) $(NGINX)
 	$(UNSHARE) sh -c 'ip link set lo up && exec $(BIN)/python -m pytest \
 		-n $(WORKERS) --dist loadgroup $(PYTEST_ARGS)'
 

@@ -83,6 +83,11 @@ def open_source(source: Source, **store_options: object) -> Store:
     )
 
 
+SNAPSHOTS_KEPT = 8
+"""Snapshots a network keeps (least recently used dropped first): asking for many dates
+must not grow memory without bound."""
+
+
 class Network:
     """A programme's dated network, asked questions "at" a date.
 
@@ -130,9 +135,13 @@ class Network:
     def snapshot(self, at: DateLike | None = None) -> Snapshot:
         """Return the network at ``at`` projected for vectorised measures (cached)."""
         day = self.resolve_date(at)
-        if day not in self._snapshots:
-            self._snapshots[day] = project(self.store.snapshot(day), day)
-        return self._snapshots[day]
+        snapshot = self._snapshots.pop(day, None)
+        if snapshot is None:
+            snapshot = project(self.store.snapshot(day), day)
+        self._snapshots[day] = snapshot  # most recently used last
+        while len(self._snapshots) > SNAPSHOTS_KEPT:
+            self._snapshots.pop(next(iter(self._snapshots)), None)
+        return snapshot
 
     def node(self, node_id: str) -> pd.Series:
         """Return one node's row; :class:`~lacgraph.errors.NotFound` if it is not there."""

@@ -101,6 +101,17 @@ def read_folder(path: str | Path) -> Tables:
       nodes.csv: '': no such file; expected nodes.csv in the folder no/such/folder
       ties.csv: '': no such file; expected ties.csv in the folder no/such/folder
     """
+    return validate(*folder_cells(path))
+
+
+Cells = tuple[pd.DataFrame, pd.DataFrame, str, str, np.ndarray, np.ndarray]
+"""Unvalidated input: the nodes and ties as text, their file names and line numbers (the
+arguments of :func:`~lacgraph.loaders.validate.validate`)."""
+
+
+def folder_cells(path: str | Path) -> Cells:
+    """Read ``nodes.csv`` and ``ties.csv`` as text, not yet validated (file-level problems,
+    such as a missing file or a malformed line, are raised)."""
     folder = Path(path)
     problems: list[Problem] = []
     frames: dict[str, tuple[pd.DataFrame, np.ndarray]] = {}
@@ -113,7 +124,7 @@ def read_folder(path: str | Path) -> Tables:
     if problems:
         raise InputError(problems)
     (nodes, node_lines), (ties, tie_lines) = frames["nodes"], frames["ties"]
-    return validate(nodes, ties, "nodes.csv", "ties.csv", node_lines, tie_lines)
+    return nodes, ties, "nodes.csv", "ties.csv", node_lines, tie_lines
 
 
 def write_folder(tables: Tables, path: str | Path) -> Path:

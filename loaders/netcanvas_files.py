@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from lacgraph.errors import InputError, Problem
-from lacgraph.loaders.validate import check_header
+from lacgraph.loaders.validate import check_header as _check_header
 
 __all__ = ["Interviews", "ExportFile", "list_export", "plain_type", "read_csv_files",
            "strip_formula_quote"]
@@ -246,7 +246,7 @@ def _parse_csv(file: ExportFile) -> tuple[list[str], list[list[str]], list[int]]
             raise InputError([Problem(file.name, 0, "", "",
                                       "the file is empty; expected a header line")])
         header = [strip_formula_quote(c) for c in header]
-        check_header(header, file.name)
+        _check_header(header, file.name)
         rows, lines, problems = [], [], []
         line = reader.line_num
         for row in reader:

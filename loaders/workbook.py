@@ -72,11 +72,28 @@ def read_workbook(path: str | Path) -> Tables:
     lacgraph.errors.InputError: 1 problem in the input:
       missing.xlsx: '': no such file; expected an .xlsx workbook with sheets nodes and ties
     """
+    nodes, ties, nodes_file, ties_file, node_lines, tie_lines, numeric = _cells(path)
+    try:
+        return validate(nodes, ties, nodes_file, ties_file, node_lines, tie_lines)
+    except InputError as err:
+        raise InputError(_with_zero_hints(err.problems, nodes, numeric)) from None
+
+
+def workbook_cells(path: str | Path, book_name: str | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, str, str, np.ndarray, np.ndarray]:
+    """Read the sheets ``nodes`` and ``ties`` as text, not yet validated (cell-level
+    problems are raised); ``book_name`` names the workbook in problems."""
+    return _cells(path, book_name)[:6]
+
+
+def _cells(path: str | Path, book_name: str | None = None
+           ) -> tuple[pd.DataFrame, pd.DataFrame, str, str, np.ndarray, np.ndarray,
+                      set[tuple[str, int, str]]]:
     import openpyxl  # imported here: only workbook users pay for it
     from openpyxl.utils.exceptions import InvalidFileException
 
     path = Path(path)
-    book_name = path.name
+    book_name = book_name or path.name
     expected = "expected an .xlsx workbook with sheets nodes and ties"
     if not path.is_file():
         raise InputError([Problem(book_name, 0, "", "", f"no such file; {expected}")])
@@ -106,13 +123,10 @@ def read_workbook(path: str | Path) -> Tables:
     formulas.close()
     if problems:
         raise InputError(problems)
-    (nodes, node_lines, _), (ties, tie_lines, numeric) = frames["nodes"], frames["ties"]
-    try:
-        return validate(nodes, ties, f"{book_name}[nodes]", f"{book_name}[ties]",
-                        node_lines, tie_lines)
-    except InputError as err:
-        node_numeric = frames["nodes"][2]
-        raise InputError(_with_zero_hints(err.problems, nodes, numeric | node_numeric)) from None
+    (nodes, node_lines, node_numeric), (ties, tie_lines, numeric) = (frames["nodes"],
+                                                                      frames["ties"])
+    return (nodes, ties, f"{book_name}[nodes]", f"{book_name}[ties]", node_lines, tie_lines,
+            numeric | node_numeric)
 
 
 def _sheet_frame(values: Any, formulas: Any, name: str, file: str

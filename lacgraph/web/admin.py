@@ -23,28 +23,79 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 @bp.get("/users")
 @requires("admin")
-def users(error: str = "", status: int = 200) -> Any:
+def users(error: str = "", status: int = 200, done: str = "") -> Any:
     """Every account, and the form to add one."""
+    if request.method == "GET":
+        audit("view.users")
     return render_template("users.html", accounts=db().users(), roles=ROLES, error=error,
                            neighbourhoods=programme().neighbourhoods,
-                           sessions=db().session_count()), status
+                           sessions=db().session_count(), done=done), status
 
 
 @bp.post("/users")
 @requires("admin")
 def add_user() -> Any:
     """Add an account (CSRF-protected form)."""
+    from lacgraph.web.appdb import normalise_name
+
     form = request.form
-    name = form.get("name", "").strip()
+    name = normalise_name(form.get("name", ""))
+    role = form.get("role", "")
+    coordinator = form.get("coordinator", "").strip()
+    teams = [t.strip() for t in form.getlist("team") if t.strip()]
+    P = programme()
     try:
-        db().add_user(name, form.get("role", ""), form.get("password", ""),
-                      coordinator=form.get("coordinator", "").strip(),
-                      teams=[t.strip() for t in form.getlist("team") if t.strip()])
+        db().add_user(name, role, form.get("password", ""), coordinator=coordinator,
+                      teams=teams, coordinators=P.coordinators,
+                      neighbourhoods=P.neighbourhoods)
     except InputError as err:
         return users(error="; ".join(f"{p.column}: {p.reason}" for p in err.problems),
                      status=400)
-    audit("user.add", name, f"role={form.get('role', '')}")
+    audit("user.add", name, grants(role, coordinator, teams))
     return redirect(url_for("admin.users"))
+
+
+def grants(role: str, coordinator: str, teams: list[str] | tuple[str, ...]) -> str:
+    """What an account may see, for the audit log.
+
+    Examples
+    --------
+    >>> grants("manager", "", ["North", "South"])
+    'role=manager teams=North;South'
+    """
+    text = f"role={role}"
+    if role == "coordinator":
+        text += f" coordinator={coordinator}"
+    if role == "manager":
+        text += f" teams={';'.join(teams)}"
+    return text
+
+
+@bp.post("/users/<name>/password")
+@requires("admin")
+def reset_password(name: str) -> Any:
+    """Give an account a new password (and end its sessions)."""
+    try:
+        db().set_password(name, request.form.get("password", ""))
+    except NotFound:
+        return users(error="No such account.", status=404)
+    except InputError as err:
+        return users(error="; ".join(f"{p.column}: {p.reason}" for p in err.problems),
+                     status=400)
+    audit("user.password-reset", name)
+    return users(done=f"New password set for {name}; their sessions were ended.")
+
+
+@bp.post("/users/<name>/logout")
+@requires("admin")
+def end_sessions(name: str) -> Any:
+    """End every session of an account (e.g. a lost laptop)."""
+    try:
+        ended = db().end_sessions_of(name)
+    except NotFound:
+        return users(error="No such account.", status=404)
+    audit("user.logout", name, f"sessions={ended}")
+    return users(done=f"Ended {ended} session(s) of {name}.")
 
 
 @bp.post("/users/<name>/remove")
@@ -66,6 +117,8 @@ def remove_user(name: str) -> Any:
 def loads(report: str = "", loaded: str = "", status: int = 200) -> Any:
     """What the running app holds (counts by node type and tie kind, last date), and the
     upload form."""
+    if request.method == "GET":
+        audit("view.loads")
     P = programme()
     tables = P.G.tables
     store = P.store
@@ -79,32 +132,47 @@ def loads(report: str = "", loaded: str = "", status: int = 200) -> Any:
 @bp.post("/loads")
 @requires("admin")
 def load() -> Any:
-    """Validate the uploaded ``nodes.csv`` and ``ties.csv`` and write them to the store."""
+    """Validate an update (``nodes.csv`` + ``ties.csv``, or one ``.xlsx`` workbook) merged
+    with the data already loaded, as a whole load would be, and write it to the store.
+
+    The files stream to a private temporary folder (werkzeug spools file parts to disk)
+    and are deleted after the load. Columns an update lacks keep their stored values.
+    """
     import shutil
     import tempfile
     from pathlib import Path
 
     from lacgraph.erasure import screen
-    from lacgraph.loaders import read_folder
+    from lacgraph.loaders.files import folder_cells
+    from lacgraph.loaders.update import merge_update
+    from lacgraph.loaders.workbook import workbook_cells
     from lacgraph.network import Network
     from lacgraph.web.context import replace_programme
 
+    workbook = request.files.get("workbook")
     files = {name: request.files.get(name) for name in ("nodes", "ties")}
-    if not all(f and f.filename for f in files.values()):
-        return loads(report="Choose both files: nodes.csv and ties.csv.", status=400)
+    use_book = bool(workbook and workbook.filename)
+    if not use_book and not all(f and f.filename for f in files.values()):
+        return loads(report="Choose both files (nodes.csv and ties.csv), or one .xlsx "
+                            "workbook with the sheets nodes and ties.", status=400)
     folder = Path(tempfile.mkdtemp(prefix="lacgraph-load-"))  # mode 700
+    P = programme()
     try:
-        for name, upload in files.items():
-            assert upload is not None  # both files were checked above
-            upload.save(folder / f"{name}.csv")
-        try:
-            tables = read_folder(folder)
-        except InputError as err:
-            audit("data.load-rejected", "", f"problems={len(err.problems)}")
-            return loads(report=err.report(limit=50) + "\nNothing was loaded.", status=400)
+        if use_book:
+            assert workbook is not None
+            workbook.save(folder / "upload.xlsx")
+            cells = workbook_cells(folder / "upload.xlsx", book_name="workbook")
+        else:
+            for name, upload in files.items():
+                assert upload is not None
+                upload.save(folder / f"{name}.csv")
+            cells = folder_cells(folder)
+        tables = merge_update(P.G.tables, cells)
+    except InputError as err:
+        audit("data.load-rejected", "", f"problems={len(err.problems)}")
+        return loads(report=err.report(limit=50) + "\nNothing was loaded.", status=400)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    P = programme()
     store = P.store
     try:
         tables, _ = screen(tables, store.tombstones(), _key())
