@@ -53,7 +53,7 @@ def app_db(tmp_path_factory) -> Path:
 
     path = tmp_path_factory.mktemp("app") / "app.sqlite"
     db = AppDB(path)
-    db.add_user("=cmd|' /C calc'!A0", "admin", "a long enough password 1")
+    db.add_user("max", "manager", "a long enough password 1", teams=["=cmd|' /C calc'!A0"])
     db.audit("=HYPERLINK(\"http://evil\")", "", "login.failed", "@x", "\uff0bdetail")
     db.close()
     return path
