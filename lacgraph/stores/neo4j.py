@@ -54,6 +54,7 @@ import pandas as pd
 from lacgraph.errors import NotFound, StoreError, StoreUnavailable
 from lacgraph.queries import cypher
 from lacgraph.stores import _merge
+from lacgraph.stores import _neo4j_rights as rights
 from lacgraph.stores._graph_rows import (
     KIND_TYPE,
     TYPE_LABEL,
@@ -65,7 +66,7 @@ from lacgraph.stores._graph_rows import (
     ties_from_columns,
 )
 from lacgraph.stores._merge import conform
-from lacgraph.stores.base import LoadSummary, Progress, Store
+from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store
 from lacgraph.tables import (
     NODE_COLUMNS,
     TIE_COLUMNS,
@@ -317,14 +318,34 @@ class Neo4jStore(Store):
         StoreUnavailable
             The connection failed: nothing of this write is visible; write again.
         """
+        return self._apply(tables, progress, replace=False)
+
+    def replace(self, tables: Tables, *, progress: Progress | None = None) -> LoadSummary:
+        """Make the database hold exactly ``tables``, all or nothing (see
+        :meth:`lacgraph.stores.Store.replace`): the removals travel in the transaction
+        that makes the write visible."""
+        return self._apply(tables, progress, replace=True)
+
+    def _apply(self, tables: Tables, progress: Progress | None, *, replace: bool
+               ) -> LoadSummary:
         nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
         ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
         with self._lock:
             self._ensure_schema()
             current, old_columns = self._read_all()
-            plan = _merge.plan(current.nodes, current.ties, nodes, ties)
+            removals: list[Statement] = []
+            if replace:
+                replacement = _merge.plan_replace(current.nodes, current.ties, nodes, ties)
+                plan = replacement.plan
+                removals = rights.removal_statements(replacement.removed_nodes,
+                                                     replacement.removed_ties)
+            else:
+                plan = _merge.plan(current.nodes, current.ties, nodes, ties)
             meta = ([] if (plan.node_columns, plan.tie_columns) == old_columns
                      else [self._meta_statement(plan)])
+            meta = removals + meta
+            if plan.summary.changed_anything:  # the data version, in the same transaction
+                meta.append(rights.bump(SCHEMA_VERSION))
             rows = len(plan.nodes_to_write) + len(plan.ties_to_write)
             try:
                 if rows <= self.single_transaction_rows:
@@ -436,8 +457,13 @@ class Neo4jStore(Store):
         with self._lock:
             return int(self.run(COUNT_STAGED)[0][0])
 
-    def erase_person(self, person: str) -> None:
-        """Remove a node and every tie touching it (``DETACH DELETE``).
+    def erase_person(self, person: str, *, tombstone: str | None = None) -> Erasure:
+        """Erase ``person`` in one transaction: ``DETACH DELETE`` the node (every tie
+        touching it), remove the ``coordinator`` and ``brokered_by`` references to it,
+        keep the keyed ``tombstone`` and count one more change.
+
+        Neo4j keeps deleted records in its store files until it reuses the space;
+        :attr:`Erasure.remaining` says so.
 
         Raises
         ------
@@ -447,7 +473,20 @@ class Neo4jStore(Store):
         with self._lock:
             if not isinstance(person, str) or not self.run(NODE_BY_ID, {"id": person}):
                 raise NotFound(f"No node with id {person!r}")
-            self.run(ERASE_NODE, {"id": person}, write=True)
+            rows = self.transaction(rights.erase_statements(person, tombstone, SCHEMA_VERSION),
+                                    write=True)
+        return Erasure(ties_removed=int(rows[0][0][0]),
+                       references_cleared=int(rows[2][0][0]) + int(rows[3][0][0]))
+
+    def tombstones(self) -> frozenset[str]:
+        """The keyed hashes of every erased id (see :mod:`lacgraph.erasure`)."""
+        with self._lock:
+            return frozenset(str(r[0]) for r in self.run(rights.TOMBSTONES))
+
+    def data_version(self) -> str:
+        """The change counter kept on the meta node (see :meth:`Store.data_version`)."""
+        with self._lock:
+            return str(self.run(rights.READ_VERSION)[0][0])
 
     def close(self) -> None:
         """Close the driver. Closing twice is harmless."""

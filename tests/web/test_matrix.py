@@ -19,6 +19,7 @@ ROUTES = [
     ("coordinator", "/caseload"),
     ("coordinator", "/people/{person}"),
     ("coordinator", "/people/{person}/circle.svg"),
+    ("coordinator", "/people/{person}/family.svg"),
     ("coordinator", "/people/{person}/circle.html"),
     ("coordinator", "/people/{person}/circle.csv"),
     ("coordinator", "/api/people/{person}/circle"),
@@ -36,6 +37,8 @@ ROUTES = [
     ("admin", "/admin/users"),
     ("admin", "/admin/loads"),
     ("admin", "/admin/audit"),
+    ("admin", "/admin/rights"),
+    ("admin", "/admin/rights/export?person={person}"),
 ]
 
 OWN = {"cora": {"person": "p1", "ward": "North"}, "cole": {"person": "p3", "ward": "North"},
