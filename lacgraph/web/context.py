@@ -294,3 +294,20 @@ def csv_download(frame: pd.DataFrame, filename: str) -> Response:
     return Response(safe_csv(frame), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{filename}"'})
 
+
+def growth_window() -> dict[str, Any]:
+    """The growth window from the query string: ``from``+``to``, or ``months`` (default 6)."""
+    P = programme()
+    start, end = request.args.get("from", ""), request.args.get("to", "")
+    months = request.args.get("months", "")
+    if start or end:
+        if not (start and end):
+            raise QueryError("Give both 'from' and 'to' dates, or 'months'.")
+        return {"start": P.day(start), "end": P.day(end)}
+    try:
+        n = int(months or 6)
+    except ValueError as err:
+        raise QueryError(f"months={months!r}: expected a whole number of months") from err
+    if not 1 <= n <= 120:
+        raise QueryError(f"months={n}: expected 1 to 120")
+    return {"months": n}

@@ -18,38 +18,19 @@ import tempfile
 from typing import Any
 
 import pandas as pd
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template
 
-from lacgraph.errors import QueryError
 from lacgraph.growth import growth
 from lacgraph.privacy import suppress
 from lacgraph.tables import format_date
 from lacgraph.viz import growth as plots
-from lacgraph.web.context import audit, csv_download, programme, requires
+from lacgraph.web.context import audit, csv_download, growth_window, programme, requires
 
 bp = Blueprint("evaluator", __name__)
 
 PLOTS = {"change": "plot_change", "retention": "plot_retention", "waves": "plot_waves"}
 
 NAME_COLUMNS = ("label", "name", "coordinator_label")
-
-
-def _window() -> dict[str, Any]:
-    """The growth window from the query string: ``from``+``to``, or ``months`` (default 6)."""
-    P = programme()
-    start, end = request.args.get("from", ""), request.args.get("to", "")
-    months = request.args.get("months", "")
-    if start or end:
-        if not (start and end):
-            raise QueryError("Give both 'from' and 'to' dates, or 'months'.")
-        return {"start": P.day(start), "end": P.day(end)}
-    try:
-        n = int(months or 6)
-    except ValueError as err:
-        raise QueryError(f"months={months!r}: expected a whole number of months") from err
-    if not 1 <= n <= 120:
-        raise QueryError(f"months={n}: expected 1 to 120")
-    return {"months": n}
 
 
 def _growth(window: dict[str, Any]) -> Any:
@@ -170,7 +151,7 @@ def _describe(window: dict[str, Any]) -> str:
 @requires("evaluator")
 def growth_page() -> Any:
     """Cohort growth summary, plots and download links."""
-    window = _window()
+    window = growth_window()
     result = _growth(window)
     summary = suppressed_summary(result.summary())
     not_yet_due = suppress(int(result.not_yet_due))
@@ -188,7 +169,7 @@ def growth_plot(name: str) -> Response:
     """One growth plot as SVG (no names are ever drawn on these)."""
     if name not in PLOTS:
         abort(404)
-    window = _window()
+    window = growth_window()
     result = _growth(window)
     if name != "waves" and _small(result):
         audit("view.growth-plot", name, _describe(window) + " withheld")
@@ -216,7 +197,7 @@ def growth_plot(name: str) -> Response:
 @requires("evaluator")
 def growth_people() -> Response:
     """Per-person growth rows: pseudonymised ids, no names."""
-    window = _window()
+    window = growth_window()
     result = _growth(window)
     if _small(result):
         audit("download.growth-people", _describe(window), "withheld")
@@ -236,7 +217,7 @@ def growth_people() -> Response:
 @requires("evaluator")
 def growth_summary() -> Response:
     """The cohort summary as JSON, counts suppressed."""
-    window = _window()
+    window = growth_window()
     result = _growth(window)
     body = {"window": _describe(window),
             "summary": suppressed_summary(result.summary()),

@@ -10,6 +10,8 @@ so every count in it is suppressed.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from flask import Blueprint, Response, abort, current_app, g, render_template, request
@@ -17,7 +19,7 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 from lacgraph import clusters
 from lacgraph.privacy import suppress, suppress_counts
 from lacgraph.tables import format_date, format_long_date
-from lacgraph.web.context import audit, csv_download, programme, requires
+from lacgraph.web.context import audit, csv_download, growth_window, programme, requires
 
 bp = Blueprint("manager", __name__)
 
@@ -370,25 +372,12 @@ def where_to_act_gaps_csv() -> Response:
 def report_download() -> Response:
     """The council report (``lacgraph report``) for the growth window in the query string
     (``months``, default 6, or ``from`` + ``to``), small numbers suppressed."""
-    from lacgraph.errors import QueryError
     from lacgraph.report.content import report_content
     from lacgraph.report.render import render_html
 
     P = programme()
-    start, end = request.args.get("from", ""), request.args.get("to", "")
-    months_text = request.args.get("months", "")
-    if start or end:
-        if not (start and end):
-            raise QueryError("Give both 'from' and 'to' dates, or 'months'.")
-        window: dict = {"start": format_date(P.day(start)), "end": format_date(P.day(end))}
-    else:
-        try:
-            months = int(months_text or 6)
-        except ValueError as err:
-            raise QueryError(f"months={months_text!r}: expected a whole number of months") from err
-        if not 1 <= months <= 120:
-            raise QueryError(f"months={months}: expected 1 to 120")
-        window = {"months": months}
+    window: dict[str, Any] = {k: format_date(v) if k in ("start", "end") else v
+                              for k, v in growth_window().items()}
     key = ("report", *sorted(window.items()))
 
     def build() -> str:
