@@ -2,7 +2,7 @@
 
 Generates a synthetic programme, times ``lacgraph.snapshot.project`` +
 ``lacgraph.measures.ego_measures`` over every person, times the reference
-(:func:`lacgraph.reference.active_graph` once, then :func:`lacgraph.reference.ego_row` on a
+(:func:`tests.reference.active_graph` once, then :func:`tests.reference.ego_row` on a
 random sample of egos) and scales the reference to every person:
 ``reference = build + per-ego time x N``. The last line printed is
 ``speedup_vs_networkx=<ratio>``.
@@ -22,8 +22,8 @@ import time
 import numpy as np
 from _common import peak_memory_mb
 
-from lacgraph.reference import active_graph, ego_row
 from lacgraph.synthetic import programme
+from tests.reference import active_graph, ego_row
 
 
 def main(argv: list[str] | None = None) -> int:

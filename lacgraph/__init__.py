@@ -1,9 +1,17 @@
 """lacgraph: relationship network analysis for Local Area Coordination programmes.
 
+The public names below are loaded on first use, so ``import lacgraph`` (and the
+``lacgraph`` command's ``--help``) does not pay for numpy, pandas and scipy.
+
 >>> import lacgraph
 >>> sorted(lacgraph.MEASURE_COLUMNS)[:3]
 ['at_risk', 'brokered', 'circle1']
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from lacgraph.errors import (
     InputError,
@@ -14,11 +22,39 @@ from lacgraph.errors import (
     StoreError,
     StoreUnavailable,
 )
-from lacgraph.growth import Growth
-from lacgraph.measures import MEASURE_COLUMNS, ego_measures
-from lacgraph.network import CIRCLE_COLUMNS, Network, open
-from lacgraph.snapshot import Snapshot, project
-from lacgraph.tables import Tables
+
+if TYPE_CHECKING:
+    from lacgraph.growth import Growth
+    from lacgraph.measures import MEASURE_COLUMNS, ego_measures
+    from lacgraph.network import CIRCLE_COLUMNS, Network, open
+    from lacgraph.snapshot import Snapshot, project
+    from lacgraph.tables import Tables
+
+_LAZY = {
+    "CIRCLE_COLUMNS": "lacgraph.network",
+    "Growth": "lacgraph.growth",
+    "MEASURE_COLUMNS": "lacgraph.measures",
+    "Network": "lacgraph.network",
+    "Snapshot": "lacgraph.snapshot",
+    "Tables": "lacgraph.tables",
+    "ego_measures": "lacgraph.measures",
+    "open": "lacgraph.network",
+    "project": "lacgraph.snapshot",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module that defines ``name`` on first use (PEP 562)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'lacgraph' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "CIRCLE_COLUMNS",

@@ -34,17 +34,19 @@ Examples
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
+from lacgraph.dated import DatedNetwork
 from lacgraph.errors import QueryError
 from lacgraph.model import CATEGORIES, HOUSEHOLD, KIND_CATEGORY
-from lacgraph.tables import DateLike, format_date, to_day_numbers
+from lacgraph.stores.base import Store
+from lacgraph.tables import DateLike, format_date, to_date, to_day_numbers
 
-if TYPE_CHECKING:
-    from lacgraph.network import Network
+CIRCLE_COLUMNS: tuple[str, ...] = (
+    "id", "label", "type", "kind", "category", "circle", "since", "reciprocal", "brokered_by",
+)
+"""The columns of :func:`circle_table` (and :meth:`lacgraph.network.Network.circle`), in order."""
 
 CHANGE_COLUMNS: tuple[str, ...] = (
     "change", "id", "label", "type", "kind", "category", "circle", "start", "end",
@@ -53,7 +55,7 @@ CHANGE_COLUMNS: tuple[str, ...] = (
 """The columns of :func:`changes`, in order."""
 
 COMPARE_EXTRA: tuple[str, ...] = ("status", "added", "ended")
-"""The columns :func:`compare` adds to :data:`lacgraph.network.CIRCLE_COLUMNS`."""
+"""The columns :func:`compare` adds to :data:`CIRCLE_COLUMNS`."""
 
 TIMELINE_COLUMNS: tuple[str, ...] = (
     "date", "size", "natural", "community", "paid", "added", "ended",
@@ -63,7 +65,53 @@ TIMELINE_COLUMNS: tuple[str, ...] = (
 CHANGE_ORDER = {"added": 0, "came and went": 1, "ended": 2}
 
 
-def person_ties(G: Network, person: str) -> pd.DataFrame:
+def circle_table(store: Store, person: str, at: DateLike) -> pd.DataFrame:
+    """Return ``person``'s alters at ``at``: who, which kinds, category, circle, since when.
+
+    One row per alter (several ties between the pair count once): ``kind`` lists the
+    active kinds joined by ``;``, ``category`` and ``circle`` are the closest over
+    them, ``since`` is the earliest start, ``reciprocal`` whether any is reciprocal,
+    ``brokered_by`` the coordinators who brokered any. Sorted by circle, then label.
+    Columns :data:`CIRCLE_COLUMNS`. Reads only :meth:`~lacgraph.stores.base.Store.ego`.
+
+    Examples
+    --------
+    >>> from lacgraph.stores import MemoryStore
+    >>> from lacgraph.tables import Tables
+    >>> store = MemoryStore()
+    >>> _ = store.write(Tables.from_records(
+    ...     nodes=[{"id": "sam", "type": "person"}, {"id": "choir", "type": "group"}],
+    ...     ties=[{"source": "sam", "target": "choir", "kind": "member",
+    ...            "start": "2024-03-01"}]))
+    >>> circle_table(store, "sam", "2024-04-01")[["id", "kind", "since"]].to_dict("records")
+    [{'id': 'choir', 'kind': 'member', 'since': '2024-03-01'}]
+    """
+    ego = store.ego(person, to_date(at))
+    ties = ego.ties[ego.ties["kind"] != HOUSEHOLD]
+    own = ties[(ties["source"] == person) | (ties["target"] == person)].copy()
+    own["alter"] = np.where(own["source"] == person, own["target"], own["source"])
+    own["category_rank"] = own["kind"].map(lambda k: CATEGORIES.index(KIND_CATEGORY[k]))
+    if own.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in CIRCLE_COLUMNS})
+    grouped = own.groupby("alter", sort=True)
+    table = pd.DataFrame({
+        "kind": grouped["kind"].agg(lambda k: ";".join(sorted(set(k)))),
+        "category": grouped["category_rank"].min().map(lambda r: CATEGORIES[r]),
+        "circle": grouped["circle"].min().astype(np.int64),
+        "since": grouped["start"].min().map(format_date),
+        "reciprocal": grouped["reciprocal"].any(),
+        "brokered_by": grouped["brokered_by"].agg(
+            lambda b: ";".join(sorted({x for x in b if x}))),
+    })
+    nodes = ego.nodes.set_index("id")
+    table["label"] = nodes["label"].reindex(table.index).to_numpy()
+    table["type"] = nodes["type"].reindex(table.index).to_numpy()
+    table = table.rename_axis("id").reset_index()
+    table = table.sort_values(["circle", "label", "id"], kind="stable")
+    return table[list(CIRCLE_COLUMNS)].reset_index(drop=True)
+
+
+def person_ties(G: DatedNetwork, person: str) -> pd.DataFrame:
     """Return every tie of ``person`` (all dates, households left out) with an ``alter`` column.
 
     Raises :class:`~lacgraph.errors.NotFound` when ``person`` is not a node.
@@ -86,7 +134,7 @@ def person_ties(G: Network, person: str) -> pd.DataFrame:
     return mine.reset_index(drop=True)
 
 
-def _window(G: Network, since: DateLike, at: DateLike | None) -> tuple[np.datetime64, np.datetime64]:
+def _window(G: DatedNetwork, since: DateLike, at: DateLike | None) -> tuple[np.datetime64, np.datetime64]:
     day = G.resolve_date(at)
     before = G.resolve_date(since)
     if before >= day:
@@ -96,7 +144,7 @@ def _window(G: Network, since: DateLike, at: DateLike | None) -> tuple[np.dateti
     return before, day
 
 
-def changes(G: Network, person: str, since: DateLike, at: DateLike | None = None) -> pd.DataFrame:
+def changes(G: DatedNetwork, person: str, since: DateLike, at: DateLike | None = None) -> pd.DataFrame:
     """Return the ties of ``person`` added or ended between ``since`` and ``at``.
 
     One row per tie (columns :data:`CHANGE_COLUMNS`): ``change`` is ``added`` (started in
@@ -142,10 +190,10 @@ def changes(G: Network, person: str, since: DateLike, at: DateLike | None = None
     return chosen[list(CHANGE_COLUMNS)].reset_index(drop=True)
 
 
-def compare(G: Network, person: str, since: DateLike, at: DateLike | None = None) -> pd.DataFrame:
+def compare(G: DatedNetwork, person: str, since: DateLike, at: DateLike | None = None) -> pd.DataFrame:
     """Return the alters at ``since`` or ``at``, each with what changed in between.
 
-    Columns: :data:`lacgraph.network.CIRCLE_COLUMNS` (describing the alter at ``at``, or at
+    Columns: :data:`CIRCLE_COLUMNS` (describing the alter at ``at``, or at
     ``since`` for an alter who is gone), then ``status`` (``new``: an alter at ``at`` but not
     at ``since``; ``kept``: at both; ``gone``: at ``since`` only), ``added`` and ``ended`` (the
     kinds of ties added / ended in the window, ``;``-joined; a tie that came and went is in
@@ -163,8 +211,8 @@ def compare(G: Network, person: str, since: DateLike, at: DateLike | None = None
     [{'id': 'jo', 'kind': 'friend;neighbour', 'status': 'kept', 'added': 'friend'}]
     """
     before, day = _window(G, since, at)
-    now = G.circle(person, at=day)
-    then = G.circle(person, at=before)
+    now = circle_table(G.store, person, day)
+    then = circle_table(G.store, person, before)
     now["status"] = np.where(now["id"].isin(then["id"]), "kept", "new")
     gone = then[~then["id"].isin(now["id"])].copy()
     gone["status"] = "gone"
@@ -190,7 +238,7 @@ def _counts_at(ties: pd.DataFrame, day: int) -> dict[str, int]:
     return {"size": int(len(rank)), **counts}
 
 
-def timeline(G: Network, person: str) -> pd.DataFrame:
+def timeline(G: DatedNetwork, person: str) -> pd.DataFrame:
     """Return the size of ``person``'s network by category at each date a tie started or ended.
 
     One row per such date (columns :data:`TIMELINE_COLUMNS`): the alters on that day

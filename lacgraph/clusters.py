@@ -44,7 +44,6 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import igraph as ig
 import numpy as np
@@ -53,14 +52,12 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from lacgraph.blocks import cut_off_by_node
+from lacgraph.dated import DatedNetwork
 from lacgraph.errors import QueryError
 from lacgraph.measures import ego_measures
 from lacgraph.model import AT_RISK_THRESHOLD, KIND_CATEGORY
 from lacgraph.snapshot import COMMUNITY, NATURAL, Snapshot
 from lacgraph.tables import DateLike
-
-if TYPE_CHECKING:  # lacgraph.network may import this module for its wrappers
-    from lacgraph.network import Network
 
 NO_NEIGHBOURHOOD = "(none)"
 """How a person or group without a neighbourhood is shown in per-neighbourhood tables."""
@@ -113,7 +110,7 @@ class _View:
     cluster: np.ndarray       # isolated-cluster rank per node, 0 when none
 
 
-def _view(G: Network, at: DateLike | None) -> _View:
+def _view(G: DatedNetwork, at: DateLike | None) -> _View:
     day = G.resolve_date(at)
     S = G.snapshot(day)
     n = S.n_nodes
@@ -159,7 +156,7 @@ def _rank_clusters(S: Snapshot, rows: np.ndarray, person: np.ndarray,
     return cluster
 
 
-def _paid_people(G: Network, V: _View) -> np.ndarray:
+def _paid_people(G: DatedNetwork, V: _View) -> np.ndarray:
     """Tell, per node, whether it has an active paid tie (read from the ties themselves)."""
     ties = G.store.snapshot(V.day).ties  # the active ties, from any store
     paid = ties["kind"].map(KIND_CATEGORY).to_numpy(dtype=object) == "paid"
@@ -175,12 +172,12 @@ def _join_sorted(values: pd.Series) -> str:
 
 
 # -- isolated clusters and people ----------------------------------------------------------------
-def isolated_clusters(G: Network, at: DateLike | None = None) -> pd.DataFrame:
+def isolated_clusters(G: DatedNetwork, at: DateLike | None = None) -> pd.DataFrame:
     """Return the isolated clusters at ``at``, ranked as DESIGN.md says.
 
     Parameters
     ----------
-    G : Network
+    G : DatedNetwork
     at : date-like, optional
         The day to look at (default: the data's last date).
 
@@ -209,7 +206,7 @@ def isolated_clusters(G: Network, at: DateLike | None = None) -> pd.DataFrame:
     return _clusters_table(G, V)
 
 
-def _clusters_table(G: Network, V: _View) -> pd.DataFrame:
+def _clusters_table(G: DatedNetwork, V: _View) -> pd.DataFrame:
     members = np.flatnonzero(V.cluster > 0)
     if len(members) == 0:
         return pd.DataFrame({c: pd.Series(dtype=object if c in ("members", "neighbourhoods")
@@ -233,13 +230,13 @@ def _clusters_table(G: Network, V: _View) -> pd.DataFrame:
     return table[list(CLUSTER_COLUMNS)]
 
 
-def isolated_people(G: Network, at: DateLike | None = None, *,
+def isolated_people(G: DatedNetwork, at: DateLike | None = None, *,
                     at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
     """Return the isolated and at-risk people at ``at``, with neighbourhood and coordinator.
 
     Parameters
     ----------
-    G : Network
+    G : DatedNetwork
     at : date-like, optional
     at_risk_below : int, default 3
         At risk: fewer natural + community alters than this (isolated: none).
@@ -288,7 +285,7 @@ def isolated_people(G: Network, at: DateLike | None = None, *,
 
 
 # -- neighbourhoods ------------------------------------------------------------------------------
-def _neighbourhood_counts(G: Network, V: _View, at_risk_below: int) -> pd.DataFrame:
+def _neighbourhood_counts(G: DatedNetwork, V: _View, at_risk_below: int) -> pd.DataFrame:
     close = V.close
     person, group = V.person, V.group
     wards, code = np.unique(V.ward[person | group].astype(str), return_inverse=True)
@@ -336,7 +333,7 @@ def _neighbourhood_counts(G: Network, V: _View, at_risk_below: int) -> pd.DataFr
     return table
 
 
-def neighbourhoods(G: Network, at: DateLike | None = None, since: DateLike | None = None, *,
+def neighbourhoods(G: DatedNetwork, at: DateLike | None = None, since: DateLike | None = None, *,
                    at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
     """Return one row per neighbourhood: people, isolation, clusters, groups, caseload.
 
@@ -378,7 +375,7 @@ def neighbourhoods(G: Network, at: DateLike | None = None, since: DateLike | Non
     return merged[[*NEIGHBOURHOOD_COLUMNS, *(f"{c}_change" for c in CHANGE_COUNTS)]]
 
 
-def select_neighbourhoods(G: Network, table: pd.DataFrame,
+def select_neighbourhoods(G: DatedNetwork, table: pd.DataFrame,
                           wards: Sequence[str] | None) -> pd.DataFrame:
     """Return the rows of a manager table that concern the given neighbourhoods.
 
@@ -430,7 +427,7 @@ def _community_graph(V: _View) -> tuple[np.ndarray, np.ndarray]:
     return edges, used
 
 
-def community_assets(G: Network, at: DateLike | None = None, *,
+def community_assets(G: DatedNetwork, at: DateLike | None = None, *,
                      at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
     """Return the community groups active at ``at`` and what each holds together.
 
@@ -503,7 +500,7 @@ def community_assets(G: Network, at: DateLike | None = None, *,
     return table[list(ASSET_COLUMNS)].reset_index(drop=True)
 
 
-def community_gaps(G: Network, at: DateLike | None = None, *,
+def community_gaps(G: DatedNetwork, at: DateLike | None = None, *,
                    at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
     """Return the neighbourhoods with isolated people and no active community group.
 
@@ -532,7 +529,7 @@ def community_gaps(G: Network, at: DateLike | None = None, *,
 
 
 # -- communities ---------------------------------------------------------------------------------
-def community_membership(G: Network, at: DateLike | None = None, *, resolution: float = 1.0,
+def community_membership(G: DatedNetwork, at: DateLike | None = None, *, resolution: float = 1.0,
                          seed: int = 1) -> pd.Series:
     """Return the Leiden community of every person and group with a natural or community tie.
 
@@ -586,7 +583,7 @@ def _leiden(V: _View, resolution: float, seed: int) -> tuple[np.ndarray, np.ndar
     return used, number
 
 
-def communities(G: Network, at: DateLike | None = None, resolution: float = 1.0, seed: int = 1,
+def communities(G: DatedNetwork, at: DateLike | None = None, resolution: float = 1.0, seed: int = 1,
                 *, at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
     """Return the Leiden communities of the natural + community graph at ``at``.
 

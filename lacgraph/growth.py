@@ -51,21 +51,19 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from lacgraph.dated import DatedNetwork
 from lacgraph.errors import QueryError
 from lacgraph.measures import MEASURE_COLUMNS, ego_measures
 from lacgraph.model import AT_RISK_THRESHOLD, HOUSEHOLD, KIND_CATEGORY
 from lacgraph.privacy import suppress
 from lacgraph.snapshot import project
 from lacgraph.tables import DateLike, Tables, format_date, to_date, to_day_numbers
-
-if TYPE_CHECKING:
-    from lacgraph.network import Network
 
 _BATCH_TIES = 2_000_000
 """Dates are measured together until their copies hold this many ties (bounds memory)."""
@@ -215,7 +213,7 @@ class _Ties:
         return ego_measures(S, at_risk_below=at_risk_below).set_index("id")
 
 
-def measures_at(G: Network, people: Sequence[str], dates: Sequence[DateLike], *,
+def measures_at(G: DatedNetwork, people: Sequence[str], dates: Sequence[DateLike], *,
                 at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
     """Return each person's ego-network measures at their own date.
 
@@ -233,8 +231,8 @@ def measures_at(G: Network, people: Sequence[str], dates: Sequence[DateLike], *,
     [0, 1]
     """
     days = np.array([to_date(d) for d in dates], dtype="datetime64[D]")
-    people = np.asarray(people, dtype=object)
-    return _Ties(G.tables, around=people).measures(people, days, at_risk_below)
+    ids = np.asarray(people, dtype=object)
+    return _Ties(G.tables, around=ids).measures(ids, days, at_risk_below)
 
 
 # -- the result ------------------------------------------------------------------------
@@ -384,14 +382,14 @@ def _suppressed(row: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- building a Growth -----------------------------------------------------------------
-def growth(G: Network, *, start: DateLike | None = None, end: DateLike | None = None,
+def growth(G: DatedNetwork, *, start: DateLike | None = None, end: DateLike | None = None,
            months: int | None = None, as_of: DateLike | None = None,
            at_risk_below: int = AT_RISK_THRESHOLD) -> Growth:
     """Measure the growth of supported people's networks over a fixed or personal window.
 
     Parameters
     ----------
-    G : Network
+    G : DatedNetwork
     start, end : date-like
         A fixed window: baseline ``start``, follow-up ``end``; the cohort is every
         supported person introduced on or before ``start``.
@@ -513,7 +511,7 @@ def _window_ties(ties: _Ties, ids: np.ndarray, base: np.ndarray, follow: np.ndar
 
 
 # -- waves -----------------------------------------------------------------------------
-def waves(G: Network, months: Iterable[int] = (0, 6, 12), as_of: DateLike | None = None, *,
+def waves(G: DatedNetwork, months: Iterable[int] = (0, 6, 12), as_of: DateLike | None = None, *,
           at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
     """Return each supported person's measures at each wave, in long format.
 

@@ -28,12 +28,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from lacgraph import circle
+from lacgraph.circle import CIRCLE_COLUMNS as CIRCLE_COLUMNS  # re-exported
 from lacgraph.errors import NotFound, QueryError
 from lacgraph.measures import ego_measures
-from lacgraph.model import AT_RISK_THRESHOLD, CATEGORIES, HOUSEHOLD, KIND_CATEGORY
+from lacgraph.model import AT_RISK_THRESHOLD
 from lacgraph.snapshot import Snapshot, project
 from lacgraph.stores import MemoryStore, Store, open_store
-from lacgraph.tables import DateLike, Tables, format_date, to_date
+from lacgraph.tables import DateLike, Tables, to_date
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -41,10 +43,6 @@ if TYPE_CHECKING:
     from lacgraph.growth import Growth
     from lacgraph.privacy import Pseudonymiser
 
-CIRCLE_COLUMNS: tuple[str, ...] = (
-    "id", "label", "type", "kind", "category", "circle", "since", "reciprocal", "brokered_by",
-)
-"""The columns of :meth:`Network.circle`, in order."""
 
 Source = str | os.PathLike[str]
 
@@ -177,48 +175,19 @@ class Network:
         >>> G.circle("sam", at="2024-04-01")[["id", "kind", "since"]].to_dict("records")
         [{'id': 'choir', 'kind': 'member', 'since': '2024-03-01'}]
         """
-        day = self.resolve_date(at)
-        ego = self.store.ego(person, day)
-        ties = ego.ties[ego.ties["kind"] != HOUSEHOLD]
-        own = ties[(ties["source"] == person) | (ties["target"] == person)].copy()
-        own["alter"] = np.where(own["source"] == person, own["target"], own["source"])
-        own["category_rank"] = own["kind"].map(lambda k: CATEGORIES.index(KIND_CATEGORY[k]))
-        if own.empty:
-            return pd.DataFrame({c: pd.Series(dtype=object) for c in CIRCLE_COLUMNS})
-        grouped = own.groupby("alter", sort=True)
-        table = pd.DataFrame({
-            "kind": grouped["kind"].agg(lambda k: ";".join(sorted(set(k)))),
-            "category": grouped["category_rank"].min().map(lambda r: CATEGORIES[r]),
-            "circle": grouped["circle"].min().astype(np.int64),
-            "since": grouped["start"].min().map(format_date),
-            "reciprocal": grouped["reciprocal"].any(),
-            "brokered_by": grouped["brokered_by"].agg(
-                lambda b: ";".join(sorted({x for x in b if x}))),
-        })
-        nodes = ego.nodes.set_index("id")
-        table["label"] = nodes["label"].reindex(table.index).to_numpy()
-        table["type"] = nodes["type"].reindex(table.index).to_numpy()
-        table = table.rename_axis("id").reset_index()
-        table = table.sort_values(["circle", "label", "id"], kind="stable")
-        return table[list(CIRCLE_COLUMNS)].reset_index(drop=True)
+        return circle.circle_table(self.store, person, self.resolve_date(at))
 
     # -- the coordinator's view (lacgraph.circle, lacgraph.viz) -----------------------------
     def changes(self, person: str, since: DateLike, at: DateLike | None = None) -> pd.DataFrame:
         """Ties of ``person`` added or ended between two dates (:func:`lacgraph.circle.changes`)."""
-        from lacgraph import circle
-
         return circle.changes(self, person, since, at)
 
     def compare(self, person: str, since: DateLike, at: DateLike | None = None) -> pd.DataFrame:
         """Alters at either date with what changed (:func:`lacgraph.circle.compare`)."""
-        from lacgraph import circle
-
         return circle.compare(self, person, since, at)
 
     def timeline(self, person: str) -> pd.DataFrame:
         """Network size by category at each change (:func:`lacgraph.circle.timeline`)."""
-        from lacgraph import circle
-
         return circle.timeline(self, person)
 
     def draw_circle(self, person: str, at: DateLike | None = None,
@@ -239,6 +208,8 @@ class Network:
         return circle_html(self, person, at, since=since, pseudonymiser=pseudonymiser)
 
     # -- the evaluator's view (lacgraph.growth) ---------------------------------------------
+    # growth (scipy) and clusters (igraph) are imported when their verbs are asked, so
+    # opening a network stays quick; the arrows still run one way (they never import this).
     def growth(
         self, *, start: DateLike | None = None, end: DateLike | None = None,
         months: int | None = None, as_of: DateLike | None = None,
@@ -297,6 +268,19 @@ class Network:
         from lacgraph import clusters
 
         return clusters.communities(self, at, resolution, seed, at_risk_below=at_risk_below)
+
+    # -- data out (lacgraph.exports) ------------------------------------------------------
+    def export(self, fmt: str, path: str | os.PathLike[str], at: DateLike | None = None, *,
+               pseudonymiser: Pseudonymiser | None = None, suppress: bool = False) -> Path:
+        """Write GraphML, dynamic GEXF or egor's three files (:func:`lacgraph.interchange.export`).
+
+        ``at`` defaults to the data's last date (GEXF holds every date and ignores it).
+        """
+        from lacgraph.interchange import export
+
+        when = None if fmt == "gexf" else self.resolve_date(at)
+        return export(self.tables, fmt, path, when, pseudonymiser=pseudonymiser,
+                      suppress=suppress)
 
     def close(self) -> None:
         """Close the underlying store."""

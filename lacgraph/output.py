@@ -21,15 +21,19 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # imported where used: the CLI's --help must not load pandas
+    import pandas as pd
 
 FORMATS: tuple[str, ...] = ("csv", "json", "xlsx")
 FORMULA_START = ("=", "+", "-", "@")
 
 
 def _text_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
     out = pd.DataFrame(index=frame.index)
     for col in frame.columns:
         values = frame[col]
@@ -86,6 +90,9 @@ def write_xlsx(frame: pd.DataFrame, path: str | os.PathLike[str], sheet: str = "
 
 
 def _cell(value: object) -> object:
+    import numpy as np
+    import pandas as pd
+
     if value is None or value is pd.NA:
         return None
     if isinstance(value, (float, np.floating)):
@@ -120,4 +127,6 @@ def write_table(
 
 def read_csv_text(text: str) -> pd.DataFrame:
     """Read CSV text back as an all-text frame (for tests and round trips)."""
+    import pandas as pd
+
     return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)

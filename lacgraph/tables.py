@@ -48,6 +48,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -62,7 +63,7 @@ TIE_COLUMNS: tuple[str, ...] = (
 )
 DATE_DTYPE = "datetime64[s]"
 
-DateLike = str | dt.date | np.datetime64 | pd.Timestamp
+DateLike: TypeAlias = str | dt.date | np.datetime64 | pd.Timestamp
 
 
 def to_date(value: DateLike) -> np.datetime64:
@@ -75,7 +76,7 @@ def to_date(value: DateLike) -> np.datetime64:
     """
     if isinstance(value, pd.Timestamp):
         value = value.to_datetime64()
-    return np.datetime64(value, "D")
+    return np.datetime64(value, "D")  # type: ignore[call-overload]  # numpy's stubs omit datetime64
 
 
 def to_day_numbers(dates: pd.Series | np.ndarray) -> np.ndarray:
@@ -147,7 +148,7 @@ def format_date(value: object) -> str:
     """
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
-    return str(np.datetime64(value, "D"))
+    return str(np.datetime64(value, "D"))  # type: ignore[call-overload]  # any date-like
 
 
 def format_long_date(value: object) -> str:

@@ -1,4 +1,4 @@
-"""Shared fixtures: where the external check data lives, and random temporal networks."""
+"""Shared fixtures: the external check data (in tests/data), and random temporal networks."""
 
 from __future__ import annotations
 
@@ -13,25 +13,22 @@ from lacgraph.model import KIND_ENDPOINTS
 from lacgraph.tables import Tables
 from tests import boltserver
 
-
-def find_shared(*parts: str) -> Path | None:
-    """Return ``shared/<parts>`` from the nearest folder above this repo that has it."""
-    here = Path(__file__).resolve()
-    for folder in here.parents:
-        candidate = folder.joinpath("shared", *parts)
-        if candidate.exists():
-            return candidate
-    return None
+DATA = Path(__file__).resolve().parent / "data"
+"""External check data kept with the tests; each folder says where it came from."""
 
 
 @pytest.fixture(scope="session")
 def egor32() -> Path:
-    """The egor32 folder (egor's published ego-network values), beside the repository."""
-    folder = find_shared("data", "egor32")
-    if folder is None:
-        pytest.fail("shared/data/egor32 not found beside the repository: it is the external "
-                    "check the measures must reproduce")
-    return folder
+    """The egor32 folder: egor's example ego networks and their measure values
+    (``tests/data/egor32/PROVENANCE.md``)."""
+    return DATA / "egor32"
+
+
+@pytest.fixture(scope="session")
+def borgatti() -> Path:
+    """Borgatti's structural-holes example graph with the constraint and effective size
+    networkx's tests check against UCINET (``tests/data/borgatti/PROVENANCE.md``)."""
+    return DATA / "borgatti"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -39,6 +36,24 @@ def _stop_bolt_server() -> Iterator[None]:
     """Stop the Bolt server (if a test started one) when the session ends."""
     yield
     boltserver.stop_server()
+
+
+# Folders whose tests all talk to the one Bolt server of a test session.
+BOLT_FOLDERS = ("bolt", "contract")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Say which tests must share a pytest-xdist worker (``make test``: ``--dist loadgroup``).
+
+    Each file stays on one worker (its module fixtures are built once), and every test of
+    the Bolt server runs on the same worker, so one server is started and no two workers
+    write to the same server at once.
+    """
+    for item in items:
+        folder = item.path.parent.name
+        uses_bolt = folder in BOLT_FOLDERS or "bolt" in getattr(item, "fixturenames", ())
+        group = "bolt" if uses_bolt else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture

@@ -64,7 +64,7 @@ from lacgraph.viz.layout import (  # noqa: F401 - re-exported: the layout is the
 )
 
 if TYPE_CHECKING:
-    from lacgraph.network import Network
+    from lacgraph.dated import DatedNetwork
     from lacgraph.privacy import Pseudonymiser
     from lacgraph.tables import DateLike
 
@@ -242,7 +242,7 @@ def _draw(data: CircleData) -> Figure:
 
 
 def draw_circle(
-    G: Network, person: str, at: DateLike | None = None,
+    G: DatedNetwork, person: str, at: DateLike | None = None,
     path: str | os.PathLike[str] | None = None, *, since: DateLike | None = None,
     pseudonymiser: Pseudonymiser | None = None,
 ) -> Figure:
@@ -250,7 +250,7 @@ def draw_circle(
 
     Parameters
     ----------
-    G : Network
+    G : DatedNetwork
     person : str
         The person at the centre.
     at : date, optional

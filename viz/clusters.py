@@ -37,7 +37,7 @@ from lacgraph.model import AT_RISK_THRESHOLD  # noqa: E402
 from lacgraph.privacy import SUPPRESS_UP_TO, suppress  # noqa: E402
 
 if TYPE_CHECKING:
-    from lacgraph.network import Network
+    from lacgraph.dated import DatedNetwork
     from lacgraph.privacy import Pseudonymiser
     from lacgraph.tables import DateLike
 
@@ -54,7 +54,7 @@ def _save(fig: plt.Figure, path: str | os.PathLike[str] | None) -> None:
         fig.savefig(path, dpi=100, bbox_inches="tight")
 
 
-def draw_clusters(G: Network, at: DateLike | None = None,
+def draw_clusters(G: DatedNetwork, at: DateLike | None = None,
                   path: str | os.PathLike[str] | None = None, *, limit: int = 24,
                   pseudonymiser: Pseudonymiser | None = None,
                   neighbourhoods: Sequence[str] | None = None) -> plt.Figure:
@@ -131,7 +131,7 @@ def draw_clusters(G: Network, at: DateLike | None = None,
     return fig
 
 
-def plot_neighbourhoods(G: Network, dates: Sequence[DateLike],
+def plot_neighbourhoods(G: DatedNetwork, dates: Sequence[DateLike],
                         path: str | os.PathLike[str] | None = None, *, limit: int = 15,
                         neighbourhoods: Sequence[str] | None = None, export: bool = False,
                         up_to: int = SUPPRESS_UP_TO,

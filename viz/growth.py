@@ -28,8 +28,8 @@ import pandas as pd  # noqa: E402
 from scipy import stats  # noqa: E402
 
 if TYPE_CHECKING:
+    from lacgraph.dated import DatedNetwork
     from lacgraph.growth import Growth
-    from lacgraph.network import Network
 
 GREW, SAME, SHRANK = "#009E73", "#999999", "#D55E00"
 LINE = "#0072B2"
@@ -99,7 +99,7 @@ def plot_change(growth: Growth, path: PathLike | None = None) -> plt.Figure:
     return _save(fig, path)
 
 
-def _wave_table(G_or_table: Network | pd.DataFrame) -> pd.DataFrame:
+def _wave_table(G_or_table: DatedNetwork | pd.DataFrame) -> pd.DataFrame:
     if isinstance(G_or_table, pd.DataFrame):
         return G_or_table
     from lacgraph.growth import waves
@@ -126,7 +126,7 @@ def wave_means(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["wave", "n", "mean", "low", "high"])
 
 
-def plot_waves(G_or_table: Network | pd.DataFrame, path: PathLike | None = None
+def plot_waves(G_or_table: DatedNetwork | pd.DataFrame, path: PathLike | None = None
                ) -> plt.Figure:
     """Draw mean natural + community alters by wave with 95% confidence intervals.
 

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
-    from lacgraph.network import Network
+    from lacgraph.dated import DatedNetwork
     from lacgraph.privacy import Pseudonymiser
     from lacgraph.tables import DateLike
 
@@ -243,7 +243,7 @@ def _csp_hash(script: str) -> str:
 
 
 def circle_html(
-    G: Network, person: str, at: DateLike | None = None, *, since: DateLike | None = None,
+    G: DatedNetwork, person: str, at: DateLike | None = None, *, since: DateLike | None = None,
     pseudonymiser: Pseudonymiser | None = None,
 ) -> str:
     """Return a complete, offline HTML page with ``person``'s interactive circle of support.
@@ -327,7 +327,7 @@ def render(data: CircleData, journey: pd.DataFrame | None = None) -> str:
     ])
 
 
-def write_circle_html(G: Network, person: str, path: str | os.PathLike[str],
+def write_circle_html(G: DatedNetwork, person: str, path: str | os.PathLike[str],
                       at: DateLike | None = None, *, since: DateLike | None = None,
                       pseudonymiser: Pseudonymiser | None = None) -> None:
     """Write :func:`circle_html` to ``path`` (UTF-8)."""

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from lacgraph.circle import compare, headline
+from lacgraph.circle import circle_table, compare, headline
 from lacgraph.model import CIRCLES, HOUSEHOLD
 from lacgraph.tables import format_date
 
 if TYPE_CHECKING:
-    from lacgraph.network import Network
+    from lacgraph.dated import DatedNetwork
     from lacgraph.privacy import Pseudonymiser
     from lacgraph.tables import DateLike
 
@@ -153,7 +153,7 @@ def layout(alters: pd.DataFrame) -> pd.DataFrame:
 
 
 def circle_data(
-    G: Network, person: str, at: DateLike | None = None, *, since: DateLike | None = None,
+    G: DatedNetwork, person: str, at: DateLike | None = None, *, since: DateLike | None = None,
     pseudonymiser: Pseudonymiser | None = None,
 ) -> CircleData:
     """Gather what the pictures of ``person``'s circle show (see :class:`CircleData`).
@@ -168,7 +168,7 @@ def circle_data(
         before = alters[alters["status"] != "new"]
         head = headline(alters[alters["status"] != "gone"], before, G.resolve_date(since))
     else:
-        alters = G.circle(person, at=day)
+        alters = circle_table(G.store, person, day)
         alters["status"] = "kept"
         alters["added"] = ""
         alters["ended"] = ""

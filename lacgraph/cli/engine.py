@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from tqdm import tqdm
 
 from lacgraph.cli.base import (
     DATE,
@@ -34,6 +33,8 @@ def load(source: str, store_path: str, batch_size: int | None) -> None:
 
     Loading the same data again changes nothing; a rejected load leaves the store as it was.
     """
+    from tqdm import tqdm
+
     from lacgraph.loaders import read_source
     from lacgraph.stores import open_store
 
@@ -43,7 +44,11 @@ def load(source: str, store_path: str, batch_size: int | None) -> None:
     options = {} if batch_size is None else {"batch_size": batch_size}
     with open_store(store_path, **options) as store, tqdm(total=total, unit="row",
                                                           desc="Loading", disable=None) as bar:
-        summary = store.write(tables, progress=bar.update)
+
+        def advance(rows: int) -> None:
+            bar.update(rows)
+
+        summary = store.write(tables, progress=advance)
     click.echo(
         f"Loaded {source} into {store_path}: "
         f"nodes {summary.nodes_added} added, {summary.nodes_changed} changed, "

@@ -101,7 +101,11 @@ def growth(source: str, start: Any, end: Any, months: int | None, as_of: Any, su
         return
 
     # with --waves the long table is the output; otherwise one row per person
-    frame = wave_table if wave_table is not None else result.people
+    if wave_table is not None:
+        frame = wave_table
+    else:
+        assert result is not None  # no --waves: a window was given (checked above)
+        frame = result.people
     if pseudonymiser is not None:
         frame = pseudonymiser.frame(frame, columns=("id", "coordinator"))
     if result is not None and result.not_yet_due:

@@ -196,7 +196,7 @@ def _canonical(frame: pd.DataFrame) -> bool:
 # ------------------------------------------------------------------ small bits
 
 
-def _iso(seconds: object) -> str:
+def _iso(seconds: int) -> str:
     return str(np.datetime64(int(seconds), "s").astype("datetime64[D]"))
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -100,7 +101,7 @@ class transaction:
         except sqlite3.Error as err:
             raise StoreError(f"Cannot write the store file {self.path}: {err}") from err
 
-    def __exit__(self, kind, err, tb) -> bool:
+    def __exit__(self, kind, err, tb) -> Literal[False]:
         if err is None:
             try:
                 self.db.execute("COMMIT")

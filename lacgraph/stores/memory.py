@@ -39,8 +39,8 @@ import numpy as np
 import pandas as pd
 
 from lacgraph.errors import NotFound, StoreError
-from lacgraph.model import HOUSEHOLD
 from lacgraph.stores import _merge, _sqlite
+from lacgraph.stores._ego import EgoIndex
 from lacgraph.stores._merge import Plan, conform, extra_columns
 from lacgraph.stores.base import LoadSummary, Progress, Store
 from lacgraph.tables import (
@@ -116,6 +116,8 @@ class MemoryStore(Store):
         self._ties = _EMPTY.ties
         self._db: sqlite3.Connection | None = None
         self._data_version = 0
+        self._index: EgoIndex | None = None  # see _ego_index; rebuilt when the tables change
+        self._index_lock = threading.Lock()
         if self._path is not None:
             self._db = _sqlite.open_database(self._path)
             try:
@@ -309,6 +311,10 @@ class MemoryStore(Store):
         between one pair are all kept), plus the active household ties touching any of
         them, with the family nodes at their other end.
 
+        Answered from an index of the ties by person (:mod:`lacgraph.stores._ego`),
+        built at the first lookup after each load, write or erasure and shared by every
+        thread: a lookup reads only the ties of ``person`` and their alters.
+
         Raises
         ------
         NotFound
@@ -325,25 +331,43 @@ class MemoryStore(Store):
         >>> list(store.ego("a", "2024-02-01").nodes["id"])
         ['a', 'b']
         """
-        nodes, ties = self._current()
-        if not _has_node(nodes, person):
-            raise NotFound(f"No node with id {person!r}")
-        active = ties[active_mask(ties, at)]
-        source = active["source"].to_numpy(object)
-        target = active["target"].to_numpy(object)
-        household = active["kind"].to_numpy(object) == HOUSEHOLD
-        alters = set(target[~household & (source == person)])
-        alters |= set(source[~household & (target == person)])
-        members = alters | {person}
-        src_in = pd.Index(source).isin(list(members))
-        tgt_in = pd.Index(target).isin(list(members))
-        keep = (src_in & tgt_in) | (household & (src_in | tgt_in))
-        kept = active[keep].reset_index(drop=True)
-        ids = members | set(kept["source"]) | set(kept["target"])
-        ego_nodes = nodes[nodes["id"].isin(list(ids))].reset_index(drop=True)
-        return Tables(ego_nodes, kept)
+        return self._ego_index().ego(person, at)
+
+    def person_tables(self, person: str) -> Tables:
+        """Return every tie touching ``person`` at any date, and the nodes at their ends.
+
+        All a one-person question over time (timeline, changes since a date) reads,
+        answered from the same index as :meth:`ego`.
+
+        Raises
+        ------
+        NotFound
+            When ``person`` is not a node.
+
+        Examples
+        --------
+        >>> from lacgraph.tables import Tables
+        >>> store = MemoryStore()
+        >>> _ = store.write(Tables.from_records(
+        ...     [{"id": i, "type": "person"} for i in "abc"],
+        ...     [{"source": "a", "target": "b", "kind": "friend", "start": "2024-01-01",
+        ...       "end": "2024-02-01"},
+        ...      {"source": "b", "target": "c", "kind": "friend", "start": "2024-01-01"}]))
+        >>> list(store.person_tables("a").nodes["id"]), len(store.person_tables("a").ties)
+        (['a', 'b'], 1)
+        """
+        return self._ego_index().person_tables(person)
 
     # ----------------------------------------------------------------- helpers
+
+    def _ego_index(self) -> EgoIndex:
+        """Return the tie index of the data held now, building it if the data changed."""
+        nodes, ties = self._current()
+        with self._index_lock:
+            index = self._index
+            if index is None or index.nodes is not nodes or index.ties is not ties:
+                index = self._index = EgoIndex(nodes, ties)
+            return index
 
     def _check_open(self) -> None:
         if self._closed:

@@ -301,7 +301,7 @@ class Neo4jStore(Store):
             raise StoreUnavailable(f"The graph database at {self.uri} refused the connection "
                                    f"(wrong user or password?): {_message(err)}") from err
         self.max_request_bytes = None
-        self.server = None
+        self.server = None  # type: ignore[assignment]  # not known until detected
         try:
             rows = self.run(COMPONENTS)
         except StoreUnavailable:

@@ -94,6 +94,7 @@ def load() -> Any:
     folder = Path(tempfile.mkdtemp(prefix="lacgraph-load-"))  # mode 700
     try:
         for name, upload in files.items():
+            assert upload is not None  # both files were checked above
             upload.save(folder / f"{name}.csv")
         try:
             tables = read_folder(folder)
@@ -105,8 +106,6 @@ def load() -> Any:
     P = programme()
     store = P.G.store
     summary = store.write(tables)
-    if hasattr(store, "build"):
-        store.build()
     replace_programme(Network(store))
     text = (f"nodes {summary.nodes_added} added, {summary.nodes_changed} changed, "
             f"{summary.nodes_unchanged} unchanged; ties {summary.ties_added} added, "

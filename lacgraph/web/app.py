@@ -13,6 +13,7 @@ import secrets
 from typing import Any
 
 from flask import Flask, Response, g, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -20,12 +21,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from lacgraph.errors import InputError, LacgraphError, NotFound, QueryError
 from lacgraph.network import Network
 from lacgraph.privacy import KEY_VARIABLE, Pseudonymiser
-from lacgraph.stores import MemoryStore
 from lacgraph.tables import format_date
 from lacgraph.web import admin, auth, coordinator, evaluator, manager
 from lacgraph.web.appdb import AppDB
 from lacgraph.web.context import HOME, MESSAGES, Programme, error_response
-from lacgraph.web.egoindex import IndexedEgoStore
 from lacgraph.web.security import add_headers
 from lacgraph.web.sessions import ServerSessionInterface
 
@@ -64,10 +63,6 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
     if manager_names not in ("team", "none"):
         raise QueryError(f"manager_names={manager_names!r}: expected 'team' or 'none'")
     db = app_db if isinstance(app_db, AppDB) else AppDB(app_db)
-    if isinstance(G.store, MemoryStore):
-        indexed = IndexedEgoStore(G.store)
-        indexed.build()
-        G = Network(indexed)  # a circle on every page view: index the ties once
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=secret_key or secrets.token_bytes(32),
@@ -118,7 +113,7 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
         return {"user": g.get("user"), "format_date": format_date}
 
     @app.get("/")
-    def index() -> Response:
+    def index() -> ResponseReturnValue:
         if g.user is None:
             return redirect(url_for("auth.login"))
         return redirect(url_for(HOME[g.user.role]))

@@ -29,8 +29,8 @@ from flask import (
 from lacgraph.errors import QueryError
 from lacgraph.network import Network
 from lacgraph.output import to_csv
+from lacgraph.stores import MemoryStore
 from lacgraph.web.appdb import AppDB, User
-from lacgraph.web.egoindex import IndexedEgoStore
 
 HOME = {"coordinator": "coordinator.caseload", "evaluator": "evaluator.growth_page",
         "manager": "manager.neighbourhoods", "admin": "admin.users"}
@@ -84,7 +84,7 @@ class Programme:
         and much faster than the whole programme. The whole network when the store has no
         index (e.g. Neo4j)."""
         store = self.G.store
-        if isinstance(store, IndexedEgoStore):
+        if isinstance(store, MemoryStore):
             return Network.from_tables(store.person_tables(person))
         return self.G
 

@@ -9,9 +9,9 @@ import lacgraph
 from lacgraph.errors import NotFound, QueryError
 from lacgraph.loaders import write_folder
 from lacgraph.output import write_xlsx
-from lacgraph.reference import reference_measures
 from lacgraph.synthetic import programme
 from tests.conftest import random_network
+from tests.reference import reference_measures
 
 
 def test_workbook_folder_and_store_give_the_same_answers(tmp_path):

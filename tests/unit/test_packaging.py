@@ -28,3 +28,16 @@ def test_no_generic_top_level_import_names():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
         "setuptools"]
     assert all(p == "lacgraph" or p.startswith("lacgraph.") for p in config["packages"])
+
+
+def test_test_helpers_do_not_ship():
+    """The slow references (plain networkx measures, full-scan ego) live in tests/ only."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"]
+    shipped = [path for folder in config["package-dir"].values()
+               for path in (ROOT / folder).rglob("*.py")]
+    assert shipped and not [p for p in shipped if p.name == "reference.py"]
+    assert (ROOT / "tests" / "reference.py").is_file()
+    for path in shipped:
+        text = path.read_text(encoding="utf-8")
+        assert "from tests" not in text and "import tests" not in text, path

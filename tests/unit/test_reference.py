@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from lacgraph.errors import NotFound
-from lacgraph.reference import COLUMNS, reference_measures
 from lacgraph.tables import Tables, normalise_nodes, normalise_ties
+from tests.reference import COLUMNS, reference_measures
 
 DAY = "2024-06-01"
 
@@ -140,16 +139,8 @@ def test_unknown_person_is_not_found():
         reference_measures(T, DAY, people=["nobody"])
 
 
-def egor32_folder() -> Path:
-    for parent in Path(__file__).resolve().parents:
-        folder = parent / "shared" / "data" / "egor32"
-        if folder.is_dir():
-            return folder
-    pytest.fail("shared/data/egor32 not found above the tests")
-
-
-def test_egor32_published_values():
-    folder = egor32_folder()
+def test_egor32_published_values(egor32):
+    folder = egor32
     read = {"dtype": str, "keep_default_na": False}
     T = Tables(
         normalise_nodes(pd.read_csv(folder / "nodes.csv", **read)),
@@ -162,3 +153,12 @@ def test_egor32_published_values():
     for col in ("size", "density", "effective_size", "constraint", "components"):
         np.testing.assert_allclose(got[col].to_numpy(float), expected[col].to_numpy(float),
                                    rtol=0, atol=1e-9, err_msg=col)
+
+
+def test_docstring_examples_of_the_reference():
+    import doctest
+
+    import tests.reference
+
+    result = doctest.testmod(tests.reference, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

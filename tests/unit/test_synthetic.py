@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from lacgraph.model import KIND_CATEGORY, kind_fits
-from lacgraph.reference import reference_measures
 from lacgraph.synthetic import DEMO_PEOPLE, programme
 from lacgraph.tables import Tables, normalise_nodes, normalise_ties
+from tests.reference import reference_measures
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,14 @@
-"""The slow, literal reference of the ego measures, in plain networkx.
+"""The slow, literal references the engine is checked against (tests and benchmarks only).
 
-This module is the yardstick the vectorised engine (:mod:`lacgraph.measures`) is checked
-against: each measure of DESIGN.md is written out as directly as possible, one ego at a
-time, over a ``networkx.Graph`` of the ties active at ``t``. It is obviously correct rather
-than fast (milliseconds per person); do not use it for whole programmes.
+The ego measures in plain networkx: the yardstick of the vectorised engine
+(:mod:`lacgraph.measures`). Each measure of DESIGN.md is written out as directly as
+possible, one ego at a time, over a ``networkx.Graph`` of the ties active at ``t``. It is
+obviously correct rather than fast (milliseconds per person).
+
+:func:`ego_by_scan` is the store's ego lookup done by scanning every tie: the yardstick of
+the tie index behind :meth:`lacgraph.stores.MemoryStore.ego`.
+
+This module lives with the tests, not in the product; benchmarks import it from here.
 
 Examples
 --------
@@ -30,7 +35,7 @@ import pandas as pd
 
 from lacgraph.errors import NotFound
 from lacgraph.model import AT_RISK_THRESHOLD, CATEGORIES, HOUSEHOLD, KIND_CATEGORY
-from lacgraph.tables import DateLike, Tables, to_date
+from lacgraph.tables import DateLike, Tables, active_mask, to_date
 
 COLUMNS: tuple[str, ...] = (
     "id", "size", "natural", "community", "paid", "circle1", "circle2", "circle3", "circle4",
@@ -232,3 +237,37 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     for col in _BOOLS:
         data[col] = pd.Series([r[col] for r in rows], dtype=bool)
     return pd.DataFrame(data)[list(COLUMNS)]
+
+
+def ego_by_scan(tables: Tables, person: str, at: DateLike) -> Tables:
+    """Return what :meth:`lacgraph.stores.base.Store.ego` returns, by scanning every tie.
+
+    ``tables`` as a store holds them (nodes sorted by id). Alters are the nodes joined to
+    ``person`` by an active non-household tie; the ties are every active tie among
+    ``person`` and its alters, plus the active household ties touching any of them.
+
+    Examples
+    --------
+    >>> T = Tables.from_records(
+    ...     [{"id": i, "type": "person"} for i in "abc"],
+    ...     [{"source": "a", "target": "b", "kind": "friend", "start": "2024-01-01"},
+    ...      {"source": "b", "target": "c", "kind": "friend", "start": "2024-01-01"}])
+    >>> list(ego_by_scan(T, "b", "2024-02-01").nodes["id"])
+    ['a', 'b', 'c']
+    """
+    nodes, ties = tables.nodes, tables.ties
+    if not (nodes["id"] == person).any():
+        raise NotFound(f"No node with id {person!r}")
+    active = ties[active_mask(ties, at)]
+    source = active["source"].to_numpy(object)
+    target = active["target"].to_numpy(object)
+    household = active["kind"].to_numpy(object) == HOUSEHOLD
+    alters = set(target[~household & (source == person)])
+    alters |= set(source[~household & (target == person)])
+    members = alters | {person}
+    src_in = pd.Index(source).isin(list(members))
+    tgt_in = pd.Index(target).isin(list(members))
+    keep = (src_in & tgt_in) | (household & (src_in | tgt_in))
+    kept = active[keep].reset_index(drop=True)
+    ids = members | set(kept["source"]) | set(kept["target"])
+    return Tables(nodes[nodes["id"].isin(list(ids))].reset_index(drop=True), kept)

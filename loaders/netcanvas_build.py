@@ -1,0 +1,529 @@
+"""Build dated lacgraph nodes and ties from Network Canvas interview tables.
+
+The rules are described in :mod:`lacgraph.loaders.netcanvas`; this module identifies
+interviews, alters and edges on whole tables (pandas), collecting every problem before
+raising once; :mod:`lacgraph.loaders.netcanvas_dates` dates the ties.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from lacgraph.errors import InputError, Problem
+from lacgraph.loaders.netcanvas_dates import dated_ties
+from lacgraph.loaders.netcanvas_files import (
+    EGO_UUID,
+    ENCRYPTED,
+    NODE_UUID,
+    SOURCE_UUID,
+    TARGET_UUID,
+    Interviews,
+    plain_type,
+)
+from lacgraph.loaders.netcanvas_mapping import CircleLayout, Mapping, NodeRule, default_tie_kind
+from lacgraph.model import TIE_KINDS
+
+__all__ = ["build_tables", "interview_dates", "normalise_name", "ring_of"]
+
+DATE_COLUMNS = ("sessionFinish", "sessionStart", "sessionExported")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+TRUE = "true"
+
+
+def normalise_name(names: pd.Series) -> pd.Series:
+    """Return names as compared across interviews: NFKC, case-folded, spacing collapsed.
+
+    Examples
+    --------
+    >>> normalise_name(pd.Series(["  Mary  ANNE ", "mary anne", "Ｍary Anne"])).tolist()
+    ['mary anne', 'mary anne', 'mary anne']
+    """
+    folded = names.astype(str).str.normalize("NFKC").str.casefold()
+    return folded.str.split().str.join(" ").fillna("")
+
+
+def ring_of(x: np.ndarray, y: np.ndarray, layout: CircleLayout) -> np.ndarray:
+    """Return the circle (1-4) of sociogram positions inside concentric rings.
+
+    Positions are fractions (0-1) of the sociogram, the rings centred on (0.5, 0.5).
+    Ring ``i`` of ``n`` (1 innermost) reaches ``0.5 * (1 - (1 - i/n) ** q)`` from the
+    centre, ``q`` 1.4 when the rings are skewed towards the centre, else 1 (as Network
+    Canvas draws them); a position beyond the outer ring is in the outer ring.
+
+    Examples
+    --------
+    >>> layout = CircleLayout("circles", rings=4, skewed=False)
+    >>> ring_of(np.array([0.5, 0.6, 0.5, 0.0]), np.array([0.5, 0.5, 0.85, 0.0]), layout).tolist()
+    [1, 1, 3, 4]
+    """
+    n = layout.rings
+    q = 1.4 if layout.skewed else 1.0
+    radii = 0.5 * (1 - (1 - np.arange(1, n + 1) / n) ** q)
+    distance = np.hypot(np.asarray(x, float) - 0.5, np.asarray(y, float) - 0.5)
+    ring = np.minimum(np.searchsorted(radii, distance, side="left"), n - 1)
+    return np.asarray(layout.ring_circles, dtype=np.int64)[ring]
+
+
+def interview_dates(egos: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Return each interview's date (``datetime64``, NaT if none) and the column it came from.
+
+    Examples
+    --------
+    >>> egos = pd.DataFrame({"sessionStart": ["2024-03-01T09:00:00Z", ""],
+    ...                      "sessionFinish": ["", "2024-03-02T10:00:00.000Z"]})
+    >>> dates, used = interview_dates(egos)
+    >>> dates.dt.strftime("%Y-%m-%d").tolist(), used.tolist()
+    (['2024-03-01', '2024-03-02'], ['sessionStart', 'sessionFinish'])
+    """
+    text = pd.Series("", index=egos.index, dtype=object)
+    used = pd.Series("", index=egos.index, dtype=object)
+    for column in reversed(DATE_COLUMNS):
+        if column in egos.columns:
+            value = egos[column].astype(str)
+            take = value.ne("")
+            text = text.where(~take, value)
+            used = used.where(~take, column)
+    day = text.str.slice(0, 10).where(text.str.match(_DATE), "")
+    dates = pd.to_datetime(day.replace("", None), format="%Y-%m-%d", errors="coerce")
+    return dates, used
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, file: object, line: object, column: str, value: object, reason: str) -> None:
+        self.items.append(Problem(str(file), int(str(line)), column, str(value), reason))
+
+    def rows(self, frame: pd.DataFrame, mask: np.ndarray | pd.Series, column: str,
+             values: pd.Series, reason: str) -> None:
+        for i in np.flatnonzero(np.asarray(mask, dtype=bool)):
+            row = frame.iloc[i]
+            where = str(row["@where"])
+            self.add(row["@file"], row["@line"], column, values.iat[i],
+                     f"{where}: {reason}" if where else reason)
+
+
+def build_tables(interviews: Interviews, mapping: Mapping
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Return text ``nodes`` and ``ties`` frames and, for each row, the source file and line.
+
+    Raises
+    ------
+    InputError
+        Every problem found in the interviews or with the mapping.
+    """
+    problems = _Problems()
+    _check_types(interviews, mapping, problems)
+    egos = _interviews(interviews, mapping, problems)
+    if egos.empty:  # no usable interview: every alter and edge would be reported again
+        raise InputError(problems.items)
+    alters = _alters(interviews, egos, mapping, problems)
+    edges = _edges(interviews, egos, alters, mapping, problems)
+    if problems.items:
+        raise InputError(problems.items)
+    ties, tie_from = dated_ties(egos, alters, edges)
+    nodes, node_from = _nodes(egos, alters, mapping, problems)
+    if problems.items:
+        raise InputError(problems.items)
+    return nodes, ties, node_from, tie_from
+
+
+# ------------------------------------------------------------------------------ interviews
+
+
+def _check_types(interviews: Interviews, mapping: Mapping, problems: _Problems) -> None:
+    """Report node and edge types the mapping names but the export lacks (typos)."""
+    for part, rules in (("node", mapping.nodes), ("edge", mapping.edges)):
+        frame = interviews.alters if part == "node" else interviews.edges
+        found = sorted(set(frame["@type"])) if len(frame) else []
+        for nc_type in rules:
+            if plain_type(nc_type) not in found:
+                problems.add(mapping.file, 0, f"{part}s.{nc_type}", nc_type,
+                             f"no {part} type {nc_type!r} in the export; found: "
+                             f"{', '.join(found) or 'none'}")
+
+
+def _interviews(interviews: Interviews, mapping: Mapping, problems: _Problems) -> pd.DataFrame:
+    egos = interviews.egos.copy()
+    if egos.empty:
+        problems.add("export", 0, "", "", "no interviews (no ego rows); expected at least one")
+        return egos.assign(ego="", date=pd.NaT, round=0, rounds=0)
+    first = egos.iloc[0]
+    if mapping.ego_id not in egos.columns:
+        found = ", ".join(c for c in egos.columns if not c.startswith("@"))
+        problems.add(first["@file"], 1, mapping.ego_id, "",
+                     f"no ego variable {mapping.ego_id!r} to identify people across "
+                     f"interviews; found: {found} (set [ego] id in the mapping)")
+        return egos.iloc[:0].assign(ego="", date=pd.NaT, round=0, rounds=0)
+    ego = egos[mapping.ego_id].astype(str).str.strip()
+    problems.rows(egos, ego.eq("") | ego.eq(ENCRYPTED), mapping.ego_id, ego,
+                  "no usable ego id (empty or ENCRYPTED); every interview needs the id that "
+                  "links a person's interviews")
+    dates, used = interview_dates(egos)
+    shown = egos[[c for c in DATE_COLUMNS if c in egos.columns]].astype(str).agg(
+        " / ".join, axis=1) if any(c in egos.columns for c in DATE_COLUMNS) else ego
+    problems.rows(egos, dates.isna().to_numpy(), "/".join(DATE_COLUMNS), shown,
+                  "no interview date; expected an ISO date-time (YYYY-MM-DD...) in "
+                  "sessionFinish, sessionStart or sessionExported")
+    repeated = egos[EGO_UUID].duplicated(keep="first") & egos[EGO_UUID].ne("")
+    problems.rows(egos, repeated.to_numpy(), EGO_UUID, egos[EGO_UUID],
+                  "this interview appears twice; expected each interview once")
+    egos = egos.assign(ego=ego, date=dates, date_from=used)
+    good = egos[egos["ego"].ne("") & egos["ego"].ne(ENCRYPTED) & egos["date"].notna()]
+    same_day = good.duplicated(["ego", "date"], keep=False) & ~good[EGO_UUID].duplicated()
+    for (person, day), group in good[same_day].groupby(["ego", "date"], sort=True):
+        others = ", ".join(f"{f} line {ln}" for f, ln in zip(group["@file"], group["@line"],
+                                                              strict=True))
+        problems.add(group["@file"].iat[0], group["@line"].iat[0], mapping.ego_id, person,
+                     f"{len(group)} interviews of {person} on {day.date()} ({others}); "
+                     "expected one interview per person per day")
+    egos = egos.sort_values(["ego", "date", "@file", "@line"], kind="stable")
+    egos["round"] = egos.groupby("ego").cumcount()
+    egos["rounds"] = egos.groupby("ego")["round"].transform("size")
+    return egos
+
+
+# ------------------------------------------------------------------------------ alters
+
+
+def _has(interviews: Interviews, part: str, nc_type: str, column: str) -> bool:
+    return column in interviews.columns.get((part, nc_type), set())
+
+
+def _alters(interviews: Interviews, egos: pd.DataFrame, mapping: Mapping,
+            problems: _Problems) -> pd.DataFrame:
+    alters = interviews.alters
+    if alters.empty:
+        return pd.DataFrame(columns=["ego", "alter", "type", "label", "kinds", "circle",
+                                     "round", "date", EGO_UUID, NODE_UUID, "nodeID",
+                                     "@file", "@line", "@type", "nc_type"])
+    info = egos.drop_duplicates(EGO_UUID).set_index(EGO_UUID)
+    known = alters[EGO_UUID].isin(info.index).to_numpy()
+    problems.rows(alters, ~known, EGO_UUID, alters[EGO_UUID],
+                  "no interview in the ego file(s) has this networkCanvasEgoUUID; expected "
+                  "the ego file of every interview in the export")
+    alters = alters[known].copy()
+    for column in ("ego", "round", "rounds", "date"):
+        alters[column] = info[column].reindex(alters[EGO_UUID]).to_numpy()
+    rules = {plain_type(k): v for k, v in mapping.nodes.items()}
+    parts = []
+    for nc_type, group in alters.groupby("@type", sort=True):
+        rule = rules.get(nc_type, NodeRule())
+        parts.append(_alter_type(interviews, group, str(nc_type), rule, problems))
+    if not parts:
+        return alters.assign(alter="", type="", label="", nc_type="", kinds=None, circle="")
+    return _identify(pd.concat(parts), problems)
+
+
+def _alter_type(interviews: Interviews, group: pd.DataFrame, nc_type: str, rule: NodeRule,
+                problems: _Problems) -> pd.DataFrame:
+    """Label, identity key, kinds and circle of the alters of one node type."""
+    group = group.copy()
+    has = lambda column: _has(interviews, "alters", nc_type, column)  # noqa: E731
+    where = f"nodes.{nc_type}"
+
+    def variable(name: str, setting: str) -> pd.Series | None:
+        if has(name):
+            cells = group[name].astype(str)
+            problems.rows(group, cells.eq(ENCRYPTED), name, cells,
+                          f"this variable was encrypted in Network Canvas and cannot be read; "
+                          f"export it unencrypted or leave {where}.{setting} out of the mapping")
+            return cells.where(cells.ne(ENCRYPTED), "")
+        found = ", ".join(sorted(c for c in interviews.columns[("alters", nc_type)]
+                                 if not c.startswith("@")))
+        problems.add(group["@file"].iat[0], 1, name, "",
+                     f"no variable {name!r} for node type {nc_type} (mapping {where}."
+                     f"{setting}); found: {found}")
+        return None
+
+    label_name = rule.label or next((c for c in ("name", "label") if has(c)), None)
+    if rule.label:
+        label = variable(rule.label, "label")
+        label = label if label is not None else pd.Series("", index=group.index, dtype=object)
+    elif label_name:
+        label = group[label_name].astype(str)
+    else:
+        label = pd.Series("", index=group.index, dtype=object)
+    encrypted_name = label.eq(ENCRYPTED)
+    group["label"] = label.where(~encrypted_name, "")
+    group["type"] = rule.type
+    group["nc_type"] = nc_type
+
+    if rule.identity:
+        identity = variable(rule.identity, "identity")
+        identity = (identity if identity is not None else pd.Series("", index=group.index)
+                    ).str.strip()
+        problems.rows(group, identity.eq(""), rule.identity, identity,
+                      "empty identity; every alter needs a value of the identity variable")
+        group["key"] = identity
+        group["by_identity"] = True
+    else:
+        needs_match = group["rounds"].to_numpy() > 1
+        problems.rows(group, encrypted_name.to_numpy() & needs_match,
+                      label_name or "name", pd.Series(ENCRYPTED, index=group.index),
+                      "names are encrypted, so this person's alters cannot be matched across "
+                      "interviews; give an identity variable in the mapping "
+                      f"([{where}] identity = ...)")
+        name = normalise_name(group["label"].astype(str))
+        occurrence = group.assign(n=name).groupby([EGO_UUID, "n"]).cumcount().astype(str)
+        unnamed = name.eq("")
+        group["key"] = np.where(unnamed, "#" + group[EGO_UUID] + "#" + group[NODE_UUID],
+                                nc_type + "\x1f" + name + "\x1f" + occurrence)
+        group["by_identity"] = False
+
+    group["kinds"] = _kinds(group, rule, variable, interviews, nc_type, problems)
+    group["circle"] = _circles(group, rule, variable, problems)
+    return group
+
+
+def _kinds(group: pd.DataFrame, rule: NodeRule, variable, interviews: Interviews, nc_type: str,
+           problems: _Problems) -> pd.Series:
+    """Every tie kind the ego-alter relationship has, per alter (default: the rule's kind)."""
+    named: list[pd.Series] = []  # one Series of kind-or-"" per source
+    if rule.kind_from:
+        name = rule.kind_from
+        if _has(interviews, "alters", nc_type, name):
+            cells = variable(name, "kind_from")
+            mapped = cells.replace(rule.kind_values) if rule.kind_values else cells
+            bad = mapped.ne("") & ~mapped.isin(TIE_KINDS)
+            problems.rows(group, bad.to_numpy(), name, cells,
+                          f"not a tie kind; expected one of {', '.join(TIE_KINDS)}, or map "
+                          f"the value in nodes.{nc_type}.kind_values")
+            named.append(mapped.where(~bad, ""))
+        else:
+            options = sorted(c for c in interviews.columns[("alters", nc_type)]
+                             if c.startswith(name + "_"))
+            if not options:
+                variable(name, "kind_from")  # reports the missing variable
+            for column in options:
+                option = column[len(name) + 1:]
+                kind = rule.kind_values.get(option, option)
+                cells = group[column].astype(str)
+                chosen = cells.str.lower().eq(TRUE)
+                problems.rows(group, cells.eq(ENCRYPTED), column, cells,
+                              "this variable was encrypted in Network Canvas and cannot be "
+                              f"read; export it unencrypted or leave nodes.{nc_type}.kind_from "
+                              "out of the mapping")
+                if kind not in TIE_KINDS:
+                    if chosen.any():
+                        first = int(np.flatnonzero(chosen.to_numpy())[0])
+                        row = group.iloc[first]
+                        problems.add(row["@file"], row["@line"], column, option,
+                                     f"option {option!r} of {name} is not a tie kind; map it "
+                                     f"in nodes.{nc_type}.kind_values")
+                    continue
+                named.append(pd.Series(np.where(chosen, kind, ""), index=group.index))
+    for name, kind in rule.kind_if.items():
+        cells = variable(name, f"kind_if.{name}")
+        if cells is not None:
+            named.append(pd.Series(np.where(cells.str.lower().eq(TRUE), kind, ""),
+                                   index=group.index))
+    position = pd.RangeIndex(len(group))
+    long = pd.concat([pd.DataFrame({"row": position, "order": n, "kind": s.to_numpy(object)})
+                      for n, s in enumerate(named)], ignore_index=True) if named else \
+        pd.DataFrame({"row": [], "order": [], "kind": []})
+    long = long[long["kind"].ne("")].drop_duplicates(["row", "kind"]).sort_values(
+        ["row", "order"], kind="stable")
+    kinds = long.groupby("row")["kind"].agg(tuple).reindex(position)
+    kinds = kinds.where(kinds.notna(), pd.Series([(rule.default_kind,)] * len(group)))
+    return pd.Series(kinds.to_numpy(object), index=group.index, dtype=object)
+
+
+def _circles(group: pd.DataFrame, rule: NodeRule, variable, problems: _Problems) -> pd.Series:
+    empty = pd.Series("", index=group.index, dtype=object)
+    if rule.circle:
+        cells = variable(rule.circle, "circle")
+        if cells is None:
+            return empty
+        text = cells.str.strip().str.replace(r"\.0+$", "", regex=True)
+        bad = text.ne("") & ~text.isin(["1", "2", "3", "4"])
+        problems.rows(group, bad.to_numpy(), rule.circle, cells,
+                      "not a circle; expected 1, 2, 3 or 4 (or empty)")
+        return text.where(~bad, "")
+    if rule.circle_layout is None:
+        return empty
+    layout = rule.circle_layout
+    xs = variable(f"{layout.variable}_x", "circle_layout.variable")
+    ys = variable(f"{layout.variable}_y", "circle_layout.variable")
+    if xs is None or ys is None:
+        return empty
+    x = pd.to_numeric(xs.replace("", None), errors="coerce")
+    y = pd.to_numeric(ys.replace("", None), errors="coerce")
+    placed = xs.ne("") | ys.ne("")
+    bad = placed & (x.isna() | y.isna() | ~x.between(0, 1) | ~y.between(0, 1))
+    problems.rows(group, bad.to_numpy(), f"{layout.variable}_x/_y", xs + "," + ys,
+                  "not a sociogram position; expected x and y between 0 and 1")
+    ok = (placed & ~bad).to_numpy()
+    out = empty.copy()
+    if ok.any():
+        out[ok] = ring_of(x[ok].to_numpy(), y[ok].to_numpy(), layout).astype(str)
+    return out
+
+
+def _identify(alters: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
+    """Give every alter its lacgraph node id."""
+    by_identity = alters["by_identity"].to_numpy(bool)
+    ids = pd.Series("", index=alters.index, dtype=object)
+    ids[by_identity] = alters.loc[by_identity, "key"]
+    matched = alters[~by_identity].sort_values(["ego", "round", "@file", "@line"],
+                                               kind="stable")
+    if len(matched):
+        first = matched.drop_duplicates(["ego", "key"])
+        number = first.groupby("ego").cumcount() + 1
+        table = pd.Series((first["ego"] + "/" + number.astype(str)).to_numpy(),
+                          index=pd.MultiIndex.from_frame(first[["ego", "key"]]))
+        ids[matched.index] = table.reindex(
+            pd.MultiIndex.from_frame(matched[["ego", "key"]])).to_numpy()
+    alters = alters.assign(alter=ids)
+    # one lacgraph type per node
+    named = alters[alters["alter"].ne("")]
+    several = named.groupby("alter")["type"].nunique()
+    for node in several.index[several > 1]:
+        rows = named[named["alter"] == node]
+        found = ", ".join(sorted(set(rows["type"])))
+        problems.add(rows["@file"].iat[0], rows["@line"].iat[0], "", node,
+                     f"this identity is mapped to several node types ({found}); "
+                     "expected one type per person or group")
+    return alters
+
+
+# ------------------------------------------------------------------------------ edges
+
+
+def _edges(interviews: Interviews, egos: pd.DataFrame, alters: pd.DataFrame, mapping: Mapping,
+           problems: _Problems) -> pd.DataFrame:
+    edges = interviews.edges
+    columns = ["source", "target", "kind", "ego", "round", "@file", "@line"]
+    if edges.empty:
+        return pd.DataFrame(columns=columns)
+    info = egos.drop_duplicates(EGO_UUID).set_index(EGO_UUID)
+    known = edges[EGO_UUID].isin(info.index).to_numpy()
+    problems.rows(edges, ~known, EGO_UUID, edges[EGO_UUID],
+                  "no interview in the ego file(s) has this networkCanvasEgoUUID")
+    edges = edges[known].copy()
+    edges["ego"] = info["ego"].reindex(edges[EGO_UUID]).to_numpy()
+    edges["round"] = info["round"].reindex(edges[EGO_UUID]).to_numpy()
+    by_uuid = alters.set_index([EGO_UUID, NODE_UUID])
+    by_number = alters.set_index([EGO_UUID, "nodeID"]) if "nodeID" in alters else None
+    for end, uuid_column, number_column in (("source", SOURCE_UUID, "from"),
+                                            ("target", TARGET_UUID, "to")):
+        uuid = edges[uuid_column].astype(str) if uuid_column in edges else pd.Series(
+            "", index=edges.index)
+        number = edges[number_column].astype(str) if number_column in edges else pd.Series(
+            "", index=edges.index)
+        found = by_uuid["alter"].reindex(pd.MultiIndex.from_arrays(
+            [edges[EGO_UUID], uuid])).to_numpy()
+        found_type = by_uuid["type"].reindex(pd.MultiIndex.from_arrays(
+            [edges[EGO_UUID], uuid])).to_numpy()
+        if by_number is not None:
+            use_number = uuid.eq("").to_numpy()
+            index = pd.MultiIndex.from_arrays([edges[EGO_UUID], number])
+            found = np.where(use_number, by_number["alter"].reindex(index).to_numpy(), found)
+            found_type = np.where(use_number, by_number["type"].reindex(index).to_numpy(),
+                                  found_type)
+        missing = pd.isna(found)
+        shown = uuid.where(uuid.ne(""), number)
+        problems.rows(edges, missing, uuid_column if uuid.ne("").any() else number_column,
+                      shown, f"the edge's {end} is not a node of this interview; expected "
+                      "the networkCanvasUUID (or nodeID) of a node in the same interview")
+        edges[end] = pd.Series(found, index=edges.index).fillna("")
+        edges[end + "_type"] = pd.Series(found_type, index=edges.index).fillna("")
+    mapped = {plain_type(k): v.kind for k, v in mapping.edges.items() if v.kind}
+    pair = edges["source_type"] + "-" + edges["target_type"]
+    defaults = {p: default_tie_kind(*p.split("-", 1)) or "" for p in pair.unique()}
+    chosen = edges["@type"].map(mapped).astype(object)
+    edges["kind"] = chosen.where(chosen.notna(), pair.map(defaults)).fillna("").astype(object)
+    bad = edges["kind"].eq("") & edges["source"].ne("") & edges["target"].ne("")
+    problems.rows(edges, bad.to_numpy(), "", edges["source_type"] + "-" + edges["target_type"],
+                  "no tie kind joins these node types; set a kind for this edge type in the "
+                  "mapping ([edges.<Type>] kind = ...) or map the node types differently")
+    return edges[columns]
+
+
+# ------------------------------------------------------------------------------ nodes
+
+
+def _nodes(egos: pd.DataFrame, alters: pd.DataFrame, mapping: Mapping, problems: _Problems
+           ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    latest_first = egos.sort_values(["ego", "round"], ascending=[True, False], kind="stable")
+    people = egos.sort_values(["ego", "round"], kind="stable").drop_duplicates("ego")
+    table = pd.DataFrame({"id": people["ego"].to_numpy(), "type": "person", "label": "",
+                          "supported": "true" if mapping.supported else "false",
+                          "introduced_on": people["date"].dt.strftime("%Y-%m-%d").to_numpy(),
+                          "nc_node_type": "ego"})
+    origin = people[["@file", "@line"]].reset_index(drop=True)
+    if mapping.ego_label:
+        table["label"] = _latest(latest_first, mapping.ego_label, table["id"], problems,
+                                 "ego.label")
+    for column, variable in mapping.copy.items():
+        table[column] = _agreed(egos, variable, table["id"], problems, f"ego.copy.{column}")
+    extra_nodes = []
+    if "coordinator" in mapping.copy:
+        coordinators = sorted(set(table["coordinator"]) - {""})
+        clash = set(coordinators) & set(table["id"])
+        for node in sorted(clash):
+            row = people[people["ego"] == node].iloc[0]
+            problems.add(row["@file"], row["@line"], mapping.copy["coordinator"], node,
+                         "this coordinator id is also an interviewee's id; expected "
+                         "coordinator ids that differ from people's ids")
+        extra_nodes.append(pd.DataFrame({"id": coordinators, "type": "coordinator",
+                                         "label": coordinators, "supported": "false",
+                                         "introduced_on": "", "nc_node_type": ""}))
+    named = alters[alters["alter"].ne("") & ~alters["alter"].isin(table["id"])]
+    latest = named.sort_values(["ego", "round"], ascending=[True, False], kind="stable")
+    labels = latest[latest["label"].ne("")].drop_duplicates("alter").set_index("alter")["label"]
+    first = named.sort_values(["ego", "round", "@file", "@line"], kind="stable"
+                              ).drop_duplicates("alter")
+    alter_table = pd.DataFrame({
+        "id": first["alter"].to_numpy(), "type": first["type"].to_numpy(),
+        "label": labels.reindex(first["alter"]).fillna("").to_numpy(),
+        "supported": "false", "introduced_on": "", "nc_node_type": first["nc_type"].to_numpy()})
+    egos_named = alters[alters["alter"].isin(table["id"]) & alters["type"].ne("person")]
+    problems.rows(egos_named, np.ones(len(egos_named), bool), "", egos_named["alter"],
+                  "this alter's identity is an interviewee's id but its node type is not "
+                  "person; expected a person")
+    nodes = pd.concat([table, alter_table, *extra_nodes], ignore_index=True).fillna("")
+    origin = pd.concat([origin, first[["@file", "@line"]].reset_index(drop=True),
+                        *(pd.DataFrame({"@file": [mapping.file or "mapping"] * len(e),
+                                        "@line": [0] * len(e)}) for e in extra_nodes)],
+                       ignore_index=True)
+    return nodes.astype(object), origin
+
+
+def _latest(latest_first: pd.DataFrame, variable: str, ids: pd.Series, problems: _Problems,
+            setting: str) -> np.ndarray:
+    if variable not in latest_first.columns:
+        problems.add(latest_first["@file"].iat[0], 1, variable, "",
+                     f"no ego variable {variable!r} (mapping {setting})")
+        return np.full(len(ids), "", dtype=object)
+    values = latest_first[latest_first[variable].astype(str).ne("")
+                          & latest_first[variable].ne(ENCRYPTED)]
+    return values.drop_duplicates("ego").set_index("ego")[variable].reindex(ids).fillna(
+        "").to_numpy(object)
+
+
+def _agreed(egos: pd.DataFrame, variable: str, ids: pd.Series, problems: _Problems,
+            setting: str) -> np.ndarray:
+    """The ego variable's value, which must be the same in every interview that has one."""
+    if variable not in egos.columns:
+        problems.add(egos["@file"].iat[0], 1, variable, "",
+                     f"no ego variable {variable!r} (mapping {setting})")
+        return np.full(len(ids), "", dtype=object)
+    cells = egos[variable].astype(str)
+    problems.rows(egos, cells.eq(ENCRYPTED), variable, cells,
+                  f"this variable was encrypted in Network Canvas and cannot be copied "
+                  f"(mapping {setting})")
+    given = egos[cells.ne("") & cells.ne(ENCRYPTED)]
+    several = given.groupby("ego")[variable].nunique()
+    for person in several.index[several > 1]:
+        rows = given[given["ego"] == person]
+        problems.add(rows["@file"].iat[-1], rows["@line"].iat[-1], variable,
+                     " / ".join(sorted(set(rows[variable]))),
+                     f"{person}'s interviews give different values ({setting}); expected "
+                     "one value: correct the export or leave it out of the mapping")
+    values = given.drop_duplicates("ego").set_index("ego")[variable]
+    return values.reindex(ids).fillna("").to_numpy(object)

@@ -1,0 +1,122 @@
+"""Interviews -> dated ties: runs of consecutive interviews, merged across reporters.
+
+For each ego the interviews are numbered in date order (``round``). A tie (pair of nodes
+and kind) named in rounds ``r..s`` of one ego starts on round ``r``'s date and ends on
+round ``s + 1``'s date (open when ``s`` is the ego's last round); a gap starts a new tie.
+Ties of the same pair and kind reported by several egos are merged where their dates
+overlap or touch. A tie keeps the circle of the interview that first named it; where
+interviews disagree, ``circle_by_interview`` lists every answer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["dated_ties"]
+
+
+def dated_ties(egos: pd.DataFrame, alters: pd.DataFrame, edges: pd.DataFrame
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Turn 'named in interview r of ego e' rows into dated ties (runs of interviews).
+
+    Returns the ties (text, as in ``ties.csv``) and, per tie, the file and line of the
+    interview row that first named it.
+
+    Examples
+    --------
+    >>> egos = pd.DataFrame({"ego": ["p", "p"], "round": [0, 1], "rounds": [2, 2],
+    ...                      "date": pd.to_datetime(["2024-01-10", "2024-07-10"])})
+    >>> alters = pd.DataFrame({"ego": ["p", "p", "p"], "round": [0, 0, 1],
+    ...     "alter": ["p/1", "p/2", "p/2"], "kinds": [("friend",)] * 3, "circle": "",
+    ...     "@file": "f.csv", "@line": [2, 3, 2]})
+    >>> edges = pd.DataFrame(columns=["ego", "round", "source", "target", "kind", "@file",
+    ...                               "@line"])
+    >>> ties, _ = dated_ties(egos, alters, edges)
+    >>> ties[["target", "start", "end"]].values.tolist()
+    [['p/1', '2024-01-10', '2024-07-10'], ['p/2', '2024-01-10', '']]
+    """
+    named_alters = alters.assign(kind=alters["kinds"]).explode("kind")
+    parts = [
+        pd.DataFrame({"ego": named_alters["ego"], "round": named_alters["round"],
+                      "source": named_alters["ego"], "target": named_alters["alter"],
+                      "kind": named_alters["kind"], "circle": named_alters["circle"],
+                      "@file": named_alters["@file"], "@line": named_alters["@line"]}),
+        edges.assign(circle="")[["ego", "round", "source", "target", "kind", "circle",
+                                 "@file", "@line"]],
+    ]
+    parts = [part for part in parts if len(part)]
+    if not parts:
+        return (pd.DataFrame(columns=["source", "target", "kind", "start", "end", "circle"]),
+                pd.DataFrame({"@file": [], "@line": []}))
+    presence = pd.concat(parts, ignore_index=True)
+    if presence.empty:
+        return (pd.DataFrame(columns=["source", "target", "kind", "start", "end", "circle"]),
+                pd.DataFrame({"@file": [], "@line": []}))
+    presence["round"] = presence["round"].astype(np.int64)
+    swap = presence["source"].to_numpy(str) > presence["target"].to_numpy(str)
+    presence["lo"] = np.where(swap, presence["target"], presence["source"])
+    presence["hi"] = np.where(swap, presence["source"], presence["target"])
+    key = ["ego", "lo", "hi", "kind"]
+    presence = presence.sort_values([*key, "round", "@file", "@line"], kind="stable")
+    presence = presence.drop_duplicates([*key, "round"], keep="first")
+    dates = egos.set_index(["ego", "round"])["date"]
+    presence["date"] = dates.reindex(pd.MultiIndex.from_frame(
+        presence[["ego", "round"]])).to_numpy()
+    presence["history"] = np.where(presence["circle"].ne(""),
+                                   presence["date"].dt.strftime("%Y-%m-%d") + ":"
+                                   + presence["circle"], "")
+    same = presence[key].eq(presence[key].shift()).all(axis=1)
+    new_run = ~same | presence["round"].ne(presence["round"].shift() + 1)
+    presence["run"] = new_run.cumsum()
+    runs = presence.groupby("run", sort=False).agg(
+        ego=("ego", "first"), lo=("lo", "first"), hi=("hi", "first"), kind=("kind", "first"),
+        source=("source", "first"), target=("target", "first"), circle=("circle", "first"),
+        first_round=("round", "first"), last_round=("round", "last"), start=("date", "first"),
+        file=("@file", "first"), line=("@line", "first")).reset_index()
+    rounds = egos.groupby("ego")["rounds"].first()
+    after = runs["last_round"] + 1
+    ends = dates.reindex(pd.MultiIndex.from_arrays([runs["ego"], after])).to_numpy()
+    runs["end"] = np.where(after.to_numpy() < rounds.reindex(runs["ego"]).to_numpy(), ends,
+                           np.datetime64("NaT"))
+    runs["end"] = pd.to_datetime(runs["end"])
+    return _union(runs, presence)
+
+
+def _union(runs: pd.DataFrame, presence: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Merge overlapping or touching runs of the same pair and kind (several reporters)."""
+    key = ["lo", "hi", "kind"]
+    runs = runs.sort_values([*key, "start", "ego"], kind="stable").reset_index(drop=True)
+    end_days = runs["end"].to_numpy("datetime64[D]").astype(np.int64)
+    end_days = np.where(runs["end"].isna().to_numpy(), np.iinfo(np.int64).max, end_days)
+    start_days = runs["start"].to_numpy("datetime64[D]").astype(np.int64)
+    group = (runs[key] != runs[key].shift()).any(axis=1).cumsum().to_numpy()
+    reach = pd.Series(end_days).groupby(group).cummax().to_numpy()
+    previous = np.concatenate([[np.iinfo(np.int64).min], reach[:-1]])
+    starts_block = (np.r_[True, group[1:] != group[:-1]]) | (start_days > previous)
+    runs["block"] = np.cumsum(starts_block)
+    runs["end_day"] = end_days
+    merged = runs.groupby("block", sort=False).agg(
+        source=("source", "first"), target=("target", "first"), kind=("kind", "first"),
+        start=("start", "min"), end_day=("end_day", "max"), circle=("circle", "first"),
+        file=("file", "first"), line=("line", "first"))
+    open_end = merged["end_day"].eq(np.iinfo(np.int64).max)
+    end = pd.to_datetime(merged["end_day"].where(~open_end, 0).to_numpy("datetime64[D]"))
+    # every interview's circle, for the ties whose circle changed between interviews
+    answers = presence[presence["circle"].ne("")].assign(
+        block=lambda f: f["run"].map(pd.Series(runs["block"].to_numpy(), index=runs["run"])))
+    moved = answers.groupby("block")["circle"].nunique()
+    moved = answers[answers["block"].isin(moved.index[moved > 1])].sort_values(
+        ["block", "date"], kind="stable")
+    history = moved.groupby("block")["history"].agg(";".join).reindex(merged.index)
+    ties = pd.DataFrame({
+        "source": merged["source"].to_numpy(), "target": merged["target"].to_numpy(),
+        "kind": merged["kind"].to_numpy(),
+        "start": merged["start"].dt.strftime("%Y-%m-%d").to_numpy(),
+        "end": np.where(open_end, "", pd.Series(end).dt.strftime("%Y-%m-%d")),
+        "circle": merged["circle"].to_numpy(),
+        "circle_by_interview": history.fillna("").to_numpy(object),
+    })
+    origin = pd.DataFrame({"@file": merged["file"].to_numpy(),
+                           "@line": merged["line"].to_numpy()})
+    return ties.astype(object), origin

@@ -1,0 +1,267 @@
+"""Read a Network Canvas export (folder or .zip) into three all-text tables of interviews.
+
+Network Canvas (Interviewer, Server, Fresco; the ``network-exporters`` code) writes, per
+interview (session), files named ``<caseId>_<sessionId>_...``:
+
+``*_ego.csv``
+    one row: ``networkCanvasEgoUUID, networkCanvasCaseID, networkCanvasSessionID,
+    networkCanvasProtocolName, sessionStart, sessionFinish, sessionExported`` (Fresco adds
+    ``APP_VERSION, COMMIT_HASH``), then the ego's variables. With "unify networks" one
+    file holds many interviews, one row each.
+``*_attributeList_<NodeType>.csv``
+    ``nodeID, networkCanvasEgoUUID, networkCanvasUUID``, then the node variables
+    (``nodeID`` restarts at 1 in every interview; the oldest exporter called it ``id``).
+``*_edgeList_<EdgeType>.csv``
+    ``edgeID, from, to, networkCanvasEgoUUID, networkCanvasUUID, networkCanvasSourceUUID,
+    networkCanvasTargetUUID``, then the edge variables (``edgeID`` continues across the
+    edge types of an interview; ``from``/``to`` are ``nodeID`` values).
+``*.graphml``
+    the same interview as GraphML (read by :mod:`lacgraph.loaders.netcanvas_graphml`).
+
+Variables are exported by name: a categorical variable as one ``true``/``false`` column per
+option (``name_option``), a layout (sociogram position) as ``name_x``/``name_y``, an
+encrypted variable as the text ``ENCRYPTED``; a variable missing from the codebook may
+appear under a column literally named ``null``. Type names in file names have every
+non-word character removed (``Close Friend`` -> ``CloseFriend``); lacgraph compares type
+names that way everywhere. Cells are read as text exactly as written, except that a
+leading ``'`` put before ``= + - @`` (formula protection, added by newer exporters and by
+spreadsheets) is taken off.
+
+Examples
+--------
+>>> plain_type("Close Friend"), strip_formula_quote("'=A1"), strip_formula_quote("'tis")
+('CloseFriend', '=A1', "'tis")
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import numpy as np
+import pandas as pd
+
+from lacgraph.errors import InputError, Problem
+from lacgraph.loaders.files import _check_header
+
+__all__ = ["Interviews", "ExportFile", "list_export", "plain_type", "read_csv_files",
+           "strip_formula_quote"]
+
+EGO_UUID = "networkCanvasEgoUUID"
+NODE_UUID = "networkCanvasUUID"
+SOURCE_UUID = "networkCanvasSourceUUID"
+TARGET_UUID = "networkCanvasTargetUUID"
+ENCRYPTED = "ENCRYPTED"
+META = ("@file", "@line", "@where", "@type")
+"""Columns lacgraph adds: where a row came from (file, line, GraphML element) and its type."""
+
+_EGO = re.compile(r"_ego\.csv$", re.IGNORECASE)
+_NODES = re.compile(r"_attributeList(?:_(?P<type>[^/]*))?\.csv$", re.IGNORECASE)
+_EDGES = re.compile(r"_edgeList(?:_(?P<type>[^/]*))?\.csv$", re.IGNORECASE)
+_FORMULA_QUOTE = r"^'(?=[=+\-@\t\r])"
+MAX_EXPORT_BYTES = 2 * 1024**3
+"""The largest export a .zip may unpack to (CSV and GraphML files together)."""
+
+
+def _wanted(name: str) -> bool:
+    return name.lower().endswith((".csv", ".graphml"))
+
+
+def plain_type(name: str) -> str:
+    """Return a node or edge type name as Network Canvas writes it in file names."""
+    return re.sub(r"\W", "", name)
+
+
+def strip_formula_quote(text: str) -> str:
+    """Take off a ``'`` that protects a leading ``= + - @`` from spreadsheets."""
+    return re.sub(_FORMULA_QUOTE, "", text)
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """One file of an export: its name as shown in problems, and its bytes."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Interviews:
+    """All interviews of an export as text tables (see :data:`META` for the added columns).
+
+    ``egos`` has one row per interview, ``alters`` one per node, ``edges`` one per edge.
+    ``columns`` tells which variables each (part, type) has: the tables are padded with
+    ``""`` where a type lacks a column, and a missing variable must not look empty.
+    """
+
+    egos: pd.DataFrame
+    alters: pd.DataFrame
+    edges: pd.DataFrame
+    kind: str
+    columns: dict[tuple[str, str], set[str]]
+
+
+def list_export(path: str | Path, *, limit: int = MAX_EXPORT_BYTES) -> list[ExportFile]:
+    """Return the CSV and GraphML files of an export folder or .zip (any depth), by name.
+
+    Other files (a protocol, media) are not read. A .zip whose CSV and GraphML files would
+    unpack to more than ``limit`` bytes is refused before anything is unpacked.
+
+    Examples
+    --------
+    >>> list_export("no/such/export")
+    Traceback (most recent call last):
+    ...
+    lacgraph.errors.InputError: 1 problem in the input:
+      export: 'no/such/export': no such folder or .zip; expected a Network Canvas export
+    """
+    path = Path(path)
+    expected = "expected a Network Canvas export"
+    if path.is_dir():
+        return sorted((ExportFile(str(p.relative_to(path)), p.read_bytes())
+                       for p in path.rglob("*") if p.is_file() and _wanted(p.name)),
+                      key=lambda f: f.name)
+    if path.is_file() and zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            members = [info for info in archive.infolist()
+                       if not info.is_dir() and _wanted(info.filename)
+                       and PurePosixPath(info.filename).parts[:1] != ("__MACOSX",)]
+            size = sum(info.file_size for info in members)
+            if size > limit:
+                raise InputError([Problem(path.name, 0, "", f"{size} bytes",
+                                          f"the CSV and GraphML files would unpack to more "
+                                          f"than {limit} bytes; expected a Network Canvas "
+                                          "export")])
+            files = [ExportFile(f"{path.name}/{info.filename}", archive.read(info))
+                     for info in members]
+        return sorted(files, key=lambda f: f.name)
+    what = "not a folder or .zip" if path.exists() else "no such folder or .zip"
+    raise InputError([Problem("export", 0, "", str(path), f"{what}; {expected}")])
+
+
+def read_csv_files(files: list[ExportFile]) -> Interviews:
+    """Read the ego, attribute-list and edge-list CSV files of an export.
+
+    Each file is parsed with the standard ``csv`` module (every cell stays the text it
+    is: no type guessing, no missing-value words), rows are checked against the header,
+    and one table per part is built at the end: an export has a few files per interview,
+    and one pandas parse per file would cost more than the whole import.
+
+    Raises
+    ------
+    InputError
+        Every unreadable file, missing column, bad header or ragged row, all at once.
+    """
+    problems: list[Problem] = []
+    parts: dict[str, list[tuple[str, list[str], list[list[str]], list[int]]]] = {
+        "egos": [], "alters": [], "edges": []}
+    columns: dict[tuple[str, str], set[str]] = {}
+    for file in files:
+        base = PurePosixPath(file.name).name
+        required: tuple[str, ...]
+        if _EGO.search(base):
+            part, nc_type, required = "egos", "", (EGO_UUID,)
+        elif match := _NODES.search(base):
+            part, nc_type, required = "alters", match["type"] or "", (EGO_UUID, NODE_UUID)
+        elif match := _EDGES.search(base):
+            part, nc_type, required = "edges", match["type"] or "", (EGO_UUID,)
+        else:
+            continue
+        try:
+            header, rows, lines = _parse_csv(file)
+        except InputError as err:
+            problems += err.problems
+            continue
+        found = ", ".join(header) or "none"
+        missing = [c for c in required if c not in header]
+        if part == "edges":
+            has_uuid = SOURCE_UUID in header and TARGET_UUID in header
+            has_ids = "from" in header and "to" in header
+            if not (has_uuid or has_ids):
+                missing.append(f"{SOURCE_UUID} and {TARGET_UUID} (or from and to)")
+        for column in missing:
+            problems.append(Problem(file.name, 1, column, "",
+                                    f"missing column {column!r} of a Network Canvas "
+                                    f"{part[:-1]} file; found columns: {found}"))
+        if missing:
+            continue
+        if rows and part != "egos" and not nc_type:
+            problems.append(Problem(file.name, 0, "", base, "no node or edge type in the file "
+                                    "name; expected *_attributeList_<Type>.csv or "
+                                    "*_edgeList_<Type>.csv"))
+            continue
+        old_id = "nodeID" if part == "alters" else "edgeID"
+        if old_id not in header and "id" in header:  # the oldest exporter
+            header = [old_id if c == "id" else c for c in header]
+        columns.setdefault((part, plain_type(nc_type)), set()).update(header)
+        type_name = plain_type(nc_type)
+        typed = [row + [type_name] for row in rows]
+        parts[part].append((file.name, header + ["@type"], typed, lines))
+    if problems:
+        raise InputError(problems)
+    return Interviews(_table(parts["egos"]), _table(parts["alters"]), _table(parts["edges"]),
+                      kind="csv", columns=columns)
+
+
+def _table(files: list[tuple[str, list[str], list[list[str]], list[int]]]) -> pd.DataFrame:
+    """One text table from many parsed files (columns a file lacks are empty)."""
+    if not files:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in META})
+    by_header: dict[tuple[str, ...], list[int]] = {}
+    for i, (_, header, _, _) in enumerate(files):
+        by_header.setdefault(tuple(header), []).append(i)
+    frames = []
+    for names, members in by_header.items():
+        rows = [row for i in members for row in files[i][2]]
+        frame = pd.DataFrame(rows, columns=list(names), dtype=object)
+        frame["@file"] = [files[i][0] for i in members for _ in files[i][2]]
+        frame["@line"] = np.asarray([n for i in members for n in files[i][3]], dtype=np.int64)
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True, sort=False) if len(frames) > 1 else frames[0]
+    text = [c for c in out.columns if c != "@line"]
+    out[text] = out[text].fillna("").astype(object)
+    for column in text:
+        if out[column].str.startswith("'").any():
+            out[column] = out[column].str.replace(_FORMULA_QUOTE, "", regex=True)
+    out["@where"] = ""
+    return out
+
+
+def _parse_csv(file: ExportFile) -> tuple[list[str], list[list[str]], list[int]]:
+    """Return one file's header, rows (cells as text) and each row's first line."""
+    try:
+        text = file.data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = file.data.count(b"\n", 0, err.start) + 1
+        raise InputError([Problem(file.name, line, "", repr(file.data[err.start:err.end])[2:-1],
+                                  "not valid UTF-8 text")]) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if not header:
+            raise InputError([Problem(file.name, 0, "", "",
+                                      "the file is empty; expected a header line")])
+        header = [strip_formula_quote(c) for c in header]
+        _check_header(header, file.name)
+        rows, lines, problems = [], [], []
+        line = reader.line_num
+        for row in reader:
+            first, line = line + 1, reader.line_num
+            if not any(row):
+                continue  # a blank line
+            if len(row) != len(header):
+                problems.append(Problem(file.name, first, "", "", f"{len(row)} fields; "
+                                        f"expected {len(header)} as in the header"))
+                continue
+            rows.append(row)
+            lines.append(first)
+    except csv.Error as err:
+        raise InputError([Problem(file.name, reader.line_num, "", "",
+                                  f"not a readable CSV file ({err})")]) from None
+    if problems:
+        raise InputError(problems)
+    return header, rows, lines
