@@ -33,7 +33,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -42,7 +42,7 @@ from lacgraph.errors import NotFound, StoreError
 from lacgraph.stores import _merge, _sqlite
 from lacgraph.stores._ego import EgoIndex
 from lacgraph.stores._merge import Plan, conform, extra_columns
-from lacgraph.stores.base import LoadSummary, Progress, Store
+from lacgraph.stores.base import LoadSummary, Progress, Store, TieKey
 from lacgraph.tables import (
     NODE_COLUMNS,
     TIE_COLUMNS,
@@ -197,13 +197,54 @@ class MemoryStore(Store):
             self._nodes, self._ties = plan.nodes, plan.ties
         return plan.summary
 
+    def record_change(self, tables: Tables, remove: Sequence[TieKey] = ()) -> LoadSummary:
+        """Delete the ties keyed by ``remove``, then upsert ``tables``, in one step.
+
+        In a store file it is one SQLite transaction: if anything fails, neither the file
+        nor the tables in memory change.
+
+        Examples
+        --------
+        >>> from lacgraph.tables import Tables
+        >>> store = MemoryStore()
+        >>> nodes = [{"id": "a", "type": "person"}, {"id": "b", "type": "person"}]
+        >>> tie = {"source": "a", "target": "b", "kind": "friend", "start": "2024-01-01"}
+        >>> _ = store.write(Tables.from_records(nodes, [tie]))
+        >>> fixed = {**tie, "kind": "neighbour"}
+        >>> store.record_change(Tables.from_records([], [fixed]),
+        ...                     remove=[("b", "a", "friend", "2024-01-01")]).ties_added
+        1
+        >>> store.read().ties["kind"].tolist()
+        ['neighbour']
+        >>> store.record_change(Tables.from_records([], []), remove=[("a", "b", "x", "2024-01-01")])
+        Traceback (most recent call last):
+        ...
+        lacgraph.errors.NotFound: No tie a-b x 2024-01-01
+        """
+        nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
+        ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
+        with self._lock:
+            self._check_open()
+            if self._db is None:
+                kept = _drop_ties(self._ties, remove)
+                plan = _merge.plan(self._nodes, kept, nodes, ties)
+            else:
+                plan = self._write_file(nodes, ties, None, remove)
+            self._nodes, self._ties = plan.nodes, plan.ties
+        return plan.summary
+
     def _write_file(self, nodes: pd.DataFrame, ties: pd.DataFrame,
-                    progress: Progress | None) -> Plan:
+                    progress: Progress | None, remove: Sequence[TieKey] = ()) -> Plan:
         db = self._db
         assert db is not None
         with _sqlite.transaction(db, self._path):
             self._refresh()
-            plan = _merge.plan(self._nodes, self._ties, nodes, ties)
+            kept = _drop_ties(self._ties, remove)
+            for source, target, kind, start in remove:
+                lo, hi = sorted((source, target))
+                db.execute("DELETE FROM ties WHERE lo = ? AND hi = ? AND kind = ? AND start = ?",
+                           (lo, hi, kind, start))
+            plan = _merge.plan(self._nodes, kept, nodes, ties)
             if plan.node_columns != extra_columns(self._nodes, NODE_COLUMNS):
                 _sqlite.set_meta(db, "node_columns", json.dumps(plan.node_columns))
             if plan.tie_columns != extra_columns(self._ties, TIE_COLUMNS):
@@ -409,6 +450,22 @@ def _without(nodes: pd.DataFrame, ties: pd.DataFrame, person: str
     touching = (ties["source"] == person) | (ties["target"] == person)
     return (nodes[nodes["id"] != person].reset_index(drop=True),
             ties[~touching].reset_index(drop=True))
+
+
+def _drop_ties(ties: pd.DataFrame, remove: Sequence[TieKey]) -> pd.DataFrame:
+    """``ties`` without the ones keyed by ``remove``; NotFound names a key that is not there."""
+    if not remove:
+        return ties
+    drop = np.zeros(len(ties), dtype=bool)
+    starts = ties["start"].to_numpy("datetime64[D]")
+    for source, target, kind, start in remove:
+        pair = (((ties["source"] == source) & (ties["target"] == target))
+                | ((ties["source"] == target) & (ties["target"] == source))).to_numpy()
+        match = pair & (ties["kind"] == kind).to_numpy() & (starts == np.datetime64(start, "D"))
+        if not match.any():
+            raise NotFound(f"No tie {source}-{target} {kind} {start}")
+        drop |= match
+    return ties[~drop].reset_index(drop=True)
 
 
 def _has_node(nodes: pd.DataFrame, person: object) -> bool:
