@@ -202,7 +202,7 @@ def test_an_unexpected_error_is_a_friendly_500_without_traceback(app, login, mon
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals /etc/passwd")
 
-    monkeypatch.setattr(programme.G, "circle", broken)
+    monkeypatch.setattr(programme, "person_network", broken)
     response = client.get("/people/p1")
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.text
