@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -29,8 +30,12 @@ from flask import (
 from lacgraph.errors import QueryError
 from lacgraph.network import Network
 from lacgraph.output import to_csv
+from lacgraph.person_view import PersonView
 from lacgraph.stores import MemoryStore
 from lacgraph.web.appdb import AppDB, User
+
+if TYPE_CHECKING:
+    from lacgraph.dated import DatedNetwork
 
 HOME = {"coordinator": "coordinator.caseload", "evaluator": "evaluator.growth_page",
         "manager": "manager.neighbourhoods", "admin": "admin.users"}
@@ -59,6 +64,26 @@ class Programme:
         self._lock = threading.Lock()
         self.results_lock = threading.Lock()
         self.draw_lock = threading.Lock()  # matplotlib is not thread-safe
+        self._views: OrderedDict[tuple, Any] = OrderedDict()  # see remember()
+        self._views_lock = threading.Lock()
+
+    VIEWS = 2048
+    """How many one-person answers :meth:`remember` keeps (least recently used dropped)."""
+
+    def remember(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """Return ``compute()``, kept under ``key`` for later calls (e.g. a person's page at
+        a date). The data cannot change under it: a recorded change or a load replaces the
+        whole :class:`Programme` (see :func:`replace_programme`), and the cache with it."""
+        with self._views_lock:
+            if key in self._views:
+                self._views.move_to_end(key)
+                return self._views[key]
+        value = compute()
+        with self._views_lock:
+            self._views[key] = value
+            while len(self._views) > self.VIEWS:
+                self._views.popitem(last=False)
+        return value
 
     def day(self, value: str | None) -> np.datetime64:
         """A date from a query string (empty = the data's last date); bad → 400."""
@@ -78,14 +103,14 @@ class Programme:
                 self._metrics[at] = self.G.metrics(at=at)
             return self._metrics[at]
 
-    def person_network(self, person: str) -> Network:
-        """A network of ``person``'s own ties at every date (and the nodes at their ends):
-        enough for one-person questions such as the timeline or the changes since a date,
-        and much faster than the whole programme. The whole network when the store has no
-        index (e.g. Neo4j)."""
+    def person_network(self, person: str) -> DatedNetwork:
+        """``person``'s own ties at every date (and the nodes at their ends) over the
+        programme's store: enough for one-person questions such as the circle, the timeline
+        or the changes since a date, and much faster than the whole programme. The whole
+        network when the store has no person index (e.g. Neo4j)."""
         store = self.G.store
         if isinstance(store, MemoryStore):
-            return Network.from_tables(store.person_tables(person))
+            return PersonView(store, person)
         return self.G
 
     def label(self, node_id: str) -> str:

@@ -33,7 +33,7 @@ from lacgraph.wording import (
 )
 
 if TYPE_CHECKING:
-    from lacgraph.network import Network
+    from lacgraph.dated import DatedNetwork
 
 bp = Blueprint("coordinator", __name__)
 
@@ -100,7 +100,7 @@ def _window(person: pd.Series, problems: list[dict[str, str]] | None = None
     return at, since, reason
 
 
-def _own_network(person: str) -> Network:
+def _own_network(person: str) -> DatedNetwork:
     """A network of ``person``'s own connections at every date (fast one-person answers)."""
     return programme().person_network(person)
 
@@ -151,34 +151,41 @@ def render_person(person: str, row: pd.Series, *, form: dict | None = None,
     P = programme()
     problems = list(problems or [])
     at, since, reason = _window(row, problems)
-    own = _own_network(person)
-    circle = circle_verbs.circle_table(own.store, person, at)
-    sentences: list[str] = []
-    if since is not None:
-        sentences = change_sentences(circle_verbs.changes(own, person, since, at), P.label)
-    timeline = circle_verbs.timeline(own, person)
+    view = P.remember(("page", person, at, since), lambda: _page_view(person, at, since))
     audit("view.person", person, f"at={format_date(at)}"
           + (f" since={format_date(since)}" if since is not None else ""))
     query = {"at": format_date(at)}
     if since is not None:
         query["since"] = format_date(since)
     reviews = review_dates(row.get("reviews", ""))
-    open_ties, all_ties = _choices(own, person, at)
     label = str(row["label"] or person)
     body = render_template(
         "person.html", person=row, label=label, at=at, since=since, since_reason=reason,
-        circle=circle, sentences=sentences, timeline=timeline, query=query,
+        **view, query=query,
         label_of=P.label, reviews=reviews, form=form or {}, problems=problems,
         kinds=list(KIND_WORDS), kind_words=KIND_WORDS, circle_words=CIRCLE_WORDS,
         printed_by=g.user.name, printed_on=np.datetime64("today", "D"),
-        today=np.datetime64("today", "D"), open_ties=open_ties, all_ties=all_ties,
+        today=np.datetime64("today", "D"),
     )
     if problems and status == 200:
         status = 400
     return (body, status) if status != 200 else body
 
 
-def _choices(own: Network, person: str, at: Any) -> tuple[list[dict], list[dict]]:
+def _page_view(person: str, at: Any, since: Any) -> dict[str, Any]:
+    """What the person page shows at ``at`` (and since ``since``), computed once."""
+    own = _own_network(person)
+    sentences: list[str] = []
+    if since is not None:
+        sentences = change_sentences(circle_verbs.changes(own, person, since, at),
+                                     programme().label)
+    open_ties, all_ties = _choices(own, person, at)
+    return {"circle": circle_verbs.circle_table(own.store, person, at),
+            "sentences": sentences, "timeline": circle_verbs.timeline(own, person),
+            "open_ties": open_ties, "all_ties": all_ties}
+
+
+def _choices(own: DatedNetwork, person: str, at: Any) -> tuple[list[dict], list[dict]]:
     """The person's connections as form choices: those open at ``at``, and all of them."""
     ties = ties_to_text(own.tables.ties)
     ties = ties[ties["kind"] != HOUSEHOLD]
@@ -202,9 +209,10 @@ def circle_svg(person: str) -> Response:
     """The circle-of-support picture, written as SVG from the layout (no matplotlib)."""
     row = _own_person(person)
     at, since, _ = _window(row)
-    data = circle_data(_own_network(person), person, at, since=since)
+    picture = programme().remember(("svg", person, at, since), lambda: svg_picture(
+        circle_data(_own_network(person), person, at, since=since)))
     audit("view.circle-picture", person, f"at={format_date(at)}")
-    return Response(svg_picture(data), mimetype="image/svg+xml")
+    return Response(picture, mimetype="image/svg+xml")
 
 
 @bp.get("/people/<person>/circle.html")

@@ -140,7 +140,9 @@ def _validate(person: str, form: str, nodes: pd.DataFrame, ties: pd.DataFrame,
     """Check a change with the load rules; problems are reported against the form's fields."""
     P = programme()
     ids = {person, other, *[b for b in ties["brokered_by"] if b]} - set(nodes.get("id", []))
-    known = nodes_to_text(P.nodes.loc[[i for i in ids if i in P.nodes.index]]
+    ids = {i for i in ids if i in P.nodes.index}
+    ids |= {c for c in P.nodes.loc[list(ids), "coordinator"] if c in P.nodes.index}
+    known = nodes_to_text(P.nodes.loc[sorted(ids)]
                           .reset_index(drop=True))
     all_nodes = pd.concat([known, nodes], ignore_index=True).fillna("")
     try:
@@ -273,7 +275,11 @@ def review(person: str) -> Any:
     dates = review_dates(row.get("reviews", ""))
     before = ";".join(format_date(d) for d in dates)
     after = ";".join(format_date(d) for d in sorted({*dates, today}))
-    node = nodes_to_text(programme().nodes.loc[[person]].reset_index(drop=True))
-    node["reviews"] = after
-    tables = parse_tables(node, pd.DataFrame(columns=["source", "target", "kind", "start"]))
+    nodes = programme().nodes
+    ids = [person, *[c for c in [row["coordinator"]] if c in nodes.index]]
+    rows = nodes_to_text(nodes.loc[ids].reset_index(drop=True))
+    rows["reviews"] = [after, *[str(v) for v in rows["reviews"].iloc[1:]]] \
+        if "reviews" in rows else [after, *[""] * (len(rows) - 1)]
+    checked = parse_tables(rows, pd.DataFrame(columns=["source", "target", "kind", "start"]))
+    tables = Tables(checked.nodes.iloc[:1].reset_index(drop=True), checked.ties)
     return _save(person, "review", tables, [], {"reviews": before}, {"reviews": after})
