@@ -45,6 +45,14 @@ $(CHROMIUM):
 		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	fi
 
+# axe-core for the accessibility tests, at the version in tests/browser/axe/package-lock.json
+# (installed before pytest, which runs without network).
+AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/browser/axe/package.json tests/browser/axe/package-lock.json
+	cd tests/browser/axe && npm ci --no-audit --no-fund --silent
+	touch $(AXE)
+
 # pytest runs in a private network namespace: the Neo4j-store tests start FalkorDB's Bolt
 # server, whose Bolt port listens on every interface (there, only on this loopback).
 UNSHARE := $(shell if [ "$$(id -u)" = 0 ]; then echo unshare --net; \
@@ -59,7 +67,7 @@ typecheck: $(STAMP)
 # ruff, then mypy, then pytest in parallel workers (one per core; tests/conftest.py keeps
 # each file, and all tests of the Bolt server, on one worker). PYTEST_ARGS adds options.
 WORKERS ?= auto
-test: lint typecheck $(CHROMIUM)
+test: lint typecheck $(CHROMIUM) $(AXE)
 	$(UNSHARE) sh -c 'ip link set lo up && exec $(BIN)/python -m pytest \
 		-n $(WORKERS) --dist loadgroup $(PYTEST_ARGS)'
 
