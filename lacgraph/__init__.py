@@ -24,14 +24,15 @@ from lacgraph.errors import (
 )
 
 if TYPE_CHECKING:
+    from lacgraph.circle import CIRCLE_COLUMNS
     from lacgraph.growth import Growth
     from lacgraph.measures import MEASURE_COLUMNS, ego_measures
-    from lacgraph.network import CIRCLE_COLUMNS, Network, open
+    from lacgraph.network import Network, open
     from lacgraph.snapshot import Snapshot, project
     from lacgraph.tables import Tables
 
 _LAZY = {
-    "CIRCLE_COLUMNS": "lacgraph.network",
+    "CIRCLE_COLUMNS": "lacgraph.circle",
     "Growth": "lacgraph.growth",
     "MEASURE_COLUMNS": "lacgraph.measures",
     "Network": "lacgraph.network",

@@ -87,7 +87,7 @@ def run_demo(
 
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    steps = ["generate", "write data", "load store", "measure", "pictures", "growth"]
+    steps = ["generate", "write data", "load store", "measure", "pictures", "growth", "report"]
     with _steps(steps, progress) as step:
         step("generate")
         tables = programme(people or DEMO_PEOPLE, seed=seed)
@@ -121,6 +121,8 @@ def run_demo(
             pictures.append(path)
         step("growth")
         growth_files, growth_headline = _growth_step(network, folder)
+        step("report")
+        report_path = _report_step(network, folder)
         network.close()
 
     supported_metrics = metrics[metrics["id"].isin(supported)]
@@ -138,7 +140,7 @@ def run_demo(
         **growth_headline,
     }
     report.files = [folder / "data", store_path, metrics_path, folder / "neighbourhoods.csv",
-                    *pictures, *growth_files]
+                    *pictures, *growth_files, report_path]
     (folder / "README.txt").write_text(_readme(report), encoding="utf-8")
     from lacgraph.web.demo import demo_accounts
 
@@ -182,6 +184,14 @@ def _growth_step(network: Network, folder: Path) -> tuple[list[Path], dict[str, 
     return files, headline
 
 
+def _report_step(network: Network, folder: Path) -> Path:
+    """Write the council report (``lacgraph report data --months 6``, suppressed)."""
+    from lacgraph.report.content import report_content
+    from lacgraph.report.render import write_html
+
+    return write_html(report_content(network, months=6), folder / "report.html")
+
+
 def _readme(report: DemoReport) -> str:
     lines = [
         "lacgraph demo report (synthetic data: no real person is in it)",
@@ -200,6 +210,9 @@ def _readme(report: DemoReport) -> str:
         "growth-change.png    natural + community alters before and after, and the change",
         "growth-waves.png     mean natural + community alters by wave, 95% intervals",
         "growth-retention.png share of new ties still active by days since they started",
+        "report.html          the report a council reads (`lacgraph report data --months 6",
+        "                     --output report.html`; small numbers suppressed): open it in",
+        "                     a browser, print it, or add --pdf report.pdf",
     ]
     return "\n".join(lines) + "\n"
 

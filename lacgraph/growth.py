@@ -12,18 +12,22 @@ Windows
     data's last date (or ``as_of``) are left out and counted as not yet due.
 
 Per person (:attr:`Growth.people`): natural + community alters at both ends and the
-change; natural + community ties formed in the window (start after baseline, up to and
+change; paid alters at both ends, their change and whether the person *shifted* from
+services to community (DESIGN.md, "Service dependency": paid alters fell and natural +
+community alters grew); natural + community ties formed in the window (start after baseline, up to and
 including follow-up), ended in it (end after baseline, up to and including follow-up: a
 tie ending on the follow-up date is no longer active then) and formed-and-still-active at
 follow-up; then every measure of :mod:`lacgraph.measures` at both ends.
 
-Cohort (:meth:`Growth.summary`): n, mean/median change, shares who grew/stayed/shrank,
+Cohort (:meth:`Growth.summary`): n, mean/median change, the 95% t-interval of the mean
+change (:func:`lacgraph.cohort.mean_interval`), shares who grew/stayed/shrank,
 Wilcoxon signed-rank p (``scipy.stats.wilcoxon(changes)`` with its defaults; ``None``
 when every change is 0), effect size r = Z/sqrt(n) with Z the normal approximation's
 statistic of the same test taken with its sign (positive = growth:
 ``wilcoxon(changes, method="asymptotic", alternative="greater").zstatistic``) and n the
-cohort size, and retention: of the cohort's natural + community ties that started in the
-window (a tie touching two cohort members counts once; in a personal window, in the
+cohort size; the same mean, median, p and r of the paid changes (``*_paid``,
+computed by the one :func:`lacgraph.cohort.wilcoxon_effect`), the share who shifted, and retention: of
+the cohort's natural + community ties that started in the window (a tie touching two cohort members counts once; in a personal window, in the
 window of either), the share active 182 days after their start, counting only ties whose
 182nd day is on or before the data's last date.
 
@@ -48,20 +52,25 @@ Examples
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from lacgraph.cohort import (
+    GROUP_COUNTS,
+    SUMMARY_KEYS,
+    mean_interval,
+    statistics,
+    suppressed_row,
+    wilcoxon_effect,
+)
 from lacgraph.dated import DatedNetwork
 from lacgraph.errors import QueryError
 from lacgraph.measures import MEASURE_COLUMNS, ego_measures
 from lacgraph.model import AT_RISK_THRESHOLD, HOUSEHOLD, KIND_CATEGORY
-from lacgraph.privacy import suppress
 from lacgraph.snapshot import project
 from lacgraph.tables import DateLike, Tables, format_date, to_date, to_day_numbers
 
@@ -78,19 +87,18 @@ CLOSE_KINDS: tuple[str, ...] = tuple(
 MEASURES: tuple[str, ...] = MEASURE_COLUMNS[1:]
 PEOPLE_COLUMNS: tuple[str, ...] = (
     "id", "baseline", "followup", "natural_community_from", "natural_community_to", "change",
+    "paid_from", "paid_to", "paid_change", "shifted",
     "ties_formed", "ties_ended", "ties_still_active",
-    *(f"{m}_{end}" for m in MEASURES for end in ("from", "to")),
+    *(f"{m}_{end}" for m in MEASURES if m != "paid" for end in ("from", "to")),
 )
-"""The columns of :attr:`Growth.people`, in order."""
+"""The columns of :attr:`Growth.people`, in order (``paid_from``/``paid_to`` sit beside
+``paid_change`` rather than among the other measures)."""
 
-SUMMARY_KEYS: tuple[str, ...] = (
-    "n", "not_yet_due", "mean_change", "median_change", "share_grew", "share_same",
-    "share_shrank", "wilcoxon_p", "effect_r", "retention", "retention_n",
-)
-"""The statistics of a cohort summary, in order."""
+_statistics = statistics  # the name earlier tests import
 
-GROUP_COUNTS: tuple[str, ...] = ("n", "not_yet_due", "retention_n")
-"""The counts of a summary that small-number suppression applies to."""
+__all__ = ["CLOSE_KINDS", "GROUP_COUNTS", "PEOPLE_COLUMNS", "RETENTION_DAYS", "SUMMARY_KEYS",
+           "Growth", "add_months", "growth", "mean_interval", "measures_at", "wave_summary",
+           "waves", "wilcoxon_effect"]
 
 DEFAULT_GROUPS: tuple[str, ...] = ("neighbourhood", "coordinator")
 
@@ -294,8 +302,8 @@ class Growth:
             raise QueryError(f"cannot split by {', '.join(unknown)}: not a node attribute "
                              f"(expected one of {', '.join(known)})")
         result: dict[str, Any] = {"window": self.window, "as_of": self.as_of}
-        result.update(_statistics(self.people["change"].to_numpy(), self.not_yet_due,
-                                  self.new_ties))
+        result.update(statistics(self.people["change"].to_numpy(), self.not_yet_due,
+                                  self.new_ties, self.people["paid_change"].to_numpy()))
         result["by"] = {}
         for col in columns:
             rows = []
@@ -305,8 +313,9 @@ class Growth:
                 pending = int((~group["due"]).sum())
                 people = self.people[self.people["id"].isin(group["id"])]
                 ties = self.new_ties[self.new_ties["person"].isin(group["id"])]
-                row = {col: value, **_statistics(people["change"].to_numpy(), pending, ties)}
-                rows.append(_suppressed(row) if suppress_small else row)
+                row = {col: value, **statistics(people["change"].to_numpy(), pending, ties,
+                                                 people["paid_change"].to_numpy())}
+                rows.append(suppressed_row(row) if suppress_small else row)
             result["by"][col] = rows
         return result
 
@@ -338,47 +347,6 @@ class Growth:
             rows.append({"days": int(d), "observed": n_seen, "active": int(active.sum()),
                          "share": float(active.sum() / n_seen) if n_seen else float("nan")})
         return pd.DataFrame(rows, columns=["days", "observed", "active", "share"])
-
-
-def _statistics(changes: np.ndarray, not_yet_due: int, new_ties: pd.DataFrame
-                ) -> dict[str, Any]:
-    """Return the summary statistics of one cohort (see the module docstring)."""
-    changes = np.asarray(changes, dtype=np.float64)
-    n = len(changes)
-    ties = new_ties.drop_duplicates("tie")
-    due = ties["due"].to_numpy(bool)
-    retention_n = int(due.sum())
-    p = r = None
-    if n and np.any(changes != 0):
-        p = float(stats.wilcoxon(changes).pvalue)
-        z = float(stats.wilcoxon(changes, method="asymptotic", alternative="greater").zstatistic)
-        r = z / math.sqrt(n)
-    return {
-        "n": n,
-        "not_yet_due": int(not_yet_due),
-        "mean_change": float(changes.mean()) if n else None,
-        "median_change": float(np.median(changes)) if n else None,
-        "share_grew": float((changes > 0).mean()) if n else None,
-        "share_same": float((changes == 0).mean()) if n else None,
-        "share_shrank": float((changes < 0).mean()) if n else None,
-        "wilcoxon_p": p,
-        "effect_r": r,
-        "retention": float(ties["lasted"].to_numpy(bool)[due].mean()) if retention_n else None,
-        "retention_n": retention_n,
-    }
-
-
-def _suppressed(row: dict[str, Any]) -> dict[str, Any]:
-    out = dict(row)
-    for key in GROUP_COUNTS:
-        out[key] = suppress(row[key])
-    if out["n"] == "*":
-        for key in SUMMARY_KEYS:
-            if key not in GROUP_COUNTS:
-                out[key] = None
-    if out["retention_n"] == "*":
-        out["retention"] = None
-    return out
 
 
 # -- building a Growth -----------------------------------------------------------------
@@ -459,12 +427,16 @@ def growth(G: DatedNetwork, *, start: DateLike | None = None, end: DateLike | No
                                                                             ].reset_index(drop=True)
     close_from = (before["natural"] + before["community"]).to_numpy(np.int64)
     close_to = (after["natural"] + after["community"]).to_numpy(np.int64)
+    paid_from = before["paid"].to_numpy(np.int64)
+    paid_to = after["paid"].to_numpy(np.int64)
     new_ties, formed, ended, lasting = _window_ties(ties, ids, base, follow, last)
     people = pd.DataFrame({
         "id": ids, "baseline": [format_date(d) for d in base],
         "followup": [format_date(d) for d in follow],
         "natural_community_from": close_from, "natural_community_to": close_to,
-        "change": close_to - close_from, "ties_formed": formed, "ties_ended": ended,
+        "change": close_to - close_from, "paid_from": paid_from, "paid_to": paid_to,
+        "paid_change": paid_to - paid_from,
+        "shifted": (paid_to < paid_from) & (close_to > close_from), "ties_formed": formed, "ties_ended": ended,
         "ties_still_active": lasting,
     })
     for m in MEASURES:
@@ -581,7 +553,7 @@ def wave_summary(table: pd.DataFrame) -> list[dict[str, Any]]:
         at = table[table["wave"] == w].set_index("id")["natural_community"]
         change = (at - base.reindex(at.index)).dropna().to_numpy()
         no_ties = pd.DataFrame({"tie": [], "due": [], "lasted": []})
-        stats_ = _statistics(change, 0, no_ties)
+        stats_ = statistics(change, 0, no_ties)
         out.append({"wave": w, "baseline_wave": first,
                     **{k: v for k, v in stats_.items()
                        if k not in ("not_yet_due", "retention", "retention_n")}})

@@ -10,13 +10,14 @@ Examples
 >>> from lacgraph.synthetic import programme
 >>> from lacgraph.growth import growth
 >>> g = growth(Network.from_tables(programme(300, seed=2)), months=6)
->>> [len(f.axes) for f in (plot_change(g), plot_retention(g))]
-[2, 1]
+>>> [len(f.axes) for f in (plot_change(g), plot_retention(g), plot_shift(g))]
+[2, 1, 1]
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import matplotlib
@@ -25,7 +26,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from scipy import stats  # noqa: E402
 
 if TYPE_CHECKING:
     from lacgraph.dated import DatedNetwork
@@ -116,13 +116,15 @@ def wave_means(table: pd.DataFrame) -> pd.DataFrame:
     >>> wave_means(t)[["wave", "n", "mean"]].to_dict("records")
     [{'wave': 0, 'n': 2, 'mean': 2.0}, {'wave': 6, 'n': 2, 'mean': 4.0}]
     """
+    from lacgraph.growth import mean_interval
+
     rows = []
     for wave, values in table.groupby("wave")["natural_community"]:
         x = values.to_numpy(float)
-        n = len(x)
-        half = (stats.t.ppf(0.975, n - 1) * x.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan
-        rows.append({"wave": int(wave), "n": n, "mean": float(x.mean()),
-                     "low": float(x.mean() - half), "high": float(x.mean() + half)})
+        low, high = mean_interval(x)
+        rows.append({"wave": int(wave), "n": len(x), "mean": float(x.mean()),
+                     "low": np.nan if low is None else low,
+                     "high": np.nan if high is None else high})
     return pd.DataFrame(rows, columns=["wave", "n", "mean", "low", "high"])
 
 
@@ -189,5 +191,147 @@ def plot_retention(growth: Growth, path: PathLike | None = None, *, days: int = 
     ax.set_xlabel("days since the tie started")
     ax.set_ylabel("share still active")
     ax.set_title("Do new natural and community ties last?")
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+QUADRANTS: tuple[tuple[str, int, int], ...] = (
+    ("shifted: fewer services, more natural + community", -1, 1),
+    ("more services and more natural + community", 1, 1),
+    ("fewer services, fewer natural + community", -1, -1),
+    ("more services, fewer natural + community", 1, -1),
+)
+"""The four labelled quadrants of :func:`plot_shift`: text, sign of paid change, sign of
+natural + community change."""
+
+
+def shift_quadrants(growth: Growth) -> dict[str, int]:
+    """Count people in each quadrant of paid change against natural + community change.
+
+    Keys: ``shifted`` (paid down, natural + community up), ``both_up``, ``both_down``,
+    ``paid_up_close_down`` and ``on_an_axis`` (either change is 0).
+
+    Examples
+    --------
+    >>> from lacgraph.network import Network
+    >>> from lacgraph.synthetic import programme
+    >>> from lacgraph.growth import growth
+    >>> g = growth(Network.from_tables(programme(300, seed=2)), months=6)
+    >>> q = shift_quadrants(g)
+    >>> sum(q.values()) == len(g.people), q["shifted"] == int(g.people["shifted"].sum())
+    (True, True)
+    """
+    paid = growth.people["paid_change"].to_numpy()
+    close = growth.people["change"].to_numpy()
+    return {
+        "shifted": int(((paid < 0) & (close > 0)).sum()),
+        "both_up": int(((paid > 0) & (close > 0)).sum()),
+        "both_down": int(((paid < 0) & (close < 0)).sum()),
+        "paid_up_close_down": int(((paid > 0) & (close < 0)).sum()),
+        "on_an_axis": int(((paid == 0) | (close == 0)).sum()),
+    }
+
+
+def plot_shift(growth: Growth, path: PathLike | None = None, *,
+               count: Callable[[int], object] | None = None) -> plt.Figure:
+    """Draw each person's change in paid alters against their natural + community change.
+
+    One jittered point per person (green: shifted from services to community), the four
+    quadrants labelled with how many people fall in each. With ``count`` (such as
+    :func:`lacgraph.privacy.suppress`, for a copy that leaves the team) no person is
+    drawn: only the quadrant labels, with ``count`` applied to each number.
+
+    Examples
+    --------
+    >>> from lacgraph.network import Network
+    >>> from lacgraph.synthetic import programme
+    >>> from lacgraph.growth import growth
+    >>> from lacgraph.privacy import suppress
+    >>> g = growth(Network.from_tables(programme(300, seed=2)), months=6)
+    >>> fig = plot_shift(g, count=suppress)
+    >>> len(fig.axes[0].collections)  # no points: counts only
+    0
+    """
+    people = growth.people
+    close = people["change"].to_numpy(float)
+    paid = people["paid_change"].to_numpy(float)
+    fig, ax = plt.subplots(figsize=(7, 5.5))
+    # a copy that leaves the team must not show the largest single change by its axes
+    extent = 3.0 if count is not None else max(
+        2.0, float(np.abs(close).max(initial=0)), float(np.abs(paid).max(initial=0))) + 0.8
+    ax.axhline(0, color="#555555", lw=1)
+    ax.axvline(0, color="#555555", lw=1)
+    if count is not None:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    if count is None and len(people):
+        rng = np.random.default_rng(0)
+        jx, jy = rng.uniform(-0.25, 0.25, (2, len(people)))
+        shifted = people["shifted"].to_numpy(bool)
+        ax.scatter(paid[~shifted] + jx[~shifted], close[~shifted] + jy[~shifted], s=14,
+                   color=SAME, alpha=0.6, label="other people")
+        ax.scatter(paid[shifted] + jx[shifted], close[shifted] + jy[shifted], s=14,
+                   color=GREW, alpha=0.8, label="shifted")
+        ax.legend(loc="lower right", frameon=False, fontsize=8)
+    shown = count or (lambda n: n)
+    counts = shift_quadrants(growth)
+    keys = ("shifted", "both_up", "both_down", "paid_up_close_down")
+    for (text, sx, sy), key in zip(QUADRANTS, keys, strict=True):
+        ax.text(sx * extent * 0.5, sy * extent * 0.85, f"{text}\n{shown(counts[key])} people",
+                ha="center", va="center", fontsize=8, color=GREW if key == "shifted" else "#333333",
+                parse_math=False, wrap=True)
+    ax.set_xlim(-extent, extent)
+    ax.set_ylim(-extent, extent)
+    ax.set_xlabel("change in paid alters (services, coordinator)")
+    ax.set_ylabel("change in natural + community alters")
+    ax.set_title(f"From services to community, {_window_text(growth)}")
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def category_means(table: pd.DataFrame, *, min_n: int = 1) -> pd.DataFrame:
+    """Return the mean natural, community and paid alters per wave (waves with ``min_n``+ people).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"wave": [0, 0, 6, 6], "natural": [1, 3, 2, 6],
+    ...                   "community": [0, 0, 1, 1], "paid": [2, 2, 1, 3]})
+    >>> category_means(t).to_dict("records")
+    [{'wave': 0, 'n': 2, 'natural': 2.0, 'community': 0.0, 'paid': 2.0}, {'wave': 6, 'n': 2, 'natural': 4.0, 'community': 1.0, 'paid': 2.0}]
+    """
+    grouped = table.groupby("wave")
+    out = grouped[["natural", "community", "paid"]].mean().astype(float)
+    out.insert(0, "n", grouped.size().astype(int))
+    out = out.rename_axis("wave").reset_index()
+    out["wave"] = out["wave"].astype(int)
+    return out[out["n"] >= min_n].reset_index(drop=True)
+
+
+def plot_categories(G_or_table: DatedNetwork | pd.DataFrame, path: PathLike | None = None, *,
+                    min_n: int = 1) -> plt.Figure:
+    """Draw the cohort's mean natural, community and paid alters by wave.
+
+    Takes a :func:`lacgraph.growth.waves` table, or a network (waves 0, 6, 12); waves
+    with fewer than ``min_n`` people are left out (8 for a copy that leaves the team).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"wave": [0, 0, 6, 6], "natural": [1, 3, 2, 6],
+    ...                   "community": [0, 0, 1, 1], "paid": [2, 2, 1, 3]})
+    >>> [line.get_label() for line in plot_categories(t).axes[0].get_lines()]
+    ['natural', 'community', 'paid']
+    """
+    means = category_means(_wave_table(G_or_table), min_n=min_n)
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    for column, colour, marker in (("natural", GREW, "o"), ("community", LINE, "s"),
+                                   ("paid", SHRANK, "^")):
+        ax.plot(means["wave"], means[column], color=colour, marker=marker, lw=2, label=column)
+    if len(means):
+        ax.set_xticks(means["wave"].tolist())
+    ax.legend(frameon=False)
+    ax.set_xlabel("months since introduction")
+    ax.set_ylabel("mean alters")
+    ax.set_title("Natural, community and paid alters by wave")
+    ax.set_ylim(bottom=0)
     fig.tight_layout()
     return _save(fig, path)

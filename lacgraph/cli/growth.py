@@ -48,7 +48,8 @@ def _wave_list(ctx: click.Context, param: click.Parameter, value: str | None
               help="Small-number suppression of the summary's group counts (0 stays, 1-7 "
                    "become *, others round to 5). Turn off only for the team's own view.")
 @click.option("--plots", "plots", type=click.Path(file_okay=False, path_type=Path),
-              help="Also write change.png, waves.png and retention.png to this folder.")
+              help="Also write change.png, waves.png, categories.png, retention.png and "
+                   "shift.png to this folder.")
 @format_options
 def growth(source: str, start: Any, end: Any, months: int | None, as_of: Any, summary: bool,
            by: tuple[str, ...], waves: tuple[int, ...] | None, pseudonymise: bool,
@@ -117,13 +118,22 @@ def growth(source: str, start: Any, end: Any, months: int | None, as_of: Any, su
 def _plots(G: Any, result: Any, wave_table: Any, folder: Path) -> None:
     import matplotlib.pyplot as plt
 
-    from lacgraph.viz.growth import plot_change, plot_retention, plot_waves
+    from lacgraph.viz.growth import (
+        plot_categories,
+        plot_change,
+        plot_retention,
+        plot_shift,
+        plot_waves,
+    )
 
     folder.mkdir(parents=True, exist_ok=True)
-    figures = [plot_waves(wave_table if wave_table is not None else G, folder / "waves.png")]
+    table = wave_table if wave_table is not None else G
+    figures = [plot_waves(table, folder / "waves.png"),
+               plot_categories(table, folder / "categories.png")]
     if result is not None:
         figures.append(plot_change(result, folder / "change.png"))
         figures.append(plot_retention(result, folder / "retention.png"))
+        figures.append(plot_shift(result, folder / "shift.png"))
     for fig in figures:
         plt.close(fig)
     click.echo(f"Wrote {len(figures)} plots to {folder}", err=True)

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 
 from lacgraph import clusters
 from lacgraph.privacy import suppress, suppress_counts
-from lacgraph.tables import format_date
+from lacgraph.tables import format_date, format_long_date
 from lacgraph.web.context import audit, csv_download, programme, requires
 
 bp = Blueprint("manager", __name__)
@@ -113,3 +113,265 @@ def neighbourhoods_csv() -> Response:
     out = suppress_counts(table, [c for c in COUNT_COLUMNS if c in table.columns])
     audit("download.neighbourhoods", "", f"at={format_date(at)}")
     return csv_download(out, f"neighbourhoods-{format_date(at)}.csv")
+
+
+# -- where to act: the neighbourhoods month by month, gaps, groups, clusters, people ----------
+TIMELINE_COUNTS = ("isolated", "at_risk", "isolated_clusters")
+"""The counts followed month by month on the "where to act" page."""
+
+MAX_MONTHS = 36
+GROUPS_SHOWN = 10
+
+
+def _month_ends(since: np.datetime64, at: np.datetime64) -> list[np.datetime64]:
+    from lacgraph.report.content import month_ends
+
+    dates = month_ends(since, at)
+    return dates[-MAX_MONTHS:]
+
+
+def _since(value: str | None, at: np.datetime64) -> np.datetime64:
+    """The chosen month (``YYYY-MM``, or a date) as its first day; default a year before."""
+    from lacgraph.errors import QueryError
+
+    if not value:
+        return (at.astype("datetime64[M]") - 11).astype("datetime64[D]")
+    try:
+        month = np.datetime64(value.strip()[:7], "M")
+    except ValueError as err:
+        raise QueryError(f"{value!r} is not a month: expected YYYY-MM, such as 2024-01") from err
+    if month > at.astype("datetime64[M]"):
+        raise QueryError(f"The month {value} is after the date shown "
+                         f"({format_long_date(at)}): choose an earlier month.")
+    return month.astype("datetime64[D]")
+
+
+def _ward_timeline(dates: list[np.datetime64]) -> dict[np.datetime64, pd.DataFrame]:
+    """:func:`lacgraph.clusters.neighbourhoods` at each month end (cached per date)."""
+    P = programme()
+    out = {}
+    for d in dates:
+        key = ("neighbourhoods", str(d))
+        with P.results_lock:
+            if key not in P.results:
+                P.results[key] = clusters.neighbourhoods(P.G, d).set_index("neighbourhood")
+            out[d] = P.results[key]
+    return out
+
+
+def _shown(value: int, own: bool) -> int | str:
+    return int(value) if own else suppress(int(value))
+
+
+def _change(first: int | str, last: int | str) -> int | str:
+    return "*" if "*" in (first, last) else int(last) - int(first)
+
+
+def _timeline_rows(dates: list[np.datetime64], team: set[str], gaps: set[str]) -> list[dict]:
+    from lacgraph.viz.small import sparkline
+
+    tables = _ward_timeline(dates)
+    wards = sorted(set().union(*(t.index for t in tables.values())))
+    rows = []
+    for ward in wards:
+        own = ward in team
+        row: dict = {"name": ward, "own": own, "gap": ward in gaps, "series": {}}
+        for column in TIMELINE_COUNTS:
+            values = [_shown(tables[d][column].get(ward, 0), own) for d in dates]
+            row["series"][column] = {
+                "values": values, "first": values[0], "last": values[-1],
+                "change": _change(values[0], values[-1]),
+                "spark": sparkline(values, label=f"{ward}: {column.replace('_', ' ')} "
+                                                 "at each month end"),
+            }
+        rows.append(row)
+    rows.sort(key=lambda r: (not r["own"], not r["gap"], r["name"]))
+    return rows
+
+
+def _groups_rows(at: np.datetime64, team: set[str]) -> list[dict]:
+    table = clusters.community_assets(programme().G, at)
+    table = table[table["otherwise_at_risk"] > 0].head(GROUPS_SHOWN)
+    rows = []
+    for r in table.to_dict("records"):
+        own = r["neighbourhood"] in team
+        rows.append({"label": r["label"] or r["id"], "neighbourhood": r["neighbourhood"],
+                     "own": own, **{c: _shown(r[c], own) for c in
+                                    ("members", "otherwise_at_risk", "only_connection")}})
+    return rows
+
+
+def _cluster_pictures(at: np.datetime64, team: set[str], names: bool) -> list[dict]:
+    """The isolated clusters with a member in the team's neighbourhoods, as thumbnails.
+
+    Members living outside the team's neighbourhoods are drawn but never named."""
+    from lacgraph.model import KIND_CATEGORY
+    from lacgraph.viz.small import cluster_svg
+
+    P = programme()
+    table = clusters.select_neighbourhoods(P.G, clusters.isolated_clusters(P.G, at),
+                                           sorted(team & set(P.neighbourhoods)))
+    if table.empty:
+        return []
+    ties = P.G.store.snapshot(at).ties
+    natural = ties[ties["kind"].map(KIND_CATEGORY).to_numpy(dtype=object) == "natural"]
+    pairs = list(zip(natural["source"], natural["target"], strict=True))
+    out = []
+    for record in table.to_dict("records"):
+        members = str(record["members"]).split(";")
+        inside = set(members)
+        local = [m for m in members if m in P.people.index
+                 and P.people.at[m, "neighbourhood"] in team]
+        supported = [m for m in members if m in P.people.index
+                     and bool(P.people.at[m, "supported"])]
+        shown = {m: P.label(m) for m in local} if names else {}
+        out.append({"number": int(record["cluster"]), "size": int(record["size"]),
+                    "neighbourhoods": record["neighbourhoods"],
+                    "names": [shown[m] for m in members if m in shown],
+                    "elsewhere": len(members) - len(local),
+                    "svg": cluster_svg(members, [(a, b) for a, b in pairs
+                                                 if a in inside and b in inside],
+                                       names=shown, supported=supported)})
+    return out
+
+
+def _team_isolated(at: np.datetime64, team: set[str]) -> list[dict]:
+    """The isolated people living in the team's neighbourhoods, with their coordinator."""
+    P = programme()
+    table = clusters.isolated_people(P.G, at)
+    table = table[table["isolated"] & table["neighbourhood"].isin(team)]
+    rows = [{"id": r["id"], "label": r["label"] or r["id"], "neighbourhood": r["neighbourhood"],
+             "coordinator": P.label(r["coordinator"]) if r["coordinator"] else "",
+             "supported": bool(r["supported"]), "paid": int(r["paid"])}
+            for r in table.to_dict("records")]
+    return sorted(rows, key=lambda r: (r["neighbourhood"], r["coordinator"], r["label"]))
+
+
+@bp.get("/where-to-act")
+@requires("manager")
+def where_to_act() -> str:
+    """Where to act: isolation month by month, gaps, groups, clusters and isolated people.
+
+    The team's own neighbourhoods show exact counts (the team's own view); the others are
+    suppressed. Every figure is at a month end (reporting dates)."""
+    P = programme()
+    at = P.day(request.args.get("at"))
+    since = _since(request.args.get("since"), at)
+    dates = _month_ends(since, at)
+    if not dates:
+        from lacgraph.errors import QueryError
+
+        raise QueryError(f"No month end between {format_long_date(since)} and "
+                         f"{format_long_date(at)}: choose an earlier month.")
+    last = dates[-1]
+    team = _team()
+    names = current_app.config["MANAGER_NAMES"] == "team"
+    gaps = set(clusters.community_gaps(P.G, last)["neighbourhood"])
+    context = {
+        "dates": dates, "last": last, "at": at,
+        "since": str(since.astype("datetime64[M]")),
+        "rows": _timeline_rows(dates, team, gaps),
+        "groups": _groups_rows(last, team),
+        "clusters": _cluster_pictures(last, team, names),
+        "people": _team_isolated(last, team) if names else [],
+        "names": names,
+        "long_date": format_long_date,
+    }
+    audit("view.where-to-act", ",".join(sorted(team)),
+          f"from={format_date(dates[0])} to={format_date(last)} names={'yes' if names else 'no'}")
+    return render_template("where_to_act.html", **context)
+
+
+def _download_dates() -> list[np.datetime64]:
+    P = programme()
+    at = P.day(request.args.get("at"))
+    dates = _month_ends(_since(request.args.get("since"), at), at)
+    if not dates:
+        abort(404)
+    return dates
+
+
+@bp.get("/where-to-act/neighbourhoods.csv")
+@requires("manager")
+def where_to_act_timeline_csv() -> Response:
+    """Isolated, at-risk people and isolated clusters per neighbourhood at each month end,
+    every count suppressed (a download leaves the team)."""
+    from lacgraph.clusters_export import for_export
+
+    dates = _download_dates()
+    frames = []
+    for d, table in _ward_timeline(dates).items():
+        out = for_export(table.reset_index(), "neighbourhoods")
+        frames.append(out[["neighbourhood", *TIMELINE_COUNTS]].assign(month_end=format_date(d)))
+    frame = pd.concat(frames, ignore_index=True)[["month_end", "neighbourhood",
+                                                  *TIMELINE_COUNTS]]
+    audit("download.where-to-act-neighbourhoods", "",
+          f"from={format_date(dates[0])} to={format_date(dates[-1])}")
+    return csv_download(frame, f"neighbourhoods-by-month-{format_date(dates[-1])}.csv")
+
+
+@bp.get("/where-to-act/groups.csv")
+@requires("manager")
+def where_to_act_groups_csv() -> Response:
+    """The groups that connect the most at-risk people, counts suppressed."""
+    from lacgraph.clusters_export import for_export
+
+    last = _download_dates()[-1]
+    table = clusters.community_assets(programme().G, last)
+    table = table[table["otherwise_at_risk"] > 0].head(GROUPS_SHOWN)
+    out = for_export(table, "assets")[["id", "label", "neighbourhood", "members",
+                                        "otherwise_at_risk", "only_connection"]]
+    audit("download.where-to-act-groups", "", f"at={format_date(last)}")
+    return csv_download(out, f"groups-{format_date(last)}.csv")
+
+
+@bp.get("/where-to-act/gaps.csv")
+@requires("manager")
+def where_to_act_gaps_csv() -> Response:
+    """Neighbourhoods with isolated people and no active group, counts suppressed."""
+    from lacgraph.clusters_export import for_export
+
+    last = _download_dates()[-1]
+    out = for_export(clusters.community_gaps(programme().G, last), "gaps")
+    audit("download.where-to-act-gaps", "", f"at={format_date(last)}")
+    return csv_download(out, f"gaps-{format_date(last)}.csv")
+
+
+# -- the council report, for managers and evaluators (suppressed: it leaves the team) -------
+@bp.get("/report.html")
+@requires("manager", "evaluator")
+def report_download() -> Response:
+    """The council report (``lacgraph report``) for the growth window in the query string
+    (``months``, default 6, or ``from`` + ``to``), small numbers suppressed."""
+    from lacgraph.errors import QueryError
+    from lacgraph.report.content import report_content
+    from lacgraph.report.render import render_html
+
+    P = programme()
+    start, end = request.args.get("from", ""), request.args.get("to", "")
+    months_text = request.args.get("months", "")
+    if start or end:
+        if not (start and end):
+            raise QueryError("Give both 'from' and 'to' dates, or 'months'.")
+        window: dict = {"start": format_date(P.day(start)), "end": format_date(P.day(end))}
+    else:
+        try:
+            months = int(months_text or 6)
+        except ValueError as err:
+            raise QueryError(f"months={months_text!r}: expected a whole number of months") from err
+        if not 1 <= months <= 120:
+            raise QueryError(f"months={months}: expected 1 to 120")
+        window = {"months": months}
+    key = ("report", *sorted(window.items()))
+    with P.results_lock:
+        html = P.results.get(key)
+    if html is None:
+        content = report_content(P.G, suppress_small=True, **window)
+        with P.draw_lock:  # matplotlib draws the charts (not thread-safe)
+            html = render_html(content)
+        with P.results_lock:
+            P.results[key] = html
+    audit("download.report", g.user.role, " ".join(f"{k}={v}" for k, v in window.items()))
+    name = f"lacgraph-report-{format_date(P.last_date)}.html"
+    return Response(html, mimetype="text/html", headers={
+        "Content-Disposition": f'attachment; filename="{name}"'})

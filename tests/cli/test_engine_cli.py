@@ -129,3 +129,5 @@ def test_demo_writes_a_report(tmp_path):
     assert list(metrics.columns) == list(MEASURE_COLUMNS)
     pictures = list((tmp_path / "report").glob("circle-*.png"))
     assert pictures and all(p.stat().st_size > 10_000 for p in pictures)
+    council = (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
+    assert council.startswith("<!doctype html>") and 'data-key="cohort.n"' in council

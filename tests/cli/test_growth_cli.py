@@ -147,7 +147,7 @@ def test_waves_long_format_and_summary(data):
 
 def test_plots_are_written_small(data, tmp_path):
     run("growth", str(data), "--months", "6", "--waves", "0,6,12", "--plots", str(tmp_path))
-    for name in ("change.png", "waves.png", "retention.png"):
+    for name in ("change.png", "waves.png", "retention.png", "shift.png", "categories.png"):
         path = tmp_path / name
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert path.stat().st_size < 150_000

@@ -12,7 +12,7 @@ import pytest
 import lacgraph
 
 SUBPACKAGES = ["lacgraph", "lacgraph.loaders", "lacgraph.queries", "lacgraph.viz",
-               "lacgraph.stores", "lacgraph.web"]
+               "lacgraph.stores", "lacgraph.web", "lacgraph.report"]
 
 
 def module_names() -> list[str]:

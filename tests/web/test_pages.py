@@ -44,6 +44,7 @@ def test_every_route_carries_the_security_headers(app, login):
              (anonymous, "/static/style.css"), (anonymous, "/api/people/p1/circle"),
              (anonymous, "/nowhere")]
     cases += [(client, url) for client, url, _ in _pages(login)]
+    cases += [(login("eve"), "/report.html?months=3")]  # managers' and evaluators' (an attachment)
     rules = {r.rule for r in app.url_map.iter_rules()}
     covered = set()
     for client, url in cases:

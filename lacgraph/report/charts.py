@@ -1,0 +1,134 @@
+"""The report's charts as inline SVG (nothing fetched, text kept as text).
+
+Matplotlib draws the larger charts (:func:`figure_svg` turns a figure into an ``<svg>``
+element); neighbourhood sparklines are a few lines of hand-written SVG. A copy that leaves
+the team draws only numbers as shown in it (suppressed counts, shares from rounded counts)
+and no chart for a group of 1-7 people. Sparklines come from :mod:`lacgraph.viz.small`.
+
+Examples
+--------
+>>> svg = sparkline([3, 5, "*", 2], label="Elm: isolated")
+>>> svg.startswith("<svg") and "Elm: isolated" in svg
+True
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from markupsafe import Markup, escape  # noqa: E402
+
+from lacgraph.viz.growth import GREW, LINE, SAME, SHRANK  # noqa: E402
+from lacgraph.viz.small import sparkline  # noqa: E402
+
+__all__ = ["categories_chart", "change_bars", "figure_svg", "retention_chart", "shift_chart",
+           "sparkline"]
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from lacgraph.growth import Growth
+
+
+def figure_svg(fig: plt.Figure, name: str, description: str) -> Markup:
+    """Return ``fig`` as an inline ``<svg>`` element (and close it).
+
+    Text stays text (``svg.fonttype: none``), ids are salted with ``name`` so several
+    charts can share one page, and the chart carries ``role="img"`` and a description.
+    """
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": name}):
+        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    text = buffer.getvalue()
+    text = text[text.index("<svg"):]
+    text = re.sub(r"<metadata>.*?</metadata>", "", text, count=1, flags=re.S)
+    head = (f'<svg role="img" aria-label="{escape(description)}" class="chart" '
+            f'data-chart="{escape(name)}"')
+    return Markup(head + text[len("<svg"):])
+
+
+def change_bars(changes: np.ndarray, count: Callable[[int], Any]) -> Markup:
+    """Bar chart: how many people's natural + community alters changed by how much.
+
+    ``count`` turns each bar's count into what the copy may show (``suppress`` or
+    ``int``); a ``*`` bar is drawn as an outline marked ``*``.
+    """
+    values, counts = np.unique(np.asarray(changes, dtype=int), return_counts=True)
+    shown = [count(int(c)) for c in counts]
+    fig, ax = plt.subplots(figsize=(6.5, 3.4))
+    colours = [GREW if v > 0 else SHRANK if v < 0 else SAME for v in values]
+    heights = [0 if s == "*" else s for s in shown]
+    ax.bar(values, heights, color=colours, width=0.8)
+    top = max([h for h in heights if isinstance(h, int)] + [1])
+    for v, s in zip(values, shown, strict=True):
+        if s == "*":
+            ax.bar([v], [top * 0.06], color="white", edgecolor="#555555", width=0.8)
+            ax.text(v, top * 0.08, "*", ha="center", va="bottom", parse_math=False)
+    ax.set_xlabel("change in natural + community connections")
+    ax.set_ylabel("people")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return figure_svg(fig, "change", "Bar chart of how many people's natural and community "
+                      "connections changed by each amount")
+
+
+def retention_chart(curve: pd.DataFrame, count: Callable[[int], Any], up_to: int,
+                    retention_days: int) -> Markup:
+    """Step chart of the share of new ties still active by days since they started.
+
+    Only days seen for more than ``up_to`` ties (in a suppressed copy) are drawn, each
+    share from the counts as shown.
+    """
+    days, shares = [], []
+    for row in curve.itertuples(index=False):
+        seen, active = count(int(row.observed)), count(int(row.active))
+        if seen in (0, "*") or active == "*" or row.observed <= up_to:
+            continue
+        days.append(row.days)
+        shares.append(active / seen)
+    fig, ax = plt.subplots(figsize=(6.5, 3.4))
+    ax.step(days, shares, where="post", color=LINE, lw=2)
+    ax.axvline(retention_days, color="#555555", ls="--", lw=1)
+    ax.text(retention_days + 6, 0.08, f"day {retention_days}", fontsize=8, parse_math=False)
+    ax.set_ylim(0, 1.05)
+    ax.set_xlim(0, max(days + [retention_days + 30]))
+    ax.set_xlabel("days since the connection started")
+    ax.set_ylabel("share still active")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return figure_svg(fig, "retention", "Line chart of the share of new connections still "
+                      "active by days since they started")
+
+
+def shift_chart(growth: Growth, count: Callable[[int], Any] | None) -> Markup:
+    """Paid change against natural + community change (:func:`lacgraph.viz.growth.plot_shift`)."""
+    from lacgraph.viz.growth import plot_shift
+
+    fig = plot_shift(growth, count=count)
+    ax = fig.axes[0]
+    ax.set_title("")
+    ax.set_xlabel("change in paid connections (services, coordinator)")
+    ax.set_ylabel("change in natural + community connections")
+    return figure_svg(fig, "shift", "Chart of each person's change in paid connections "
+                      "against their change in natural and community connections, with "
+                      "the number of people in each quadrant")
+
+
+def categories_chart(table: pd.DataFrame, min_n: int) -> Markup:
+    """Mean natural, community and paid alters by wave (:func:`plot_categories`)."""
+    from lacgraph.viz.growth import plot_categories
+
+    fig = plot_categories(table, min_n=min_n)
+    fig.axes[0].set_title("")
+    fig.axes[0].set_ylabel("mean connections")
+    return figure_svg(fig, "categories", "Line chart of the cohort's mean natural, community "
+                      "and paid connections at introduction, 6 and 12 months")

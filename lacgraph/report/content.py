@@ -1,0 +1,525 @@
+"""Every number of the council report, from the functions the CLI verbs use.
+
+Nothing is measured here: growth and service dependency come from
+:func:`lacgraph.growth.growth` (``lacgraph growth``), the cohort by wave from
+:func:`lacgraph.growth.waves`, neighbourhood counts from
+:func:`lacgraph.clusters.neighbourhoods` (``lacgraph neighbourhoods``), groups and gaps
+from :func:`lacgraph.clusters.community_assets` / :func:`~lacgraph.clusters.community_gaps`
+(``lacgraph assets``) and isolated clusters from :func:`lacgraph.clusters.isolated_clusters`
+(``lacgraph clusters``). This module chooses which numbers the report shows and applies
+DESIGN.md's rule for exports beyond the team (on unless the team asks for its own copy):
+
+* every count of people (or of ties, clusters, groups) goes through
+  :func:`lacgraph.privacy.suppress`: 0 stays 0, 1-7 become ``*``, others round to 5;
+  manager tables through :func:`lacgraph.clusters_export.for_export`, as ``--export`` does;
+* a share is the rounded numerator over the rounded denominator, withheld when either is
+  ``*``;
+* a group (the cohort, a neighbourhood, a coordinator's caseload, a wave) of 1-7 people
+  gets no statistics and no chart; means, medians and tests of larger groups are exact.
+
+Each number is a :class:`Cell` with a stable ``key`` (the template writes it as
+``data-key``) so tests can read the report back and compare it with the CLI.
+
+Examples
+--------
+>>> from lacgraph.network import Network
+>>> from lacgraph.synthetic import programme
+>>> G = Network.from_tables(programme(400, seed=3))
+>>> R = report_content(G, months=6)
+>>> R.suppressed, R.cells["cohort.n"].value == suppress(R.growth.summary()["n"])
+(True, True)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from lacgraph import clusters as manager
+from lacgraph.clusters_export import cluster_profile, for_export
+from lacgraph.growth import RETENTION_DAYS, growth, waves
+from lacgraph.model import AT_RISK_THRESHOLD
+from lacgraph.privacy import ROUND_TO, SUPPRESS_UP_TO, suppress
+from lacgraph.tables import DateLike, format_date, format_long_date, to_date
+
+if TYPE_CHECKING:
+    from lacgraph.dated import DatedNetwork
+    from lacgraph.growth import Growth
+
+WAVES: tuple[int, ...] = (0, 6, 12)
+"""Months since introduction at which the cohort's alters are averaged."""
+
+CURVE_DAYS: tuple[int, ...] = (0, 91, RETENTION_DAYS, 273, 365, 547, 730)
+"""Days since a new tie started at which the retention table is read."""
+
+TIMELINE_MONTHS = 12
+"""With a personal window, the neighbourhood timeline covers this many month ends."""
+
+WARD_COUNTS: tuple[str, ...] = ("isolated", "at_risk", "isolated_clusters")
+"""The neighbourhood counts followed month by month."""
+
+ASSETS_SHOWN = 10
+"""How many community groups the report lists (those connecting most at-risk people)."""
+
+MISSING = "\u2014"  # an em dash: withheld, or not applicable
+
+
+# -- cells -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Cell:
+    """One number of the report: its key, the value shown (``"*"``, ``None``) and its text."""
+
+    key: str
+    value: Any
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _count_text(value: Any) -> str:
+    if value is None:
+        return MISSING
+    if value == "*":
+        return "*"
+    return f"{int(value):,}"
+
+
+def _fixed(value: float | None, digits: int = 2, *, sign: bool = False) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    text = f"{value:+.{digits}f}" if sign else f"{value:.{digits}f}"
+    return text.replace("-", "\u2212")
+
+
+def _p_text(p: float | None) -> str:
+    if p is None:
+        return MISSING
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def p_phrase(cell: Cell) -> str:
+    """``"p < 0.001"`` or ``"p = 0.034"`` for a sentence (the number itself is the cell's)."""
+    return "p" if cell.text.startswith("<") else "p ="
+
+
+def _share_text(share: float | None) -> str:
+    return MISSING if share is None else f"{share:.0%}"
+
+
+class Numbers:
+    """Make cells, applying the small-number rule when ``suppressed``."""
+
+    def __init__(self, suppressed: bool, up_to: int = SUPPRESS_UP_TO, base: int = ROUND_TO):
+        self.suppressed = suppressed
+        self.up_to = up_to
+        self.base = base
+        self.cells: dict[str, Cell] = {}
+
+    def _add(self, key: str, value: Any, text: str) -> Cell:
+        if key in self.cells:
+            raise ValueError(f"report key {key!r} used twice")
+        cell = Cell(key, value, text)
+        self.cells[key] = cell
+        return cell
+
+    def shown(self, n: int) -> int | str:
+        """A count as it is shown (suppressed or exact)."""
+        return suppress(n, up_to=self.up_to, base=self.base) if self.suppressed else int(n)
+
+    def small(self, n: int) -> bool:
+        """Whether a group of ``n`` people is too small for statistics in this copy."""
+        return self.suppressed and 0 < int(n) <= self.up_to
+
+    def count(self, key: str, n: int | str | None, *, shown: bool = False) -> Cell:
+        """A count; ``shown`` when ``n`` is already suppressed (as ``for_export`` gives)."""
+        value = n if (shown or n is None) else self.shown(int(n))
+        if value not in (None, "*"):
+            value = int(value)
+        return self._add(key, value, _count_text(value))
+
+    def share(self, key: str, part: int, whole: int) -> Cell:
+        """``part / whole`` from the counts as shown; withheld when either is ``*`` or 0."""
+        a, b = self.shown(part), self.shown(whole)
+        value = None if "*" in (a, b) or not b else a / b  # type: ignore[operator]
+        return self._add(key, value, _share_text(value))
+
+    def stat(self, key: str, value: float | None, kind: str = "fixed", *,
+             withheld: bool = False) -> Cell:
+        """A mean, median, p value or effect size (``None`` when withheld)."""
+        if withheld or value is None or (isinstance(value, float) and math.isnan(value)):
+            return self._add(key, None, MISSING)
+        value = float(value)
+        text = {"fixed": _fixed(value), "signed": _fixed(value, sign=True),
+                "p": _p_text(value), "r": _fixed(value), "share": _share_text(value)}[kind]
+        return self._add(key, value, text)
+
+    def text(self, key: str, value: str) -> Cell:
+        """A date or a word that tests may still want to find."""
+        return self._add(key, value, value)
+
+
+# -- the report --------------------------------------------------------------------------
+@dataclass
+class ReportContent:
+    """Everything the template shows (see the module docstring)."""
+
+    suppressed: bool
+    cells: dict[str, Cell]
+    growth: Growth
+    window: dict[str, Any]
+    glance: dict[str, Any] = field(default_factory=dict)
+    cohort: dict[str, Any] = field(default_factory=dict)
+    change: dict[str, Any] = field(default_factory=dict)
+    shift: dict[str, Any] = field(default_factory=dict)
+    retention: dict[str, Any] = field(default_factory=dict)
+    wave_rows: list[dict[str, Any]] = field(default_factory=list)
+    by: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    timeline: dict[str, Any] = field(default_factory=dict)
+    assets: list[dict[str, Any]] = field(default_factory=list)
+    gaps: list[dict[str, Any]] = field(default_factory=list)
+    cluster_sizes: list[dict[str, Any]] = field(default_factory=list)
+    quality: dict[str, Any] = field(default_factory=dict)
+    method: dict[str, Any] = field(default_factory=dict)
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def month_ends(start: np.datetime64, end: np.datetime64) -> list[np.datetime64]:
+    """Return the last days of the months from ``start`` to ``end`` (both included).
+
+    Examples
+    --------
+    >>> [str(d) for d in month_ends(np.datetime64("2024-01-15"), np.datetime64("2024-04-30"))]
+    ['2024-01-31', '2024-02-29', '2024-03-31', '2024-04-30']
+    """
+    a, b = to_date(start), to_date(end)
+    months = np.arange(a.astype("datetime64[M]"), b.astype("datetime64[M]") + 1)
+    days = (months + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+    return [d for d in days if a <= d <= b]
+
+
+def timeline_dates(window: dict[str, Any], as_of: np.datetime64) -> list[np.datetime64]:
+    """Return the month ends the neighbourhood timeline covers.
+
+    A fixed window: every month end from ``--from`` to ``--to``. A personal window: the
+    last :data:`TIMELINE_MONTHS` month ends on or before the data's last date.
+
+    Examples
+    --------
+    >>> [str(d) for d in timeline_dates({"kind": "fixed", "from": "2024-01-01",
+    ...                                  "to": "2024-03-15"}, np.datetime64("2024-12-31"))]
+    ['2024-01-31', '2024-02-29']
+    >>> len(timeline_dates({"kind": "personal", "months": 6}, np.datetime64("2024-12-31")))
+    12
+    """
+    if window["kind"] == "fixed":
+        return month_ends(to_date(window["from"]), to_date(window["to"]))
+    end = to_date(as_of)
+    start = (end.astype("datetime64[M]") - TIMELINE_MONTHS).astype("datetime64[D]")
+    return month_ends(start, end)[-TIMELINE_MONTHS:]
+
+
+def describe_window(window: dict[str, Any]) -> str:
+    """The growth window in words.
+
+    Examples
+    --------
+    >>> describe_window({"kind": "personal", "months": 6})
+    "from each person's introduction to 6 months later"
+    >>> describe_window({"kind": "fixed", "from": "2024-01-01", "to": "2024-06-30"})
+    'from 1 January 2024 to 30 June 2024'
+    """
+    if window["kind"] == "fixed":
+        return f"from {format_long_date(window['from'])} to {format_long_date(window['to'])}"
+    return f"from each person's introduction to {window['months']} months later"
+
+
+def report_content(G: DatedNetwork, *, months: int | None = None,
+                   start: DateLike | None = None, end: DateLike | None = None,
+                   as_of: DateLike | None = None, suppress_small: bool = True,
+                   at_risk_below: int = AT_RISK_THRESHOLD) -> ReportContent:
+    """Work out the report's numbers (see the module docstring).
+
+    Parameters
+    ----------
+    G : DatedNetwork
+    months, start, end, as_of
+        The growth window, as for ``lacgraph growth``; neither gives ``months=6``.
+    suppress_small : bool, default True
+        Apply the small-number rule (off only for the team's own copy).
+    at_risk_below : int, default 3
+        At risk: fewer natural + community alters than this.
+
+    Returns
+    -------
+    ReportContent
+    """
+    if months is None and start is None and end is None:
+        months = 6
+    result = growth(G, start=start, end=end, months=months, as_of=as_of,
+                    at_risk_below=at_risk_below)
+    last = to_date(result.as_of)
+    N = Numbers(suppress_small)
+    R = ReportContent(suppressed=suppress_small, cells=N.cells, growth=result,
+                      window=result.window)
+    summary = result.summary()
+    wave_table = waves(G, WAVES, as_of=result.as_of, at_risk_below=at_risk_below)
+    now = manager.neighbourhoods(G, last, at_risk_below=at_risk_below)
+    R.frames.update(growth_people=result.people, waves=wave_table, neighbourhoods=now)
+
+    _glance(G, R, N, now, last)
+    _cohort(R, N, summary)
+    _change(R, N, summary)
+    _shift(R, N, summary)
+    _retention(R, N, summary)
+    _waves(R, N, wave_table)
+    _groups(G, R, N, summary["by"])
+    _timeline(G, R, N, last, at_risk_below)
+    _assets_and_gaps(G, R, N, last, at_risk_below)
+    _quality(G, R, N)
+    R.method = {"at_risk_below": at_risk_below, "retention_days": RETENTION_DAYS,
+                "up_to": N.up_to, "base": N.base, "waves": WAVES,
+                "timeline_months": TIMELINE_MONTHS, "assets_shown": ASSETS_SHOWN}
+    return R
+
+
+def _glance(G: DatedNetwork, R: ReportContent, N: Numbers, now: pd.DataFrame,
+            last: np.datetime64) -> None:
+    nodes = G.tables.nodes
+    introduced = nodes.loc[nodes["supported"].to_numpy(bool), "introduced_on"].dropna()
+    first = format_date(introduced.min()) if len(introduced) else ""
+    coordinators = int((nodes["type"] == "coordinator").sum())
+    wards = [w for w in now["neighbourhood"] if w != manager.NO_NEIGHBOURHOOD]
+    R.glance = {
+        "people": N.count("glance.people", int(now["people"].sum())),
+        "supported": N.count("glance.supported", int(now["supported"].sum())),
+        # staff, not people supported: shown exactly, like the number of neighbourhoods
+        "coordinators": N._add("glance.coordinators", coordinators, f"{coordinators:,}"),
+        "neighbourhoods": N._add("glance.neighbourhoods", len(wards), f"{len(wards):,}"),
+        "groups": N.count("glance.groups", int(now["groups"].sum())),
+        "isolated": N.count("glance.isolated", int(now["isolated"].sum())),
+        "at_risk": N.count("glance.at_risk", int(now["at_risk"].sum())),
+        "first_introduction": N.text("glance.first_introduction", format_long_date(first)),
+        "last_date": N.text("glance.last_date", format_long_date(last)),
+        "window": describe_window(R.window),
+    }
+
+
+def _cohort(R: ReportContent, N: Numbers, s: dict[str, Any]) -> None:
+    R.cohort = {
+        "n": N.count("cohort.n", s["n"]),
+        "not_yet_due": N.count("cohort.not_yet_due", s["not_yet_due"]),
+        "small": N.small(s["n"]) or s["n"] == 0,
+        "window": R.window,
+    }
+
+
+def _change(R: ReportContent, N: Numbers, s: dict[str, Any]) -> None:
+    changes = R.growth.people["change"].to_numpy()
+    n = len(changes)
+    hide = N.small(n) or n == 0
+    counts = {"grew": int((changes > 0).sum()), "same": int((changes == 0).sum()),
+              "shrank": int((changes < 0).sum())}
+    R.change = {
+        "mean": N.stat("growth.mean_change", s["mean_change"], "signed", withheld=hide),
+        "low": N.stat("growth.mean_change_low", s["mean_change_low"], "signed", withheld=hide),
+        "high": N.stat("growth.mean_change_high", s["mean_change_high"], "signed",
+                       withheld=hide),
+        "median": N.stat("growth.median_change", s["median_change"], "signed", withheld=hide),
+        "p": N.stat("growth.wilcoxon_p", s["wilcoxon_p"], "p", withheld=hide),
+        "r": N.stat("growth.effect_r", s["effect_r"], "r", withheld=hide),
+        "hide": hide,
+    }
+    for name, k in counts.items():
+        if hide:
+            R.change[name] = N.count(f"growth.{name}", None)
+            R.change[f"share_{name}"] = N.stat(f"growth.share_{name}", None)
+        else:
+            R.change[name] = N.count(f"growth.{name}", k)
+            R.change[f"share_{name}"] = N.share(f"growth.share_{name}", k, n)
+
+
+def _shift(R: ReportContent, N: Numbers, s: dict[str, Any]) -> None:
+    from lacgraph.viz.growth import shift_quadrants
+
+    n = len(R.growth.people)
+    hide = N.small(n) or n == 0
+    quadrants = shift_quadrants(R.growth)
+    R.shift = {
+        "mean": N.stat("shift.mean_paid_change", s["mean_paid_change"], "signed",
+                       withheld=hide),
+        "median": N.stat("shift.median_paid_change", s["median_paid_change"], "signed",
+                         withheld=hide),
+        "p": N.stat("shift.wilcoxon_p_paid", s["wilcoxon_p_paid"], "p", withheld=hide),
+        "r": N.stat("shift.effect_r_paid", s["effect_r_paid"], "r", withheld=hide),
+        "shifted": N.count("shift.shifted", None if hide else quadrants["shifted"]),
+        "share_shifted": (N.stat("shift.share_shifted", None) if hide
+                          else N.share("shift.share_shifted", quadrants["shifted"], n)),
+        "quadrants": {k: N.count(f"shift.quadrant.{k}", None if hide else v)
+                      for k, v in quadrants.items()},
+        "hide": hide,
+    }
+
+
+def _retention(R: ReportContent, N: Numbers, s: dict[str, Any]) -> None:
+    due = s["retention_n"]
+    lasted = round(s["retention"] * due) if s["retention"] is not None else 0
+    hide = N.small(due) or due == 0
+    R.retention = {
+        "n": N.count("retention.n", due),
+        "lasted": N.count("retention.lasted", None if hide else lasted),
+        "share": (N.stat("retention.share", None) if hide
+                  else N.share("retention.share", lasted, due)),
+        "hide": hide,
+        "rows": [],
+    }
+    curve = R.growth.retention_curve(CURVE_DAYS)
+    for row in curve.itertuples(index=False):
+        small = N.small(row.observed) or row.observed == 0
+        R.retention["rows"].append({
+            "days": row.days,
+            "observed": N.count(f"retention.curve.{row.days}.observed", row.observed),
+            "active": N.count(f"retention.curve.{row.days}.active",
+                              None if small else row.active),
+            "share": (N.stat(f"retention.curve.{row.days}.share", None) if small
+                      else N.share(f"retention.curve.{row.days}.share", row.active,
+                                   row.observed)),
+        })
+    R.frames["retention_curve"] = R.growth.retention_curve(range(0, 731, 7))
+
+
+def _waves(R: ReportContent, N: Numbers, table: pd.DataFrame) -> None:
+    from lacgraph.viz.growth import category_means
+
+    for row in category_means(table).itertuples(index=False):
+        hide = N.small(row.n)
+        R.wave_rows.append({
+            "wave": row.wave,
+            "n": N.count(f"waves.{row.wave}.n", row.n),
+            **{c: N.stat(f"waves.{row.wave}.{c}", getattr(row, c), withheld=hide)
+               for c in ("natural", "community", "paid")},
+        })
+
+
+def _groups(G: DatedNetwork, R: ReportContent, N: Numbers, by: dict[str, Any]) -> None:
+    """The same statistics by neighbourhood and by coordinator (exact summary, then the rule)."""
+    labels = G.tables.nodes.set_index("id")["label"]
+    for column in ("neighbourhood", "coordinator"):
+        rows = []
+        for s in by[column]:
+            value = s[column]
+            n = s["n"]
+            hide = N.small(n) or n == 0
+            key = f"by.{column}.{value}"
+            name = value or "(none)"
+            if column == "coordinator" and value in labels.index and labels[value]:
+                name = f"{labels[value]} ({value})"
+            grew = round(s["share_grew"] * n) if s["share_grew"] is not None else 0
+            shifted = round(s["share_shifted"] * n) if s["share_shifted"] is not None else 0
+            due = s["retention_n"]
+            lasted = round(s["retention"] * due) if s["retention"] is not None else 0
+            row = {
+                "name": name,
+                "n": N.count(f"{key}.n", n),
+                "not_yet_due": N.count(f"{key}.not_yet_due", s["not_yet_due"]),
+                "mean_change": N.stat(f"{key}.mean_change", s["mean_change"], "signed",
+                                      withheld=hide),
+                "share_grew": (N.stat(f"{key}.share_grew", None) if hide
+                               else N.share(f"{key}.share_grew", grew, n)),
+                "wilcoxon_p": N.stat(f"{key}.wilcoxon_p", s["wilcoxon_p"], "p", withheld=hide),
+                "effect_r": N.stat(f"{key}.effect_r", s["effect_r"], "r", withheld=hide),
+                "mean_paid_change": N.stat(f"{key}.mean_paid_change", s["mean_paid_change"],
+                                           "signed", withheld=hide),
+                "share_shifted": (N.stat(f"{key}.share_shifted", None) if hide
+                                  else N.share(f"{key}.share_shifted", shifted, n)),
+                "retention": (N.stat(f"{key}.retention", None)
+                              if hide or N.small(due) or not due
+                              else N.share(f"{key}.retention", lasted, due)),
+            }
+            rows.append(row)
+        R.by[column] = rows
+
+
+def _timeline(G: DatedNetwork, R: ReportContent, N: Numbers, last: np.datetime64,
+              at_risk_below: int) -> None:
+    dates = timeline_dates(R.window, last)
+    tables = {}
+    for d in dates:
+        table = manager.neighbourhoods(G, d, at_risk_below=at_risk_below)
+        if N.suppressed:
+            table = for_export(table, "neighbourhoods", up_to=N.up_to)
+        tables[d] = table.set_index("neighbourhood")
+    wards = sorted(set().union(*(t.index for t in tables.values()))) if tables else []
+    rows = []
+    for ward in wards:
+        row: dict[str, Any] = {"name": ward, "series": {}}
+        for column in WARD_COUNTS:
+            cells = []
+            for d in dates:
+                value = (tables[d][column].get(ward, 0) if ward in tables[d].index else 0)
+                cells.append(N.count(f"ward.{ward}.{column}.{format_date(d)}", value,
+                                     shown=True))
+            first, final = cells[0].value, cells[-1].value
+            change = ("*" if "*" in (first, final) else int(final) - int(first))
+            row["series"][column] = {
+                "cells": cells,
+                "change": N._add(f"ward.{ward}.{column}.change", change,
+                                 "*" if change == "*" else "0" if change == 0
+                                 else f"{change:+,}".replace("-", "\u2212")),
+            }
+        rows.append(row)
+    R.timeline = {"dates": dates, "labels": [format_long_date(d) for d in dates],
+                  "rows": rows, "counts": WARD_COUNTS}
+
+
+def _rows(N: Numbers, frame: pd.DataFrame, prefix: str, key_column: str,
+          columns: Iterable[str]) -> list[dict[str, Any]]:
+    out = []
+    for record in frame.to_dict("records"):
+        ident = record[key_column]
+        row: dict[str, Any] = {"record": record}
+        for column in columns:
+            row[column] = N.count(f"{prefix}.{ident}.{column}", record[column],
+                                  shown=N.suppressed)
+        out.append(row)
+    return out
+
+
+def _assets_and_gaps(G: DatedNetwork, R: ReportContent, N: Numbers, last: np.datetime64,
+                     at_risk_below: int) -> None:
+    assets = manager.community_assets(G, last, at_risk_below=at_risk_below)
+    assets = assets[assets["otherwise_at_risk"] > 0].head(ASSETS_SHOWN)
+    gaps = manager.community_gaps(G, last, at_risk_below=at_risk_below)
+    sizes = cluster_profile(manager.isolated_clusters(G, last))
+    if N.suppressed:
+        assets = for_export(assets, "assets", up_to=N.up_to)
+        gaps = for_export(gaps, "gaps", up_to=N.up_to)
+        sizes = for_export(manager.isolated_clusters(G, last), "clusters", up_to=N.up_to)
+    R.assets = _rows(N, assets, "asset", "id",
+                     ("members", "otherwise_at_risk", "only_connection"))
+    R.gaps = _rows(N, gaps, "gap", "neighbourhood",
+                   ("people", "isolated", "at_risk", "isolated_clusters"))
+    R.cluster_sizes = _rows(N, sizes, "clusters.size", "size",
+                            ("clusters", "supported", "with_paid_ties"))
+
+
+def _quality(G: DatedNetwork, R: ReportContent, N: Numbers) -> None:
+    nodes, ties = G.tables.nodes, G.tables.ties
+    people = nodes["type"] == "person"
+    supported = people & nodes["supported"].to_numpy(bool)
+    R.quality = {
+        "no_introduction": N.count("quality.supported_without_introduction",
+                                   int((supported & nodes["introduced_on"].isna()).sum())),
+        "no_coordinator": N.count("quality.supported_without_coordinator",
+                                  int((supported & (nodes["coordinator"] == "")).sum())),
+        "no_neighbourhood": N.count("quality.people_without_neighbourhood",
+                                    int((people & (nodes["neighbourhood"] == "")).sum())),
+        "ties_without_date": N.count("quality.ties_without_date",
+                                     int(ties["start"].isna().sum())),
+        "ties": N.count("quality.ties", len(ties)),
+    }
