@@ -82,5 +82,6 @@ def previous_review(text: object, before: np.datetime64) -> np.datetime64 | None
     >>> previous_review("", np.datetime64("2024-05-01")) is None
     True
     """
-    earlier = [d for d in review_dates(text) if d < np.datetime64(before, "D")]
+    day = np.asarray(before).astype("datetime64[D]")
+    earlier = [d for d in review_dates(text) if d < day]
     return earlier[-1] if earlier else None
