@@ -100,6 +100,6 @@ def check_in_range(tables: Tables, day: np.datetime64 | None, what: str = "date"
     if day is None or tables.ties.empty:
         return
     first = tables.ties["start"].min()
-    if np.datetime64(day, "D") < np.datetime64(first, "D"):
+    if np.asarray(day).astype("datetime64[D]") < np.asarray(first).astype("datetime64[D]"):
         raise QueryError(f"{what} {format_date(day)} is outside the data: no data before "
                          f"{format_date(first)}")
