@@ -97,8 +97,6 @@ def circle_svg(data: CircleData) -> str:
     alters = data.alters
     radii = alters.attrs.get("radii") or {1: 1.3, 2: 2.2, 3: 3.1, 4: 4.0}
     outer = (radii[4] + 0.5) * SCALE
-    margin = 150.0
-    half = outer + margin
     when = format_long_date(data.at) or data.at
     title = f"Circle of support of {data.person_label} on {when}"
     desc = data.headline
@@ -109,12 +107,11 @@ def circle_svg(data: CircleData) -> str:
                  "the circle")
     desc += ". " + "; ".join(RING_NAMES.values()) + "."
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{-half:.0f} {-half:.0f} '
-        f'{2 * half:.0f} {2 * half:.0f}" role="img" aria-labelledby="circle-title circle-desc" '
-        'class="circle-picture" font-family="Arial, Helvetica, sans-serif">',
+        "",  # the <svg> element, once the labels' boxes give the picture's extent
         f'<title id="circle-title">{escape(title)}</title>',
         f'<desc id="circle-desc">{escape(desc)}</desc>',
     ]
+    boxes = [(-outer, -outer, outer, outer)]
     sectors = alters.attrs.get("sectors", {})
     shades = ("#f3f2f1", "#ffffff")
     for k, name in enumerate(SECTORS):
@@ -132,6 +129,9 @@ def circle_svg(data: CircleData) -> str:
         anchor = "start" if math.cos(mid) > 0.3 else "end" if math.cos(mid) < -0.3 else "middle"
         out.append(f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" font-size="13" '
                    f'font-style="italic" fill="#505a5f">{escape(name)}</text>')
+        width = len(name) * 13 * CHAR_WIDTH
+        left = lx if anchor == "start" else lx - width if anchor == "end" else lx - width / 2
+        boxes.append((left, ly - 13, left + width, ly + 4))
     for ring, radius in radii.items():
         out.append(f'<circle cx="0" cy="0" r="{radius * SCALE:.1f}" fill="none" '
                    'stroke="#8a8a8a" stroke-width="1"/>')
@@ -163,9 +163,10 @@ def circle_svg(data: CircleData) -> str:
         lines = _wrap(str(alters["shown"].iat[k]))
         if status in ("new", "gone"):
             lines.append(f"({status})")
-        text, _ = _label(lines, xs[k], ys[k], float(alters["angle"].iat[k]),
-                         "#505a5f" if status == "gone" else "#0b0c0c")
+        text, box = _label(lines, xs[k], ys[k], float(alters["angle"].iat[k]),
+                           "#505a5f" if status == "gone" else "#0b0c0c")
         out.append(text)
+        boxes.append(box)
     out.append('<circle cx="0" cy="0" r="13" fill="#0b0c0c"/>')
     name = _wrap(data.person_label)
     out.append('<text text-anchor="middle" font-size="14" font-weight="bold" fill="#0b0c0c" '
@@ -177,4 +178,13 @@ def circle_svg(data: CircleData) -> str:
                    'font-size="15" fill="#0b0c0c">No one is in this circle of support yet.'
                    '</text>')
     out.append("</svg>")
+    pad = 12.0
+    x0 = min(b[0] for b in boxes) - pad
+    y0 = min(b[1] for b in boxes) - pad
+    x1 = max(b[2] for b in boxes) + pad
+    y1 = max(b[3] for b in boxes) + pad
+    out[0] = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.0f} {y0:.0f} '
+              f'{x1 - x0:.0f} {y1 - y0:.0f}" role="img" '
+              'aria-labelledby="circle-title circle-desc" class="circle-picture" '
+              'font-family="Arial, Helvetica, sans-serif">')
     return "\n".join(out) + "\n"
