@@ -226,7 +226,7 @@ class MemoryStore(Store):
         with self._lock:
             self._check_open()
             if self._db is None:
-                kept = _drop_ties(self._ties, remove)
+                kept = _merge.drop_ties(self._ties, remove)
                 plan = _merge.plan(self._nodes, kept, nodes, ties)
             else:
                 plan = self._write_file(nodes, ties, None, remove)
@@ -239,7 +239,7 @@ class MemoryStore(Store):
         assert db is not None
         with _sqlite.transaction(db, self._path):
             self._refresh()
-            kept = _drop_ties(self._ties, remove)
+            kept = _merge.drop_ties(self._ties, remove)
             for source, target, kind, start in remove:
                 lo, hi = sorted((source, target))
                 db.execute("DELETE FROM ties WHERE lo = ? AND hi = ? AND kind = ? AND start = ?",
@@ -450,22 +450,6 @@ def _without(nodes: pd.DataFrame, ties: pd.DataFrame, person: str
     touching = (ties["source"] == person) | (ties["target"] == person)
     return (nodes[nodes["id"] != person].reset_index(drop=True),
             ties[~touching].reset_index(drop=True))
-
-
-def _drop_ties(ties: pd.DataFrame, remove: Sequence[TieKey]) -> pd.DataFrame:
-    """``ties`` without the ones keyed by ``remove``; NotFound names a key that is not there."""
-    if not remove:
-        return ties
-    drop = np.zeros(len(ties), dtype=bool)
-    starts = ties["start"].to_numpy("datetime64[D]")
-    for source, target, kind, start in remove:
-        pair = (((ties["source"] == source) & (ties["target"] == target))
-                | ((ties["source"] == target) & (ties["target"] == source))).to_numpy()
-        match = pair & (ties["kind"] == kind).to_numpy() & (starts == np.datetime64(start, "D"))
-        if not match.any():
-            raise NotFound(f"No tie {source}-{target} {kind} {start}")
-        drop |= match
-    return ties[~drop].reset_index(drop=True)
 
 
 def _has_node(nodes: pd.DataFrame, person: object) -> bool:

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
@@ -61,8 +61,8 @@ from lacgraph.stores._graph_rows import (
     tie_rows,
     ties_frame,
 )
-from lacgraph.stores._merge import conform, extra_columns
-from lacgraph.stores.base import LoadSummary, Progress, Store
+from lacgraph.stores._merge import conform, extra_columns, tie_keys
+from lacgraph.stores.base import LoadSummary, Progress, Store, TieKey
 from lacgraph.tables import (
     NODE_COLUMNS,
     TIE_COLUMNS,
@@ -96,6 +96,12 @@ MERGE_TIES: dict[str, str] = {
         f"MERGE (a)-[t:{rel} {{start: r.p.start}}]->(b) SET t = r.p")
     for k, rel in KIND_TYPE.items()
 }
+DELETE_TIES: dict[str, str] = {
+    k: (f"UNWIND $rows AS r MATCH (a:{NODE_LABEL} {{id: r.lo}})-[t:{rel}]->"
+        f"(b:{NODE_LABEL} {{id: r.hi}}) WHERE t.start = r.p.start DELETE t")
+    for k, rel in KIND_TYPE.items()
+}
+"""Delete ties by key (the rows of :func:`tie_rows` of the stored ties)."""
 NODE_BY_ID = f"MATCH (n:{NODE_LABEL} {{id: $id}}) RETURN labels(n) AS labels, properties(n) AS node"
 ERASE_NODE = f"MATCH (n:{NODE_LABEL} {{id: $id}}) DETACH DELETE n"
 READ_META = (f"MATCH (m:{META_LABEL} {{name: 'lacgraph'}}) "
@@ -448,6 +454,36 @@ class Neo4jStore(Store):
             used += size
         if chunk:
             yield chunk
+
+    def record_change(self, tables: Tables, remove: Sequence[TieKey] = ()) -> LoadSummary:
+        """Delete the ties keyed by ``remove``, then upsert ``tables``: one change a
+        coordinator made, sent as one write transaction (``execute_write``) on Neo4j.
+
+        A change is a few rows, so it is one batch; on a server without managed
+        transactions (FalkorDB) the statements run one after another.
+        """
+        nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
+        ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
+        with self._lock:
+            current = self.read()
+            kept = _merge.drop_ties(current.ties, remove)
+            gone = current.ties[~tie_keys(current.ties).isin(tie_keys(kept))]
+            plan = _merge.plan(current.nodes, kept, nodes, ties)
+            if self.refuses_padded_ids:
+                refuse_padded_ids(plan.nodes_to_write["id"])
+            statements: list[tuple[str, dict[str, Any]]] = []
+            for row, kind in zip(tie_rows(gone), gone["kind"], strict=True):
+                statements.append((DELETE_TIES[kind], {"rows": [row]}))
+            for batch, _ in [*self._node_batches(plan, len(nodes)),
+                             *self._tie_batches(plan, len(ties))]:
+                statements += batch
+            old_columns = (extra_columns(current.nodes, NODE_COLUMNS),
+                           extra_columns(current.ties, TIE_COLUMNS))
+            if (plan.node_columns, plan.tie_columns) != old_columns:
+                self._write_meta(plan.node_columns, plan.tie_columns)
+            if statements:
+                self._run_many(statements)
+        return plan.summary
 
     def erase_person(self, person: str) -> None:
         """Remove a node and every tie touching it (``DETACH DELETE``).
