@@ -2,47 +2,71 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Installed: lacgraph and what it needs to run (RUN_STAMP, enough for `make demo`), and
+# also the tools its tests use (STAMP).
+RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
-# Exact versions with hashes of everything lacgraph and its tests use (from `make lock`),
-# and of uv, the installer that reads it.
+# Exact versions with hashes (from `make lock`): everything lacgraph and its tests use; the
+# same versions of what it needs to run; uv, the installer that reads them.
 LOCK := requirements.lock
+RUN_LOCK := requirements-run.lock
 UV_LOCK := requirements-uv.lock
 # uv from the venv, with the package index that pip is configured with on this machine.
-UV := tools/uv.sh
+UV := PIP_PYTHON=$(PYTHON) tools/uv.sh
 
 .PHONY: demo test lint typecheck bench lock clean
 
+# uv installs without byte-compiling (compiling every installed module costs more than
+# the rest of the install); Python compiles what a run imports and keeps it, also where
+# PYTHONDONTWRITEBYTECODE is set, so that no command, test or test subprocess compiles
+# pandas, scipy or matplotlib again.
+unexport PYTHONDONTWRITEBYTECODE
+
+# The venv has no pip of its own (ensurepip alone takes longer than the rest of the
+# install): $(PYTHON)'s pip puts uv in it, and uv does the rest (`tools/uv.sh pip ...`).
+# A pip too old for --python (before 22.3), or none: the venv gets its own pip for that.
+UV_INSTALL := install --quiet --require-hashes --no-deps -r $(UV_LOCK)
 $(BIN)/uv: $(UV_LOCK)
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(UV_LOCK)
+	$(PYTHON) -m venv --without-pip $(VENV)
+	$(PYTHON) -m pip --python $(BIN)/python $(UV_INSTALL) \
+	|| { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip $(UV_INSTALL); }
 
 # lacgraph itself goes in editable with no dependencies: they all come from the lock.
-$(STAMP): $(BIN)/uv $(LOCK) pyproject.toml
-	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r $(LOCK)
+$(RUN_STAMP): $(BIN)/uv $(RUN_LOCK) pyproject.toml
+	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r $(RUN_LOCK)
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
-	touch $(STAMP)
+	touch $@
 
-# Resolve pyproject.toml's dependencies (with the test extra and the build backend) to
-# exact versions with hashes, for every Python >= 3.11 and platform.
+$(STAMP): $(RUN_STAMP) $(LOCK)
+	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r $(LOCK)
+	touch $@
+
+# Resolve pyproject.toml's dependencies (with the build backend, which installs lacgraph)
+# to exact versions with hashes, for every Python >= 3.11 and platform: with the test
+# extra, then the same versions without it.
+BUILD_REQUIRES := $(BIN)/python -c 'import tomllib; \
+	print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")'
+COMPILE := $(UV) pip compile --quiet --universal --generate-hashes
 lock: $(BIN)/uv
-	$(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))\
-		["build-system"]["requires"], sep="\n")' \
-	| $(UV) pip compile --quiet --universal --generate-hashes --extra test \
-		--output-file $(LOCK) pyproject.toml -
+	$(BUILD_REQUIRES) | $(COMPILE) --extra test --output-file $(LOCK) pyproject.toml -
+	$(BUILD_REQUIRES) | $(COMPILE) --constraint $(LOCK) --output-file $(RUN_LOCK) \
+		pyproject.toml -
 	echo "uv==$$($(BIN)/uv --version | cut -d' ' -f2)" \
-	| $(UV) pip compile --quiet --universal --generate-hashes --output-file $(UV_LOCK) -
+	| $(COMPILE) --output-file $(UV_LOCK) -
 
-demo: $(STAMP)
+demo: $(RUN_STAMP)
 	$(BIN)/lacgraph demo
 
-# Browser tests drive Debian's Chromium (never a downloaded browser build).
+# Browser tests drive Debian's Chromium (never a downloaded browser build); the HTTPS
+# deployment test puts Debian's nginx (a TLS-terminating proxy) in front of the app.
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 
-$(CHROMIUM):
+$(CHROMIUM) $(NGINX):
 	@if [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx; \
 	else \
-		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx; \
 	fi
 
 # axe-core for the accessibility tests, at the version in tests/browser/axe/package-lock.json
@@ -67,7 +91,7 @@ typecheck: $(STAMP)
 # ruff, then mypy, then pytest in parallel workers (one per core; tests/conftest.py keeps
 # each file, and all tests of the Bolt server, on one worker). PYTEST_ARGS adds options.
 WORKERS ?= auto
-test: lint typecheck $(CHROMIUM) $(AXE)
+test: lint typecheck $(CHROMIUM) $(NGINX) $(AXE)
 	$(UNSHARE) sh -c 'ip link set lo up && exec $(BIN)/python -m pytest \
 		-n $(WORKERS) --dist loadgroup $(PYTEST_ARGS)'
 

@@ -40,6 +40,7 @@ from lacgraph.tables import DateLike, Tables, to_date
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from lacgraph.families import Family
     from lacgraph.growth import Growth
     from lacgraph.privacy import Pseudonymiser
 
@@ -80,6 +81,11 @@ def open_source(source: Source, **store_options: object) -> Store:
         "(expected a folder with nodes.csv and ties.csv, a workbook, or a file made by "
         "'lacgraph load')"
     )
+
+
+SNAPSHOTS_KEPT = 8
+"""Snapshots a network keeps (least recently used dropped first): asking for many dates
+must not grow memory without bound."""
 
 
 class Network:
@@ -129,9 +135,13 @@ class Network:
     def snapshot(self, at: DateLike | None = None) -> Snapshot:
         """Return the network at ``at`` projected for vectorised measures (cached)."""
         day = self.resolve_date(at)
-        if day not in self._snapshots:
-            self._snapshots[day] = project(self.store.snapshot(day), day)
-        return self._snapshots[day]
+        snapshot = self._snapshots.pop(day, None)
+        if snapshot is None:
+            snapshot = project(self.store.snapshot(day), day)
+        self._snapshots[day] = snapshot  # most recently used last
+        while len(self._snapshots) > SNAPSHOTS_KEPT:
+            self._snapshots.pop(next(iter(self._snapshots)), None)
+        return snapshot
 
     def node(self, node_id: str) -> pd.Series:
         """Return one node's row; :class:`~lacgraph.errors.NotFound` if it is not there."""
@@ -206,6 +216,28 @@ class Network:
         from lacgraph.viz.html import circle_html
 
         return circle_html(self, person, at, since=since, pseudonymiser=pseudonymiser)
+
+    # -- ideas to talk about (lacgraph.suggestions, lacgraph.families) ----------------------
+    def suggest(self, person: str, at: DateLike | None = None, limit: int | None = 5
+                ) -> pd.DataFrame:
+        """Groups to suggest to ``person``, best first (:func:`lacgraph.suggestions.suggest`)."""
+        from lacgraph.suggestions import suggest
+
+        return suggest(self.snapshot(at), self.tables, person, limit=limit)
+
+    def suggest_all(self, at: DateLike | None = None, *,
+                    at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
+        """Top suggestion of every at-risk supported person (:func:`lacgraph.suggestions.suggest_all`)."""
+        from lacgraph.suggestions import suggest_all
+
+        return suggest_all(self.snapshot(at), self.tables, at_risk_below=at_risk_below)
+
+    def family(self, person: str, at: DateLike | None = None) -> Family:
+        """The household of ``person`` and its shared network (:func:`lacgraph.families.family`)."""
+        from lacgraph.families import family, household_tables
+
+        day = self.resolve_date(at)
+        return family(household_tables(self.store, person, day), person, day)
 
     # -- the evaluator's view (lacgraph.growth) ---------------------------------------------
     # growth (scipy) and clusters (igraph) are imported when their verbs are asked, so

@@ -12,18 +12,19 @@ spreadsheet) are skipped; line numbers still count them.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import warnings
-import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from lacgraph.errors import InputError, Problem
-from lacgraph.loaders.validate import validate
+from lacgraph.loaders.validate import check_header, validate
+from lacgraph.loaders.workbook import read_workbook
+from lacgraph.output import csv_text
 from lacgraph.tables import Tables
 
 __all__ = ["read_folder", "read_source", "read_workbook", "write_folder"]
@@ -100,6 +101,17 @@ def read_folder(path: str | Path) -> Tables:
       nodes.csv: '': no such file; expected nodes.csv in the folder no/such/folder
       ties.csv: '': no such file; expected ties.csv in the folder no/such/folder
     """
+    return validate(*folder_cells(path))
+
+
+Cells = tuple[pd.DataFrame, pd.DataFrame, str, str, np.ndarray, np.ndarray]
+"""Unvalidated input: the nodes and ties as text, their file names and line numbers (the
+arguments of :func:`~lacgraph.loaders.validate.validate`)."""
+
+
+def folder_cells(path: str | Path) -> Cells:
+    """Read ``nodes.csv`` and ``ties.csv`` as text, not yet validated (file-level problems,
+    such as a missing file or a malformed line, are raised)."""
     folder = Path(path)
     problems: list[Problem] = []
     frames: dict[str, tuple[pd.DataFrame, np.ndarray]] = {}
@@ -112,75 +124,7 @@ def read_folder(path: str | Path) -> Tables:
     if problems:
         raise InputError(problems)
     (nodes, node_lines), (ties, tie_lines) = frames["nodes"], frames["ties"]
-    return validate(nodes, ties, "nodes.csv", "ties.csv", node_lines, tie_lines)
-
-
-def read_workbook(path: str | Path) -> Tables:
-    """Read and validate the sheets ``nodes`` and ``ties`` of an ``.xlsx`` workbook.
-
-    Cells become text: text as is, whole numbers (int or integral float) as digits,
-    other numbers as Python writes them, dates and datetimes as ``YYYY-MM-DD``,
-    booleans as ``true``/``false``, empty cells as ``""``. The first row is the header.
-    Problems name ``book.xlsx[sheet]`` and the spreadsheet row number.
-
-    Parameters
-    ----------
-    path
-        The workbook.
-
-    Returns
-    -------
-    Tables
-        The validated tables, rows in sheet order.
-
-    Raises
-    ------
-    InputError
-        If the workbook cannot be opened, a sheet or required column is missing, or any
-        row is invalid.
-
-    Examples
-    --------
-    >>> read_workbook("missing.xlsx")
-    Traceback (most recent call last):
-    ...
-    lacgraph.errors.InputError: 1 problem in the input:
-      missing.xlsx: '': no such file; expected an .xlsx workbook with sheets nodes and ties
-    """
-    import openpyxl  # imported here: only workbook users pay for it
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    path = Path(path)
-    book_name = path.name
-    expected = "expected an .xlsx workbook with sheets nodes and ties"
-    if not path.is_file():
-        raise InputError([Problem(book_name, 0, "", "", f"no such file; {expected}")])
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as err:
-        raise InputError([Problem(book_name, 0, "", "",
-                                  f"cannot be opened as a workbook ({err}); {expected}")]) from err
-    try:
-        problems: list[Problem] = []
-        frames: dict[str, tuple[pd.DataFrame, np.ndarray]] = {}
-        for name in ("nodes", "ties"):
-            file = f"{book_name}[{name}]"
-            if name not in book.sheetnames:
-                found = ", ".join(book.sheetnames) or "none"
-                problems.append(Problem(file, 0, "", "",
-                                        f"no sheet named {name!r} (sheets: {found}); {expected}"))
-                continue
-            try:
-                frames[name] = _sheet_frame(book[name], file)
-            except InputError as err:
-                problems += err.problems
-    finally:
-        book.close()
-    if problems:
-        raise InputError(problems)
-    (nodes, node_lines), (ties, tie_lines) = frames["nodes"], frames["ties"]
-    return validate(nodes, ties, f"{book_name}[nodes]", f"{book_name}[ties]",
-                     node_lines, tie_lines)
+    return nodes, ties, "nodes.csv", "ties.csv", node_lines, tie_lines
 
 
 def write_folder(tables: Tables, path: str | Path) -> Path:
@@ -212,8 +156,9 @@ def write_folder(tables: Tables, path: str | Path) -> Path:
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
     nodes, ties = tables.to_text()
-    nodes.to_csv(folder / "nodes.csv", index=False, encoding="utf-8", lineterminator="\n")
-    ties.to_csv(folder / "ties.csv", index=False, encoding="utf-8", lineterminator="\n")
+    for name, frame in (("nodes", nodes), ("ties", ties)):
+        # csv_text quotes a lone CR too (pandas does not), so every label round-trips
+        (folder / f"{name}.csv").write_text(csv_text(frame), encoding="utf-8", newline="")
     return folder
 
 
@@ -229,7 +174,7 @@ def _csv_cells(path: Path, file: str) -> tuple[pd.DataFrame, np.ndarray]:
     try:
         data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
+        line = _line_breaks(data[:err.start]) + 1
         bad = data[err.start:err.end]
         raise InputError([Problem(file, line, "", repr(bad)[2:-1],
                                   "not valid UTF-8 text; save the file as UTF-8")]) from None
@@ -244,41 +189,46 @@ def _csv_cells(path: Path, file: str) -> tuple[pd.DataFrame, np.ndarray]:
                                       "the file is empty; expected a header line")]) from None
         except pd.errors.ParserError as err:
             raise InputError([Problem(file, 0, "", "", f"not a readable CSV file ({err})")]) from None
-    bad_lines = []
     for warning in caught:
         if not issubclass(warning.category, pd.errors.ParserWarning):
             warnings.warn_explicit(warning.message, warning.category, warning.filename,
                                    warning.lineno)
-            continue
-        for line, want, saw in _BAD_LINE.findall(str(warning.message)):
-            bad_lines.append(Problem(file, int(line), "", "",
-                                     f"{saw} fields; expected {want} as in the header"))
-    if bad_lines:
-        raise InputError(bad_lines)
-    _check_header(_header_cells(data), file)
+    if any(_BAD_LINE.search(str(w.message)) for w in caught):
+        # pandas counts records, not lines: find the physical lines again
+        raise InputError(_long_records(data, file))
+    # the header is in the first bytes (pandas renames repeated names: read it raw)
+    head = data[:1 << 16].decode("utf-8-sig", errors="replace").encode()
+    check_header(next((r for _, r in _records(head, file)), []), file)
     lines = _csv_lines(frame, data)
     return frame, lines
 
 
-def _header_cells(data: bytes) -> list[str]:
-    """Return the raw header cells (pandas renames duplicates, so look at the bytes)."""
+def _records(data: bytes, file: str = "") -> Iterator[tuple[int, list[str]]]:
+    """Yield each CSV record with the physical line it starts on (LF, CRLF or CR ends)."""
     import csv
 
-    first = data.split(b"\n", 1)[0].decode("utf-8-sig").rstrip("\r")
-    return next(csv.reader([first]), [])
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    line = 1
+    try:
+        for record in reader:
+            yield line, record
+            line = reader.line_num + 1
+    except csv.Error as err:  # e.g. a quote left open at the end of the file
+        raise InputError([Problem(file, line, "", "", f"not a readable CSV record ({err})")]
+                         ) from None
 
 
-def _check_header(raw: list[str], file: str) -> None:
-    """Raise if a column name appears twice in the header."""
-    seen: set[str] = set()
-    problems = []
-    for name in raw:
-        if name in seen:
-            problems.append(Problem(file, 1, name, name, "repeated column name; expected each "
-                                    "column once"))
-        seen.add(name)
-    if problems:
-        raise InputError(problems)
+def _long_records(data: bytes, file: str) -> list[Problem]:
+    """Problems for the records with more fields than the header, at their physical line."""
+    records = _records(data, file)
+    width = len(next(records, (1, []))[1])
+    return [Problem(file, line, "", "", f"{len(r)} fields; expected {width} as in the header")
+            for line, r in records if len(r) > width]
+
+
+def _line_breaks(data: bytes) -> int:
+    """Count the line breaks (LF, CRLF or a lone CR) in ``data``."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
 
 
 def _csv_lines(frame: pd.DataFrame, data: bytes) -> np.ndarray:
@@ -289,7 +239,7 @@ def _csv_lines(frame: pd.DataFrame, data: bytes) -> np.ndarray:
     """
     n = len(frame)
     lines = np.arange(2, n + 2, dtype=np.int64)
-    breaks = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    breaks = _line_breaks(data)
     if breaks <= n + 1 or n == 0:
         return lines
     inside = np.zeros(n, dtype=np.int64)
@@ -297,48 +247,6 @@ def _csv_lines(frame: pd.DataFrame, data: bytes) -> np.ndarray:
         inside += frame[col].str.count(r"\r\n|\r|\n").to_numpy(np.int64)
     lines[1:] += np.cumsum(inside)[:-1]
     return lines
-
-
-def _cell_text(value: object) -> str:
-    """Return a workbook cell as text (see :func:`read_workbook`)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _sheet_frame(sheet: object, file: str) -> tuple[pd.DataFrame, np.ndarray]:
-    """Return the all-text frame of one worksheet and each row's spreadsheet row number."""
-    rows = sheet.iter_rows(values_only=True)  # type: ignore[attr-defined]
-    header_row = next(rows, None)
-    if header_row is None or all(v is None for v in header_row):
-        raise InputError([Problem(file, 0, "", "", "the sheet is empty; expected a header row")])
-    header = [_cell_text(v) for v in header_row]
-    while header and header[-1] == "":
-        header.pop()
-    _check_header(header, file)
-    width = len(header)
-    records: list[list[str]] = []
-    lines: list[int] = []
-    for number, row in enumerate(rows, start=2):
-        cells = [_cell_text(v) for v in row[:width]]
-        cells += [""] * (width - len(cells))
-        records.append(cells)
-        lines.append(number)
-    frame = pd.DataFrame(records, columns=header, dtype=object) if records else \
-        pd.DataFrame({c: pd.Series([], dtype=object) for c in header})
-    return frame, np.asarray(lines, dtype=np.int64)
 
 
 # --------------------------------------------------------------------------- validation

@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from lacgraph.errors import InputError, Problem
-from lacgraph.loaders.files import _check_header
+from lacgraph.loaders.validate import check_header as _check_header
 
 __all__ = ["Interviews", "ExportFile", "list_export", "plain_type", "read_csv_files",
            "strip_formula_quote"]

@@ -196,6 +196,19 @@ def validate(
     return Tables(normalise_nodes(nodes), normalise_ties(ties))
 
 
+def check_header(raw: list[str], file: str) -> None:
+    """Raise if a column name appears twice in a header (``raw``: the cells as written)."""
+    seen: set[str] = set()
+    problems = []
+    for name in raw:
+        if name in seen:
+            problems.append(Problem(file, 1, name, name, "repeated column name; expected each "
+                                    "column once"))
+        seen.add(name)
+    if problems:
+        raise InputError(problems)
+
+
 def _missing_columns(frame: pd.DataFrame, required: Iterable[str], file: str) -> list[Problem]:
     found = ", ".join(map(str, frame.columns)) or "none"
     return [

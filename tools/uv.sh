@@ -8,7 +8,7 @@
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 uv=${UV:-$root/.venv/bin/uv}
-python=${PIP_PYTHON:-$root/.venv/bin/python}
+python=${PIP_PYTHON:-python3}  # whose pip settings to pass on
 config=$("$python" -m pip config list 2>/dev/null || true)
 
 pip_setting() {  # the first value of pip's KEY in any section (":env:", "global", "install")

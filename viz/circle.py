@@ -109,7 +109,7 @@ def _tie_note(added: str, ended: str) -> str:
     return f"\n({'; '.join(notes)})" if notes else ""
 
 
-def _draw(data: CircleData) -> Figure:
+def _draw(data: CircleData, *, title: str = "", centre: tuple[str, ...] = ()) -> Figure:
     alters = data.alters
     fig = new_figure(BASE_INCHES, BASE_INCHES + 1.0)
     ax = fig.subplots()
@@ -120,7 +120,7 @@ def _draw(data: CircleData) -> Figure:
     limit = radii[4] + 0.9
     ax.set_xlim(-limit, limit)
     ax.set_ylim(-limit, limit)
-    title = f"{data.person_label}'s circle of support on {data.at}"
+    title = title or f"{data.person_label}'s circle of support on {data.at}"
     fig.suptitle(title, fontsize=13, weight="bold", y=0.975, parse_math=False, gid="fixed-title")
     fig.text(0.5, 0.925, data.headline, ha="center", fontsize=11, parse_math=False,
              gid="fixed-headline")
@@ -178,8 +178,10 @@ def _draw(data: CircleData) -> Figure:
         ax.scatter(xy[k, 0], xy[k, 1], s=(2 * marker_points) ** 2, marker=marker,
                    color="white" if gone[k] else colour, edgecolors=colour if gone[k] else "white",
                    linewidths=1.2, alpha=0.6 if gone[k] else 1.0, zorder=3.2)
-    ax.scatter([0], [0], s=26 ** 2, color="#444444", zorder=4)
-    fixed.append(ax.annotate(_wrap(data.person_label), (0, 0), xytext=(0, -15),
+    ax.scatter([0], [0], s=26 ** 2, color="#444444", marker="h" if centre else "o",
+               zorder=4)
+    middle = "\n".join(_wrap(m) for m in centre) if centre else _wrap(data.person_label)
+    fixed.append(ax.annotate(middle, (0, 0), xytext=(0, -15),
                              textcoords="offset points", ha="center", va="top", fontsize=10,
                              weight="bold", zorder=5, parse_math=False, gid="fixed-person",
                              bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none",
@@ -219,6 +221,9 @@ def _draw(data: CircleData) -> Figure:
             Line2D([], [], marker="o", ls=(0, (3, 3)), color="#bbbbbb", markersize=9,
                        markerfacecolor="white", label=f"gone since {data.since}"),
         ]
+    if centre:
+        handles.append(Line2D([], [], marker="h", ls="", color="#444444", markersize=9,
+                              label="household"))
     handles.append(Line2D([], [], color="#b8b8b8", lw=0.8, label="tie between them"))
     legend = fig.legend(handles=handles, loc="lower center", ncol=min(5, len(handles)),
                         frameon=False, fontsize=9, bbox_to_anchor=(0.5, 0.01))
@@ -239,6 +244,26 @@ def _draw(data: CircleData) -> Figure:
         inches = min(MAX_INCHES, inches * 1.15)
     fig.lacgraph_failures = failures  # type: ignore[attr-defined]
     return fig
+
+
+def draw_circle_data(data: CircleData, *, title: str = "", centre: tuple[str, ...] = ()
+                     ) -> Figure:
+    """Draw a circle picture from gathered :class:`CircleData` (e.g. a household's).
+
+    ``title`` replaces "<person>'s circle of support on <date>"; ``centre`` lists several
+    people drawn together at the centre (a household) under a house-shaped marker.
+
+    Examples
+    --------
+    >>> data = CircleData(person="sam", person_label="Sam", at="2024-01-01", since=None,
+    ...                   alters=layout(pd.DataFrame(columns=["id", "kind", "circle", "shown",
+    ...                                                       "status", "category", "type"])),
+    ...                   pairs=[], headline="")
+    >>> fig = draw_circle_data(data, centre=("Sam", "Jo"))
+    >>> [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "fixed-person"]
+    ['Sam\\nJo']
+    """
+    return _draw(data, title=title, centre=centre)
 
 
 def draw_circle(

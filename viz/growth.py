@@ -50,11 +50,22 @@ def _window_text(growth: Growth) -> str:
     return f"introduction to {w['months']} months later"
 
 
-def plot_change(growth: Growth, path: PathLike | None = None) -> plt.Figure:
+def _rounded(count: int) -> int | None:
+    """A count as it may leave the team: rounded to 5, or None when 1-7 (not drawn)."""
+    from lacgraph.privacy import suppress
+
+    shown = suppress(int(count))
+    return None if shown == "*" else int(shown)
+
+
+def plot_change(growth: Growth, path: PathLike | None = None, *,
+                suppressed: bool = False) -> plt.Figure:
     """Draw each person's natural + community alters before and after, and the change.
 
     Left: a slope chart (one faint line per person, green grew, grey same, orange
     shrank; the mean in blue). Right: how many people changed by how much.
+    ``suppressed`` (for a picture leaving the team): no line per person, only the mean;
+    counts rounded to 5 and bars of 1-7 people left out (DESIGN.md, small numbers).
 
     Examples
     --------
@@ -74,24 +85,32 @@ def plot_change(growth: Growth, path: PathLike | None = None) -> plt.Figure:
     rng = np.random.default_rng(0)  # a little jitter so equal lines stay visible
     jitter = rng.uniform(-0.15, 0.15, len(before))
     for colour, mask in ((SAME, change == 0), (SHRANK, change < 0), (GREW, change > 0)):
-        if mask.any():
+        if mask.any() and not suppressed:
             left.plot(np.array([[0.0], [1.0]]).repeat(mask.sum(), axis=1),
                       np.vstack([before[mask] + jitter[mask], after[mask] + jitter[mask]]),
                       color=colour, alpha=min(0.6, 20 / max(mask.sum(), 1) + 0.05), lw=1)
     if len(before):
+        places = 1 if suppressed else 2
         left.plot([0, 1], [before.mean(), after.mean()], color=LINE, lw=3, marker="o",
-                  label=f"mean {before.mean():.2f} \u2192 {after.mean():.2f}")
+                  label=f"mean {before.mean():.{places}f} \u2192 {after.mean():.{places}f}")
         left.legend(loc="upper left", frameon=False)
     left.set_xticks([0, 1], ["baseline", "follow-up"])
     left.set_xlim(-0.2, 1.2)
     left.set_ylabel("natural + community alters")
-    left.set_title(f"Before and after (n = {len(before)})")
-
+    n = _rounded(len(before)) if suppressed else len(before)
+    left.set_title(f"Before and after (n = {n})")
+    note = ""
     if len(change):
         values, counts = np.unique(change.astype(int), return_counts=True)
+        if suppressed:
+            shown = [_rounded(c) for c in counts]
+            note = " (bars of 1\u20137 people not shown)" if None in shown else ""
+            keep = np.array([c is not None for c in shown])
+            values = values[keep]
+            counts = np.array([c for c in shown if c is not None], dtype=int)
         colours = [GREW if v > 0 else SHRANK if v < 0 else SAME for v in values]
         right.bar(values, counts, color=colours, width=0.8)
-    right.set_xlabel("change in natural + community alters")
+    right.set_xlabel("change in natural + community alters" + note)
     right.set_ylabel("people")
     right.set_title("Change per person")
     fig.suptitle(f"Network growth, {_window_text(growth)}")
@@ -128,11 +147,12 @@ def wave_means(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["wave", "n", "mean", "low", "high"])
 
 
-def plot_waves(G_or_table: DatedNetwork | pd.DataFrame, path: PathLike | None = None
-               ) -> plt.Figure:
+def plot_waves(G_or_table: DatedNetwork | pd.DataFrame, path: PathLike | None = None, *,
+               suppressed: bool = False) -> plt.Figure:
     """Draw mean natural + community alters by wave with 95% confidence intervals.
 
     Takes a :func:`lacgraph.growth.waves` table, or a network (waves 0, 6, 12).
+    ``suppressed``: waves of 1-7 people left out, the others' ``n`` rounded to 5.
 
     Examples
     --------
@@ -141,6 +161,8 @@ def plot_waves(G_or_table: DatedNetwork | pd.DataFrame, path: PathLike | None = 
     'months since introduction'
     """
     means = wave_means(_wave_table(G_or_table))
+    if suppressed:
+        means = means[means["n"] > 7].assign(n=lambda t: [_rounded(n) for n in t["n"]])
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
     if len(means):
         err = np.vstack([means["mean"] - means["low"], means["high"] - means["mean"]])
@@ -158,12 +180,13 @@ def plot_waves(G_or_table: DatedNetwork | pd.DataFrame, path: PathLike | None = 
     return _save(fig, path)
 
 
-def plot_retention(growth: Growth, path: PathLike | None = None, *, days: int = 730
-                   ) -> plt.Figure:
+def plot_retention(growth: Growth, path: PathLike | None = None, *, days: int = 730,
+                   suppressed: bool = False) -> plt.Figure:
     """Draw the share of new ties still active by days since they started.
 
     Each point counts only ties old enough to be seen that many days on; the dashed
-    line marks day 182, the retention of the summary.
+    line marks day 182, the retention of the summary. ``suppressed``: each share is
+    rounded active / rounded observed, points with 1-7 of either left out.
 
     Examples
     --------
@@ -177,11 +200,15 @@ def plot_retention(growth: Growth, path: PathLike | None = None, *, days: int = 
     from lacgraph.growth import RETENTION_DAYS
 
     curve = growth.retention_curve(range(0, days + 1, 7))
+    at = growth.retention_curve([RETENTION_DAYS]).iloc[0].to_dict()
+    if suppressed:
+        curve = _rounded_curve(curve)
+        at = (_rounded_curve(pd.DataFrame([at])).iloc[0].to_dict()
+              if len(_rounded_curve(pd.DataFrame([at]))) else {"observed": 0})
     curve = curve[curve["observed"] > 0]
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
     ax.step(curve["days"], curve["share"], where="post", color=LINE, lw=2)
     ax.axvline(RETENTION_DAYS, color="#555555", ls="--", lw=1)
-    at = growth.retention_curve([RETENTION_DAYS]).iloc[0]
     if at["observed"]:
         ax.annotate(f"day {RETENTION_DAYS}: {at['share']:.0%} of {int(at['observed'])} ties",
                     (RETENTION_DAYS, at["share"]), textcoords="offset points", xytext=(6, 8),
@@ -193,6 +220,17 @@ def plot_retention(growth: Growth, path: PathLike | None = None, *, days: int = 
     ax.set_title("Do new natural and community ties last?")
     fig.tight_layout()
     return _save(fig, path)
+
+
+def _rounded_curve(curve: pd.DataFrame) -> pd.DataFrame:
+    """The retention curve from rounded counts (points with 1-7 of either left out)."""
+    observed = [_rounded(n) for n in curve["observed"]]
+    active = [_rounded(n) for n in curve["active"]]
+    keep = [o is not None and a is not None and o > 0 for o, a in zip(observed, active,
+                                                                       strict=True)]
+    out = curve.assign(observed=[o or 0 for o in observed], active=[a or 0 for a in active])
+    out = out[keep]
+    return out.assign(share=(out["active"] / out["observed"]).clip(upper=1.0))
 
 
 QUADRANTS: tuple[tuple[str, int, int], ...] = (

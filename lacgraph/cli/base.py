@@ -92,9 +92,48 @@ def source_argument(f: Any) -> Any:
     return bolt_options(f)
 
 
+class OutputFile(click.Path):
+    """A file lacgraph writes: its folder is created when missing (one behaviour for every
+    ``-o``/``--output``, ``--png``, ``--svg``, ``--html``, ``--timeline``, ``--picture``)."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        path = super().convert(value, param, ctx)
+        folder = Path(os.fsdecode(path)).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            self.fail(f"cannot create the folder {folder}: {err.strerror or err}", param, ctx)
+        return path
+
+
+def _remember_raw(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    ctx.meta["lacgraph.raw"] = value
+    return value
+
+
+def raw_option(f: Any) -> Any:
+    """``--raw``: exact CSV values for programs (the default is formula-safe for people)."""
+    return click.option("--raw", is_flag=True, expose_value=False, callback=_remember_raw,
+                        help="CSV with exact values, for programs. By default text cells a "
+                             "spreadsheet would run as a formula (= + - @ ...) get a "
+                             "leading '.")(f)
+
+
+def raw_csv() -> bool:
+    """Whether the running command was given ``--raw``."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get("lacgraph.raw"))
+
+
 def format_options(f: Any) -> Any:
-    f = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Write to this file instead of standard output.")(f)
+    f = raw_option(f)
+    f = click.option("--output", "-o", type=OutputFile(),
+                     help="Write to this file instead of standard output (a missing folder "
+                          "is created).")(f)
     f = click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
                      help="Output format [default: a readable table on a terminal, "
                           "csv when piped or written to a file].")(f)
@@ -106,7 +145,7 @@ def emit(frame: Any, fmt: str | None, output: Path | None) -> None:
     if fmt is None and output is None and sys.stdout.isatty():
         click.echo(terminal_table(frame))
         return
-    text = write_table(frame, fmt or "csv", output)
+    text = write_table(frame, fmt or "csv", output, raw=raw_csv())
     if text is not None:
         click.echo(text, nl=False)
     else:

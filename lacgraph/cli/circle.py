@@ -7,9 +7,18 @@ from typing import Any
 
 import click
 
-from lacgraph.cli.base import DATE, cli, day, emit, format_options, source_argument
+from lacgraph.cli.base import (
+    DATE,
+    OutputFile,
+    cli,
+    day,
+    emit,
+    format_options,
+    raw_csv,
+    source_argument,
+)
 
-FILE = click.Path(dir_okay=False, path_type=Path)
+FILE = OutputFile()
 
 
 @cli.command()
@@ -91,6 +100,6 @@ def circle(source: str, person: str, at: Any, since: Any, fmt: str | None, outpu
                 draw_timeline(table, timeline_path, title=f"{name}alters at each change",
                               introduced=node["introduced_on"], until=G.last_date)
             else:
-                write_table(table, suffix.lstrip("."), timeline_path)
+                write_table(table, suffix.lstrip("."), timeline_path, raw=raw_csv())
             click.echo(f"Wrote {timeline_path}", err=True)
     emit(frame, fmt, output)

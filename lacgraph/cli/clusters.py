@@ -11,11 +11,20 @@ from typing import Any
 
 import click
 
-from lacgraph.cli.base import DATE, cli, day, emit, format_options, source_argument, spinner
+from lacgraph.cli.base import (
+    DATE,
+    OutputFile,
+    cli,
+    day,
+    emit,
+    format_options,
+    source_argument,
+    spinner,
+)
 
 EXPORT_HELP = ("For use beyond the team: every count suppressed (0 stays 0, 1-7 become *, "
                "others round to the nearest 5), nobody listed.")
-PICTURE = click.Path(dir_okay=False, path_type=Path)
+PICTURE = OutputFile()
 
 
 def _at_option(f: Any) -> Any:

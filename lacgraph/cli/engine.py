@@ -28,34 +28,53 @@ from lacgraph.cli.base import (
 @click.option("--batch-size", type=click.IntRange(min=1), default=None,
               help="Rows per write batch [default: 10000 for a file; 2000 on Neo4j, 40 on "
                    "other Bolt servers].")
-def load(source: str, store_path: str, batch_size: int | None) -> None:
+@click.option("--replace", is_flag=True,
+              help="Make the store hold exactly SOURCE: people, groups and connections no "
+                   "longer in SOURCE are removed (all or nothing; the summary counts them).")
+@click.option("--skip-erased", is_flag=True,
+              help="Leave out people erased from the store (with 'lacgraph erase') instead "
+                   "of refusing the load.")
+def load(source: str, store_path: str, batch_size: int | None, replace: bool,
+         skip_erased: bool) -> None:
     """Validate SOURCE and load it into a store file or graph database.
 
-    Loading the same data again changes nothing; a rejected load leaves the store as it was.
+    Loading the same data again changes nothing; a rejected load leaves the store as it
+    was. By default a load adds and updates; with --replace it also removes what SOURCE
+    no longer holds. A running 'lacgraph serve' switches to the new data within seconds.
     """
+    import os
+
     from tqdm import tqdm
 
+    from lacgraph.erasure import screen
     from lacgraph.loaders import read_source
+    from lacgraph.privacy import KEY_VARIABLE, Pseudonymiser
     from lacgraph.stores import open_store
 
     with spinner(f"Reading {source}"):
         tables = read_source(source)
-    total = len(tables.nodes) + len(tables.ties)
     options = {} if batch_size is None else {"batch_size": batch_size}
-    with open_store(store_path, **options) as store, tqdm(total=total, unit="row",
-                                                          desc="Loading", disable=None) as bar:
-
-        def advance(rows: int) -> None:
-            bar.update(rows)
-
-        summary = store.write(tables, progress=advance)
+    with open_store(store_path, **options) as store:
+        store.waiting = lambda message: click.echo(message, err=True)
+        key = Pseudonymiser.from_environment() if os.environ.get(KEY_VARIABLE) else None
+        tables, skipped = screen(tables, store.tombstones(), key, skip=skip_erased)
+        total = len(tables.nodes) + len(tables.ties)
+        with tqdm(total=total, unit="row", desc="Loading", disable=None) as bar:
+            if replace:
+                summary = store.replace(tables, progress=bar.update)
+            else:
+                summary = store.write(tables, progress=bar.update)
+    removed = (f"; removed {summary.nodes_removed} node(s) and {summary.ties_removed} tie(s) "
+               f"no longer in {source}" if replace else "")
     click.echo(
         f"Loaded {source} into {store_path}: "
         f"nodes {summary.nodes_added} added, {summary.nodes_changed} changed, "
         f"{summary.nodes_unchanged} unchanged; "
         f"ties {summary.ties_added} added, {summary.ties_changed} changed, "
-        f"{summary.ties_unchanged} unchanged."
+        f"{summary.ties_unchanged} unchanged{removed}."
     )
+    if skipped:
+        click.echo(f"Left out {len(skipped)} erased id(s): {', '.join(skipped)}.", err=True)
 
 
 @cli.command()

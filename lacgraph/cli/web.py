@@ -13,14 +13,22 @@ APP_DB_HELP = ("The app database (accounts, sessions, audit log) [default: besid
                "e.g. programme.app.sqlite next to programme.sqlite].")
 
 
-def _app_db_path(app_db: str | None, source: str | None) -> Path:
+def _app_db_path(app_db: str | None, source: str | None, *, existing: bool = False) -> Path:
+    """The app database named, or the one beside ``source``; with ``existing`` it must be
+    there already (reading the accounts or the audit log never creates one)."""
     from lacgraph.web.appdb import default_app_db
 
     if app_db:
-        return Path(app_db)
-    if source:
-        return default_app_db(source)
-    raise click.UsageError("Give --app-db FILE (or --source SOURCE to use the file beside it).")
+        path = Path(app_db)
+    elif source:
+        path = default_app_db(source)
+    else:
+        raise click.UsageError("Give --app-db FILE (or --source SOURCE to use the file beside "
+                               "it).")
+    if existing and not path.is_file():
+        raise click.UsageError(f"No app database at {path}: add the first account with "
+                               "'lacgraph users add', or give --app-db FILE.")
+    return path
 
 
 @cli.command()
@@ -35,8 +43,10 @@ def _app_db_path(app_db: str | None, source: str | None) -> Path:
               show_default=True,
               help="Whether managers see isolated people's names in their own neighbourhoods.")
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option("--max-upload-mb", type=click.IntRange(1, 10_000), default=200, show_default=True,
+              help="Largest data upload an admin may send (every other request: 64 KB).")
 def serve(source: str, host: str, port: int, app_db: str | None, behind_proxy: bool,
-          manager_names: str, threads: int) -> None:
+          manager_names: str, threads: int, max_upload_mb: int) -> None:
     """Serve the web app for coordinators, evaluators, managers and admins.
 
     Add accounts first with 'lacgraph users add'. Pseudonyms for evaluators use the key in
@@ -54,16 +64,29 @@ def serve(source: str, host: str, port: int, app_db: str | None, behind_proxy: b
         click.echo(f"Warning: {path} has no accounts yet; add one with "
                    f"'lacgraph users add NAME --role admin --app-db {path} --password-stdin'.",
                    err=True)
-    app = create_app(G, db, behind_proxy=behind_proxy, manager_names=manager_names)
+    app = create_app(G, db, behind_proxy=behind_proxy, manager_names=manager_names,
+                     max_upload_mb=max_upload_mb)
+    try:
+        server = waitress.create_server(
+            app, host=host, port=port, threads=threads, ident="lacgraph",
+            clear_untrusted_proxy_headers=not behind_proxy,
+            max_request_body_size=max_upload_mb * 1024 * 1024 + 1024 * 1024)
+    except OSError as err:
+        raise click.ClickException(
+            f"Cannot listen on {host}:{port}: {err.strerror or err} (is another server "
+            "running there? choose another --port)") from None
     click.echo(f"Serving {source} on http://{host}:{port}/ (accounts in {path}); "
-               "Ctrl+C stops.", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="lacgraph",
-                   clear_untrusted_proxy_headers=not behind_proxy)
+               "Ctrl+C stops. After a load, replace or erase the app switches to the new "
+               "data at the next request.", err=True)
+    try:
+        server.run()
+    finally:
+        server.close()
 
 
 @cli.group()
 def users() -> None:
-    """Accounts of the web app: add, list, remove."""
+    """Accounts of the web app: add, list, remove, passwd, logout."""
 
 
 @users.command("add")
@@ -78,19 +101,79 @@ def users() -> None:
               help="Read the password from standard input (never from the command line).")
 @click.option("--app-db", type=click.Path(dir_okay=False), envvar="LACGRAPH_APP_DB",
               help="The app database file [env LACGRAPH_APP_DB].")
-@click.option("--source", help="Use the app database beside this store file or folder.")
+@click.option("--source", help="The programme (store file, data folder or workbook): the "
+              "--coordinator id and --team neighbourhoods are checked against it, and the "
+              "app database beside it is used unless --app-db is given.")
 def users_add(name: str, role: str, coordinator_id: str, teams: tuple[str, ...],
               password_stdin: bool, app_db: str | None, source: str | None) -> None:
-    """Add an account NAME with a role; the password is read from standard input."""
+    """Add an account NAME with a role; the password is read from standard input.
+
+    NAME: 1-64 letters, digits, '.', '_', '@' or '-' (compared without case). Coordinator
+    and manager accounts need --source, to check their coordinator id or team.
+    """
     from lacgraph.web import AppDB
+    from lacgraph.web.admin import grants
+    from lacgraph.web.appdb import normalise_name
 
     password = sys.stdin.readline().rstrip("\r\n")
     path = _app_db_path(app_db, source)
+    coordinators = neighbourhoods = None
+    if role in ("coordinator", "manager") and (coordinator_id or teams):
+        if not source:
+            raise click.UsageError(f"A {role} account needs --source SOURCE (the programme), "
+                                   "so that its coordinator id or team can be checked.")
+        coordinators, neighbourhoods = _known_ids(source)
     db = AppDB(path)
-    db.add_user(name, role, password, coordinator=coordinator_id, teams=teams)
-    db.audit("cli", "cli", "user.add", name, f"role={role}")
+    db.add_user(name, role, password, coordinator=coordinator_id, teams=teams,
+                coordinators=coordinators, neighbourhoods=neighbourhoods)
+    name = normalise_name(name)
+    db.audit("cli", "cli", "user.add", name, grants(role, coordinator_id, teams))
     db.close()
     click.echo(f"Added {role} account {name!r} to {path}.")
+
+
+def _known_ids(source: str) -> tuple[list[str], list[str]]:
+    """The coordinator ids and neighbourhoods of the programme at ``source``."""
+    import lacgraph
+
+    nodes = lacgraph.open(source).tables.nodes
+    coordinators = sorted(nodes.loc[nodes["type"] == "coordinator", "id"])
+    people = nodes[nodes["type"] == "person"]
+    return coordinators, sorted(n for n in people["neighbourhood"].unique() if n)
+
+
+@users.command("passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, required=True,
+              help="Read the new password from standard input (never from the command line).")
+@click.option("--app-db", type=click.Path(dir_okay=False, exists=True),
+              envvar="LACGRAPH_APP_DB", help="The app database file [env LACGRAPH_APP_DB].")
+@click.option("--source", help="Use the app database beside this store file or folder.")
+def users_passwd(name: str, password_stdin: bool, app_db: str | None,
+                 source: str | None) -> None:
+    """Set a new password for NAME (read from standard input) and end their sessions."""
+    from lacgraph.web import AppDB
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    db = AppDB(_app_db_path(app_db, source))
+    db.set_password(name, password)
+    db.audit("cli", "cli", "user.password-reset", name)
+    click.echo(f"New password set for {name!r}; their sessions were ended.")
+
+
+@users.command("logout")
+@click.argument("name")
+@click.option("--app-db", type=click.Path(dir_okay=False, exists=True),
+              envvar="LACGRAPH_APP_DB", help="The app database file [env LACGRAPH_APP_DB].")
+@click.option("--source", help="Use the app database beside this store file or folder.")
+def users_logout(name: str, app_db: str | None, source: str | None) -> None:
+    """End every session of NAME (their next click asks them to log in)."""
+    from lacgraph.web import AppDB
+
+    db = AppDB(_app_db_path(app_db, source))
+    ended = db.end_sessions_of(name)
+    db.audit("cli", "cli", "user.logout", name, f"sessions={ended}")
+    click.echo(f"Ended {ended} session(s) of {name!r}.")
 
 
 @users.command("list")
@@ -104,7 +187,7 @@ def users_list(app_db: str | None, source: str | None, fmt: str, output: Path | 
 
     from lacgraph.web import AppDB
 
-    db = AppDB(_app_db_path(app_db, source))
+    db = AppDB(_app_db_path(app_db, source, existing=True))
     frame = pd.DataFrame([{"name": u.name, "role": u.role, "coordinator": u.coordinator,
                            "teams": ";".join(u.teams)} for u in db.users()],
                          columns=["name", "role", "coordinator", "teams"])
@@ -120,7 +203,7 @@ def users_remove(name: str, app_db: str | None, source: str | None) -> None:
     """Remove an account and end its sessions."""
     from lacgraph.web import AppDB
 
-    db = AppDB(_app_db_path(app_db, source))
+    db = AppDB(_app_db_path(app_db, source, existing=True))
     db.remove_user(name)
     db.audit("cli", "cli", "user.remove", name)
     click.echo(f"Removed account {name!r}.")
@@ -134,17 +217,36 @@ def users_remove(name: str, app_db: str | None, source: str | None) -> None:
 @click.option("--action", help="Only these actions (e.g. 'login.*', 'view.person').")
 @click.option("--since", help="Only lines at or after this UTC time (e.g. 2024-05-01).")
 @click.option("--limit", type=click.IntRange(min=1), help="Only the latest N lines.")
+@click.option("--verify", is_flag=True,
+              help="Check the log's hash chain instead: report the first row changed, "
+                   "inserted or deleted (exit status 1 if any).")
 @format_options
 def audit(app_db: str | None, source: str | None, user: str | None, action: str | None,
-          since: str | None, limit: int | None, fmt: str, output: Path | None) -> None:
-    """Show the web app's audit log: who saw or downloaded what, and every login (UTC)."""
+          since: str | None, limit: int | None, verify: bool, fmt: str,
+          output: Path | None) -> None:
+    """Show the web app's audit log: who saw or downloaded what, and every login (UTC).
+
+    Control characters in any field (e.g. a login name with terminal escapes) are printed
+    escaped, as \\x1b or \\u202e.
+    """
     import pandas as pd
 
     from lacgraph.web import AppDB
-    from lacgraph.web.appdb import AUDIT_COLUMNS
+    from lacgraph.web.appdb import AUDIT_COLUMNS, escape_controls
 
-    db = AppDB(_app_db_path(app_db, source))
+    db = AppDB(_app_db_path(app_db, source, existing=True))
+    if verify:
+        checked, broken = db.verify_audit()
+        if broken is None:
+            click.echo(f"Audit log intact: {checked} rows, hash chain unbroken.")
+            return
+        click.echo(f"Audit log broken at row seq={broken}: it was changed, inserted or a row "
+                   "before it was deleted (rows from there on cannot be trusted).", err=True)
+        sys.exit(1)
     rows = db.audit_log(user=user, action=action, since=since, limit=limit)
-    emit(pd.DataFrame(rows, columns=list(AUDIT_COLUMNS)), fmt, output)
+    frame = pd.DataFrame(rows, columns=list(AUDIT_COLUMNS))
+    for column in AUDIT_COLUMNS[1:]:
+        frame[column] = frame[column].map(lambda v: escape_controls(str(v)))
+    emit(frame, fmt, output)
 
 

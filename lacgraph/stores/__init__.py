@@ -20,10 +20,10 @@ from contextvars import ContextVar
 from types import MappingProxyType
 from typing import Any
 
-from lacgraph.stores.base import LoadSummary, Progress, Store
+from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store
 from lacgraph.stores.memory import MemoryStore
 
-__all__ = ["BOLT_LOGIN", "LoadSummary", "MemoryStore", "Progress", "Store", "open_store"]
+__all__ = ["BOLT_LOGIN", "Erasure", "LoadSummary", "MemoryStore", "Progress", "Store", "open_store"]
 
 BOLT_LOGIN: ContextVar[Mapping[str, Any]] = ContextVar("lacgraph_bolt_login",
                                                        default=MappingProxyType({}))

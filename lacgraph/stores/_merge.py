@@ -8,7 +8,7 @@ tie a start date), compared row by row with what the store holds, and merged wit
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -90,6 +90,67 @@ def plan(old_nodes: pd.DataFrame, old_ties: pd.DataFrame,
     return Plan(merged_nodes, merged_ties, new_nodes.iloc[node_pos], node_pos,
                  new_ties.iloc[tie_pos], tie_pos,
                  node_columns[len(NODE_COLUMNS):], tie_columns[len(TIE_COLUMNS):], summary)
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A checked replace: the write :class:`Plan` and the stored rows it removes."""
+
+    plan: Plan
+    removed_nodes: pd.DataFrame
+    removed_ties: pd.DataFrame
+
+
+def plan_replace(old_nodes: pd.DataFrame, old_ties: pd.DataFrame,
+                 nodes: pd.DataFrame, ties: pd.DataFrame) -> Replacement:
+    """Plan making the store hold exactly ``nodes`` and ``ties`` (or raise StoreError).
+
+    A tie given with source and target swapped keeps its stored orientation and is not
+    a change. Columns the incoming tables lack are dropped from every row.
+    """
+    new_keys, old_keys = tie_keys(ties), tie_keys(old_ties)
+    keep_nodes = old_nodes["id"].isin(nodes["id"]).to_numpy()
+    keep_ties = np.asarray(old_keys.isin(new_keys), dtype=bool)
+    node_columns = list(NODE_COLUMNS) + extra_columns(nodes, NODE_COLUMNS)
+    tie_columns = list(TIE_COLUMNS) + extra_columns(ties, TIE_COLUMNS)
+    ties = _oriented_as(ties, new_keys, old_ties, old_keys)
+    # compared with every stored column, so a row losing a dropped column's value changes
+    result = plan(old_nodes[keep_nodes].reset_index(drop=True),
+                  old_ties[keep_ties].reset_index(drop=True), nodes, ties)
+    result = replace(result, nodes=result.nodes[node_columns], ties=result.ties[tie_columns],
+                     node_columns=node_columns[len(NODE_COLUMNS):],
+                     tie_columns=tie_columns[len(TIE_COLUMNS):])
+    if extra_columns(old_nodes, NODE_COLUMNS) != result.node_columns:
+        # stored rows may still carry a dropped column: write every row again
+        result = replace(result, nodes_to_write=_align(nodes, node_columns, NODE_COLUMNS),
+                         node_positions=np.arange(len(nodes)))
+    if extra_columns(old_ties, TIE_COLUMNS) != result.tie_columns:
+        result = replace(result, ties_to_write=_align(ties, tie_columns, TIE_COLUMNS),
+                         tie_positions=np.arange(len(ties)))
+    summary = replace(result.summary, nodes_removed=int((~keep_nodes).sum()),
+                      ties_removed=int((~keep_ties).sum()))
+    return Replacement(replace(result, summary=summary), old_nodes[~keep_nodes],
+                       old_ties[~keep_ties])
+
+
+def _oriented_as(ties: pd.DataFrame, keys: pd.MultiIndex, old_ties: pd.DataFrame,
+                 old_keys: pd.MultiIndex) -> pd.DataFrame:
+    """Return ``ties`` with each tie the store holds turned the way it is stored."""
+    if not len(old_ties) or not len(ties):
+        return ties
+    pos = old_keys.get_indexer(keys)
+    found = pos >= 0
+    source = ties["source"].to_numpy(object)
+    stored = old_ties["source"].to_numpy(object)[pos[found]]
+    turn = np.zeros(len(ties), dtype=bool)
+    turn[np.flatnonzero(found)] = stored != source[found]
+    if not turn.any():
+        return ties
+    out = ties.copy()
+    target = ties["target"].to_numpy(object)
+    out["source"] = np.where(turn, target, source)
+    out["target"] = np.where(turn, source, target)
+    return out
 
 
 def _diff(old: pd.DataFrame, old_keys: pd.Index, new: pd.DataFrame, new_keys: pd.Index,

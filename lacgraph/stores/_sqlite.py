@@ -9,6 +9,11 @@ The schema (version :data:`SCHEMA_VERSION`)::
     ties(lo, hi, kind, start, source, target, "end", circle, reciprocal, brokered_by,
          attrs, PRIMARY KEY (lo, hi, kind, start))
 
+    erased(tombstone PRIMARY KEY, at)  keyed hashes of erased ids (lacgraph.erasure)
+
+``meta.data_version`` counts the changes to the data (every write that changes something,
+replace and erasure); :meth:`MemoryStore.data_version` reads it.
+
 Dates are ISO ``YYYY-MM-DD`` text (NULL when missing), booleans 0/1, and ``attrs`` is a
 JSON object of the row's non-empty extra columns. ``lo``/``hi`` are the tie's two ends in
 sorted order, so a tie written as ``a-b`` and later as ``b-a`` is the same tie.
@@ -20,6 +25,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
+from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
@@ -85,21 +92,60 @@ ON CONFLICT (lo, hi, kind, start) DO UPDATE SET
     brokered_by = excluded.brokered_by, attrs = excluded.attrs
 """
 
+_EXTRAS = """
+CREATE TABLE IF NOT EXISTS erased (tombstone TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID;
+INSERT OR IGNORE INTO meta (key, value) VALUES ('data_version', '0');
+"""
+
+WAIT_SECONDS = 60.0
+"""How long a write waits for another program's write to the same file to finish."""
+
+Waiting = Callable[[str], None]
+"""Told (once) when a write has to wait for another program: a one-line message."""
+
+
 class transaction:
     """``BEGIN IMMEDIATE`` ... ``COMMIT``; ``ROLLBACK`` on any exception.
 
-    SQLite errors become :class:`StoreError`; any other exception (a failing progress
-    callback, a bad plan) propagates unchanged after the rollback.
+    When another program is writing the file, waits up to :data:`WAIT_SECONDS` and says
+    so once through ``waiting``. SQLite errors become :class:`StoreError`; any other
+    exception (a failing progress callback, a bad plan) propagates unchanged after the
+    rollback.
     """
 
-    def __init__(self, db: sqlite3.Connection, path: str | None) -> None:
-        self.db, self.path = db, path
+    def __init__(self, db: sqlite3.Connection, path: str | None,
+                 waiting: Waiting | None = None, wait: float = WAIT_SECONDS) -> None:
+        self.db, self.path, self.waiting, self.wait = db, path, waiting, wait
 
     def __enter__(self) -> None:
         try:
-            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("PRAGMA busy_timeout = 0")
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) and "busy" not in str(err):
+                    raise
+            if self.waiting is not None:
+                self.waiting(f"Another program is writing to {self.path} (another load or "
+                             f"erase?); waiting up to {self.wait:.0f} s for it to finish...")
+            self.db.execute(f"PRAGMA busy_timeout = {int(self.wait * 1000)}")
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as err:
+                if "locked" in str(err) or "busy" in str(err):
+                    raise StoreError(
+                        f"Cannot write the store file {self.path}: another program kept it "
+                        f"locked for {self.wait:.0f} s (another 'lacgraph load' or erase?); "
+                        "try again when it has finished") from err
+                raise
         except sqlite3.Error as err:
             raise StoreError(f"Cannot write the store file {self.path}: {err}") from err
+        finally:
+            try:
+                self.db.execute(f"PRAGMA busy_timeout = {int(self.wait * 1000)}")
+            except sqlite3.Error:
+                pass
 
     def __exit__(self, kind, err, tb) -> Literal[False]:
         if err is None:
@@ -123,7 +169,8 @@ def open_database(path: str) -> sqlite3.Connection:
     try:
         if not os.path.exists(path):  # a new file holds personal data: owner only
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
+                             timeout=WAIT_SECONDS)
     except (OSError, sqlite3.Error) as err:
         raise StoreError(f"Cannot open the store file {path}: {err}") from err
     try:
@@ -133,6 +180,11 @@ def open_database(path: str) -> sqlite3.Connection:
             raise StoreError(f"Cannot use write-ahead logging for {path} (got {mode!r})")
         db.execute("PRAGMA secure_delete = ON")
         db.execute("PRAGMA cache_size = -65536")  # 64 MiB: bulk upserts touch many pages
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'erased'").fetchone() is None \
+                or db.execute("SELECT 1 FROM meta WHERE key = 'data_version'").fetchone() is None:
+            with transaction(db, path):  # files written before erasure and data versions
+                for statement in filter(str.strip, _EXTRAS.split(";")):
+                    db.execute(statement)
     except sqlite3.DatabaseError as err:
         db.close()
         raise StoreError(f"{path} is not a lacgraph store: {err}") from err
@@ -165,6 +217,54 @@ def _check_or_create(db: sqlite3.Connection, path: str) -> None:
     if version != str(SCHEMA_VERSION):
         raise StoreError(f"{path} is a lacgraph store with schema version {version!r}; "
                          f"this lacgraph reads version {SCHEMA_VERSION}")
+
+
+def bump_version(db: sqlite3.Connection) -> None:
+    """Count one more change to the data (inside the writing transaction)."""
+    db.execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
+               "WHERE key = 'data_version'")
+
+
+def data_version(db: sqlite3.Connection) -> str:
+    """The file's change counter (see the module docstring)."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+    return "0" if row is None else str(row[0])
+
+
+def tombstones(db: sqlite3.Connection) -> frozenset[str]:
+    """The keyed hashes of every id erased from this file."""
+    return frozenset(r[0] for r in db.execute("SELECT tombstone FROM erased"))
+
+
+def scrub(db: sqlite3.Connection, path: str, attempts: int = 20, pause: float = 0.25) -> str:
+    """Leave no copy of deleted rows in the file: checkpoint, VACUUM, checkpoint.
+
+    Returns ``""`` when done, or what remains and why: the write-ahead log cannot be
+    emptied while another program (a running ``lacgraph serve``) reads an older copy.
+    Each step is retried ``attempts`` times, ``pause`` seconds apart.
+    """
+    def checkpoint() -> bool:
+        for attempt in range(attempts):
+            if db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0:
+                return True  # not busy: every frame copied back and the log emptied
+            if attempt + 1 < attempts:
+                time.sleep(pause)
+        return False
+
+    db.execute(f"PRAGMA busy_timeout = {int(pause * 1000)}")
+    clean = checkpoint()
+    try:
+        db.execute("VACUUM")  # rebuild the file: no free page keeps old bytes
+    except sqlite3.OperationalError:
+        clean = False
+    clean = checkpoint() and clean
+    db.execute(f"PRAGMA busy_timeout = {int(WAIT_SECONDS * 1000)}")
+    if clean:
+        return ""
+    return (f"the erased rows are gone from the data, but old copies remain in {path}-wal "
+            "(and free pages of the file) while another program has the store open, for "
+            "example a running 'lacgraph serve'. They are removed when it closes; to be "
+            f"sure, stop it and run 'lacgraph erase {path} --finish'.")
 
 
 def set_meta(db: sqlite3.Connection, key: str, value: str) -> None:

@@ -22,6 +22,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from lacgraph.errors import StoreError
 from lacgraph.tables import DateLike, Tables
 
 TieKey = tuple[str, str, str, str]
@@ -42,15 +43,31 @@ class LoadSummary:
     ties_added: int = 0
     ties_changed: int = 0
     ties_unchanged: int = 0
+    nodes_removed: int = 0
+    ties_removed: int = 0
 
     @property
     def changed_anything(self) -> bool:
         """True when the write added or changed at least one node or tie."""
-        return bool(self.nodes_added or self.nodes_changed or self.ties_added or self.ties_changed)
+        return bool(self.nodes_added or self.nodes_changed or self.ties_added or self.ties_changed
+                    or self.nodes_removed or self.ties_removed)
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What :meth:`Store.erase_person` removed, and what (if anything) is still on disk."""
+
+    ties_removed: int = 0
+    references_cleared: int = 0
+    remaining: str = ""
+    """Empty when no copy of the erased rows is left; otherwise what remains and why."""
 
 
 class Store(ABC):
     """A place a programme's network lives. Use as a context manager to close it."""
+
+    waiting: Callable[[str], None] | None = None
+    """Told (a one-line message) when a write has to wait for another program's write."""
 
     @abstractmethod
     def write(self, tables: Tables, *, progress: Progress | None = None) -> LoadSummary:
@@ -86,12 +103,42 @@ class Store(ABC):
         """
         raise NotImplementedError(f"{type(self).__name__} cannot record changes yet")
 
-    @abstractmethod
-    def erase_person(self, person: str) -> None:
-        """Remove a node and every tie touching it (a data subject's right to erasure).
+    def replace(self, tables: Tables, *, progress: Progress | None = None) -> LoadSummary:
+        """Make the store hold exactly ``tables``, in one all-or-nothing step.
 
-        Raises :class:`~lacgraph.errors.NotFound` when ``person`` is not a node.
+        Rows the store holds but ``tables`` lacks are removed (counted in
+        ``nodes_removed``/``ties_removed``). A tie whose source and target are swapped
+        is the same tie and, here, not a change.
         """
+        raise StoreError(f"{type(self).__name__} cannot replace its data yet")
+
+    @abstractmethod
+    def erase_person(self, person: str, *, tombstone: str | None = None) -> Erasure:
+        """Erase a person (a data subject's right to erasure), in one transaction.
+
+        Removes the node, every tie touching it, and every reference to it (a node's
+        ``coordinator``, a tie's ``brokered_by`` become empty). ``tombstone`` (a keyed
+        hash of the id, see :mod:`lacgraph.erasure`) is kept so that later loads holding
+        the id can be refused. Raises :class:`~lacgraph.errors.NotFound` when
+        ``person`` is not a node.
+        """
+
+    def finish_erasure(self) -> str:
+        """Remove what an erasure left behind while another program had the store open;
+        return ``""`` when nothing remains, else what does."""
+        return ""
+
+    def tombstones(self) -> frozenset[str]:
+        """Return the keyed hashes of every erased id (see :mod:`lacgraph.erasure`)."""
+        return frozenset()
+
+    def data_version(self) -> str:
+        """Return a text that changes whenever any process changes the data.
+
+        Every write that changes something, every replace and every erasure changes it;
+        reading never does. A server compares it per request to switch to new data.
+        """
+        raise StoreError(f"{type(self).__name__} has no data version yet")
 
     @abstractmethod
     def close(self) -> None:

@@ -9,8 +9,9 @@ the in-memory tables change only after the transaction commits.
 Checking and merging a write lives in :mod:`lacgraph.stores._merge`; the file's schema
 and SQL in :mod:`lacgraph.stores._sqlite`.
 
-Deleted rows are overwritten on disk (``secure_delete``) and the write-ahead log is
-emptied after an erasure, so an erased person does not linger in free pages of the file.
+Deleted rows are overwritten on disk (``secure_delete``); after an erasure the write-ahead
+log is emptied (retried while another program reads) and the file rebuilt (``VACUUM``), so
+an erased person does not linger in free pages of the file.
 
 Examples
 --------
@@ -42,7 +43,7 @@ from lacgraph.errors import NotFound, StoreError
 from lacgraph.stores import _merge, _sqlite
 from lacgraph.stores._ego import EgoIndex
 from lacgraph.stores._merge import Plan, conform, extra_columns
-from lacgraph.stores.base import LoadSummary, Progress, Store, TieKey
+from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store, TieKey
 from lacgraph.tables import (
     NODE_COLUMNS,
     TIE_COLUMNS,
@@ -98,7 +99,8 @@ class MemoryStore(Store):
     [['007', '2'], ['g1', '']]
     >>> len(store.snapshot("2024-02-29").ties), len(store.snapshot("2024-03-01").ties)
     (1, 0)
-    >>> store.erase_person("007")
+    >>> store.erase_person("007").ties_removed
+    1
     >>> list(store.read().nodes["id"]), len(store.read().ties)
     (['g1'], 0)
     >>> store.close()
@@ -116,6 +118,8 @@ class MemoryStore(Store):
         self._ties = _EMPTY.ties
         self._db: sqlite3.Connection | None = None
         self._data_version = 0
+        self._changes = 0  # the data version of a store kept in memory only
+        self._tombstones: frozenset[str] = frozenset()
         self._index: EgoIndex | None = None  # see _ego_index; rebuilt when the tables change
         self._index_lock = threading.Lock()
         if self._path is not None:
@@ -192,8 +196,37 @@ class MemoryStore(Store):
                     _call(progress, n)
                 for n in _batches(len(ties), self._batch_size):
                     _call(progress, n)
+                self._changes += plan.summary.changed_anything
             else:
                 plan = self._write_file(nodes, ties, progress)
+            self._nodes, self._ties = plan.nodes, plan.ties
+        return plan.summary
+
+    def replace(self, tables: Tables, *, progress: Progress | None = None) -> LoadSummary:
+        """Make the store hold exactly ``tables``, in one all-or-nothing step.
+
+        Examples
+        --------
+        >>> from lacgraph.tables import Tables
+        >>> store = MemoryStore()
+        >>> nodes = [{"id": i, "type": "person"} for i in "abc"]
+        >>> ab = {"source": "a", "target": "b", "kind": "friend", "start": "2024-01-01"}
+        >>> _ = store.write(Tables.from_records(nodes, [ab]))
+        >>> s = store.replace(Tables.from_records(nodes[:2], [{**ab, "source": "b",
+        ...                                                    "target": "a"}]))
+        >>> s.nodes_removed, s.ties_removed, s.ties_changed, s.ties_unchanged
+        (1, 0, 0, 1)
+        """
+        nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
+        ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
+        with self._lock:
+            self._check_open()
+            if self._db is None:
+                plan = _merge.plan_replace(self._nodes, self._ties, nodes, ties).plan
+                _call(progress, len(nodes) + len(ties))
+                self._changes += plan.summary.changed_anything
+            else:
+                plan = self._write_file(nodes, ties, progress, replace=True)
             self._nodes, self._ties = plan.nodes, plan.ties
         return plan.summary
 
@@ -228,23 +261,39 @@ class MemoryStore(Store):
             if self._db is None:
                 kept = _merge.drop_ties(self._ties, remove)
                 plan = _merge.plan(self._nodes, kept, nodes, ties)
+                self._changes += 1
             else:
-                plan = self._write_file(nodes, ties, None, remove)
+                plan = self._write_file(nodes, ties, None, remove=remove)
             self._nodes, self._ties = plan.nodes, plan.ties
         return plan.summary
 
     def _write_file(self, nodes: pd.DataFrame, ties: pd.DataFrame,
-                    progress: Progress | None, remove: Sequence[TieKey] = ()) -> Plan:
+                    progress: Progress | None, replace: bool = False,
+                    remove: Sequence[TieKey] = ()) -> Plan:
         db = self._db
         assert db is not None
-        with _sqlite.transaction(db, self._path):
+        with _sqlite.transaction(db, self._path, self.waiting):
             self._refresh()
-            kept = _merge.drop_ties(self._ties, remove)
-            for source, target, kind, start in remove:
-                lo, hi = sorted((source, target))
-                db.execute("DELETE FROM ties WHERE lo = ? AND hi = ? AND kind = ? AND start = ?",
-                           (lo, hi, kind, start))
-            plan = _merge.plan(self._nodes, kept, nodes, ties)
+            if remove:
+                kept = _merge.drop_ties(self._ties, remove)
+                for source, target, kind, start in remove:
+                    lo, hi = sorted((source, target))
+                    db.execute("DELETE FROM ties WHERE lo = ? AND hi = ? AND kind = ? "
+                               "AND start = ?", (lo, hi, kind, start))
+                plan = _merge.plan(self._nodes, kept, nodes, ties)
+                _sqlite.bump_version(db)
+            elif replace:
+                replacement = _merge.plan_replace(self._nodes, self._ties, nodes, ties)
+                plan = replacement.plan
+                gone = [row[:4] for row in _sqlite.tie_rows(replacement.removed_ties)]
+                db.executemany("DELETE FROM ties WHERE lo = ? AND hi = ? AND kind = ? "
+                               "AND start = ?", gone)
+                db.executemany("DELETE FROM nodes WHERE id = ?",
+                               [(i,) for i in replacement.removed_nodes["id"]])
+            else:
+                plan = _merge.plan(self._nodes, self._ties, nodes, ties)
+            if plan.summary.changed_anything:
+                _sqlite.bump_version(db)
             if plan.node_columns != extra_columns(self._nodes, NODE_COLUMNS):
                 _sqlite.set_meta(db, "node_columns", json.dumps(plan.node_columns))
             if plan.tie_columns != extra_columns(self._ties, TIE_COLUMNS):
@@ -271,11 +320,12 @@ class MemoryStore(Store):
             _call(progress, stop - start)
         assert done == len(rows)
 
-    def erase_person(self, person: str) -> None:
-        """Remove a node and every tie touching it, in one step.
+    def erase_person(self, person: str, *, tombstone: str | None = None) -> Erasure:
+        """Erase a person in one transaction: node, ties, references; keep a tombstone.
 
-        Other rows that mention the id (``coordinator``, ``brokered_by``) are left as
-        they are. In a store file the deleted rows are overwritten on disk.
+        In a store file the deleted rows are overwritten on disk, the write-ahead log is
+        emptied and the file rebuilt (VACUUM); :attr:`Erasure.remaining` says what is
+        left when another program holds an old copy open.
 
         Raises
         ------
@@ -293,19 +343,88 @@ class MemoryStore(Store):
         with self._lock:
             self._check_open()
             if self._db is None:
-                self._nodes, self._ties = _without(self._nodes, self._ties, person)
-                return
-            with _sqlite.transaction(self._db, self._path):
+                self._nodes, self._ties, erasure = _erased(self._nodes, self._ties, person)
+                self._tombstones |= {tombstone} if tombstone else set()
+                self._changes += 1
+                return erasure
+            with _sqlite.transaction(self._db, self._path, self.waiting):
                 self._refresh()
-                nodes, ties = _without(self._nodes, self._ties, person)
+                nodes, ties, erasure = _erased(self._nodes, self._ties, person)
                 self._db.execute("DELETE FROM ties WHERE lo = ? OR hi = ?", (person, person))
                 self._db.execute("DELETE FROM nodes WHERE id = ?", (person,))
+                self._db.execute("UPDATE nodes SET coordinator = '' WHERE coordinator = ?",
+                                 (person,))
+                self._db.execute("UPDATE ties SET brokered_by = '' WHERE brokered_by = ?",
+                                 (person,))
+                if tombstone:
+                    self._db.execute("INSERT OR IGNORE INTO erased (tombstone, at) "
+                                     "VALUES (?, datetime('now'))", (tombstone,))
+                _sqlite.bump_version(self._db)
             self._nodes, self._ties = nodes, ties
-            try:  # empty the write-ahead log so no copy of the erased rows stays in it
-                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._data_version = self._db.execute("PRAGMA data_version").fetchone()[0]
+            assert self._path is not None
+            try:
+                remaining = _sqlite.scrub(self._db, self._path)
             except sqlite3.Error as err:
-                raise StoreError(f"{person!r} was erased, but the store file {self._path} "
-                                 f"could not be checkpointed: {err}") from err
+                remaining = f"the store file {self._path} could not be compacted: {err}"
+            return Erasure(erasure.ties_removed, erasure.references_cleared, remaining)
+
+    def frozen(self) -> MemoryStore:
+        """Return an in-memory store holding the data as it is now (no file; later
+        changes to this store do not reach it).
+
+        Examples
+        --------
+        >>> from lacgraph.tables import Tables
+        >>> store = MemoryStore()
+        >>> _ = store.write(Tables.from_records([{"id": "a", "type": "person"}], []))
+        >>> copy = store.frozen()
+        >>> _ = store.write(Tables.from_records([{"id": "b", "type": "person"}], []))
+        >>> list(copy.read().nodes["id"])
+        ['a']
+        """
+        nodes, ties = self._current()
+        copy = MemoryStore(batch_size=self._batch_size)
+        copy._nodes, copy._ties = nodes, ties
+        return copy
+
+    def finish_erasure(self) -> str:
+        """Empty the write-ahead log and rebuild the file again; ``""`` when nothing of
+        an erased person remains, else what does (see :meth:`erase_person`)."""
+        with self._lock:
+            self._check_open()
+            if self._db is None or self._path is None:
+                return ""
+            return _sqlite.scrub(self._db, self._path)
+
+    def tombstones(self) -> frozenset[str]:
+        """Return the keyed hashes of every erased id (see :mod:`lacgraph.erasure`)."""
+        with self._lock:
+            self._check_open()
+            if self._db is None:
+                return self._tombstones
+            return _sqlite.tombstones(self._db)
+
+    def data_version(self) -> str:
+        """Return a text that changes whenever any process changes the data.
+
+        Examples
+        --------
+        >>> from lacgraph.tables import Tables
+        >>> store = MemoryStore()
+        >>> before = store.data_version()
+        >>> _ = store.write(Tables.from_records([{"id": "a", "type": "person"}], []))
+        >>> store.data_version() != before
+        True
+        """
+        with self._lock:
+            self._check_open()
+            if self._db is None:
+                return f"memory:{self._changes}"
+            try:
+                return _sqlite.data_version(self._db)
+            except sqlite3.Error as err:
+                raise StoreError(f"Cannot read the store file {self._path}: {err}") from err
 
     def close(self) -> None:
         """Close the store file (if any). Closing twice is harmless."""
@@ -443,13 +562,21 @@ class MemoryStore(Store):
 # ------------------------------------------------------------------ helpers
 
 
-def _without(nodes: pd.DataFrame, ties: pd.DataFrame, person: str
-             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _erased(nodes: pd.DataFrame, ties: pd.DataFrame, person: str
+            ) -> tuple[pd.DataFrame, pd.DataFrame, Erasure]:
+    """The tables without ``person``, their ties and references to them."""
     if not _has_node(nodes, person):
         raise NotFound(f"No node with id {person!r}")
     touching = (ties["source"] == person) | (ties["target"] == person)
-    return (nodes[nodes["id"] != person].reset_index(drop=True),
-            ties[~touching].reset_index(drop=True))
+    nodes = nodes[nodes["id"] != person].reset_index(drop=True)
+    ties = ties[~touching].reset_index(drop=True)
+    coordinated = nodes["coordinator"] == person
+    brokered = ties["brokered_by"] == person
+    if coordinated.any():
+        nodes = nodes.assign(coordinator=nodes["coordinator"].where(~coordinated, ""))
+    if brokered.any():
+        ties = ties.assign(brokered_by=ties["brokered_by"].where(~brokered, ""))
+    return nodes, ties, Erasure(int(touching.sum()), int(coordinated.sum() + brokered.sum()))
 
 
 def _has_node(nodes: pd.DataFrame, person: object) -> bool:

@@ -62,7 +62,7 @@ from lacgraph.stores._graph_rows import (
     ties_frame,
 )
 from lacgraph.stores._merge import conform, extra_columns, tie_keys
-from lacgraph.stores.base import LoadSummary, Progress, Store, TieKey
+from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store, TieKey
 from lacgraph.tables import (
     NODE_COLUMNS,
     TIE_COLUMNS,
@@ -485,7 +485,7 @@ class Neo4jStore(Store):
                 self._run_many(statements)
         return plan.summary
 
-    def erase_person(self, person: str) -> None:
+    def erase_person(self, person: str, *, tombstone: str | None = None) -> Erasure:
         """Remove a node and every tie touching it (``DETACH DELETE``).
 
         Raises
@@ -497,6 +497,7 @@ class Neo4jStore(Store):
             if not isinstance(person, str) or not self.run(NODE_BY_ID, {"id": person}):
                 raise NotFound(f"No node with id {person!r}")
             self.run(ERASE_NODE, {"id": person}, write=True)
+        return Erasure()
 
     def close(self) -> None:
         """Close the driver. Closing twice is harmless."""

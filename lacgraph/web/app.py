@@ -12,7 +12,7 @@ import logging
 import secrets
 from typing import Any
 
-from flask import Flask, Response, g, redirect, request, url_for
+from flask import Flask, Response, abort, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
@@ -24,16 +24,31 @@ from lacgraph.privacy import KEY_VARIABLE, Pseudonymiser
 from lacgraph.tables import format_date, format_long_date
 from lacgraph.web import admin, auth, coordinator, evaluator, manager, record
 from lacgraph.web.appdb import AppDB
-from lacgraph.web.context import HOME, MESSAGES, Programme, error_response
+from lacgraph.web.context import HOME, MESSAGES, Programme, audit, error_response
 from lacgraph.web.security import add_headers
 from lacgraph.web.sessions import ServerSessionInterface
 
 log = logging.getLogger("lacgraph.web")
 
 
+FORM_LIMIT = 64 * 1024
+"""The largest body any request but an admin's data upload may send (bytes)."""
+
+UPLOAD_LIMIT_MB = 200
+"""The default limit of an admin's data upload (megabytes; ``--max-upload-mb``)."""
+
+UPLOAD_FORM_MEMORY = 1024 * 1024
+"""The text-field limit of an upload form (werkzeug streams its file parts to temporary
+files; its parser also checks each 64 KB chunk it buffers against this, so it must be
+larger than a chunk)."""
+
+UPLOAD_ENDPOINTS = frozenset({"admin.load"})
+"""The views that take data files (admins only): they get the upload limit."""
+
+
 def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser | None = None,
                behind_proxy: bool = False, manager_names: str = "team",
-               secret_key: bytes | None = None) -> Flask:
+               secret_key: bytes | None = None, max_upload_mb: int = UPLOAD_LIMIT_MB) -> Flask:
     """Return the web app over network ``G`` with accounts in ``app_db``.
 
     Parameters
@@ -50,6 +65,12 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
         follow the client's HTTPS).
     manager_names : {"team", "none"}
         Whether managers see isolated people's names in their own team's neighbourhoods.
+    secret_key : bytes, optional
+        The key signing forms; default the one kept in ``app_db`` (so a restart or a second
+        process keeps open forms valid).
+    max_upload_mb : int
+        The largest data upload an admin may send; every other request body is limited to
+        :data:`FORM_LIMIT` (and refused with 413 before it is read).
 
     Examples
     --------
@@ -65,18 +86,18 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
     db = app_db if isinstance(app_db, AppDB) else AppDB(app_db)
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=secret_key or secrets.token_bytes(32),
-        WTF_CSRF_TIME_LIMIT=None,  # tied to the server-side session instead
-        WTF_CSRF_SSL_STRICT=True,
-        MAX_CONTENT_LENGTH=512 * 1024 * 1024,  # data uploads (admins); forms are capped
-        MAX_FORM_MEMORY_SIZE=64 * 1024,
+        SECRET_KEY=secret_key or db.secret_key(),
+        WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead
+        WTF_CSRF_SSL_STRICT=True,  # over HTTPS the Referer must be this host
+        MAX_CONTENT_LENGTH=FORM_LIMIT,  # raised for admins' data uploads only
+        MAX_FORM_MEMORY_SIZE=FORM_LIMIT,  # text fields; file parts stream to temporary files
+        UPLOAD_LIMIT=max_upload_mb * 1024 * 1024,
         MANAGER_NAMES=manager_names,
         TEMPLATES_AUTO_RELOAD=False,
     )
     if behind_proxy:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     app.session_interface = ServerSessionInterface(db)
-    CSRFProtect(app)
     app.extensions["lacgraph.db"] = db
     app.extensions["lacgraph.programme"] = Programme(G)
     if pseudonymiser is None:
@@ -103,6 +124,34 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
         g.user = db.user(name) if name else None
         if name and g.user is None:  # account removed while logged in
             session.clear()
+
+    @app.before_request
+    def limit_body() -> None:
+        """Refuse a body over its limit from its Content-Length, before reading it (and
+        before the CSRF check reads the form); a body without a length is cut off at the
+        limit while it is read."""
+        user = g.get("user")
+        upload = (request.endpoint in UPLOAD_ENDPOINTS and user is not None
+                  and user.role == "admin")
+        limit = app.config["UPLOAD_LIMIT"] if upload else FORM_LIMIT
+        request.max_content_length = limit
+        if upload:  # werkzeug checks each parsed chunk (64 KB) against this limit too
+            request.max_form_memory_size = UPLOAD_FORM_MEMORY
+        if request.content_length is not None and request.content_length > limit:
+            abort(413)
+
+    @app.before_request
+    def same_origin() -> None:
+        """A state-changing request must come from a page of this host: a browser's
+        ``Origin`` (when sent) must be this scheme and host; the CSRF check then also
+        wants the ``Referer`` over HTTPS (``Referrer-Policy: same-origin`` sends it)."""
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return
+        origin = request.headers.get("Origin")
+        if origin is not None and origin != f"{request.scheme}://{request.host}":
+            raise CSRFError("The request came from another site.")
+
+    CSRFProtect(app)
 
     @app.after_request
     def headers(response: Response) -> Response:
@@ -136,10 +185,14 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http(err: HTTPException) -> tuple[Any, int]:
         status = err.code or 500
+        if status in (403, 404) and g.get("user") is not None:
+            audit(f"denied.{status}", request.path, request.method)
         return error_response(status, MESSAGES.get(status) or err.description)
 
     @app.errorhandler(NotFound)
     def not_found(err: NotFound) -> tuple[Any, int]:
+        if g.get("user") is not None:
+            audit("denied.404", request.path, request.method)
         return error_response(404)
 
     @app.errorhandler(InputError)

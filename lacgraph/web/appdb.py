@@ -1,9 +1,14 @@
-"""The app database: accounts, server-side sessions, login failures and the audit log.
+"""The app database: accounts, server-side sessions, login failures, the signing key and
+the audit log.
 
 One small SQLite file kept beside the data store (never inside it: the data store holds the
 programme, this file holds who may see it and who did). Passwords are hashed with argon2id
 (``argon2-cffi`` defaults); session ids are random 256-bit tokens of which only a SHA-256
-digest is stored, so a copy of this file does not let anyone take over a session.
+digest is stored, so a copy of this file does not let anyone take over a session. The key
+that signs forms is kept here too, so a restart or a second server process keeps every
+open form valid. Account names are NFKC-normalised, compared without case and limited to a
+safe character set. Each audit row carries a SHA-256 hash chained to the previous row
+(:meth:`AppDB.verify_audit` finds the first row changed, inserted or deleted).
 
 Examples
 --------
@@ -20,9 +25,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import secrets
 import sqlite3
 import threading
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -40,7 +47,15 @@ MIN_PASSWORD = 12
 """Shortest password accepted (NCSC advice favours length over complexity rules)."""
 
 LOCK_AFTER = 5
-"""Failed logins (per account name) within :data:`FAILURE_WINDOW` before a lock."""
+"""Failed logins for one account from one network address within :data:`FAILURE_WINDOW`
+before that pair is locked (with backoff). Another address is not affected, so a guesser
+cannot lock the real user out."""
+
+ACCOUNT_SLOW_AFTER = 10
+"""Failed logins for one account from any address before every attempt on it waits
+:data:`ACCOUNT_DELAY` after the latest failure (a short global delay, never a lock-out)."""
+
+ACCOUNT_DELAY = timedelta(seconds=5)
 
 LOCK_ADDRESS_AFTER = 20
 """Failed logins from one network address (any names) before that address is locked too:
@@ -78,9 +93,69 @@ CREATE TABLE IF NOT EXISTS audit (
     action TEXT NOT NULL,
     target TEXT NOT NULL,
     detail TEXT NOT NULL,
-    address TEXT NOT NULL
+    address TEXT NOT NULL,
+    hash TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
 );
 """
+
+NAME_PATTERN = re.compile(r"[^\W_][\w.@-]{0,63}")
+"""An account name: 1-64 letters, digits, ``.``, ``_``, ``@`` or ``-``, starting with a
+letter or digit (after NFKC normalisation; so it is safe in a URL path and a page)."""
+
+GENESIS = "0" * 64
+"""The hash the first audit row is chained to."""
+
+
+def normalise_name(name: str) -> str:
+    r"""An account name as stored and compared: NFKC, outer spaces removed.
+
+    Examples
+    --------
+    >>> normalise_name(" \uff21nn ")  # a full-width A
+    'Ann'
+    """
+    return unicodedata.normalize("NFKC", name).strip()
+
+
+def escape_controls(text: str) -> str:
+    r"""``text`` with control and format characters (ANSI escapes, CR/LF, bidi overrides)
+    written as ``\xNN``/``\uNNNN``, so printing it cannot repaint a terminal or
+    reorder a line (a backslash itself is doubled).
+
+    Examples
+    --------
+    >>> print(escape_controls("ann\x1b[2J\u202eevil\n"))
+    ann\x1b[2J\u202eevil\n
+    >>> escape_controls("Zoë")
+    'Zoë'
+    """
+    out = []
+    for char in text:
+        if char == "\\":
+            out.append("\\\\")
+        elif unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"):
+            code = ord(char)
+            out.append(char.encode("unicode_escape").decode("ascii") if code < 0x100
+                       else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def row_hash(previous: str, row: Iterable[object]) -> str:
+    """The hash of one audit row (its columns after ``seq``) chained to ``previous``.
+
+    Examples
+    --------
+    >>> len(row_hash(GENESIS, ["2024-01-01T00:00:00Z", "ann", "admin", "x", "", "", ""]))
+    64
+    """
+    payload = json.dumps([previous, *[str(v) for v in row]], ensure_ascii=True)
+    return hashlib.sha256(payload.encode("ascii")).hexdigest()
 
 AUDIT_COLUMNS: tuple[str, ...] = ("seq", "at", "user", "role", "action", "target", "detail",
                                   "address")
@@ -97,6 +172,11 @@ def _stamp(moment: datetime) -> str:
 
 def _parse(stamp: str) -> datetime:
     return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def _whole_word(text: str) -> re.Pattern[str]:
+    """``text`` where it is not part of a longer id or word."""
+    return re.compile(rf"(?<![\w-]){re.escape(text)}(?![\w-])")
 
 
 def digest(token: str) -> str:
@@ -137,14 +217,19 @@ class AppDB:
 
     def __init__(self, path: str | os.PathLike[str]):
         self.path = str(path)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._hasher = PasswordHasher()
         self._dummy_hash = self._hasher.hash(secrets.token_hex(16))
         try:
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL" if self.path != ":memory:" else
                              "PRAGMA journal_mode=MEMORY")
+            columns = [r[1] for r in self._db.execute("PRAGMA table_info(audit)")]
+            if columns and "hash" not in columns:  # an app database from before the chain
+                self._db.execute("ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT ''")
             self._db.executescript(SCHEMA)
+            if columns and "hash" not in columns:
+                self._chain_old_rows()
         except sqlite3.Error as err:
             from lacgraph.errors import StoreError
 
@@ -163,18 +248,24 @@ class AppDB:
 
     # -- accounts ----------------------------------------------------------------------------
     def add_user(self, name: str, role: str, password: str, *, coordinator: str = "",
-                 teams: Iterable[str] = ()) -> None:
-        """Create an account; :class:`~lacgraph.errors.InputError` says what is wrong."""
+                 teams: Iterable[str] = (), coordinators: Iterable[str] | None = None,
+                 neighbourhoods: Iterable[str] | None = None) -> None:
+        """Create an account; :class:`~lacgraph.errors.InputError` says what is wrong.
+
+        ``coordinators`` and ``neighbourhoods``, when given, are the coordinator ids and
+        neighbourhoods in the data: ``coordinator`` and ``teams`` must be among them.
+        """
         problems = []
-        name = name.strip()
+        name = normalise_name(name)
         teams = tuple(t for t in teams if t)
 
         def problem(column: str, value: object, reason: str) -> None:
             problems.append(Problem(file="users", line=0, column=column, value=str(value),
                                     reason=reason))
 
-        if not name or len(name) > 64 or not name.isprintable():
-            problem("name", name, "expected 1-64 printable characters")
+        if not NAME_PATTERN.fullmatch(name):
+            problem("name", name, "expected 1-64 letters, digits, '.', '_', '@' or '-', "
+                    "starting with a letter or digit")
         if role not in ROLES:
             problem("role", role, f"expected one of {', '.join(ROLES)}")
         if len(password) < MIN_PASSWORD:
@@ -184,27 +275,71 @@ class AppDB:
                     "(the coordinator's node id: it decides their caseload)")
         if role == "manager" and not teams:
             problem("team", "", "a manager account needs at least one --team NEIGHBOURHOOD")
-        if name and self._run("SELECT 1 FROM users WHERE name = ?", (name,)):
-            problem("name", name, "an account with this name already exists")
+        if role == "coordinator" and coordinator and coordinators is not None \
+                and coordinator not in set(coordinators):
+            problem("coordinator", coordinator, "not a coordinator id in the data")
+        if role == "manager" and neighbourhoods is not None:
+            known = set(neighbourhoods)
+            for team in teams:
+                if team not in known:
+                    problem("team", team, "not a neighbourhood in the data")
+        if name and self._stored_name(name) is not None:
+            problem("name", name, "an account with this name already exists "
+                    "(names are compared without case)")
         if problems:
             raise InputError(problems)
-        self._run("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?)",
-                  (name, role, coordinator, json.dumps(list(teams)),
-                   self._hasher.hash(password), _stamp(utcnow())))
+        try:
+            self._run("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?)",
+                      (name, role, coordinator if role == "coordinator" else "",
+                       json.dumps(list(teams) if role == "manager" else []),
+                       self._hasher.hash(password), _stamp(utcnow())))
+        except sqlite3.IntegrityError as err:  # added meanwhile by another process
+            raise InputError([Problem(file="users", line=0, column="name", value=name,
+                                      reason="an account with this name already exists")]
+                             ) from err
+
+    def set_password(self, name: str, password: str) -> None:
+        """Give ``name`` a new password and end all of its sessions."""
+        if len(password) < MIN_PASSWORD:
+            raise InputError([Problem(file="users", line=0, column="password",
+                                      value="(hidden)",
+                                      reason=f"expected at least {MIN_PASSWORD} characters")])
+        stored = self._stored_name(name)
+        if stored is None:
+            raise NotFound(f"No account named {name!r}.")
+        self._run("UPDATE users SET password_hash = ? WHERE name = ?",
+                  (self._hasher.hash(password), stored))
+        self.end_sessions_of(stored)
+
+    def end_sessions_of(self, name: str) -> int:
+        """End every session of account ``name``; return how many were open."""
+        user = self.user(name)
+        if user is None:
+            raise NotFound(f"No account named {name!r}.")
+        ended = 0
+        for digest_, data in self._run("SELECT digest, data FROM sessions"):
+            if str(json.loads(data).get("user", "")).casefold() == user.name.casefold():
+                self._run("DELETE FROM sessions WHERE digest = ?", (digest_,))
+                ended += 1
+        return ended
 
     def remove_user(self, name: str) -> None:
         """Delete an account and end its sessions."""
-        if not self._run("SELECT 1 FROM users WHERE name = ?", (name,)):
-            raise NotFound(f"No account named {name!r}.")
-        self._run("DELETE FROM users WHERE name = ?", (name,))
-        for digest_, data in self._run("SELECT digest, data FROM sessions"):
-            if json.loads(data).get("user") == name:
-                self._run("DELETE FROM sessions WHERE digest = ?", (digest_,))
+        self.end_sessions_of(name)
+        self._run("DELETE FROM users WHERE name = ?", (self._stored_name(name),))
+
+    def _stored_name(self, name: str) -> str | None:
+        """The stored spelling of account ``name`` (NFKC, compared without case), or None."""
+        key = normalise_name(name).casefold()
+        for (stored,) in self._run("SELECT name FROM users"):
+            if stored.casefold() == key:
+                return stored
+        return None
 
     def user(self, name: str) -> User | None:
         """Return the account called ``name``, or None."""
         rows = self._run("SELECT name, role, coordinator, teams FROM users WHERE name = ?",
-                         (name,))
+                         (self._stored_name(name),))
         if not rows:
             return None
         n, role, coordinator, teams = rows[0]
@@ -217,6 +352,7 @@ class AppDB:
 
     def check_password(self, name: str, password: str) -> User | None:
         """Return the account when ``password`` is right, else None (same work either way)."""
+        name = self._stored_name(name) or ""
         rows = self._run("SELECT password_hash FROM users WHERE name = ?", (name,))
         stored = rows[0][0] if rows else self._dummy_hash
         try:
@@ -231,29 +367,70 @@ class AppDB:
         return self.user(name)
 
     # -- lockout ----------------------------------------------------------------------------
+    def begin_attempt(self, name: str, address: str = "",
+                      now: datetime | None = None) -> datetime | None:
+        """Check the lock and record the attempt as a failure in one atomic step.
+
+        Returns when ``name`` from ``address`` may try again (and records nothing) if they
+        are locked out, else None after noting a failure, which :meth:`clear_failures`
+        undoes when the password turns out right. So parallel guesses cannot all pass
+        the check before any of them is recorded.
+
+        Examples
+        --------
+        >>> db = AppDB(":memory:")
+        >>> t = datetime(2024, 1, 1, 9, 0, tzinfo=UTC)
+        >>> [db.begin_attempt("ann", "10.0.0.1", t) is None for _ in range(6)]
+        [True, True, True, True, True, False]
+        >>> db.begin_attempt("ann", "10.0.0.2", t) is None  # the real user elsewhere
+        True
+        """
+        now = now or utcnow()
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                until = self.locked_until(name, now, address=address)
+                if until is None:
+                    self.record_failure(name, now, address=address)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return until
+
+    @staticmethod
+    def _keys(name: str, address: str) -> tuple[str, str, str]:
+        key = normalise_name(name).casefold()
+        return f"pair:{key}\x00{address}", f"account:{key}", f"address:{address}"
+
     def record_failure(self, name: str, now: datetime | None = None, *,
                        address: str = "") -> None:
-        """Note one failed login for ``name`` (whether or not the account exists) and for
-        the network ``address`` it came from."""
-        stamp = _stamp(now or utcnow())
-        self._run("DELETE FROM login_failures WHERE at < ?",
-                  (_stamp((now or utcnow()) - FAILURE_WINDOW),))
-        self._run("INSERT INTO login_failures VALUES (?, ?)", (f"account:{name}", stamp))
+        """Note one failed login for ``name`` (whether or not the account exists) from the
+        network ``address``: for the pair, the account and the address."""
+        now = now or utcnow()
+        stamp = _stamp(now)
+        pair, account, by_address = self._keys(name, address)
+        self._run("DELETE FROM login_failures WHERE at < ?", (_stamp(now - FAILURE_WINDOW),))
+        self._run("INSERT INTO login_failures VALUES (?, ?)", (pair, stamp))
+        self._run("INSERT INTO login_failures VALUES (?, ?)", (account, stamp))
         if address:
-            self._run("INSERT INTO login_failures VALUES (?, ?)", (f"address:{address}", stamp))
+            self._run("INSERT INTO login_failures VALUES (?, ?)", (by_address, stamp))
 
-    def clear_failures(self, name: str) -> None:
+    def clear_failures(self, name: str, address: str = "") -> None:
         """Forget ``name``'s failures (after a successful login; the address keeps its)."""
-        self._run("DELETE FROM login_failures WHERE name = ?", (f"account:{name}",))
+        pair, account, _ = self._keys(name, address)
+        self._run("DELETE FROM login_failures WHERE name IN (?, ?)", (pair, account))
 
     def locked_until(self, name: str, now: datetime | None = None, *,
                      address: str = "") -> datetime | None:
         """Return when ``name`` (from ``address``) may try again, or None when not locked.
 
-        After :data:`LOCK_AFTER` failures for a name inside :data:`FAILURE_WINDOW` (or
-        :data:`LOCK_ADDRESS_AFTER` from one address) it is locked for 30 s, doubling with
-        each further failure up to 15 minutes (backoff, so a guesser gets a few dozen
-        tries an hour while the real user is delayed, not shut out).
+        After :data:`LOCK_AFTER` failures for the account from one address inside
+        :data:`FAILURE_WINDOW` (or :data:`LOCK_ADDRESS_AFTER` from one address, any names)
+        that pair (address) is locked for 30 s, doubling with each further failure up to
+        15 minutes. Failures from other addresses only make the account wait
+        :data:`ACCOUNT_DELAY` after the latest one (after :data:`ACCOUNT_SLOW_AFTER`), so a
+        guesser elsewhere delays the real user by seconds, never locks them out.
 
         Examples
         --------
@@ -267,12 +444,17 @@ class AppDB:
         True
         """
         now = now or utcnow()
-        until = self._locked(f"account:{name}", LOCK_AFTER, now)
+        pair, account, by_address = self._keys(name, address)
+        candidates = [self._locked(pair, LOCK_AFTER, now)]
         if address:
-            by_address = self._locked(f"address:{address}", LOCK_ADDRESS_AFTER, now)
-            if by_address is not None and (until is None or by_address > until):
-                until = by_address
-        return until
+            candidates.append(self._locked(by_address, LOCK_ADDRESS_AFTER, now))
+        rows = self._run("SELECT at FROM login_failures WHERE name = ? AND at >= ? ORDER BY at",
+                         (account, _stamp(now - FAILURE_WINDOW)))
+        if len(rows) >= ACCOUNT_SLOW_AFTER:
+            slow = _parse(rows[-1][0]) + ACCOUNT_DELAY
+            candidates.append(slow if slow > now else None)
+        found = [c for c in candidates if c is not None]
+        return max(found) if found else None
 
     def _locked(self, key: str, after: int, now: datetime) -> datetime | None:
         rows = self._run("SELECT at FROM login_failures WHERE name = ? AND at >= ? ORDER BY at",
@@ -327,13 +509,133 @@ class AppDB:
         """How many sessions are stored (for tests and the admin page)."""
         return int(self._run("SELECT COUNT(*) FROM sessions")[0][0])
 
+    # -- signing key -------------------------------------------------------------------------
+    def secret_key(self) -> bytes:
+        """The key that signs forms and pre-login cookies: made once, kept in this file.
+
+        Examples
+        --------
+        >>> db = AppDB(":memory:")
+        >>> db.secret_key() == db.secret_key() and len(db.secret_key())
+        32
+        """
+        self._run("INSERT OR IGNORE INTO settings VALUES ('secret_key', ?)",
+                  (secrets.token_hex(32),))
+        return bytes.fromhex(self._run("SELECT value FROM settings WHERE key = 'secret_key'")
+                             [0][0])
+
     # -- audit ------------------------------------------------------------------------------
     def audit(self, user: str, role: str, action: str, target: str = "", detail: str = "",
               address: str = "") -> None:
-        """Append one line to the audit log (UTC time stamp; rows are never updated)."""
-        self._run("INSERT INTO audit (at, user, role, action, target, detail, address) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                  (_stamp(utcnow()), user, role, action, target, detail, address))
+        """Append one line to the audit log (UTC time stamp; rows are never updated), its
+        hash chained to the previous line's."""
+        row = (_stamp(utcnow()), user, role, action, target, detail, address)
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")  # one writer at a time, across processes
+            try:
+                last = self._db.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1"
+                                        ).fetchall()
+                previous = last[0][0] if last else GENESIS
+                self._db.execute(
+                    "INSERT INTO audit (at, user, role, action, target, detail, address, hash)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (*row, row_hash(previous, row)))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def verify_audit(self) -> tuple[int, int | None]:
+        """Check the audit log's hash chain: return (rows checked, first broken ``seq`` or
+        None). A row changed, inserted or deleted breaks the chain at that row (a deletion
+        at the row after it).
+
+        Examples
+        --------
+        >>> db = AppDB(":memory:")
+        >>> db.audit("ann", "admin", "login.success")
+        >>> db.audit("ann", "admin", "logout")
+        >>> db.verify_audit()
+        (2, None)
+        >>> _ = db._run("UPDATE audit SET user = 'bob' WHERE seq = 2")
+        >>> db.verify_audit()
+        (2, 2)
+        """
+        previous = GENESIS
+        count = 0
+        rows = self._run(f"SELECT {', '.join(AUDIT_COLUMNS)}, hash FROM audit "  # noqa: S608
+                         "ORDER BY seq")
+        for row in rows:
+            count += 1
+            if row_hash(previous, row[1:-1]) != row[-1]:
+                return count, int(row[0])
+            previous = row[-1]
+        return count, None
+
+    def _chain_old_rows(self) -> None:
+        """Give rows written before the audit log was chained their hashes (once)."""
+        previous = GENESIS
+        rows = self._run(f"SELECT {', '.join(AUDIT_COLUMNS)}, hash FROM audit "  # noqa: S608
+                         "ORDER BY seq")
+        for row in rows:
+            if row[-1]:
+                previous = row[-1]
+                continue
+            previous = row_hash(previous, row[1:-1])
+            self._run("UPDATE audit SET hash = ? WHERE seq = ?", (previous, row[0]))
+
+    def pseudonymise_person(self, person: str, pseudonym: str, label: str = "") -> int:
+        """Replace an erased person's id (and name) in the audit log by their pseudonym.
+
+        Rows keep what happened and when; the target and every whole-word mention of the
+        id or the name in the detail become ``pseudonym`` (``p1`` in ``q=p10`` is another
+        person and stays). The old bytes are overwritten on disk (``secure_delete``,
+        checkpoint, VACUUM). Returns how many rows changed.
+
+        Examples
+        --------
+        >>> db = AppDB(":memory:")
+        >>> db.audit("ann", "coordinator", "view.person", "p1", "q=Sam Smith")
+        >>> db.audit("ann", "coordinator", "view.caseload", "c1", "q=p10")
+        >>> db.pseudonymise_person("p1", "P-X", "Sam Smith")
+        1
+        >>> [row[5:7] for row in db.audit_log()]
+        [('P-X', 'q=P-X'), ('c1', 'q=p10')]
+        """
+        words = [w for w in (person, label) if w]
+        with self._lock:
+            self._db.execute("PRAGMA secure_delete = ON")
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                changes = []
+                for seq, target, detail in self._db.execute(
+                        "SELECT seq, target, detail FROM audit WHERE target = ?1 "
+                        "OR instr(detail, ?1) > 0 OR (?2 != '' AND instr(detail, ?2) > 0)",
+                        (person, label)).fetchall():
+                    new_detail = detail
+                    for word in words:
+                        new_detail = _whole_word(word).sub(pseudonym, new_detail)
+                    new_target = pseudonym if target == person else target
+                    if (new_target, new_detail) != (target, detail):
+                        changes.append((new_target, new_detail, seq))
+                self._db.executemany("UPDATE audit SET target = ?, detail = ? WHERE seq = ?",
+                                     changes)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            if self.path != ":memory:":
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self._db.execute("VACUUM")
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return len(changes)
+
+    def audit_about(self, person: str) -> list[tuple]:
+        """Return every audit row about ``person``: its target, or a whole-word mention of
+        the id in the detail (oldest first)."""
+        rows = self._run(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit "  # noqa: S608
+                         "WHERE target = ?1 OR instr(detail, ?1) > 0 ORDER BY seq", (person,))
+        word = _whole_word(person)
+        return [r for r in rows if r[5] == person or word.search(r[6])]
 
     def audit_log(self, *, user: str | None = None, action: str | None = None,
                   since: str | None = None, limit: int | None = None) -> list[tuple]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
@@ -11,17 +13,28 @@ from lacgraph.web.context import HOME, audit, db
 bp = Blueprint("auth", __name__)
 
 
+UNSAFE_IN_NEXT = re.compile(r"[\x00-\x20\x7f-\x9f\\]")
+"""Characters a browser drops or rewrites when it reads a URL (tab, CR, LF and other
+controls, spaces, and ``\\`` which it reads as ``/``): a ``next`` holding any is refused,
+so what is checked is what the browser will follow."""
+
+
 def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site (no scheme, no host, no ``//``) may follow a login.
+    r"""Only a path on this site (no scheme, no host, no ``//``) may follow a login.
 
     Examples
     --------
     >>> _safe_next("/people/p1?at=2024-01-01"), _safe_next("//evil.example"), _safe_next("https://x")
     ('/people/p1?at=2024-01-01', None, None)
+    >>> _safe_next("/\t/evil.example"), _safe_next("/\\evil.example"), _safe_next("/x\r\nSet-Cookie: a=b")
+    (None, None, None)
     """
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return None
+    if not target or UNSAFE_IN_NEXT.search(target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -30,13 +43,13 @@ def login() -> Any:
     if request.method == "GET":
         if g.user is not None:
             return redirect(url_for(HOME[g.user.role]))
-        session["anon"] = True  # holds the CSRF token until login
-        return render_template("login.html", next=request.args.get("next", ""))
+        # No server session yet: the CSRF token rides in a signed cookie until login.
+        return render_template("login.html", next=_safe_next(request.args.get("next")) or "")
     name = request.form.get("name", "").strip()[:64]
     password = request.form.get("password", "")[:1024]
     target = _safe_next(request.form.get("next"))
     address = request.remote_addr or ""
-    until = db().locked_until(name, address=address)
+    until = db().begin_attempt(name, address)  # checks the lock and counts this attempt
     if until is not None:
         audit("login.locked", name)
         wait = max(1, int((until - until.now(until.tzinfo)).total_seconds()))
@@ -44,12 +57,11 @@ def login() -> Any:
             f"Too many failed attempts. Try again in {wait} seconds.")), 429
     user = db().check_password(name, password)
     if user is None:
-        db().record_failure(name, address=address)
         g.user = None
         audit("login.failure", name)
         return render_template("login.html", next=target or "",
                                error="Wrong account name or password."), 401
-    db().clear_failures(name)
+    db().clear_failures(name, address)
     session.clear()
     session.regenerate()  # type: ignore[attr-defined]
     session["user"] = user.name
@@ -65,3 +77,34 @@ def logout() -> Any:
         audit("logout", g.user.name)
     session.clear()
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def change_password() -> Any:
+    """Any logged-in user changes their own password (the current one first); every
+    session of the account ends and this one starts afresh."""
+    from lacgraph.errors import InputError
+
+    if g.user is None:
+        return redirect(url_for("auth.login", next=request.path))
+    if request.method == "GET":
+        audit("view.account")
+        return render_template("password.html")
+    form = request.form
+    if db().check_password(g.user.name, form.get("current", "")[:1024]) is None:
+        audit("password.change-refused", g.user.name)
+        return render_template("password.html", error="Your current password is wrong."), 400
+    if form.get("new", "") != form.get("again", ""):
+        return render_template("password.html", error="The new passwords differ."), 400
+    try:
+        db().set_password(g.user.name, form.get("new", "")[:1024])
+    except InputError as err:
+        return render_template("password.html", error="; ".join(
+            f"new password: {p.reason}" for p in err.problems)), 400
+    audit("password.change", g.user.name)
+    name = g.user.name
+    session.clear()
+    session.regenerate()  # type: ignore[attr-defined]
+    session["user"] = name
+    return render_template("password.html", done="Your password was changed; your other "
+                           "sessions were ended.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -27,11 +27,11 @@ from flask import (
     url_for,
 )
 
-from lacgraph.errors import QueryError
+from lacgraph.errors import QueryError, StoreError
 from lacgraph.network import Network
 from lacgraph.output import to_csv
 from lacgraph.person_view import PersonView
-from lacgraph.stores import MemoryStore
+from lacgraph.stores import MemoryStore, Store
 from lacgraph.web.appdb import AppDB, User
 
 if TYPE_CHECKING:
@@ -43,10 +43,84 @@ HOME = {"coordinator": "coordinator.caseload", "evaluator": "evaluator.growth_pa
 
 
 
+class BoundedCache:
+    """A thread-safe least-recently-used cache of at most ``size`` results.
+
+    A value is computed outside the cache's lock (one computation per key at a time), so a
+    slow computation (one evaluator's growth window) never blocks answers already cached
+    or other keys.
+
+    Examples
+    --------
+    >>> cache = BoundedCache(2)
+    >>> [cache.get(k, lambda k=k: k * 10) for k in (1, 2, 1, 3)]
+    [10, 20, 10, 30]
+    >>> sorted(cache.keys())  # 2 was the least recently used
+    [1, 3]
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self._computing: dict[Hashable, threading.Lock] = {}
+
+    def keys(self) -> list[Hashable]:
+        """The keys held, least recently used first."""
+        with self._lock:
+            return list(self._values)
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """The value for ``key``, computed by ``compute()`` when not held."""
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+            lock = self._computing.setdefault(key, threading.Lock())
+        with lock:  # waits only for the same key's computation
+            with self._lock:
+                if key in self._values:
+                    self._values.move_to_end(key)
+                    return self._values[key]
+            try:
+                value = compute()
+            finally:
+                with self._lock:
+                    self._computing.pop(key, None)
+            with self._lock:
+                self._values[key] = value
+                while len(self._values) > self.size:
+                    self._values.popitem(last=False)
+            return value
+
+
+METRICS_KEPT = 8
+"""Dates whose whole-programme measures stay cached."""
+
+RESULTS_KEPT = 16
+"""Other results (e.g. growth windows, reports) that stay cached."""
+
+VIEWS_KEPT = 2048
+"""One-person answers (a person's page or picture at a date) that stay cached."""
+
+BY_DATE_KEPT = 240
+"""Small per-date tables (e.g. counts per neighbourhood at a month end) that stay cached:
+twenty years of month ends."""
+
+
 class Programme:
-    """What the views need from the network, indexed once at start-up (thread-safe)."""
+    """What the views need from the network, indexed once per data version (thread-safe).
+
+    ``store`` is the live store (loads and erasures go there); ``G`` answers every view
+    from one fixed copy of the data read at ``version``, so a page never mixes old and new
+    data. :func:`programme` switches to a new Programme when the store's version changes.
+    """
 
     def __init__(self, G: Network):
+        self.store: Store = G.store
+        self.version = store_version(self.store)
+        if isinstance(self.store, MemoryStore) and self.store.path is not None:
+            G = Network(self.store.frozen())  # one consistent copy for this version
         self.G = G
         nodes = G.tables.nodes
         self.nodes = nodes.set_index("id", drop=False).rename_axis(None)
@@ -55,53 +129,50 @@ class Programme:
         self.caseloads = {c: frame.set_index("id", drop=False).rename_axis(None) for c, frame in
                           people[people["coordinator"] != ""].groupby("coordinator")}
         self.neighbourhoods = sorted(n for n in people["neighbourhood"].unique() if n)
+        self.coordinators = sorted(nodes.loc[nodes["type"] == "coordinator", "id"])
         try:
             self.last_date = G.last_date
         except QueryError:
             self.last_date = np.datetime64("today", "D").astype("datetime64[s]")
-        self._metrics: dict[np.datetime64, pd.DataFrame] = {}
-        self.results: dict[tuple, Any] = {}  # e.g. growth per window, dropped with a reload
-        self._lock = threading.Lock()
-        self.results_lock = threading.Lock()
+        ties = G.tables.ties
+        first = ties["start"].min() if len(ties) else pd.NaT
+        self.first_date = (self.last_date if pd.isna(first)
+                           else np.datetime64(first, "D").astype("datetime64[s]"))
+        self._metrics = BoundedCache(METRICS_KEPT)
+        self.results = BoundedCache(RESULTS_KEPT)  # e.g. growth per window
+        self.by_date = BoundedCache(BY_DATE_KEPT)  # small tables per date
         self.draw_lock = threading.Lock()  # matplotlib is not thread-safe
-        self._views: OrderedDict[tuple, Any] = OrderedDict()  # see remember()
-        self._views_lock = threading.Lock()
-
-    VIEWS = 2048
-    """How many one-person answers :meth:`remember` keeps (least recently used dropped)."""
+        self._views = BoundedCache(VIEWS_KEPT)  # see remember()
 
     def remember(self, key: tuple, compute: Callable[[], Any]) -> Any:
         """Return ``compute()``, kept under ``key`` for later calls (e.g. a person's page at
-        a date). The data cannot change under it: a recorded change or a load replaces the
-        whole :class:`Programme` (see :func:`replace_programme`), and the cache with it."""
-        with self._views_lock:
-            if key in self._views:
-                self._views.move_to_end(key)
-                return self._views[key]
-        value = compute()
-        with self._views_lock:
-            self._views[key] = value
-            while len(self._views) > self.VIEWS:
-                self._views.popitem(last=False)
-        return value
+        a date). The data cannot change under it: a recorded change or a load gives a new
+        :class:`Programme` (see :func:`programme`), and the cache goes with the old one."""
+        return self._views.get(key, compute)
 
     def day(self, value: str | None) -> np.datetime64:
-        """A date from a query string (empty = the data's last date); bad → 400."""
+        """A date from a query string (empty = the data's last date): ``YYYY-MM-DD`` or
+        ``31/12/2024``, from the data's first date to the end of its last month; anything
+        else → 400 saying so (so the caches see a bounded set of dates)."""
+        from lacgraph.tables import format_long_date, parse_user_date
+
         if not value:
             return self.last_date
-        try:
-            return self.G.resolve_date(value)
-        except QueryError:
-            raise
-        except ValueError as err:
-            raise QueryError(f"{value!r} is not a date: expected YYYY-MM-DD") from err
+        if len(value) > 20:
+            raise QueryError("That is not a date: expected YYYY-MM-DD or DD/MM/YYYY.")
+        day = parse_user_date(value).astype("datetime64[s]")
+        # up to the end of the data's last month (its reporting date)
+        last = ((self.last_date.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
+                ).astype("datetime64[s]")
+        if not self.first_date <= day <= last:
+            raise QueryError(f"{format_long_date(day)} is outside the data: expected a date "
+                             f"from {format_long_date(self.first_date)} to "
+                             f"{format_long_date(last)}.")
+        return day
 
     def metrics(self, at: np.datetime64) -> pd.DataFrame:
-        """Every person's measures at ``at`` (computed once per date)."""
-        with self._lock:
-            if at not in self._metrics:
-                self._metrics[at] = self.G.metrics(at=at)
-            return self._metrics[at]
+        """Every person's measures at ``at`` (the latest few dates are kept)."""
+        return self._metrics.get(at, lambda: self.G.metrics(at=at))
 
     def person_network(self, person: str) -> DatedNetwork:
         """``person``'s own ties at every date (and the nodes at their ends) over the
@@ -127,15 +198,42 @@ def db() -> AppDB:
     return current_app.extensions["lacgraph.db"]
 
 
+_SWITCH = threading.Lock()
+
+
+def store_version(store: Store) -> str | None:
+    """The store's data version, or None for a store that has none."""
+    try:
+        return store.data_version()
+    except StoreError:
+        return None
+
+
 def programme() -> Programme:
-    """The indexed network of the current app."""
-    return current_app.extensions["lacgraph.programme"]
+    """The indexed network of the current app, the same one for a whole request.
+
+    At the first call of each request the store's data version is checked: after a load,
+    replace or erasure by any process the app switches to the new data as a whole.
+    """
+    pinned = g.get("lacgraph_programme")
+    if pinned is not None:
+        return pinned
+    P: Programme = current_app.extensions["lacgraph.programme"]
+    if P.version is not None and store_version(P.store) != P.version:
+        with _SWITCH:
+            P = current_app.extensions["lacgraph.programme"]
+            if store_version(P.store) != P.version:
+                P = Programme(Network(P.store))
+                current_app.extensions["lacgraph.programme"] = P
+    g.lacgraph_programme = P
+    return P
 
 
 def replace_programme(G: Network) -> Programme:
     """Index a freshly loaded network and serve it from the next request on."""
     P = Programme(G)
     current_app.extensions["lacgraph.programme"] = P
+    g.lacgraph_programme = P
     return P
 
 
@@ -188,27 +286,21 @@ def error_response(status: int, message: str | None = None) -> tuple[Any, int]:
 
 
 # -- downloads ---------------------------------------------------------------------------------
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def safe_csv(frame: pd.DataFrame) -> str:
-    """CSV for a browser download: text cells that a spreadsheet would run as a formula
-    get a leading ``'`` (OWASP's CSV-injection advice); numbers are left alone.
+    """CSV for a browser download, formula-safe by the one shared rule
+    (:func:`lacgraph.output.formula_safe`: text cells a spreadsheet would run as a formula
+    get a leading ``'``); numbers are left alone.
 
     Examples
     --------
-    >>> print(safe_csv(pd.DataFrame({"label": ["=HYPERLINK(1)", "Ann"], "change": [-1, 2]})),
-    ...       end="")
+    >>> print(safe_csv(pd.DataFrame({"label": ["=HYPERLINK(1)", " \uff1d1", "Ann"],
+    ...                              "change": [-1, 2, 3]})), end="")
     label,change
     '=HYPERLINK(1),-1
-    Ann,2
+    ' \uff1d1,2
+    Ann,3
     """
-    out = frame.copy()
-    for col in out.columns:
-        if not (pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_bool_dtype(out[col])):
-            out[col] = [("'" + v) if isinstance(v, str) and v.startswith(FORMULA_START) else v
-                        for v in out[col]]
-    return to_csv(out)
+    return to_csv(frame)
 
 
 def csv_download(frame: pd.DataFrame, filename: str) -> Response:

@@ -264,3 +264,44 @@ def circle_api(person: str) -> Response:
     return jsonify({"person": person, "at": format_date(at),
                     "alters": frame.astype(object).where(frame.notna(), None)
                     .to_dict("records")})
+
+
+# -- "Ideas to talk about" and the household (templates/_ideas.html, _family.html) -------
+# The person page includes both templates; they ask for their data through these two
+# helpers, so the page view needs no change. The page checks the caseload and writes the
+# audit row before it renders them.
+
+
+def ideas_for(person: str, at: Any) -> list[dict[str, object]]:
+    """The groups to suggest to ``person`` at ``at``, as the page shows them."""
+    from lacgraph.suggestions import page_ideas
+
+    return page_ideas(programme().G.suggest(person, at=at))
+
+
+def household_for(person: str, at: Any) -> dict[str, object] | None:
+    """The household section of ``person``'s page at ``at`` (None when they live alone)."""
+    from lacgraph.families import page_family
+
+    return page_family(programme().G.family(person, at=at))
+
+
+@bp.app_context_processor
+def ideas_and_household() -> dict[str, Any]:
+    return {"ideas_for": ideas_for, "household_for": household_for}
+
+
+@bp.get("/people/<person>/family.svg")
+@requires("coordinator")
+def family_svg(person: str) -> Response:
+    """The household's circle of support: the members at the centre (SVG, names as text)."""
+    _own_person(person)
+    P = programme()
+    at = P.day(request.args.get("at"))
+    from lacgraph.viz.circle import picture_bytes
+    from lacgraph.viz.family import draw_family
+
+    with P.draw_lock:
+        svg = picture_bytes(draw_family(P.G.family(person, at=at)), "svg")
+    audit("view.family-picture", person, f"at={format_date(at)}")
+    return Response(svg, mimetype="image/svg+xml")

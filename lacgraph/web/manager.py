@@ -66,25 +66,52 @@ def _team() -> set[str]:
     return set(g.user.teams)
 
 
+def month_end(at: np.datetime64) -> np.datetime64:
+    """The latest reporting date (a month end) on or before ``at``.
+
+    Figures for neighbourhoods outside a manager's team are given only at month ends
+    (DESIGN.md, "Exports beyond the team"): stepping the date a day at a time would show
+    where the rounding flips, and so the exact count.
+
+    Examples
+    --------
+    >>> [format_date(month_end(np.datetime64(d))) for d in ("2024-03-15", "2024-03-31")]
+    ['2024-02-29', '2024-03-31']
+    """
+    day = pd.Timestamp(at).normalize()
+    end = day + pd.offsets.MonthEnd(0)
+    if end > day:
+        end = day - pd.offsets.MonthEnd(1)
+    return end.to_datetime64().astype("datetime64[s]")
+
+
 @bp.get("/neighbourhoods")
 @requires("manager")
 def neighbourhoods() -> str:
     """Every neighbourhood's counts: exact for the team's own, suppressed for the rest."""
     P = programme()
     at = P.day(request.args.get("at"))
+    reported = month_end(at)
     table = ward_counts(at)
+    others = table if reported == at else ward_counts(reported)
     team = _team()
     rows = []
     for record in table.to_dict("records"):
         own = record["neighbourhood"] in team
+        if not own:
+            match = others[others["neighbourhood"] == record["neighbourhood"]]
+            record = match.iloc[0].to_dict() if len(match) else {
+                k: (0 if k in COUNT_COLUMNS else v) for k, v in record.items()}
         shown = {k: (int(v) if own else suppress(int(v))) if k in COUNT_COLUMNS else v
                  for k, v in record.items()}
         shown["own"] = own
         rows.append(shown)
     columns = [c for c in COUNT_COLUMNS if c in table.columns]
-    audit("view.neighbourhoods", ",".join(sorted(team)), f"at={format_date(at)}")
+    audit("view.neighbourhoods", ",".join(sorted(team)),
+          f"at={format_date(at)} others_at={format_date(reported)}")
     return render_template("neighbourhoods.html", rows=rows, columns=columns,
-                           at=format_date(at))
+                           at=format_date(at), others_at=format_date(reported),
+                           snapped=reported != at)
 
 
 @bp.get("/neighbourhoods/<path:ward>")
@@ -106,9 +133,10 @@ def neighbourhood(ward: str) -> str:
 @bp.get("/neighbourhoods.csv")
 @requires("manager")
 def neighbourhoods_csv() -> Response:
-    """Download every neighbourhood's counts, all suppressed (it leaves the team)."""
+    """Download every neighbourhood's counts, all suppressed (it leaves the team), at the
+    month end on or before the date asked for."""
     P = programme()
-    at = P.day(request.args.get("at"))
+    at = month_end(P.day(request.args.get("at")))
     table = ward_counts(at)
     out = suppress_counts(table, [c for c in COUNT_COLUMNS if c in table.columns])
     audit("download.neighbourhoods", "", f"at={format_date(at)}")
@@ -151,11 +179,10 @@ def _ward_timeline(dates: list[np.datetime64]) -> dict[np.datetime64, pd.DataFra
     P = programme()
     out = {}
     for d in dates:
-        key = ("neighbourhoods", str(d))
-        with P.results_lock:
-            if key not in P.results:
-                P.results[key] = clusters.neighbourhoods(P.G, d).set_index("neighbourhood")
-            out[d] = P.results[key]
+        def table(d: np.datetime64 = d) -> pd.DataFrame:
+            return clusters.neighbourhoods(P.G, d).set_index("neighbourhood")
+
+        out[d] = P.by_date.get(("neighbourhoods", str(d)), table)
     return out
 
 
@@ -363,14 +390,13 @@ def report_download() -> Response:
             raise QueryError(f"months={months}: expected 1 to 120")
         window = {"months": months}
     key = ("report", *sorted(window.items()))
-    with P.results_lock:
-        html = P.results.get(key)
-    if html is None:
+
+    def build() -> str:
         content = report_content(P.G, suppress_small=True, **window)
         with P.draw_lock:  # matplotlib draws the charts (not thread-safe)
-            html = render_html(content)
-        with P.results_lock:
-            P.results[key] = html
+            return render_html(content)
+
+    html = P.results.get(key, build)
     audit("download.report", g.user.role, " ".join(f"{k}={v}" for k, v in window.items()))
     name = f"lacgraph-report-{format_date(P.last_date)}.html"
     return Response(html, mimetype="text/html", headers={

@@ -164,10 +164,10 @@ def _save(person: str, action: str, tables: Tables, remove: list, before: Any,
           after: Any) -> Any:
     P = programme()
     try:
-        P.G.store.record_change(tables, remove)
+        P.store.record_change(tables, remove)
     except (NotFound, StoreError) as err:
         raise FormProblems([{"field": f"{action}-tie", "message": str(err)}]) from err
-    replace_programme(Network(P.G.store))
+    replace_programme(Network(P.store))
     audit(f"record.{action}", person, json.dumps({"before": before, "after": after},
                                                  ensure_ascii=False, default=str))
     return redirect(url_for("coordinator.person_page", person=person, recorded=action)

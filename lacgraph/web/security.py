@@ -45,7 +45,9 @@ def add_headers(response: Response, *, https: bool) -> Response:
         headers["Content-Security-Policy"] = PAGE_CSP
     headers["X-Frame-Options"] = "SAMEORIGIN" if embed else "DENY"
     headers["X-Content-Type-Options"] = "nosniff"
-    headers["Referrer-Policy"] = "no-referrer"
+    # same-origin: this site's own form posts carry a Referer (the CSRF check wants it over
+    # HTTPS); no other site ever learns a URL of this one.
+    headers["Referrer-Policy"] = "same-origin"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Cross-Origin-Resource-Policy"] = "same-origin"
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
@@ -56,5 +58,5 @@ def add_headers(response: Response, *, https: bool) -> Response:
         headers["Cache-Control"] = "no-store"
         headers["Pragma"] = "no-cache"
     if https:
-        headers["Strict-Transport-Security"] = "max-age=31536000"
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     return response

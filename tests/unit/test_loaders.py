@@ -374,7 +374,7 @@ def test_workbook_with_numeric_ids_and_date_cells(tmp_path):
         [900, "coordinator", "Lee", None, None, None, None, None],
     ], [
         TIE_ROW,
-        [7, "007", "friend", dt.datetime(2024, 2, 1), dt.datetime(2024, 8, 1, 13, 30), 1, "yes", 900],
+        [7, "007", "friend", dt.datetime(2024, 2, 1), dt.datetime(2024, 8, 1), 1, "yes", 900],
         [7, 900, "coordinator", "2024-01-10", None, None, None, None],
     ])
     T = read_workbook(book)

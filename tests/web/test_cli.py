@@ -21,10 +21,11 @@ def run(*args: str, stdin: str | None = None):
     return CliRunner().invoke(cli, list(args), input=stdin, catch_exceptions=False)
 
 
-def test_users_add_reads_the_password_from_stdin_and_hashes_it(tmp_path):
+def test_users_add_reads_the_password_from_stdin_and_hashes_it(tmp_path, programme_folder):
     db = tmp_path / "app.sqlite"
     result = run("users", "add", "cora", "--role", "coordinator", "--coordinator", "c1",
-                 "--password-stdin", "--app-db", str(db), stdin=PASSWORD + "\n")
+                 "--password-stdin", "--app-db", str(db), "--source", str(programme_folder),
+                 stdin=PASSWORD + "\n")
     assert result.exit_code == 0, result.output
     assert "Added coordinator account 'cora'" in result.output
     app_db = AppDB(db)
@@ -120,3 +121,80 @@ def test_serve_starts_a_real_server_with_the_app_db_beside_the_store(programme_f
         process.terminate()
         output = process.communicate(timeout=20)[0]
     assert "Serving" in output and "programme.app.sqlite" in output
+
+
+# -- issue 11 (12, 13) -----------------------------------------------------------------------
+def test_users_add_checks_coordinator_and_team_against_the_data(tmp_path, programme_folder):
+    db = str(tmp_path / "app.sqlite")
+    base = ("--password-stdin", "--app-db", db)
+    nodata = run("users", "add", "c", "--role", "coordinator", "--coordinator", "c1", *base,
+                 stdin=PASSWORD)
+    assert nodata.exit_code == 2 and "--source" in nodata.output
+    source = ("--source", str(programme_folder))
+    bad = run("users", "add", "c", "--role", "coordinator", "--coordinator", "p1", *base,
+              *source, stdin=PASSWORD)
+    assert bad.exit_code == 1 and "not a coordinator id in the data" in bad.output
+    bad = run("users", "add", "m", "--role", "manager", "--team", "Nowhere", *base, *source,
+              stdin=PASSWORD)
+    assert bad.exit_code == 1 and "'Nowhere'" in bad.output
+    assert "not a neighbourhood in the data" in bad.output
+    ok = run("users", "add", "m", "--role", "manager", "--team", "South", *base, *source,
+             stdin=PASSWORD)
+    assert ok.exit_code == 0, ok.output
+    row = AppDB(db).audit_log(action="user.add")[-1]
+    assert row[5:7] == ("m", "role=manager teams=South")
+
+
+def test_users_passwd_and_logout(tmp_path):
+    path = tmp_path / "app.sqlite"
+    db = AppDB(path)
+    db.add_user("eve", "evaluator", PASSWORD)
+    db.new_session({"user": "eve"}), db.new_session({"user": "eve"})
+    db.new_session({"user": "someone"})
+    out = run("users", "logout", "EVE", "--app-db", str(path))
+    assert out.exit_code == 0 and "Ended 2 session(s)" in out.output
+    assert db.session_count() == 1
+    db.new_session({"user": "eve"})
+    short = run("users", "passwd", "eve", "--password-stdin", "--app-db", str(path),
+                stdin="short\n")
+    assert short.exit_code == 1 and "at least 12 characters" in short.output
+    done = run("users", "passwd", "eve", "--password-stdin", "--app-db", str(path),
+               stdin="a new long password\n")
+    assert done.exit_code == 0, done.output
+    assert db.check_password("eve", "a new long password") is not None
+    assert db.check_password("eve", PASSWORD) is None and db.session_count() == 1
+    assert run("users", "logout", "ghost", "--app-db", str(path)).exit_code == 1
+
+
+def test_audit_prints_control_characters_escaped(tmp_path):
+    path = tmp_path / "app.sqlite"
+    db = AppDB(path)
+    db.audit("-", "-", "login.failure", "x\x1b[2J\x1b]0;pwned\x07\u202eevil\r\nfake,row", "",
+             "127.0.0.1")
+    for fmt in ("csv", "json"):
+        out = run("audit", "--app-db", str(path), "--format", fmt).output
+        assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out and "\r" not in out
+        assert "\\x1b[2J" in out.replace("\\\\", "\\")
+    lines = run("audit", "--app-db", str(path)).output.splitlines()
+    assert len(lines) == 2  # the CR/LF did not forge a second row
+
+
+def test_audit_verify_reports_the_first_broken_row(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "app.sqlite"
+    db = AppDB(path)
+    for n in range(5):
+        db.audit("cora", "coordinator", "view.person", f"p{n}", "", "127.0.0.1")
+    db.close()
+    ok = run("audit", "--app-db", str(path), "--verify")
+    assert ok.exit_code == 0 and "5 rows" in ok.output and "unbroken" in ok.output
+    with sqlite3.connect(path) as raw:
+        raw.execute("UPDATE audit SET target = 'p9' WHERE seq = 3")
+    changed = CliRunner().invoke(cli, ["audit", "--app-db", str(path), "--verify"])
+    assert changed.exit_code == 1 and "seq=3" in changed.output
+    with sqlite3.connect(path) as raw:
+        raw.execute("UPDATE audit SET target = 'p2' WHERE seq = 3")
+        raw.execute("DELETE FROM audit WHERE seq = 2")
+    deleted = CliRunner().invoke(cli, ["audit", "--app-db", str(path), "--verify"])
+    assert deleted.exit_code == 1 and "seq=3" in deleted.output

@@ -19,6 +19,7 @@ ROUTES = [
     ("coordinator", "/caseload"),
     ("coordinator", "/people/{person}"),
     ("coordinator", "/people/{person}/circle.svg"),
+    ("coordinator", "/people/{person}/family.svg"),
     ("coordinator", "/people/{person}/circle.html"),
     ("coordinator", "/people/{person}/circle.csv"),
     ("coordinator", "/api/people/{person}/circle"),

@@ -42,7 +42,9 @@ def test_every_route_carries_the_security_headers(app, login):
     anonymous = app.test_client()
     cases = [(anonymous, "/login"), (anonymous, "/healthz"), (anonymous, "/"),
              (anonymous, "/static/style.css"), (anonymous, "/api/people/p1/circle"),
-             (anonymous, "/nowhere")]
+             (anonymous, "/nowhere"), (anonymous, "/account/password"),
+             (login("eve"), "/account/password"), (login("ada"), "/admin/rights"),
+             (login("ada"), "/admin/rights/export")]
     cases += [(client, url) for client, url, _ in _pages(login)]
     cases += [(login("eve"), "/report.html?months=3")]  # managers' and evaluators' (an attachment)
     rules = {r.rule for r in app.url_map.iter_rules()}
@@ -65,7 +67,7 @@ def test_every_route_carries_the_security_headers(app, login):
             assert "script-src 'self'" in csp and "unsafe-inline" not in csp, url
             assert h["X-Frame-Options"] == "DENY"
         assert h["X-Content-Type-Options"] == "nosniff", url
-        assert h["Referrer-Policy"] == "no-referrer", url
+        assert h["Referrer-Policy"] == "same-origin", url
         if url.startswith("/static/"):
             assert "max-age" in h["Cache-Control"]
         else:
@@ -74,7 +76,8 @@ def test_every_route_carries_the_security_headers(app, login):
             pattern = "^" + re.sub(r"<(?:\w+:)?\w+>", "[^?]+", rule) + "$"
             if re.match(pattern, url.split("?")[0]):
                 covered.add(rule)
-    post_only = {"/logout", "/admin/users/<name>/remove", "/people/<person>/review",
+    post_only = {"/logout", "/admin/users/<name>/remove", "/admin/users/<name>/password",
+                 "/admin/users/<name>/logout", "/admin/rights/erase", "/people/<person>/review",
                  *(f"/people/<person>/connections/{a}" for a in ("add", "end", "correct"))}
     missing = rules - covered - post_only  # POST only: test_post_only_routes_carry_headers_too
     assert not missing, f"routes without a header check: {missing}"
@@ -277,19 +280,18 @@ def test_evaluator_pages_never_show_a_name_or_an_id(login, url):
 
 
 # -- admins --------------------------------------------------------------------------------
-def test_admin_adds_an_account_with_a_hostile_name_shown_as_text(login, app_db):
+def test_admin_cannot_add_an_account_with_a_hostile_name_and_sees_it_as_text(login, app_db):
     client = login("ada")
     token = csrf_from(client.get("/admin/users").text)
     name = "<img src=x onerror=alert(1)>"
     response = client.post("/admin/users", data={
         "csrf_token": token, "name": name, "role": "evaluator",
         "password": "a long enough password"})
-    assert response.status_code == 302
-    page = client.get("/admin/users").text
-    assert esc(name) in page and name not in page
-    assert app_db.user(name).role == "evaluator"
+    assert response.status_code == 400  # issue 11.13: a safe character set
+    assert "letters, digits" in response.text and name not in response.text
+    assert app_db.user(name) is None
     audit = client.get("/admin/audit").text
-    assert "user.add" in audit and name not in audit
+    assert name not in audit
 
 
 def test_admin_gets_a_clear_message_for_a_bad_account(login):
@@ -309,14 +311,15 @@ def test_admin_page_shows_no_personal_data(login):
             assert esc(name) not in text
 
 
-def test_evaluator_rows_carry_keyed_pseudonyms_and_small_cohorts_are_withheld(login, app_db):
+def test_evaluator_rows_of_a_small_cohort_are_withheld(login, app_db):
     client = login("eve")
     response = client.get("/growth/people.csv?months=3")
     frame = pd.read_csv(io.StringIO(response.text), dtype=str, keep_default_na=False)
+    # by hand: p1, p2, p3 were introduced 2024-01-01/02-01/01-01; +3 months <= 2024-05-01:
+    # three people, so no rows at all (issue 11.4; keyed pseudonyms: test_suppression.py)
+    assert list(frame.columns) == ["note"]
     key = Pseudonymiser(b"test key")
-    # by hand: p1, p2, p3 were introduced 2024-01-01/02-01/01-01; +3 months <= 2024-05-01
-    assert sorted(frame["id"]) == sorted(key(p) for p in ("p1", "p2", "p3"))
-    assert "label" not in frame.columns
+    assert not any(key(p) in response.text for p in ("p1", "p2", "p3"))
     summary = client.get("/growth/summary.json?months=3").json
     assert summary["summary"]["n"] == "*"  # 3 people: suppressed ...
     assert summary["summary"]["mean_change"] is None  # ... and their mean withheld

@@ -1,0 +1,69 @@
+"""The person page's "Ideas to talk about" and household sections, and the family picture."""
+
+from __future__ import annotations
+
+import html
+import xml.etree.ElementTree as ET
+
+import pytest
+
+import lacgraph
+from lacgraph.loaders import write_folder
+from lacgraph.privacy import Pseudonymiser
+from lacgraph.tables import Tables
+from lacgraph.web import create_app
+from tests.web.conftest import log_in
+from tests.web.fixtures import HOSTILE, HOSTILE_WARD, hostile_tables
+
+
+@pytest.fixture
+def client_for(tmp_path, app_db):
+    """The hostile programme plus a home: p2 lives with i1, and a group meets in p2's ward
+    (its label hostile too); q3, in it since 2023, is i1's friend."""
+    T = hostile_tables()
+    nodes = T.nodes.to_dict("records") + [
+        {"id": "h1", "type": "family", "label": "Home"},
+        {"id": "g2", "type": "group", "label": HOSTILE[9], "neighbourhood": HOSTILE_WARD}]
+    ties = T.ties.to_dict("records") + [
+        {"source": "p2", "target": "h1", "kind": "household", "start": "2020-01-01"},
+        {"source": "i1", "target": "h1", "kind": "household", "start": "2020-01-01"},
+        {"source": "q3", "target": "g2", "kind": "member", "start": "2023-01-01"},
+        {"source": "i1", "target": "q3", "kind": "friend", "start": "2022-01-01"}]
+    folder = tmp_path / "data"
+    write_folder(Tables.from_records(nodes, ties), folder)
+    app = create_app(lacgraph.open(folder), app_db, pseudonymiser=Pseudonymiser(b"test key"))
+
+    def make(name: str):
+        client = app.test_client()
+        assert log_in(client, name).status_code == 302
+        return client
+
+    return make
+
+
+def test_ideas_and_household_on_the_person_page(client_for, app_db):
+    page = client_for("cora").get("/people/p2?at=2024-06-01").text
+    assert "Ideas to talk about" in page
+    assert html.escape(HOSTILE[9], quote=False) in page        # the group's name, as text
+    assert "It meets in" in page and "stayed at least six months" in page
+    assert "Household" in page and html.escape(HOSTILE[5], quote=False) in page  # lives with i1
+    assert "Quentin Quiet" in page                              # i1's friend, known by i1
+    assert "<script>window.__pwned" not in page and "<body onload" not in page
+    assert [r[5] for r in app_db.audit_log(action="view.person")][-1] == "p2"
+
+
+def test_person_living_alone_has_no_household_section(client_for):
+    page = client_for("cora").get("/people/p1?at=2024-04-15").text
+    assert "Ideas to talk about" in page
+    assert 'id="family-heading"' not in page
+
+
+def test_family_picture_is_own_caseload_only_and_audited(client_for, app_db):
+    response = client_for("cora").get("/people/p2/family.svg?at=2024-06-01")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    root = ET.fromstring(response.data)
+    for element in root.iter():
+        assert element.tag.rsplit("}", 1)[-1] not in ("script", "foreignObject", "a")
+    assert app_db.audit_log(action="view.family-picture")[-1][5] == "p2"
+    assert client_for("cole").get("/people/p2/family.svg").status_code == 404
+    assert client_for("cole").get("/people/p2").status_code == 404
