@@ -276,14 +276,16 @@ def ideas_for(person: str, at: Any) -> list[dict[str, object]]:
     """The groups to suggest to ``person`` at ``at``, as the page shows them."""
     from lacgraph.suggestions import page_ideas
 
-    return page_ideas(programme().G.suggest(person, at=at))
+    P = programme()
+    return P.remember(("ideas", person, at), lambda: page_ideas(P.G.suggest(person, at=at)))
 
 
 def household_for(person: str, at: Any) -> dict[str, object] | None:
     """The household section of ``person``'s page at ``at`` (None when they live alone)."""
     from lacgraph.families import page_family
 
-    return page_family(programme().G.family(person, at=at))
+    P = programme()
+    return P.remember(("family", person, at), lambda: page_family(P.G.family(person, at=at)))
 
 
 @bp.app_context_processor
