@@ -95,6 +95,14 @@ neo4j: $(STAMP) $(NEO4J_BUILT)
 	@test -n "$$NEO4J_PASSWORD" || { echo "Set NEO4J_PASSWORD (8 characters or more)"; exit 2; }
 	NEO4J_PORT=$(NEO4J_PORT) $(BIN)/python -m tests.neo4jserver
 
+# axe-core for the accessibility tests, at the version in tests/browser/axe/package-lock.json
+# (installed before pytest, which runs without network).
+AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/browser/axe/package.json tests/browser/axe/package-lock.json
+	cd tests/browser/axe && npm ci --no-audit --no-fund --silent
+	touch $(AXE)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
@@ -105,7 +113,7 @@ typecheck: $(STAMP)
 # each file, and all tests of the Neo4j server, on one worker: one server started, by the
 # session fixture of that worker). PYTEST_ARGS adds options.
 WORKERS ?= auto
-test: lint typecheck $(CHROMIUM) $(NGINX) $(NEO4J_BUILT)
+test: lint typecheck $(CHROMIUM) $(NGINX) $(NEO4J_BUILT) $(AXE)
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: $(STAMP)

@@ -2,7 +2,9 @@
 
 Serves the bundled demo programme (3,000 invented people) with the real app on a free
 127.0.0.1 port, logs in as a coordinator, an evaluator and a manager in Debian's Chromium,
-and writes ``docs/web-coordinator.png``, ``docs/web-evaluator.png``, ``docs/web-manager.png``.
+and writes ``docs/web-coordinator.png``, ``docs/web-evaluator.png``, ``docs/web-manager.png``,
+and the coordinator's page on a phone (375 px, ``docs/web-coordinator-phone.png``) and as
+printed (``docs/web-coordinator-print.png``, Chromium's print media on A4 width).
 
 Usage::
 
@@ -54,11 +56,19 @@ def main() -> None:
     since = str(G.last_date - 365)
     shots = [("Sam (coordinator)", f"/people/{person}?since={since}", "web-coordinator.png"),
              ("Eve (evaluator)", "/growth?months=12", "web-evaluator.png"),
-             ("Max (manager)", "/neighbourhoods", "web-manager.png")]
+             ("Max (manager)", "/neighbourhoods", "web-manager.png"),
+             ("Sam (coordinator)", f"/people/{person}?since={since}",
+              "web-coordinator-phone.png"),
+             ("Sam (coordinator)", f"/people/{person}?since={since}",
+              "web-coordinator-print.png")]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         for name, path, out in shots:
-            context = browser.new_context(viewport={"width": 1100, "height": 820})
+            phone, printed = out.endswith("-phone.png"), out.endswith("-print.png")
+            size = ({"width": 375, "height": 812} if phone else
+                    {"width": 720, "height": 1040} if printed else
+                    {"width": 1100, "height": 820})
+            context = browser.new_context(viewport=size, device_scale_factor=2 if phone else 1)
             page = context.new_page()
             page.goto(base + "/login")
             page.fill("input[name=name]", name)
@@ -66,7 +76,9 @@ def main() -> None:
             page.click("button[type=submit]")
             page.goto(base + path)
             page.wait_for_load_state("networkidle")
-            page.screenshot(path=str(HERE / out))
+            if printed:
+                page.emulate_media(media="print")
+            page.screenshot(path=str(HERE / out), full_page=printed)
             context.close()
             print(f"wrote {HERE / out} ({(HERE / out).stat().st_size // 1024} KB)")
         browser.close()

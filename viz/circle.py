@@ -35,7 +35,6 @@ from __future__ import annotations
 import io
 import os
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,193 +47,33 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Wedge
 from matplotlib.text import Text
 
-from lacgraph.circle import circle_table, compare, headline
 from lacgraph.errors import QueryError
-from lacgraph.model import CIRCLES, HOUSEHOLD
-from lacgraph.tables import format_date
 from lacgraph.viz.labels import label_overlaps as label_overlaps  # re-exported
 from lacgraph.viz.labels import node_boxes, place_labels
+from lacgraph.viz.layout import (  # noqa: F401 - re-exported: the layout is the picture's
+    CATEGORY_COLOURS,
+    NEW_COLOUR,
+    RING_NAMES,
+    SECTORS,
+    TYPE_MARKERS,
+    CircleData,
+    circle_data,
+    layout,
+    ring_radii,
+    sector_of,
+)
 
 if TYPE_CHECKING:
     from lacgraph.dated import DatedNetwork
     from lacgraph.privacy import Pseudonymiser
     from lacgraph.tables import DateLike
 
-CATEGORY_COLOURS = {"natural": "#0072B2", "community": "#009E73", "paid": "#E69F00"}
-"""Okabe-Ito colours per tie category (blue, bluish green, orange)."""
-
-NEW_COLOUR = "#D55E00"
-"""Okabe-Ito vermillion: the halo of alters added since the earlier date."""
-
-TYPE_MARKERS = {"person": "o", "group": "s", "service": "D", "coordinator": "^", "family": "h"}
-
-SECTORS: tuple[str, ...] = (
-    "family", "friends & neighbours", "community groups", "services & coordinator")
-"""Sectors of the picture, clockwise from the top."""
-
-RING_RADIUS = {1: 1.3, 2: 2.2, 3: 3.1, 4: 4.0}
-"""Ring radii of an uncrowded circle; a crowded ring widens (see :func:`ring_radii`)."""
-RING_GAP = 0.9
-ALTER_ROOM = 0.6
-"""Length of ring each alter needs, in the units of :data:`RING_RADIUS`."""
-RING_NAMES = {r: f"{r} {name}" for r, name in CIRCLES.items()}
-RING_NAMES[4] = "4 exchange / paid"
 WRAP = 20
 """Labels longer than this many characters wrap onto two lines."""
 
 FONT_SIZE = 8
 BASE_INCHES = 8.0
 MAX_INCHES = 18.0
-MIN_SECTOR = np.deg2rad(24)
-
-
-@dataclass
-class CircleData:
-    """Everything the pictures show, names already replaced when pseudonymising."""
-
-    person: str
-    person_label: str
-    at: str
-    since: str | None
-    alters: pd.DataFrame
-    """One row per alter: the :func:`lacgraph.circle.compare` columns (``status`` ``kept``
-    without ``since``), ``shown`` (the label to draw), ``sector``, and ``angle``, ``x``,
-    ``y`` from :func:`layout`."""
-    pairs: list[tuple[int, int]]
-    """Alter-alter ties active at ``at``, as row positions in ``alters``."""
-    headline: str
-
-
-def sector_of(kind: str) -> str:
-    """Return the sector of an alter joined by the ``;``-joined tie ``kind`` (closest wins).
-
-    Examples
-    --------
-    >>> sector_of("friend;family"), sector_of("member"), sector_of("coordinator")
-    ('family', 'community groups', 'services & coordinator')
-    """
-    kinds = set(kind.split(";"))
-    if "family" in kinds:
-        return SECTORS[0]
-    if kinds & {"friend", "neighbour", "peer"}:
-        return SECTORS[1]
-    if kinds & {"member", "volunteer"}:
-        return SECTORS[2]
-    return SECTORS[3]
-
-
-def ring_radii(counts: dict[int, int]) -> dict[int, float]:
-    """Return each ring's radius: the default, widened so ``counts[r]`` alters have room.
-
-    Rings stay in order with at least :data:`RING_GAP` between them.
-
-    Examples
-    --------
-    >>> ring_radii({1: 2, 3: 5})
-    {1: 1.3, 2: 2.2, 3: 3.1, 4: 4.0}
-    >>> {r: round(v, 2) for r, v in ring_radii({1: 40}).items()}
-    {1: 3.82, 2: 4.72, 3: 5.62, 4: 6.52}
-    """
-    radii: dict[int, float] = {}
-    previous = 0.0
-    for r, default in RING_RADIUS.items():
-        need = counts.get(r, 0) * ALTER_ROOM / (2 * np.pi)
-        radii[r] = float(max(default, previous + RING_GAP, need))
-        previous = radii[r]
-    return radii
-
-
-def layout(alters: pd.DataFrame) -> pd.DataFrame:
-    """Return ``alters`` with ``sector``, ``angle`` (radians), ``x`` and ``y`` columns.
-
-    Every alter is on the ring of its ``circle`` (radius from :func:`ring_radii`, kept in
-    ``attrs["radii"]``). Sectors run
-    clockwise from the top in :data:`SECTORS` order; each sector's width follows the most
-    crowded ring inside it (alters per unit of ring length), with a minimum, and the alters
-    of one ring in one sector are spread evenly across the sector, ordered by label.
-
-    Examples
-    --------
-    >>> alters = pd.DataFrame({"id": ["a", "b"], "kind": ["family", "member"],
-    ...                        "circle": [1, 3], "shown": ["A", "B"]})
-    >>> placed = layout(alters)
-    >>> [round(float(np.hypot(x, y)), 6) for x, y in zip(placed["x"], placed["y"])]
-    [1.3, 3.1]
-    """
-    out = alters.copy()
-    out["sector"] = [sector_of(k) for k in out["kind"]] if len(out) else []
-    out["angle"] = np.zeros(len(out))
-    radii = ring_radii(out["circle"].value_counts().to_dict())
-    out.attrs["radii"] = radii
-    demand = {}
-    for s in SECTORS:
-        rows = out[out["sector"] == s]
-        need = [len(rows[rows["circle"] == r]) / radii[r] for r in RING_RADIUS
-                if (rows["circle"] == r).any()]
-        demand[s] = max(need, default=0.0)
-    total = sum(demand.values())
-    present = [s for s in SECTORS if demand[s] > 0]
-    spans = {s: 0.0 for s in SECTORS}
-    if present:
-        free = 2 * np.pi - MIN_SECTOR * len(present)
-        for s in present:
-            spans[s] = MIN_SECTOR + free * demand[s] / total
-    start = np.pi / 2  # the top, going clockwise
-    for s in SECTORS:
-        rows = out[out["sector"] == s]
-        for r in RING_RADIUS:
-            ring = rows[rows["circle"] == r].sort_values(["shown", "id"], kind="stable")
-            n = len(ring)
-            if n:
-                offsets = (np.arange(n) + 0.5) / n * spans[s]
-                out.loc[ring.index, "angle"] = start - offsets
-        out.attrs.setdefault("sectors", {})[s] = (start, start - spans[s])
-        start -= spans[s]
-    radius = out["circle"].map(radii).to_numpy(float)
-    out["x"] = radius * np.cos(out["angle"].to_numpy(float))
-    out["y"] = radius * np.sin(out["angle"].to_numpy(float))
-    return out
-
-
-def circle_data(
-    G: DatedNetwork, person: str, at: DateLike | None = None, *, since: DateLike | None = None,
-    pseudonymiser: Pseudonymiser | None = None,
-) -> CircleData:
-    """Gather what the pictures of ``person``'s circle show (see :class:`CircleData`).
-
-    With ``since``, alters who were there at ``since`` but not at ``at`` are included with
-    status ``gone`` (drawn faded, on the ring of their circle at ``since``), and alters who
-    arrived in between have status ``new``.
-    """
-    day = G.resolve_date(at)
-    if since is not None:
-        alters = compare(G, person, since, day)
-        before = alters[alters["status"] != "new"]
-        head = headline(alters[alters["status"] != "gone"], before, G.resolve_date(since))
-    else:
-        alters = circle_table(G.store, person, day)
-        alters["status"] = "kept"
-        alters["added"] = ""
-        alters["ended"] = ""
-        head = headline(alters)
-    node = G.node(person)
-    if pseudonymiser is not None:
-        person_label = pseudonymiser(person)
-        alters["shown"] = [pseudonymiser(i) for i in alters["id"]]
-    else:
-        person_label = str(node["label"]) or person
-        alters["shown"] = [str(lab) or str(i) for lab, i in zip(alters["label"], alters["id"],
-                                                                 strict=True)]
-    alters = layout(alters.reset_index(drop=True))
-    position = {a: i for i, a in enumerate(alters["id"])}
-    ego = G.store.ego(person, day).ties
-    ego = ego[(ego["kind"] != HOUSEHOLD) & (ego["source"] != person) & (ego["target"] != person)]
-    pairs = sorted({tuple(sorted((position[a], position[b])))
-                    for a, b in zip(ego["source"], ego["target"], strict=True)
-                    if a in position and b in position})
-    return CircleData(person=person, person_label=person_label, at=format_date(day),
-                      since=None if since is None else format_date(G.resolve_date(since)),
-                      alters=alters, pairs=pairs, headline=head)
 
 
 def new_figure(width: float, height: float) -> Figure:

@@ -134,17 +134,52 @@ def format_options(f: Any) -> Any:
     f = click.option("--output", "-o", type=OutputFile(),
                      help="Write to this file instead of standard output (a missing folder "
                           "is created).")(f)
-    f = click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv",
-                     show_default=True, help="Output format.")(f)
+    f = click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+                     help="Output format [default: a readable table on a terminal, "
+                          "csv when piped or written to a file].")(f)
     return f
 
 
-def emit(frame: Any, fmt: str, output: Path | None) -> None:
-    text = write_table(frame, fmt, output, raw=raw_csv())
+def emit(frame: Any, fmt: str | None, output: Path | None) -> None:
+    """Write ``frame``: as ``fmt``, or (no ``--format``) a table on a terminal, else CSV."""
+    if fmt is None and output is None and sys.stdout.isatty():
+        click.echo(terminal_table(frame))
+        return
+    text = write_table(frame, fmt or "csv", output, raw=raw_csv())
     if text is not None:
         click.echo(text, nl=False)
     else:
         click.echo(f"Wrote {len(frame)} rows to {output}", err=True)
+
+
+def terminal_table(frame: Any) -> str:
+    """``frame`` as aligned columns for a person at a terminal (control characters in
+    names shown as ``?``, so a name cannot move the cursor or change colours).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> print(terminal_table(pd.DataFrame({"id": ["p1"], "label": ["Mary\x1b[31m"],
+    ...                                    "size": [12]})))
+    id  label      size
+    p1  Mary?[31m    12
+    """
+    import re
+
+    import pandas as pd
+
+    if len(frame) == 0:
+        return "(no rows)"
+    columns = []
+    for name in frame.columns:
+        values = frame[name]
+        numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+        cells = [re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", "" if pd.isna(v) else str(v))
+                 for v in values.astype(object)]
+        width = max(len(str(name)), *(len(c) for c in cells))
+        pad = str.rjust if numeric else str.ljust
+        columns.append([pad(str(name), width), *(pad(c, width) for c in cells)])
+    return "\n".join("  ".join(row).rstrip() for row in zip(*columns, strict=True))
 
 
 def day(value: Any) -> str | None:

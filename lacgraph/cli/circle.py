@@ -38,10 +38,13 @@ FILE = OutputFile()
 @click.option("--pseudonymise", is_flag=True,
               help="Replace names and ids by keyed pseudonyms (key: LACGRAPH_PSEUDONYM_KEY), "
                    "for tables and pictures that leave the team.")
-def circle(source: str, person: str, at: Any, since: Any, fmt: str, output: Path | None,
+def circle(source: str, person: str, at: Any, since: Any, fmt: str | None, output: Path | None,
            svg: Path | None, png: Path | None, html_path: Path | None,
            timeline_path: Path | None, pseudonymise: bool) -> None:
     """One person's circle of support at a date: alters with category and circle.
+
+    PERSON is an id or a name (when only one person has it); an unknown one gets the
+    closest matches suggested.
 
     The table has one row per alter: id, label, type, kind(s), category (natural /
     community / paid), circle (1 intimacy .. 4 exchange), since, reciprocal, brokered_by.
@@ -59,8 +62,14 @@ def circle(source: str, person: str, at: Any, since: Any, fmt: str, output: Path
         if path is not None and path.suffix.lower() not in suffixes:
             raise QueryError(f"{path}: expected a file ending in {' or '.join(suffixes)}")
     pseudonymiser = Pseudonymiser.from_environment() if pseudonymise else None
+    from lacgraph.lookup import check_in_range, resolve
+
     with lacgraph.open(source) as G:
         at_day, since_day = day(at), day(since)
+        person = resolve(G.tables.nodes, person)
+        check_in_range(G.tables, None if at_day is None else G.resolve_date(at_day), "--at")
+        check_in_range(G.tables, None if since_day is None else G.resolve_date(since_day),
+                       "--since")
         if since_day is not None:
             frame = compare(G, person, since=since_day, at=at_day)
         else:

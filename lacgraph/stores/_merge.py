@@ -7,13 +7,14 @@ tie a start date), compared row by row with what the store holds, and merged wit
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from lacgraph.errors import StoreError
-from lacgraph.stores.base import LoadSummary
+from lacgraph.errors import NotFound, StoreError
+from lacgraph.stores.base import LoadSummary, TieKey
 from lacgraph.tables import DATE_DTYPE, NODE_COLUMNS, TIE_COLUMNS
 
 TIE_KEY = ("lo", "hi", "kind", "start")
@@ -269,3 +270,19 @@ def _few(values: list[str], limit: int = 5) -> str:
     """Join the first ``limit`` of ``values`` (already formatted) for an error message."""
     shown = ", ".join(values[:limit])
     return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
+
+
+def drop_ties(ties: pd.DataFrame, remove: Sequence[TieKey]) -> pd.DataFrame:
+    """``ties`` without the ones keyed by ``remove``; NotFound names a key that is not there."""
+    if not remove:
+        return ties
+    drop = np.zeros(len(ties), dtype=bool)
+    starts = ties["start"].to_numpy("datetime64[D]")
+    for source, target, kind, start in remove:
+        pair = (((ties["source"] == source) & (ties["target"] == target))
+                | ((ties["source"] == target) & (ties["target"] == source))).to_numpy()
+        match = pair & (ties["kind"] == kind).to_numpy() & (starts == np.datetime64(start, "D"))
+        if not match.any():
+            raise NotFound(f"No tie {source}-{target} {kind} {start}")
+        drop |= match
+    return ties[~drop].reset_index(drop=True)

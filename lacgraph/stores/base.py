@@ -19,11 +19,15 @@ Semantics every store honours:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from lacgraph.errors import StoreError
 from lacgraph.tables import DateLike, Tables
+
+TieKey = tuple[str, str, str, str]
+"""A tie's key: ``(source, target, kind, start)`` with ``start`` as ISO ``YYYY-MM-DD``
+(``source`` and ``target`` in either order)."""
 
 Progress = Callable[[int], None]
 """Called with the number of rows just written, so a caller can advance a progress bar."""
@@ -85,6 +89,19 @@ class Store(ABC):
         Household ties and family nodes are included only where they touch these nodes;
         measures ignore them.
         """
+
+    def record_change(self, tables: Tables, remove: Sequence[TieKey] = ()) -> LoadSummary:
+        """Record one change a coordinator made, in one all-or-nothing step.
+
+        The ties keyed by ``remove`` are deleted (a connection recorded by mistake, or the
+        old row of one being corrected), then ``tables`` is upserted exactly as
+        :meth:`write` does. Either all of it is stored or none of it.
+
+        Raises :class:`~lacgraph.errors.NotFound` when a key in ``remove`` is not a tie,
+        and :class:`~lacgraph.errors.StoreError` when the result would be inconsistent.
+        A store that cannot change ties in place raises :class:`NotImplementedError`.
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot record changes yet")
 
     def replace(self, tables: Tables, *, progress: Progress | None = None) -> LoadSummary:
         """Make the store hold exactly ``tables``, in one all-or-nothing step.

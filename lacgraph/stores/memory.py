@@ -34,7 +34,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -43,7 +43,7 @@ from lacgraph.errors import NotFound, StoreError
 from lacgraph.stores import _merge, _sqlite
 from lacgraph.stores._ego import EgoIndex
 from lacgraph.stores._merge import Plan, conform, extra_columns
-from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store
+from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store, TieKey
 from lacgraph.tables import (
     NODE_COLUMNS,
     TIE_COLUMNS,
@@ -230,13 +230,59 @@ class MemoryStore(Store):
             self._nodes, self._ties = plan.nodes, plan.ties
         return plan.summary
 
+    def record_change(self, tables: Tables, remove: Sequence[TieKey] = ()) -> LoadSummary:
+        """Delete the ties keyed by ``remove``, then upsert ``tables``, in one step.
+
+        In a store file it is one SQLite transaction: if anything fails, neither the file
+        nor the tables in memory change.
+
+        Examples
+        --------
+        >>> from lacgraph.tables import Tables
+        >>> store = MemoryStore()
+        >>> nodes = [{"id": "a", "type": "person"}, {"id": "b", "type": "person"}]
+        >>> tie = {"source": "a", "target": "b", "kind": "friend", "start": "2024-01-01"}
+        >>> _ = store.write(Tables.from_records(nodes, [tie]))
+        >>> fixed = {**tie, "kind": "neighbour"}
+        >>> store.record_change(Tables.from_records([], [fixed]),
+        ...                     remove=[("b", "a", "friend", "2024-01-01")]).ties_added
+        1
+        >>> store.read().ties["kind"].tolist()
+        ['neighbour']
+        >>> store.record_change(Tables.from_records([], []), remove=[("a", "b", "x", "2024-01-01")])
+        Traceback (most recent call last):
+        ...
+        lacgraph.errors.NotFound: No tie a-b x 2024-01-01
+        """
+        nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
+        ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
+        with self._lock:
+            self._check_open()
+            if self._db is None:
+                kept = _merge.drop_ties(self._ties, remove)
+                plan = _merge.plan(self._nodes, kept, nodes, ties)
+                self._changes += 1
+            else:
+                plan = self._write_file(nodes, ties, None, remove=remove)
+            self._nodes, self._ties = plan.nodes, plan.ties
+        return plan.summary
+
     def _write_file(self, nodes: pd.DataFrame, ties: pd.DataFrame,
-                    progress: Progress | None, replace: bool = False) -> Plan:
+                    progress: Progress | None, replace: bool = False,
+                    remove: Sequence[TieKey] = ()) -> Plan:
         db = self._db
         assert db is not None
         with _sqlite.transaction(db, self._path, self.waiting):
             self._refresh()
-            if replace:
+            if remove:
+                kept = _merge.drop_ties(self._ties, remove)
+                for source, target, kind, start in remove:
+                    lo, hi = sorted((source, target))
+                    db.execute("DELETE FROM ties WHERE lo = ? AND hi = ? AND kind = ? "
+                               "AND start = ?", (lo, hi, kind, start))
+                plan = _merge.plan(self._nodes, kept, nodes, ties)
+                _sqlite.bump_version(db)
+            elif replace:
                 replacement = _merge.plan_replace(self._nodes, self._ties, nodes, ties)
                 plan = replacement.plan
                 gone = [row[:4] for row in _sqlite.tie_rows(replacement.removed_ties)]

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
@@ -65,8 +65,8 @@ from lacgraph.stores._graph_rows import (
     ties_frame,
     ties_from_columns,
 )
-from lacgraph.stores._merge import conform
-from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store
+from lacgraph.stores._merge import conform, tie_keys
+from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store, TieKey
 from lacgraph.tables import (
     NODE_COLUMNS,
     TIE_COLUMNS,
@@ -103,6 +103,12 @@ MERGE_TIES: dict[str, str] = {
         f"MERGE (a)-[t:{rel} {{start: r.p.start}}]->(b) SET t = r.p")
     for k, rel in KIND_TYPE.items()
 }
+DELETE_TIES: dict[str, str] = {
+    k: (f"UNWIND $rows AS r MATCH (a:{NODE_LABEL} {{id: r.lo}})-[t:{rel}]->"
+        f"(b:{NODE_LABEL} {{id: r.hi}}) WHERE t.start = r.p.start DELETE t")
+    for k, rel in KIND_TYPE.items()
+}
+"""Delete ties by key (the rows of :func:`tie_rows` of the stored ties)."""
 STAGE_NODES: dict[str, str] = {
     t: f"UNWIND $rows AS r CREATE (n:{STAGED_LABEL}:{label}) SET n = r"
     for t, label in TYPE_LABEL.items()
@@ -356,6 +362,38 @@ class Neo4jStore(Store):
             except StoreUnavailable as err:
                 raise StoreUnavailable(f"{err}. The load stopped before it was complete and "
                                        "nothing of it is visible: load again") from err
+        return plan.summary
+
+    def record_change(self, tables: Tables, remove: Sequence[TieKey] = ()) -> LoadSummary:
+        """Delete the ties keyed by ``remove``, then upsert ``tables``: one change a
+        coordinator made, in one write transaction (deletions first, so a corrected tie
+        that keeps its key is written afresh). See
+        :meth:`lacgraph.stores.Store.record_change`."""
+        nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
+        ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
+        with self._lock:
+            self._ensure_schema()
+            current, old_columns = self._read_all()
+            kept = _merge.drop_ties(current.ties, remove)
+            gone = current.ties[~tie_keys(current.ties).isin(tie_keys(kept))]
+            plan = _merge.plan(current.nodes, kept, nodes, ties)
+            statements: list[Statement] = [
+                (DELETE_TIES[kind], {"rows": [row]})
+                for row, kind in zip(tie_rows(gone), gone["kind"], strict=True)]
+            node_types = plan.nodes_to_write["type"].to_numpy()
+            tie_kinds = plan.ties_to_write["kind"].to_numpy()
+            for batch, _ in [
+                *self._batches(node_rows(plan.nodes_to_write), plan.node_positions, len(nodes),
+                               lambda i: MERGE_NODES[node_types[i]]),
+                *self._batches(tie_rows(plan.ties_to_write), plan.tie_positions, len(ties),
+                               lambda i: MERGE_TIES[tie_kinds[i]]),
+            ]:
+                statements += batch
+            if (plan.node_columns, plan.tie_columns) != old_columns:
+                statements.append(self._meta_statement(plan))
+            if statements:  # the data version, in the same transaction
+                statements.append(rights.bump(SCHEMA_VERSION))
+                self.transaction(statements, write=True)
         return plan.summary
 
     def _write_at_once(self, plan: _merge.Plan, n_nodes: int, n_ties: int,

@@ -21,8 +21,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from lacgraph.errors import InputError, LacgraphError, NotFound, QueryError
 from lacgraph.network import Network
 from lacgraph.privacy import KEY_VARIABLE, Pseudonymiser
-from lacgraph.tables import format_date
-from lacgraph.web import admin, auth, coordinator, evaluator, manager
+from lacgraph.tables import format_date, format_long_date
+from lacgraph.web import admin, auth, coordinator, evaluator, manager, record
 from lacgraph.web.appdb import AppDB
 from lacgraph.web.context import HOME, MESSAGES, Programme, audit, error_response
 from lacgraph.web.security import add_headers
@@ -113,7 +113,7 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
         app.config["PSEUDONYMS_STABLE"] = True
     app.extensions["lacgraph.pseudonymiser"] = pseudonymiser
 
-    for module in (auth, coordinator, evaluator, manager, admin):
+    for module in (auth, coordinator, record, evaluator, manager, admin):
         app.register_blueprint(module.bp)
 
     @app.before_request
@@ -159,7 +159,8 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
 
     @app.context_processor
     def globals_() -> dict[str, Any]:
-        return {"user": g.get("user"), "format_date": format_date}
+        return {"user": g.get("user"), "format_date": format_date,
+                "long_date": format_long_date}
 
     @app.get("/")
     def index() -> ResponseReturnValue:

@@ -11,7 +11,7 @@ import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -30,8 +30,12 @@ from flask import (
 from lacgraph.errors import QueryError, StoreError
 from lacgraph.network import Network
 from lacgraph.output import to_csv
+from lacgraph.person_view import PersonView
 from lacgraph.stores import MemoryStore, Store
 from lacgraph.web.appdb import AppDB, User
+
+if TYPE_CHECKING:
+    from lacgraph.dated import DatedNetwork
 
 HOME = {"coordinator": "coordinator.caseload", "evaluator": "evaluator.growth_page",
         "manager": "manager.neighbourhoods", "admin": "admin.users"}
@@ -96,6 +100,9 @@ METRICS_KEPT = 8
 RESULTS_KEPT = 16
 """Other results (e.g. growth windows, reports) that stay cached."""
 
+VIEWS_KEPT = 2048
+"""One-person answers (a person's page or picture at a date) that stay cached."""
+
 BY_DATE_KEPT = 240
 """Small per-date tables (e.g. counts per neighbourhood at a month end) that stay cached:
 twenty years of month ends."""
@@ -135,6 +142,13 @@ class Programme:
         self.results = BoundedCache(RESULTS_KEPT)  # e.g. growth per window
         self.by_date = BoundedCache(BY_DATE_KEPT)  # small tables per date
         self.draw_lock = threading.Lock()  # matplotlib is not thread-safe
+        self._views = BoundedCache(VIEWS_KEPT)  # see remember()
+
+    def remember(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """Return ``compute()``, kept under ``key`` for later calls (e.g. a person's page at
+        a date). The data cannot change under it: a recorded change or a load gives a new
+        :class:`Programme` (see :func:`programme`), and the cache goes with the old one."""
+        return self._views.get(key, compute)
 
     def day(self, value: str | None) -> np.datetime64:
         """A date from a query string (empty = the data's last date): ``YYYY-MM-DD`` or
@@ -160,14 +174,14 @@ class Programme:
         """Every person's measures at ``at`` (the latest few dates are kept)."""
         return self._metrics.get(at, lambda: self.G.metrics(at=at))
 
-    def person_network(self, person: str) -> Network:
-        """A network of ``person``'s own ties at every date (and the nodes at their ends):
-        enough for one-person questions such as the timeline or the changes since a date,
-        and much faster than the whole programme. The whole network when the store has no
-        index (e.g. Neo4j)."""
+    def person_network(self, person: str) -> DatedNetwork:
+        """``person``'s own ties at every date (and the nodes at their ends) over the
+        programme's store: enough for one-person questions such as the circle, the timeline
+        or the changes since a date, and much faster than the whole programme. The whole
+        network when the store has no person index (e.g. Neo4j)."""
         store = self.G.store
         if isinstance(store, MemoryStore):
-            return Network.from_tables(store.person_tables(person))
+            return PersonView(store, person)
         return self.G
 
     def label(self, node_id: str) -> str:

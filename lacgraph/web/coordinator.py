@@ -7,17 +7,33 @@ answer, so the app does not even confirm that someone exists.
 
 from __future__ import annotations
 
-import io
-from typing import Any
+import json
+import re
+import unicodedata
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 from flask import Blueprint, Response, abort, g, jsonify, render_template, request
 
 from lacgraph import circle as circle_verbs
-from lacgraph.tables import format_date
+from lacgraph.errors import QueryError
+from lacgraph.model import HOUSEHOLD
+from lacgraph.tables import format_date, format_long_date, parse_user_date, ties_to_text
 from lacgraph.viz import html as circle_page
-from lacgraph.viz.circle import draw_circle
+from lacgraph.viz.layout import circle_data
+from lacgraph.viz.svg import circle_svg as svg_picture
 from lacgraph.web.context import audit, csv_download, programme, requires
+from lacgraph.wording import (
+    CIRCLE_WORDS,
+    KIND_WORDS,
+    change_sentences,
+    previous_review,
+    review_dates,
+)
+
+if TYPE_CHECKING:
+    from lacgraph.dated import DatedNetwork
 
 bp = Blueprint("coordinator", __name__)
 
@@ -44,12 +60,49 @@ def table(frame: pd.DataFrame) -> dict[str, list]:
             "rows": values.to_numpy().tolist()}
 
 
-def _dates() -> tuple[Any, Any]:
+def _date_arg(name: str, problems: list[dict[str, str]]) -> Any:
+    """The date in query field ``name`` (31/12/2024 or 2024-12-31), else ``None``; a bad one
+    is added to ``problems`` (shown in the page's error summary) and ignored."""
+    text = request.args.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return parse_user_date(text)
+    except QueryError as err:
+        problems.append({"field": name, "message": str(err).replace(repr(text), text)})
+        return None
+
+
+def _window(person: pd.Series, problems: list[dict[str, str]] | None = None
+            ) -> tuple[Any, Any, str]:
+    """The dates a person's page is about: ``at`` (default the data's last date), ``since``
+    (default the previous recorded review, else the introduction date; ``None`` when that
+    is not before ``at``) and what ``since`` is ("review", "introduction" or "chosen")."""
+    strict = problems is None
+    problems = [] if problems is None else problems
     P = programme()
-    at = P.day(request.args.get("at"))
-    since_text = request.args.get("since")
-    since = P.day(since_text) if since_text else None
-    return at, since
+    at = _date_arg("at", problems)
+    at = P.last_date.astype("datetime64[D]") if at is None else at
+    since = _date_arg("since", problems)
+    reason = "chosen"
+    if since is None:
+        since = previous_review(person.get("reviews", ""), at)
+        reason = "review"
+        if since is None and not pd.isna(person["introduced_on"]):
+            since, reason = np.datetime64(person["introduced_on"], "D"), "introduction"
+    if since is not None and since >= at:
+        if reason == "chosen":
+            problems.append({"field": "since", "message":
+                             "The changes date must be before the date of the circle"})
+        since = None
+    if strict and problems:
+        raise QueryError("; ".join(p["message"] for p in problems))
+    return at, since, reason
+
+
+def _own_network(person: str) -> DatedNetwork:
+    """A network of ``person``'s own connections at every date (fast one-person answers)."""
+    return programme().person_network(person)
 
 
 @bp.get("/caseload")
@@ -73,68 +126,101 @@ def caseload() -> str:
             rows.append({
                 "id": person["id"], "label": person["label"] or person["id"],
                 "neighbourhood": person["neighbourhood"],
-                "introduced_on": format_date(person["introduced_on"]),
+                "introduced_on": format_long_date(person["introduced_on"]),
                 "natural": int(m["natural"]) if m is not None else 0,
                 "community": int(m["community"]) if m is not None else 0,
                 "at_risk": bool(m["at_risk"]) if m is not None else False,
             })
     audit("view.caseload", g.user.coordinator, f"q={query}" if query else "")
     return render_template("caseload.html", rows=rows, query=query,
-                           at=format_date(P.last_date))
+                           at=format_long_date(P.last_date))
 
 
 @bp.get("/people/<person>")
 @requires("coordinator")
 def person_page(person: str) -> str:
-    """One person's circle of support at a date, what changed since a date, and timeline."""
+    """One person's circle of support at a date, what changed since the previous review,
+    and the timeline; the forms that record a change."""
     row = _own_person(person)
+    return render_person(person, row)
+
+
+def render_person(person: str, row: pd.Series, *, form: dict | None = None,
+                  problems: list[dict[str, str]] | None = None, status: int = 200) -> Any:
+    """The person page (also re-shown by a form with its errors, see :mod:`.record`)."""
     P = programme()
-    at, since = _dates()
-    circle = P.G.circle(person, at=at)
-    own = P.person_network(person)
-    changes = table(circle_verbs.changes(own, person, since, at)) if since is not None else None
-    timeline = table(circle_verbs.timeline(own, person))
+    problems = list(problems or [])
+    at, since, reason = _window(row, problems)
+    view = P.remember(("page", person, at, since), lambda: _page_view(person, at, since))
     audit("view.person", person, f"at={format_date(at)}"
           + (f" since={format_date(since)}" if since is not None else ""))
     query = {"at": format_date(at)}
     if since is not None:
         query["since"] = format_date(since)
-    return render_template(
-        "person.html", person=row, label=row["label"] or person, at=format_date(at),
-        since=format_date(since) if since is not None else "", circle=circle,
-        changes=changes, timeline=timeline, query=query, label_of=P.label,
+    reviews = review_dates(row.get("reviews", ""))
+    label = str(row["label"] or person)
+    body = render_template(
+        "person.html", person=row, label=label, at=at, since=since, since_reason=reason,
+        **view, query=query,
+        label_of=P.label, reviews=reviews, form=form or {}, problems=problems,
+        kinds=list(KIND_WORDS), kind_words=KIND_WORDS, circle_words=CIRCLE_WORDS,
+        printed_by=g.user.name, printed_on=np.datetime64("today", "D"),
+        today=np.datetime64("today", "D"),
     )
+    if problems and status == 200:
+        status = 400
+    return (body, status) if status != 200 else body
+
+
+def _page_view(person: str, at: Any, since: Any) -> dict[str, Any]:
+    """What the person page shows at ``at`` (and since ``since``), computed once."""
+    own = _own_network(person)
+    sentences: list[str] = []
+    if since is not None:
+        sentences = change_sentences(circle_verbs.changes(own, person, since, at),
+                                     programme().label)
+    open_ties, all_ties = _choices(own, person, at)
+    return {"circle": circle_verbs.circle_table(own.store, person, at),
+            "sentences": sentences, "timeline": circle_verbs.timeline(own, person),
+            "open_ties": open_ties, "all_ties": all_ties}
+
+
+def _choices(own: DatedNetwork, person: str, at: Any) -> tuple[list[dict], list[dict]]:
+    """The person's connections as form choices: those open at ``at``, and all of them."""
+    ties = ties_to_text(own.tables.ties)
+    ties = ties[ties["kind"] != HOUSEHOLD]
+    alters = np.where(ties["source"] == person, ties["target"], ties["source"])
+    P = programme()
+    out = []
+    for alter, kind, start, end in zip(alters, ties["kind"], ties["start"], ties["end"],
+                                       strict=True):
+        text = f"{P.label(alter)}, {KIND_WORDS.get(kind, kind)}, from {format_long_date(start)}"
+        if end:
+            text += f" to {format_long_date(end)}"
+        out.append({"value": json.dumps([alter, kind, start]), "text": text,
+                    "open": not end or end > format_date(at)})
+    out.sort(key=lambda c: c["text"])
+    return [c for c in out if c["open"]], out
 
 
 @bp.get("/people/<person>/circle.svg")
 @requires("coordinator")
 def circle_svg(person: str) -> Response:
-    """The circle-of-support picture (SVG: matplotlib writes names as escaped text)."""
-    _own_person(person)
-    P = programme()
-    at, since = _dates()
-    import matplotlib
-    import matplotlib.pyplot as plt
-
-    # Names are data: "$5 or $10" must not be read as mathtext (it can even fail to parse).
-    with P.draw_lock, matplotlib.rc_context({"text.parse_math": False}):
-        fig = draw_circle(P.G, person, at=at, since=since)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="svg", bbox_inches="tight")
-        plt.close(fig)
+    """The circle-of-support picture, written as SVG from the layout (no matplotlib)."""
+    row = _own_person(person)
+    at, since, _ = _window(row)
+    picture = programme().remember(("svg", person, at, since), lambda: svg_picture(
+        circle_data(_own_network(person), person, at, since=since)))
     audit("view.circle-picture", person, f"at={format_date(at)}")
-    return Response(buffer.getvalue(), mimetype="image/svg+xml")
+    return Response(picture, mimetype="image/svg+xml")
 
 
 @bp.get("/people/<person>/circle.html")
 @requires("coordinator")
 def circle_html(person: str) -> Any:
     """The interactive pyvis circle, served under its own sandboxing CSP (see security)."""
-    _own_person(person)
-    P = programme()
-    at, since = _dates()
-    with P.draw_lock:
-        document = circle_page.circle_html(P.G, person, at, since=since)
+    at, since, _ = _window(_own_person(person))
+    document = circle_page.circle_html(_own_network(person), person, at, since=since)
     audit("view.circle-interactive", person, f"at={format_date(at)}")
     response = Response(document, mimetype="text/html")
     response.headers["X-Lacgraph-Embed"] = "1"
@@ -145,22 +231,35 @@ def circle_html(person: str) -> Any:
 @requires("coordinator")
 def circle_csv(person: str) -> Response:
     """Download the circle as CSV (formula-safe, ids as text)."""
-    _own_person(person)
-    P = programme()
-    at, _ = _dates()
-    frame = P.G.circle(person, at=at)
+    row = _own_person(person)
+    at, since, _ = _window(row)
+    own = _own_network(person)
+    if since is None:
+        frame = circle_verbs.circle_table(own.store, person, at)
+        frame.insert(0, "status", "kept")
+        name = f"circle-{_slug(row)}-{format_date(at)}.csv"
+    else:
+        frame = circle_verbs.compare(own, person, since, at)
+        frame.insert(0, "status", frame.pop("status"))
+        name = f"circle-{_slug(row)}-{format_date(since)}-to-{format_date(at)}.csv"
     audit("download.circle", person, f"at={format_date(at)}")
-    return csv_download(frame, f"circle-{format_date(at)}.csv")
+    return csv_download(frame, name)
+
+
+def _slug(row: pd.Series) -> str:
+    """A file-name-safe form of a person's name (their id when the name has no letters)."""
+    text = unicodedata.normalize("NFKD", str(row["label"] or "")).encode("ascii", "ignore")
+    slug = re.sub(r"[^a-z0-9]+", "-", text.decode().lower()).strip("-")
+    return slug or re.sub(r"[^A-Za-z0-9]+", "-", str(row["id"])).strip("-") or "person"
 
 
 @bp.get("/api/people/<person>/circle")
 @requires("coordinator")
 def circle_api(person: str) -> Response:
     """The circle as JSON: ``{"person": id, "at": date, "alters": [...]}``."""
-    _own_person(person)
-    P = programme()
-    at, _ = _dates()
-    frame = P.G.circle(person, at=at)
+    row = _own_person(person)
+    at, _, _ = _window(row)
+    frame = circle_verbs.circle_table(_own_network(person).store, person, at)
     audit("view.person-api", person, f"at={format_date(at)}")
     return jsonify({"person": person, "at": format_date(at),
                     "alters": frame.astype(object).where(frame.notna(), None)
@@ -177,14 +276,16 @@ def ideas_for(person: str, at: Any) -> list[dict[str, object]]:
     """The groups to suggest to ``person`` at ``at``, as the page shows them."""
     from lacgraph.suggestions import page_ideas
 
-    return page_ideas(programme().G.suggest(person, at=at))
+    P = programme()
+    return P.remember(("ideas", person, at), lambda: page_ideas(P.G.suggest(person, at=at)))
 
 
 def household_for(person: str, at: Any) -> dict[str, object] | None:
     """The household section of ``person``'s page at ``at`` (None when they live alone)."""
     from lacgraph.families import page_family
 
-    return page_family(programme().G.family(person, at=at))
+    P = programme()
+    return P.remember(("family", person, at), lambda: page_family(P.G.family(person, at=at)))
 
 
 @bp.app_context_processor

@@ -431,3 +431,25 @@ def test_a_date_that_is_not_a_date_is_a_query_error(store: Store) -> None:
         store.snapshot("next tuesday")
     with pytest.raises(QueryError):
         store.ego("sam", "")
+
+
+# ------------------------------------------------------------------ record_change
+
+
+def test_record_change_removes_then_upserts_in_one_step(store: Store) -> None:
+    written(store, network())
+    moved = tie("dan", "sam", "neighbour", "2024-07-01")
+    summary = store.record_change(Tables.from_records([], [moved]),
+                                  remove=[("sam", "dan", "friend", "2024-06-01")])
+    assert summary.ties_added == 1
+    expected = [t for t in TIES if not (t["target"] == "sam" and t["source"] == "dan")]
+    assert_tables_equal(store.read(), Tables.from_records(NODES, [*expected, moved]))
+
+
+def test_record_change_of_a_missing_tie_changes_nothing(store: Store) -> None:
+    written(store, network())
+    before = store.read()
+    with pytest.raises(NotFound, match="No tie"):
+        store.record_change(Tables.from_records([], [tie("ann", "cat", "friend", "2024-01-01")]),
+                            remove=[("ann", "bob", "friend", "1999-01-01")])
+    assert_tables_equal(store.read(), before)

@@ -76,9 +76,10 @@ def test_every_route_carries_the_security_headers(app, login):
             pattern = "^" + re.sub(r"<(?:\w+:)?\w+>", "[^?]+", rule) + "$"
             if re.match(pattern, url.split("?")[0]):
                 covered.add(rule)
-    missing = rules - covered - {"/logout", "/admin/users/<name>/remove",  # POST only
-                                 "/admin/users/<name>/password", "/admin/users/<name>/logout",
-                                 "/admin/rights/erase"}
+    post_only = {"/logout", "/admin/users/<name>/remove", "/admin/users/<name>/password",
+                 "/admin/users/<name>/logout", "/admin/rights/erase", "/people/<person>/review",
+                 *(f"/people/<person>/connections/{a}" for a in ("add", "end", "correct"))}
+    missing = rules - covered - post_only  # POST only: test_post_only_routes_carry_headers_too
     assert not missing, f"routes without a header check: {missing}"
 
 
@@ -90,6 +91,12 @@ def test_post_only_routes_carry_headers_too(login):
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     response = client.post("/logout", data={"csrf_token": token})
     assert response.headers["Cache-Control"] == "no-store"
+    client = login("cora")
+    token = csrf_from(client.get("/caseload").text)
+    for action in ("review", "connections/add", "connections/end", "connections/correct"):
+        response = client.post(f"/people/p3/{action}", data={"csrf_token": token})
+        assert response.status_code == 404, action  # another coordinator's person
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
 
 
 def test_caseload_lists_only_own_people_with_names_escaped(login):
@@ -169,14 +176,19 @@ def test_every_person_view_is_audited(login, app_db):
 
 def test_since_and_timeline_show_the_changes(login):
     page = login("cora").get("/people/p1?at=2024-05-01&since=2024-02-01").text
-    assert "What changed since 2024-02-01" in page
-    assert esc(HOSTILE[0]) in page  # a00 joined on 2024-04-01
+    assert "What changed since 1 February 2024" in page
+    assert f"<li>New: {esc(HOSTILE[0])}, friend, introduced by" in page  # a00 joined 1 April
+    assert f"<li>Ended: {esc(HOSTILE[1])}, family, 1 May 2024</li>" in page
+    page = login("cora").get("/people/p1?at=30/04/2024&since=01/02/2024").text
+    assert "Ended:" not in page and "What changed since 1 February 2024" in page
 
 
 def test_bad_date_is_a_friendly_400(login):
     response = login("cora").get("/people/p1?at=yesterday")
     assert response.status_code == 400
+    assert "There is a problem" in response.text and 'href="#at"' in response.text
     assert "is not a date" in response.text and "Traceback" not in response.text
+    assert "<h1>" in response.text and "circle of support</h1>" in response.text
     api = login("cora").get("/api/people/p1/circle?at=2024-13-45")
     assert api.status_code == 400 and api.json["error"]["status"] == 400
 
@@ -194,7 +206,7 @@ def test_an_unexpected_error_is_a_friendly_500_without_traceback(app, login, mon
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals /etc/passwd")
 
-    monkeypatch.setattr(programme.G, "circle", broken)
+    monkeypatch.setattr(programme, "person_network", broken)
     response = client.get("/people/p1")
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.text

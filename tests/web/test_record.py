@@ -1,0 +1,160 @@
+"""Recording a change from the person page: written through the store file in one
+transaction, validated like a load, audited with before and after, seen at once by the page
+and by the command line, and refused for another coordinator's person."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from html import escape
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import lacgraph
+from lacgraph.privacy import Pseudonymiser
+from lacgraph.stores import MemoryStore
+from lacgraph.tables import format_date, format_long_date
+from lacgraph.web import create_app
+from tests.web.conftest import log_in
+from tests.web.fixtures import HOSTILE, csrf_from, hostile_tables
+
+TODAY = np.datetime64("today", "D")
+
+
+@pytest.fixture
+def store_file(tmp_path):
+    path = tmp_path / "programme.lacgraph"
+    with MemoryStore(path) as store:
+        store.write(hostile_tables())
+    return path
+
+
+@pytest.fixture
+def cora(store_file, app_db):
+    app = create_app(lacgraph.open(store_file), app_db, pseudonymiser=Pseudonymiser(b"k"))
+    client = app.test_client()
+    assert log_in(client, "cora").status_code == 302
+    return client
+
+
+def _post(client, url: str, data: dict):
+    token = csrf_from(client.get("/people/p1").text)
+    return client.post(url, data={"csrf_token": token, **data})
+
+
+def _cli_circle(store_file, *args: str) -> str:
+    done = subprocess.run([str(Path(sys.executable).parent / "lacgraph"), "circle", str(store_file), "p1",
+                           "--format", "csv", *args], capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def _audit(app_db, action: str) -> dict:
+    rows = app_db.audit_log(action=action)
+    assert rows, f"no audit row {action}"
+    return json.loads(rows[-1][6])
+
+
+def test_add_a_new_person_is_stored_shown_audited_and_seen_by_the_cli(cora, store_file, app_db):
+    response = _post(cora, "/people/p1/connections/add", {
+        "new_name": "Mary <Wright>", "new_type": "person", "kind": "friend",
+        "start": "17/08/2024", "introduced": "yes", "reciprocal": "yes"})
+    assert response.status_code == 302, response.text
+    page = cora.get("/people/p1?since=2024-08-01&at=2024-08-31").text
+    assert ("<li>New: Mary &lt;Wright&gt;, friend, introduced by "
+            f"{escape(HOSTILE[0])}, 17 August 2024</li>") in page
+    with MemoryStore(store_file) as store:  # the file itself holds it, after one commit
+        ties = store.read().ties
+        new = ties[ties["kind"].eq("friend") & ties["start"].eq(np.datetime64("2024-08-17"))]
+        assert len(new) == 1 and new["brokered_by"].iat[0] == "c1" and new["reciprocal"].iat[0]
+    assert "Mary <Wright>" in _cli_circle(store_file, "--at", "2024-09-01")
+    after = _audit(app_db, "record.add")["after"]
+    assert after["kind"] == "friend" and after["new"]["label"] == "Mary <Wright>"
+
+
+def test_add_an_existing_group_by_name_then_end_it(cora, store_file, app_db):
+    response = _post(cora, "/people/p1/connections/add", {
+        "existing": "Quentin Quiet", "kind": "neighbour", "start": "2024-06-01"})
+    assert response.status_code == 302, response.text[response.text.find("error-summary"):][:600]
+    choice = json.dumps(["q3", "neighbour", "2024-06-01"])
+    response = _post(cora, "/people/p1/connections/end", {"tie": choice, "end": "30/09/2024"})
+    assert response.status_code == 302, response.text
+    page = cora.get("/people/p1?since=2024-09-01&at=2024-10-01").text
+    assert "<li>Ended: Quentin Quiet, neighbour, 30 September 2024</li>" in page
+    audit = _audit(app_db, "record.end")
+    assert audit["before"]["end"] == "" and audit["after"]["end"] == "2024-09-30"
+    csv = _cli_circle(store_file, "--at", "2024-10-01", "--since", "2024-09-01")
+    assert "Quentin Quiet" in csv and "gone" in csv
+
+
+def test_correct_then_withdraw_a_connection(cora, store_file, app_db):
+    choice = json.dumps(["s1", "service", "2023-06-01"])
+    response = _post(cora, "/people/p1/connections/correct", {
+        "tie": choice, "action": "correct", "start": "2023-07-01", "circle": "3"})
+    assert response.status_code == 302, response.text
+    audit = _audit(app_db, "record.correct")
+    assert audit["before"]["start"] == "2023-06-01" and audit["after"]["start"] == "2023-07-01"
+    with MemoryStore(store_file) as store:
+        ties = store.read().ties
+        s1 = ties[(ties["target"] == "s1") & (ties["source"] == "p1")]
+        assert s1["start"].map(format_date).tolist() == ["2023-07-01"]
+        assert s1["circle"].tolist() == [3]
+    moved = json.dumps(["s1", "service", "2023-07-01"])
+    response = _post(cora, "/people/p1/connections/correct", {"tie": moved,
+                                                               "action": "withdraw"})
+    assert response.status_code == 302
+    with MemoryStore(store_file) as store:
+        ties = store.read().ties
+        assert not ((ties["target"] == "s1") & (ties["source"] == "p1")).any()
+    assert _audit(app_db, "record.withdraw")["after"] is None
+
+
+def test_review_held_today_becomes_the_default_since(cora, store_file):
+    response = _post(cora, "/people/p1/review", {})
+    assert response.status_code == 302
+    page = cora.get("/people/p1").text
+    assert f"last review {format_long_date(TODAY)}" in page
+    with MemoryStore(store_file) as store:
+        nodes = store.read().nodes.set_index("id")
+        assert nodes.at["p1", "reviews"] == format_date(TODAY)
+        assert nodes.at["p1", "label"] == HOSTILE[3]  # the rest of the row kept
+    later = format_date(TODAY + 10)
+    page = cora.get(f"/people/p1?at={later}").text
+    assert f"What changed since {format_long_date(TODAY)} (the last review)" in page
+
+
+def test_problems_show_an_error_summary_linking_to_the_fields(cora, store_file):
+    before = store_file.read_bytes()
+    response = _post(cora, "/people/p1/connections/add", {
+        "existing": "g1", "kind": "friend", "start": "31/02/2024"})
+    assert response.status_code == 400
+    assert "There is a problem" in response.text
+    assert 'href="#add-start"' in response.text
+    response = _post(cora, "/people/p1/connections/add", {
+        "existing": "g1", "kind": "friend", "start": "01/02/2024"})
+    assert response.status_code == 400  # a friend tie to a group breaks the load rules
+    assert 'href="#add-kind"' in response.text or 'href="#add-existing"' in response.text
+    response = _post(cora, "/people/p1/connections/add", {
+        "existing": "Nobody Atall", "kind": "friend", "start": "01/02/2024"})
+    assert 'href="#add-existing"' in response.text and "No person, group or service" in \
+        response.text
+    response = _post(cora, "/people/p1/connections/end", {"tie": "", "end": ""})
+    assert 'href="#end-tie"' in response.text and 'href="#end-end"' in response.text
+    assert store_file.read_bytes() == before
+
+
+def test_another_coordinators_person_cannot_be_changed(store_file, app_db):
+    app = create_app(lacgraph.open(store_file), app_db)
+    client = app.test_client()
+    assert log_in(client, "cole").status_code == 302
+    token = csrf_from(client.get("/caseload").text)
+    before = store_file.read_bytes()
+    response = client.post("/people/p1/connections/add", data={
+        "csrf_token": token, "new_name": "X", "new_type": "person", "kind": "friend",
+        "start": "2024-01-01"})
+    assert response.status_code == 404
+    response = client.post("/people/p1/review", data={})  # and no CSRF token: refused
+    assert response.status_code in (400, 404)
+    assert store_file.read_bytes() == before

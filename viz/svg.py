@@ -1,0 +1,190 @@
+"""The circle-of-support picture as plain SVG, written straight from the layout.
+
+The web page draws this one (no matplotlib in the request path: a page view is a few
+milliseconds, and nothing in it is shared between threads). It shows what the static
+picture shows (:mod:`lacgraph.viz.circle`, kept for PNG export): the person at the centre,
+the four rings, the sectors, people and groups coloured by category and shaped by type,
+connections among them, and what is new or gone since an earlier date. Every name is
+escaped text, never markup; the picture is ``role="img"`` with a ``<title>`` and a
+``<desc>`` that says the counts, so a screen reader hears what a sighted reader sees.
+
+Labels sit outside their node, on the side away from the centre, with their width
+estimated from the number of characters (a web font's exact widths are the browser's
+business); long names wrap onto at most three lines.
+
+Examples
+--------
+>>> from lacgraph.viz.layout import CircleData, layout
+>>> import pandas as pd
+>>> alters = layout(pd.DataFrame({"id": ["a"], "kind": ["friend"], "circle": [2],
+...     "category": ["natural"], "type": ["person"], "shown": ["<b>Jo</b>"],
+...     "status": ["kept"], "added": [""], "ended": [""]}))
+>>> data = CircleData(person="s", person_label="Sam", at="2024-01-01", since=None,
+...                   alters=alters, pairs=[], headline="1 person or group: 1 natural")
+>>> svg = circle_svg(data)
+>>> "&lt;b&gt;Jo&lt;/b&gt;" in svg, "<b>" in svg, 'role="img"' in svg
+(True, False, True)
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from html import escape
+
+from lacgraph.tables import format_long_date
+from lacgraph.viz.layout import CATEGORY_COLOURS, NEW_COLOUR, RING_NAMES, SECTORS, CircleData
+
+SCALE = 62.0
+"""Pixels per ring unit of :func:`lacgraph.viz.layout.layout`."""
+FONT = 12
+"""Label font size in pixels."""
+CHAR_WIDTH = 0.56
+"""Average character width as a share of the font size (for placing labels)."""
+WRAP = 18
+NODE = 8.0
+"""Half the size of a node's marker, in pixels."""
+
+
+def _wrap(text: str) -> list[str]:
+    lines = textwrap.wrap(text, WRAP, break_long_words=True, break_on_hyphens=False,
+                          max_lines=3, placeholder="\u2026")
+    return lines or [text]
+
+
+def _marker(kind: str, x: float, y: float, r: float, fill: str, stroke: str,
+            extra: str = "") -> str:
+    """One node's shape: circle person, square group, diamond service, triangle coordinator,
+    hexagon family (the same shapes as the static picture, so grey print still reads)."""
+    style = f'fill="{fill}" stroke="{stroke}" stroke-width="1.5"{extra}'
+    if kind == "group":
+        return f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" {style}/>'
+    if kind in ("service", "coordinator", "family"):
+        corners = {"service": [(0, -1.25), (1.25, 0), (0, 1.25), (-1.25, 0)],
+                   "coordinator": [(0, -1.3), (1.15, 0.75), (-1.15, 0.75)],
+                   "family": [(math.cos(a) * 1.15, math.sin(a) * 1.15)
+                              for a in [k * math.pi / 3 for k in range(6)]]}[kind]
+        points = " ".join(f"{x + dx * r:.1f},{y + dy * r:.1f}" for dx, dy in corners)
+        return f'<polygon points="{points}" {style}/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" {style}/>'
+
+
+def _label(lines: list[str], x: float, y: float, angle: float, colour: str) -> tuple[str, tuple]:
+    """Text outside the node, away from the centre; returns the SVG and its box."""
+    cos, sin = math.cos(angle), -math.sin(angle)  # SVG's y axis points down
+    width = max(len(t) for t in lines) * FONT * CHAR_WIDTH
+    height = len(lines) * FONT * 1.15
+    gap = NODE + 4
+    tx, ty = x + cos * gap, y + sin * gap
+    anchor = "start" if cos > 0.3 else "end" if cos < -0.3 else "middle"
+    left = tx if anchor == "start" else tx - width if anchor == "end" else tx - width / 2
+    top = ty if sin > 0.3 else ty - height if sin < -0.3 else ty - height / 2
+    spans = "".join(
+        f'<tspan x="{left if anchor == "start" else left + width if anchor == "end" else left + width / 2:.1f}" '
+        f'y="{top + (k + 0.85) * FONT * 1.15:.1f}">{escape(line)}</tspan>'
+        for k, line in enumerate(lines))
+    text = (f'<text class="label" text-anchor="{anchor}" font-size="{FONT}" '
+            f'fill="{colour}">{spans}</text>')
+    return text, (left, top, left + width, top + height)
+
+
+def circle_svg(data: CircleData) -> str:
+    """Return ``data`` (from :func:`lacgraph.viz.layout.circle_data`) as an SVG document.
+
+    The picture scales to its container (``viewBox``, no fixed width); names are escaped.
+    See the module docstring for an example.
+    """
+    alters = data.alters
+    radii = alters.attrs.get("radii") or {1: 1.3, 2: 2.2, 3: 3.1, 4: 4.0}
+    outer = (radii[4] + 0.5) * SCALE
+    when = format_long_date(data.at) or data.at
+    title = f"Circle of support of {data.person_label} on {when}"
+    desc = data.headline
+    if data.since is not None:
+        new = int((alters["status"] == "new").sum()) if len(alters) else 0
+        gone = int((alters["status"] == "gone").sum()) if len(alters) else 0
+        desc += (f". Since {format_long_date(data.since)}: {new} new, {gone} no longer in "
+                 "the circle")
+    desc += ". " + "; ".join(RING_NAMES.values()) + "."
+    out = [
+        "",  # the <svg> element, once the labels' boxes give the picture's extent
+        f'<title id="circle-title">{escape(title)}</title>',
+        f'<desc id="circle-desc">{escape(desc)}</desc>',
+    ]
+    boxes = [(-outer, -outer, outer, outer)]
+    sectors = alters.attrs.get("sectors", {})
+    shades = ("#f3f2f1", "#ffffff")
+    for k, name in enumerate(SECTORS):
+        start, end = sectors.get(name, (0.0, 0.0))
+        if start == end:
+            continue
+        r = outer
+        x0, y0 = r * math.cos(start), -r * math.sin(start)
+        x1, y1 = r * math.cos(end), -r * math.sin(end)
+        large = 1 if abs(start - end) > math.pi else 0
+        out.append(f'<path d="M0,0 L{x0:.1f},{y0:.1f} A{r:.1f},{r:.1f} 0 {large} 1 '
+                   f'{x1:.1f},{y1:.1f} Z" fill="{shades[k % 2]}" stroke="#dddddd"/>')
+        mid = (start + end) / 2
+        lx, ly = (r + 14) * math.cos(mid), -(r + 14) * math.sin(mid)
+        anchor = "start" if math.cos(mid) > 0.3 else "end" if math.cos(mid) < -0.3 else "middle"
+        out.append(f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" font-size="13" '
+                   f'font-style="italic" fill="#505a5f">{escape(name)}</text>')
+        width = len(name) * 13 * CHAR_WIDTH
+        left = lx if anchor == "start" else lx - width if anchor == "end" else lx - width / 2
+        boxes.append((left, ly - 13, left + width, ly + 4))
+    for ring, radius in radii.items():
+        out.append(f'<circle cx="0" cy="0" r="{radius * SCALE:.1f}" fill="none" '
+                   'stroke="#8a8a8a" stroke-width="1"/>')
+        out.append(f'<text x="0" y="{-radius * SCALE + 4:.1f}" text-anchor="middle" '
+                   f'font-size="11" fill="#505a5f" class="ring-number">{ring}</text>')
+    xs = (alters["x"].to_numpy(float) * SCALE) if len(alters) else []
+    ys = (-alters["y"].to_numpy(float) * SCALE) if len(alters) else []
+    for i, j in data.pairs:
+        out.append(f'<line x1="{xs[i]:.1f}" y1="{ys[i]:.1f}" x2="{xs[j]:.1f}" y2="{ys[j]:.1f}" '
+                   'stroke="#b1b4b6" stroke-width="1"/>')
+    for k in range(len(alters)):
+        status = alters["status"].iat[k]
+        colour = CATEGORY_COLOURS[alters["category"].iat[k]]
+        stroke = {"gone": ' stroke="#b1b4b6" stroke-dasharray="4 4"',
+                  "new": f' stroke="{NEW_COLOUR}" stroke-width="2.5"'}.get(
+                      status, f' stroke="{colour}" stroke-opacity="0.55"')
+        out.append(f'<line x1="0" y1="0" x2="{xs[k]:.1f}" y2="{ys[k]:.1f}"{stroke}/>')
+    for k in range(len(alters)):
+        status = alters["status"].iat[k]
+        colour = CATEGORY_COLOURS[alters["category"].iat[k]]
+        kind = str(alters["type"].iat[k])
+        if status == "new":
+            out.append(_marker(kind, xs[k], ys[k], NODE + 4, "none", NEW_COLOUR))
+        if status == "gone":
+            out.append(_marker(kind, xs[k], ys[k], NODE, "#ffffff", colour,
+                               ' stroke-dasharray="3 2" opacity="0.7"'))
+        else:
+            out.append(_marker(kind, xs[k], ys[k], NODE, colour, "#ffffff"))
+        lines = _wrap(str(alters["shown"].iat[k]))
+        if status in ("new", "gone"):
+            lines.append(f"({status})")
+        text, box = _label(lines, xs[k], ys[k], float(alters["angle"].iat[k]),
+                           "#505a5f" if status == "gone" else "#0b0c0c")
+        out.append(text)
+        boxes.append(box)
+    out.append('<circle cx="0" cy="0" r="13" fill="#0b0c0c"/>')
+    name = _wrap(data.person_label)
+    out.append('<text text-anchor="middle" font-size="14" font-weight="bold" fill="#0b0c0c" '
+               'stroke="#ffffff" stroke-width="4" paint-order="stroke">'
+               + "".join(f'<tspan x="0" y="{32 + k * 16}">{escape(t)}</tspan>'
+                         for k, t in enumerate(name)) + "</text>")
+    if not len(alters):
+        out.append(f'<text x="0" y="{-radii[2] * SCALE:.1f}" text-anchor="middle" '
+                   'font-size="15" fill="#0b0c0c">No one is in this circle of support yet.'
+                   '</text>')
+    out.append("</svg>")
+    pad = 12.0
+    x0 = min(b[0] for b in boxes) - pad
+    y0 = min(b[1] for b in boxes) - pad
+    x1 = max(b[2] for b in boxes) + pad
+    y1 = max(b[3] for b in boxes) + pad
+    out[0] = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.0f} {y0:.0f} '
+              f'{x1 - x0:.0f} {y1 - y0:.0f}" role="img" '
+              'aria-labelledby="circle-title circle-desc" class="circle-picture" '
+              'font-family="Arial, Helvetica, sans-serif">')
+    return "\n".join(out) + "\n"
