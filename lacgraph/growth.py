@@ -430,8 +430,8 @@ def growth(G: DatedNetwork, *, start: DateLike | None = None, end: DateLike | No
     paid_from = before["paid"].to_numpy(np.int64)
     paid_to = after["paid"].to_numpy(np.int64)
     new_ties, formed, ended, lasting = _window_ties(ties, ids, base, follow, last)
-    people = pd.DataFrame({
-        "id": ids, "baseline": [format_date(d) for d in base],
+    people = pd.DataFrame({  # ids stay object dtype, as everywhere (pandas 3 would infer str)
+        "id": pd.Series(ids, dtype=object), "baseline": [format_date(d) for d in base],
         "followup": [format_date(d) for d in follow],
         "natural_community_from": close_from, "natural_community_to": close_to,
         "change": close_to - close_from, "paid_from": paid_from, "paid_to": paid_to,

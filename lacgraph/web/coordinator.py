@@ -188,7 +188,9 @@ def _page_view(person: str, at: Any, since: Any) -> dict[str, Any]:
 def _choices(own: DatedNetwork, person: str, at: Any) -> tuple[list[dict], list[dict]]:
     """The person's connections as form choices: those open at ``at``, and all of them."""
     ties = ties_to_text(own.tables.ties)
-    ties = ties[ties["kind"] != HOUSEHOLD]
+    # the person's own ties (a store without a person index hands over the whole network)
+    ties = ties[(ties["kind"] != HOUSEHOLD) & ((ties["source"] == person)
+                                              | (ties["target"] == person))]
     alters = np.where(ties["source"] == person, ties["target"], ties["source"])
     P = programme()
     out = []
@@ -199,7 +201,7 @@ def _choices(own: DatedNetwork, person: str, at: Any) -> tuple[list[dict], list[
             text += f" to {format_long_date(end)}"
         out.append({"value": json.dumps([alter, kind, start]), "text": text,
                     "open": not end or end > format_date(at)})
-    out.sort(key=lambda c: c["text"])
+    out.sort(key=lambda c: (c["text"], c["value"]))  # same name twice: by id, kind, start
     return [c for c in out if c["open"]], out
 
 
