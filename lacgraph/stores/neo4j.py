@@ -377,28 +377,20 @@ class Neo4jStore(Store):
             kept = _merge.drop_ties(current.ties, remove)
             gone = current.ties[~tie_keys(current.ties).isin(tie_keys(kept))]
             plan = _merge.plan(current.nodes, kept, nodes, ties)
-            statements: list[Statement] = [
+            deletions: list[Statement] = [
                 (DELETE_TIES[kind], {"rows": [row]})
                 for row, kind in zip(tie_rows(gone), gone["kind"], strict=True)]
-            node_types = plan.nodes_to_write["type"].to_numpy()
-            tie_kinds = plan.ties_to_write["kind"].to_numpy()
-            for batch, _ in [
-                *self._batches(node_rows(plan.nodes_to_write), plan.node_positions, len(nodes),
-                               lambda i: MERGE_NODES[node_types[i]]),
-                *self._batches(tie_rows(plan.ties_to_write), plan.tie_positions, len(ties),
-                               lambda i: MERGE_TIES[tie_kinds[i]]),
-            ]:
-                statements += batch
-            if (plan.node_columns, plan.tie_columns) != old_columns:
-                statements.append(self._meta_statement(plan))
-            if statements:  # the data version, in the same transaction
-                statements.append(rights.bump(SCHEMA_VERSION))
-                self.transaction(statements, write=True)
+            meta = ([] if (plan.node_columns, plan.tie_columns) == old_columns
+                    else [self._meta_statement(plan)])
+            if deletions or plan.summary.changed_anything:  # the version, same transaction
+                meta.append(rights.bump(SCHEMA_VERSION))
+            self._write_at_once(plan, len(nodes), len(ties), meta, None, first=deletions)
         return plan.summary
 
     def _write_at_once(self, plan: _merge.Plan, n_nodes: int, n_ties: int,
-                       meta: list[Statement], progress: Progress | None) -> None:
-        """One transaction: every batch, then the meta node."""
+                       meta: list[Statement], progress: Progress | None, *,
+                       first: list[Statement] | None = None) -> None:
+        """One transaction: ``first`` (e.g. deletions), every batch, then the meta node."""
         node_types = plan.nodes_to_write["type"].to_numpy()
         tie_kinds = plan.ties_to_write["kind"].to_numpy()
         batches = [
@@ -407,7 +399,7 @@ class Neo4jStore(Store):
             *self._batches(tie_rows(plan.ties_to_write), plan.tie_positions, n_ties,
                            lambda i: MERGE_TIES[tie_kinds[i]]),
         ]
-        statements: list[Statement] = []
+        statements: list[Statement] = list(first or [])
         report: list[tuple[int, int]] = []  # (after statement i, input rows handled)
         for batch, handled in batches:
             statements += batch
