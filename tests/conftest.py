@@ -11,7 +11,7 @@ import pytest
 
 from lacgraph.model import KIND_ENDPOINTS
 from lacgraph.tables import Tables
-from tests.neo4jserver import Neo4jServer, ServerError
+from tests.neo4jserver import TEST_JVM, Neo4jServer, ServerError
 
 DATA = Path(__file__).resolve().parent / "data"
 """External check data kept with the tests; each folder says where it came from."""
@@ -36,7 +36,7 @@ def neo4j_server() -> Iterator[Neo4jServer]:
     """A real Neo4j 5.26 server for this test session (this xdist worker): 127.0.0.1, a
     free port, a random password; built with Maven if needed, stopped at the end."""
     try:
-        server = Neo4jServer()
+        server = Neo4jServer(jvm=TEST_JVM)
     except ServerError as err:
         pytest.fail(str(err), pytrace=False)
     yield server
@@ -47,19 +47,51 @@ def neo4j_server() -> Iterator[Neo4jServer]:
 BOLT_FOLDERS = ("bolt", "contract")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Say which tests must share a pytest-xdist worker (``make test``: ``--dist loadgroup``).
+def worker_group(nodeid: str) -> str:
+    """The group of tests that one pytest-xdist worker runs together (``make test``:
+    ``--dist loadgroup``): every test of the Neo4j server (``bolt``), else the test's file.
 
-    Each file stays on one worker (its module fixtures are built once), and every test of
-    the Neo4j server runs on the same worker, so one server is started and no two workers
-    write to the same database at once.
+    Each file stays on one worker, so its module fixtures are built once; all tests of the
+    Neo4j server share a worker, so one server is started and no two workers write to the
+    same database at once. (A Neo4j test elsewhere would start its own worker's server.)
+
+    Examples
+    --------
+    >>> worker_group("tests/contract/test_store_contract.py::test_read[neo4j]")
+    'bolt'
+    >>> worker_group("tests/unit/test_growth.py::test_summary")
+    'tests/unit/test_growth.py'
     """
-    for item in items:
-        folder = item.path.parent.name
-        fixtures = getattr(item, "fixturenames", ())
-        uses_bolt = folder in BOLT_FOLDERS or "neo4j" in fixtures or "neo4j_server" in fixtures
-        group = "bolt" if uses_bolt else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
+    path = nodeid.split("::")[0]
+    return "bolt" if Path(path).parent.name in BOLT_FOLDERS else path
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """``--dist loadgroup`` by :func:`worker_group`.
+
+    pytest-xdist's own loadgroup reads ``xdist_group`` marks through a node id suffix that
+    pytest 9 no longer keeps, so every test would go to whichever worker is free: each
+    file's module fixtures built on both workers, and a Neo4j server started on both. The
+    groups keep the order the workers collected them in (see
+    :func:`pytest_collection_modifyitems`), not xdist's most-tests-first order.
+    """
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return worker_group(nodeid)
+
+    config.option.loadscopereorder = False
+    return GroupScheduling(config, log)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the groups (:func:`worker_group`) holding a ``slow`` test first, so that no long
+    group is left to run alone on one worker at the end of ``make test``."""
+    slow = {worker_group(item.nodeid) for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: worker_group(item.nodeid) not in slow)  # stable
 
 
 @pytest.fixture

@@ -36,6 +36,12 @@ MAIN_CLASS = "lacgraph.Neo4jLauncher"
 LOG_TAIL = 4000
 TEST_HEAP = "1g"
 TEST_PAGECACHE = "128m"
+SERVER_JVM = ("-XX:+UseG1GC",)
+"""JVM options of a long-running server (``make neo4j``, the benchmark)."""
+TEST_JVM = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+"""JVM options of the tests' short-lived server: the quick client compiler only and one GC
+thread, which about halve the CPU time of a start (the server starts once per test worker,
+and again in each restart test) and of the tests' small queries."""
 
 
 class ServerError(RuntimeError):
@@ -96,11 +102,13 @@ class Neo4jServer:
         The ``neo4j`` user's password; a random one by default.
     heap, pagecache : str
         The JVM's heap (``-Xmx``) and Neo4j's page cache.
+    jvm : tuple of str
+        Further JVM options (:data:`SERVER_JVM`; the tests use :data:`TEST_JVM`).
     """
 
     def __init__(self, port: int | None = None, home: Path | None = None,
                  password: str | None = None, heap: str = TEST_HEAP,
-                 pagecache: str = TEST_PAGECACHE) -> None:
+                 pagecache: str = TEST_PAGECACHE, jvm: tuple[str, ...] = SERVER_JVM) -> None:
         build()
         self.port = port or free_port()
         self.uri = f"bolt://127.0.0.1:{self.port}"
@@ -109,7 +117,7 @@ class Neo4jServer:
         self._own_home = home is None
         self.home = Path(tempfile.mkdtemp(prefix="lacgraph-neo4j-")) if home is None else home
         self.home.mkdir(parents=True, exist_ok=True)
-        self.heap, self.pagecache = heap, pagecache
+        self.heap, self.pagecache, self.jvm = heap, pagecache, jvm
         self.log = self.home / "launcher.log"
         self.process: subprocess.Popen[bytes] | None = None
         self._names = itertools.count(1)
@@ -124,7 +132,7 @@ class Neo4jServer:
         """Start the server and wait until the driver's query answers."""
         env = {**os.environ, "NEO4J_PASSWORD": self.password}
         self._log_start = self.log.stat().st_size if self.log.exists() else 0
-        command = ["java", f"-Xmx{self.heap}", "-XX:+UseG1GC", "-cp", classpath(), MAIN_CLASS,
+        command = ["java", f"-Xmx{self.heap}", *self.jvm, "-cp", classpath(), MAIN_CLASS,
                    str(self.home), str(self.port), self.pagecache]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,

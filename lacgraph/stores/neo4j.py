@@ -169,6 +169,9 @@ class Neo4jStore(Store):
         (:data:`SINGLE_TRANSACTION_ROWS`; see the module notes).
     connection_timeout : float, optional
         Seconds to wait for a connection.
+    retry_time : float, optional
+        Seconds for which a query on the open store is retried after a transient error
+        (such as a lost connection) before it fails.
 
     Raises
     ------
@@ -182,7 +185,7 @@ class Neo4jStore(Store):
     def __init__(self, uri: str, *, user: str = "neo4j", password: str | None = None,
                  database: str | None = None, batch_size: int | None = None,
                  single_transaction_rows: int | None = None,
-                 connection_timeout: float = 10.0) -> None:
+                 connection_timeout: float = 10.0, retry_time: float = 15.0) -> None:
         import neo4j
 
         if batch_size is not None and batch_size < 1:
@@ -200,7 +203,7 @@ class Neo4jStore(Store):
         try:
             self._driver = neo4j.GraphDatabase.driver(
                 uri, auth=auth, connection_timeout=connection_timeout,
-                max_transaction_retry_time=15.0, notifications_min_severity="OFF")
+                max_transaction_retry_time=retry_time, notifications_min_severity="OFF")
         except (ValueError, neo4j.exceptions.ConfigurationError) as err:
             raise StoreError(f"{uri} is not a usable Bolt URI: {_message(err)}") from err
         try:
@@ -275,7 +278,9 @@ class Neo4jStore(Store):
     # ------------------------------------------------------------- opening
 
     def _detect(self) -> Server:
-        rows = self.run(COMPONENTS)
+        # The first query is not retried: a server that is not there is an error after
+        # connection_timeout, not after the retry_time of queries on an open store.
+        rows = self.run(COMPONENTS, autocommit=True)
         for name, versions, edition in rows:
             if name == "Neo4j Kernel":
                 version = str(versions[0])

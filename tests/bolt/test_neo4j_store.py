@@ -226,7 +226,9 @@ def test_a_server_restarted_mid_load_is_a_clear_error_and_a_rerun_completes_it(
         neo4j: Neo4jServer, staged: bool) -> None:
     first, second = first_and_second()
     limit = 0 if staged else 100_000
-    options = {"batch_size": 20, "single_transaction_rows": limit, "connection_timeout": 2.0}
+    # (retried for 2 s, not 15, once the server is gone)
+    options = {"batch_size": 20, "single_transaction_rows": limit, "connection_timeout": 2.0,
+               "retry_time": 2.0}
     with neo4j.open(**options) as store:
         store.write(first)
         before = store.read()

@@ -10,9 +10,11 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 import lacgraph
 from lacgraph.privacy import Pseudonymiser
@@ -33,38 +35,59 @@ class LiveServer:
         return self.base + path
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """Serve ``app`` with waitress on a free 127.0.0.1 port, in a thread, until the end of
+    the ``with`` block; yield its base URL once ``/healthz`` answers.
+
+    At the end the server closes, in its own thread, its listening socket and every open
+    connection (the browser keeps some alive), so the thread ends at once.
+    """
     import waitress
 
-    folder = write_programme(tmp_path_factory.mktemp("browser") / "data")
-    db = AppDB(Path(folder).parent / "app.sqlite")
-    add_accounts(db)
-    app = create_app(lacgraph.open(folder), db, pseudonymiser=Pseudonymiser(b"browser key"))
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.effective_port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                if response.read() == b"ok\n":
-                    break
-        except OSError:
-            if time.monotonic() > deadline:
-                server.close()
-                pytest.fail(f"the web server on {base} did not answer /healthz within 20 s")
-            time.sleep(0.1)
-    yield LiveServer(base, db)
-    server.close()
-    thread.join(timeout=10)
+
+    def close_everything() -> None:
+        for channel in list(server.active_channels.values()):
+            channel.close()
+        server.close()
+
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                    if response.read() == b"ok\n":
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"the web server on {base} did not answer /healthz within 20 s")
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.trigger.pull_trigger(close_everything)
+        thread.join(timeout=10)
+        server.task_dispatcher.shutdown()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    folder = write_programme(tmp_path_factory.mktemp("browser") / "data")
+    db = AppDB(Path(folder).parent / "app.sqlite")
+    add_accounts(db)
+    app = create_app(lacgraph.open(folder), db, pseudonymiser=Pseudonymiser(b"browser key"))
+    with serving(app) as base:
+        yield LiveServer(base, db)
+
+
+@pytest.fixture(scope="session")
 def browser():
-    """Chromium for one test module (closed after it, so another module may start its own
-    sync Playwright)."""
+    """Chromium for this test session (this xdist worker), started once: every test gets
+    its own context or page (no shared cookies or storage), and the browser is closed at
+    the end."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():

@@ -5,17 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 from lacgraph.network import Network
 from lacgraph.privacy import Pseudonymiser
 from lacgraph.tables import Tables
 from lacgraph.viz.html import _vis_assets, circle_html, write_circle_html
 from tests.viz.helpers import crowded
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 HOSTILE = [
     "<script>window.__pwned = 1</script>",
@@ -26,18 +20,6 @@ HOSTILE = [
     "Siân “Quote” 😀 &amp; \u2028 end",
     "<!-- </div> -->",
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: the Makefile installs Debian's chromium")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def hostile_network() -> Network:

@@ -10,7 +10,6 @@ server is the real app under waitress on 127.0.0.1 serving the hostile programme
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -21,7 +20,7 @@ from lacgraph.network import Network
 from lacgraph.privacy import Pseudonymiser
 from lacgraph.tables import Tables
 from lacgraph.web import AppDB, create_app
-from tests.browser.conftest import LiveServer, log_in
+from tests.browser.conftest import LiveServer, log_in, serving
 from tests.web.fixtures import HOSTILE_WARD, add_accounts, hostile_tables
 
 AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
@@ -59,19 +58,13 @@ def twenty_alters() -> Tables:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[LiveServer]:
-    import waitress
-
     folder = tmp_path_factory.mktemp("person-page")
     db = AppDB(folder / "app.sqlite")
     add_accounts(db)
     app = create_app(Network.from_tables(twenty_alters()), db,
                      pseudonymiser=Pseudonymiser(b"browser key"))
-    srv = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    yield LiveServer(f"http://127.0.0.1:{srv.effective_port}", db)
-    srv.close()
-    thread.join(timeout=10)
+    with serving(app) as base:
+        yield LiveServer(base, db)
 
 
 PAGES = {

@@ -1,11 +1,16 @@
 """``lacgraph report``: every number in the report equals the matching CLI answer.
 
 The report marks each number with ``data-key`` (and its exact value in ``value``). The
-expected value of every key is worked out here from the installed command's own answers
+expected value of every key is worked out here from the command's own answers
 (``lacgraph growth``, ``neighbourhoods``, ``assets``, ``clusters``), the input files, or
 (for the retention curve, which has no command) the Python API; the small-number rule is
 applied here from :func:`lacgraph.privacy.suppress` alone. The report must hold exactly
 those keys: no number in it goes unchecked.
+
+The reports are made by the installed ``lacgraph`` in a process of its own. The dozens of
+answers they are checked against come from the same click commands run in this process
+(the CLI's own output, parsed as a user's program would): a new process for each would
+start Python and import pandas and scipy again, most of the time these checks took.
 """
 
 from __future__ import annotations
@@ -133,12 +138,21 @@ class Expect:
         self.put(key, None if "*" in (a, b) or not b else a / b)
 
 
+def cli_stdout(*args: str) -> str:
+    """What ``lacgraph ARGS`` writes to standard output, run in this process."""
+    from lacgraph.cli import cli
+
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, f"lacgraph {' '.join(args)} failed:\n{result.stderr}"
+    return result.stdout
+
+
 def cli_json(*args: str) -> dict:
-    return json.loads(run(*args).stdout)
+    return json.loads(cli_stdout(*args))
 
 
 def cli_csv(*args: str) -> pd.DataFrame:
-    return text_csv(run(*args).stdout)
+    return text_csv(cli_stdout(*args))
 
 
 def expected(data: Path, window: tuple[str, ...], suppressing: bool, dates: list[str]
