@@ -109,12 +109,17 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	tools/typecheck.sh
 
-# ruff, then mypy, then pytest in parallel workers (one per core; tests/conftest.py keeps
-# each file, and all tests of the Neo4j server, on one worker: one server started, by the
-# session fixture of that worker). PYTEST_ARGS adds options.
+# ruff; then pytest in parallel workers (one per core; tests/conftest.py keeps each file,
+# and all tests of the Neo4j server, on one worker: one server started, by the session
+# fixture of that worker), with mypy running beside it (its report follows pytest's; either
+# failing fails the target). PYTEST_ARGS adds options.
 WORKERS ?= auto
-test: lint typecheck $(CHROMIUM) $(NGINX) $(NEO4J_BUILT) $(AXE)
-	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup $(PYTEST_ARGS)
+test: lint $(CHROMIUM) $(NGINX) $(NEO4J_BUILT) $(AXE)
+	@mkdir -p build
+	@tools/typecheck.sh > build/typecheck.log 2>&1 & typecheck=$$!; \
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup $(PYTEST_ARGS); tests=$$?; \
+	wait $$typecheck; types=$$?; echo "mypy (tools/typecheck.sh):"; cat build/typecheck.log; \
+	[ $$tests = 0 ] && [ $$types = 0 ]
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/measures.py
