@@ -237,7 +237,7 @@ class Neo4jStore(Store):
         rolled back and the error passes on.
         """
         work = self._work(statements, after)
-        return self._session_call(  # type: ignore[no-any-return]
+        return self._session_call(
             lambda s: (s.execute_write if write else s.execute_read)(work))
 
     @staticmethod
@@ -511,7 +511,7 @@ class Neo4jStore(Store):
             if not statements:
                 return []
             work = self._work(statements)
-            return self._in_session(lambda s: s.execute_write(work))  # type: ignore[no-any-return]
+            return self._in_session(lambda s: s.execute_write(work))
 
         with ThreadPoolExecutor(self.stage_workers, thread_name_prefix="lacgraph-stage") as pool:
             running: deque[tuple[Future[list[list[list[Any]]]], list[Statement], int]] = deque()
