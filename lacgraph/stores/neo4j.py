@@ -44,7 +44,9 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
@@ -55,6 +57,7 @@ from lacgraph.errors import NotFound, StoreError, StoreUnavailable
 from lacgraph.queries import cypher
 from lacgraph.stores import _merge
 from lacgraph.stores import _neo4j_rights as rights
+from lacgraph.stores import _neo4j_stage as stage
 from lacgraph.stores._graph_rows import (
     KIND_TYPE,
     TYPE_LABEL,
@@ -77,11 +80,13 @@ from lacgraph.tables import (
     parse_day,
 )
 
-BATCH_SIZE = 5000
+BATCH_SIZE = 10_000
 """Input rows per ``UNWIND`` batch (and per ``progress`` call)."""
 SINGLE_TRANSACTION_ROWS = 100_000
 """Largest number of rows (nodes and ties to add or change) written in one transaction;
 beyond it a write is staged and made visible by one final transaction."""
+STAGE_WORKERS = 2
+"""Staged batches written at once (each in its own transaction)."""
 SCHEMA_VERSION = 1
 
 NODE_LABEL = "LacNode"
@@ -109,16 +114,6 @@ DELETE_TIES: dict[str, str] = {
     for k, rel in KIND_TYPE.items()
 }
 """Delete ties by key (the rows of :func:`tie_rows` of the stored ties)."""
-STAGE_NODES: dict[str, str] = {
-    t: f"UNWIND $rows AS r CREATE (n:{STAGED_LABEL}:{label}) SET n = r"
-    for t, label in TYPE_LABEL.items()
-}
-STAGE_TIES: dict[tuple[str, str, str], str] = {
-    (k, lo, hi): (f"UNWIND $rows AS r MATCH (a:{lo} {{id: r.lo}}) MATCH (b:{hi} {{id: r.hi}}) "
-                  f"CREATE (a)-[t:{rel}]->(b) SET t = r.p")
-    for k, rel in KIND_TYPE.items()
-    for lo in (NODE_LABEL, STAGED_LABEL) for hi in (NODE_LABEL, STAGED_LABEL)
-}
 PUBLISH_STAGED = f"MATCH (n:{STAGED_LABEL}) REMOVE n:{STAGED_LABEL} SET n:{NODE_LABEL}"
 DELETE_STAGED = (f"MATCH (n:{STAGED_LABEL}) "
                  "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
@@ -132,7 +127,7 @@ WRITE_META = (f"MERGE (m:{META_LABEL} {{name: 'lacgraph'}}) SET m.schema_version
 COMPONENTS = "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition"
 UNIQUE_ID = (f"CREATE CONSTRAINT lacgraph_node_id IF NOT EXISTS "
              f"FOR (n:{NODE_LABEL}) REQUIRE n.id IS UNIQUE")
-STAGED_ID = f"CREATE INDEX lacgraph_staged_id IF NOT EXISTS FOR (n:{STAGED_LABEL}) ON (n.id)"
+OLD_STAGED_ID = "DROP INDEX lacgraph_staged_id IF EXISTS"  # staged ends go by element id now
 AWAIT_INDEXES = "CALL db.awaitIndexes(300)"
 
 
@@ -169,6 +164,10 @@ class Neo4jStore(Store):
         (:data:`SINGLE_TRANSACTION_ROWS`; see the module notes).
     connection_timeout : float, optional
         Seconds to wait for a connection.
+    stage_workers : int, optional
+        Staged batches written at once, each in its own transaction and session
+        (:data:`STAGE_WORKERS`; staged rows are invisible until published, so their
+        order does not matter).
     retry_time : float, optional
         Seconds for which a query on the open store is retried after a transient error
         (such as a lost connection) before it fails.
@@ -185,7 +184,8 @@ class Neo4jStore(Store):
     def __init__(self, uri: str, *, user: str = "neo4j", password: str | None = None,
                  database: str | None = None, batch_size: int | None = None,
                  single_transaction_rows: int | None = None,
-                 connection_timeout: float = 10.0, retry_time: float = 15.0) -> None:
+                 connection_timeout: float = 10.0, stage_workers: int = 0,
+                 retry_time: float = 15.0) -> None:
         import neo4j
 
         if batch_size is not None and batch_size < 1:
@@ -194,6 +194,7 @@ class Neo4jStore(Store):
         self.user = user
         self.database = database or None
         self.batch_size = batch_size or BATCH_SIZE
+        self.stage_workers = stage_workers or STAGE_WORKERS
         self.single_transaction_rows = (SINGLE_TRANSACTION_ROWS if single_transaction_rows
                                         is None else single_transaction_rows)
         self._lock = threading.RLock()
@@ -239,6 +240,13 @@ class Neo4jStore(Store):
         ``after(i)`` is called after statement ``i``; if it raises, the transaction is
         rolled back and the error passes on.
         """
+        work = self._work(statements, after)
+        return self._session_call(
+            lambda s: (s.execute_write if write else s.execute_read)(work))
+
+    @staticmethod
+    def _work(statements: list[Statement], after: Callable[[int], None] | None = None
+              ) -> Callable[[Any], list[list[list[Any]]]]:
         def work(tx: Any) -> list[list[list[Any]]]:
             out = []
             for i, (query, params) in enumerate(statements):
@@ -247,33 +255,37 @@ class Neo4jStore(Store):
                     after(i)
             return out
 
-        return self._session_call(
-            lambda s: (s.execute_write if write else s.execute_read)(work))
+        return work
 
     def _session_call(self, call: Callable[[Any], Any]) -> Any:
-        import neo4j.exceptions as ne
-
         with self._lock:
             if self._closed:
                 raise StoreError("The store is closed")
-            try:
-                with self._driver.session(database=self.database) as session:
-                    return call(session)
-            except ne.AuthError as err:
-                raise StoreUnavailable(
-                    f"The graph database at {self.uri} refused the login of user "
-                    f"{self.user!r} (wrong user or password?): {_message(err)}") from err
-            except (ne.ServiceUnavailable, ne.SessionExpired, ne.IncompleteCommit) as err:
-                raise StoreUnavailable(f"Cannot reach the graph database at {self.uri}: "
-                                       f"{_message(err)}") from err
-            except ne.Neo4jError as err:
-                if err.code == "Neo.ClientError.Database.DatabaseNotFound":
-                    raise StoreError(f"The graph database at {self.uri} has no database "
-                                     f"{self.database!r}") from err
-                raise StoreError(f"The graph database at {self.uri} refused a query: "
-                                 f"{_message(err)}") from err
-            except ne.DriverError as err:
-                raise StoreError(f"The graph database driver failed: {_message(err)}") from err
+            return self._in_session(call)
+
+    def _in_session(self, call: Callable[[Any], Any]) -> Any:
+        """Run ``call(session)`` in a new session; driver errors become store errors.
+        Safe from any thread (the driver is; each call has its own session)."""
+        import neo4j.exceptions as ne
+
+        try:
+            with self._driver.session(database=self.database) as session:
+                return call(session)
+        except ne.AuthError as err:
+            raise StoreUnavailable(
+                f"The graph database at {self.uri} refused the login of user "
+                f"{self.user!r} (wrong user or password?): {_message(err)}") from err
+        except (ne.ServiceUnavailable, ne.SessionExpired, ne.IncompleteCommit) as err:
+            raise StoreUnavailable(f"Cannot reach the graph database at {self.uri}: "
+                                   f"{_message(err)}") from err
+        except ne.Neo4jError as err:
+            if err.code == "Neo.ClientError.Database.DatabaseNotFound":
+                raise StoreError(f"The graph database at {self.uri} has no database "
+                                 f"{self.database!r}") from err
+            raise StoreError(f"The graph database at {self.uri} refused a query: "
+                             f"{_message(err)}") from err
+        except ne.DriverError as err:
+            raise StoreError(f"The graph database driver failed: {_message(err)}") from err
 
     # ------------------------------------------------------------- opening
 
@@ -299,11 +311,12 @@ class Neo4jStore(Store):
                              f"version {meta[0][0]!r}; this lacgraph reads {SCHEMA_VERSION}")
 
     def _ensure_schema(self) -> None:
-        """Create the id constraint and the staging index (first write only)."""
+        """Create the id constraint (first write only); drop the staging index of
+        earlier versions (staged ends are found by element id)."""
         if self._schema_ready:
             return
         self.run(UNIQUE_ID, write=True)
-        self.run(STAGED_ID, write=True)
+        self.run(OLD_STAGED_ID, write=True)
         self.run(AWAIT_INDEXES, autocommit=True)
         self._schema_ready = True
 
@@ -429,7 +442,8 @@ class Neo4jStore(Store):
 
     def _write_staged(self, plan: _merge.Plan, visible: pd.Index, n_nodes: int, n_ties: int,
                       meta: list[Statement], progress: Progress | None) -> None:
-        """Stage new nodes and their ties batch by batch, then publish in one transaction."""
+        """Stage new nodes and their ties batch by batch (as columns, see
+        :mod:`lacgraph.stores._neo4j_stage`), then publish in one transaction."""
         self.run(DELETE_STAGED, autocommit=True)
         nodes, ties = plan.nodes_to_write, plan.ties_to_write
         new = ~nodes["id"].isin(visible).to_numpy()
@@ -439,28 +453,47 @@ class Neo4jStore(Store):
         lo_new = ~pd.Index(lo, dtype=object).isin(visible)
         hi_new = ~pd.Index(hi, dtype=object).isin(visible)
         staged = lo_new | hi_new
-        types = nodes["type"].to_numpy()
-        kinds = ties["kind"].to_numpy()
-        label = {True: STAGED_LABEL, False: NODE_LABEL}
-
-        def staged_tie(i: int) -> str:
-            j = staged_at[i]
-            return STAGE_TIES[kinds[j], label[bool(lo_new[j])], label[bool(hi_new[j])]]
-
-        staged_at = np.flatnonzero(staged)
         new_at, old_at = np.flatnonzero(new), np.flatnonzero(~new)
-        visible_ties_at = np.flatnonzero(~staged)
-        batches = [
-            *self._batches(node_rows(nodes.iloc[new_at]), plan.node_positions[new_at], n_nodes,
-                           lambda i: STAGE_NODES[types[new_at[i]]]),
-            *self._batches(tie_rows(ties.iloc[staged_at]), plan.tie_positions[staged_at],
-                           n_ties, staged_tie),
-        ]
-        for statements, handled in batches:
-            if statements:
-                self.transaction(statements, write=True)
-            if progress is not None:
-                progress(handled)
+        staged_at, visible_ties_at = np.flatnonzero(staged), np.flatnonzero(~staged)
+
+        types = nodes["type"].to_numpy(object)
+        staged_ids: list[str] = []
+        elements: list[str] = []
+        def node_batches() -> Iterator[tuple[list[Statement], int]]:
+            for slices, handled in self._slices(plan.node_positions[new_at], n_nodes,
+                                                types[new_at]):
+                yield [(stage.STAGE_NODES[types[new_at[at[0]]]],
+                        stage.node_columns(nodes, new_at[at])) for at in slices], handled
+
+        for results, _ in self._staged(node_batches(), progress):
+            for ids, element in (r[0] for r in results):
+                staged_ids += ids
+                elements += element
+
+        element_of = pd.Series(elements, index=pd.Index(staged_ids, dtype=object), dtype=object)
+        lo_ref = np.where(lo_new, element_of.reindex(lo).to_numpy(object), lo)
+        hi_ref = np.where(hi_new, element_of.reindex(hi).to_numpy(object), hi)
+        kinds = ties["kind"].to_numpy(object)
+        def tie_batches() -> Iterator[tuple[list[Statement], int]]:
+            for slices, handled in self._slices(plan.tie_positions[staged_at], n_ties,
+                                                kinds[staged_at], lo_new[staged_at],
+                                                hi_new[staged_at]):
+                statements = []
+                for at in slices:
+                    rows = staged_at[at]
+                    key = (kinds[rows[0]], bool(lo_new[rows[0]]), bool(hi_new[rows[0]]))
+                    statements.append((stage.STAGE_TIES[key], stage.tie_columns(
+                        ties, rows, lo_ref[rows], hi_ref[rows])))
+                yield statements, handled
+
+        for results, statements in self._staged(tie_batches(), progress):
+            created = sum(int(r[0][0]) for r in results)
+            expected = sum(len(p["lo"]) for _, p in statements)
+            if created != expected:
+                raise StoreError(f"A staged load lost {expected - created} of its ties: staged "
+                                 "nodes vanished (was another load running?). Nothing of it "
+                                 "is visible: load again")
+
         publish = [
             *self._batches(node_rows(nodes.iloc[old_at]), plan.node_positions[old_at], n_nodes,
                            lambda i: MERGE_NODES[types[old_at[i]]]),
@@ -470,6 +503,60 @@ class Neo4jStore(Store):
         ]
         self.transaction([*(s for batch, _ in publish for s in batch), (PUBLISH_STAGED, {}),
                           *meta], write=True)
+
+    def _staged(self, batches: Iterator[tuple[list[Statement], int]],
+                progress: Progress | None
+                ) -> Iterator[tuple[list[list[list[Any]]], list[Statement]]]:
+        """Run each batch in a write transaction of its own, :attr:`stage_workers` at a
+        time, and yield each one's results and statements in order (``progress`` too).
+
+        Staged rows are invisible until published, so their order does not matter; if
+        anything fails, the batches not yet started are cancelled and the error passes on.
+        """
+        def write(statements: list[Statement]) -> list[list[list[Any]]]:
+            if not statements:
+                return []
+            work = self._work(statements)
+            return self._in_session(lambda s: s.execute_write(work))
+
+        with ThreadPoolExecutor(self.stage_workers, thread_name_prefix="lacgraph-stage") as pool:
+            running: deque[tuple[Future[list[list[list[Any]]]], list[Statement], int]] = deque()
+            try:
+                for statements, handled in batches:
+                    running.append((pool.submit(write, statements), statements, handled))
+                    while len(running) > self.stage_workers:
+                        yield self._finished(running.popleft(), progress)
+                while running:
+                    yield self._finished(running.popleft(), progress)
+            finally:
+                for future, _, _ in running:
+                    future.cancel()
+
+    @staticmethod
+    def _finished(job: tuple[Future[list[list[list[Any]]]], list[Statement], int],
+                  progress: Progress | None
+                  ) -> tuple[list[list[list[Any]]], list[Statement]]:
+        future, statements, handled = job
+        results = future.result()
+        if progress is not None:
+            progress(handled)
+        return results, statements
+
+    def _slices(self, positions: np.ndarray, total: int, *keys: np.ndarray
+                ) -> Iterator[tuple[list[np.ndarray], int]]:
+        """For each ``batch_size`` slice of the input: the places (in ``positions``, the
+        input positions of the rows, ascending) of its rows, split by equal ``keys``,
+        and the number of input rows the slice covers."""
+        codes = np.zeros(len(positions), dtype=np.int64)
+        for key in keys:
+            key_codes, uniques = pd.factorize(key)
+            codes = codes * len(uniques) + key_codes
+        for start in range(0, total, self.batch_size):
+            stop = min(start + self.batch_size, total)
+            first, last = np.searchsorted(positions, [start, stop])
+            part = codes[first:last]
+            yield ([first + np.flatnonzero(part == code) for code in np.unique(part)],
+                   stop - start)
 
     def _batches(self, rows: list[dict[str, Any]], positions: np.ndarray, total: int,
                  statement: Callable[[int], str]) -> Iterator[tuple[list[Statement], int]]:
@@ -543,16 +630,24 @@ class Neo4jStore(Store):
             return None, None, results  # type: ignore[return-value]
         return json.loads(meta[0][1] or "[]"), json.loads(meta[0][2] or "[]"), results
 
-    def _read_all(self, ties: LiteralString = cypher.ALL_TIES, **params: Any
+    def _read_all(self, ties: LiteralString = cypher.ALL_TIES,
+                  scan: LiteralString = cypher.ALL_TIES_SCAN, **params: Any
                   ) -> tuple[Tables, tuple[list[str] | None, list[str] | None]]:
-        """Every node, and the ties of query ``ties``, in one read transaction."""
+        """Every node, and the ties of query ``ties``, in one read transaction.
+
+        When every relationship joins two lacgraph nodes (query ``COUNTS``: no staged
+        load, nothing else in the database) the ties come from ``scan``, the same query
+        by a relationship-store scan, which is several times faster.
+        """
         def work(tx: Any) -> tuple[Any, ...]:
             meta = tx.run(READ_META).values()
             node_extra, tie_extra = ((json.loads(meta[0][1] or "[]"),
                                       json.loads(meta[0][2] or "[]")) if meta else (None, None))
             nodes = tx.run(cypher.ALL_NODES, {"types": list(TYPE_LABEL.values()),
                                               "extra": node_extra or []}).values()
-            tie_rows = tx.run(ties, {**params, "extra": tie_extra or []}).values()
+            only_lacgraph = tx.run(cypher.COUNTS).values()[0][0]
+            tie_rows = tx.run(scan if only_lacgraph else ties,
+                              {**params, "extra": tie_extra or []}).values()
             return node_extra, tie_extra, nodes[0], tie_rows[0]
 
         node_extra, tie_extra, nodes, tie_rows = self._session_call(
@@ -570,7 +665,7 @@ class Neo4jStore(Store):
         """Return every node and the ties active at ``at`` (query ``SNAPSHOT_TIES``)."""
         day = _iso_day(at)
         with self._lock:
-            return self._read_all(cypher.SNAPSHOT_TIES, at=day)[0]
+            return self._read_all(cypher.SNAPSHOT_TIES, cypher.SNAPSHOT_TIES_SCAN, at=day)[0]
 
     def ego(self, person: str, at: DateLike) -> Tables:
         """Return ``person``, its alters at ``at`` and the active ties among them (query ``EGO``).
@@ -584,16 +679,18 @@ class Neo4jStore(Store):
         if not isinstance(person, str):
             raise NotFound(f"No node with id {person!r}")
         with self._lock:
-            node_extra, tie_extra, (own, rows) = self._read_with_meta(
-                [(NODE_BY_ID, {"id": person}), (cypher.EGO, {"person": person, "at": day})])
-        if not own:
+            found_rows = self.run(cypher.EGO, {"person": person, "at": day})
+        if not found_rows:
             raise NotFound(f"No node with id {person!r}")
-        found: dict[str, list[Any]] = {person: own[0]}
+        labels, node, rows, node_columns, tie_columns = found_rows[0]
+        node_extra = json.loads(node_columns or "[]")
+        tie_extra = json.loads(tie_columns or "[]")
+        found: dict[str, list[Any]] = {person: [labels, node]}
         for _, _, x_labels, x, y_labels, y in rows:
             found.setdefault(x["id"], [x_labels, x])
             found.setdefault(y["id"], [y_labels, y])
-        nodes = nodes_frame(list(found.values()), node_extra or [])
-        ties = ties_frame([row[:2] for row in rows], tie_extra or [])
+        nodes = nodes_frame(list(found.values()), node_extra)
+        ties = ties_frame([row[:2] for row in rows], tie_extra)
         return Tables(nodes, ties)
 
     # --------------------------------------------------------------- questions
