@@ -230,14 +230,6 @@ def compare(G: DatedNetwork, person: str, since: DateLike, at: DateLike | None =
     return table.reset_index(drop=True)
 
 
-def _counts_at(ties: pd.DataFrame, day: int) -> dict[str, int]:
-    """Alters by closest category among ``ties`` (day numbers in ``_start``/``_end``) at ``day``."""
-    active = ties[(ties["_start"] <= day) & (day < ties["_end"])]
-    rank = active.groupby("alter")["_rank"].min()
-    counts = {c: int((rank == i).sum()) for i, c in enumerate(CATEGORIES)}
-    return {"size": int(len(rank)), **counts}
-
-
 def timeline(G: DatedNetwork, person: str) -> pd.DataFrame:
     """Return the size of ``person``'s network by category at each date a tie started or ended.
 
@@ -265,20 +257,28 @@ def timeline(G: DatedNetwork, person: str) -> pd.DataFrame:
     if ties.empty:
         return pd.DataFrame({c: pd.Series(dtype=object if c == "date" else np.int64)
                              for c in TIMELINE_COLUMNS})
-    ties["_start"] = to_day_numbers(ties["start"])
-    ties["_end"] = to_day_numbers(ties["end"])
-    ties["_rank"] = ties["kind"].map(lambda k: CATEGORIES.index(KIND_CATEGORY[k]))
+    start = to_day_numbers(ties["start"])
+    end = to_day_numbers(ties["end"])
+    rank = np.array([CATEGORIES.index(KIND_CATEGORY[k]) for k in ties["kind"]], np.int64)
     never = np.iinfo(np.int64).max
-    days = np.union1d(ties["_start"], ties.loc[ties["_end"] != never, "_end"])
-    rows = []
-    for d in days:
-        rows.append({
-            "date": format_date(np.datetime64(int(d), "D")),
-            **_counts_at(ties, int(d)),
-            "added": int((ties["_start"] == d).sum()),
-            "ended": int((ties["_end"] == d).sum()),
-        })
-    return pd.DataFrame(rows, columns=list(TIMELINE_COLUMNS))
+    days = np.union1d(start, end[end != never])
+    # (date x tie): each tie's category rank on each date, or len(CATEGORIES) when inactive
+    active = (start[None, :] <= days[:, None]) & (days[:, None] < end[None, :])
+    ranks = np.where(active, rank[None, :], len(CATEGORIES))
+    # each alter's closest category per date: the minimum over its ties
+    alters, which = np.unique(ties["alter"].to_numpy(dtype=object).astype(str),
+                              return_inverse=True)
+    closest = np.full((len(days), len(alters)), len(CATEGORIES), dtype=np.int64)
+    np.minimum.at(closest.T, which, ranks.T)
+    table = pd.DataFrame({
+        "date": [format_date(np.datetime64(int(d), "D")) for d in days],
+        "size": (closest < len(CATEGORIES)).sum(axis=1),
+        **{c: (closest == i).sum(axis=1) for i, c in enumerate(CATEGORIES)},
+        "added": (start[None, :] == days[:, None]).sum(axis=1),
+        "ended": (end[None, :] == days[:, None]).sum(axis=1),
+    })
+    return table[list(TIMELINE_COLUMNS)].astype(
+        {c: np.int64 for c in TIMELINE_COLUMNS if c != "date"})
 
 
 def headline(alters: pd.DataFrame, before: pd.DataFrame | None = None,

@@ -209,10 +209,23 @@ def default_app_db(source: str | os.PathLike[str]) -> Path:
     return path.with_name(f"{path.stem}.app.sqlite")
 
 
+class _Pending:
+    """One audit row waiting to be written (see :meth:`AppDB.audit`)."""
+
+    __slots__ = ("done", "error", "row")
+
+    def __init__(self, row: tuple[str, ...]):
+        self.row = row
+        self.done = False
+        self.error: BaseException | None = None
+
+
 class AppDB:
     """The app database at ``path`` (created on first use; ``":memory:"`` for tests).
 
-    Safe to share between the web server's threads: one connection, one lock.
+    Safe to share between the web server's threads: one connection (and lock) for accounts
+    and sessions, and one for writing the audit log, so a page's session lookup never
+    waits for another page's audit row to reach the disk.
     """
 
     def __init__(self, path: str | os.PathLike[str]):
@@ -236,9 +249,22 @@ class AppDB:
             raise StoreError(f"{self.path}: cannot open the app database ({err})") from err
         if self.path != ":memory:":
             os.chmod(self.path, 0o600)
+        # the audit log's writer: rows waiting are written together (see audit())
+        self._pending: list[_Pending] = []
+        self._pending_lock = threading.Lock()
+        if self.path == ":memory:":  # one database per connection: share the one
+            self._writer, self._write_lock = self._db, self._lock
+        else:
+            self._writer = sqlite3.connect(self.path, check_same_thread=False,
+                                           isolation_level=None, timeout=30)
+            self._writer.execute("PRAGMA synchronous=FULL")  # on disk at COMMIT
+            self._write_lock = threading.RLock()
 
     def close(self) -> None:
         """Close the database file."""
+        with self._write_lock:
+            if self._writer is not self._db:
+                self._writer.close()
         with self._lock:
             self._db.close()
 
@@ -528,21 +554,57 @@ class AppDB:
     def audit(self, user: str, role: str, action: str, target: str = "", detail: str = "",
               address: str = "") -> None:
         """Append one line to the audit log (UTC time stamp; rows are never updated), its
-        hash chained to the previous line's."""
-        row = (_stamp(utcnow()), user, role, action, target, detail, address)
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")  # one writer at a time, across processes
+        hash chained to the previous line's; return once it is committed to disk.
+
+        Rows from threads auditing at the same moment are written in one transaction (one
+        wait for the disk instead of one each): a thread queues its row, then whichever
+        thread holds the writer writes every row queued so far and chains their hashes in
+        queue order. No thread returns before its own row is committed, and a failed write
+        raises in every thread whose row it held.
+
+        Examples
+        --------
+        >>> db = AppDB(":memory:")
+        >>> db.audit("ann", "coordinator", "view.person", "p1")
+        >>> [row[4:6] for row in db.audit_log()], db.verify_audit()
+        ([('view.person', 'p1')], (1, None))
+        """
+        entry = _Pending((_stamp(utcnow()), user, role, action, target, detail, address))
+        with self._pending_lock:
+            self._pending.append(entry)
+        with self._write_lock:
+            if not entry.done:  # else written meanwhile with another thread's batch
+                with self._pending_lock:
+                    batch, self._pending = self._pending, []
+                self._write_audit(batch)
+        if entry.error is not None:
+            raise entry.error
+
+    def _write_audit(self, batch: list[_Pending]) -> None:
+        """Write ``batch`` in one transaction, chained to the last row on disk."""
+        db = self._writer
+        try:
+            db.execute("BEGIN IMMEDIATE")  # one writer at a time, across processes
             try:
-                last = self._db.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1"
-                                        ).fetchall()
+                last = db.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchall()
                 previous = last[0][0] if last else GENESIS
-                self._db.execute(
+                rows = []
+                for entry in batch:
+                    previous = row_hash(previous, entry.row)
+                    rows.append((*entry.row, previous))
+                db.executemany(
                     "INSERT INTO audit (at, user, role, action, target, detail, address, hash)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (*row, row_hash(previous, row)))
-                self._db.execute("COMMIT")
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                db.execute("ROLLBACK")
                 raise
+        except BaseException as err:
+            for entry in batch:
+                entry.error = err
+        finally:
+            for entry in batch:
+                entry.done = True
 
     def verify_audit(self) -> tuple[int, int | None]:
         """Check the audit log's hash chain: return (rows checked, first broken ``seq`` or

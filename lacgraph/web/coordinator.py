@@ -160,9 +160,9 @@ def render_person(person: str, row: pd.Series, *, form: dict | None = None,
     reviews = review_dates(row.get("reviews", ""))
     label = str(row["label"] or person)
     body = render_template(
-        "person.html", person=row, label=label, at=at, since=since, since_reason=reason,
+        "person.html", person=row.to_dict(), label=label, at=at, since=since, since_reason=reason,
         **view, query=query,
-        label_of=P.label, reviews=reviews, form=form or {}, problems=problems,
+        reviews=reviews, form=form or {}, problems=problems,
         kinds=list(KIND_WORDS), kind_words=KIND_WORDS, circle_words=CIRCLE_WORDS,
         printed_by=g.user.name, printed_on=np.datetime64("today", "D"),
         today=np.datetime64("today", "D"),
@@ -173,16 +173,59 @@ def render_person(person: str, row: pd.Series, *, form: dict | None = None,
 
 
 def _page_view(person: str, at: Any, since: Any) -> dict[str, Any]:
-    """What the person page shows at ``at`` (and since ``since``), computed once."""
+    """What the person page shows at ``at`` (and since ``since``), computed once and kept
+    as plain, already worded rows (the template then only writes them out)."""
     own = _own_network(person)
     sentences: list[str] = []
     if since is not None:
         sentences = change_sentences(circle_verbs.changes(own, person, since, at),
                                      programme().label)
     open_ties, all_ties = _choices(own, person, at)
-    return {"circle": circle_verbs.circle_table(own.store, person, at),
-            "sentences": sentences, "timeline": circle_verbs.timeline(own, person),
+    return {"circle": circle_rows(circle_verbs.circle_table(own.store, person, at),
+                                  programme().label),
+            "sentences": sentences, "timeline": timeline_rows(circle_verbs.timeline(own, person)),
             "open_ties": open_ties, "all_ties": all_ties}
+
+
+def circle_rows(frame: pd.DataFrame, label_of: Any) -> list[dict[str, Any]]:
+    """The rows of the "who is in the circle" table, in the words of the page.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"id": ["jo"], "label": ["Jo"], "kind": ["friend;member"],
+    ...     "category": ["natural"], "circle": [2], "since": ["2024-08-17"],
+    ...     "reciprocal": [True], "brokered_by": ["c1"]})
+    >>> circle_rows(frame, {"c1": "Dafydd"}.get)  # doctest: +NORMALIZE_WHITESPACE
+    [{'circle': 2, 'name': 'Jo', 'category': 'natural',
+      'connection': 'friend, member of a group (natural)', 'since': '17 August 2024',
+      'reciprocal': 'yes', 'introduced_by': 'Dafydd'}]
+    """
+    return [{"circle": int(circle), "name": str(label or node), "category": str(category),
+             "connection": ", ".join(KIND_WORDS.get(k, k) for k in str(kind).split(";"))
+             + f" ({category})",
+             "since": format_long_date(start), "reciprocal": "yes" if mutual else "no",
+             "introduced_by": ", ".join(label_of(c) for c in str(brokers or "").split(";")
+                                        if c) or "\u2013"}
+            for node, label, kind, category, circle, start, mutual, brokers in zip(
+                frame["id"], frame["label"], frame["kind"], frame["category"],
+                frame["circle"], frame["since"], frame["reciprocal"], frame["brokered_by"],
+                strict=True)]
+
+
+def timeline_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The timeline table's rows, dates written out ("17 August 2024").
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"date": ["2024-08-17"], "size": [1], "natural": [1],
+    ...     "community": [0], "paid": [0], "added": [1], "ended": [0]})
+    >>> timeline_rows(frame)[0]["date"]
+    '17 August 2024'
+    """
+    rows = frame.astype(object).to_dict("records")
+    for row in rows:
+        row["date"] = format_long_date(row["date"])
+    return rows
 
 
 def _choices(own: DatedNetwork, person: str, at: Any) -> tuple[list[dict], list[dict]]:
@@ -275,19 +318,34 @@ def circle_api(person: str) -> Response:
 
 
 def ideas_for(person: str, at: Any) -> list[dict[str, object]]:
-    """The groups to suggest to ``person`` at ``at``, as the page shows them."""
-    from lacgraph.suggestions import page_ideas
+    """The groups to suggest to ``person`` at ``at``, as the page shows them.
+
+    Worked out for the person's whole caseload at once (the same answer as one person at a
+    time, :func:`lacgraph.suggestions.suggest_each`) and kept per coordinator and date: the
+    first view of each other person on the caseload then costs nothing more.
+    """
+    from lacgraph.suggestions import page_ideas, suggest_each
 
     P = programme()
-    return P.remember(("ideas", person, at), lambda: page_ideas(P.G.suggest(person, at=at)))
+    coordinator = str(P.people.at[person, "coordinator"] or "")
+    caseload = P.caseloads.get(coordinator)
+    people = list(caseload.index) if caseload is not None and person in caseload.index \
+        else [person]
+
+    def each() -> dict[str, list[dict[str, object]]]:
+        found = suggest_each(P.G.snapshot(at), P.G.tables, people)
+        return {who: page_ideas(frame) for who, frame in found.items()}
+
+    key = ("ideas of caseload", coordinator, at) if len(people) > 1 else ("ideas", person, at)
+    return P.remember(key, each)[person]
 
 
 def household_for(person: str, at: Any) -> dict[str, object] | None:
     """The household section of ``person``'s page at ``at`` (None when they live alone)."""
-    from lacgraph.families import page_family
+    from lacgraph.families import page_household
 
     P = programme()
-    return P.remember(("family", person, at), lambda: page_family(P.G.family(person, at=at)))
+    return P.remember(("family", person, at), lambda: page_household(P.G.store, person, at))
 
 
 @bp.app_context_processor

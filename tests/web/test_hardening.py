@@ -126,6 +126,36 @@ def test_denials_of_every_role_and_admin_views_are_audited(login, app_db):
     assert "view.users" in actions and "view.loads" in actions
 
 
+def test_audit_rows_written_together_by_many_threads_and_two_processes_chain(tmp_path):
+    """Rows audited at the same moment by many threads (written in shared transactions) and
+    by a second app database on the same file (another server process) all arrive, each
+    once, and the hash chain verifies."""
+    path = tmp_path / "app.sqlite"
+    first, second = AppDB(path), AppDB(path)
+    start = threading.Barrier(8)
+
+    def views(db: AppDB, thread: int) -> None:
+        start.wait()
+        for k in range(40):
+            db.audit("cora", "coordinator", "view.person", f"p{thread}-{k}")
+
+    threads = [threading.Thread(target=views, args=(first if t % 2 else second, t))
+               for t in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    first.close(), second.close()
+    reopened = AppDB(path)
+    targets = [row[5] for row in reopened.audit_log()]
+    assert sorted(targets) == sorted(f"p{t}-{k}" for t in range(8) for k in range(40))
+    assert reopened.verify_audit() == (320, None)
+    # each thread's rows are in the order it wrote them
+    for t in range(8):
+        mine = [x for x in targets if x.startswith(f"p{t}-")]
+        assert mine == [f"p{t}-{k}" for k in range(40)]
+
+
 def test_users_add_in_the_web_records_the_grants_and_checks_the_data(login, app_db):
     client = login("ada")
     token = csrf_from(client.get("/admin/users").text)
