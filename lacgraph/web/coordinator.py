@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from flask import Blueprint, Response, abort, g, jsonify, render_template, request
+from markupsafe import Markup
 
 from lacgraph import circle as circle_verbs
 from lacgraph.errors import QueryError
@@ -151,18 +152,19 @@ def render_person(person: str, row: pd.Series, *, form: dict | None = None,
     P = programme()
     problems = list(problems or [])
     at, since, reason = _window(row, problems)
-    view = P.remember(("page", person, at, since), lambda: _page_view(person, at, since))
-    audit("view.person", person, f"at={format_date(at)}"
-          + (f" since={format_date(since)}" if since is not None else ""))
     query = {"at": format_date(at)}
     if since is not None:
         query["since"] = format_date(since)
-    reviews = review_dates(row.get("reviews", ""))
     label = str(row["label"] or person)
+    shown = {"person": row.to_dict(), "label": label, "at": at, "since": since,
+             "since_reason": reason, "query": query}
+    view = P.remember(("page", person, at, since, reason),
+                      lambda: _page_view(person, at, since, shown))
+    audit("view.person", person, f"at={format_date(at)}"
+          + (f" since={format_date(since)}" if since is not None else ""))
     body = render_template(
-        "person.html", person=row.to_dict(), label=label, at=at, since=since, since_reason=reason,
-        **view, query=query,
-        reviews=reviews, form=form or {}, problems=problems,
+        "person.html", **shown, **view, reviews=review_dates(row.get("reviews", "")),
+        form=form or {}, problems=problems,
         kinds=list(KIND_WORDS), kind_words=KIND_WORDS, circle_words=CIRCLE_WORDS,
         printed_by=g.user.name, printed_on=np.datetime64("today", "D"),
         today=np.datetime64("today", "D"),
@@ -172,19 +174,35 @@ def render_person(person: str, row: pd.Series, *, form: dict | None = None,
     return (body, status) if status != 200 else body
 
 
-def _page_view(person: str, at: Any, since: Any) -> dict[str, Any]:
-    """What the person page shows at ``at`` (and since ``since``), computed once and kept
-    as plain, already worded rows (the template then only writes them out)."""
+def _page_view(person: str, at: Any, since: Any, shown: dict[str, Any]) -> dict[str, Any]:
+    """What the person page shows at ``at`` (and since ``since``), computed and written out
+    once: the parts that are the same for every request (picture, what changed, who is in
+    the circle, timeline, ideas, household) as HTML, and the choices of the record forms.
+    ``shown`` holds the names the templates use for the person and the dates."""
     own = _own_network(person)
     sentences: list[str] = []
     if since is not None:
         sentences = change_sentences(circle_verbs.changes(own, person, since, at),
                                      programme().label)
     open_ties, all_ties = _choices(own, person, at)
-    return {"circle": circle_rows(circle_verbs.circle_table(own.store, person, at),
+    data = {"circle": circle_rows(circle_verbs.circle_table(own.store, person, at),
                                   programme().label),
-            "sentences": sentences, "timeline": timeline_rows(circle_verbs.timeline(own, person)),
-            "open_ties": open_ties, "all_ties": all_ties}
+            "sentences": sentences, "timeline": timeline_rows(circle_verbs.timeline(own, person))}
+    return {"top": Markup(render_template("_person_top.html", **shown, **data)),
+            "bottom": Markup(render_template("_person_bottom.html", **shown, **data)),
+            "open_options": _options(open_ties), "all_options": _options(all_ties)}
+
+
+def _options(choices: list[dict]) -> Markup:
+    """``<option>`` elements of form choices (values and texts escaped).
+
+    Examples
+    --------
+    >>> str(_options([{"value": '["a", "friend"]', "text": "<b>Al</b>, friend"}]))
+    '<option value="[&#34;a&#34;, &#34;friend&#34;]">&lt;b&gt;Al&lt;/b&gt;, friend</option>'
+    """
+    return Markup("").join(Markup('<option value="{}">{}</option>').format(c["value"], c["text"])
+                           for c in choices)
 
 
 def circle_rows(frame: pd.DataFrame, label_of: Any) -> list[dict[str, Any]]:
