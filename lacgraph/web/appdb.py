@@ -61,6 +61,10 @@ LOCK_ADDRESS_AFTER = 20
 """Failed logins from one network address (any names) before that address is locked too:
 so guessing one common password across many account names is slowed down as well."""
 
+SEEN_EVERY = timedelta(minutes=1)
+"""How often a session's last-seen time is brought up to date (so a session goes idle
+between ``idle`` minus this and ``idle`` after its last request)."""
+
 FAILURE_WINDOW = timedelta(minutes=15)
 LOCK_FIRST = timedelta(seconds=30)
 LOCK_MAX = timedelta(minutes=15)
@@ -511,7 +515,7 @@ class AppDB:
         if now - _parse(seen) > idle or now - _parse(created) > lifetime:
             self.end_session(token)
             return None
-        if _stamp(now) != seen:
+        if now - _parse(seen) >= SEEN_EVERY:  # not a write per request
             self._run("UPDATE sessions SET seen_at = ? WHERE digest = ?",
                       (_stamp(now), digest(token)))
         return json.loads(data)
