@@ -19,6 +19,7 @@ from lacgraph.tables import format_date
 
 if TYPE_CHECKING:
     from lacgraph.dated import DatedNetwork
+    from lacgraph.families import Family
     from lacgraph.privacy import Pseudonymiser
     from lacgraph.tables import DateLike
 
@@ -195,3 +196,36 @@ def circle_data(
     return CircleData(person=person, person_label=person_label, at=format_date(day),
                       since=None if since is None else format_date(G.resolve_date(since)),
                       alters=alters, pairs=pairs, headline=head)
+
+
+def family_data(F: Family) -> tuple[CircleData, str, tuple[str, ...]]:
+    """Gather what the family picture shows: the circle data, the title, the members' names.
+
+    Examples
+    --------
+    >>> from lacgraph.families import family
+    >>> from lacgraph.tables import Tables
+    >>> T = Tables.from_records(nodes=[{"id": "sam", "type": "person", "label": "Sam"}],
+    ...                         ties=[])
+    >>> data, title, names = family_data(family(T, "sam", "2024-01-01"))
+    >>> title, names
+    ("Sam's household and its circle of support on 2024-01-01", ('Sam',))
+    """
+    alters = F.alters.copy()
+    alters["status"] = "kept"
+    alters["added"] = ""
+    alters["ended"] = ""
+    alters["shown"] = [str(lab) or str(i) for lab, i in zip(alters["label"], alters["id"],
+                                                             strict=True)]
+    alters = layout(alters.reset_index(drop=True))
+    position = {a: i for i, a in enumerate(alters["id"])}
+    pairs = sorted({tuple(sorted((position[a], position[b])))
+                    for a, b in zip(F.links["source"], F.links["target"], strict=True)})
+    names = [str(lab) or str(i) for lab, i in zip(F.members["label"], F.members["id"],
+                                                   strict=True)]
+    person_label = names[F.members["id"].tolist().index(F.person)]
+    at = format_date(F.at)
+    data = CircleData(
+        person=F.person, person_label=person_label, at=at, since=None, alters=alters,
+        pairs=pairs, headline=f"{len(names)} living together; {headline(alters)}")
+    return data, f"{person_label}'s household and its circle of support on {at}", tuple(names)

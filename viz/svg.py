@@ -182,17 +182,20 @@ def _leader(x: float, y: float, box: Box, angle: float) -> str:
             'stroke="#b1b4b6" stroke-width="0.8"/>')
 
 
-def circle_svg(data: CircleData) -> str:
+def circle_svg(data: CircleData, *, title: str | None = None,
+               centre: tuple[str, ...] | list[str] | None = None) -> str:
     """Return ``data`` (from :func:`lacgraph.viz.layout.circle_data`) as an SVG document.
 
     The picture scales to its container (``viewBox``, no fixed width); names are escaped.
-    See the module docstring for an example.
+    ``title`` replaces "Circle of support of ... on ..."; ``centre`` lists the names shown
+    at the centre (a household's members, :func:`lacgraph.viz.layout.family_data`), one
+    under the other, instead of the person's. See the module docstring for an example.
     """
     alters = data.alters
     radii = alters.attrs.get("radii") or {1: 1.3, 2: 2.2, 3: 3.1, 4: 4.0}
     outer = (radii[4] + 0.5) * SCALE
     when = format_long_date(data.at) or data.at
-    title = f"Circle of support of {data.person_label} on {when}"
+    title = title or f"Circle of support of {data.person_label} on {when}"
     desc = data.headline
     if data.since is not None:
         new = int((alters["status"] == "new").sum()) if len(alters) else 0
@@ -261,7 +264,7 @@ def circle_svg(data: CircleData) -> str:
         if status in ("new", "gone"):
             lines.append(f"({status})")
         labels.append((lines, "#505a5f" if status == "gone" else "#0b0c0c"))
-    name = _wrap(data.person_label)
+    name = [line for who in (centre or [data.person_label]) for line in _wrap(who)]
     name_width = max(len(t) for t in name) * 14 * 0.62
     fixed = boxes[1:] + [(-name_width / 2, 18.0, name_width / 2, 22.0 + 16 * len(name))]
     fixed += [(-6.0, -radius * SCALE - 6, 6.0, -radius * SCALE + 6) for radius in radii.values()]

@@ -374,14 +374,18 @@ def ideas_and_household() -> dict[str, Any]:
 @bp.get("/people/<person>/family.svg")
 @requires("coordinator")
 def family_svg(person: str) -> Response:
-    """The household's circle of support: the members at the centre (SVG, names as text)."""
+    """The household's circle of support: the members at the centre (plain SVG written from
+    the layout, names as text; no matplotlib)."""
+    from lacgraph.viz.layout import family_data
+
     _own_person(person)
     P = programme()
     at = P.day(request.args.get("at"))
-    from lacgraph.viz.circle import picture_bytes
-    from lacgraph.viz.family import draw_family
 
-    with P.draw_lock:
-        svg = picture_bytes(draw_family(P.G.family(person, at=at)), "svg")
+    def draw() -> str:
+        data, title, names = family_data(P.G.family(person, at=at))
+        return svg_picture(data, title=title, centre=names)
+
+    svg = P.remember(("family.svg", person, at), draw)
     audit("view.family-picture", person, f"at={format_date(at)}")
     return Response(svg, mimetype="image/svg+xml")
