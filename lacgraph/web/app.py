@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 from typing import Any
 
 from flask import Flask, Response, abort, g, redirect, request, url_for
@@ -22,6 +23,7 @@ from lacgraph.errors import InputError, LacgraphError, NotFound, QueryError
 from lacgraph.network import Network
 from lacgraph.privacy import KEY_VARIABLE, Pseudonymiser
 from lacgraph.tables import format_date, format_long_date
+from lacgraph.viz import html as circle_page
 from lacgraph.web import admin, auth, coordinator, evaluator, manager, record
 from lacgraph.web.appdb import AppDB
 from lacgraph.web.context import HOME, MESSAGES, Programme, audit, error_response
@@ -115,6 +117,8 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
 
     for module in (auth, coordinator, record, evaluator, manager, admin):
         app.register_blueprint(module.bp)
+    # the interactive view's libraries, loaded in the background while the app starts
+    threading.Thread(target=circle_page.prepare, name="lacgraph-prepare", daemon=True).start()
 
     @app.before_request
     def load_user() -> None:
