@@ -9,4 +9,4 @@ RETURN collect([l IN labels(n) WHERE l IN $types]) AS types,
        collect(coalesce(n.supported, false)) AS supported,
        collect(coalesce(n.introduced_on, '')) AS introduced_on,
        collect(coalesce(n.coordinator, '')) AS coordinator,
-       collect([c IN $extra | coalesce(n[c], '')]) AS extra
+       collect(CASE WHEN size($extra) > 0 THEN [c IN $extra | coalesce(n[c], '')] END) AS extra

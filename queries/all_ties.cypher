@@ -9,4 +9,4 @@ RETURN collect(type(t)) AS kind,
        collect(t.circle) AS circle,
        collect(t.reciprocal) AS reciprocal,
        collect(coalesce(t.brokered_by, '')) AS brokered_by,
-       collect([c IN $extra | coalesce(t[c], '')]) AS extra
+       collect(CASE WHEN size($extra) > 0 THEN [c IN $extra | coalesce(t[c], '')] END) AS extra

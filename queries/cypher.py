@@ -10,7 +10,7 @@ Examples
 >>> EGO.split()[0:2]
 ['MATCH', '(p:LacNode']
 >>> sorted(QUERIES)[:3]
-['ALL_NODES', 'ALL_TIES', 'EGO']
+['ALL_NODES', 'ALL_TIES', 'ALL_TIES_SCAN']
 """
 
 from __future__ import annotations
@@ -39,9 +39,15 @@ ALL_TIES = load("all_ties")
 SNAPSHOT_TIES = load("snapshot_ties")
 """The ties active at ``$at``, one row of columns like ``ALL_TIES``.
 Twin: :func:`lacgraph.queries.memory.snapshot`."""
+COUNTS = load("counts")
+"""Whether every relationship joins two lacgraph nodes (counts store, constant time)."""
+ALL_TIES_SCAN = load("all_ties_scan")
+"""``ALL_TIES`` by a relationship-store scan: the same answer when ``COUNTS`` is true."""
+SNAPSHOT_TIES_SCAN = load("snapshot_ties_scan")
+"""``SNAPSHOT_TIES`` by a relationship-store scan: the same answer when ``COUNTS`` is true."""
 EGO = load("ego")
-"""``$person``'s ego network at ``$at``, one row per tie with both ends.
-Twin: :func:`lacgraph.queries.memory.ego`."""
+"""``$person``'s ego network at ``$at``, one row: the person, a list of ties each with both
+ends, and the extra column order. Twin: :func:`lacgraph.queries.memory.ego`."""
 TIES_CHANGED = load("ties_changed")
 """Ties begun or ended in ``($since, $at]``, touching ``$person`` (or all when null).
 Twin: :func:`lacgraph.queries.memory.ties_changed`."""
@@ -49,7 +55,9 @@ PEOPLE_BY_NEIGHBOURHOOD = load("people_by_neighbourhood")
 """The people of ``$neighbourhood``. Twin: :func:`lacgraph.queries.memory.people_by_neighbourhood`."""
 
 QUERIES: dict[str, str] = {
-    "ALL_NODES": ALL_NODES, "ALL_TIES": ALL_TIES, "SNAPSHOT_TIES": SNAPSHOT_TIES, "EGO": EGO,
+    "ALL_NODES": ALL_NODES, "ALL_TIES": ALL_TIES, "SNAPSHOT_TIES": SNAPSHOT_TIES,
+    "COUNTS": COUNTS, "ALL_TIES_SCAN": ALL_TIES_SCAN, "SNAPSHOT_TIES_SCAN": SNAPSHOT_TIES_SCAN,
+    "EGO": EGO,
     "TIES_CHANGED": TIES_CHANGED, "PEOPLE_BY_NEIGHBOURHOOD": PEOPLE_BY_NEIGHBOURHOOD,
 }
 """Every named read query, by name."""

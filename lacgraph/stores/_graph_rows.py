@@ -110,7 +110,7 @@ def nodes_frame(rows: list[list[Any]], extra: list[str]) -> pd.DataFrame:
         data[col] = _column(props, col)
     for col in _extra_names(props, NODE_COLUMNS, extra):
         data[col] = _column(props, col)
-    frame = _text_as_object(pd.DataFrame(data, index=pd.RangeIndex(len(props))))
+    frame = _frame(data)
     return frame.sort_values("id", kind="stable", ignore_index=True)
 
 
@@ -129,7 +129,7 @@ def ties_frame(rows: list[list[Any]], extra: list[str]) -> pd.DataFrame:
         data[col] = np.array(kinds, dtype=object) if col == "kind" else _column(props, col)
     for col in _extra_names(props, TIE_COLUMNS, extra):
         data[col] = _column(props, col)
-    frame = _text_as_object(pd.DataFrame(data, index=pd.RangeIndex(len(props))))
+    frame = _frame(data)
     return frame.sort_values(TIE_SORT, kind="stable", ignore_index=True)
 
 
@@ -149,7 +149,7 @@ def nodes_from_columns(row: list[Any], extra: list[str]) -> pd.DataFrame:
     for col, values in zip(NODE_COLUMNS[2:], fixed, strict=True):
         data[col] = _as_column(col, values)
     data.update(_extra_columns(extra, extra_values))
-    frame = _text_as_object(pd.DataFrame(data, index=pd.RangeIndex(len(ids))))
+    frame = _frame(data)
     return frame.sort_values("id", kind="stable", ignore_index=True)
 
 
@@ -172,7 +172,7 @@ def ties_from_columns(row: list[Any], extra: list[str]) -> pd.DataFrame:
     data = {"source": data["source"], "target": data["target"], "kind": kinds,
             **{c: data[c] for c in columns[2:]}}
     data.update(_extra_columns(extra, extra_values))
-    frame = _text_as_object(pd.DataFrame(data, index=pd.RangeIndex(len(rels))))
+    frame = _frame(data)
     return frame.sort_values(TIE_SORT, kind="stable", ignore_index=True)
 
 
@@ -180,10 +180,11 @@ def _as_column(col: str, values: list[Any]) -> np.ndarray:
     """One column from a list of values ("" for an absent date or text)."""
     if col in BOOL_COLUMNS:
         return np.array(values, dtype=bool)
-    if col in DATE_COLUMNS:
-        text = np.array(values, dtype=object)
+    if col in DATE_COLUMNS:  # few distinct days: parse each once
+        codes, days = pd.factorize(np.array(values, dtype=object), use_na_sentinel=False)
+        text = np.array(days, dtype=object)
         text[text == ""] = None
-        return text.astype("datetime64[D]").astype(DATE_DTYPE)
+        return text.astype("datetime64[D]").astype(DATE_DTYPE)[codes]
     if col == "circle":
         return np.array(values, dtype=np.int8)
     return np.array(values, dtype=object)
@@ -199,10 +200,10 @@ def _extra_columns(extra: list[str], values: list[list[Any]]) -> dict[str, np.nd
             for i, c in enumerate(extra)}
 
 
-def _text_as_object(frame: pd.DataFrame) -> pd.DataFrame:
-    text = [c for c in frame.columns
-            if c not in BOOL_COLUMNS and c not in DATE_COLUMNS and c != "circle"]
-    return frame.astype(dict.fromkeys(text, object))
+def _frame(data: dict[str, np.ndarray]) -> pd.DataFrame:
+    """A frame of exactly these column arrays and dtypes (text stays ``object``: pandas 3
+    would otherwise infer its string dtype and copy every value)."""
+    return pd.DataFrame({c: pd.Series(v, dtype=v.dtype, copy=False) for c, v in data.items()})
 
 
 def _column(props: list[dict[str, Any]], col: str) -> np.ndarray:
