@@ -26,7 +26,14 @@ from lacgraph.tables import format_date, format_long_date
 from lacgraph.viz import html as circle_page
 from lacgraph.web import admin, auth, coordinator, evaluator, manager, record
 from lacgraph.web.appdb import AppDB
-from lacgraph.web.context import HOME, MESSAGES, Programme, audit, error_response
+from lacgraph.web.context import (
+    HOME,
+    MESSAGES,
+    Programme,
+    audit,
+    error_response,
+    wait_for_audit,
+)
 from lacgraph.web.security import add_headers
 from lacgraph.web.sessions import ServerSessionInterface
 
@@ -160,6 +167,11 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
     @app.after_request
     def headers(response: Response) -> Response:
         return add_headers(response, https=request.is_secure)
+
+    @app.after_request
+    def audited(response: Response) -> Response:
+        wait_for_audit()  # every audit line of this request is on disk before it answers
+        return response
 
     @app.context_processor
     def globals_() -> dict[str, Any]:

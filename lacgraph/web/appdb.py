@@ -30,7 +30,7 @@ import secrets
 import sqlite3
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,7 +38,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from lacgraph.errors import InputError, NotFound, Problem
+from lacgraph.errors import InputError, NotFound, Problem, StoreError
 
 ROLES: tuple[str, ...] = ("coordinator", "evaluator", "manager", "admin")
 """The four roles; each sees its own pages only."""
@@ -248,14 +248,14 @@ class AppDB:
             if columns and "hash" not in columns:
                 self._chain_old_rows()
         except sqlite3.Error as err:
-            from lacgraph.errors import StoreError
-
             raise StoreError(f"{self.path}: cannot open the app database ({err})") from err
         if self.path != ":memory:":
             os.chmod(self.path, 0o600)
-        # the audit log's writer: rows waiting are written together (see audit())
+        # the audit log's writer: rows waiting are written together (see audit_later())
         self._pending: list[_Pending] = []
-        self._pending_lock = threading.Lock()
+        self._queue = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._closing = False
         if self.path == ":memory:":  # one database per connection: share the one
             self._writer, self._write_lock = self._db, self._lock
         else:
@@ -265,7 +265,12 @@ class AppDB:
             self._write_lock = threading.RLock()
 
     def close(self) -> None:
-        """Close the database file."""
+        """Close the database file (after writing every audit row queued)."""
+        with self._queue:
+            self._closing = True
+            self._queue.notify_all()
+        if self._thread is not None:
+            self._thread.join()
         with self._write_lock:
             if self._writer is not self._db:
                 self._writer.close()
@@ -560,12 +565,6 @@ class AppDB:
         """Append one line to the audit log (UTC time stamp; rows are never updated), its
         hash chained to the previous line's; return once it is committed to disk.
 
-        Rows from threads auditing at the same moment are written in one transaction (one
-        wait for the disk instead of one each): a thread queues its row, then whichever
-        thread holds the writer writes every row queued so far and chains their hashes in
-        queue order. No thread returns before its own row is committed, and a failed write
-        raises in every thread whose row it held.
-
         Examples
         --------
         >>> db = AppDB(":memory:")
@@ -573,16 +572,64 @@ class AppDB:
         >>> [row[4:6] for row in db.audit_log()], db.verify_audit()
         ([('view.person', 'p1')], (1, None))
         """
+        self.audit_later(user, role, action, target, detail, address)()
+
+    def audit_later(self, user: str, role: str, action: str, target: str = "",
+                    detail: str = "", address: str = "") -> Callable[[], None]:
+        """Queue one audit line and return ``wait``: ``wait()`` returns once the line is
+        committed to disk (and raises if writing it failed).
+
+        A web request queues its line as soon as it knows what is viewed and waits before
+        its answer leaves (see :mod:`lacgraph.web.app`), so the disk works while the page
+        is written. One writer thread writes every line queued so far in one transaction
+        (one wait for the disk for all the requests of that moment), chaining their hashes
+        in queue order. (An in-memory database is written at once.)
+
+        Examples
+        --------
+        >>> db = AppDB(":memory:")
+        >>> wait = db.audit_later("ann", "coordinator", "view.person", "p1")
+        >>> wait()
+        >>> db.verify_audit()
+        (1, None)
+        """
         entry = _Pending((_stamp(utcnow()), user, role, action, target, detail, address))
-        with self._pending_lock:
-            self._pending.append(entry)
-        with self._write_lock:
-            if not entry.done:  # else written meanwhile with another thread's batch
-                with self._pending_lock:
-                    batch, self._pending = self._pending, []
+        if self._writer is self._db:
+            with self._write_lock:
+                self._write_audit([entry])
+        else:
+            with self._queue:
+                if self._closing:
+                    raise StoreError(f"{self.path}: the app database is closed")
+                self._pending.append(entry)
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._write_queued, daemon=True,
+                                                    name="lacgraph-audit")
+                    self._thread.start()
+                self._queue.notify_all()
+
+        def wait() -> None:
+            with self._queue:
+                while not entry.done:
+                    self._queue.wait()
+            if entry.error is not None:
+                raise entry.error
+
+        return wait
+
+    def _write_queued(self) -> None:
+        """The writer thread: write what is queued, tell the waiting requests, repeat."""
+        while True:
+            with self._queue:
+                while not self._pending and not self._closing:
+                    self._queue.wait()
+                if not self._pending:
+                    return
+                batch, self._pending = self._pending, []
+            with self._write_lock:
                 self._write_audit(batch)
-        if entry.error is not None:
-            raise entry.error
+            with self._queue:
+                self._queue.notify_all()
 
     def _write_audit(self, batch: list[_Pending]) -> None:
         """Write ``batch`` in one transaction, chained to the last row on disk."""

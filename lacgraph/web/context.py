@@ -238,10 +238,23 @@ def replace_programme(G: Network) -> Programme:
 
 
 def audit(action: str, target: str = "", detail: str = "") -> None:
-    """Append to the audit log as the current user."""
+    """Append to the audit log as the current user.
+
+    The line is queued at once and the request's answer waits until it is on disk
+    (:func:`wait_for_audit`, run after every request), so the page is written meanwhile.
+    """
     user: User | None = g.get("user")
-    db().audit(user.name if user else "-", user.role if user else "-", action, target, detail,
-               request.remote_addr or "")
+    wait = db().audit_later(user.name if user else "-", user.role if user else "-", action,
+                            target, detail, request.remote_addr or "")
+    g.setdefault("audit_waits", []).append(wait)
+
+
+def wait_for_audit() -> None:
+    """Wait until every audit line of the current request is on disk (raises if one could
+    not be written: then the answer is an error, never the page without its audit line)."""
+    waits = g.pop("audit_waits", [])
+    for wait in waits:
+        wait()
 
 
 def requires(*roles: str) -> Callable:

@@ -158,10 +158,10 @@ def render_person(person: str, row: pd.Series, *, form: dict | None = None,
     label = str(row["label"] or person)
     shown = {"person": row.to_dict(), "label": label, "at": at, "since": since,
              "since_reason": reason, "query": query}
+    audit("view.person", person, f"at={format_date(at)}"  # on disk before the answer leaves
+          + (f" since={format_date(since)}" if since is not None else ""))
     view = P.remember(("page", person, at, since, reason),
                       lambda: _page_view(person, at, since, shown))
-    audit("view.person", person, f"at={format_date(at)}"
-          + (f" since={format_date(since)}" if since is not None else ""))
     body = render_template(
         "person.html", **shown, **view, reviews=review_dates(row.get("reviews", "")),
         form=form or {}, problems=problems,
@@ -272,9 +272,9 @@ def circle_svg(person: str) -> Response:
     """The circle-of-support picture, written as SVG from the layout (no matplotlib)."""
     row = _own_person(person)
     at, since, _ = _window(row)
+    audit("view.circle-picture", person, f"at={format_date(at)}")
     picture = programme().remember(("svg", person, at, since), lambda: svg_picture(
         circle_data(_own_network(person), person, at, since=since)))
-    audit("view.circle-picture", person, f"at={format_date(at)}")
     return Response(picture, mimetype="image/svg+xml")
 
 
@@ -387,6 +387,6 @@ def family_svg(person: str) -> Response:
         data, title, names = family_data(P.G.family(person, at=at))
         return svg_picture(data, title=title, centre=names)
 
-    svg = P.remember(("family.svg", person, at), draw)
     audit("view.family-picture", person, f"at={format_date(at)}")
+    svg = P.remember(("family.svg", person, at), draw)
     return Response(svg, mimetype="image/svg+xml")

@@ -156,6 +156,27 @@ def test_audit_rows_written_together_by_many_threads_and_two_processes_chain(tmp
         assert mine == [f"p{t}-{k}" for k in range(40)]
 
 
+def test_a_view_whose_audit_line_cannot_be_written_is_not_shown(login, app_db):
+    """The page is written while its audit line goes to disk, but it only leaves once the
+    line is there: when writing fails, the answer is an error page, never the person."""
+    import sqlite3
+
+    client = login("cora")
+    name = client.get("/people/p1").text.split('class="person-name">')[1].split("<")[0]
+    assert name
+    other = sqlite3.connect(app_db.path)
+    other.execute("ALTER TABLE audit RENAME TO audit_elsewhere")
+    other.commit()
+    response = client.get("/people/p1")
+    assert response.status_code == 500
+    assert name not in response.text
+    other.execute("ALTER TABLE audit_elsewhere RENAME TO audit")
+    other.commit()
+    other.close()
+    assert client.get("/people/p1").status_code == 200
+    assert app_db.verify_audit()[1] is None
+
+
 def test_users_add_in_the_web_records_the_grants_and_checks_the_data(login, app_db):
     client = login("ada")
     token = csrf_from(client.get("/admin/users").text)
