@@ -15,6 +15,7 @@ from pandas.testing import assert_frame_equal
 
 from lacgraph.cli import cli
 from lacgraph.errors import NotFound, StoreError, StoreUnavailable
+from lacgraph.queries import cypher
 from lacgraph.stores import MemoryStore
 from lacgraph.stores.neo4j import Neo4jStore
 from lacgraph.synthetic import programme
@@ -119,6 +120,58 @@ def test_a_staged_load_is_published_by_one_transaction(neo4j: Neo4jServer) -> No
             for tables in seen:
                 assert_tables(tables, _memory(first).read())
             assert_tables(reader.read(), store.read())
+        assert_tables(store.read(), _memory_of(first, second).read())
+
+
+def test_reads_during_a_stopped_staged_load_take_the_exact_path(neo4j: Neo4jServer) -> None:
+    # staged ties hang off staged nodes: the counts store says not every relationship
+    # joins two visible nodes, so whole-graph reads expand visible nodes instead of
+    # scanning relationships; once published, the scan gives the same answers
+    first, second = first_and_second()
+    node_batches = -(-len(second.nodes) // 20)
+    with neo4j.open(batch_size=20, single_transaction_rows=0) as store:
+        store.write(first)
+        assert store.run(cypher.COUNTS)[0][0] is True
+        calls: list[int] = []
+
+        def stop_among_the_ties(rows: int) -> None:
+            calls.append(rows)
+            if len(calls) == node_batches + 2:
+                raise Stop
+
+        with pytest.raises(Stop):
+            store.write(second, progress=stop_among_the_ties)
+        assert store.run(cypher.COUNTS)[0][0] is False
+        for at in ("2023-09-01", AT):
+            assert_tables(store.snapshot(at), _memory(first).snapshot(at))
+        assert_tables(store.read(), _memory(first).read())
+        store.write(second)
+        assert store.run(cypher.COUNTS)[0][0] is True
+        both = _memory_of(first, second)
+        for at in ("2023-09-01", AT):
+            assert_tables(store.snapshot(at), both.snapshot(at))
+
+
+def test_a_staged_load_whose_staged_nodes_vanish_fails_whole(neo4j: Neo4jServer) -> None:
+    # another load deleting this one's staged nodes between batches must not leave ties
+    # out silently: the load fails and nothing of it is visible
+    first, second = first_and_second()
+    node_batches = -(-len(second.nodes) // 20)
+    with neo4j.open(batch_size=20, single_transaction_rows=0) as store:
+        store.write(first)
+        before = store.read()
+        calls: list[int] = []
+
+        def delete_staged_after_the_nodes(rows: int) -> None:
+            calls.append(rows)
+            if len(calls) == node_batches:
+                with Neo4jStore(neo4j.uri, **neo4j.options) as other:
+                    other.run("MATCH (n:LacStaged) DETACH DELETE n", write=True)
+
+        with pytest.raises(StoreError, match="lost .* of its ties"):
+            store.write(second, progress=delete_staged_after_the_nodes)
+        assert_tables(store.read(), before)
+        store.write(second)
         assert_tables(store.read(), _memory_of(first, second).read())
 
 
