@@ -283,9 +283,9 @@ def circle_svg(person: str) -> Response:
 def circle_html(person: str) -> Any:
     """The interactive pyvis circle, served under its own sandboxing CSP (see security)."""
     at, since, _ = _window(_own_person(person))
-    document = programme().remember(("html", person, at, since), lambda: circle_page.circle_html(
-        _own_network(person), person, at, since=since))
     audit("view.circle-interactive", person, f"at={format_date(at)}")
+    # not kept: each page inlines vis-network (0.7 MB), and writing it takes ~60 ms
+    document = circle_page.circle_html(_own_network(person), person, at, since=since)
     response = Response(document, mimetype="text/html")
     response.headers["X-Lacgraph-Embed"] = "1"
     return response
