@@ -44,7 +44,9 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
@@ -78,11 +80,13 @@ from lacgraph.tables import (
     parse_day,
 )
 
-BATCH_SIZE = 5000
+BATCH_SIZE = 10_000
 """Input rows per ``UNWIND`` batch (and per ``progress`` call)."""
 SINGLE_TRANSACTION_ROWS = 100_000
 """Largest number of rows (nodes and ties to add or change) written in one transaction;
 beyond it a write is staged and made visible by one final transaction."""
+STAGE_WORKERS = 2
+"""Staged batches written at once (each in its own transaction)."""
 SCHEMA_VERSION = 1
 
 NODE_LABEL = "LacNode"
@@ -160,6 +164,10 @@ class Neo4jStore(Store):
         (:data:`SINGLE_TRANSACTION_ROWS`; see the module notes).
     connection_timeout : float, optional
         Seconds to wait for a connection.
+    stage_workers : int, optional
+        Staged batches written at once, each in its own transaction and session
+        (:data:`STAGE_WORKERS`; staged rows are invisible until published, so their
+        order does not matter).
 
     Raises
     ------
@@ -173,7 +181,7 @@ class Neo4jStore(Store):
     def __init__(self, uri: str, *, user: str = "neo4j", password: str | None = None,
                  database: str | None = None, batch_size: int | None = None,
                  single_transaction_rows: int | None = None,
-                 connection_timeout: float = 10.0) -> None:
+                 connection_timeout: float = 10.0, stage_workers: int = 0) -> None:
         import neo4j
 
         if batch_size is not None and batch_size < 1:
@@ -182,6 +190,7 @@ class Neo4jStore(Store):
         self.user = user
         self.database = database or None
         self.batch_size = batch_size or BATCH_SIZE
+        self.stage_workers = stage_workers or STAGE_WORKERS
         self.single_transaction_rows = (SINGLE_TRANSACTION_ROWS if single_transaction_rows
                                         is None else single_transaction_rows)
         self._lock = threading.RLock()
@@ -227,6 +236,13 @@ class Neo4jStore(Store):
         ``after(i)`` is called after statement ``i``; if it raises, the transaction is
         rolled back and the error passes on.
         """
+        work = self._work(statements, after)
+        return self._session_call(
+            lambda s: (s.execute_write if write else s.execute_read)(work))
+
+    @staticmethod
+    def _work(statements: list[Statement], after: Callable[[int], None] | None = None
+              ) -> Callable[[Any], list[list[list[Any]]]]:
         def work(tx: Any) -> list[list[list[Any]]]:
             out = []
             for i, (query, params) in enumerate(statements):
@@ -235,33 +251,37 @@ class Neo4jStore(Store):
                     after(i)
             return out
 
-        return self._session_call(
-            lambda s: (s.execute_write if write else s.execute_read)(work))
+        return work
 
     def _session_call(self, call: Callable[[Any], Any]) -> Any:
-        import neo4j.exceptions as ne
-
         with self._lock:
             if self._closed:
                 raise StoreError("The store is closed")
-            try:
-                with self._driver.session(database=self.database) as session:
-                    return call(session)
-            except ne.AuthError as err:
-                raise StoreUnavailable(
-                    f"The graph database at {self.uri} refused the login of user "
-                    f"{self.user!r} (wrong user or password?): {_message(err)}") from err
-            except (ne.ServiceUnavailable, ne.SessionExpired, ne.IncompleteCommit) as err:
-                raise StoreUnavailable(f"Cannot reach the graph database at {self.uri}: "
-                                       f"{_message(err)}") from err
-            except ne.Neo4jError as err:
-                if err.code == "Neo.ClientError.Database.DatabaseNotFound":
-                    raise StoreError(f"The graph database at {self.uri} has no database "
-                                     f"{self.database!r}") from err
-                raise StoreError(f"The graph database at {self.uri} refused a query: "
-                                 f"{_message(err)}") from err
-            except ne.DriverError as err:
-                raise StoreError(f"The graph database driver failed: {_message(err)}") from err
+            return self._in_session(call)
+
+    def _in_session(self, call: Callable[[Any], Any]) -> Any:
+        """Run ``call(session)`` in a new session; driver errors become store errors.
+        Safe from any thread (the driver is; each call has its own session)."""
+        import neo4j.exceptions as ne
+
+        try:
+            with self._driver.session(database=self.database) as session:
+                return call(session)
+        except ne.AuthError as err:
+            raise StoreUnavailable(
+                f"The graph database at {self.uri} refused the login of user "
+                f"{self.user!r} (wrong user or password?): {_message(err)}") from err
+        except (ne.ServiceUnavailable, ne.SessionExpired, ne.IncompleteCommit) as err:
+            raise StoreUnavailable(f"Cannot reach the graph database at {self.uri}: "
+                                   f"{_message(err)}") from err
+        except ne.Neo4jError as err:
+            if err.code == "Neo.ClientError.Database.DatabaseNotFound":
+                raise StoreError(f"The graph database at {self.uri} has no database "
+                                 f"{self.database!r}") from err
+            raise StoreError(f"The graph database at {self.uri} refused a query: "
+                             f"{_message(err)}") from err
+        except ne.DriverError as err:
+            raise StoreError(f"The graph database driver failed: {_message(err)}") from err
 
     # ------------------------------------------------------------- opening
 
@@ -433,39 +453,40 @@ class Neo4jStore(Store):
         types = nodes["type"].to_numpy(object)
         staged_ids: list[str] = []
         elements: list[str] = []
-        for slices, handled in self._slices(plan.node_positions[new_at], n_nodes,
-                                            types[new_at]):
-            statements: list[Statement] = []
-            for at in slices:
-                rows = new_at[at]
-                statements.append((stage.STAGE_NODES[types[rows[0]]],
-                                   stage.node_columns(nodes, rows)))
-            for ids, element in (r[0] for r in self._stage(statements)):
+        def node_batches() -> Iterator[tuple[list[Statement], int]]:
+            for slices, handled in self._slices(plan.node_positions[new_at], n_nodes,
+                                                types[new_at]):
+                yield [(stage.STAGE_NODES[types[new_at[at[0]]]],
+                        stage.node_columns(nodes, new_at[at])) for at in slices], handled
+
+        for results, _ in self._staged(node_batches(), progress):
+            for ids, element in (r[0] for r in results):
                 staged_ids += ids
                 elements += element
-            if progress is not None:
-                progress(handled)
 
         element_of = pd.Series(elements, index=pd.Index(staged_ids, dtype=object), dtype=object)
         lo_ref = np.where(lo_new, element_of.reindex(lo).to_numpy(object), lo)
         hi_ref = np.where(hi_new, element_of.reindex(hi).to_numpy(object), hi)
         kinds = ties["kind"].to_numpy(object)
-        for slices, handled in self._slices(plan.tie_positions[staged_at], n_ties, kinds[staged_at],
-                                            lo_new[staged_at], hi_new[staged_at]):
-            statements = []
-            for at in slices:
-                rows = staged_at[at]
-                key = (kinds[rows[0]], bool(lo_new[rows[0]]), bool(hi_new[rows[0]]))
-                statements.append((stage.STAGE_TIES[key],
-                                   stage.tie_columns(ties, rows, lo_ref[rows], hi_ref[rows])))
-            created = sum(int(r[0][0]) for r in self._stage(statements))
+        def tie_batches() -> Iterator[tuple[list[Statement], int]]:
+            for slices, handled in self._slices(plan.tie_positions[staged_at], n_ties,
+                                                kinds[staged_at], lo_new[staged_at],
+                                                hi_new[staged_at]):
+                statements = []
+                for at in slices:
+                    rows = staged_at[at]
+                    key = (kinds[rows[0]], bool(lo_new[rows[0]]), bool(hi_new[rows[0]]))
+                    statements.append((stage.STAGE_TIES[key], stage.tie_columns(
+                        ties, rows, lo_ref[rows], hi_ref[rows])))
+                yield statements, handled
+
+        for results, statements in self._staged(tie_batches(), progress):
+            created = sum(int(r[0][0]) for r in results)
             expected = sum(len(p["lo"]) for _, p in statements)
             if created != expected:
                 raise StoreError(f"A staged load lost {expected - created} of its ties: staged "
                                  "nodes vanished (was another load running?). Nothing of it "
                                  "is visible: load again")
-            if progress is not None:
-                progress(handled)
 
         publish = [
             *self._batches(node_rows(nodes.iloc[old_at]), plan.node_positions[old_at], n_nodes,
@@ -477,8 +498,43 @@ class Neo4jStore(Store):
         self.transaction([*(s for batch, _ in publish for s in batch), (PUBLISH_STAGED, {}),
                           *meta], write=True)
 
-    def _stage(self, statements: list[Statement]) -> list[list[list[Any]]]:
-        return self.transaction(statements, write=True) if statements else []
+    def _staged(self, batches: Iterator[tuple[list[Statement], int]],
+                progress: Progress | None
+                ) -> Iterator[tuple[list[list[list[Any]]], list[Statement]]]:
+        """Run each batch in a write transaction of its own, :attr:`stage_workers` at a
+        time, and yield each one's results and statements in order (``progress`` too).
+
+        Staged rows are invisible until published, so their order does not matter; if
+        anything fails, the batches not yet started are cancelled and the error passes on.
+        """
+        def write(statements: list[Statement]) -> list[list[list[Any]]]:
+            if not statements:
+                return []
+            work = self._work(statements)
+            return self._in_session(lambda s: s.execute_write(work))
+
+        with ThreadPoolExecutor(self.stage_workers, thread_name_prefix="lacgraph-stage") as pool:
+            running: deque[tuple[Future[list[list[list[Any]]]], list[Statement], int]] = deque()
+            try:
+                for statements, handled in batches:
+                    running.append((pool.submit(write, statements), statements, handled))
+                    while len(running) > self.stage_workers:
+                        yield self._finished(running.popleft(), progress)
+                while running:
+                    yield self._finished(running.popleft(), progress)
+            finally:
+                for future, _, _ in running:
+                    future.cancel()
+
+    @staticmethod
+    def _finished(job: tuple[Future[list[list[list[Any]]]], list[Statement], int],
+                  progress: Progress | None
+                  ) -> tuple[list[list[list[Any]]], list[Statement]]:
+        future, statements, handled = job
+        results = future.result()
+        if progress is not None:
+            progress(handled)
+        return results, statements
 
     def _slices(self, positions: np.ndarray, total: int, *keys: np.ndarray
                 ) -> Iterator[tuple[list[np.ndarray], int]]:
