@@ -67,6 +67,9 @@ def serve(people: int, port: int, app_db: str, ready: multiprocessing.Queue) -> 
     from lacgraph.viz.html import prepare
 
     prepare()  # what the app loads in the background at start: done before any timing
+    from lacgraph.web.context import settle_memory
+
+    settle_memory()  # as `lacgraph serve` does before serving
     nodes = tables.nodes
     caseload = nodes[(nodes["type"] == "person") & (nodes["coordinator"] == "c0000")]
     ready.put({"ties": len(tables.ties), "caseload": list(caseload["id"]),
