@@ -13,7 +13,9 @@ circle picture (``circle.svg``, plain SVG written from the layout; no matplotlib
 
 Prints p50/p95/max latency, throughput and errors (must be 0; exit 1 otherwise), and the
 targets of issue 13: person page p95 <= 100 ms and picture p95 <= 150 ms, each <= 5x the
-``/healthz`` p95 of the same run (exit 2 when a target is missed).
+``/healthz`` p95 of the same run (exit 2 when a target is missed). The reference and the
+repeat views are timed in alternating rounds (``/healthz``, pages, pictures; four times),
+so that each sees the same stretch of a shared machine's load.
 
 Usage::
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import http.cookiejar
 import multiprocessing
+import os
 import re
 import socket
 import sys
@@ -39,6 +42,8 @@ from pathlib import Path
 import numpy as np
 
 PASSWORD = "benchmark password 123"
+ROUNDS = 4
+"""Alternating rounds of /healthz, page and picture requests (see main)."""
 
 
 def free_port() -> int:
@@ -63,6 +68,12 @@ def serve(people: int, port: int, app_db: str, ready: multiprocessing.Queue) -> 
     tables = programme(people, seed=1)
     G = Network.from_tables(tables)
     app = create_app(G, AppDB(app_db))
+    from lacgraph.viz.html import prepare
+
+    prepare()  # what the app loads in the background at start: done before any timing
+    from lacgraph.web.context import settle_memory
+
+    settle_memory()  # as `lacgraph serve` does before serving
     nodes = tables.nodes
     caseload = nodes[(nodes["type"] == "person") & (nodes["coordinator"] == "c0000")]
     ready.put({"ties": len(tables.ties), "caseload": list(caseload["id"]),
@@ -148,24 +159,37 @@ def main(argv: list[str] | None = None) -> int:
         rng = np.random.default_rng(7)
         people = rng.choice(info["caseload"], size=args.requests)
         warm = [f"{base}/people/{p}" for p in info["caseload"][:4]]
-        load(opener, warm, 2)
-        floor = report("healthz", *load(opener, [base + "/healthz"] * args.requests,
-                                         args.clients))
+        # the very first views also project the snapshot and index the programme
+        report("page, warm-up", *load(opener, warm, 2))
         cold = [f"{base}/people/{p}" for p in info["caseload"][4:]]
         report("page, 1st view", *load(opener, cold, args.clients))
         report("svg, 1st view", *load(opener, [u + "/circle.svg" for u in cold], args.clients))
-        page = report("circle page", *load(opener, [f"{base}/people/{p}" for p in people],
-                                           args.clients))
-        pictures = report("circle.svg", *load(
-            opener, [f"{base}/people/{p}/circle.svg" for p in people[:args.pictures]],
-            args.clients))
+        # repeat views and the reference in alternating rounds, so that all three are timed
+        # over the same stretch of the machine's (shared, changing) load
+        kinds = {"healthz": [base + "/healthz"] * args.requests,
+                 "circle page": [f"{base}/people/{p}" for p in people],
+                 "circle.svg": [f"{base}/people/{p}/circle.svg"
+                                for p in people[:args.pictures]]}
+        timed: dict[str, list] = {name: [[], 0, 0.0] for name in kinds}
+        for r in range(ROUNDS):
+            for name, urls in kinds.items():
+                part = urls[r * len(urls) // ROUNDS:(r + 1) * len(urls) // ROUNDS]
+                latencies, failed, seconds = load(opener, part, args.clients)
+                timed[name][0].append(latencies)
+                timed[name][1] += failed
+                timed[name][2] += seconds
+        floor, page, pictures = (
+            report(name, np.concatenate(parts), failed, seconds)
+            for name, (parts, failed, seconds) in timed.items())
         _, errors, _ = load(opener, [f"{base}/people/{p}" for p in people[:50]], args.clients)
+        errors += sum(failed for _, failed, _ in timed.values())
         page_ratio, picture_ratio = page / floor, pictures / floor
         print(f"circle_page_p95_ms={page:.1f} circle_svg_p95_ms={pictures:.1f} "
               f"healthz_p95_ms={floor:.1f}")
         print(f"ratio page/healthz={page_ratio:.2f} (target <= 5)  "
               f"picture/healthz={picture_ratio:.2f} (target <= 5)")
         met = page <= 100 and pictures <= 150 and page_ratio <= 5 and picture_ratio <= 5
+        print(f"load average (1, 5, 15 min): {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         print("targets met" if met else "TARGETS MISSED")
         return 1 if errors else 0 if met else 2
     finally:

@@ -46,20 +46,20 @@ def main() -> None:
 
     password = secrets.token_urlsafe(16)
     db = AppDB(Path(tempfile.mkdtemp()) / "app.sqlite")
-    db.add_user("Sam (coordinator)", "coordinator", password, coordinator=coordinator)
-    db.add_user("Eve (evaluator)", "evaluator", password)
-    db.add_user("Max (manager)", "manager", password, teams=[ward])
+    db.add_user("sam.coordinator", "coordinator", password, coordinator=coordinator)
+    db.add_user("eve.evaluator", "evaluator", password)
+    db.add_user("max.manager", "manager", password, teams=[ward])
     app = create_app(G, db)
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
     threading.Thread(target=server.run, daemon=True).start()
     base = f"http://127.0.0.1:{server.effective_port}"
     since = str(G.last_date - 365)
-    shots = [("Sam (coordinator)", f"/people/{person}?since={since}", "web-coordinator.png"),
-             ("Eve (evaluator)", "/growth?months=12", "web-evaluator.png"),
-             ("Max (manager)", "/neighbourhoods", "web-manager.png"),
-             ("Sam (coordinator)", f"/people/{person}?since={since}",
+    shots = [("sam.coordinator", f"/people/{person}?since={since}", "web-coordinator.png"),
+             ("eve.evaluator", "/growth?months=12", "web-evaluator.png"),
+             ("max.manager", "/neighbourhoods", "web-manager.png"),
+             ("sam.coordinator", f"/people/{person}?since={since}",
               "web-coordinator-phone.png"),
-             ("Sam (coordinator)", f"/people/{person}?since={since}",
+             ("sam.coordinator", f"/people/{person}?since={since}",
               "web-coordinator-print.png")]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)

@@ -87,28 +87,45 @@ def circle_table(store: Store, person: str, at: DateLike) -> pd.DataFrame:
     [{'id': 'choir', 'kind': 'member', 'since': '2024-03-01'}]
     """
     ego = store.ego(person, to_date(at))
-    ties = ego.ties[ego.ties["kind"] != HOUSEHOLD]
-    own = ties[(ties["source"] == person) | (ties["target"] == person)].copy()
-    own["alter"] = np.where(own["source"] == person, own["target"], own["source"])
-    own["category_rank"] = own["kind"].map(lambda k: CATEGORIES.index(KIND_CATEGORY[k]))
-    if own.empty:
+    ties = ego.ties
+    kinds = ties["kind"].to_numpy(dtype=object)
+    src, dst = ties["source"].to_numpy(dtype=object), ties["target"].to_numpy(dtype=object)
+    own = np.flatnonzero((kinds != HOUSEHOLD) & ((src == person) | (dst == person)))
+    if not len(own):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in CIRCLE_COLUMNS})
-    grouped = own.groupby("alter", sort=True)
-    table = pd.DataFrame({
-        "kind": grouped["kind"].agg(lambda k: ";".join(sorted(set(k)))),
-        "category": grouped["category_rank"].min().map(lambda r: CATEGORIES[r]),
-        "circle": grouped["circle"].min().astype(np.int64),
-        "since": grouped["start"].min().map(format_date),
-        "reciprocal": grouped["reciprocal"].any(),
-        "brokered_by": grouped["brokered_by"].agg(
-            lambda b: ";".join(sorted({x for x in b if x}))),
-    })
-    nodes = ego.nodes.set_index("id")
-    table["label"] = nodes["label"].reindex(table.index).to_numpy()
-    table["type"] = nodes["type"].reindex(table.index).to_numpy()
-    table = table.rename_axis("id").reset_index()
-    table = table.sort_values(["circle", "label", "id"], kind="stable")
-    return table[list(CIRCLE_COLUMNS)].reset_index(drop=True)
+    # one person's few ties: gathered per alter in plain Python (pandas' groupby costs
+    # more than the work here)
+    alters: dict[object, dict] = {}
+    for alter, kind, circle, start, mutual, brokers in zip(
+            np.where(src[own] == person, dst[own], src[own]), kinds[own],
+            ties["circle"].to_numpy()[own], ties["start"].to_numpy()[own],
+            ties["reciprocal"].to_numpy(bool)[own], ties["brokered_by"].to_numpy(dtype=object)[own],
+            strict=True):
+        row = alters.setdefault(alter, {"kind": set(), "rank": len(CATEGORIES),
+                                        "circle": int(circle), "since": start,
+                                        "reciprocal": False, "brokered_by": set()})
+        row["kind"].add(kind)
+        row["rank"] = min(row["rank"], CATEGORIES.index(KIND_CATEGORY[kind]))
+        row["circle"] = min(row["circle"], int(circle))
+        row["since"] = min(row["since"], start)
+        row["reciprocal"] = row["reciprocal"] or bool(mutual)
+        if brokers:
+            row["brokered_by"].add(brokers)
+    nodes = ego.nodes
+    label = dict(zip(nodes["id"], nodes["label"], strict=True))
+    kind_of = dict(zip(nodes["id"], nodes["type"], strict=True))
+    order = sorted(alters, key=lambda a: (alters[a]["circle"], label[a], a))
+    return pd.DataFrame({
+        "id": order,
+        "label": [label[a] for a in order],
+        "type": [kind_of[a] for a in order],
+        "kind": [";".join(sorted(alters[a]["kind"])) for a in order],
+        "category": [CATEGORIES[alters[a]["rank"]] for a in order],
+        "circle": np.array([alters[a]["circle"] for a in order], dtype=np.int64),
+        "since": [format_date(alters[a]["since"]) for a in order],
+        "reciprocal": np.array([alters[a]["reciprocal"] for a in order], dtype=bool),
+        "brokered_by": [";".join(sorted(alters[a]["brokered_by"])) for a in order],
+    }, columns=list(CIRCLE_COLUMNS))
 
 
 def person_ties(G: DatedNetwork, person: str) -> pd.DataFrame:
@@ -230,14 +247,6 @@ def compare(G: DatedNetwork, person: str, since: DateLike, at: DateLike | None =
     return table.reset_index(drop=True)
 
 
-def _counts_at(ties: pd.DataFrame, day: int) -> dict[str, int]:
-    """Alters by closest category among ``ties`` (day numbers in ``_start``/``_end``) at ``day``."""
-    active = ties[(ties["_start"] <= day) & (day < ties["_end"])]
-    rank = active.groupby("alter")["_rank"].min()
-    counts = {c: int((rank == i).sum()) for i, c in enumerate(CATEGORIES)}
-    return {"size": int(len(rank)), **counts}
-
-
 def timeline(G: DatedNetwork, person: str) -> pd.DataFrame:
     """Return the size of ``person``'s network by category at each date a tie started or ended.
 
@@ -265,20 +274,28 @@ def timeline(G: DatedNetwork, person: str) -> pd.DataFrame:
     if ties.empty:
         return pd.DataFrame({c: pd.Series(dtype=object if c == "date" else np.int64)
                              for c in TIMELINE_COLUMNS})
-    ties["_start"] = to_day_numbers(ties["start"])
-    ties["_end"] = to_day_numbers(ties["end"])
-    ties["_rank"] = ties["kind"].map(lambda k: CATEGORIES.index(KIND_CATEGORY[k]))
+    start = to_day_numbers(ties["start"])
+    end = to_day_numbers(ties["end"])
+    rank = np.array([CATEGORIES.index(KIND_CATEGORY[k]) for k in ties["kind"]], np.int64)
     never = np.iinfo(np.int64).max
-    days = np.union1d(ties["_start"], ties.loc[ties["_end"] != never, "_end"])
-    rows = []
-    for d in days:
-        rows.append({
-            "date": format_date(np.datetime64(int(d), "D")),
-            **_counts_at(ties, int(d)),
-            "added": int((ties["_start"] == d).sum()),
-            "ended": int((ties["_end"] == d).sum()),
-        })
-    return pd.DataFrame(rows, columns=list(TIMELINE_COLUMNS))
+    days = np.union1d(start, end[end != never])
+    # (date x tie): each tie's category rank on each date, or len(CATEGORIES) when inactive
+    active = (start[None, :] <= days[:, None]) & (days[:, None] < end[None, :])
+    ranks = np.where(active, rank[None, :], len(CATEGORIES))
+    # each alter's closest category per date: the minimum over its ties
+    alters, which = np.unique(ties["alter"].to_numpy(dtype=object).astype(str),
+                              return_inverse=True)
+    closest = np.full((len(days), len(alters)), len(CATEGORIES), dtype=np.int64)
+    np.minimum.at(closest.T, which, ranks.T)
+    table = pd.DataFrame({
+        "date": [format_date(np.datetime64(int(d), "D")) for d in days],
+        "size": (closest < len(CATEGORIES)).sum(axis=1),
+        **{c: (closest == i).sum(axis=1) for i, c in enumerate(CATEGORIES)},
+        "added": (start[None, :] == days[:, None]).sum(axis=1),
+        "ended": (end[None, :] == days[:, None]).sum(axis=1),
+    })
+    return table[list(TIMELINE_COLUMNS)].astype(
+        {c: np.int64 for c in TIMELINE_COLUMNS if c != "date"})
 
 
 def headline(alters: pd.DataFrame, before: pd.DataFrame | None = None,

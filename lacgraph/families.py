@@ -330,3 +330,35 @@ def page_family(F: Family) -> dict[str, object] | None:
                   F.alters["known_by"], strict=True)]
     return {"others": [names[m] for m in names if m != F.person], "counts": F.counts(),
             "alters": alters}
+
+
+def page_household(store: Store, person: str, at: DateLike) -> dict[str, object] | None:
+    """Return :func:`page_family` of ``person``'s household at ``at``, read from ``store``.
+
+    The same as ``page_family(family(household_tables(store, person, at), person, at))``,
+    but the family's network is only worked out when someone lives with the person (most
+    people's pages have no household section, and then cost one ego lookup).
+
+    Examples
+    --------
+    >>> from lacgraph.stores import MemoryStore
+    >>> store = MemoryStore()
+    >>> _ = store.write(Tables.from_records(
+    ...     nodes=[{"id": "sam", "type": "person", "label": "Sam"},
+    ...            {"id": "jo", "type": "person", "label": "Jo"},
+    ...            {"id": "al", "type": "person"}, {"id": "h", "type": "family"}],
+    ...     ties=[{"source": "sam", "target": "h", "kind": "household", "start": "2024-01-01"},
+    ...           {"source": "jo", "target": "h", "kind": "household", "start": "2024-01-01"}]))
+    >>> page_household(store, "sam", "2024-02-01")["others"], page_household(store, "al", "2024-02-01")
+    (['Jo'], None)
+    """
+    day = parse_day(at)
+    ego = store.ego(person, day)  # every active household tie of the person is in it
+    _check_person(ego, person)
+    families = set(ego.nodes.loc[ego.nodes["type"] == "family", "id"])
+    if not any(h in families for h in _other_ends(ego, person, HOUSEHOLD)):
+        return None  # no home at ``at``: the household is the person alone
+    tables = household_tables(store, person, day)
+    if len(_household(tables, person, day)) < 2:
+        return None
+    return page_family(family(tables, person, day))

@@ -29,44 +29,10 @@ import os
 
 from matplotlib.figure import Figure
 
-from lacgraph.circle import headline
 from lacgraph.families import Family
-from lacgraph.tables import format_date
-from lacgraph.viz.circle import CircleData, draw_circle_data, layout, save
+from lacgraph.viz.circle import draw_circle_data, save
 from lacgraph.viz.labels import label_overlaps as label_overlaps  # re-exported
-
-
-def family_data(F: Family) -> tuple[CircleData, str, tuple[str, ...]]:
-    """Gather what the family picture shows: the circle data, the title, the members' names.
-
-    Examples
-    --------
-    >>> from lacgraph.families import family
-    >>> from lacgraph.tables import Tables
-    >>> T = Tables.from_records(nodes=[{"id": "sam", "type": "person", "label": "Sam"}],
-    ...                         ties=[])
-    >>> data, title, names = family_data(family(T, "sam", "2024-01-01"))
-    >>> title, names
-    ("Sam's household and its circle of support on 2024-01-01", ('Sam',))
-    """
-    alters = F.alters.copy()
-    alters["status"] = "kept"
-    alters["added"] = ""
-    alters["ended"] = ""
-    alters["shown"] = [str(lab) or str(i) for lab, i in zip(alters["label"], alters["id"],
-                                                             strict=True)]
-    alters = layout(alters.reset_index(drop=True))
-    position = {a: i for i, a in enumerate(alters["id"])}
-    pairs = sorted({tuple(sorted((position[a], position[b])))
-                    for a, b in zip(F.links["source"], F.links["target"], strict=True)})
-    names = [str(lab) or str(i) for lab, i in zip(F.members["label"], F.members["id"],
-                                                   strict=True)]
-    person_label = names[F.members["id"].tolist().index(F.person)]
-    at = format_date(F.at)
-    data = CircleData(
-        person=F.person, person_label=person_label, at=at, since=None, alters=alters,
-        pairs=pairs, headline=f"{len(names)} living together; {headline(alters)}")
-    return data, f"{person_label}'s household and its circle of support on {at}", tuple(names)
+from lacgraph.viz.layout import family_data as family_data  # re-exported (no matplotlib)
 
 
 def draw_family(F: Family, path: str | os.PathLike[str] | None = None) -> Figure:

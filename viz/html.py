@@ -87,6 +87,14 @@ def _vis_assets() -> tuple[str, str]:
             (folder / "vis-network.css").read_text(encoding="utf-8"))
 
 
+def prepare() -> None:
+    """Import pyvis and read vis-network's files now (about a second, once per process), so
+    that the first interactive view a server shows does not wait for them."""
+    from pyvis.network import Network as PyvisNetwork  # noqa: F401
+
+    _vis_assets()
+
+
 def _title(data: CircleData, k: int) -> str:
     row = data.alters.iloc[k]
     lines = [str(row["shown"]),
@@ -139,7 +147,9 @@ def _network(data: CircleData) -> tuple[list[dict], list[dict], dict]:
     options = {
         "physics": {"enabled": False},
         "interaction": {"hover": True, "tooltipDelay": 120, "dragNodes": False,
-                        "navigationButtons": False},
+                        "navigationButtons": False,
+                        # arrow keys move, +/- zoom when the picture has the focus
+                        "keyboard": {"enabled": True, "bindToWindow": False}},
         "edges": {"smooth": False},
         "nodes": {"labelHighlightBold": False},
     }
@@ -182,6 +192,12 @@ _PAGE_JS = """
   var edges = new vis.DataSet(data.edges);
   var container = document.getElementById("circle");
   var network = new vis.Network(container, {nodes: nodes, edges: edges}, data.options);
+  // the drawing takes the keyboard focus in page order: arrow keys move it, + and - zoom
+  var drawing = container.querySelector(".vis-network");
+  drawing.tabIndex = 0;
+  drawing.setAttribute("role", "group");
+  drawing.setAttribute("aria-label", "The circle drawn (the same people and groups as the " +
+                       "table below): arrow keys move it, + and - zoom");
   network.on("beforeDrawing", function (ctx) {
     ctx.save();
     data.sectors.forEach(function (s, i) {
@@ -210,7 +226,12 @@ _PAGE_JS = """
     });
     ctx.restore();
   });
-  network.once("afterDrawing", function () { document.body.dataset.drawn = "yes"; });
+  network.once("afterDrawing", function () {
+    document.body.dataset.drawn = "yes";
+    // tell the page that frames this view (if any) that it is drawn: it ends its loading
+    // message then (a message without data from a sandboxed frame, so nothing leaks)
+    if (window.parent !== window) { window.parent.postMessage("lacgraph-circle-drawn", "*"); }
+  });
   var fitRings = function () {
     var half = Math.min(container.clientWidth, container.clientHeight) / 2;
     network.moveTo({position: {x: 0, y: 0}, scale: half / (data.outer + 40), animation: false});
@@ -226,6 +247,7 @@ body { font-family: sans-serif; margin: 1.5em; color: #111; }
 h1 { font-size: 1.4em; margin: 0 0 .2em; }
 p.headline { font-size: 1.1em; margin: 0 0 .8em; }
 #circle { width: 100%; height: 760px; border: 1px solid #ddd; }
+#circle .vis-network:focus { outline: 3px solid #ffdd00; outline-offset: -3px; }
 .legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 1.2em; }
 .dot { display: inline-block; width: .9em; height: .9em; border-radius: 50%;
        margin-right: .35em; vertical-align: -.1em; }

@@ -19,6 +19,7 @@ from lacgraph.tables import format_date
 
 if TYPE_CHECKING:
     from lacgraph.dated import DatedNetwork
+    from lacgraph.families import Family
     from lacgraph.privacy import Pseudonymiser
     from lacgraph.tables import DateLike
 
@@ -120,14 +121,14 @@ def layout(alters: pd.DataFrame) -> pd.DataFrame:
     out = alters.copy()
     out["sector"] = [sector_of(k) for k in out["kind"]] if len(out) else []
     out["angle"] = np.zeros(len(out))
+    sector = out["sector"].to_numpy(dtype=object)
+    circle = out["circle"].to_numpy()
     radii = ring_radii(out["circle"].value_counts().to_dict())
-    out.attrs["radii"] = radii
-    demand = {}
-    for s in SECTORS:
-        rows = out[out["sector"] == s]
-        need = [len(rows[rows["circle"] == r]) / radii[r] for r in RING_RADIUS
-                if (rows["circle"] == r).any()]
-        demand[s] = max(need, default=0.0)
+    # plain arrays, not frame operations: a frame copies its attrs at every step
+    ring_of = {(s, r): np.flatnonzero((sector == s) & (circle == r))
+               for s in SECTORS for r in RING_RADIUS}
+    demand = {s: max((len(ring_of[s, r]) / radii[r] for r in RING_RADIUS if len(ring_of[s, r])),
+                     default=0.0) for s in SECTORS}
     total = sum(demand.values())
     present = [s for s in SECTORS if demand[s] > 0]
     spans = {s: 0.0 for s in SECTORS}
@@ -135,20 +136,24 @@ def layout(alters: pd.DataFrame) -> pd.DataFrame:
         free = 2 * np.pi - MIN_SECTOR * len(present)
         for s in present:
             spans[s] = MIN_SECTOR + free * demand[s] / total
+    shown, ids = out["shown"].to_numpy(dtype=object), out["id"].to_numpy(dtype=object)
+    angle = np.zeros(len(out))
+    sectors = {}
     start = np.pi / 2  # the top, going clockwise
     for s in SECTORS:
-        rows = out[out["sector"] == s]
         for r in RING_RADIUS:
-            ring = rows[rows["circle"] == r].sort_values(["shown", "id"], kind="stable")
+            ring = sorted(ring_of[s, r], key=lambda i: (shown[i], ids[i]))  # by label, id
             n = len(ring)
             if n:
-                offsets = (np.arange(n) + 0.5) / n * spans[s]
-                out.loc[ring.index, "angle"] = start - offsets
-        out.attrs.setdefault("sectors", {})[s] = (start, start - spans[s])
+                angle[ring] = start - (np.arange(n) + 0.5) / n * spans[s]
+        sectors[s] = (start, start - spans[s])
         start -= spans[s]
     radius = out["circle"].map(radii).to_numpy(float)
-    out["x"] = radius * np.cos(out["angle"].to_numpy(float))
-    out["y"] = radius * np.sin(out["angle"].to_numpy(float))
+    out["angle"] = angle
+    out["x"] = radius * np.cos(angle)
+    out["y"] = radius * np.sin(angle)
+    out.attrs["radii"] = radii
+    out.attrs.setdefault("sectors", {}).update(sectors)
     return out
 
 
@@ -191,3 +196,36 @@ def circle_data(
     return CircleData(person=person, person_label=person_label, at=format_date(day),
                       since=None if since is None else format_date(G.resolve_date(since)),
                       alters=alters, pairs=pairs, headline=head)
+
+
+def family_data(F: Family) -> tuple[CircleData, str, tuple[str, ...]]:
+    """Gather what the family picture shows: the circle data, the title, the members' names.
+
+    Examples
+    --------
+    >>> from lacgraph.families import family
+    >>> from lacgraph.tables import Tables
+    >>> T = Tables.from_records(nodes=[{"id": "sam", "type": "person", "label": "Sam"}],
+    ...                         ties=[])
+    >>> data, title, names = family_data(family(T, "sam", "2024-01-01"))
+    >>> title, names
+    ("Sam's household and its circle of support on 2024-01-01", ('Sam',))
+    """
+    alters = F.alters.copy()
+    alters["status"] = "kept"
+    alters["added"] = ""
+    alters["ended"] = ""
+    alters["shown"] = [str(lab) or str(i) for lab, i in zip(alters["label"], alters["id"],
+                                                             strict=True)]
+    alters = layout(alters.reset_index(drop=True))
+    position = {a: i for i, a in enumerate(alters["id"])}
+    pairs = sorted({tuple(sorted((position[a], position[b])))
+                    for a, b in zip(F.links["source"], F.links["target"], strict=True)})
+    names = [str(lab) or str(i) for lab, i in zip(F.members["label"], F.members["id"],
+                                                   strict=True)]
+    person_label = names[F.members["id"].tolist().index(F.person)]
+    at = format_date(F.at)
+    data = CircleData(
+        person=F.person, person_label=person_label, at=at, since=None, alters=alters,
+        pairs=pairs, headline=f"{len(names)} living together; {headline(alters)}")
+    return data, f"{person_label}'s household and its circle of support on {at}", tuple(names)

@@ -69,36 +69,133 @@ def _marker(kind: str, x: float, y: float, r: float, fill: str, stroke: str,
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" {style}/>'
 
 
-def _label(lines: list[str], x: float, y: float, angle: float, colour: str) -> tuple[str, tuple]:
-    """Text outside the node, away from the centre; returns the SVG and its box."""
-    cos, sin = math.cos(angle), -math.sin(angle)  # SVG's y axis points down
-    width = max(len(t) for t in lines) * FONT * CHAR_WIDTH
-    height = len(lines) * FONT * 1.15
-    gap = NODE + 4
-    tx, ty = x + cos * gap, y + sin * gap
-    anchor = "start" if cos > 0.3 else "end" if cos < -0.3 else "middle"
+Box = tuple[float, float, float, float]
+"""A label's extent: left, top, right, bottom (pixels, SVG's y axis pointing down)."""
+
+MARGIN = 2.0
+"""Room kept between two labels, and between a label and a marker (pixels)."""
+STEP = 10.0
+"""How much further out each next try puts a label (pixels)."""
+TRIES = 40
+"""Distances tried along the radius before the label goes further out regardless."""
+
+
+def label_size(lines: list[str], font: float = FONT) -> tuple[float, float]:
+    """The estimated width and height of a label's lines (pixels): what the placer avoids.
+
+    Examples
+    --------
+    >>> label_size(["Mary Wright"])
+    (73.92, 13.799999999999999)
+    """
+    return max(len(t) for t in lines) * font * CHAR_WIDTH, len(lines) * font * 1.15
+
+
+def _anchor(cos: float) -> str:
+    return "start" if cos > 0.3 else "end" if cos < -0.3 else "middle"
+
+
+def _box_at(tx: float, ty: float, cos: float, sin: float, width: float, height: float) -> Box:
+    """The box of a label whose anchor point is (tx, ty), on the side of ``cos``/``sin``."""
+    anchor = _anchor(cos)
     left = tx if anchor == "start" else tx - width if anchor == "end" else tx - width / 2
     top = ty if sin > 0.3 else ty - height if sin < -0.3 else ty - height / 2
+    return left, top, left + width, top + height
+
+
+def overlaps(a: Box, b: Box, margin: float = MARGIN) -> bool:
+    """Whether two boxes come closer than ``margin``.
+
+    Examples
+    --------
+    >>> overlaps((0, 0, 10, 10), (11, 0, 20, 10)), overlaps((0, 0, 10, 10), (13, 0, 20, 10))
+    (True, False)
+    """
+    return (a[0] < b[2] + margin and b[0] < a[2] + margin
+            and a[1] < b[3] + margin and b[1] < a[3] + margin)
+
+
+def _hits_marker(box: Box, x: float, y: float, r: float) -> bool:
+    """Whether ``box`` comes within :data:`MARGIN` of a marker of radius ``r`` at (x, y)."""
+    nearest_x = min(max(x, box[0]), box[2])
+    nearest_y = min(max(y, box[1]), box[3])
+    return math.hypot(x - nearest_x, y - nearest_y) < r + MARGIN
+
+
+def place_labels(anchors: list[tuple[float, float, float]], sizes: list[tuple[float, float]],
+                 markers: list[tuple[float, float, float]], fixed: list[Box]) -> list[Box]:
+    """Place labels greedily so that none overlaps another, a marker or a fixed text.
+
+    Label ``k`` belongs to the node at ``anchors[k]`` = (x, y, angle of the node seen from
+    the centre) and is ``sizes[k]`` = (width, height) big. Labels are placed one by one,
+    the inner rings first: each goes outwards beside its node, as close as it can without
+    touching a box already placed, a marker (x, y, radius) or a ``fixed`` box (sector
+    names, the person's name); further out it gets a leader line (the caller draws it).
+    Returns each label's box, in the order given.
+
+    Examples
+    --------
+    >>> boxes = place_labels([(100, 0, 0.0), (100, 0, 0.0)], [(50, 14), (50, 14)], [], [])
+    >>> overlaps(boxes[0], boxes[1])
+    False
+    """
+    placed: list[Box | None] = [None] * len(anchors)
+    taken = list(fixed)
+    order = sorted(range(len(anchors)), key=lambda k: math.hypot(anchors[k][0], anchors[k][1]))
+    for k in order:
+        x, y, angle = anchors[k]
+        width, height = sizes[k]
+        cos, sin = math.cos(angle), -math.sin(angle)  # SVG's y axis points down
+        distance = NODE + 4
+        while True:
+            box = _box_at(x + cos * distance, y + sin * distance, cos, sin, width, height)
+            free = (not any(overlaps(box, other) for other in taken)
+                    and not any(_hits_marker(box, *m) for m in markers))
+            # beyond every label and marker there is always room: stop there at the latest
+            if free or distance > (NODE + 4) + STEP * TRIES * 4:
+                break
+            distance += STEP
+        placed[k] = box
+        taken.append(box)
+    return [b for b in placed if b is not None]
+
+
+def _label(lines: list[str], box: Box, angle: float, colour: str) -> str:
+    """The text of a label in ``box`` (from :func:`place_labels`)."""
+    anchor = _anchor(math.cos(angle))
+    left, top, right, _ = box
+    x = left if anchor == "start" else right if anchor == "end" else (left + right) / 2
     spans = "".join(
-        f'<tspan x="{left if anchor == "start" else left + width if anchor == "end" else left + width / 2:.1f}" '
-        f'y="{top + (k + 0.85) * FONT * 1.15:.1f}">{escape(line)}</tspan>'
+        f'<tspan x="{x:.1f}" y="{top + (k + 0.85) * FONT * 1.15:.1f}">{escape(line)}</tspan>'
         for k, line in enumerate(lines))
-    text = (f'<text class="label" text-anchor="{anchor}" font-size="{FONT}" '
+    return (f'<text class="label" text-anchor="{anchor}" font-size="{FONT}" '
             f'fill="{colour}">{spans}</text>')
-    return text, (left, top, left + width, top + height)
 
 
-def circle_svg(data: CircleData) -> str:
+def _leader(x: float, y: float, box: Box, angle: float) -> str:
+    """A thin line from a node to its label, when the label had to move out."""
+    cos, sin = math.cos(angle), -math.sin(angle)
+    ex = min(max(x, box[0]), box[2])
+    ey = min(max(y, box[1]), box[3])
+    sx, sy = x + cos * (NODE + 2), y + sin * (NODE + 2)
+    return (f'<line class="leader" x1="{sx:.1f}" y1="{sy:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" '
+            'stroke="#b1b4b6" stroke-width="0.8"/>')
+
+
+def circle_svg(data: CircleData, *, title: str | None = None,
+               centre: tuple[str, ...] | list[str] | None = None) -> str:
     """Return ``data`` (from :func:`lacgraph.viz.layout.circle_data`) as an SVG document.
 
     The picture scales to its container (``viewBox``, no fixed width); names are escaped.
-    See the module docstring for an example.
+    ``title`` replaces "Circle of support of ... on ..."; ``centre`` lists the names shown
+    at the centre (a household's members, :func:`lacgraph.viz.layout.family_data`), one
+    under the other, instead of the person's. See the module docstring for an example.
     """
     alters = data.alters
     radii = alters.attrs.get("radii") or {1: 1.3, 2: 2.2, 3: 3.1, 4: 4.0}
     outer = (radii[4] + 0.5) * SCALE
     when = format_long_date(data.at) or data.at
-    title = f"Circle of support of {data.person_label} on {when}"
+    title = title or f"Circle of support of {data.person_label} on {when}"
     desc = data.headline
     if data.since is not None:
         new = int((alters["status"] == "new").sum()) if len(alters) else 0
@@ -149,6 +246,8 @@ def circle_svg(data: CircleData) -> str:
                   "new": f' stroke="{NEW_COLOUR}" stroke-width="2.5"'}.get(
                       status, f' stroke="{colour}" stroke-opacity="0.55"')
         out.append(f'<line x1="0" y1="0" x2="{xs[k]:.1f}" y2="{ys[k]:.1f}"{stroke}/>')
+    markers = [(0.0, 0.0, 13.0)]
+    labels = []
     for k in range(len(alters)):
         status = alters["status"].iat[k]
         colour = CATEGORY_COLOURS[alters["category"].iat[k]]
@@ -160,15 +259,26 @@ def circle_svg(data: CircleData) -> str:
                                ' stroke-dasharray="3 2" opacity="0.7"'))
         else:
             out.append(_marker(kind, xs[k], ys[k], NODE, colour, "#ffffff"))
+        markers.append((float(xs[k]), float(ys[k]), NODE * 1.3 + (4 if status == "new" else 0)))
         lines = _wrap(str(alters["shown"].iat[k]))
         if status in ("new", "gone"):
             lines.append(f"({status})")
-        text, box = _label(lines, xs[k], ys[k], float(alters["angle"].iat[k]),
-                           "#505a5f" if status == "gone" else "#0b0c0c")
-        out.append(text)
+        labels.append((lines, "#505a5f" if status == "gone" else "#0b0c0c"))
+    name = [line for who in (centre or [data.person_label]) for line in _wrap(who)]
+    name_width = max(len(t) for t in name) * 14 * 0.62
+    fixed = boxes[1:] + [(-name_width / 2, 18.0, name_width / 2, 22.0 + 16 * len(name))]
+    fixed += [(-6.0, -radius * SCALE - 6, 6.0, -radius * SCALE + 6) for radius in radii.values()]
+    anchors = [(float(xs[k]), float(ys[k]), float(alters["angle"].iat[k]))
+               for k in range(len(alters))]
+    placed = place_labels(anchors, [label_size(lines) for lines, _ in labels], markers, fixed)
+    for (x, y, angle), (lines, colour), box in zip(anchors, labels, placed, strict=True):
+        cos, sin = math.cos(angle), -math.sin(angle)
+        width, height = label_size(lines)
+        if box != _box_at(x + cos * (NODE + 4), y + sin * (NODE + 4), cos, sin, width, height):
+            out.append(_leader(x, y, box, angle))
+        out.append(_label(lines, box, angle, colour))
         boxes.append(box)
     out.append('<circle cx="0" cy="0" r="13" fill="#0b0c0c"/>')
-    name = _wrap(data.person_label)
     out.append('<text text-anchor="middle" font-size="14" font-weight="bold" fill="#0b0c0c" '
                'stroke="#ffffff" stroke-width="4" paint-order="stroke">'
                + "".join(f'<tspan x="0" y="{32 + k * 16}">{escape(t)}</tspan>'

@@ -60,6 +60,7 @@ def serve(source: str, host: str, port: int, app_db: str | None, behind_proxy: b
 
     import lacgraph
     from lacgraph.web import AppDB, create_app
+    from lacgraph.web.context import settle_memory
 
     path = _app_db_path(app_db, source)
     G = lacgraph.open(source)
@@ -82,6 +83,7 @@ def serve(source: str, host: str, port: int, app_db: str | None, behind_proxy: b
     click.echo(f"Serving {source} on http://{host}:{port}/ (accounts in {path}); "
                "Ctrl+C stops. After a load, replace or erase the app switches to the new "
                "data at the next request.", err=True)
+    settle_memory()  # the programme is indexed: keep it out of garbage collections
     try:
         server.run()
     finally:

@@ -459,6 +459,7 @@ class Neo4jStore(Store):
         types = nodes["type"].to_numpy(object)
         staged_ids: list[str] = []
         elements: list[str] = []
+
         def node_batches() -> Iterator[tuple[list[Statement], int]]:
             for slices, handled in self._slices(plan.node_positions[new_at], n_nodes,
                                                 types[new_at]):
@@ -474,6 +475,7 @@ class Neo4jStore(Store):
         lo_ref = np.where(lo_new, element_of.reindex(lo).to_numpy(object), lo)
         hi_ref = np.where(hi_new, element_of.reindex(hi).to_numpy(object), hi)
         kinds = ties["kind"].to_numpy(object)
+
         def tie_batches() -> Iterator[tuple[list[Statement], int]]:
             for slices, handled in self._slices(plan.tie_positions[staged_at], n_ties,
                                                 kinds[staged_at], lo_new[staged_at],
@@ -639,22 +641,21 @@ class Neo4jStore(Store):
         load, nothing else in the database) the ties come from ``scan``, the same query
         by a relationship-store scan, which is several times faster.
         """
-        def work(tx: Any) -> tuple[Any, ...]:
+        def work(tx: Any) -> tuple[Tables, tuple[list[str] | None, list[str] | None]]:
             meta = tx.run(READ_META).values()
             node_extra, tie_extra = ((json.loads(meta[0][1] or "[]"),
                                       json.loads(meta[0][2] or "[]")) if meta else (None, None))
             nodes = tx.run(cypher.ALL_NODES, {"types": list(TYPE_LABEL.values()),
                                               "extra": node_extra or []}).values()
             only_lacgraph = tx.run(cypher.COUNTS).values()[0][0]
-            tie_rows = tx.run(scan if only_lacgraph else ties,
-                              {**params, "extra": tie_extra or []}).values()
-            return node_extra, tie_extra, nodes[0], tie_rows[0]
+            tie_result = tx.run(scan if only_lacgraph else ties,
+                                {**params, "extra": tie_extra or []})
+            # the server computes the ties while the node table is built here
+            node_table = nodes_from_columns(nodes[0], node_extra or [])
+            tie_table = ties_from_columns(tie_result.values()[0], tie_extra or [])
+            return Tables(node_table, tie_table), (node_extra, tie_extra)
 
-        node_extra, tie_extra, nodes, tie_rows = self._session_call(
-            lambda s: s.execute_read(work))
-        tables = Tables(nodes_from_columns(nodes, node_extra or []),
-                        ties_from_columns(tie_rows, tie_extra or []))
-        return tables, (node_extra, tie_extra)
+        return self._session_call(lambda s: s.execute_read(work))
 
     def read(self) -> Tables:
         """Return every node and tie, sorted, in the canonical dtypes."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 from typing import Any
 
 from flask import Flask, Response, abort, g, redirect, request, url_for
@@ -22,9 +23,17 @@ from lacgraph.errors import InputError, LacgraphError, NotFound, QueryError
 from lacgraph.network import Network
 from lacgraph.privacy import KEY_VARIABLE, Pseudonymiser
 from lacgraph.tables import format_date, format_long_date
+from lacgraph.viz import html as circle_page
 from lacgraph.web import admin, auth, coordinator, evaluator, manager, record
 from lacgraph.web.appdb import AppDB
-from lacgraph.web.context import HOME, MESSAGES, Programme, audit, error_response
+from lacgraph.web.context import (
+    HOME,
+    MESSAGES,
+    Programme,
+    audit,
+    error_response,
+    wait_for_audit,
+)
 from lacgraph.web.security import add_headers
 from lacgraph.web.sessions import ServerSessionInterface
 
@@ -115,6 +124,8 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
 
     for module in (auth, coordinator, record, evaluator, manager, admin):
         app.register_blueprint(module.bp)
+    # the interactive view's libraries, loaded in the background while the app starts
+    threading.Thread(target=circle_page.prepare, name="lacgraph-prepare", daemon=True).start()
 
     @app.before_request
     def load_user() -> None:
@@ -156,6 +167,11 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
     @app.after_request
     def headers(response: Response) -> Response:
         return add_headers(response, https=request.is_secure)
+
+    @app.after_request
+    def audited(response: Response) -> Response:
+        wait_for_audit()  # every audit line of this request is on disk before it answers
+        return response
 
     @app.context_processor
     def globals_() -> dict[str, Any]:

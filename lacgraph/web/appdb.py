@@ -30,7 +30,7 @@ import secrets
 import sqlite3
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,7 +38,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from lacgraph.errors import InputError, NotFound, Problem
+from lacgraph.errors import InputError, NotFound, Problem, StoreError
 
 ROLES: tuple[str, ...] = ("coordinator", "evaluator", "manager", "admin")
 """The four roles; each sees its own pages only."""
@@ -60,6 +60,10 @@ ACCOUNT_DELAY = timedelta(seconds=5)
 LOCK_ADDRESS_AFTER = 20
 """Failed logins from one network address (any names) before that address is locked too:
 so guessing one common password across many account names is slowed down as well."""
+
+SEEN_EVERY = timedelta(minutes=1)
+"""How often a session's last-seen time is brought up to date (so a session goes idle
+between ``idle`` minus this and ``idle`` after its last request)."""
 
 FAILURE_WINDOW = timedelta(minutes=15)
 LOCK_FIRST = timedelta(seconds=30)
@@ -209,10 +213,23 @@ def default_app_db(source: str | os.PathLike[str]) -> Path:
     return path.with_name(f"{path.stem}.app.sqlite")
 
 
+class _Pending:
+    """One audit row waiting to be written (see :meth:`AppDB.audit`)."""
+
+    __slots__ = ("done", "error", "row")
+
+    def __init__(self, row: tuple[str, ...]):
+        self.row = row
+        self.done = False
+        self.error: BaseException | None = None
+
+
 class AppDB:
     """The app database at ``path`` (created on first use; ``":memory:"`` for tests).
 
-    Safe to share between the web server's threads: one connection, one lock.
+    Safe to share between the web server's threads: one connection (and lock) for accounts
+    and sessions, and one for writing the audit log, so a page's session lookup never
+    waits for another page's audit row to reach the disk.
     """
 
     def __init__(self, path: str | os.PathLike[str]):
@@ -231,14 +248,32 @@ class AppDB:
             if columns and "hash" not in columns:
                 self._chain_old_rows()
         except sqlite3.Error as err:
-            from lacgraph.errors import StoreError
-
             raise StoreError(f"{self.path}: cannot open the app database ({err})") from err
         if self.path != ":memory:":
             os.chmod(self.path, 0o600)
+        # the audit log's writer: rows waiting are written together (see audit_later())
+        self._pending: list[_Pending] = []
+        self._queue = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._closing = False
+        if self.path == ":memory:":  # one database per connection: share the one
+            self._writer, self._write_lock = self._db, self._lock
+        else:
+            self._writer = sqlite3.connect(self.path, check_same_thread=False,
+                                           isolation_level=None, timeout=30)
+            self._writer.execute("PRAGMA synchronous=FULL")  # on disk at COMMIT
+            self._write_lock = threading.RLock()
 
     def close(self) -> None:
-        """Close the database file."""
+        """Close the database file (after writing every audit row queued)."""
+        with self._queue:
+            self._closing = True
+            self._queue.notify_all()
+        if self._thread is not None:
+            self._thread.join()
+        with self._write_lock:
+            if self._writer is not self._db:
+                self._writer.close()
         with self._lock:
             self._db.close()
 
@@ -485,7 +520,7 @@ class AppDB:
         if now - _parse(seen) > idle or now - _parse(created) > lifetime:
             self.end_session(token)
             return None
-        if _stamp(now) != seen:
+        if now - _parse(seen) >= SEEN_EVERY:  # not a write per request
             self._run("UPDATE sessions SET seen_at = ? WHERE digest = ?",
                       (_stamp(now), digest(token)))
         return json.loads(data)
@@ -528,21 +563,99 @@ class AppDB:
     def audit(self, user: str, role: str, action: str, target: str = "", detail: str = "",
               address: str = "") -> None:
         """Append one line to the audit log (UTC time stamp; rows are never updated), its
-        hash chained to the previous line's."""
-        row = (_stamp(utcnow()), user, role, action, target, detail, address)
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")  # one writer at a time, across processes
+        hash chained to the previous line's; return once it is committed to disk.
+
+        Examples
+        --------
+        >>> db = AppDB(":memory:")
+        >>> db.audit("ann", "coordinator", "view.person", "p1")
+        >>> [row[4:6] for row in db.audit_log()], db.verify_audit()
+        ([('view.person', 'p1')], (1, None))
+        """
+        self.audit_later(user, role, action, target, detail, address)()
+
+    def audit_later(self, user: str, role: str, action: str, target: str = "",
+                    detail: str = "", address: str = "") -> Callable[[], None]:
+        """Queue one audit line and return ``wait``: ``wait()`` returns once the line is
+        committed to disk (and raises if writing it failed).
+
+        A web request queues its line as soon as it knows what is viewed and waits before
+        its answer leaves (see :mod:`lacgraph.web.app`), so the disk works while the page
+        is written. One writer thread writes every line queued so far in one transaction
+        (one wait for the disk for all the requests of that moment), chaining their hashes
+        in queue order. (An in-memory database is written at once.)
+
+        Examples
+        --------
+        >>> db = AppDB(":memory:")
+        >>> wait = db.audit_later("ann", "coordinator", "view.person", "p1")
+        >>> wait()
+        >>> db.verify_audit()
+        (1, None)
+        """
+        entry = _Pending((_stamp(utcnow()), user, role, action, target, detail, address))
+        if self._writer is self._db:
+            with self._write_lock:
+                self._write_audit([entry])
+        else:
+            with self._queue:
+                if self._closing:
+                    raise StoreError(f"{self.path}: the app database is closed")
+                self._pending.append(entry)
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._write_queued, daemon=True,
+                                                    name="lacgraph-audit")
+                    self._thread.start()
+                self._queue.notify_all()
+
+        def wait() -> None:
+            with self._queue:
+                while not entry.done:
+                    self._queue.wait()
+            if entry.error is not None:
+                raise entry.error
+
+        return wait
+
+    def _write_queued(self) -> None:
+        """The writer thread: write what is queued, tell the waiting requests, repeat."""
+        while True:
+            with self._queue:
+                while not self._pending and not self._closing:
+                    self._queue.wait()
+                if not self._pending:
+                    return
+                batch, self._pending = self._pending, []
+            with self._write_lock:
+                self._write_audit(batch)
+            with self._queue:
+                self._queue.notify_all()
+
+    def _write_audit(self, batch: list[_Pending]) -> None:
+        """Write ``batch`` in one transaction, chained to the last row on disk."""
+        db = self._writer
+        try:
+            db.execute("BEGIN IMMEDIATE")  # one writer at a time, across processes
             try:
-                last = self._db.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1"
-                                        ).fetchall()
+                last = db.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchall()
                 previous = last[0][0] if last else GENESIS
-                self._db.execute(
+                rows = []
+                for entry in batch:
+                    previous = row_hash(previous, entry.row)
+                    rows.append((*entry.row, previous))
+                db.executemany(
                     "INSERT INTO audit (at, user, role, action, target, detail, address, hash)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (*row, row_hash(previous, row)))
-                self._db.execute("COMMIT")
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                db.execute("ROLLBACK")
                 raise
+        except BaseException as err:
+            for entry in batch:
+                entry.error = err
+        finally:
+            for entry in batch:
+                entry.done = True
 
     def verify_audit(self) -> tuple[int, int | None]:
         """Check the audit log's hash chain: return (rows checked, first broken ``seq`` or

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from flask import Blueprint, Response, abort, g, jsonify, render_template, request
+from markupsafe import Markup
 
 from lacgraph import circle as circle_verbs
 from lacgraph.errors import QueryError
@@ -151,18 +152,19 @@ def render_person(person: str, row: pd.Series, *, form: dict | None = None,
     P = programme()
     problems = list(problems or [])
     at, since, reason = _window(row, problems)
-    view = P.remember(("page", person, at, since), lambda: _page_view(person, at, since))
-    audit("view.person", person, f"at={format_date(at)}"
-          + (f" since={format_date(since)}" if since is not None else ""))
     query = {"at": format_date(at)}
     if since is not None:
         query["since"] = format_date(since)
-    reviews = review_dates(row.get("reviews", ""))
     label = str(row["label"] or person)
+    shown = {"person": row.to_dict(), "label": label, "at": at, "since": since,
+             "since_reason": reason, "query": query}
+    audit("view.person", person, f"at={format_date(at)}"  # on disk before the answer leaves
+          + (f" since={format_date(since)}" if since is not None else ""))
+    view = P.remember(("page", person, at, since, reason),
+                      lambda: _page_view(person, at, since, shown))
     body = render_template(
-        "person.html", person=row, label=label, at=at, since=since, since_reason=reason,
-        **view, query=query,
-        label_of=P.label, reviews=reviews, form=form or {}, problems=problems,
+        "person.html", **shown, **view, reviews=review_dates(row.get("reviews", "")),
+        form=form or {}, problems=problems,
         kinds=list(KIND_WORDS), kind_words=KIND_WORDS, circle_words=CIRCLE_WORDS,
         printed_by=g.user.name, printed_on=np.datetime64("today", "D"),
         today=np.datetime64("today", "D"),
@@ -172,17 +174,76 @@ def render_person(person: str, row: pd.Series, *, form: dict | None = None,
     return (body, status) if status != 200 else body
 
 
-def _page_view(person: str, at: Any, since: Any) -> dict[str, Any]:
-    """What the person page shows at ``at`` (and since ``since``), computed once."""
+def _page_view(person: str, at: Any, since: Any, shown: dict[str, Any]) -> dict[str, Any]:
+    """What the person page shows at ``at`` (and since ``since``), computed and written out
+    once: the parts that are the same for every request (picture, what changed, who is in
+    the circle, timeline, ideas, household) as HTML, and the choices of the record forms.
+    ``shown`` holds the names the templates use for the person and the dates."""
     own = _own_network(person)
     sentences: list[str] = []
     if since is not None:
         sentences = change_sentences(circle_verbs.changes(own, person, since, at),
                                      programme().label)
     open_ties, all_ties = _choices(own, person, at)
-    return {"circle": circle_verbs.circle_table(own.store, person, at),
-            "sentences": sentences, "timeline": circle_verbs.timeline(own, person),
-            "open_ties": open_ties, "all_ties": all_ties}
+    data = {"circle": circle_rows(circle_verbs.circle_table(own.store, person, at),
+                                  programme().label),
+            "sentences": sentences, "timeline": timeline_rows(circle_verbs.timeline(own, person))}
+    return {"top": Markup(render_template("_person_top.html", **shown, **data)),
+            "bottom": Markup(render_template("_person_bottom.html", **shown, **data)),
+            "open_options": _options(open_ties), "all_options": _options(all_ties)}
+
+
+def _options(choices: list[dict]) -> Markup:
+    """``<option>`` elements of form choices (values and texts escaped).
+
+    Examples
+    --------
+    >>> str(_options([{"value": '["a", "friend"]', "text": "<b>Al</b>, friend"}]))
+    '<option value="[&#34;a&#34;, &#34;friend&#34;]">&lt;b&gt;Al&lt;/b&gt;, friend</option>'
+    """
+    return Markup("").join(Markup('<option value="{}">{}</option>').format(c["value"], c["text"])
+                           for c in choices)
+
+
+def circle_rows(frame: pd.DataFrame, label_of: Any) -> list[dict[str, Any]]:
+    """The rows of the "who is in the circle" table, in the words of the page.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"id": ["jo"], "label": ["Jo"], "kind": ["friend;member"],
+    ...     "category": ["natural"], "circle": [2], "since": ["2024-08-17"],
+    ...     "reciprocal": [True], "brokered_by": ["c1"]})
+    >>> circle_rows(frame, {"c1": "Dafydd"}.get)  # doctest: +NORMALIZE_WHITESPACE
+    [{'circle': 2, 'name': 'Jo', 'category': 'natural',
+      'connection': 'friend, member of a group (natural)', 'since': '17 August 2024',
+      'reciprocal': 'yes', 'introduced_by': 'Dafydd'}]
+    """
+    return [{"circle": int(circle), "name": str(label or node), "category": str(category),
+             "connection": ", ".join(KIND_WORDS.get(k, k) for k in str(kind).split(";"))
+             + f" ({category})",
+             "since": format_long_date(start), "reciprocal": "yes" if mutual else "no",
+             "introduced_by": ", ".join(label_of(c) for c in str(brokers or "").split(";")
+                                        if c) or "\u2013"}
+            for node, label, kind, category, circle, start, mutual, brokers in zip(
+                frame["id"], frame["label"], frame["kind"], frame["category"],
+                frame["circle"], frame["since"], frame["reciprocal"], frame["brokered_by"],
+                strict=True)]
+
+
+def timeline_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The timeline table's rows, dates written out ("17 August 2024").
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"date": ["2024-08-17"], "size": [1], "natural": [1],
+    ...     "community": [0], "paid": [0], "added": [1], "ended": [0]})
+    >>> timeline_rows(frame)[0]["date"]
+    '17 August 2024'
+    """
+    rows = frame.astype(object).to_dict("records")
+    for row in rows:
+        row["date"] = format_long_date(row["date"])
+    return rows
 
 
 def _choices(own: DatedNetwork, person: str, at: Any) -> tuple[list[dict], list[dict]]:
@@ -211,9 +272,9 @@ def circle_svg(person: str) -> Response:
     """The circle-of-support picture, written as SVG from the layout (no matplotlib)."""
     row = _own_person(person)
     at, since, _ = _window(row)
+    audit("view.circle-picture", person, f"at={format_date(at)}")
     picture = programme().remember(("svg", person, at, since), lambda: svg_picture(
         circle_data(_own_network(person), person, at, since=since)))
-    audit("view.circle-picture", person, f"at={format_date(at)}")
     return Response(picture, mimetype="image/svg+xml")
 
 
@@ -222,8 +283,9 @@ def circle_svg(person: str) -> Response:
 def circle_html(person: str) -> Any:
     """The interactive pyvis circle, served under its own sandboxing CSP (see security)."""
     at, since, _ = _window(_own_person(person))
-    document = circle_page.circle_html(_own_network(person), person, at, since=since)
     audit("view.circle-interactive", person, f"at={format_date(at)}")
+    # not kept: each page inlines vis-network (0.7 MB), and writing it takes ~60 ms
+    document = circle_page.circle_html(_own_network(person), person, at, since=since)
     response = Response(document, mimetype="text/html")
     response.headers["X-Lacgraph-Embed"] = "1"
     return response
@@ -275,19 +337,34 @@ def circle_api(person: str) -> Response:
 
 
 def ideas_for(person: str, at: Any) -> list[dict[str, object]]:
-    """The groups to suggest to ``person`` at ``at``, as the page shows them."""
-    from lacgraph.suggestions import page_ideas
+    """The groups to suggest to ``person`` at ``at``, as the page shows them.
+
+    Worked out for the person's whole caseload at once (the same answer as one person at a
+    time, :func:`lacgraph.suggestions.suggest_each`) and kept per coordinator and date: the
+    first view of each other person on the caseload then costs nothing more.
+    """
+    from lacgraph.suggestions import page_ideas, suggest_each
 
     P = programme()
-    return P.remember(("ideas", person, at), lambda: page_ideas(P.G.suggest(person, at=at)))
+    coordinator = str(P.people.at[person, "coordinator"] or "")
+    caseload = P.caseloads.get(coordinator)
+    people = list(caseload.index) if caseload is not None and person in caseload.index \
+        else [person]
+
+    def each() -> dict[str, list[dict[str, object]]]:
+        found = suggest_each(P.G.snapshot(at), P.G.tables, people)
+        return {who: page_ideas(frame) for who, frame in found.items()}
+
+    key = ("ideas of caseload", coordinator, at) if len(people) > 1 else ("ideas", person, at)
+    return P.remember(key, each)[person]
 
 
 def household_for(person: str, at: Any) -> dict[str, object] | None:
     """The household section of ``person``'s page at ``at`` (None when they live alone)."""
-    from lacgraph.families import page_family
+    from lacgraph.families import page_household
 
     P = programme()
-    return P.remember(("family", person, at), lambda: page_family(P.G.family(person, at=at)))
+    return P.remember(("family", person, at), lambda: page_household(P.G.store, person, at))
 
 
 @bp.app_context_processor
@@ -298,14 +375,18 @@ def ideas_and_household() -> dict[str, Any]:
 @bp.get("/people/<person>/family.svg")
 @requires("coordinator")
 def family_svg(person: str) -> Response:
-    """The household's circle of support: the members at the centre (SVG, names as text)."""
+    """The household's circle of support: the members at the centre (plain SVG written from
+    the layout, names as text; no matplotlib)."""
+    from lacgraph.viz.layout import family_data
+
     _own_person(person)
     P = programme()
     at = P.day(request.args.get("at"))
-    from lacgraph.viz.circle import picture_bytes
-    from lacgraph.viz.family import draw_family
 
-    with P.draw_lock:
-        svg = picture_bytes(draw_family(P.G.family(person, at=at)), "svg")
+    def draw() -> str:
+        data, title, names = family_data(P.G.family(person, at=at))
+        return svg_picture(data, title=title, centre=names)
+
     audit("view.family-picture", person, f"at={format_date(at)}")
+    svg = P.remember(("family.svg", person, at), draw)
     return Response(svg, mimetype="image/svg+xml")

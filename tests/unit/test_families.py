@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from lacgraph.errors import NotFound, QueryError
-from lacgraph.families import ALTER_COLUMNS, family, household
+from lacgraph.families import ALTER_COLUMNS, family, household, page_family, page_household
 from lacgraph.network import Network
 from lacgraph.tables import Tables
 from tests import suggest_reference as ref
@@ -40,6 +40,17 @@ def test_the_stores_ego_lookups_give_the_same_family(case):
         got, want = G.family(person, at=str(at)), family(T, person, str(at))
         assert got.members["id"].tolist() == want.members["id"].tolist()
         assert got.alters.to_dict("records") == want.alters.to_dict("records")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(temporal_networks())
+def test_the_page_section_is_the_whole_programmes_family(case):
+    """The page's shortcut for people who live alone gives page_family's answer exactly."""
+    T, at = case
+    G = Network.from_tables(T)
+    for person in PEOPLE:
+        want = page_family(family(T, person, str(at)))
+        assert page_household(G.store, person, str(at)) == want
 
 
 @pytest.fixture

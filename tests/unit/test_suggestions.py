@@ -15,7 +15,13 @@ from hypothesis import strategies as st
 from lacgraph.errors import NotFound, QueryError
 from lacgraph.network import Network
 from lacgraph.snapshot import project
-from lacgraph.suggestions import ALL_COLUMNS, SUGGESTION_COLUMNS, suggest, suggest_all
+from lacgraph.suggestions import (
+    ALL_COLUMNS,
+    SUGGESTION_COLUMNS,
+    suggest,
+    suggest_all,
+    suggest_each,
+)
 from lacgraph.tables import Tables
 from tests import suggest_reference as ref
 
@@ -139,6 +145,19 @@ def test_limit_is_the_head_of_the_full_ranking(case, limit):
     S = project(T, str(at))
     full = suggest(S, T, "p0", limit=None)
     pd.testing.assert_frame_equal(suggest(S, T, "p0", limit=limit), full.head(limit))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(temporal_networks(), st.sampled_from([None, 0, 1, 2, 5]))
+def test_each_is_suggest_of_every_person_exactly(case, limit):
+    """The caseload-at-once answer (the person page's) equals one person at a time."""
+    T, at = case
+    S = project(T, str(at))
+    people = [p for p in PEOPLE if p in set(T.nodes["id"])]
+    each = suggest_each(S, T, people[::-1], limit=limit)  # any order of people
+    assert list(each) == people[::-1]
+    for person in people:
+        pd.testing.assert_frame_equal(each[person], suggest(S, T, person, limit=limit))
 
 
 # -- hand-built cases: every tie-break of the ranking ----------------------------------------

@@ -126,6 +126,57 @@ def test_denials_of_every_role_and_admin_views_are_audited(login, app_db):
     assert "view.users" in actions and "view.loads" in actions
 
 
+def test_audit_rows_written_together_by_many_threads_and_two_processes_chain(tmp_path):
+    """Rows audited at the same moment by many threads (written in shared transactions) and
+    by a second app database on the same file (another server process) all arrive, each
+    once, and the hash chain verifies."""
+    path = tmp_path / "app.sqlite"
+    first, second = AppDB(path), AppDB(path)
+    start = threading.Barrier(8)
+
+    def views(db: AppDB, thread: int) -> None:
+        start.wait()
+        for k in range(40):
+            db.audit("cora", "coordinator", "view.person", f"p{thread}-{k}")
+
+    threads = [threading.Thread(target=views, args=(first if t % 2 else second, t))
+               for t in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    first.close(), second.close()
+    reopened = AppDB(path)
+    targets = [row[5] for row in reopened.audit_log()]
+    assert sorted(targets) == sorted(f"p{t}-{k}" for t in range(8) for k in range(40))
+    assert reopened.verify_audit() == (320, None)
+    # each thread's rows are in the order it wrote them
+    for t in range(8):
+        mine = [x for x in targets if x.startswith(f"p{t}-")]
+        assert mine == [f"p{t}-{k}" for k in range(40)]
+
+
+def test_a_view_whose_audit_line_cannot_be_written_is_not_shown(login, app_db):
+    """The page is written while its audit line goes to disk, but it only leaves once the
+    line is there: when writing fails, the answer is an error page, never the person."""
+    import sqlite3
+
+    client = login("cora")
+    name = client.get("/people/p1").text.split('class="person-name">')[1].split("<")[0]
+    assert name
+    other = sqlite3.connect(app_db.path)
+    other.execute("ALTER TABLE audit RENAME TO audit_elsewhere")
+    other.commit()
+    response = client.get("/people/p1")
+    assert response.status_code == 500
+    assert name not in response.text
+    other.execute("ALTER TABLE audit_elsewhere RENAME TO audit")
+    other.commit()
+    other.close()
+    assert client.get("/people/p1").status_code == 200
+    assert app_db.verify_audit()[1] is None
+
+
 def test_users_add_in_the_web_records_the_grants_and_checks_the_data(login, app_db):
     client = login("ada")
     token = csrf_from(client.get("/admin/users").text)

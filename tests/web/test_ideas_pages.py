@@ -67,3 +67,35 @@ def test_family_picture_is_own_caseload_only_and_audited(client_for, app_db):
     assert app_db.audit_log(action="view.family-picture")[-1][5] == "p2"
     assert client_for("cole").get("/people/p2/family.svg").status_code == 404
     assert client_for("cole").get("/people/p2").status_code == 404
+
+
+def test_family_picture_is_plain_svg_with_the_household_at_the_centre(client_for):
+    svg = client_for("cora").get("/people/p2/family.svg?at=2024-05-01").text
+    root = ET.fromstring(svg)
+    assert root.get("role") == "img"
+    title = root.find("{http://www.w3.org/2000/svg}title").text
+    assert title.endswith("household and its circle of support on 2024-05-01")
+    centre = [span.text for text in root.iter("{http://www.w3.org/2000/svg}text")
+              if text.get("font-weight") == "bold"
+              for span in text.iter("{http://www.w3.org/2000/svg}tspan")]
+    assert len(centre) >= 2  # both members' names, as text
+    assert html.escape(HOSTILE[5], quote=False)[:10] in svg
+
+
+def test_the_pictures_are_drawn_without_matplotlib(client_for, monkeypatch):
+    """No picture route (nor the page) makes a matplotlib figure: it stays for PNG export."""
+    import matplotlib.figure
+
+    made = []
+    original = matplotlib.figure.Figure.__init__
+
+    def counting(self, *args, **kwargs):
+        made.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "__init__", counting)
+    client = client_for("cora")
+    for url in ("/people/p2", "/people/p2/circle.svg", "/people/p2/family.svg?at=2024-05-01",
+                "/people/p2/circle.html"):
+        assert client.get(url).status_code == 200, url
+    assert made == []

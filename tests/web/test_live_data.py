@@ -56,3 +56,43 @@ def test_a_served_erasure_is_gone_from_the_pages_at_once(tmp_path):
     with app.test_request_context():
         assert programme().label("sam") == "sam"  # no name left
         assert "sam" not in set(programme().G.tables.ties["source"])
+
+
+SETTLED_SWITCH = """
+import gc, sys, weakref
+import lacgraph
+from lacgraph.stores import MemoryStore
+from lacgraph.tables import Tables
+from lacgraph.web import create_app
+from lacgraph.web.context import programme, settle_memory
+from tests.web.test_live_data import PEOPLE, TIES
+path = sys.argv[1]
+with MemoryStore(path) as store:
+    store.write(Tables.from_records(PEOPLE, TIES))
+app = create_app(lacgraph.open(path), ":memory:")
+with app.test_request_context():
+    old = weakref.ref(programme())
+settle_memory()
+before = gc.get_freeze_count()
+assert before > 0
+with MemoryStore(path) as other:
+    other.write(Tables.from_records([*PEOPLE, {"id": "cat", "type": "person"}], TIES))
+with app.test_request_context():
+    new = programme()
+    assert new is not old() and "cat" in new.nodes.index
+print(gc.get_freeze_count() > before, old() is None)  # the new programme kept out too
+"""
+
+
+def test_a_settled_server_lets_the_old_programme_go_after_a_switch(tmp_path):
+    """``lacgraph serve`` keeps the indexed programme out of garbage collections (they
+    would stop every request for a moment); after a switch to new data the old programme
+    is still freed, and the new one is kept out in its turn. (In a child process: the
+    collector's state is the whole process's.)"""
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-c", SETTLED_SWITCH, str(tmp_path / "p.sqlite")],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split()[-2:] == ["True", "True"], run.stdout + run.stderr
