@@ -56,6 +56,7 @@ import pandas as pd
 from lacgraph.errors import NotFound, StoreError, StoreUnavailable
 from lacgraph.queries import cypher
 from lacgraph.stores import _merge
+from lacgraph.stores import _neo4j_read as reading
 from lacgraph.stores import _neo4j_rights as rights
 from lacgraph.stores import _neo4j_stage as stage
 from lacgraph.stores._graph_rows import (
@@ -87,6 +88,8 @@ SINGLE_TRANSACTION_ROWS = 100_000
 beyond it a write is staged and made visible by one final transaction."""
 STAGE_WORKERS = 2
 """Staged batches written at once (each in its own transaction)."""
+PARALLEL_READ_TIES = 50_000
+"""Ties from which a whole-graph read runs as three transactions at once."""
 SCHEMA_VERSION = 1
 
 NODE_LABEL = "LacNode"
@@ -168,6 +171,9 @@ class Neo4jStore(Store):
         Staged batches written at once, each in its own transaction and session
         (:data:`STAGE_WORKERS`; staged rows are invisible until published, so their
         order does not matter).
+    parallel_read_ties : int, optional
+        Ties from which whole-graph reads run as three transactions at once
+        (:data:`PARALLEL_READ_TIES`).
     retry_time : float, optional
         Seconds for which a query on the open store is retried after a transient error
         (such as a lost connection) before it fails.
@@ -185,7 +191,7 @@ class Neo4jStore(Store):
                  database: str | None = None, batch_size: int | None = None,
                  single_transaction_rows: int | None = None,
                  connection_timeout: float = 10.0, stage_workers: int = 0,
-                 retry_time: float = 15.0) -> None:
+                 retry_time: float = 15.0, parallel_read_ties: int | None = None) -> None:
         import neo4j
 
         if batch_size is not None and batch_size < 1:
@@ -195,6 +201,8 @@ class Neo4jStore(Store):
         self.database = database or None
         self.batch_size = batch_size or BATCH_SIZE
         self.stage_workers = stage_workers or STAGE_WORKERS
+        self.parallel_read_ties = (PARALLEL_READ_TIES if parallel_read_ties is None
+                                   else parallel_read_ties)
         self.single_transaction_rows = (SINGLE_TRANSACTION_ROWS if single_transaction_rows
                                         is None else single_transaction_rows)
         self._lock = threading.RLock()
@@ -635,16 +643,58 @@ class Neo4jStore(Store):
     def _read_all(self, ties: LiteralString = cypher.ALL_TIES,
                   scan: LiteralString = cypher.ALL_TIES_SCAN, **params: Any
                   ) -> tuple[Tables, tuple[list[str] | None, list[str] | None]]:
-        """Every node, and the ties of query ``ties``, in one read transaction.
+        """Every node, and the ties of query ``ties``, as read by one transaction.
 
         When every relationship joins two lacgraph nodes (query ``COUNTS``: no staged
         load, nothing else in the database) the ties come from ``scan``, the same query
-        by a relationship-store scan, which is several times faster.
+        by a relationship-store scan, which is several times faster; and from
+        :attr:`parallel_read_ties` ties on, the nodes and two halves of the ties are read
+        at once (:mod:`lacgraph.stores._neo4j_read`), checked to come from one data
+        version.
         """
+        first = self.transaction([(READ_META, {}), (rights.READ_VERSION, {}),
+                                  (cypher.COUNTS, {}), *reading.TYPE_COUNTS])
+        meta, version, only_lacgraph, *counts = first
+        found = dict(zip(reading.TYPES, (int(rows[0][0]) for rows in counts), strict=True))
+        if only_lacgraph[0][0] and sum(found.values()) >= max(1, self.parallel_read_ties):
+            tables = self._read_parallel(scan, params, meta, version, found)
+            if tables is not None:
+                return tables
+        return self._read_serial(ties, scan, **params)
+
+    def _read_parallel(self, scan: str, params: dict[str, Any], meta: list[list[Any]],
+                       version: list[list[Any]], found: dict[str, int]
+                       ) -> tuple[Tables, tuple[list[str] | None, list[str] | None]] | None:
+        """The nodes and the ties of each half of the types, three transactions at once;
+        None when they did not all read the data version and meta of ``first``."""
+        node_extra, tie_extra = _extras(meta)
+        jobs: list[Statement] = [(cypher.ALL_NODES, {"types": list(TYPE_LABEL.values()),
+                                                     "extra": node_extra or []})]
+        jobs += [(reading.typed(scan, group), {**params, "extra": tie_extra or []})
+                 for group in reading.halves(found)]
+
+        def read(job: Statement) -> list[list[list[Any]]]:
+            work = self._work([(READ_META, {}), (rights.READ_VERSION, {}), job])
+            return self._in_session(lambda s: s.execute_read(work))
+
+        with ThreadPoolExecutor(len(jobs), thread_name_prefix="lacgraph-read") as pool:
+            answers = [pool.submit(read, job) for job in jobs]
+            nodes = answers[0].result()
+            if nodes[:2] != [meta, version]:
+                return None
+            node_table = nodes_from_columns(nodes[2][0], node_extra or [])
+            tie_answers = [answer.result() for answer in answers[1:]]
+        if any(answer[:2] != [meta, version] for answer in tie_answers):
+            return None
+        tie_rows = reading.joined([answer[2][0] for answer in tie_answers])
+        return (Tables(node_table, ties_from_columns(tie_rows, tie_extra or [])),
+                (node_extra, tie_extra))
+
+    def _read_serial(self, ties: LiteralString, scan: LiteralString, **params: Any
+                     ) -> tuple[Tables, tuple[list[str] | None, list[str] | None]]:
+        """Every node and the ties of ``ties`` (or ``scan``) in one read transaction."""
         def work(tx: Any) -> tuple[Tables, tuple[list[str] | None, list[str] | None]]:
-            meta = tx.run(READ_META).values()
-            node_extra, tie_extra = ((json.loads(meta[0][1] or "[]"),
-                                      json.loads(meta[0][2] or "[]")) if meta else (None, None))
+            node_extra, tie_extra = _extras(tx.run(READ_META).values())
             nodes = tx.run(cypher.ALL_NODES, {"types": list(TYPE_LABEL.values()),
                                               "extra": node_extra or []}).values()
             only_lacgraph = tx.run(cypher.COUNTS).values()[0][0]
@@ -719,6 +769,13 @@ class Neo4jStore(Store):
 
 
 # ------------------------------------------------------------------ small bits
+
+
+def _extras(meta: list[list[Any]]) -> tuple[list[str] | None, list[str] | None]:
+    """The extra node and tie columns named by the meta node (None without one)."""
+    if not meta:
+        return None, None
+    return json.loads(meta[0][1] or "[]"), json.loads(meta[0][2] or "[]")
 
 
 def _iso_day(at: DateLike) -> str:

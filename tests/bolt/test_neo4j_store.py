@@ -175,6 +175,31 @@ def test_a_staged_load_whose_staged_nodes_vanish_fails_whole(neo4j: Neo4jServer)
         assert_tables(store.read(), _memory_of(first, second).read())
 
 
+def test_whole_graph_reads_in_parallel_come_from_one_data_version(neo4j: Neo4jServer
+                                                                   ) -> None:
+    tables = programme(300, seed=3)
+    with neo4j.open(parallel_read_ties=0) as store:
+        store.write(tables)
+        parallel: list[bool] = []
+        real = store._read_parallel
+
+        def watched(*args):  # type: ignore[no-untyped-def]
+            tables = real(*args)
+            parallel.append(tables is not None)
+            return tables
+
+        store._read_parallel = watched  # type: ignore[method-assign]
+        for at in ("2023-09-01", AT):
+            assert_tables(store.snapshot(at), _memory(tables).snapshot(at))
+        assert_tables(store.read(), _memory(tables).read())
+        assert parallel == [True, True, True]
+        # answers read at another data version than the first look are not used
+        meta = store.run("MATCH (m:LacgraphMeta) RETURN m.schema_version, m.node_columns, "
+                         "m.tie_columns")
+        stale = [[int(store.data_version()) - 1]]
+        assert real(cypher.ALL_TIES_SCAN, {}, meta, stale, {"FRIEND": 1}) is None
+
+
 def _memory_of(*loads: Tables) -> MemoryStore:
     mem = MemoryStore()
     for tables in loads:
