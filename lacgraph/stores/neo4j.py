@@ -23,8 +23,11 @@ Writes: all or nothing
       anything fails (the connection, the server, ``progress``), Neo4j rolls it back.
     * Beyond that: a **staged write**. New nodes are first created with the label
       ``LacStaged`` instead of ``LacNode``, and new ties touching them are created too,
-      batch by batch (one transaction each). No read sees them: every read matches
-      ``LacNode`` at both ends. Then **one transaction** makes the load visible all at
+      batch by batch (one transaction each, :attr:`stage_workers` at once, rows as
+      columns: :mod:`lacgraph.stores._neo4j_stage`). No read sees them: every read
+      matches ``LacNode`` at both ends (whole-graph reads scan relationships only when
+      the counts store shows that every one joins two ``LacNode`` nodes, which a staged
+      tie breaks). Then **one transaction** makes the load visible all at
       once: it writes the rows that touch visible data only (changed nodes and ties, new
       ties between two visible nodes) and relabels every staged node ``LacNode``. If the
       load stops before that transaction commits, the database reads exactly as before;
