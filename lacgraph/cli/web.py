@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -95,6 +96,16 @@ def users() -> None:
     """Accounts of the web app: add, list, remove, passwd, logout."""
 
 
+def existing_app_db_options(f: Any) -> Any:
+    """``--app-db`` (an existing file, or LACGRAPH_APP_DB) and ``--source`` (the app
+    database beside a store), for the commands that manage an existing app database."""
+    f = click.option("--source", help="Use the app database beside this store file or "
+                     "folder.")(f)
+    return click.option("--app-db", type=click.Path(dir_okay=False, exists=True),
+                        envvar="LACGRAPH_APP_DB",
+                        help="The app database file [env LACGRAPH_APP_DB].")(f)
+
+
 @users.command("add")
 @click.argument("name")
 @click.option("--role", required=True,
@@ -152,9 +163,7 @@ def _known_ids(source: str) -> tuple[list[str], list[str]]:
 @click.argument("name")
 @click.option("--password-stdin", is_flag=True, required=True,
               help="Read the new password from standard input (never from the command line).")
-@click.option("--app-db", type=click.Path(dir_okay=False, exists=True),
-              envvar="LACGRAPH_APP_DB", help="The app database file [env LACGRAPH_APP_DB].")
-@click.option("--source", help="Use the app database beside this store file or folder.")
+@existing_app_db_options
 def users_passwd(name: str, password_stdin: bool, app_db: str | None,
                  source: str | None) -> None:
     """Set a new password for NAME (read from standard input) and end their sessions."""
@@ -169,9 +178,7 @@ def users_passwd(name: str, password_stdin: bool, app_db: str | None,
 
 @users.command("logout")
 @click.argument("name")
-@click.option("--app-db", type=click.Path(dir_okay=False, exists=True),
-              envvar="LACGRAPH_APP_DB", help="The app database file [env LACGRAPH_APP_DB].")
-@click.option("--source", help="Use the app database beside this store file or folder.")
+@existing_app_db_options
 def users_logout(name: str, app_db: str | None, source: str | None) -> None:
     """End every session of NAME (their next click asks them to log in)."""
     from lacgraph.web import AppDB
@@ -183,9 +190,7 @@ def users_logout(name: str, app_db: str | None, source: str | None) -> None:
 
 
 @users.command("list")
-@click.option("--app-db", type=click.Path(dir_okay=False, exists=True),
-              envvar="LACGRAPH_APP_DB", help="The app database file [env LACGRAPH_APP_DB].")
-@click.option("--source", help="Use the app database beside this store file or folder.")
+@existing_app_db_options
 @format_options
 def users_list(app_db: str | None, source: str | None, fmt: str, output: Path | None) -> None:
     """List the accounts (never their password hashes)."""
@@ -202,9 +207,7 @@ def users_list(app_db: str | None, source: str | None, fmt: str, output: Path | 
 
 @users.command("remove")
 @click.argument("name")
-@click.option("--app-db", type=click.Path(dir_okay=False, exists=True),
-              envvar="LACGRAPH_APP_DB", help="The app database file [env LACGRAPH_APP_DB].")
-@click.option("--source", help="Use the app database beside this store file or folder.")
+@existing_app_db_options
 def users_remove(name: str, app_db: str | None, source: str | None) -> None:
     """Remove an account and end its sessions."""
     from lacgraph.web import AppDB
@@ -216,9 +219,7 @@ def users_remove(name: str, app_db: str | None, source: str | None) -> None:
 
 
 @cli.command()
-@click.option("--app-db", type=click.Path(dir_okay=False, exists=True),
-              envvar="LACGRAPH_APP_DB", help="The app database file [env LACGRAPH_APP_DB].")
-@click.option("--source", help="Use the app database beside this store file or folder.")
+@existing_app_db_options
 @click.option("--user", help="Only this account's lines.")
 @click.option("--action", help="Only these actions (e.g. 'login.*', 'view.person').")
 @click.option("--since", help="Only lines at or after this UTC time (e.g. 2024-05-01).")
