@@ -151,6 +151,20 @@ def format_date(value: object) -> str:
     return str(np.datetime64(value, "D"))  # type: ignore[call-overload]  # any date-like
 
 
+def iso_dates(dates: pd.Series) -> list[str | None]:
+    """Each date as ISO day text (``"2024-06-01"``), ``None`` where there is none.
+
+    Examples
+    --------
+    >>> iso_dates(pd.Series(pd.to_datetime(["2024-06-01", None])))
+    ['2024-06-01', None]
+    """
+    values = dates.to_numpy("datetime64[s]").astype("datetime64[D]")
+    text = np.datetime_as_string(values).astype(object)
+    text[np.isnat(values)] = None
+    return text.tolist()
+
+
 def format_long_date(value: object) -> str:
     """Return a date as people write it in the UK ("31 December 2024"), or ``""``.
 

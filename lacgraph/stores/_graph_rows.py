@@ -28,8 +28,16 @@ import pandas as pd
 from lacgraph.errors import StoreError
 from lacgraph.model import NODE_TYPES, TIE_KINDS
 from lacgraph.stores._merge import BOOL_COLUMNS, DATE_COLUMNS, TIE_SORT, extra_columns
-from lacgraph.tables import DATE_DTYPE, NODE_COLUMNS, TIE_COLUMNS
+from lacgraph.tables import DATE_DTYPE, NODE_COLUMNS, TIE_COLUMNS, iso_dates
 
+NODE_LABEL = "LacNode"
+"""The label of every visible lacgraph node."""
+STAGED_LABEL = "LacStaged"
+"""The label of a node of a staged load not yet published."""
+META_LABEL = "LacgraphMeta"
+"""The label of the one node holding the schema version and extra-column order."""
+ERASED_LABEL = "LacgraphErased"
+"""The label of a tombstone (the keyed hash of an erased id)."""
 TYPE_LABEL: dict[str, str] = {t: t.capitalize() for t in NODE_TYPES}
 """Node type -> its label (the allowlist)."""
 LABEL_TYPE: dict[str, str] = {v: k for k, v in TYPE_LABEL.items()}
@@ -44,7 +52,6 @@ _TIE_TEXT = [c for c in TIE_COLUMNS if c not in BOOL_COLUMNS and c not in DATE_C
              and c not in ("kind", "circle")]
 
 
-
 # ------------------------------------------------------------------ rows out
 
 
@@ -54,7 +61,7 @@ def node_rows(nodes: pd.DataFrame) -> list[dict[str, Any]]:
     text = _NODE_TEXT + extra
     columns = {c: nodes[c].tolist() for c in ["id", *text]}
     supported = nodes["supported"].tolist()
-    introduced = _iso_list(nodes["introduced_on"])
+    introduced = iso_dates(nodes["introduced_on"])
     out = []
     for i in range(len(nodes)):
         row: dict[str, Any] = {c: columns[c][i] for c in ["id", *text] if columns[c][i] != ""}
@@ -70,8 +77,8 @@ def tie_rows(ties: pd.DataFrame) -> list[dict[str, Any]]:
     extra = extra_columns(ties, TIE_COLUMNS)
     text = _TIE_TEXT + extra
     columns = {c: ties[c].tolist() for c in text}
-    start = _iso_list(ties["start"])
-    end = _iso_list(ties["end"])
+    start = iso_dates(ties["start"])
+    end = iso_dates(ties["end"])
     circle = ties["circle"].astype(int).tolist()
     reciprocal = ties["reciprocal"].tolist()
     out = []
@@ -224,11 +231,3 @@ def _extra_names(props: list[dict[str, Any]], fixed: tuple[str, ...], extra: lis
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
-
-
-
-def _iso_list(dates: pd.Series) -> list[str | None]:
-    values = dates.to_numpy("datetime64[s]").astype("datetime64[D]")
-    text = np.datetime_as_string(values).astype(object)
-    text[np.isnat(values)] = None
-    return text.tolist()

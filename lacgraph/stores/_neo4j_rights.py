@@ -14,13 +14,16 @@ from typing import Any
 
 import pandas as pd
 
-from lacgraph.stores._graph_rows import KIND_TYPE, tie_rows
+from lacgraph.stores._graph_rows import (
+    ERASED_LABEL,
+    KIND_TYPE,
+    META_LABEL,
+    NODE_LABEL,
+    tie_rows,
+)
 
 Statement = tuple[str, dict[str, Any]]
 
-NODE_LABEL = "LacNode"
-META_LABEL = "LacgraphMeta"
-ERASED_LABEL = "LacgraphErased"
 
 COUNT_TIES = (f"MATCH (n:{NODE_LABEL} {{id: $id}}) OPTIONAL MATCH (n)-[r]-() "
               "RETURN count(r)")

@@ -36,12 +36,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lacgraph.stores._graph_rows import KIND_TYPE, TYPE_LABEL
+from lacgraph.stores._graph_rows import KIND_TYPE, NODE_LABEL, STAGED_LABEL, TYPE_LABEL
 from lacgraph.stores._merge import BOOL_COLUMNS, DATE_COLUMNS, extra_columns
-from lacgraph.tables import NODE_COLUMNS, TIE_COLUMNS
-
-NODE_LABEL = "LacNode"
-STAGED_LABEL = "LacStaged"
+from lacgraph.tables import NODE_COLUMNS, TIE_COLUMNS, iso_dates
 
 _NODE_PROPS = [c for c in NODE_COLUMNS if c != "type"]
 _TIE_PROPS = [c for c in TIE_COLUMNS if c != "kind"]
@@ -98,10 +95,7 @@ def _values(column: pd.Series, at: np.ndarray, name: str) -> list[Any]:
     if name == "circle":
         return column.to_numpy(np.int64)[at].tolist()
     if name in DATE_COLUMNS:
-        days = column.to_numpy("datetime64[s]")[at].astype("datetime64[D]")
-        text = np.datetime_as_string(days).astype(object)
-        text[np.isnat(days)] = None
-        return text.tolist()
+        return iso_dates(column.iloc[at])
     values = column.to_numpy(object)[at]
     values[values == ""] = None
     return values.tolist()

@@ -34,7 +34,7 @@ import pandas as pd
 
 from lacgraph.errors import StoreError
 from lacgraph.stores._merge import BOOL_COLUMNS, DATE_COLUMNS, TIE_SORT, extra_columns
-from lacgraph.tables import DATE_DTYPE, NODE_COLUMNS, TIE_COLUMNS
+from lacgraph.tables import DATE_DTYPE, NODE_COLUMNS, TIE_COLUMNS, iso_dates
 
 SCHEMA_VERSION = 1
 """Version of the SQLite schema this module writes and reads."""
@@ -310,7 +310,7 @@ def node_rows(nodes: pd.DataFrame) -> list[tuple]:
     extra = extra_columns(nodes, NODE_COLUMNS)
     return list(zip(
         nodes["id"], nodes["type"], nodes["label"], nodes["neighbourhood"],
-        nodes["supported"].astype(int).tolist(), _iso_list(nodes["introduced_on"]),
+        nodes["supported"].astype(int).tolist(), iso_dates(nodes["introduced_on"]),
         nodes["coordinator"], _attrs(nodes, extra), strict=True))
 
 
@@ -321,17 +321,10 @@ def tie_rows(ties: pd.DataFrame) -> list[tuple]:
     swap = np.asarray(source > target, dtype=bool) if len(ties) else np.zeros(0, bool)
     return list(zip(
         np.where(swap, target, source).tolist(), np.where(swap, source, target).tolist(),
-        ties["kind"], _iso_list(ties["start"]), source.tolist(), target.tolist(),
-        _iso_list(ties["end"]), ties["circle"].astype(int).tolist(),
+        ties["kind"], iso_dates(ties["start"]), source.tolist(), target.tolist(),
+        iso_dates(ties["end"]), ties["circle"].astype(int).tolist(),
         ties["reciprocal"].astype(int).tolist(), ties["brokered_by"], _attrs(ties, extra),
         strict=True))
-
-
-def _iso_list(dates: pd.Series) -> list[str | None]:
-    values = dates.to_numpy("datetime64[s]").astype("datetime64[D]")
-    text = np.datetime_as_string(values).astype(object)
-    text[np.isnat(values)] = None
-    return text.tolist()
 
 
 def _attrs(frame: pd.DataFrame, extra: list[str]) -> list[str]:

@@ -64,6 +64,9 @@ from lacgraph.stores import _neo4j_rights as rights
 from lacgraph.stores import _neo4j_stage as stage
 from lacgraph.stores._graph_rows import (
     KIND_TYPE,
+    META_LABEL,
+    NODE_LABEL,
+    STAGED_LABEL,
     TYPE_LABEL,
     node_rows,
     nodes_frame,
@@ -95,9 +98,6 @@ PARALLEL_READ_TIES = 50_000
 """Ties from which a whole-graph read runs as three transactions at once."""
 SCHEMA_VERSION = 1
 
-NODE_LABEL = "LacNode"
-STAGED_LABEL = "LacStaged"
-META_LABEL = "LacgraphMeta"
 _ALL_TYPE_LABELS = ":".join(TYPE_LABEL.values())
 
 Statement = tuple[str, dict[str, Any]]
@@ -420,13 +420,11 @@ class Neo4jStore(Store):
                        meta: list[Statement], progress: Progress | None, *,
                        first: list[Statement] | None = None) -> None:
         """One transaction: ``first`` (e.g. deletions), every batch, then the meta node."""
-        node_types = plan.nodes_to_write["type"].to_numpy()
-        tie_kinds = plan.ties_to_write["kind"].to_numpy()
         batches = [
             *self._batches(node_rows(plan.nodes_to_write), plan.node_positions, n_nodes,
-                           lambda i: MERGE_NODES[node_types[i]]),
+                           MERGE_NODES, plan.nodes_to_write["type"].to_numpy(object)),
             *self._batches(tie_rows(plan.ties_to_write), plan.tie_positions, n_ties,
-                           lambda i: MERGE_TIES[tie_kinds[i]]),
+                           MERGE_TIES, plan.ties_to_write["kind"].to_numpy(object)),
         ]
         statements: list[Statement] = list(first or [])
         report: list[tuple[int, int]] = []  # (after statement i, input rows handled)
@@ -509,10 +507,10 @@ class Neo4jStore(Store):
 
         publish = [
             *self._batches(node_rows(nodes.iloc[old_at]), plan.node_positions[old_at], n_nodes,
-                           lambda i: MERGE_NODES[types[old_at[i]]]),
+                           MERGE_NODES, types[old_at]),
             *self._batches(tie_rows(ties.iloc[visible_ties_at]),
                            plan.tie_positions[visible_ties_at], n_ties,
-                           lambda i: MERGE_TIES[kinds[visible_ties_at[i]]]),
+                           MERGE_TIES, kinds[visible_ties_at]),
         ]
         self.transaction([*(s for batch, _ in publish for s in batch), (PUBLISH_STAGED, {}),
                           *meta], write=True)
@@ -572,20 +570,17 @@ class Neo4jStore(Store):
                    stop - start)
 
     def _batches(self, rows: list[dict[str, Any]], positions: np.ndarray, total: int,
-                 statement: Callable[[int], str]) -> Iterator[tuple[list[Statement], int]]:
+                 queries: dict[str, str], keys: np.ndarray
+                 ) -> Iterator[tuple[list[Statement], int]]:
         """Group the rows of each ``batch_size`` slice of the input by statement.
 
-        ``positions`` are the rows' places in the input (ascending) and ``statement(i)``
-        the statement that writes row ``i``; each batch comes with the number of input
-        rows its slice covers.
+        ``positions`` are the rows' places in the input (ascending) and
+        ``queries[keys[i]]`` the statement that writes row ``i``; each batch comes with
+        the number of input rows its slice covers.
         """
-        for start in range(0, total, self.batch_size):
-            stop = min(start + self.batch_size, total)
-            first, last = np.searchsorted(positions, [start, stop])
-            by_statement: dict[str, list[dict[str, Any]]] = {}
-            for i in range(first, last):
-                by_statement.setdefault(statement(i), []).append(rows[i])
-            yield [(q, {"rows": group}) for q, group in by_statement.items()], stop - start
+        for slices, handled in self._slices(positions, total, keys):
+            yield [(queries[keys[at[0]]], {"rows": [rows[i] for i in at]})
+                   for at in slices], handled
 
     def staged_nodes(self) -> int:
         """How many staged nodes (of a write that did not finish) the database holds."""
@@ -655,21 +650,22 @@ class Neo4jStore(Store):
         at once (:mod:`lacgraph.stores._neo4j_read`), checked to come from one data
         version.
         """
-        first = self.transaction([(READ_META, {}), (rights.READ_VERSION, {}),
-                                  (cypher.COUNTS, {}), *reading.TYPE_COUNTS])
-        meta, version, only_lacgraph, *counts = first
-        found = dict(zip(reading.TYPES, (int(rows[0][0]) for rows in counts), strict=True))
-        if only_lacgraph[0][0] and sum(found.values()) >= max(1, self.parallel_read_ties):
-            tables = self._read_parallel(scan, params, meta, version, found)
+        meta, version, counts = self.transaction([(READ_META, {}), (rights.READ_VERSION, {}),
+                                                  (cypher.COUNTS, {})])
+        only_lacgraph, n_ties = counts[0]
+        if only_lacgraph and n_ties >= max(1, self.parallel_read_ties):
+            tables = self._read_parallel(scan, params, meta, version)
             if tables is not None:
                 return tables
         return self._read_serial(ties, scan, **params)
 
     def _read_parallel(self, scan: str, params: dict[str, Any], meta: list[list[Any]],
-                       version: list[list[Any]], found: dict[str, int]
+                       version: list[list[Any]]
                        ) -> tuple[Tables, tuple[list[str] | None, list[str] | None]] | None:
         """The nodes and the ties of each half of the types, three transactions at once;
-        None when they did not all read the data version and meta of ``first``."""
+        None when they did not all read ``version`` and ``meta``."""
+        counts = self.transaction(reading.TYPE_COUNTS)  # only to balance the halves
+        found = dict(zip(reading.TYPES, (int(rows[0][0]) for rows in counts), strict=True))
         node_extra, tie_extra = _extras(meta)
         jobs: list[Statement] = [(cypher.ALL_NODES, {"types": list(TYPE_LABEL.values()),
                                                      "extra": node_extra or []})]

@@ -197,7 +197,7 @@ def test_whole_graph_reads_in_parallel_come_from_one_data_version(neo4j: Neo4jSe
         meta = store.run("MATCH (m:LacgraphMeta) RETURN m.schema_version, m.node_columns, "
                          "m.tie_columns")
         stale = [[int(store.data_version()) - 1]]
-        assert real(cypher.ALL_TIES_SCAN, {}, meta, stale, {"FRIEND": 1}) is None
+        assert real(cypher.ALL_TIES_SCAN, {}, meta, stale) is None
 
 
 def _memory_of(*loads: Tables) -> MemoryStore:
