@@ -14,13 +14,13 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from lacgraph.privacy import suppress
 
@@ -55,10 +55,19 @@ def wilcoxon_effect(changes: np.ndarray | Sequence[float]) -> tuple[float | None
     >>> wilcoxon_effect([0, 0, 0])
     (None, None)
     """
-    changes = np.asarray(changes, dtype=np.float64)
+    # the test depends on the values, not their order: one computation per sorted sample
+    # (for 13 changes or fewer with ties or zeros, scipy's default is an exact permutation
+    # test over every sign pattern, tens of milliseconds each; a summary asks it per group)
+    return _wilcoxon_effect(tuple(np.sort(np.asarray(changes, dtype=np.float64)).tolist()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _wilcoxon_effect(changes: tuple[float, ...]) -> tuple[float | None, float | None]:
     n = len(changes)
-    if not n or not np.any(changes != 0):
+    if not n or not any(changes):
         return None, None
+    from scipy import stats  # here, not at the top: half a second of every growth command
+
     p = float(stats.wilcoxon(changes).pvalue)
     z = float(stats.wilcoxon(changes, method="asymptotic", alternative="greater").zstatistic)
     return p, z / math.sqrt(n)
@@ -82,6 +91,8 @@ def mean_interval(values: np.ndarray | Sequence[float], level: float = 0.95
     n = len(x)
     if n < 2:
         return None, None
+    from scipy import stats
+
     half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
     return float(x.mean()) - half, float(x.mean()) + half
 

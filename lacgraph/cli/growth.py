@@ -61,18 +61,19 @@ def growth(source: str, start: Any, end: Any, months: int | None, as_of: Any, su
     Prints one row per person (change in natural + community alters, ties formed and
     ended, every measure at both ends), or with --summary the cohort summary as JSON.
     """
-    import lacgraph
-    from lacgraph.growth import growth as measure_growth
-    from lacgraph.growth import wave_summary
-    from lacgraph.growth import waves as measure_waves
-    from lacgraph.privacy import Pseudonymiser
-
     windowed = start is not None or end is not None or months is not None
     if not windowed and waves is None:
         raise click.UsageError("Give a window (--from DATE --to DATE, or --months N), "
                                "or --waves.")
     if summary and fmt == "xlsx":
         raise click.UsageError("The summary is JSON: leave out --format xlsx.")
+
+    import lacgraph
+    from lacgraph.growth import growth as measure_growth
+    from lacgraph.growth import wave_summary
+    from lacgraph.growth import waves as measure_waves
+    from lacgraph.privacy import Pseudonymiser
+
     pseudonymiser = Pseudonymiser.from_environment() if pseudonymise else None
 
     with lacgraph.open(source) as G, spinner("Measuring growth"):

@@ -236,14 +236,18 @@ def tombstones(db: sqlite3.Connection) -> frozenset[str]:
     return frozenset(r[0] for r in db.execute("SELECT tombstone FROM erased"))
 
 
-def scrub(db: sqlite3.Connection, path: str, attempts: int = 20, pause: float = 0.25) -> str:
+def scrub(db: sqlite3.Connection, path: str, patience: float = 5.0, pause: float = 0.25
+          ) -> str:
     """Leave no copy of deleted rows in the file: checkpoint, VACUUM, checkpoint.
 
     Returns ``""`` when done, or what remains and why: the write-ahead log cannot be
     emptied while another program (a running ``lacgraph serve``) reads an older copy.
-    Each step is retried ``attempts`` times, ``pause`` seconds apart.
+    The first checkpoint waits up to about ``patience`` seconds for such a read to end
+    (tries ``pause`` seconds apart, each waiting ``pause`` for the lock); when it could
+    not, the reader is still there, so the last checkpoint tries once instead of waiting
+    again.
     """
-    def checkpoint() -> bool:
+    def checkpoint(attempts: int) -> bool:
         for attempt in range(attempts):
             if db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0:
                 return True  # not busy: every frame copied back and the log emptied
@@ -251,13 +255,14 @@ def scrub(db: sqlite3.Connection, path: str, attempts: int = 20, pause: float = 
                 time.sleep(pause)
         return False
 
+    attempts = max(1, round(patience / (2 * pause)))
     db.execute(f"PRAGMA busy_timeout = {int(pause * 1000)}")
-    clean = checkpoint()
+    clean = checkpoint(attempts)
     try:
         db.execute("VACUUM")  # rebuild the file: no free page keeps old bytes
     except sqlite3.OperationalError:
         clean = False
-    clean = checkpoint() and clean
+    clean = checkpoint(attempts if clean else 1) and clean
     db.execute(f"PRAGMA busy_timeout = {int(WAIT_SECONDS * 1000)}")
     if clean:
         return ""

@@ -22,6 +22,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -112,6 +113,16 @@ letter or digit (after NFKC normalisation; so it is safe in a URL path and a pag
 
 GENESIS = "0" * 64
 """The hash the first audit row is chained to."""
+
+
+@functools.cache
+def _dummy_hash(time_cost: int, memory_cost: int, parallelism: int, hash_len: int,
+                salt_len: int) -> str:
+    """A hash of a random password with these argon2 parameters: a login by a name that has
+    no account is checked against it, so that it takes as long as a real one. Made once
+    per process (each :class:`AppDB` opened after the first reuses it)."""
+    hasher = PasswordHasher(time_cost, memory_cost, parallelism, hash_len, salt_len)
+    return hasher.hash(secrets.token_hex(16))
 
 
 def normalise_name(name: str) -> str:
@@ -236,7 +247,8 @@ class AppDB:
         self.path = str(path)
         self._lock = threading.RLock()
         self._hasher = PasswordHasher()
-        self._dummy_hash = self._hasher.hash(secrets.token_hex(16))
+        self._dummy_hash = _dummy_hash(self._hasher.time_cost, self._hasher.memory_cost, self._hasher.parallelism,
+                                       self._hasher.hash_len, self._hasher.salt_len)
         try:
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL" if self.path != ":memory:" else
