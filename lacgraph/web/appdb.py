@@ -241,12 +241,18 @@ class AppDB:
     Safe to share between the web server's threads: one connection (and lock) for accounts
     and sessions, and one for writing the audit log, so a page's session lookup never
     waits for another page's audit row to reach the disk.
+
+    Passwords are hashed by ``hasher``: argon2-cffi's ``PasswordHasher()`` (its defaults)
+    unless one is given. The tests give a cheaper argon2id one where they log in hundreds
+    of times; ``lacgraph serve`` and every command use the defaults.
     """
 
-    def __init__(self, path: str | os.PathLike[str]):
+    def __init__(self, path: str | os.PathLike[str], *, hasher: PasswordHasher | None = None):
         self.path = str(path)
         self._lock = threading.RLock()
-        self._hasher = PasswordHasher()
+        # argon2-cffi's defaults (RFC 9106's second recommended option: 3 passes over
+        # 64 MiB); a stored hash made with other parameters is redone at its next login
+        self._hasher = PasswordHasher() if hasher is None else hasher
         self._dummy_hash = _dummy_hash(self._hasher.time_cost, self._hasher.memory_cost, self._hasher.parallelism,
                                        self._hasher.hash_len, self._hasher.salt_len)
         try:

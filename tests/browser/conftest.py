@@ -19,7 +19,7 @@ from flask import Flask
 import lacgraph
 from lacgraph.privacy import Pseudonymiser
 from lacgraph.web import AppDB, create_app
-from tests.web.fixtures import PASSWORD, add_accounts, write_programme
+from tests.web.fixtures import PASSWORD, QUICK_HASHER, add_accounts, write_programme
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -76,7 +76,7 @@ def serving(app: Flask) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     folder = write_programme(tmp_path_factory.mktemp("browser") / "data")
-    db = AppDB(Path(folder).parent / "app.sqlite")
+    db = AppDB(Path(folder).parent / "app.sqlite", hasher=QUICK_HASHER)
     add_accounts(db)
     app = create_app(lacgraph.open(folder), db, pseudonymiser=Pseudonymiser(b"browser key"))
     with serving(app) as base:

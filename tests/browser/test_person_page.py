@@ -21,7 +21,7 @@ from lacgraph.privacy import Pseudonymiser
 from lacgraph.tables import Tables
 from lacgraph.web import AppDB, create_app
 from tests.browser.conftest import LiveServer, log_in, serving
-from tests.web.fixtures import HOSTILE_WARD, add_accounts, hostile_tables
+from tests.web.fixtures import HOSTILE_WARD, QUICK_HASHER, add_accounts, hostile_tables
 
 AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 NAMES = ["Mary Wright", "Dafydd Phillips", "Owain Bevan", "Siân Llewellyn-Hughes",
@@ -78,7 +78,7 @@ def with_forty_alters(tables: Tables) -> Tables:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[LiveServer]:
     folder = tmp_path_factory.mktemp("person-page")
-    db = AppDB(folder / "app.sqlite")
+    db = AppDB(folder / "app.sqlite", hasher=QUICK_HASHER)
     add_accounts(db)
     app = create_app(Network.from_tables(with_forty_alters(twenty_alters())), db,
                      pseudonymiser=Pseudonymiser(b"browser key"))

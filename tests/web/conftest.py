@@ -12,7 +12,13 @@ from flask.testing import FlaskClient
 import lacgraph
 from lacgraph.privacy import Pseudonymiser
 from lacgraph.web import AppDB, create_app
-from tests.web.fixtures import PASSWORD, add_accounts, csrf_from, write_programme
+from tests.web.fixtures import (
+    PASSWORD,
+    QUICK_HASHER,
+    add_accounts,
+    csrf_from,
+    write_programme,
+)
 
 
 @pytest.fixture(scope="session")
@@ -22,9 +28,9 @@ def programme_folder(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def accounts_file(tmp_path_factory: pytest.TempPathFactory):
-    """An app database with the six accounts (argon2 hashing is slow on purpose: once)."""
+    """An app database with the six accounts (hashed once, by :data:`QUICK_HASHER`)."""
     path = tmp_path_factory.mktemp("accounts") / "app.sqlite"
-    db = AppDB(path)
+    db = AppDB(path, hasher=QUICK_HASHER)
     add_accounts(db)
     db.close()
     return path
@@ -34,7 +40,7 @@ def accounts_file(tmp_path_factory: pytest.TempPathFactory):
 def app_db(tmp_path, accounts_file) -> AppDB:
     path = tmp_path / "app.sqlite"
     shutil.copy(accounts_file, path)
-    return AppDB(path)
+    return AppDB(path, hasher=QUICK_HASHER)
 
 
 @pytest.fixture

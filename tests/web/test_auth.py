@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from argon2 import PasswordHasher
+
 from lacgraph.web.appdb import LOCK_AFTER, AppDB, utcnow
 from lacgraph.web.sessions import COOKIE
 from tests.web.conftest import log_in
-from tests.web.fixtures import PASSWORD, csrf_from
+from tests.web.fixtures import PASSWORD, QUICK_HASHER, csrf_from
 
 
 def session_cookie(client):
@@ -165,6 +167,30 @@ def test_passwords_are_stored_as_argon2_hashes(app_db):
     rows = app_db._run("SELECT password_hash FROM users")
     assert rows and all(h.startswith("$argon2id$") for (h,) in rows)
     assert not any(PASSWORD in h for (h,) in rows)
+
+
+def test_the_default_hasher_is_argon2_cffis_and_upgrades_cheaper_hashes(tmp_path):
+    """The product hashes with argon2-cffi's defaults (3 passes over 64 MiB, 4 lanes);
+    an account hashed more cheaply (as the tests' :data:`QUICK_HASHER` does) gets a hash
+    with the defaults at its next login, and logs in with either."""
+    path = tmp_path / "app.sqlite"
+    quick = AppDB(path, hasher=QUICK_HASHER)
+    quick.add_user("ann", "evaluator", PASSWORD)
+    quick.close()
+    stored = AppDB(path)._run("SELECT password_hash FROM users")[0][0]
+    assert stored.startswith("$argon2id$v=19$m=1024,t=1,p=1$")
+    db = AppDB(path)
+    defaults = PasswordHasher()
+    assert (defaults.time_cost, defaults.memory_cost, defaults.parallelism) == (3, 65536, 4)
+    assert db.check_password("ann", "not the password") is None
+    assert db.check_password("ann", PASSWORD).name == "ann"
+    upgraded = db._run("SELECT password_hash FROM users")[0][0]
+    assert upgraded.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert db.check_password("ann", PASSWORD).name == "ann"
+    db.add_user("bob", "evaluator", PASSWORD)
+    rows = db._run("SELECT password_hash FROM users WHERE name = 'bob'")
+    assert rows[0][0].startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert db.check_password("nobody", PASSWORD) is None
 
 
 def test_session_tokens_are_stored_only_as_digests(login, app_db):
