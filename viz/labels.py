@@ -25,6 +25,9 @@ from matplotlib.figure import Figure
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
+PAD = 3.0
+"""Pixels kept clear around every placed label and fixed text."""
+
 
 def candidates(angle: float) -> list[tuple[float, float, str, str, bool]]:
     """Label offsets (points), alignments and whether a leader line is needed, best first.
@@ -61,34 +64,94 @@ def _text_box(text: Text, renderer: object) -> Bbox:
     return Text.get_window_extent(text, renderer)
 
 
-def _padded(box: Bbox, pixels: float = 3.0) -> Bbox:
+def _padded(box: Bbox, pixels: float = PAD) -> Bbox:
     return Bbox.from_extents(box.x0 - pixels, box.y0 - pixels, box.x1 + pixels, box.y1 + pixels)
 
 
-def _overlaps(box: Bbox, others: list[Bbox]) -> bool:
-    return any(box.overlaps(o) for o in others)
+_SHARE = {"left": 0.0, "center": 0.5, "right": 1.0, "bottom": 0.0, "top": 1.0}
+"""How much of an unrotated text's width (height) lies before (below) its anchor."""
+
+
+def candidate_boxes(label: Annotation, renderer: object,
+                    places: list[tuple[float, float, str, str, bool]]) -> np.ndarray:
+    """The text extents ``label`` would have at each of ``places``, without moving it.
+
+    Returns an ``(n, 4)`` array of ``x0, y0, x1, y1`` display pixels, what
+    ``Text.get_window_extent`` reports for each place (to float rounding). The text is laid
+    out once: an unrotated text's extent has the same width and height wherever it is and
+    however it is aligned. Its anchor is the annotated point plus the offset (matplotlib's
+    own transform, applied to all places at once), and the alignment shifts the box by 0, a
+    half or all of its width (height) -- as ``Text._get_layout`` does for ``left``/``center``
+    /``right`` (``bottom``/``center``/``top``).
+
+    Examples
+    --------
+    >>> from lacgraph.viz.circle import new_figure
+    >>> fig = new_figure(4, 3)
+    >>> label = fig.subplots().annotate("Jo", (0.5, 0.5), xytext=(0, 0),
+    ...                                 textcoords="offset points")
+    >>> renderer = fig.canvas.get_renderer()
+    >>> boxes = candidate_boxes(label, renderer, [(8, 0, "left", "center", False),
+    ...                                          (0, -8, "center", "top", False)])
+    >>> label.xyann, label.get_ha(), label.get_va()  # left as it was
+    ((0, 0), 'left', 'baseline')
+    >>> label.xyann = (0, -8)
+    >>> _ = label.set(ha="center", va="top")
+    >>> real = Text.get_window_extent(label, renderer).extents
+    >>> bool(np.allclose(boxes[1], real, rtol=0, atol=1e-6))
+    True
+    """
+    if label.get_rotation() != 0:
+        raise ValueError("candidate_boxes measures unrotated labels only")
+    ha, va = label.get_ha(), label.get_va()
+    label.set_ha("left")
+    label.set_va("bottom")
+    label.update_positions(renderer)  # the offset transform from the annotated point
+    size = Text.get_window_extent(label, renderer).size
+    label.set_ha(ha)
+    label.set_va(va)
+    offsets = np.array([(dx, dy) for dx, dy, *_ in places], dtype=float).reshape(-1, 2)
+    anchors = label.get_transform().transform(offsets)
+    share = np.array([(_SHARE[h], _SHARE[v]) for _, _, h, v, _ in places]).reshape(-1, 2)
+    return np.hstack([anchors - share * size, anchors + (1.0 - share) * size])
+
+
+def _free(boxes: np.ndarray, taken: np.ndarray) -> np.ndarray:
+    """Which ``boxes`` touch none of ``taken`` (``Bbox.overlaps``: touching edges overlap)."""
+    if not len(taken):
+        return np.ones(len(boxes), dtype=bool)
+    b, t = boxes[:, None, :], taken[None, :, :]
+    hit = ((b[..., 0] <= t[..., 2]) & (t[..., 0] <= b[..., 2])
+           & (b[..., 1] <= t[..., 3]) & (t[..., 1] <= b[..., 3]))
+    return ~hit.any(axis=1)
 
 
 def place_labels(fig: Figure, labels: list[Annotation], fixed: list[Text],
                   nodes: list[Bbox], angles: np.ndarray) -> int:
-    """Place ``labels`` greedily; return how many could not be placed without overlap."""
+    """Place ``labels`` greedily; return how many could not be placed without overlap.
+
+    Each label's places are measured at once (:func:`candidate_boxes`); the label is moved
+    to the first free one, and its extent there, measured by matplotlib, is what later
+    labels must keep clear of.
+    """
     renderer = fig.canvas.get_renderer()
-    taken = [_padded(_text_box(t, renderer)) for t in fixed] + nodes
+    taken = [_padded(_text_box(t, renderer)).extents for t in fixed]
+    taken += [b.extents for b in nodes]
     failures = 0
     for label, angle in zip(labels, angles, strict=True):
-        chosen = None
         places = candidates(float(angle))
-        for dx, dy, ha, va, leader in places:
-            _move(label, dx, dy, ha, va, leader)
-            box = _padded(_text_box(label, renderer))
-            if not _overlaps(box, taken):
-                chosen = box
-                break
-        if chosen is None:
+        boxes = candidate_boxes(label, renderer, places)
+        boxes[:, :2] -= PAD
+        boxes[:, 2:] += PAD
+        free = np.flatnonzero(_free(boxes, np.array(taken).reshape(-1, 4)))
+        if len(free):
+            _move(label, *places[free[0]])
+            chosen = _padded(Text.get_window_extent(label, renderer))
+        else:
             failures += 1
             _move(label, *places[0])
-            chosen = _text_box(label, renderer)
-        taken.append(chosen)
+            chosen = Text.get_window_extent(label, renderer)
+        taken.append(chosen.extents)
     return failures
 
 
