@@ -116,14 +116,22 @@ def candidate_boxes(label: Annotation, renderer: object,
     return np.hstack([anchors - share * size, anchors + (1.0 - share) * size])
 
 
-def _free(boxes: np.ndarray, taken: np.ndarray) -> np.ndarray:
-    """Which ``boxes`` touch none of ``taken`` (``Bbox.overlaps``: touching edges overlap)."""
-    if not len(taken):
-        return np.ones(len(boxes), dtype=bool)
-    b, t = boxes[:, None, :], taken[None, :, :]
-    hit = ((b[..., 0] <= t[..., 2]) & (t[..., 0] <= b[..., 2])
-           & (b[..., 1] <= t[..., 3]) & (t[..., 1] <= b[..., 3]))
-    return ~hit.any(axis=1)
+def overlap_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Which boxes of ``a`` overlap which of ``b`` (``x0, y0, x1, y1`` rows), as
+    ``Bbox.overlaps`` decides: edges that touch overlap, a flipped box is read straightened.
+
+    Examples
+    --------
+    >>> a = np.array([[0, 0, 10, 10]])
+    >>> overlap_matrix(a, np.array([[10, 5, 20, 6], [10.5, 0, 20, 10], [5, 5, 0, 0]])).tolist()
+    [[True, False, True]]
+    """
+    a, b = np.asarray(a, dtype=float).reshape(-1, 4), np.asarray(b, dtype=float).reshape(-1, 4)
+    a = np.hstack([np.minimum(a[:, :2], a[:, 2:]), np.maximum(a[:, :2], a[:, 2:])])
+    b = np.hstack([np.minimum(b[:, :2], b[:, 2:]), np.maximum(b[:, :2], b[:, 2:])])
+    p, q = a[:, None, :], b[None, :, :]
+    return ((p[..., 0] <= q[..., 2]) & (q[..., 0] <= p[..., 2])
+            & (p[..., 1] <= q[..., 3]) & (q[..., 1] <= p[..., 3]))
 
 
 def place_labels(fig: Figure, labels: list[Annotation], fixed: list[Text],
@@ -143,7 +151,7 @@ def place_labels(fig: Figure, labels: list[Annotation], fixed: list[Text],
         boxes = candidate_boxes(label, renderer, places)
         boxes[:, :2] -= PAD
         boxes[:, 2:] += PAD
-        free = np.flatnonzero(_free(boxes, np.array(taken).reshape(-1, 4)))
+        free = np.flatnonzero(~overlap_matrix(boxes, np.array(taken)).any(axis=1))
         if len(free):
             _move(label, *places[free[0]])
             chosen = _padded(Text.get_window_extent(label, renderer))
@@ -186,11 +194,7 @@ def label_overlaps(fig: Figure) -> list[tuple[str, str]]:
     renderer = fig.canvas.get_renderer()
     texts = [t for t in [*fig.texts, *(t for ax in fig.axes for t in ax.texts)]
              if (t.get_gid() or "").startswith(("alter-label-", "fixed-"))]
-    boxes = [_text_box(t, renderer) for t in texts]
-    found = []
-    for i in range(len(texts)):
-        for j in range(i + 1, len(texts)):
-            if not (texts[i].get_gid().startswith("fixed-") and
-                    texts[j].get_gid().startswith("fixed-")) and boxes[i].overlaps(boxes[j]):
-                found.append((texts[i].get_gid(), texts[j].get_gid()))
-    return found
+    boxes = np.array([_text_box(t, renderer).extents for t in texts]).reshape(-1, 4)
+    fixed = np.array([t.get_gid().startswith("fixed-") for t in texts], dtype=bool)
+    pairs = np.triu(overlap_matrix(boxes, boxes), k=1) & ~(fixed[:, None] & fixed[None, :])
+    return [(texts[i].get_gid(), texts[j].get_gid()) for i, j in np.argwhere(pairs)]
