@@ -232,13 +232,15 @@ def _draw(data: CircleData, *, title: str = "", centre: tuple[str, ...] = ()) ->
 
     # grow the figure (fonts stay the same) until every label has a free place
     inches = BASE_INCHES
+    renderer = fig.canvas.get_renderer()  # text metrics: kept while the figure grows
     while True:
         fig.set_size_inches(inches, inches + 1.0)
         ax.apply_aspect()  # the equal-aspect box is otherwise only settled when drawing
         nodes = node_boxes(fig, ax, np.vstack([np.zeros((1, 2)), xy]), marker_points + 1)
-        nodes.append(legend.get_window_extent(fig.canvas.get_renderer()))
+        nodes.append(legend.get_window_extent(renderer))
         frame = [t for t in fig.texts if (t.get_gid() or "").startswith("fixed-")]
-        failures = place_labels(fig, labels, fixed + frame, nodes, alters["angle"].to_numpy(float))
+        failures = place_labels(fig, labels, fixed + frame, nodes, alters["angle"].to_numpy(float),
+                                renderer)
         if failures == 0 or inches >= MAX_INCHES:
             break
         inches = min(MAX_INCHES, inches * 1.15)

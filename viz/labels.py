@@ -135,14 +135,18 @@ def overlap_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def place_labels(fig: Figure, labels: list[Annotation], fixed: list[Text],
-                  nodes: list[Bbox], angles: np.ndarray) -> int:
+                  nodes: list[Bbox], angles: np.ndarray, renderer: object = None) -> int:
     """Place ``labels`` greedily; return how many could not be placed without overlap.
 
     Each label's places are measured at once (:func:`candidate_boxes`); the label is moved
     to the first free one, and its extent there, measured by matplotlib, is what later
-    labels must keep clear of.
+    labels must keep clear of (:func:`overlap_matrix`). ``renderer`` (default the canvas's)
+    may be one kept from an earlier size of the same figure: a text's size depends on the
+    dpi, not on the canvas, and matplotlib caches text metrics per renderer, so a figure
+    that grows to make room re-measures no text.
     """
-    renderer = fig.canvas.get_renderer()
+    if renderer is None or getattr(renderer, "dpi", None) != fig.dpi:
+        renderer = fig.canvas.get_renderer()
     taken = [_padded(_text_box(t, renderer)).extents for t in fixed]
     taken += [b.extents for b in nodes]
     failures = 0

@@ -80,6 +80,22 @@ def test_candidate_boxes_follow_the_figure_size():
                                rtol=0, atol=1e-6)
 
 
+def test_a_renderer_kept_from_a_smaller_figure_measures_texts_the_same():
+    """What lets the picture keep one renderer while it grows: extents depend on the dpi."""
+    fig = draw_circle(crowded(30, 2), "sam", at="2024-06-01")
+    kept = fig.canvas.get_renderer()
+    texts = [*fig.texts, *fig.axes[0].texts, *fig.legends[0].get_texts()]
+    for inches in (7.3, 12.0, 17.5):
+        fig.set_size_inches(inches, inches + 1.0)
+        fresh = fig.canvas.get_renderer()
+        assert fresh is not kept
+        for t in texts:
+            np.testing.assert_array_equal(Text.get_window_extent(t, kept).extents,
+                                          Text.get_window_extent(t, fresh).extents)
+        np.testing.assert_array_equal(fig.legends[0].get_window_extent(kept).extents,
+                                      fig.legends[0].get_window_extent(fresh).extents)
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_overlap_matrix_is_bbox_overlaps(seed):
     rng = np.random.default_rng(seed)
