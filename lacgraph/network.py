@@ -36,6 +36,7 @@ from lacgraph.model import AT_RISK_THRESHOLD
 from lacgraph.snapshot import Snapshot, project
 from lacgraph.stores import MemoryStore, Store, open_store
 from lacgraph.tables import DateLike, Tables, to_date
+from lacgraph.uri import is_uri
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -46,17 +47,6 @@ if TYPE_CHECKING:
 
 
 Source = str | os.PathLike[str]
-
-
-def is_uri(source: Source) -> bool:
-    """Tell whether ``source`` names a graph database rather than a local path.
-
-    Examples
-    --------
-    >>> is_uri("bolt://127.0.0.1:7687"), is_uri("data/")
-    (True, False)
-    """
-    return str(source).startswith(("bolt://", "neo4j://", "bolt+s://", "neo4j+s://"))
 
 
 def open_source(source: Source, **store_options: object) -> Store:

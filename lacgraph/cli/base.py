@@ -50,7 +50,7 @@ def cli() -> None:
 
 def _login(key: str) -> Any:
     def remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-        from lacgraph.stores import BOLT_LOGIN
+        from lacgraph.uri import BOLT_LOGIN
 
         BOLT_LOGIN.set({**BOLT_LOGIN.get(), key: value})
         return value
@@ -59,8 +59,7 @@ def _login(key: str) -> Any:
 
 def _source(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """For a Bolt URI without NEO4J_PASSWORD, ask for the password (never an argument)."""
-    from lacgraph.network import is_uri
-    from lacgraph.stores import BOLT_LOGIN
+    from lacgraph.uri import BOLT_LOGIN, is_uri
 
     if not value or not is_uri(value):
         return value

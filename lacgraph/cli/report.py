@@ -41,6 +41,13 @@ def report(source: str, months: int | None, start: Any, end: Any, as_of: Any, ou
     from services to community, whether new connections lasted, the same by neighbourhood
     and coordinator, isolation month by month, where to act, data quality and methods.
     """
+    if output.suffix.lower() not in (".html", ".htm"):
+        raise click.BadParameter(f"{output}: expected an .html file", param_hint="--output")
+    if pdf is not None and pdf.suffix.lower() != ".pdf":
+        raise click.BadParameter(f"{pdf}: expected a .pdf file", param_hint="--pdf")
+    if months is not None and (start is not None or end is not None):
+        raise click.UsageError("Give either --months N or --from DATE --to DATE, not both.")
+
     import lacgraph
     from lacgraph.report.content import report_content
     from lacgraph.report.render import (
@@ -50,12 +57,6 @@ def report(source: str, months: int | None, start: Any, end: Any, as_of: Any, ou
         write_html,
     )
 
-    if output.suffix.lower() not in (".html", ".htm"):
-        raise click.BadParameter(f"{output}: expected an .html file", param_hint="--output")
-    if pdf is not None and pdf.suffix.lower() != ".pdf":
-        raise click.BadParameter(f"{pdf}: expected a .pdf file", param_hint="--pdf")
-    if months is not None and (start is not None or end is not None):
-        raise click.UsageError("Give either --months N or --from DATE --to DATE, not both.")
     with lacgraph.open(source) as G, spinner("Writing the report"):
         content = report_content(G, months=months, start=day(start), end=day(end),
                                  as_of=day(as_of), suppress_small=suppress_small,

@@ -15,7 +15,7 @@ APP_DB_HELP = ("The web app's database (audit log) [default: the one beside the 
 
 def _audit_log(app_db: str | None, source: str) -> Any:
     """The app database given, or the one beside ``source`` if it exists (never created)."""
-    from lacgraph.network import is_uri
+    from lacgraph.uri import is_uri
     from lacgraph.web.appdb import AppDB, default_app_db
 
     if app_db:
@@ -49,9 +49,9 @@ def erase(store_path: str, person: str | None, yes: bool, app_db: str | None,
     pseudonym key in LACGRAPH_PSEUDONYM_KEY. STORE is a store file or a bolt:// URI.
     """
     from lacgraph.erasure import erase as erase_person
-    from lacgraph.network import is_uri
     from lacgraph.privacy import Pseudonymiser
     from lacgraph.stores import open_store
+    from lacgraph.uri import is_uri
 
     path = Path(store_path)
     if not is_uri(store_path) and (not path.is_file() or path.suffix.lower() == ".xlsx"):

@@ -17,7 +17,7 @@ APP_DB_HELP = ("The app database (accounts, sessions, audit log) [default: besid
 def _app_db_path(app_db: str | None, source: str | None, *, existing: bool = False) -> Path:
     """The app database named, or the one beside ``source``; with ``existing`` it must be
     there already (reading the accounts or the audit log never creates one)."""
-    from lacgraph.network import is_uri
+    from lacgraph.uri import is_uri
     from lacgraph.web.appdb import default_app_db
 
     if app_db:

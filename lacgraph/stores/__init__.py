@@ -14,22 +14,13 @@ lacgraph.errors.StoreUnavailable: Cannot reach the graph database at bolt://127.
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Mapping
-from contextvars import ContextVar
-from types import MappingProxyType
 from typing import Any
 
 from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store
 from lacgraph.stores.memory import MemoryStore
+from lacgraph.uri import BOLT_LOGIN, is_uri
 
 __all__ = ["BOLT_LOGIN", "Erasure", "LoadSummary", "MemoryStore", "Progress", "Store", "open_store"]
-
-BOLT_LOGIN: ContextVar[Mapping[str, Any]] = ContextVar("lacgraph_bolt_login",
-                                                       default=MappingProxyType({}))
-"""Default ``user``/``password``/``database`` for Bolt URIs (set by the CLI's options)."""
-
-_NEO4J_URI = re.compile(r"^(bolt|neo4j)(\+s|\+ssc)?://", re.IGNORECASE)
 
 
 def open_store(target: str | os.PathLike[str] | None = None, **options: Any) -> Store:
@@ -62,7 +53,7 @@ def open_store(target: str | os.PathLike[str] | None = None, **options: Any) -> 
     """
     if target is None:
         return MemoryStore()
-    if isinstance(target, str) and _NEO4J_URI.match(target):
+    if is_uri(target):
         from lacgraph.stores.neo4j import Neo4jStore
 
         given = {k: v for k, v in {**BOLT_LOGIN.get(), **options}.items() if v is not None}

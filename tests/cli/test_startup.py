@@ -34,6 +34,12 @@ for verb in sorted(cli.commands):
 run(["metrics"])                              # missing argument
 run(["metrics", "x", "--at", "not-a-date"])   # bad option value
 run(["no-such-verb"])
+# mistakes in a command's own arguments, found before it loads anything
+run(["growth", "data"])                                          # no window
+run(["growth", "data", "--months", "6", "--summary", "--format", "xlsx"])
+run(["report", "data", "-o", "report.txt"])                      # not an .html file
+run(["report", "data", "--months", "6", "--from", "2024-01-01", "-o", "r.html"])
+run(["metrics", "bolt://127.0.0.1:1", "--user", "ann", "--database", "x", "--at", "x"])
 heavy = sorted({name.split(".")[0] for name in sys.modules} & set(json.loads(sys.argv[1])))
 print(json.dumps({"verbs": sorted(cli.commands), "heavy": heavy}))
 """
