@@ -2,9 +2,12 @@
 
 Each label tries a list of places around its point (outwards first, then the sides, then
 further out with a thin leader line, then the diagonals and inwards) and takes the first
-whose text extent -- from matplotlib's own renderer, padded a little -- touches no label
-already placed, no fixed text and no marker. :func:`label_overlaps` checks a finished
-figure the same way (it is what the tests use).
+whose text extent, padded a little, touches no label already placed, no fixed text and no
+marker. A label is laid out by matplotlib once; its extent at every place follows by
+arithmetic (:func:`candidate_boxes`, equal to ``Text.get_window_extent`` to float
+rounding), and the place it takes is measured by matplotlib again. :func:`label_overlaps`
+checks a finished figure, drawn, with matplotlib's extents of every text (it is what the
+tests use).
 
 Examples
 --------
