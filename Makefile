@@ -124,6 +124,7 @@ test: lint $(CHROMIUM) $(NGINX) $(NEO4J_BUILT) $(AXE)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/measures.py
 	$(BIN)/python benchmarks/cli_startup.py
+	$(BIN)/python benchmarks/labels.py --quick
 
 clean:
 	rm -rf $(VENV) build *.egg-info lacgraph-report $(NEO4J_LAUNCHER)/target
