@@ -55,22 +55,35 @@ def wilcoxon_effect(changes: np.ndarray | Sequence[float]) -> tuple[float | None
     >>> wilcoxon_effect([0, 0, 0])
     (None, None)
     """
-    # the test depends on the values, not their order: one computation per sorted sample
-    # (for 13 changes or fewer with ties or zeros, scipy's default is an exact permutation
-    # test over every sign pattern, tens of milliseconds each; a summary asks it per group)
-    return _wilcoxon_effect(tuple(np.sort(np.asarray(changes, dtype=np.float64)).tolist()))
+    changes = np.asarray(changes, dtype=np.float64)
+    if len(changes) <= _REMEMBERED_UP_TO:
+        # small samples take scipy's exact or permutation test (for 13 changes or fewer with
+        # ties or zeros, every sign pattern: tens of milliseconds) and a summary asks one
+        # per group; the test depends on the values, not their order, so one per sorted
+        # sample is remembered (a few thousand, of at most 50 values each)
+        return _small_wilcoxon_effect(tuple(np.sort(changes).tolist()))
+    return _wilcoxon_effect(changes)
 
 
-@functools.lru_cache(maxsize=4096)
-def _wilcoxon_effect(changes: tuple[float, ...]) -> tuple[float | None, float | None]:
+_REMEMBERED_UP_TO = 50
+"""scipy may take an exact or a permutation test for a sample up to this size (slow); a
+larger one always gets the normal approximation (quick, and not remembered)."""
+
+
+def _wilcoxon_effect(changes: np.ndarray | tuple[float, ...]
+                     ) -> tuple[float | None, float | None]:
+    changes = np.asarray(changes, dtype=np.float64)
     n = len(changes)
-    if not n or not any(changes):
+    if not n or not np.any(changes != 0):
         return None, None
     from scipy import stats  # here, not at the top: half a second of every growth command
 
     p = float(stats.wilcoxon(changes).pvalue)
     z = float(stats.wilcoxon(changes, method="asymptotic", alternative="greater").zstatistic)
     return p, z / math.sqrt(n)
+
+
+_small_wilcoxon_effect = functools.lru_cache(maxsize=4096)(_wilcoxon_effect)
 
 
 def mean_interval(values: np.ndarray | Sequence[float], level: float = 0.95
