@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from lacgraph.errors import InputError, NotFound, Problem, StoreError
@@ -117,11 +117,12 @@ GENESIS = "0" * 64
 
 @functools.cache
 def _dummy_hash(time_cost: int, memory_cost: int, parallelism: int, hash_len: int,
-                salt_len: int) -> str:
+                salt_len: int, kind: Type) -> str:
     """A hash of a random password with these argon2 parameters: a login by a name that has
     no account is checked against it, so that it takes as long as a real one. Made once
     per process (each :class:`AppDB` opened after the first reuses it)."""
-    hasher = PasswordHasher(time_cost, memory_cost, parallelism, hash_len, salt_len)
+    hasher = PasswordHasher(time_cost, memory_cost, parallelism, hash_len, salt_len,
+                            type=kind)
     return hasher.hash(secrets.token_hex(16))
 
 
@@ -253,8 +254,9 @@ class AppDB:
         # argon2-cffi's defaults (RFC 9106's second recommended option: 3 passes over
         # 64 MiB); a stored hash made with other parameters is redone at its next login
         self._hasher = PasswordHasher() if hasher is None else hasher
-        self._dummy_hash = _dummy_hash(self._hasher.time_cost, self._hasher.memory_cost, self._hasher.parallelism,
-                                       self._hasher.hash_len, self._hasher.salt_len)
+        h = self._hasher
+        self._dummy_hash = _dummy_hash(h.time_cost, h.memory_cost, h.parallelism, h.hash_len,
+                                       h.salt_len, h.type)
         try:
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL" if self.path != ":memory:" else
