@@ -34,15 +34,7 @@ from matplotlib.transforms import Bbox
 
 import lacgraph.viz.circle as circle
 from lacgraph.viz.labels import _move, candidates
-from tests.viz.helpers import crowded
-
-MIXES = {
-    "mixed": None,
-    "all friends in circle 2": [("friend", 2)],
-    "all intimates": [("friend", 1), ("family", 1)],
-    "all services": [("service", 4), ("coordinator", 4)],
-    "groups and neighbours": [("member", 3), ("neighbour", 3)],
-}
+from tests.viz.helpers import MIXES, crowded
 
 
 # --- the reference: the placement before it measured each label once ---------------------

@@ -20,6 +20,15 @@ SERVICES = ["Coeddale Community Mental Health Team", "GP surgery", "Adult Social
 KINDS = [("family", 1), ("family", 2), ("friend", 1), ("friend", 2), ("neighbour", 3),
          ("peer", 3), ("member", 3), ("volunteer", 3), ("service", 4), ("coordinator", 4)]
 
+MIXES: dict[str, list[tuple[str, int]] | None] = {
+    "mixed": None,
+    "all friends in circle 2": [("friend", 2)],
+    "all intimates": [("friend", 1), ("family", 1)],
+    "all services": [("service", 4), ("coordinator", 4)],
+    "groups and neighbours": [("member", 3), ("neighbour", 3)],
+}
+"""Crowded circles' mixes of alters (:func:`crowded`'s ``kinds``; ``None``: every kind)."""
+
 
 def crowded(n: int, seed: int = 0, kinds: list[tuple[str, int]] | None = None,
             start: str = "2024-01-01") -> Network:

@@ -19,15 +19,7 @@ from lacgraph.viz.circle import (
     label_overlaps,
     ring_radii,
 )
-from tests.viz.helpers import crowded
-
-MIXES = {
-    "mixed": None,
-    "all friends in circle 2": [("friend", 2)],
-    "all intimates": [("friend", 1), ("family", 1)],
-    "all services": [("service", 4), ("coordinator", 4)],
-    "groups and neighbours": [("member", 3), ("neighbour", 3)],
-}
+from tests.viz.helpers import MIXES, crowded
 
 
 @pytest.fixture(autouse=True)

@@ -10,17 +10,9 @@ import pytest
 
 from lacgraph.viz.layout import circle_data
 from lacgraph.viz.svg import FONT, NODE, _box_at, circle_svg, label_size, overlaps
-from tests.viz.helpers import crowded
+from tests.viz.helpers import MIXES, crowded
 
 SVG = "{http://www.w3.org/2000/svg}"
-MIXES = {
-    "mixed": None,
-    "all friends in circle 2": [("friend", 2)],
-    "all intimates": [("friend", 1), ("family", 1)],
-    "all services": [("service", 4), ("coordinator", 4)],
-    "groups and neighbours": [("member", 3), ("neighbour", 3)],
-}
-
 
 def drawn_labels(svg: str) -> list[tuple[list[str], tuple[float, float, float, float]]]:
     """Each alter label of a drawn picture: its lines and its box, measured from the SVG's
