@@ -14,6 +14,7 @@ from tests.viz.helpers import MIXES, crowded
 
 SVG = "{http://www.w3.org/2000/svg}"
 
+
 def drawn_labels(svg: str) -> list[tuple[list[str], tuple[float, float, float, float]]]:
     """Each alter label of a drawn picture: its lines and its box, measured from the SVG's
     own text positions with the placer's size estimate."""
