@@ -111,16 +111,22 @@ def mean_interval(values: np.ndarray | Sequence[float], level: float = 0.95
 
 
 def statistics(changes: np.ndarray, not_yet_due: int, new_ties: pd.DataFrame,
-                paid_changes: np.ndarray | None = None) -> dict[str, Any]:
+                paid_changes: np.ndarray | None = None, *, tests: bool = True
+                ) -> dict[str, Any]:
     """Return the summary statistics of one cohort (:data:`SUMMARY_KEYS`; the paid ones only
-    with ``paid_changes``); see :mod:`lacgraph.growth` for the definitions."""
+    with ``paid_changes``); see :mod:`lacgraph.growth` for the definitions.
+
+    ``tests=False`` leaves out the Wilcoxon tests and the interval (``None``), for a group
+    whose statistics :func:`suppressed_row` will withhold anyway: scipy's exact test of a
+    small group is the slowest part of a summary.
+    """
     changes = np.asarray(changes, dtype=np.float64)
     n = len(changes)
     ties = new_ties.drop_duplicates("tie")
     due = ties["due"].to_numpy(bool)
     retention_n = int(due.sum())
-    p, r = wilcoxon_effect(changes)
-    low, high = mean_interval(changes)
+    p, r = wilcoxon_effect(changes) if tests else (None, None)
+    low, high = mean_interval(changes) if tests else (None, None)
     out: dict[str, Any] = {
         "n": n,
         "not_yet_due": int(not_yet_due),
@@ -136,7 +142,7 @@ def statistics(changes: np.ndarray, not_yet_due: int, new_ties: pd.DataFrame,
     }
     if paid_changes is not None:
         paid = np.asarray(paid_changes, dtype=np.float64)
-        p_paid, r_paid = wilcoxon_effect(paid)
+        p_paid, r_paid = wilcoxon_effect(paid) if tests else (None, None)
         out.update({
             "mean_paid_change": float(paid.mean()) if n else None,
             "median_paid_change": float(np.median(paid)) if n else None,

@@ -71,6 +71,7 @@ from lacgraph.dated import DatedNetwork
 from lacgraph.errors import QueryError
 from lacgraph.measures import MEASURE_COLUMNS, ego_measures
 from lacgraph.model import AT_RISK_THRESHOLD, HOUSEHOLD, KIND_CATEGORY
+from lacgraph.privacy import suppress
 from lacgraph.snapshot import project
 from lacgraph.tables import DateLike, Tables, format_date, to_date, to_day_numbers
 
@@ -313,8 +314,10 @@ class Growth:
                 pending = int((~group["due"]).sum())
                 people = self.people[self.people["id"].isin(group["id"])]
                 ties = self.new_ties[self.new_ties["person"].isin(group["id"])]
+                withheld = suppress_small and suppress(len(people)) == "*"  # no statistics
                 row = {col: value, **statistics(people["change"].to_numpy(), pending, ties,
-                                                 people["paid_change"].to_numpy())}
+                                                 people["paid_change"].to_numpy(),
+                                                 tests=not withheld)}
                 rows.append(suppressed_row(row) if suppress_small else row)
             result["by"][col] = rows
         return result
