@@ -38,6 +38,8 @@ META_LABEL = "LacgraphMeta"
 """The label of the one node holding the schema version and extra-column order."""
 ERASED_LABEL = "LacgraphErased"
 """The label of a tombstone (the keyed hash of an erased id)."""
+Statement = tuple[str, dict[str, Any]]
+"""A Cypher query and its parameters."""
 TYPE_LABEL: dict[str, str] = {t: t.capitalize() for t in NODE_TYPES}
 """Node type -> its label (the allowlist)."""
 LABEL_TYPE: dict[str, str] = {v: k for k, v in TYPE_LABEL.items()}

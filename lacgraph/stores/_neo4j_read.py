@@ -26,9 +26,7 @@ from __future__ import annotations
 from itertools import chain
 from typing import Any
 
-from lacgraph.stores._graph_rows import KIND_TYPE
-
-Statement = tuple[str, dict[str, Any]]
+from lacgraph.stores._graph_rows import KIND_TYPE, Statement
 
 ANY_TIE = "MATCH ()-[t]->()"
 TYPES: list[str] = list(KIND_TYPE.values())

@@ -10,7 +10,6 @@ on the meta node, bumped in the same transaction as every change.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pandas as pd
 
@@ -19,11 +18,9 @@ from lacgraph.stores._graph_rows import (
     KIND_TYPE,
     META_LABEL,
     NODE_LABEL,
+    Statement,
     tie_rows,
 )
-
-Statement = tuple[str, dict[str, Any]]
-
 
 COUNT_TIES = (f"MATCH (n:{NODE_LABEL} {{id: $id}}) OPTIONAL MATCH (n)-[r]-() "
               "RETURN count(r)")

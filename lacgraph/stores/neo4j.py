@@ -68,6 +68,7 @@ from lacgraph.stores._graph_rows import (
     NODE_LABEL,
     STAGED_LABEL,
     TYPE_LABEL,
+    Statement,
     node_rows,
     nodes_frame,
     nodes_from_columns,
@@ -99,8 +100,6 @@ PARALLEL_READ_TIES = 50_000
 SCHEMA_VERSION = 1
 
 _ALL_TYPE_LABELS = ":".join(TYPE_LABEL.values())
-
-Statement = tuple[str, dict[str, Any]]
 
 # Write statements: one per allowlisted label or type, built here from the allowlist only.
 MERGE_NODES: dict[str, str] = {
@@ -628,15 +627,13 @@ class Neo4jStore(Store):
     # ------------------------------------------------------------------- reads
 
     def _read_with_meta(self, statements: list[Statement]
-                        ) -> tuple[list[str], list[str], list[list[list[Any]]]]:
+                        ) -> tuple[list[str] | None, list[str] | None, list[list[list[Any]]]]:
         """Run read ``statements`` and the meta query in one read transaction.
 
         The extra columns are ``None`` when the database has no meta node yet.
         """
         meta, *results = self.transaction([(READ_META, {}), *statements])
-        if not meta:
-            return None, None, results  # type: ignore[return-value]
-        return json.loads(meta[0][1] or "[]"), json.loads(meta[0][2] or "[]"), results
+        return (*_extras(meta), results)
 
     def _read_all(self, ties: LiteralString = cypher.ALL_TIES,
                   scan: LiteralString = cypher.ALL_TIES_SCAN, **params: Any
