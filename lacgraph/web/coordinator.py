@@ -22,7 +22,7 @@ from lacgraph.errors import QueryError
 from lacgraph.model import HOUSEHOLD
 from lacgraph.tables import format_date, format_long_date, parse_user_date, ties_to_text
 from lacgraph.viz import html as circle_page
-from lacgraph.viz.layout import circle_data
+from lacgraph.viz.layout import circle_data, family_data
 from lacgraph.viz.svg import circle_svg as svg_picture
 from lacgraph.web.context import audit, csv_download, programme, requires
 from lacgraph.wording import (
@@ -377,8 +377,6 @@ def ideas_and_household() -> dict[str, Any]:
 def family_svg(person: str) -> Response:
     """The household's circle of support: the members at the centre (plain SVG written from
     the layout, names as text; no matplotlib)."""
-    from lacgraph.viz.layout import family_data
-
     _own_person(person)
     P = programme()
     at = P.day(request.args.get("at"))
