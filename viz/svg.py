@@ -270,10 +270,11 @@ def circle_svg(data: CircleData, *, title: str | None = None,
     fixed += [(-6.0, -radius * SCALE - 6, 6.0, -radius * SCALE + 6) for radius in radii.values()]
     anchors = [(float(xs[k]), float(ys[k]), float(alters["angle"].iat[k]))
                for k in range(len(alters))]
-    placed = place_labels(anchors, [label_size(lines) for lines, _ in labels], markers, fixed)
-    for (x, y, angle), (lines, colour), box in zip(anchors, labels, placed, strict=True):
+    sizes = [label_size(lines) for lines, _ in labels]
+    placed = place_labels(anchors, sizes, markers, fixed)
+    for (x, y, angle), (lines, colour), (width, height), box in zip(
+            anchors, labels, sizes, placed, strict=True):
         cos, sin = math.cos(angle), -math.sin(angle)
-        width, height = label_size(lines)
         if box != _box_at(x + cos * (NODE + 4), y + sin * (NODE + 4), cos, sin, width, height):
             out.append(_leader(x, y, box, angle))
         out.append(_label(lines, box, angle, colour))
