@@ -99,7 +99,7 @@ def networkx_analysis(tables: Tables, at: str, since: str, seed: int) -> dict[st
 
 
 def lacgraph_analysis(tables: Tables, at: str, since: str, seed: int) -> tuple[dict, list]:
-    from lacgraph import clusters as C
+    from lacgraph.analysis import clusters as C
     from lacgraph.network import Network
 
     G = Network.from_tables(tables)

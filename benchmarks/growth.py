@@ -1,6 +1,6 @@
 """Benchmark: personal-window growth against measuring the whole network at every date.
 
-``lacgraph.growth.growth(G, months=6)`` measures each supported person at their own
+``lacgraph.analysis.growth.growth(G, months=6)`` measures each supported person at their own
 introduction date and 6 months later: once per distinct date, on the ties around the
 people measured that day. The reference is the obvious way: ``G.metrics(at=d)`` (the
 whole population) for every distinct date, timed on a random sample of dates and scaled
@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 
-from lacgraph.growth import add_months, growth
+from lacgraph.analysis.growth import add_months, growth
 from lacgraph.network import Network
 from lacgraph.synthetic import programme
 

@@ -1,7 +1,7 @@
 """Benchmark: the vectorised ego measures against the plain-networkx reference, same run.
 
-Generates a synthetic programme, times ``lacgraph.snapshot.project`` +
-``lacgraph.measures.ego_measures`` over every person, times the reference
+Generates a synthetic programme, times ``lacgraph.analysis.snapshot.project`` +
+``lacgraph.analysis.measures.ego_measures`` over every person, times the reference
 (:func:`tests.reference.active_graph` once, then :func:`tests.reference.ego_row` on a
 random sample of egos) and scales the reference to every person:
 ``reference = build + per-ego time x N``. The last line printed is
@@ -64,8 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"peak_memory_mb={peak_memory_mb():.0f}")
         return 0
 
-    from lacgraph.measures import ego_measures
-    from lacgraph.snapshot import project
+    from lacgraph.analysis.measures import ego_measures
+    from lacgraph.analysis.snapshot import project
 
     t = time.perf_counter()
     snapshot = project(tables, args.at)

@@ -6,7 +6,7 @@ Starts the real Neo4j 5.26 server of ``tests/neo4jserver.py`` (127.0.0.1, a free
 ``make neo4j-build`` first) and measures, over Bolt and in memory: the load (``write``)
 of ``programme(people)``, a second identical load, the ego-network lookup latency
 (median and p95 over ``--egos`` random people) and the snapshot projection
-(``store.snapshot(at)`` into :func:`lacgraph.snapshot.project`). Targets at 200,000
+(``store.snapshot(at)`` into :func:`lacgraph.analysis.snapshot.project`). Targets at 200,000
 people: load <= 60 s, re-load <= 30 s, ego p95 <= 20 ms, snapshot projection <= 5 s.
 """
 
@@ -40,7 +40,7 @@ def main() -> None:
     here = Path(__file__).resolve().parent
     sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != here]
     sys.path.insert(0, str(ROOT))
-    from lacgraph.snapshot import project
+    from lacgraph.analysis.snapshot import project
     from lacgraph.stores import MemoryStore
     from lacgraph.stores.neo4j import Neo4jStore
     from lacgraph.synthetic import programme

@@ -19,7 +19,7 @@ import time
 
 from _common import peak_memory_mb
 
-from lacgraph.growth import growth
+from lacgraph.analysis.growth import growth
 from lacgraph.network import Network
 from lacgraph.report.content import report_content
 from lacgraph.report.render import render_html

@@ -5,9 +5,9 @@ Generates the synthetic programme (200,000 people by default) and times, in the 
 * ``project``: projecting the snapshot at t (what every whole-population verb pays first);
 * ``suggest_all``: the vectorised top suggestion of every at-risk supported person, on
   that snapshot (what ``lacgraph suggest SOURCE --all`` runs after projecting);
-* ``one person, cold``: one :func:`lacgraph.suggestions.suggest` call on a snapshot not
+* ``one person, cold``: one :func:`lacgraph.analysis.suggestions.suggest` call on a snapshot not
   seen before (what the first person page at a date pays, after projecting);
-* ``per_person``: :func:`lacgraph.suggestions.suggest` called once per person (the loop a
+* ``per_person``: :func:`lacgraph.analysis.suggestions.suggest` called once per person (the loop a
   caller would otherwise write; the pass over the ties is shared between calls), timed on
   a sample and extrapolated to everyone at risk;
 * ``plain_python``: the tests' plain-Python reference (loops over tie records) on a
@@ -35,8 +35,8 @@ from _common import peak_memory_mb
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lacgraph.snapshot import project  # noqa: E402
-from lacgraph.suggestions import suggest, suggest_all  # noqa: E402
+from lacgraph.analysis.snapshot import project  # noqa: E402
+from lacgraph.analysis.suggestions import suggest, suggest_all  # noqa: E402
 from lacgraph.synthetic import programme  # noqa: E402
 from lacgraph.tables import Tables  # noqa: E402
 from tests import suggest_reference as ref  # noqa: E402

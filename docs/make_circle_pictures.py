@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from lacgraph.circle import timeline
+from lacgraph.analysis.circle import timeline
 from lacgraph.network import Network
 from lacgraph.synthetic import programme
 from lacgraph.viz.circle import draw_circle, draw_timeline

@@ -24,23 +24,23 @@ from lacgraph.errors import (
 )
 
 if TYPE_CHECKING:
-    from lacgraph.circle import CIRCLE_COLUMNS
-    from lacgraph.growth import Growth
-    from lacgraph.measures import MEASURE_COLUMNS, ego_measures
+    from lacgraph.analysis.circle import CIRCLE_COLUMNS
+    from lacgraph.analysis.growth import Growth
+    from lacgraph.analysis.measures import MEASURE_COLUMNS, ego_measures
+    from lacgraph.analysis.snapshot import Snapshot, project
     from lacgraph.network import Network, open
-    from lacgraph.snapshot import Snapshot, project
     from lacgraph.tables import Tables
 
 _LAZY = {
-    "CIRCLE_COLUMNS": "lacgraph.circle",
-    "Growth": "lacgraph.growth",
-    "MEASURE_COLUMNS": "lacgraph.measures",
+    "CIRCLE_COLUMNS": "lacgraph.analysis.circle",
+    "Growth": "lacgraph.analysis.growth",
+    "MEASURE_COLUMNS": "lacgraph.analysis.measures",
     "Network": "lacgraph.network",
-    "Snapshot": "lacgraph.snapshot",
+    "Snapshot": "lacgraph.analysis.snapshot",
     "Tables": "lacgraph.tables",
-    "ego_measures": "lacgraph.measures",
+    "ego_measures": "lacgraph.analysis.measures",
     "open": "lacgraph.network",
-    "project": "lacgraph.snapshot",
+    "project": "lacgraph.analysis.snapshot",
 }
 
 

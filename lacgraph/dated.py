@@ -1,6 +1,6 @@
 """What the verbs need from a dated network: the small protocol below the facade.
 
-The verbs (:mod:`lacgraph.circle`, :mod:`lacgraph.growth`, :mod:`lacgraph.clusters`, the
+The verbs (:mod:`lacgraph.analysis.circle`, :mod:`lacgraph.analysis.growth`, :mod:`lacgraph.analysis.clusters`, the
 pictures in :mod:`lacgraph.viz`) ask questions of a programme's network "at" a date. They
 take any object with the five members of :class:`DatedNetwork`, never the facade
 :class:`lacgraph.network.Network` that calls them, so the import arrows run one way:
@@ -24,7 +24,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from lacgraph.snapshot import Snapshot
+from lacgraph.analysis.snapshot import Snapshot
 from lacgraph.stores.base import Store
 from lacgraph.tables import DateLike, Tables
 

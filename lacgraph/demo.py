@@ -154,7 +154,7 @@ def _growth_step(network: Network, folder: Path) -> tuple[list[Path], dict[str, 
 
     import matplotlib.pyplot as plt
 
-    from lacgraph.growth import growth, wave_summary, waves
+    from lacgraph.analysis.growth import growth, wave_summary, waves
     from lacgraph.output import write_table
     from lacgraph.viz.growth import plot_change, plot_retention, plot_waves
 

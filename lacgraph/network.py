@@ -28,12 +28,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from lacgraph import circle
-from lacgraph.circle import CIRCLE_COLUMNS as CIRCLE_COLUMNS  # re-exported
+from lacgraph.analysis import circle
+from lacgraph.analysis.circle import CIRCLE_COLUMNS as CIRCLE_COLUMNS  # re-exported
+from lacgraph.analysis.measures import ego_measures
+from lacgraph.analysis.snapshot import Snapshot, project
 from lacgraph.errors import NotFound, QueryError
-from lacgraph.measures import ego_measures
 from lacgraph.model import AT_RISK_THRESHOLD
-from lacgraph.snapshot import Snapshot, project
 from lacgraph.stores import MemoryStore, Store, open_store
 from lacgraph.tables import DateLike, Tables, to_date
 from lacgraph.uri import is_uri
@@ -41,8 +41,8 @@ from lacgraph.uri import is_uri
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from lacgraph.families import Family
-    from lacgraph.growth import Growth
+    from lacgraph.analysis.families import Family
+    from lacgraph.analysis.growth import Growth
     from lacgraph.privacy import Pseudonymiser
 
 
@@ -145,7 +145,7 @@ class Network:
     def metrics(
         self, at: DateLike | None = None, *, at_risk_below: int = AT_RISK_THRESHOLD
     ) -> pd.DataFrame:
-        """Return every person's ego-network measures at ``at`` (see :mod:`lacgraph.measures`).
+        """Return every person's ego-network measures at ``at`` (see :mod:`lacgraph.analysis.measures`).
 
         Examples
         --------
@@ -177,17 +177,17 @@ class Network:
         """
         return circle.circle_table(self.store, person, self.resolve_date(at))
 
-    # -- the coordinator's view (lacgraph.circle, lacgraph.viz) -----------------------------
+    # -- the coordinator's view (lacgraph.analysis.circle, lacgraph.viz) -----------------------------
     def changes(self, person: str, since: DateLike, at: DateLike | None = None) -> pd.DataFrame:
-        """Ties of ``person`` added or ended between two dates (:func:`lacgraph.circle.changes`)."""
+        """Ties of ``person`` added or ended between two dates (:func:`lacgraph.analysis.circle.changes`)."""
         return circle.changes(self, person, since, at)
 
     def compare(self, person: str, since: DateLike, at: DateLike | None = None) -> pd.DataFrame:
-        """Alters at either date with what changed (:func:`lacgraph.circle.compare`)."""
+        """Alters at either date with what changed (:func:`lacgraph.analysis.circle.compare`)."""
         return circle.compare(self, person, since, at)
 
     def timeline(self, person: str) -> pd.DataFrame:
-        """Network size by category at each change (:func:`lacgraph.circle.timeline`)."""
+        """Network size by category at each change (:func:`lacgraph.analysis.circle.timeline`)."""
         return circle.timeline(self, person)
 
     def draw_circle(self, person: str, at: DateLike | None = None,
@@ -207,98 +207,98 @@ class Network:
 
         return circle_html(self, person, at, since=since, pseudonymiser=pseudonymiser)
 
-    # -- ideas to talk about (lacgraph.suggestions, lacgraph.families) ----------------------
+    # -- ideas to talk about (lacgraph.analysis.suggestions, lacgraph.analysis.families) ----------------------
     def suggest(self, person: str, at: DateLike | None = None, limit: int | None = 5
                 ) -> pd.DataFrame:
-        """Groups to suggest to ``person``, best first (:func:`lacgraph.suggestions.suggest`)."""
-        from lacgraph.suggestions import suggest
+        """Groups to suggest to ``person``, best first (:func:`lacgraph.analysis.suggestions.suggest`)."""
+        from lacgraph.analysis.suggestions import suggest
 
         return suggest(self.snapshot(at), self.tables, person, limit=limit)
 
     def suggest_all(self, at: DateLike | None = None, *,
                     at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
-        """Top suggestion of every at-risk supported person (:func:`lacgraph.suggestions.suggest_all`)."""
-        from lacgraph.suggestions import suggest_all
+        """Top suggestion of every at-risk supported person (:func:`lacgraph.analysis.suggestions.suggest_all`)."""
+        from lacgraph.analysis.suggestions import suggest_all
 
         return suggest_all(self.snapshot(at), self.tables, at_risk_below=at_risk_below)
 
     def family(self, person: str, at: DateLike | None = None) -> Family:
-        """The household of ``person`` and its shared network (:func:`lacgraph.families.family`)."""
-        from lacgraph.families import family, household_tables
+        """The household of ``person`` and its shared network (:func:`lacgraph.analysis.families.family`)."""
+        from lacgraph.analysis.families import family, household_tables
 
         day = self.resolve_date(at)
         return family(household_tables(self.store, person, day), person, day)
 
-    # -- the evaluator's view (lacgraph.growth) ---------------------------------------------
+    # -- the evaluator's view (lacgraph.analysis.growth) ---------------------------------------------
     # growth (scipy) and clusters (igraph) are imported when their verbs are asked, so
     # opening a network stays quick; the arrows still run one way (they never import this).
     def growth(
         self, *, start: DateLike | None = None, end: DateLike | None = None,
         months: int | None = None, as_of: DateLike | None = None,
     ) -> Growth:
-        """Network growth of the supported cohort (see :func:`lacgraph.growth.growth`)."""
-        from lacgraph.growth import growth
+        """Network growth of the supported cohort (see :func:`lacgraph.analysis.growth.growth`)."""
+        from lacgraph.analysis.growth import growth
 
         return growth(self, start=start, end=end, months=months, as_of=as_of)
 
     def waves(
         self, months: tuple[int, ...] = (0, 6, 12), as_of: DateLike | None = None
     ) -> pd.DataFrame:
-        """Measures at months after introduction, long format (:func:`lacgraph.growth.waves`)."""
-        from lacgraph.growth import waves
+        """Measures at months after introduction, long format (:func:`lacgraph.analysis.growth.waves`)."""
+        from lacgraph.analysis.growth import waves
 
         return waves(self, months=months, as_of=as_of)
 
-    # -- the manager's view (lacgraph.clusters) ---------------------------------------------
+    # -- the manager's view (lacgraph.analysis.clusters) ---------------------------------------------
     def isolated_clusters(self, at: DateLike | None = None) -> pd.DataFrame:
-        """Groups of people cut off from community life (:func:`lacgraph.clusters.isolated_clusters`)."""
-        from lacgraph import clusters
+        """Groups of people cut off from community life (:func:`lacgraph.analysis.clusters.isolated_clusters`)."""
+        from lacgraph.analysis import clusters
 
         return clusters.isolated_clusters(self, at)
 
     def isolated_people(self, at: DateLike | None = None, *,
                         at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
-        """Isolated and at-risk people (:func:`lacgraph.clusters.isolated_people`)."""
-        from lacgraph import clusters
+        """Isolated and at-risk people (:func:`lacgraph.analysis.clusters.isolated_people`)."""
+        from lacgraph.analysis import clusters
 
         return clusters.isolated_people(self, at, at_risk_below=at_risk_below)
 
     def neighbourhoods(self, at: DateLike | None = None, since: DateLike | None = None, *,
                        at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
-        """Counts per neighbourhood (:func:`lacgraph.clusters.neighbourhoods`)."""
-        from lacgraph import clusters
+        """Counts per neighbourhood (:func:`lacgraph.analysis.clusters.neighbourhoods`)."""
+        from lacgraph.analysis import clusters
 
         return clusters.neighbourhoods(self, at, since, at_risk_below=at_risk_below)
 
     def community_assets(self, at: DateLike | None = None, *,
                          at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
-        """Groups that connect and bridge (:func:`lacgraph.clusters.community_assets`)."""
-        from lacgraph import clusters
+        """Groups that connect and bridge (:func:`lacgraph.analysis.clusters.community_assets`)."""
+        from lacgraph.analysis import clusters
 
         return clusters.community_assets(self, at, at_risk_below=at_risk_below)
 
     def community_gaps(self, at: DateLike | None = None, *,
                        at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
-        """Wards with isolated people and no group (:func:`lacgraph.clusters.community_gaps`)."""
-        from lacgraph import clusters
+        """Wards with isolated people and no group (:func:`lacgraph.analysis.clusters.community_gaps`)."""
+        from lacgraph.analysis import clusters
 
         return clusters.community_gaps(self, at, at_risk_below=at_risk_below)
 
     def communities(self, at: DateLike | None = None, resolution: float = 1.0, seed: int = 1, *,
                     at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
-        """Leiden communities of natural + community ties (:func:`lacgraph.clusters.communities`)."""
-        from lacgraph import clusters
+        """Leiden communities of natural + community ties (:func:`lacgraph.analysis.clusters.communities`)."""
+        from lacgraph.analysis import clusters
 
         return clusters.communities(self, at, resolution, seed, at_risk_below=at_risk_below)
 
-    # -- data out (lacgraph.exports) ------------------------------------------------------
+    # -- data out (lacgraph.readwrite.exports) ------------------------------------------------------
     def export(self, fmt: str, path: str | os.PathLike[str], at: DateLike | None = None, *,
                pseudonymiser: Pseudonymiser | None = None, suppress: bool = False) -> Path:
-        """Write GraphML, dynamic GEXF or egor's three files (:func:`lacgraph.interchange.export`).
+        """Write GraphML, dynamic GEXF or egor's three files (:func:`lacgraph.readwrite.interchange.export`).
 
         ``at`` defaults to the data's last date (GEXF holds every date and ignores it).
         """
-        from lacgraph.interchange import export
+        from lacgraph.readwrite.interchange import export
 
         when = None if fmt == "gexf" else self.resolve_date(at)
         return export(self.tables, fmt, path, when, pseudonymiser=pseudonymiser,

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lacgraph.snapshot import active_mask
+from lacgraph.analysis.snapshot import active_mask
 from lacgraph.stores.memory import MemoryStore
 from lacgraph.tables import DateLike, Tables, to_date, to_day_numbers
 

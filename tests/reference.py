@@ -1,7 +1,7 @@
 """The slow, literal references the engine is checked against (tests and benchmarks only).
 
 The ego measures in plain networkx: the yardstick of the vectorised engine
-(:mod:`lacgraph.measures`). Each measure of DESIGN.md is written out as directly as
+(:mod:`lacgraph.analysis.measures`). Each measure of DESIGN.md is written out as directly as
 possible, one ego at a time, over a ``networkx.Graph`` of the ties active at ``t``. It is
 obviously correct rather than fast (milliseconds per person).
 
@@ -42,7 +42,7 @@ COLUMNS: tuple[str, ...] = (
     "density", "effective_size", "constraint", "components", "reciprocity", "brokered",
     "isolated", "at_risk", "coordinator_only",
 )
-"""The ego measure columns, in order (shared with :mod:`lacgraph.measures`)."""
+"""The ego measure columns, in order (shared with :mod:`lacgraph.analysis.measures`)."""
 
 _INTS = ("size", "natural", "community", "paid", "circle1", "circle2", "circle3", "circle4",
          "components", "brokered")
@@ -171,7 +171,7 @@ def reference_measures(
     """Return the ego measures of every person at ``at`` by a plain per-ego networkx loop.
 
     This is the slow, literal reference used to check the vectorised engine
-    (:func:`lacgraph.measures.ego_measures`): it follows the definitions of DESIGN.md one
+    (:func:`lacgraph.analysis.measures.ego_measures`): it follows the definitions of DESIGN.md one
     ego at a time and makes no attempt to be fast.
 
     Parameters

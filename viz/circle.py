@@ -342,7 +342,7 @@ def picture_bytes(fig: Figure, fmt: str = "png") -> bytes:
 def draw_timeline(table: pd.DataFrame, path: str | os.PathLike[str] | None = None,
                   *, title: str = "", introduced: DateLike | None = None,
                   until: DateLike | None = None, years_before: float = 2.0) -> Figure:
-    """Draw a :func:`lacgraph.circle.timeline` table as a small step plot by category.
+    """Draw a :func:`lacgraph.analysis.circle.timeline` table as a small step plot by category.
 
     With ``introduced`` (the day of the LAC introduction) a dashed line marks it and the
     plot starts at most ``years_before`` years earlier, so a long quiet history does not

@@ -32,7 +32,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from lacgraph import clusters as manager  # noqa: E402
+from lacgraph.analysis import clusters as manager  # noqa: E402
 from lacgraph.model import AT_RISK_THRESHOLD  # noqa: E402
 from lacgraph.privacy import SUPPRESS_UP_TO, suppress  # noqa: E402
 

@@ -7,7 +7,7 @@ under a house-shaped marker. Names are drawn as plain text, never markup.
 
 Examples
 --------
->>> from lacgraph.families import family
+>>> from lacgraph.analysis.families import family
 >>> from lacgraph.tables import Tables
 >>> T = Tables.from_records(
 ...     nodes=[{"id": "sam", "type": "person", "label": "Sam"},
@@ -29,7 +29,7 @@ import os
 
 from matplotlib.figure import Figure
 
-from lacgraph.families import Family
+from lacgraph.analysis.families import Family
 from lacgraph.viz.circle import draw_circle_data, save
 from lacgraph.viz.labels import label_overlaps as label_overlaps  # re-exported
 from lacgraph.viz.layout import family_data as family_data  # re-exported (no matplotlib)
@@ -40,7 +40,7 @@ def draw_family(F: Family, path: str | os.PathLike[str] | None = None) -> Figure
 
     Examples
     --------
-    >>> from lacgraph.families import family
+    >>> from lacgraph.analysis.families import family
     >>> from lacgraph.tables import Tables
     >>> T = Tables.from_records(nodes=[{"id": "sam", "type": "person", "label": "<b>Sam</b>"}],
     ...                         ties=[])

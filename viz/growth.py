@@ -8,7 +8,7 @@ Examples
 --------
 >>> from lacgraph.network import Network
 >>> from lacgraph.synthetic import programme
->>> from lacgraph.growth import growth
+>>> from lacgraph.analysis.growth import growth
 >>> g = growth(Network.from_tables(programme(300, seed=2)), months=6)
 >>> [len(f.axes) for f in (plot_change(g), plot_retention(g), plot_shift(g))]
 [2, 1, 1]
@@ -28,8 +28,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 if TYPE_CHECKING:
+    from lacgraph.analysis.growth import Growth
     from lacgraph.dated import DatedNetwork
-    from lacgraph.growth import Growth
 
 GREW, SAME, SHRANK = "#009E73", "#999999", "#D55E00"
 LINE = "#0072B2"
@@ -71,7 +71,7 @@ def plot_change(growth: Growth, path: PathLike | None = None, *,
     --------
     >>> from lacgraph.network import Network
     >>> from lacgraph.synthetic import programme
-    >>> from lacgraph.growth import growth
+    >>> from lacgraph.analysis.growth import growth
     >>> fig = plot_change(growth(Network.from_tables(programme(300, seed=2)), months=6))
     >>> fig.axes[0].get_ylabel()
     'natural + community alters'
@@ -121,7 +121,7 @@ def plot_change(growth: Growth, path: PathLike | None = None, *,
 def _wave_table(G_or_table: DatedNetwork | pd.DataFrame) -> pd.DataFrame:
     if isinstance(G_or_table, pd.DataFrame):
         return G_or_table
-    from lacgraph.growth import waves
+    from lacgraph.analysis.growth import waves
 
     return waves(G_or_table)
 
@@ -135,7 +135,7 @@ def wave_means(table: pd.DataFrame) -> pd.DataFrame:
     >>> wave_means(t)[["wave", "n", "mean"]].to_dict("records")
     [{'wave': 0, 'n': 2, 'mean': 2.0}, {'wave': 6, 'n': 2, 'mean': 4.0}]
     """
-    from lacgraph.growth import mean_interval
+    from lacgraph.analysis.growth import mean_interval
 
     rows = []
     for wave, values in table.groupby("wave")["natural_community"]:
@@ -151,7 +151,7 @@ def plot_waves(G_or_table: DatedNetwork | pd.DataFrame, path: PathLike | None = 
                suppressed: bool = False) -> plt.Figure:
     """Draw mean natural + community alters by wave with 95% confidence intervals.
 
-    Takes a :func:`lacgraph.growth.waves` table, or a network (waves 0, 6, 12).
+    Takes a :func:`lacgraph.analysis.growth.waves` table, or a network (waves 0, 6, 12).
     ``suppressed``: waves of 1-7 people left out, the others' ``n`` rounded to 5.
 
     Examples
@@ -192,12 +192,12 @@ def plot_retention(growth: Growth, path: PathLike | None = None, *, days: int = 
     --------
     >>> from lacgraph.network import Network
     >>> from lacgraph.synthetic import programme
-    >>> from lacgraph.growth import growth
+    >>> from lacgraph.analysis.growth import growth
     >>> fig = plot_retention(growth(Network.from_tables(programme(300, seed=2)), months=6))
     >>> fig.axes[0].get_ylabel()
     'share still active'
     """
-    from lacgraph.growth import RETENTION_DAYS
+    from lacgraph.analysis.growth import RETENTION_DAYS
 
     curve = growth.retention_curve(range(0, days + 1, 7))
     at = growth.retention_curve([RETENTION_DAYS]).iloc[0].to_dict()
@@ -253,7 +253,7 @@ def shift_quadrants(growth: Growth) -> dict[str, int]:
     --------
     >>> from lacgraph.network import Network
     >>> from lacgraph.synthetic import programme
-    >>> from lacgraph.growth import growth
+    >>> from lacgraph.analysis.growth import growth
     >>> g = growth(Network.from_tables(programme(300, seed=2)), months=6)
     >>> q = shift_quadrants(g)
     >>> sum(q.values()) == len(g.people), q["shifted"] == int(g.people["shifted"].sum())
@@ -283,7 +283,7 @@ def plot_shift(growth: Growth, path: PathLike | None = None, *,
     --------
     >>> from lacgraph.network import Network
     >>> from lacgraph.synthetic import programme
-    >>> from lacgraph.growth import growth
+    >>> from lacgraph.analysis.growth import growth
     >>> from lacgraph.privacy import suppress
     >>> g = growth(Network.from_tables(programme(300, seed=2)), months=6)
     >>> fig = plot_shift(g, count=suppress)
@@ -349,7 +349,7 @@ def plot_categories(G_or_table: DatedNetwork | pd.DataFrame, path: PathLike | No
                     min_n: int = 1) -> plt.Figure:
     """Draw the cohort's mean natural, community and paid alters by wave.
 
-    Takes a :func:`lacgraph.growth.waves` table, or a network (waves 0, 6, 12); waves
+    Takes a :func:`lacgraph.analysis.growth.waves` table, or a network (waves 0, 6, 12); waves
     with fewer than ``min_n`` people are left out (8 for a copy that leaves the team).
 
     Examples

@@ -273,7 +273,7 @@ def circle_html(
     Same content as :func:`lacgraph.viz.circle.draw_circle` (``since`` highlights new
     alters and shows gone ones faded; ``pseudonymiser`` replaces every name), with hover
     details for each alter, a plain table of the alters below the picture, and the
-    :func:`lacgraph.circle.timeline` table (folded away).
+    :func:`lacgraph.analysis.circle.timeline` table (folded away).
 
     Examples
     --------
@@ -285,7 +285,7 @@ def circle_html(
     >>> page.startswith("<!DOCTYPE html>"), "No one in this circle of support yet" in page
     (True, True)
     """
-    from lacgraph.circle import timeline
+    from lacgraph.analysis.circle import timeline
 
     data = circle_data(G, person, at, since=since, pseudonymiser=pseudonymiser)
     return render(data, timeline(G, person))
@@ -305,7 +305,7 @@ def _journey(journey: pd.DataFrame) -> str:
 
 def render(data: CircleData, journey: pd.DataFrame | None = None) -> str:
     """Return the page for already-gathered :class:`~lacgraph.viz.circle.CircleData`,
-    with the :func:`lacgraph.circle.timeline` table ``journey`` below it when given."""
+    with the :func:`lacgraph.analysis.circle.timeline` table ``journey`` below it when given."""
     nodes, edges, options = _network(data)
     radii = data.alters.attrs["radii"]
     sectors = [{"name": name, "start": start, "end": end}

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from lacgraph.circle import circle_table, compare, headline
+from lacgraph.analysis.circle import circle_table, compare, headline
 from lacgraph.model import CIRCLES, HOUSEHOLD
 from lacgraph.tables import format_date
 
 if TYPE_CHECKING:
+    from lacgraph.analysis.families import Family
     from lacgraph.dated import DatedNetwork
-    from lacgraph.families import Family
     from lacgraph.privacy import Pseudonymiser
     from lacgraph.tables import DateLike
 
@@ -54,7 +54,7 @@ class CircleData:
     at: str
     since: str | None
     alters: pd.DataFrame
-    """One row per alter: the :func:`lacgraph.circle.compare` columns (``status`` ``kept``
+    """One row per alter: the :func:`lacgraph.analysis.circle.compare` columns (``status`` ``kept``
     without ``since``), ``shown`` (the label to draw), ``sector``, and ``angle``, ``x``,
     ``y`` from :func:`layout`."""
     pairs: list[tuple[int, int]]
@@ -203,7 +203,7 @@ def family_data(F: Family) -> tuple[CircleData, str, tuple[str, ...]]:
 
     Examples
     --------
-    >>> from lacgraph.families import family
+    >>> from lacgraph.analysis.families import family
     >>> from lacgraph.tables import Tables
     >>> T = Tables.from_records(nodes=[{"id": "sam", "type": "person", "label": "Sam"}],
     ...                         ties=[])

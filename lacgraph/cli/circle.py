@@ -52,7 +52,7 @@ def circle(source: str, person: str, at: Any, since: Any, fmt: str | None, outpu
     (new / kept / gone), added and ended (the kinds of ties added or ended in between).
     """
     import lacgraph
-    from lacgraph.circle import compare, timeline
+    from lacgraph.analysis.circle import compare, timeline
     from lacgraph.errors import QueryError
     from lacgraph.output import write_table
     from lacgraph.privacy import Pseudonymiser
@@ -62,7 +62,7 @@ def circle(source: str, person: str, at: Any, since: Any, fmt: str | None, outpu
         if path is not None and path.suffix.lower() not in suffixes:
             raise QueryError(f"{path}: expected a file ending in {' or '.join(suffixes)}")
     pseudonymiser = Pseudonymiser.from_environment() if pseudonymise else None
-    from lacgraph.lookup import check_in_range, resolve
+    from lacgraph.analysis.lookup import check_in_range, resolve
 
     with lacgraph.open(source) as G:
         at_day, since_day = day(at), day(since)

@@ -1,7 +1,7 @@
 """The manager's verbs: clusters, neighbourhoods, assets, communities.
 
 ``--export`` marks an output for use beyond the team: every count is suppressed
-(DESIGN.md's rule) and nobody is listed (see :mod:`lacgraph.clusters_export`).
+(DESIGN.md's rule) and nobody is listed (see :mod:`lacgraph.readwrite.clusters_export`).
 """
 
 from __future__ import annotations
@@ -77,9 +77,9 @@ def clusters(source: str, at: Any, people: bool, at_risk_below: int, wards: tupl
     with_paid_ties), largest first, then by smallest member id.
     """
     import lacgraph
-    from lacgraph import clusters as manager
-    from lacgraph.clusters_export import PEOPLE_NOT_FOR_EXPORT, for_export
+    from lacgraph.analysis import clusters as manager
     from lacgraph.errors import QueryError
+    from lacgraph.readwrite.clusters_export import PEOPLE_NOT_FOR_EXPORT, for_export
 
     _picture_suffix(picture)
     if export and people:
@@ -125,8 +125,8 @@ def neighbourhoods(source: str, at: Any, since: Any, at_risk_below: int,
     import numpy as np
 
     import lacgraph
-    from lacgraph import clusters as manager
-    from lacgraph.clusters_export import for_export
+    from lacgraph.analysis import clusters as manager
+    from lacgraph.readwrite.clusters_export import for_export
 
     _picture_suffix(picture)
     with lacgraph.open(source) as G, spinner("Counting neighbourhoods"):
@@ -167,8 +167,8 @@ def assets(source: str, at: Any, gaps: bool, at_risk_below: int, wards: tuple[st
     people and no active group.
     """
     import lacgraph
-    from lacgraph import clusters as manager
-    from lacgraph.clusters_export import for_export
+    from lacgraph.analysis import clusters as manager
+    from lacgraph.readwrite.clusters_export import for_export
 
     with lacgraph.open(source) as G, spinner("Finding community assets"):
         if gaps:
@@ -196,8 +196,8 @@ def communities(source: str, at: Any, resolution: float, seed: int, at_risk_belo
                 export: bool, suppress_up_to: int, fmt: str, output: Path | None) -> None:
     """Communities of the natural + community graph (Leiden, modularity), largest first."""
     import lacgraph
-    from lacgraph import clusters as manager
-    from lacgraph.clusters_export import for_export
+    from lacgraph.analysis import clusters as manager
+    from lacgraph.readwrite.clusters_export import for_export
 
     with lacgraph.open(source) as G, spinner("Finding communities"):
         frame = manager.communities(G, day(at), resolution=resolution, seed=seed,

@@ -46,9 +46,9 @@ def load(source: str, store_path: str, batch_size: int | None, replace: bool,
 
     from tqdm import tqdm
 
-    from lacgraph.erasure import screen
     from lacgraph.loaders import read_source
     from lacgraph.privacy import KEY_VARIABLE, Pseudonymiser
+    from lacgraph.rights.erasure import screen
     from lacgraph.stores import open_store
 
     with spinner(f"Reading {source}"):

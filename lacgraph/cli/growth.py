@@ -69,9 +69,9 @@ def growth(source: str, start: Any, end: Any, months: int | None, as_of: Any, su
         raise click.UsageError("The summary is JSON: leave out --format xlsx.")
 
     import lacgraph
-    from lacgraph.growth import growth as measure_growth
-    from lacgraph.growth import wave_summary
-    from lacgraph.growth import waves as measure_waves
+    from lacgraph.analysis.growth import growth as measure_growth
+    from lacgraph.analysis.growth import wave_summary
+    from lacgraph.analysis.growth import waves as measure_waves
     from lacgraph.privacy import Pseudonymiser
 
     pseudonymiser = Pseudonymiser.from_environment() if pseudonymise else None

@@ -54,8 +54,8 @@ def export(source: str, fmt: str, output: Path, at: Any, pseudonymise: bool,
            suppress: bool) -> None:
     """Write SOURCE for Gephi (GraphML, dynamic GEXF) or R's egor (three CSV files)."""
     import lacgraph
-    from lacgraph.interchange import export as write
     from lacgraph.privacy import Pseudonymiser
+    from lacgraph.readwrite.interchange import export as write
 
     pseudonymiser = Pseudonymiser.from_environment() if pseudonymise else None
     with lacgraph.open(source) as G, spinner(f"Writing {fmt}"):

@@ -20,7 +20,7 @@ def people(source: str, text: str, all_types: bool, fmt: str | None,
     """People whose name or id contains TEXT: id, name, type, neighbourhood, coordinator,
     introduction date. Without --search, everyone."""
     import lacgraph
-    from lacgraph.lookup import search
+    from lacgraph.analysis.lookup import search
     from lacgraph.model import NODE_TYPES
 
     with lacgraph.open(source) as G:

@@ -48,8 +48,8 @@ def erase(store_path: str, person: str | None, yes: bool, app_db: str | None,
     contain the id fail, naming it (load with --skip-erased to leave it out). Needs the
     pseudonym key in LACGRAPH_PSEUDONYM_KEY. STORE is a store file or a bolt:// URI.
     """
-    from lacgraph.erasure import erase as erase_person
     from lacgraph.privacy import Pseudonymiser
+    from lacgraph.rights.erasure import erase as erase_person
     from lacgraph.stores import open_store
     from lacgraph.uri import is_uri
 
@@ -115,7 +115,7 @@ def export_person(source: str, person: str, output: Path, app_db: str | None) ->
     import json
 
     from lacgraph.network import open_source
-    from lacgraph.subject import person_record, record_html
+    from lacgraph.rights.subject import person_record, record_html
 
     audit_log = _audit_log(app_db, source)
     rows = audit_log.audit_about(person) if audit_log is not None else []

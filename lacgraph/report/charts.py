@@ -35,7 +35,7 @@ __all__ = ["categories_chart", "change_bars", "figure_svg", "retention_chart", "
 if TYPE_CHECKING:
     import pandas as pd
 
-    from lacgraph.growth import Growth
+    from lacgraph.analysis.growth import Growth
 
 
 def figure_svg(fig: plt.Figure, name: str, description: str) -> Markup:

@@ -1,17 +1,17 @@
 """Every number of the council report, from the functions the CLI verbs use.
 
 Nothing is measured here: growth and service dependency come from
-:func:`lacgraph.growth.growth` (``lacgraph growth``), the cohort by wave from
-:func:`lacgraph.growth.waves`, neighbourhood counts from
-:func:`lacgraph.clusters.neighbourhoods` (``lacgraph neighbourhoods``), groups and gaps
-from :func:`lacgraph.clusters.community_assets` / :func:`~lacgraph.clusters.community_gaps`
-(``lacgraph assets``) and isolated clusters from :func:`lacgraph.clusters.isolated_clusters`
+:func:`lacgraph.analysis.growth.growth` (``lacgraph growth``), the cohort by wave from
+:func:`lacgraph.analysis.growth.waves`, neighbourhood counts from
+:func:`lacgraph.analysis.clusters.neighbourhoods` (``lacgraph neighbourhoods``), groups and gaps
+from :func:`lacgraph.analysis.clusters.community_assets` / :func:`~lacgraph.analysis.clusters.community_gaps`
+(``lacgraph assets``) and isolated clusters from :func:`lacgraph.analysis.clusters.isolated_clusters`
 (``lacgraph clusters``). This module chooses which numbers the report shows and applies
 DESIGN.md's rule for exports beyond the team (on unless the team asks for its own copy):
 
 * every count of people (or of ties, clusters, groups) goes through
   :func:`lacgraph.privacy.suppress`: 0 stays 0, 1-7 become ``*``, others round to 5;
-  manager tables through :func:`lacgraph.clusters_export.for_export`, as ``--export`` does;
+  manager tables through :func:`lacgraph.readwrite.clusters_export.for_export`, as ``--export`` does;
 * a share is the rounded numerator over the rounded denominator, withheld when either is
   ``*``;
 * a group (the cohort, a neighbourhood, a coordinator's caseload, a wave) of 1-7 people
@@ -40,16 +40,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from lacgraph import clusters as manager
-from lacgraph.clusters_export import cluster_profile, for_export
-from lacgraph.growth import RETENTION_DAYS, growth, waves
+from lacgraph.analysis import clusters as manager
+from lacgraph.analysis.growth import RETENTION_DAYS, growth, waves
 from lacgraph.model import AT_RISK_THRESHOLD
 from lacgraph.privacy import ROUND_TO, SUPPRESS_UP_TO, suppress
+from lacgraph.readwrite.clusters_export import cluster_profile, for_export
 from lacgraph.tables import DateLike, format_date, format_long_date, to_date
 
 if TYPE_CHECKING:
+    from lacgraph.analysis.growth import Growth
     from lacgraph.dated import DatedNetwork
-    from lacgraph.growth import Growth
 
 WAVES: tuple[int, ...] = (0, 6, 12)
 """Months since introduction at which the cohort's alters are averaged."""

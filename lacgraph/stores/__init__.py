@@ -1,5 +1,9 @@
 """Where a programme's network lives: the store interface and its implementations.
 
+May import: the core vocabulary, ``lacgraph.analysis.snapshot`` and ``lacgraph.queries``.
+Never the facade, ``lacgraph.web``, ``lacgraph.cli``, ``lacgraph.report`` or
+``lacgraph.viz`` (``tests/unit/test_architecture.py`` holds it to this).
+
 Examples
 --------
 >>> store = open_store(None)

@@ -3,7 +3,7 @@
 The statements here run through the store's one query seam (``transaction``): fixed
 Cypher text, every value a parameter. Labels match :mod:`lacgraph.stores.neo4j`
 (``LacNode``, ``LacgraphMeta``); tombstones are ``LacgraphErased`` nodes holding only the
-keyed hash of an erased id (see :mod:`lacgraph.erasure`). The data version is a counter
+keyed hash of an erased id (see :mod:`lacgraph.rights.erasure`). The data version is a counter
 on the meta node, bumped in the same transaction as every change.
 """
 

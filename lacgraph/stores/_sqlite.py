@@ -9,7 +9,7 @@ The schema (version :data:`SCHEMA_VERSION`)::
     ties(lo, hi, kind, start, source, target, "end", circle, reciprocal, brokered_by,
          attrs, PRIMARY KEY (lo, hi, kind, start))
 
-    erased(tombstone PRIMARY KEY, at)  keyed hashes of erased ids (lacgraph.erasure)
+    erased(tombstone PRIMARY KEY, at)  keyed hashes of erased ids (lacgraph.rights.erasure)
 
 ``meta.data_version`` counts the changes to the data (every write that changes something,
 replace and erasure); :meth:`MemoryStore.data_version` reads it.

@@ -118,7 +118,7 @@ class Store(ABC):
 
         Removes the node, every tie touching it, and every reference to it (a node's
         ``coordinator``, a tie's ``brokered_by`` become empty). ``tombstone`` (a keyed
-        hash of the id, see :mod:`lacgraph.erasure`) is kept so that later loads holding
+        hash of the id, see :mod:`lacgraph.rights.erasure`) is kept so that later loads holding
         the id can be refused. Raises :class:`~lacgraph.errors.NotFound` when
         ``person`` is not a node.
         """
@@ -129,7 +129,7 @@ class Store(ABC):
         return ""
 
     def tombstones(self) -> frozenset[str]:
-        """Return the keyed hashes of every erased id (see :mod:`lacgraph.erasure`)."""
+        """Return the keyed hashes of every erased id (see :mod:`lacgraph.rights.erasure`)."""
         return frozenset()
 
     def data_version(self) -> str:

@@ -398,7 +398,7 @@ class MemoryStore(Store):
             return _sqlite.scrub(self._db, self._path)
 
     def tombstones(self) -> frozenset[str]:
-        """Return the keyed hashes of every erased id (see :mod:`lacgraph.erasure`)."""
+        """Return the keyed hashes of every erased id (see :mod:`lacgraph.rights.erasure`)."""
         with self._lock:
             self._check_open()
             if self._db is None:

@@ -608,7 +608,7 @@ class Neo4jStore(Store):
                        references_cleared=int(rows[2][0][0]) + int(rows[3][0][0]))
 
     def tombstones(self) -> frozenset[str]:
-        """The keyed hashes of every erased id (see :mod:`lacgraph.erasure`)."""
+        """The keyed hashes of every erased id (see :mod:`lacgraph.rights.erasure`)."""
         with self._lock:
             return frozenset(str(r[0]) for r in self.run(rights.TOMBSTONES))
 

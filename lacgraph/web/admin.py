@@ -142,11 +142,11 @@ def load() -> Any:
     import tempfile
     from pathlib import Path
 
-    from lacgraph.erasure import screen
     from lacgraph.loaders.files import folder_cells
     from lacgraph.loaders.update import merge_update
     from lacgraph.loaders.workbook import workbook_cells
     from lacgraph.network import Network
+    from lacgraph.rights.erasure import screen
     from lacgraph.web.context import replace_programme
 
     workbook = request.files.get("workbook")
@@ -204,7 +204,7 @@ def export_person() -> Any:
 
     from flask import Response
 
-    from lacgraph.subject import person_record, record_html
+    from lacgraph.rights.subject import person_record, record_html
 
     person = request.args.get("person", "").strip()
     P = programme()
@@ -227,7 +227,7 @@ def export_person() -> Any:
 @requires("admin")
 def erase_person() -> Any:
     """Erase one person from the live store (CSRF-protected, confirmed, audited)."""
-    from lacgraph.erasure import erase
+    from lacgraph.rights.erasure import erase
 
     person = request.form.get("person", "").strip()
     if request.form.get("confirm") != "yes":

@@ -28,10 +28,10 @@ from flask import (
     url_for,
 )
 
+from lacgraph.analysis.person_view import PersonView
 from lacgraph.errors import QueryError, StoreError
 from lacgraph.network import Network
 from lacgraph.output import to_csv
-from lacgraph.person_view import PersonView
 from lacgraph.stores import MemoryStore, Store
 from lacgraph.web.appdb import AppDB, User
 

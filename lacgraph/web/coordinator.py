@@ -17,7 +17,14 @@ import pandas as pd
 from flask import Blueprint, Response, abort, g, jsonify, render_template, request
 from markupsafe import Markup
 
-from lacgraph import circle as circle_verbs
+from lacgraph.analysis import circle as circle_verbs
+from lacgraph.analysis.wording import (
+    CIRCLE_WORDS,
+    KIND_WORDS,
+    change_sentences,
+    previous_review,
+    review_dates,
+)
 from lacgraph.errors import QueryError
 from lacgraph.model import HOUSEHOLD
 from lacgraph.tables import format_date, format_long_date, parse_user_date, ties_to_text
@@ -25,13 +32,6 @@ from lacgraph.viz import html as circle_page
 from lacgraph.viz.layout import circle_data, family_data
 from lacgraph.viz.svg import circle_svg as svg_picture
 from lacgraph.web.context import audit, csv_download, programme, requires
-from lacgraph.wording import (
-    CIRCLE_WORDS,
-    KIND_WORDS,
-    change_sentences,
-    previous_review,
-    review_dates,
-)
 
 if TYPE_CHECKING:
     from lacgraph.dated import DatedNetwork
@@ -340,10 +340,10 @@ def ideas_for(person: str, at: Any) -> list[dict[str, object]]:
     """The groups to suggest to ``person`` at ``at``, as the page shows them.
 
     Worked out for the person's whole caseload at once (the same answer as one person at a
-    time, :func:`lacgraph.suggestions.suggest_each`) and kept per coordinator and date: the
+    time, :func:`lacgraph.analysis.suggestions.suggest_each`) and kept per coordinator and date: the
     first view of each other person on the caseload then costs nothing more.
     """
-    from lacgraph.suggestions import page_ideas, suggest_each
+    from lacgraph.analysis.suggestions import page_ideas, suggest_each
 
     P = programme()
     coordinator = str(P.people.at[person, "coordinator"] or "")
@@ -361,7 +361,7 @@ def ideas_for(person: str, at: Any) -> list[dict[str, object]]:
 
 def household_for(person: str, at: Any) -> dict[str, object] | None:
     """The household section of ``person``'s page at ``at`` (None when they live alone)."""
-    from lacgraph.families import page_household
+    from lacgraph.analysis.families import page_household
 
     P = programme()
     return P.remember(("family", person, at), lambda: page_household(P.G.store, person, at))

@@ -7,7 +7,7 @@ medians are given to one decimal place, the p-value as a band and the effect siz
 decimal, so no exact count can be recovered by arithmetic; a cohort or group of 1-7
 people gets no statistics, no plots and no rows. Plots of larger cohorts draw rounded
 counts only. Per-person rows carry a keyed pseudonym instead of the id and no label.
-Growth itself is :func:`lacgraph.growth.growth`.
+Growth itself is :func:`lacgraph.analysis.growth.growth`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 from flask import Blueprint, Response, abort, current_app, render_template
 
-from lacgraph.growth import growth
+from lacgraph.analysis.growth import growth
 from lacgraph.privacy import suppress
 from lacgraph.tables import format_date
 from lacgraph.viz import growth as plots
@@ -69,7 +69,7 @@ def _share(count: int, total: int | str) -> float | None:
 
 
 def published(row: dict[str, Any]) -> dict[str, Any]:
-    """One cohort's statistics (:func:`lacgraph.growth` ``summary`` keys) as they may leave
+    """One cohort's statistics (:func:`lacgraph.analysis.growth` ``summary`` keys) as they may leave
     the team: counts suppressed, shares from rounded counts, means to one decimal, p as a
     band; everything withheld for a group of 1-7.
 

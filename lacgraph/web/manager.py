@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from flask import Blueprint, Response, abort, current_app, g, render_template, request
 
-from lacgraph import clusters
+from lacgraph.analysis import clusters
 from lacgraph.privacy import suppress, suppress_counts
 from lacgraph.tables import format_date, format_long_date
 from lacgraph.web.context import audit, csv_download, growth_window, programme, requires
@@ -29,7 +29,7 @@ COUNT_COLUMNS = ("people", "supported", "isolated", "at_risk", "isolated_cluster
 
 
 def ward_counts(at: np.datetime64) -> pd.DataFrame:
-    """Counts per neighbourhood at ``at`` (:func:`lacgraph.clusters.neighbourhoods`)."""
+    """Counts per neighbourhood at ``at`` (:func:`lacgraph.analysis.clusters.neighbourhoods`)."""
     table = clusters.neighbourhoods(programme().G, at)
     columns = [c for c in COUNT_COLUMNS if c in table.columns]
     table = table[["neighbourhood", *columns]].copy()
@@ -177,7 +177,7 @@ def _since(value: str | None, at: np.datetime64) -> np.datetime64:
 
 
 def _ward_timeline(dates: list[np.datetime64]) -> dict[np.datetime64, pd.DataFrame]:
-    """:func:`lacgraph.clusters.neighbourhoods` at each month end (cached per date)."""
+    """:func:`lacgraph.analysis.clusters.neighbourhoods` at each month end (cached per date)."""
     P = programme()
     out = {}
     for d in dates:
@@ -325,7 +325,7 @@ def _download_dates() -> list[np.datetime64]:
 def where_to_act_timeline_csv() -> Response:
     """Isolated, at-risk people and isolated clusters per neighbourhood at each month end,
     every count suppressed (a download leaves the team)."""
-    from lacgraph.clusters_export import for_export
+    from lacgraph.readwrite.clusters_export import for_export
 
     dates = _download_dates()
     frames = []
@@ -343,7 +343,7 @@ def where_to_act_timeline_csv() -> Response:
 @requires("manager")
 def where_to_act_groups_csv() -> Response:
     """The groups that connect the most at-risk people, counts suppressed."""
-    from lacgraph.clusters_export import for_export
+    from lacgraph.readwrite.clusters_export import for_export
 
     last = _download_dates()[-1]
     table = clusters.community_assets(programme().G, last)
@@ -358,7 +358,7 @@ def where_to_act_groups_csv() -> Response:
 @requires("manager")
 def where_to_act_gaps_csv() -> Response:
     """Neighbourhoods with isolated people and no active group, counts suppressed."""
-    from lacgraph.clusters_export import for_export
+    from lacgraph.readwrite.clusters_export import for_export
 
     last = _download_dates()[-1]
     out = for_export(clusters.community_gaps(programme().G, last), "gaps")

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from flask import Blueprint, g, redirect, request, url_for
 
+from lacgraph.analysis.wording import review_dates
 from lacgraph.errors import InputError, NotFound, QueryError, StoreError
 from lacgraph.loaders.validate import parse_tables
 from lacgraph.model import TIE_KINDS
@@ -32,7 +33,6 @@ from lacgraph.network import Network
 from lacgraph.tables import Tables, format_date, nodes_to_text, parse_user_date, ties_to_text
 from lacgraph.web.context import audit, programme, replace_programme, requires
 from lacgraph.web.coordinator import _own_person, render_person
-from lacgraph.wording import review_dates
 
 bp = Blueprint("record", __name__)
 

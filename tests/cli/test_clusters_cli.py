@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from lacgraph import clusters as C
+from lacgraph.analysis import clusters as C
 from lacgraph.cli import cli
-from lacgraph.clusters_export import for_export
 from lacgraph.errors import QueryError
 from lacgraph.loaders import write_folder
 from lacgraph.network import Network
+from lacgraph.readwrite.clusters_export import for_export
 from lacgraph.synthetic import programme
 
 AT = "2024-06-01"

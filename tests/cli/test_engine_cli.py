@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 import lacgraph
+from lacgraph.analysis.measures import MEASURE_COLUMNS
 from lacgraph.loaders import write_folder
-from lacgraph.measures import MEASURE_COLUMNS
 from lacgraph.synthetic import programme
 
 LACGRAPH = str(Path(sys.executable).with_name("lacgraph"))

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import lacgraph
-from lacgraph.growth import PEOPLE_COLUMNS, SUMMARY_KEYS, growth
+from lacgraph.analysis.growth import PEOPLE_COLUMNS, SUMMARY_KEYS, growth
 from lacgraph.loaders import write_folder
 from lacgraph.privacy import Pseudonymiser, suppress
 from lacgraph.synthetic import programme

@@ -6,7 +6,7 @@ live at ``fam``; at t sam's alters are ann, dan and lac, and cat has no other ti
 
 from __future__ import annotations
 
-from lacgraph.families import family, household_tables
+from lacgraph.analysis.families import family, household_tables
 from lacgraph.stores import Store
 from tests.contract.test_store_contract import T, network, pairs, written
 

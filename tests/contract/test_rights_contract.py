@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from lacgraph.erasure import erase, screen, tombstone
 from lacgraph.errors import InputError, NotFound
 from lacgraph.privacy import Pseudonymiser
+from lacgraph.rights.erasure import erase, screen, tombstone
+from lacgraph.rights.subject import person_record
 from lacgraph.stores import Store
-from lacgraph.subject import person_record
 from lacgraph.tables import Tables
 from tests.contract.test_store_contract import network, tie
 

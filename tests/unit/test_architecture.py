@@ -51,7 +51,7 @@ def imported_names(name: str, path: Path) -> list[tuple[str, int]]:
                 module = ".".join(base + ([node.module] if node.module else []))
             else:
                 module = node.module or ""
-            # ``from lacgraph import circle`` imports the module lacgraph.circle
+            # ``from lacgraph.analysis import circle`` imports the module lacgraph.analysis.circle
             found += [(f"{module}.{alias.name}" if f"{module}.{alias.name}" in MODULES
                        else module, node.lineno) for alias in node.names]
     return found
@@ -71,7 +71,7 @@ def import_graph() -> nx.DiGraph:
 
 
 def test_every_product_folder_is_read():
-    assert {"lacgraph.network", "lacgraph.circle", "lacgraph.loaders.validate",
+    assert {"lacgraph.network", "lacgraph.analysis.circle", "lacgraph.loaders.validate",
             "lacgraph.queries", "lacgraph.viz.circle", "lacgraph.web.app",
             "lacgraph.stores.memory"} <= set(MODULES)
     assert not any(name.startswith("lacgraph.reference") for name in MODULES)
@@ -82,15 +82,15 @@ def test_the_reader_sees_every_kind_of_import(tmp_path):
     path.write_text(
         "from typing import TYPE_CHECKING\n"
         "import lacgraph.model\n"
-        "from . import circle\n"
-        "from .snapshot import Snapshot\n"
+        "from .analysis import circle\n"
+        "from .analysis.snapshot import Snapshot\n"
         "if TYPE_CHECKING:\n"
         "    from lacgraph.network import Network\n"
         "def verb():\n"
-        "    from lacgraph import growth\n", encoding="utf-8")
+        "    from lacgraph.analysis import growth\n", encoding="utf-8")
     names = {n for n, _ in imported_names("lacgraph.sample", path)}
-    assert {"lacgraph.model", "lacgraph.circle", "lacgraph.snapshot", "lacgraph.network",
-            "lacgraph.growth"} <= names
+    assert {"lacgraph.model", "lacgraph.analysis.circle", "lacgraph.analysis.snapshot", "lacgraph.network",
+            "lacgraph.analysis.growth"} <= names
 
 
 def test_no_import_cycle_among_project_modules():
@@ -108,8 +108,8 @@ def test_no_import_cycle_among_project_modules():
 
 def test_verbs_never_import_the_facade():
     graph = import_graph()
-    below = {"lacgraph.circle", "lacgraph.growth", "lacgraph.clusters", "lacgraph.measures",
-             "lacgraph.snapshot", "lacgraph.dated", "lacgraph.viz.circle", "lacgraph.viz.html",
+    below = {"lacgraph.analysis.circle", "lacgraph.analysis.growth", "lacgraph.analysis.clusters", "lacgraph.analysis.measures",
+             "lacgraph.analysis.snapshot", "lacgraph.dated", "lacgraph.viz.circle", "lacgraph.viz.html",
              "lacgraph.viz.growth", "lacgraph.viz.clusters"}
     for name in below & set(graph):
         assert "lacgraph.network" not in nx.descendants(graph, name), name
@@ -120,3 +120,45 @@ def test_no_run_time_probe_for_sibling_code(name):
     text = MODULES[name].read_text(encoding="utf-8")
     found = [word for word in FORBIDDEN if word in text]
     assert not found, f"{MODULES[name].relative_to(ROOT)} uses {', '.join(found)}"
+
+
+PACKAGE_RULES = {
+    "lacgraph.analysis": ("lacgraph.network", "lacgraph.web", "lacgraph.cli", "lacgraph.report",
+                          "lacgraph.viz", "lacgraph.rights", "lacgraph.readwrite",
+                          "lacgraph.audit", "lacgraph.demo"),
+    "lacgraph.rights": ("lacgraph.network", "lacgraph.web", "lacgraph.cli", "lacgraph.report",
+                        "lacgraph.viz", "lacgraph.demo"),
+    "lacgraph.readwrite": ("lacgraph.network", "lacgraph.web", "lacgraph.cli",
+                           "lacgraph.report", "lacgraph.rights", "lacgraph.demo"),
+    "lacgraph.audit": ("lacgraph.network", "lacgraph.web", "lacgraph.cli", "lacgraph.report",
+                       "lacgraph.analysis", "lacgraph.viz", "lacgraph.demo"),
+    "lacgraph.stores": ("lacgraph.network", "lacgraph.web", "lacgraph.cli", "lacgraph.report",
+                        "lacgraph.viz", "lacgraph.demo"),
+    "lacgraph.viz": ("lacgraph.network", "lacgraph.web", "lacgraph.cli", "lacgraph.report",
+                     "lacgraph.demo"),
+}
+"""Each subpackage and the packages it must never import (its docstring says the same)."""
+
+
+@pytest.mark.parametrize("package", sorted(PACKAGE_RULES))
+def test_each_package_keeps_to_its_imports(package):
+    graph = import_graph()
+    inside = [name for name in graph if name == package or name.startswith(package + ".")]
+    forbidden = PACKAGE_RULES[package]
+    broken = [f"{a} imports {b} (line {graph.edges[a, b]['line']})"
+              for a in inside for b in graph.successors(a)
+              if any(b == f or b.startswith(f + ".") for f in forbidden)]
+    assert not broken, "\n".join(broken)
+
+
+@pytest.mark.parametrize("package", sorted(PACKAGE_RULES))
+def test_each_package_says_what_it_may_import(package):
+    doc = ast.get_docstring(ast.parse(MODULES[package].read_text(encoding="utf-8")))
+    assert doc and ("May import" in doc or "may import" in doc), package
+
+
+def test_top_level_holds_only_the_facade_core_and_subpackages():
+    core = {"__init__", "network", "model", "tables", "errors", "output", "uri", "dated",
+            "privacy", "synthetic", "demo"}
+    top = {p.stem for p in (ROOT / "lacgraph").glob("*.py")}
+    assert top <= core, sorted(top - core)

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lacgraph.circle import CHANGE_COLUMNS, TIMELINE_COLUMNS, changes, compare, timeline
+from lacgraph.analysis.circle import CHANGE_COLUMNS, TIMELINE_COLUMNS, changes, compare, timeline
+from lacgraph.analysis.snapshot import active_ties
 from lacgraph.errors import NotFound, QueryError
 from lacgraph.network import CIRCLE_COLUMNS, Network
-from lacgraph.snapshot import active_ties
 from lacgraph.tables import Tables
 from tests.conftest import random_network
 

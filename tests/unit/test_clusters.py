@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lacgraph import clusters as C
+from lacgraph.analysis import clusters as C
 from lacgraph.model import KIND_CATEGORY
 from lacgraph.network import Network
 from lacgraph.tables import Tables

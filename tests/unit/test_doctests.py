@@ -11,7 +11,8 @@ import pytest
 
 import lacgraph
 
-SUBPACKAGES = ["lacgraph", "lacgraph.loaders", "lacgraph.queries", "lacgraph.viz",
+SUBPACKAGES = ["lacgraph", "lacgraph.analysis", "lacgraph.rights", "lacgraph.readwrite",
+               "lacgraph.audit", "lacgraph.loaders", "lacgraph.queries", "lacgraph.viz",
                "lacgraph.stores", "lacgraph.web", "lacgraph.report"]
 
 
@@ -28,7 +29,7 @@ def module_names() -> list[str]:
 
 def test_modules_found():
     names = module_names()
-    assert "lacgraph.measures" in names and "lacgraph.loaders.validate" in names
+    assert "lacgraph.analysis.measures" in names and "lacgraph.loaders.validate" in names
 
 
 @pytest.mark.parametrize("name", module_names())

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lacgraph import circle
+from lacgraph.analysis import circle
 from lacgraph.errors import NotFound, QueryError
 from lacgraph.network import Network
 from lacgraph.stores import MemoryStore

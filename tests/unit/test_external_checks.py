@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lacgraph.analysis.measures import ego_measures
+from lacgraph.analysis.snapshot import project
 from lacgraph.loaders import read_source
-from lacgraph.measures import ego_measures
-from lacgraph.snapshot import project
 from tests.conftest import read_text_csv
 
 AT = "2020-06-01"  # every tie of both data sets is active from 2020-01-01

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from lacgraph.analysis.families import ALTER_COLUMNS, family, household, page_family, page_household
 from lacgraph.errors import NotFound, QueryError
-from lacgraph.families import ALTER_COLUMNS, family, household, page_family, page_household
 from lacgraph.network import Network
 from lacgraph.tables import Tables
 from tests import suggest_reference as ref

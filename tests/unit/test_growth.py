@@ -1,6 +1,6 @@
 """Growth and retention, checked against plain-Python calculations written here.
 
-The reference below never calls lacgraph.growth: it walks the tie records one by one
+The reference below never calls lacgraph.analysis.growth: it walks the tie records one by one
 (active-at-t rule, natural + community kinds), ranks the changes by hand for the
 Wilcoxon test (exact distribution, full sign-flip enumeration or normal approximation,
 as scipy's defaults choose) and counts retained ties directly.
@@ -19,7 +19,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lacgraph.growth import PEOPLE_COLUMNS, SUMMARY_KEYS, add_months, growth, wave_summary, waves
+from lacgraph.analysis.growth import (
+    PEOPLE_COLUMNS,
+    SUMMARY_KEYS,
+    add_months,
+    growth,
+    wave_summary,
+    waves,
+)
 from lacgraph.network import Network
 from lacgraph.privacy import suppress
 from lacgraph.synthetic import programme
@@ -437,7 +444,7 @@ def test_waves_long_format_against_reference():
 
 def test_wilcoxon_reference_branches_agree_with_the_summary():
     # exact (no ties, no zeros), sign flips (zeros, n <= 13), normal approximation (n > 50)
-    from lacgraph.growth import _statistics
+    from lacgraph.analysis.growth import _statistics
 
     no_ties = pd.DataFrame({"tie": [], "due": [], "lasted": []})
     for changes in ([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, -11], [1, 1, 0, -2, 3, 0, 2],
@@ -454,7 +461,7 @@ def test_a_remembered_wilcoxon_is_scipys_answer_in_any_order(changes, seed):
     values in another order is scipy's own, to the last bit."""
     from scipy import stats
 
-    from lacgraph.cohort import wilcoxon_effect
+    from lacgraph.analysis.cohort import wilcoxon_effect
 
     x = np.array(changes, dtype=float)
     shuffled = np.random.default_rng(seed).permutation(x)
@@ -492,8 +499,8 @@ def test_demo_report_has_the_growth_summary_and_plots(tmp_path):
 
 @pytest.mark.parametrize("batch_ties", [2_000_000, 10])
 def test_measures_at_own_dates_equal_whole_snapshot_measures(monkeypatch, batch_ties):
-    import lacgraph.growth as growth_module
-    from lacgraph.growth import measures_at
+    import lacgraph.analysis.growth as growth_module
+    from lacgraph.analysis.growth import measures_at
 
     monkeypatch.setattr(growth_module, "_BATCH_TIES", batch_ties)  # one batch, or many
     T = random_network(11, n_people=30, n_ties=200, at="2024-01-01")

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lacgraph.measures import MEASURE_COLUMNS, ego_measures
-from lacgraph.snapshot import project
+from lacgraph.analysis.measures import MEASURE_COLUMNS, ego_measures
+from lacgraph.analysis.snapshot import project
 from lacgraph.tables import Tables, normalise_nodes, normalise_ties
 from tests.conftest import random_network, read_text_csv
 from tests.reference import reference_measures

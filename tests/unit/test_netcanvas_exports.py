@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lacgraph.exports import active_pairs, egor_tables, write_egor, write_graphml
-from lacgraph.exports_gexf import write_gexf
-from lacgraph.interchange import export
 from lacgraph.loaders.netcanvas import read_netcanvas
 from lacgraph.network import Network
 from lacgraph.privacy import Pseudonymiser
+from lacgraph.readwrite.exports import active_pairs, egor_tables, write_egor, write_graphml
+from lacgraph.readwrite.gexf import write_gexf
+from lacgraph.readwrite.interchange import export
 from lacgraph.tables import Tables, active_mask
 from tests.conftest import random_network
 

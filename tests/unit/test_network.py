@@ -75,7 +75,7 @@ def test_default_date_is_the_last_date_and_bad_input_is_clear():
 
 
 def test_network_verbs_are_the_module_functions():
-    from lacgraph import clusters, growth
+    from lacgraph.analysis import clusters, growth
 
     G = lacgraph.Network.from_tables(programme(600, seed=4))
     at = "2024-06-01"
@@ -90,7 +90,7 @@ def test_network_verbs_are_the_module_functions():
 
 
 def test_coordinator_verbs_are_the_module_functions():
-    from lacgraph import circle
+    from lacgraph.analysis import circle
     from lacgraph.viz.html import circle_html
 
     G = lacgraph.Network.from_tables(programme(400, seed=6))

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from lacgraph.growth import PEOPLE_COLUMNS, SUMMARY_KEYS, growth, wilcoxon_effect
+from lacgraph.analysis.growth import PEOPLE_COLUMNS, SUMMARY_KEYS, growth, wilcoxon_effect
 from lacgraph.network import Network
 from lacgraph.synthetic import programme
 from lacgraph.tables import Tables

@@ -12,16 +12,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lacgraph.errors import NotFound, QueryError
-from lacgraph.network import Network
-from lacgraph.snapshot import project
-from lacgraph.suggestions import (
+from lacgraph.analysis.snapshot import project
+from lacgraph.analysis.suggestions import (
     ALL_COLUMNS,
     SUGGESTION_COLUMNS,
     suggest,
     suggest_all,
     suggest_each,
 )
+from lacgraph.errors import NotFound, QueryError
+from lacgraph.network import Network
 from lacgraph.tables import Tables
 from tests import suggest_reference as ref
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lacgraph.families import family
+from lacgraph.analysis.families import family
 from lacgraph.viz.family import draw_family, family_data, label_overlaps
 from tests.viz.helpers import crowded
 

@@ -4,8 +4,8 @@ another process, and never mixes old and new (issue 12, item 9)."""
 from __future__ import annotations
 
 import lacgraph
-from lacgraph.erasure import erase
 from lacgraph.privacy import Pseudonymiser
+from lacgraph.rights.erasure import erase
 from lacgraph.stores import MemoryStore
 from lacgraph.tables import Tables
 from lacgraph.web import create_app

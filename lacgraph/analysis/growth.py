@@ -17,16 +17,16 @@ services to community (DESIGN.md, "Service dependency": paid alters fell and nat
 community alters grew); natural + community ties formed in the window (start after baseline, up to and
 including follow-up), ended in it (end after baseline, up to and including follow-up: a
 tie ending on the follow-up date is no longer active then) and formed-and-still-active at
-follow-up; then every measure of :mod:`lacgraph.measures` at both ends.
+follow-up; then every measure of :mod:`lacgraph.analysis.measures` at both ends.
 
 Cohort (:meth:`Growth.summary`): n, mean/median change, the 95% t-interval of the mean
-change (:func:`lacgraph.cohort.mean_interval`), shares who grew/stayed/shrank,
+change (:func:`lacgraph.analysis.cohort.mean_interval`), shares who grew/stayed/shrank,
 Wilcoxon signed-rank p (``scipy.stats.wilcoxon(changes)`` with its defaults; ``None``
 when every change is 0), effect size r = Z/sqrt(n) with Z the normal approximation's
 statistic of the same test taken with its sign (positive = growth:
 ``wilcoxon(changes, method="asymptotic", alternative="greater").zstatistic``) and n the
 cohort size; the same mean, median, p and r of the paid changes (``*_paid``,
-computed by the one :func:`lacgraph.cohort.wilcoxon_effect`), the share who shifted, and retention: of
+computed by the one :func:`lacgraph.analysis.cohort.wilcoxon_effect`), the share who shifted, and retention: of
 the cohort's natural + community ties that started in the window (a tie touching two cohort members counts once; in a personal window, in the
 window of either), the share active 182 days after their start, counting only ties whose
 182nd day is on or before the data's last date.
@@ -59,7 +59,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lacgraph.cohort import (
+from lacgraph.analysis.cohort import (
     GROUP_COUNTS,
     SUMMARY_KEYS,
     mean_interval,
@@ -67,12 +67,12 @@ from lacgraph.cohort import (
     suppressed_row,
     wilcoxon_effect,
 )
+from lacgraph.analysis.measures import MEASURE_COLUMNS, ego_measures
+from lacgraph.analysis.snapshot import project
 from lacgraph.dated import DatedNetwork
 from lacgraph.errors import QueryError
-from lacgraph.measures import MEASURE_COLUMNS, ego_measures
 from lacgraph.model import AT_RISK_THRESHOLD, HOUSEHOLD, KIND_CATEGORY
 from lacgraph.privacy import suppress
-from lacgraph.snapshot import project
 from lacgraph.tables import DateLike, Tables, format_date, to_date, to_day_numbers
 
 _BATCH_TIES = 2_000_000

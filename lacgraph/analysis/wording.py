@@ -1,8 +1,8 @@
 """What changed in a person's circle, in the sentences a coordinator would say.
 
-The tables of :mod:`lacgraph.circle` are for analysis (``change``, ``kind``, ids); a
+The tables of :mod:`lacgraph.analysis.circle` are for analysis (``change``, ``kind``, ids); a
 coordinator reading a page or a print-out wants "New: Mary Wright, friend, introduced by
-Dafydd Phillips, 17 August 2024". This module turns a :func:`lacgraph.circle.changes` table
+Dafydd Phillips, 17 August 2024". This module turns a :func:`lacgraph.analysis.circle.changes` table
 into those sentences, and names the words staff use for the model's terms.
 """
 
@@ -25,7 +25,7 @@ CIRCLE_WORDS = {1: "closest", 2: "friendship", 3: "taking part", 4: "paid suppor
 
 
 def change_sentences(changes: pd.DataFrame, label_of: Callable[[str], str]) -> list[str]:
-    """Return one sentence per row of a :func:`lacgraph.circle.changes` table.
+    """Return one sentence per row of a :func:`lacgraph.analysis.circle.changes` table.
 
     ``label_of`` gives a name for an id (the coordinator who introduced the connection).
     A connection that started and ended inside the window reads "New and ended".

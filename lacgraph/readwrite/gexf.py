@@ -34,9 +34,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lacgraph.exports import node_view
 from lacgraph.model import HOUSEHOLD, KIND_CATEGORY
 from lacgraph.privacy import Pseudonymiser
+from lacgraph.readwrite.exports import node_view
 from lacgraph.tables import Tables, to_day_numbers
 
 __all__ = ["GEXF_NS", "spells", "write_gexf"]

@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lacgraph.analysis.snapshot import Snapshot, project
 from lacgraph.errors import NotFound
-from lacgraph.snapshot import Snapshot, project
 from lacgraph.stores.base import Store
 from lacgraph.tables import DateLike, Tables, active_mask, to_date
 
@@ -27,7 +27,7 @@ class PersonView:
 
     Examples
     --------
-    >>> from lacgraph.circle import circle_table, changes
+    >>> from lacgraph.analysis.circle import circle_table, changes
     >>> from lacgraph.stores import MemoryStore
     >>> store = MemoryStore()
     >>> _ = store.write(Tables.from_records(

@@ -1,7 +1,7 @@
 """The manager's view: isolated people, isolated clusters, neighbourhoods, assets, communities.
 
 Everything is computed for the whole population at once on the projected
-:class:`~lacgraph.snapshot.Snapshot` (scipy / igraph), never person by person.
+:class:`~lacgraph.analysis.snapshot.Snapshot` (scipy / igraph), never person by person.
 
 Definitions (DESIGN.md, implemented exactly)
     *Isolated cluster* at ``t``: take people only, joined by active natural ties; each
@@ -51,12 +51,12 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from lacgraph.blocks import cut_off_by_node
+from lacgraph.analysis.blocks import cut_off_by_node
+from lacgraph.analysis.measures import ego_measures
+from lacgraph.analysis.snapshot import COMMUNITY, NATURAL, Snapshot
 from lacgraph.dated import DatedNetwork
 from lacgraph.errors import QueryError
-from lacgraph.measures import ego_measures
 from lacgraph.model import AT_RISK_THRESHOLD, KIND_CATEGORY
-from lacgraph.snapshot import COMMUNITY, NATURAL, Snapshot
 from lacgraph.tables import DateLike
 
 NO_NEIGHBOURHOOD = "(none)"

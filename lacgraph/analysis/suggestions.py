@@ -24,7 +24,7 @@ besides that pass.
 
 Examples
 --------
->>> from lacgraph.snapshot import project
+>>> from lacgraph.analysis.snapshot import project
 >>> from lacgraph.tables import Tables
 >>> T = Tables.from_records(
 ...     nodes=[{"id": "sam", "type": "person", "label": "Sam", "neighbourhood": "Town"},
@@ -45,9 +45,9 @@ import weakref
 import numpy as np
 import pandas as pd
 
+from lacgraph.analysis.snapshot import COMMUNITY, NATURAL, Snapshot
 from lacgraph.errors import NotFound, QueryError
 from lacgraph.model import AT_RISK_THRESHOLD, KIND_CATEGORY
-from lacgraph.snapshot import COMMUNITY, NATURAL, Snapshot
 from lacgraph.tables import Tables, to_day_numbers
 
 SUGGESTION_COLUMNS: tuple[str, ...] = (
@@ -304,7 +304,7 @@ def suggest(S: Snapshot, tables: Tables, person: str, *, limit: int | None = 5) 
     Parameters
     ----------
     S : Snapshot
-        The network at t (:func:`lacgraph.snapshot.project`); t is ``S.at``.
+        The network at t (:func:`lacgraph.analysis.snapshot.project`); t is ``S.at``.
     tables : Tables
         The programme's ties at every date (retention looks back two years).
     person : str
@@ -320,7 +320,7 @@ def suggest(S: Snapshot, tables: Tables, person: str, *, limit: int | None = 5) 
 
     Examples
     --------
-    >>> from lacgraph.snapshot import project
+    >>> from lacgraph.analysis.snapshot import project
     >>> T = Tables.from_records(
     ...     nodes=[{"id": "sam", "type": "person", "neighbourhood": "Bay"},
     ...            {"id": "al", "type": "person"},
@@ -347,7 +347,7 @@ def suggest_each(S: Snapshot, tables: Tables, people: list[str], *,
 
     Examples
     --------
-    >>> from lacgraph.snapshot import project
+    >>> from lacgraph.analysis.snapshot import project
     >>> T = Tables.from_records(
     ...     nodes=[{"id": "sam", "type": "person", "neighbourhood": "Bay"},
     ...            {"id": "al", "type": "person"},
@@ -381,7 +381,7 @@ def suggest_all(S: Snapshot, tables: Tables, *,
 
     Examples
     --------
-    >>> from lacgraph.snapshot import project
+    >>> from lacgraph.analysis.snapshot import project
     >>> T = Tables.from_records(
     ...     nodes=[{"id": "sam", "type": "person", "supported": True, "neighbourhood": "Bay"},
     ...            {"id": "al", "type": "person", "supported": True},

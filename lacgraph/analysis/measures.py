@@ -19,7 +19,7 @@ No Python loop runs per person; the cost is ``O(ties + triangles)``.
 Examples
 --------
 >>> from lacgraph.tables import Tables
->>> from lacgraph.snapshot import project
+>>> from lacgraph.analysis.snapshot import project
 >>> T = Tables.from_records(
 ...     nodes=[{"id": i, "type": "person"} for i in ("ann", "bob", "cat", "dan")],
 ...     ties=[{"source": s, "target": t, "kind": "friend", "start": "2024-01-01"}
@@ -39,8 +39,8 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from lacgraph.analysis.snapshot import COMMUNITY, NATURAL, PAID, Snapshot
 from lacgraph.model import AT_RISK_THRESHOLD
-from lacgraph.snapshot import COMMUNITY, NATURAL, PAID, Snapshot
 
 MEASURE_COLUMNS: tuple[str, ...] = (
     "id", "size", "natural", "community", "paid",
@@ -57,7 +57,7 @@ def triangles(S: Snapshot) -> np.ndarray:
     Examples
     --------
     >>> from lacgraph.tables import Tables
-    >>> from lacgraph.snapshot import project
+    >>> from lacgraph.analysis.snapshot import project
     >>> T = Tables.from_records(
     ...     nodes=[{"id": i, "type": "person"} for i in "abc"],
     ...     ties=[{"source": s, "target": t, "kind": "friend", "start": "2024-01-01"}
@@ -121,7 +121,7 @@ def ego_measures(S: Snapshot, *, at_risk_below: int = AT_RISK_THRESHOLD) -> pd.D
     Parameters
     ----------
     S : Snapshot
-        The network at one date (:func:`lacgraph.snapshot.project`).
+        The network at one date (:func:`lacgraph.analysis.snapshot.project`).
     at_risk_below : int, default 3
         A person with fewer natural + community alters than this is ``at_risk``.
 
@@ -136,7 +136,7 @@ def ego_measures(S: Snapshot, *, at_risk_below: int = AT_RISK_THRESHOLD) -> pd.D
     Examples
     --------
     >>> from lacgraph.tables import Tables
-    >>> from lacgraph.snapshot import project
+    >>> from lacgraph.analysis.snapshot import project
     >>> T = Tables.from_records(
     ...     nodes=[{"id": "sam", "type": "person"}, {"id": "gp", "type": "service"},
     ...            {"id": "lac", "type": "coordinator"}],

@@ -114,7 +114,7 @@ def statistics(changes: np.ndarray, not_yet_due: int, new_ties: pd.DataFrame,
                 paid_changes: np.ndarray | None = None, *, tests: bool = True
                 ) -> dict[str, Any]:
     """Return the summary statistics of one cohort (:data:`SUMMARY_KEYS`; the paid ones only
-    with ``paid_changes``); see :mod:`lacgraph.growth` for the definitions.
+    with ``paid_changes``); see :mod:`lacgraph.analysis.growth` for the definitions.
 
     ``tests=False`` leaves out the Wilcoxon tests and the interval (``None``), for a group
     whose statistics :func:`suppressed_row` will withhold anyway: scipy's exact test of a

@@ -37,10 +37,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lacgraph.analysis.measures import ego_measures
+from lacgraph.analysis.snapshot import project
 from lacgraph.errors import NotFound
-from lacgraph.measures import ego_measures
 from lacgraph.model import KIND_CATEGORY
-from lacgraph.snapshot import project
 from lacgraph.stores.base import Store
 from lacgraph.tables import format_date
 

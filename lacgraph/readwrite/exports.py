@@ -11,9 +11,9 @@ Every export takes validated :class:`~lacgraph.tables.Tables` (``Network.tables`
   person, including those with no alters), ``alters.csv`` (one row per ego and alter, as
   :meth:`~lacgraph.network.Network.circle` counts them: household ties and family nodes
   left out) and ``aaties.csv`` (each pair of an ego's alters joined by an active tie).
-* :func:`lacgraph.exports_gexf.write_gexf` - the whole dated network for Gephi's timeline.
+* :func:`lacgraph.readwrite.gexf.write_gexf` - the whole dated network for Gephi's timeline.
 
-:func:`lacgraph.interchange.export` chooses among them by format name.
+:func:`lacgraph.readwrite.interchange.export` chooses among them by format name.
 
 Outputs leaving the team are protected as other exports are: ``pseudonymiser`` replaces
 every id by its keyed pseudonym and drops labels and any column beyond lacgraph's own;

@@ -17,9 +17,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from lacgraph.exports import write_egor, write_graphml
-from lacgraph.exports_gexf import write_gexf
 from lacgraph.privacy import Pseudonymiser
+from lacgraph.readwrite.exports import write_egor, write_graphml
+from lacgraph.readwrite.gexf import write_gexf
 from lacgraph.tables import DateLike, Tables
 
 __all__ = ["FORMATS", "export"]

@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lacgraph.clusters import CHANGE_COUNTS, NEIGHBOURHOOD_COUNTS
+from lacgraph.analysis.clusters import CHANGE_COUNTS, NEIGHBOURHOOD_COUNTS
 from lacgraph.errors import QueryError
 from lacgraph.privacy import SUPPRESS_UP_TO, suppress, suppress_counts
 
@@ -83,7 +83,7 @@ def for_export(frame: pd.DataFrame, table: str, *, up_to: int = SUPPRESS_UP_TO) 
     Parameters
     ----------
     frame : pandas.DataFrame
-        A table from :mod:`lacgraph.clusters` (``isolated_clusters``, ``neighbourhoods``
+        A table from :mod:`lacgraph.analysis.clusters` (``isolated_clusters``, ``neighbourhoods``
         with or without ``since``, ``community_assets``, ``community_gaps``,
         ``communities``).
     table : str
