@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from lacgraph.errors import InputError, Problem
+from lacgraph.loaders.observations import check_node_observations
 from lacgraph.model import NODE_TYPES, TIE_KINDS, expected_endpoints, kind_fits
 from lacgraph.tables import (
     NODE_COLUMNS,
@@ -151,6 +152,7 @@ def validate(
                f"unknown node type; expected one of {', '.join(NODE_TYPES)}")
     check.flag_flag(f, L, "supported", nodes["supported"])
     check.flag_dates(f, L, "introduced_on", nodes["introduced_on"], required=False)
+    problems += check_node_observations(nodes, f, L)
 
     # id -> type of the node first given that id (unknown types kept, to tell them apart)
     type_of = pd.Series(types.to_numpy()[first_of_code], index=uniques)
