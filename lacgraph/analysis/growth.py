@@ -497,9 +497,9 @@ def waves(G: DatedNetwork, months: Iterable[int] = (0, 6, 12), as_of: DateLike |
     row per person per wave that has happened by ``as_of`` (later waves hold fewer
     people, who joined earlier: differences between waves then mix change with who is
     counted). Columns: ``id, neighbourhood, coordinator, wave`` (months since
-    introduction), ``date``, ``view`` (``balanced`` or ``unbalanced``),
-    ``natural_community`` and every measure — ready for a mixed model (``wave`` as time,
-    ``id`` as the group). Waves read the records as they stand (records assumed current).
+    introduction), ``date``, ``natural_community``, every measure and ``view``
+    (``balanced`` or ``unbalanced``) — ready for a mixed model (``wave`` as time, ``id``
+    as the group). Waves read the records as they stand (records assumed current).
 
     Examples
     --------
@@ -541,9 +541,8 @@ def waves(G: DatedNetwork, months: Iterable[int] = (0, 6, 12), as_of: DateLike |
         table["id"].to_numpy(object),
                                  table["day"].to_numpy("datetime64[D]"), at_risk_below)
     table["date"] = [format_date(d) for d in table.pop("day")]
-    table["view"] = "balanced" if balanced else "unbalanced"
     table["natural_community"] = (M["natural"] + M["community"]).to_numpy(np.int64)
-    return pd.concat([table, M], axis=1)
+    return pd.concat([table, M], axis=1).assign(view="balanced" if balanced else "unbalanced")
 
 
 def wave_summary(table: pd.DataFrame) -> list[dict[str, Any]]:

@@ -141,8 +141,14 @@ def test_waves_long_format_and_summary(data):
     s = json.loads(run("growth", str(data), "--months", "6", "--summary", "--waves",
                        "0,6,12").stdout)
     assert [w["wave"] for w in s["waves"]] == [6, 12]
-    assert s["waves"][0]["n"] == s["n"]  # wave 6 vs 0 is the 6-month personal window
-    assert s["waves"][0]["mean_change"] == pytest.approx(s["mean_change"])
+    # balanced (the default): the same people at every wave, fewer than at 6 months
+    assert s["waves"][0]["n"] == s["waves"][1]["n"] < s["n"]
+    assert {w["view"] for w in s["waves"]} == {"balanced"}
+    u = json.loads(run("growth", str(data), "--months", "6", "--summary", "--waves",
+                       "0,6,12", "--unbalanced").stdout)
+    assert {w["view"] for w in u["waves"]} == {"unbalanced"}
+    assert u["waves"][0]["n"] == u["n"]  # wave 6 vs 0 is the 6-month personal window
+    assert u["waves"][0]["mean_change"] == pytest.approx(u["mean_change"])
 
 
 def test_plots_are_written_small(data, tmp_path):
