@@ -12,8 +12,9 @@ DESIGN.md, "Observations and follow-up" (clustering):
 - :func:`icc`: sigma2_between / (sigma2_between + sigma2_within) from
   ``MixedLM(values, ones, groups=g).fit(reml=True)`` (``cov_re[0, 0]`` and ``scale``);
   empty (``None``) with fewer than two coordinators or when the optimiser did not
-  converge (statsmodels' ``ConvergenceWarning`` "optimization failed" /
-  ``converged`` false). A between-coordinator variance on the boundary (0: statsmodels
+  converge (statsmodels' final ``ConvergenceWarning`` "MixedLM optimization failed" or
+  "Gradient optimization failed", ``converged`` false; a first optimiser's failure
+  followed by a successful retry is converged). A between-coordinator variance on the boundary (0: statsmodels
   warns "The MLE may be on the boundary") is a converged estimate and gives ICC near 0;
   a ``SingularMatrixWarning`` concerns only the variances' standard errors (not used).
 
@@ -109,8 +110,12 @@ def icc(values: Sequence[float] | np.ndarray, coordinators: Sequence[object] | n
             fit = MixedLM(y, np.ones((len(y), 1)), groups=g).fit(reml=True)
         except (np.linalg.LinAlgError, ValueError):
             return None
+    # an optimiser that failed before a retry succeeded is not a failure: only the last
+    # word counts ("MixedLM optimization failed", "Gradient optimization failed")
     failed = any(issubclass(w.category, ConvergenceWarning)
-                 and "failed" in str(w.message) for w in caught)
+                 and str(w.message).startswith(("MixedLM optimization failed",
+                                                "Gradient optimization failed"))
+                 for w in caught)
     for w in caught:  # notes on the variance's standard error aside, nothing is hidden
         if not issubclass(w.category, (ConvergenceWarning, SingularMatrixWarning)):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)

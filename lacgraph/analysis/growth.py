@@ -417,17 +417,15 @@ def _members(ties: _Ties, ids: np.ndarray, status: np.ndarray, base: np.ndarray,
     if mode == ASSUMED:  # the target dates are the measured ends
         recorded_from = measured["natural_community_from"].reindex(ids).to_numpy(np.float64)
         recorded_to = measured["natural_community_to"].reindex(ids).to_numpy(np.float64)
-    else:
-        M = ties.measures(np.concatenate([ids, ids]), np.concatenate([tb, tf]))
-        close = (M["natural"] + M["community"]).to_numpy(np.float64)
-        recorded_from, recorded_to = close[: len(ids)], close[len(ids):]
-    has_base = ~np.isnat(base)
-    if has_base.any() and mode == OBSERVED:
-        M = ties.measures(ids[has_base], base[has_base])
-        observed_from = np.full(len(ids), np.nan)
-        observed_from[has_base] = (M["natural"] + M["community"]).to_numpy(np.float64)
-    else:
         observed_from = recorded_from
+    else:  # natural + community alters only (as the measures count them): quick
+        has_base = ~np.isnat(base)
+        close, _ = ties.alter_counts(np.concatenate([ids, ids, ids[has_base]]),
+                                     np.concatenate([tb, tf, base[has_base]]))
+        close = close.astype(np.float64)
+        recorded_from, recorded_to = close[: len(ids)], close[len(ids): 2 * len(ids)]
+        observed_from = np.full(len(ids), np.nan)
+        observed_from[has_base] = close[2 * len(ids):]
     return pd.DataFrame({
         "id": pd.Series(ids, dtype=object), "status": pd.Series(status, dtype=object),
         "baseline": [format_date(d) for d in base], "target": [format_date(d) for d in tf],

@@ -132,6 +132,12 @@ class _Ties:
         ``coordinator`` node and is joined by at least one active paid tie other than a
         ``coordinator`` tie.
         """
+        return self.alter_counts(people, dates)[1]
+
+    def alter_counts(self, people: np.ndarray, dates: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """Return the natural + community alters and the paid alters other than
+        coordinators (:meth:`paid_alters`) of ``people[i]`` at ``dates[i]``."""
         n = len(self.index)
         codes = self.index.get_indexer(people)
         days = np.asarray(dates, dtype="datetime64[D]").astype(np.int64)
@@ -153,9 +159,11 @@ class _Ties:
         service = pd.Series(self.ties["kind"].to_numpy(object)[t] != "coordinator"
                             ).groupby(key).any()
         keys = close.index.to_numpy(np.int64)
+        is_close = close.to_numpy(bool)
         types = self.tables.nodes["type"].to_numpy(object)[keys % n]
-        counted = (~close.to_numpy(bool)) & service.to_numpy(bool) & (types != "coordinator")
-        return np.bincount(keys[counted] // n, minlength=len(codes)).astype(np.int64)
+        counted = (~is_close) & service.to_numpy(bool) & (types != "coordinator")
+        return (np.bincount(keys[is_close] // n, minlength=len(codes)).astype(np.int64),
+                np.bincount(keys[counted] // n, minlength=len(codes)).astype(np.int64))
 
     def _measure_copies(self, batch: list[tuple[int, np.ndarray, np.ndarray]],
                         at_risk_below: int) -> pd.DataFrame:
