@@ -82,7 +82,7 @@ def run_demo(
     """
     from lacgraph.loaders import write_folder
     from lacgraph.stores import MemoryStore
-    from lacgraph.synthetic import DEMO_PEOPLE, programme
+    from lacgraph.synthetic import DEMO_PEOPLE, programme, with_observations
     from lacgraph.viz.circle import draw_circle
 
     folder = Path(out)
@@ -90,7 +90,7 @@ def run_demo(
     steps = ["generate", "write data", "load store", "measure", "pictures", "growth", "report"]
     with _steps(steps, progress) as step:
         step("generate")
-        tables = programme(people or DEMO_PEOPLE, seed=seed)
+        tables = with_observations(programme(people or DEMO_PEOPLE, seed=seed), seed=seed)
         step("write data")
         write_folder(tables, folder / "data")
         step("load store")

@@ -7,7 +7,7 @@ DESIGN.md, "Observations and follow-up" (clustering):
   g the member's coordinator (members without one are each their own cluster). With a
   single cluster (every member has the same coordinator, as in one coordinator's own
   row) the between-coordinator variation does not arise and the interval is the ordinary
-  t-interval of the mean (:func:`lacgraph.analysis.cohort.mean_interval`); with fewer
+  t-interval of the mean (:func:`mean_interval`); with fewer
   than two values it is empty.
 - :func:`icc`: sigma2_between / (sigma2_between + sigma2_within) from
   ``MixedLM(values, ones, groups=g).fit(reml=True)`` (``cov_re[0, 0]`` and ``scale``);
@@ -31,12 +31,37 @@ Examples
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["cluster_groups", "clustered_interval", "icc"]
+__all__ = ["cluster_groups", "clustered_interval", "icc", "mean_interval"]
+
+
+def mean_interval(values: np.ndarray | Sequence[float], level: float = 0.95
+                  ) -> tuple[float | None, float | None]:
+    """Return the t-interval for the mean of ``values``: mean -/+ t(level, n-1) s / sqrt(n).
+
+    ``s`` is the sample standard deviation (ddof 1). ``(None, None)`` with fewer than two
+    values; a zero-width interval when every value is equal.
+
+    Examples
+    --------
+    >>> [round(x, 3) for x in mean_interval([1, 3, 2, 6])]
+    [-0.437, 6.437]
+    >>> mean_interval([4])
+    (None, None)
+    """
+    x = np.sort(np.asarray(values, dtype=np.float64))  # the same answer in any order
+    n = len(x)
+    if n < 2:
+        return None, None
+    from scipy import stats
+
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
+    return float(x.mean()) - half, float(x.mean()) + half
 
 
 def cluster_groups(coordinators: Sequence[object] | np.ndarray) -> np.ndarray:
@@ -80,8 +105,6 @@ def clustered_interval(values: Sequence[float] | np.ndarray,
         return None, None
     y, g = _canonical(y, coordinators)
     if len(np.unique(g)) < 2:
-        from lacgraph.analysis.cohort import mean_interval
-
         return mean_interval(y, level)
     if np.all(y == y[0]):  # no spread: statsmodels would divide 0 by 0
         return float(y[0]), float(y[0])

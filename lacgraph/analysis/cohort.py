@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lacgraph.analysis.clustering import clustered_interval, icc, mean_interval
 from lacgraph.privacy import suppress
 
 SUMMARY_KEYS: tuple[str, ...] = (
@@ -102,30 +103,6 @@ def _wilcoxon_effect(changes: np.ndarray | tuple[float, ...]
 _small_wilcoxon_effect = functools.lru_cache(maxsize=4096)(_wilcoxon_effect)
 
 
-def mean_interval(values: np.ndarray | Sequence[float], level: float = 0.95
-                  ) -> tuple[float | None, float | None]:
-    """Return the t-interval for the mean of ``values``: mean -/+ t(level, n-1) s / sqrt(n).
-
-    ``s`` is the sample standard deviation (ddof 1). ``(None, None)`` with fewer than two
-    values; a zero-width interval when every value is equal.
-
-    Examples
-    --------
-    >>> [round(x, 3) for x in mean_interval([1, 3, 2, 6])]
-    [-0.437, 6.437]
-    >>> mean_interval([4])
-    (None, None)
-    """
-    x = np.sort(np.asarray(values, dtype=np.float64))  # the same answer in any order
-    n = len(x)
-    if n < 2:
-        return None, None
-    from scipy import stats
-
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
-    return float(x.mean()) - half, float(x.mean()) + half
-
-
 def statistics(changes: np.ndarray, not_yet_due: int, new_ties: pd.DataFrame,
                paid_changes: np.ndarray | None = None, *, tests: bool = True,
                clusters: np.ndarray | Sequence[object] | None = None) -> dict[str, Any]:
@@ -191,8 +168,6 @@ def _interval(values: np.ndarray, clusters: np.ndarray | Sequence[object] | None
     """The 95% interval of the mean (cluster-robust with ``clusters``) and the ICC."""
     if clusters is None:
         return (*mean_interval(values), None)
-    from lacgraph.analysis.clustering import clustered_interval, icc
-
     return (*clustered_interval(values, clusters), icc(values, clusters))
 
 

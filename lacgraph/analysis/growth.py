@@ -5,35 +5,53 @@ met a coordinator, by how much, for whom, and did the new ties last?
 
 Windows
     *fixed* (``start``/``end``): the cohort is every supported person introduced on or
-    before ``start``; baseline ``start``, follow-up ``end`` for everyone.
+    before ``start``; target baseline ``start``, target follow-up ``end`` for everyone.
     *personal* (``months=N``): baseline is each supported person's ``introduced_on``,
-    follow-up is baseline + N calendar months (a day that the target month lacks becomes
-    its last day: 31 Jan + 1 month = 28/29 Feb). People whose follow-up is after the
-    data's last date (or ``as_of``) are left out and counted as not yet due.
+    target follow-up is baseline + N calendar months (a day that the target month lacks
+    becomes its last day: 31 Jan + 1 month = 28/29 Feb).
+
+Modes (DESIGN.md, "Observations and follow-up"; :mod:`lacgraph.analysis.observations`)
+    ``observed`` (the default when the data holds a review): a person's follow-up is the
+    observation (introduction, review; none after ``left_on``) closest to the target
+    within ``follow_up_days`` (W, default 45; the earlier on a tie; after the baseline),
+    and their network "at follow-up" is measured on that day. A fixed window's baseline
+    is likewise the observation closest to ``start``. People whose target + W is after
+    the data's last date are not yet due; every other member is ``observed``, ``left``
+    (no follow-up and ``left_on`` <= target + W), ``missing`` or ``missing_baseline``.
+    Nobody is carried forward: statistics are over the observed (:attr:`Growth.people`);
+    :attr:`Growth.members` holds everyone due. ``assumed`` (records assumed current; the
+    only mode without reviews): everyone due is measured at the target dates as
+    recorded. The mode is named in every output.
 
 Per person (:attr:`Growth.people`): natural + community alters at both ends and the
-change; paid alters at both ends, their change and whether the person *shifted* from
-services to community (DESIGN.md, "Service dependency": paid alters fell and natural +
-community alters grew); natural + community ties formed in the window (start after baseline, up to and
-including follow-up), ended in it (end after baseline, up to and including follow-up: a
-tie ending on the follow-up date is no longer active then) and formed-and-still-active at
-follow-up; then every measure of :mod:`lacgraph.analysis.measures` at both ends.
+change; paid alters other than coordinators at both ends, their change and whether the
+person *shifted* from services to community (DESIGN.md, "Service dependency": paid alters
+fell and natural + community alters grew); natural + community ties formed between
+baseline and follow-up (start after baseline, up to and including follow-up), ended in it
+(end after baseline, up to and including follow-up: a tie ending on the follow-up date is
+no longer active then) and formed-and-still-active at follow-up; then every measure of
+:mod:`lacgraph.analysis.measures` at both ends.
 
-Cohort (:meth:`Growth.summary`): n, mean/median change, the 95% t-interval of the mean
-change (:func:`lacgraph.analysis.cohort.mean_interval`), shares who grew/stayed/shrank,
-Wilcoxon signed-rank p (``scipy.stats.wilcoxon(changes)`` with its defaults; ``None``
-when every change is 0), effect size r = Z/sqrt(n) with Z the normal approximation's
-statistic of the same test taken with its sign (positive = growth:
-``wilcoxon(changes, method="asymptotic", alternative="greater").zstatistic``) and n the
-cohort size; the same mean, median, p and r of the paid changes (``*_paid``,
-computed by the one :func:`lacgraph.analysis.cohort.wilcoxon_effect`), the share who shifted, and retention: of
-the cohort's natural + community ties that started in the window (a tie touching two cohort members counts once; in a personal window, in the
-window of either), the share active 182 days after their start, counting only ties whose
-182nd day is on or before the data's last date.
+Cohort (:meth:`Growth.summary`, keys :data:`SUMMARY_KEYS`): ``n`` (due) and attrition
+(:func:`lacgraph.analysis.cohort.attrition`: observed, missing, left, follow-up rate,
+baseline size of the observed against the missing + left, and the sensitivity means
+``mean_change_assumed`` and ``mean_change_missing_zero``); over the observed: mean/median
+change, its 95% interval allowing for clustering by coordinator and the ICC
+(:mod:`lacgraph.analysis.clustering`), shares who grew/stayed/shrank, Wilcoxon signed-rank
+p (``scipy.stats.wilcoxon(changes)`` with its defaults; ``None`` when every change is 0),
+effect size r = Z/sqrt(n) with Z the normal approximation's statistic of the same test
+taken with its sign (positive = growth) and n the number observed; the same of the paid
+changes (``*_paid``, ``mean_paid_change*``), the share who shifted; retention of the new
+natural + community ties (those that started in the target window of a member due; a tie
+touching two members counts once): ``retention_km`` — the Kaplan-Meier S(182 days) with
+its 95% interval (:mod:`lacgraph.analysis.survival`), each tie censored at the data's last
+date (``assumed``) or its member's last observation (``observed``; the later of two
+members') — and the older ``retention``, the share of ties old enough that lasted 182
+days (active on their 182nd day, among ties whose 182nd day is on or before the data's
+last date; not a survival estimate: each day counts different ties).
 
 Measures at many dates are computed once per distinct date on the part of the network
-around the people measured that day (their alters and the ties among them), which
-gives each person exactly the ego-network measures of the whole snapshot.
+around the people measured that day (:mod:`lacgraph.analysis.timeline`).
 
 Examples
 --------
@@ -80,6 +98,7 @@ from lacgraph.analysis.observations import (
 )
 from lacgraph.analysis.survival import RETENTION_DAYS
 from lacgraph.analysis.timeline import CLOSE_KINDS, MEASURES, _Ties, add_months, measures_at
+from lacgraph.analysis.waves import wave_summary, waves
 from lacgraph.dated import DatedNetwork
 from lacgraph.errors import QueryError
 from lacgraph.model import AT_RISK_THRESHOLD
@@ -176,12 +195,15 @@ class Growth:
 
         Examples
         --------
-        >>> from lacgraph.synthetic import programme
+        >>> from lacgraph.synthetic import programme, with_observations
         >>> from lacgraph.network import Network
-        >>> g = growth(Network.from_tables(programme(300, seed=2)), months=6)
+        >>> T = with_observations(programme(300, seed=2), seed=2)
+        >>> g = growth(Network.from_tables(T), months=6)
         >>> s = g.summary()
         >>> sorted(s["by"]), s["n"] == len(g.members), s["mode"]
         (['coordinator', 'neighbourhood'], True, 'observed')
+        >>> s["n_observed"] + s["n_missing"] + s["n_left"] == s["n"]
+        True
         """
         columns = list(self.groups)
         for col in [by] if isinstance(by, str) else list(by or []):
@@ -483,95 +505,3 @@ def _window_ties(ties: _Ties, ids: np.ndarray, base: np.ndarray, follow: np.ndar
     return (new.sort_values(["tie", "person"]).reset_index(drop=True),
             count(person[formed], minlength=n), count(person[ended], minlength=n),
             count(person[lasting], minlength=n))
-
-
-# -- waves -----------------------------------------------------------------------------
-def waves(G: DatedNetwork, months: Iterable[int] = (0, 6, 12), as_of: DateLike | None = None, *,
-          balanced: bool = True, at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
-    """Return each supported person's measures at each wave, in long format.
-
-    Balanced (the default): only the people whose every wave has happened by ``as_of``,
-    so each wave compares the same people. ``balanced=False`` is the unbalanced view: one
-    row per person per wave that has happened by ``as_of`` (later waves hold fewer
-    people, who joined earlier: differences between waves then mix change with who is
-    counted). Columns: ``id, neighbourhood, coordinator, wave`` (months since
-    introduction), ``date``, ``natural_community``, every measure and ``view``
-    (``balanced`` or ``unbalanced``) — ready for a mixed model (``wave`` as time, ``id``
-    as the group). Waves read the records as they stand (records assumed current).
-
-    Examples
-    --------
-    >>> from lacgraph.network import Network
-    >>> from lacgraph.tables import Tables
-    >>> G = Network.from_tables(Tables.from_records(
-    ...     nodes=[{"id": "a", "type": "person", "supported": True,
-    ...             "introduced_on": "2024-01-15"}, {"id": "b", "type": "person"}],
-    ...     ties=[{"source": "a", "target": "b", "kind": "friend", "start": "2024-03-01"}]))
-    >>> waves(G, (0, 6, 12), as_of="2024-08-01", balanced=False)[
-    ...     ["id", "wave", "date", "natural_community"]].to_dict("records")
-    ... # doctest: +NORMALIZE_WHITESPACE
-    [{'id': 'a', 'wave': 0, 'date': '2024-01-15', 'natural_community': 0},
-     {'id': 'a', 'wave': 6, 'date': '2024-07-15', 'natural_community': 1}]
-    >>> len(waves(G, (0, 6, 12), as_of="2024-08-01"))  # balanced: a's 12 months not yet
-    0
-    """
-    months = sorted({int(m) for m in months})
-    if not months or months[0] < 0:
-        raise QueryError(f"waves are months since introduction (0 or more), not {months}")
-    last = G.resolve_date(as_of)
-    nodes = G.tables.nodes
-    supported = nodes[nodes["supported"].to_numpy(bool) & nodes["introduced_on"].notna()
-                      & (nodes["type"] == "person")].sort_values("id")
-    intro = supported["introduced_on"].to_numpy("datetime64[D]")
-    every = add_months(intro, months[-1]) <= last  # the last wave is the latest date
-    frames = []
-    for m in months:
-        date = add_months(intro, m)
-        on = every if balanced else date <= last
-        frames.append(pd.DataFrame({
-            "id": supported["id"].to_numpy(object)[on],
-            "neighbourhood": supported["neighbourhood"].to_numpy(object)[on],
-            "coordinator": supported["coordinator"].to_numpy(object)[on],
-            "wave": m, "day": date[on]}))
-    table = pd.concat(frames, ignore_index=True).sort_values(["id", "wave"], kind="stable")
-    table = table.reset_index(drop=True)
-    M = _Ties(G.tables, around=table["id"].to_numpy(object)).measures(
-        table["id"].to_numpy(object),
-                                 table["day"].to_numpy("datetime64[D]"), at_risk_below)
-    table["date"] = [format_date(d) for d in table.pop("day")]
-    table["natural_community"] = (M["natural"] + M["community"]).to_numpy(np.int64)
-    return pd.concat([table, M], axis=1).assign(view="balanced" if balanced else "unbalanced")
-
-
-def wave_summary(table: pd.DataFrame) -> list[dict[str, Any]]:
-    """Compare each wave of a :func:`waves` table with the first (baseline) wave.
-
-    For each later wave: the people seen at both, and the statistics of the change in
-    natural + community alters (the same as :meth:`Growth.summary`, without retention).
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"id": ["a", "a", "b", "b"], "wave": [0, 6, 0, 6],
-    ...                   "natural_community": [0, 2, 1, 1]})
-    >>> [(w["wave"], w["n"], w["mean_change"]) for w in wave_summary(t)]
-    [(6, 2, 1.0)]
-    """
-    if table.empty:
-        return []
-    first = int(table["wave"].min())
-    base = table[table["wave"] == first].set_index("id")["natural_community"]
-    out = []
-    for w in sorted(int(x) for x in table["wave"].unique() if x != first):
-        rows = table[table["wave"] == w].set_index("id")
-        change = (rows["natural_community"] - base.reindex(rows.index))
-        both = change.notna().to_numpy()
-        clusters = (rows["coordinator"].fillna("").to_numpy(object)[both]
-                    if "coordinator" in rows else None)
-        no_ties = pd.DataFrame({"tie": [], "due": [], "lasted": []})
-        stats_ = statistics(change.to_numpy(np.float64)[both], 0, no_ties, clusters=clusters)
-        view = {"view": str(table["view"].iloc[0])} if "view" in table else {}
-        out.append({"wave": w, "baseline_wave": first, **view,
-                    **{k: v for k, v in stats_.items()
-                       if k not in ("not_yet_due", "retention", "retention_n")
-                       and not k.startswith("retention_km")}})
-    return out
