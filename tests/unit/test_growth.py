@@ -225,7 +225,8 @@ def test_hand_built_fixed_window():
     assert rows.loc["ann", ["natural_community_from", "natural_community_to", "change",
                             "ties_formed", "ties_ended", "ties_still_active"]].tolist() == [
         0, 2, 2, 3, 1, 2]
-    assert rows.loc["ann", "paid_from"] == 1 and rows.loc["ann", "paid_to"] == 2
+    # ann's paid alters: lac (a coordinator: not counted) at t0, then also gp
+    assert rows.loc["ann", "paid_from"] == 0 and rows.loc["ann", "paid_to"] == 1
     # dev: eve by two ties, one ends -> still one alter
     assert rows.loc["dev", ["natural_community_from", "natural_community_to"]].tolist() == [1, 1]
     assert rows.loc["dev", "ties_ended"] == 1
@@ -329,13 +330,36 @@ def test_random_fixed_window_against_reference(seed):
     want = reference(T, {p: (day(t0), day(t1)) for p in cohort}, day(last))
     assert_rows(g, want["rows"])
     assert_summary(g.summary(), want["summary"])
-    # every measure at both ends is the whole-snapshot measure
+    # every measure at both ends is the whole-snapshot measure; paid_from/paid_to count
+    # the paid alters other than coordinators (DESIGN.md, "Service dependency")
     for end, at in (("from", t0), ("to", t1)):
         M = G.metrics(at).set_index("id").loc[g.people["id"]]
         for m in M.columns:
             pd.testing.assert_series_equal(
-                g.people[f"{m}_{end}"].reset_index(drop=True), M[m].reset_index(drop=True),
-                check_names=False)
+                g.people[f"{m}_{end}"].reset_index(drop=True),
+                (M[m] if m != "paid" else paid_other_than_coordinators(T, M.index, at)
+                 ).reset_index(drop=True), check_names=False)
+
+
+def paid_other_than_coordinators(T: Tables, people: pd.Index, at: str) -> pd.Series:
+    """Paid alters that are not coordinator nodes nor joined only by coordinator ties, from
+    the active ties row by row (no network code)."""
+    day_ = pd.Timestamp(at)
+    types = dict(zip(T.nodes["id"], T.nodes["type"], strict=True))
+    counts = {}
+    for p in people:
+        kinds: dict[str, set[str]] = {}
+        for row in T.ties.itertuples():
+            if row.kind == "household" or not (row.start <= day_ and (
+                    pd.isna(row.end) or day_ < row.end)):
+                continue
+            if p in (row.source, row.target):
+                other = row.target if row.source == p else row.source
+                kinds.setdefault(other, set()).add(row.kind)
+        counts[p] = sum(1 for a, ks in kinds.items()
+                        if ks <= {"service", "coordinator"} and "service" in ks
+                        and types[a] != "coordinator")
+    return pd.Series(counts, dtype="int64")
 
 
 @pytest.mark.parametrize("seed", range(6))
