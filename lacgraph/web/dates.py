@@ -19,7 +19,6 @@ from babel.dates import format_date as _babel_format_date
 
 from lacgraph.i18n import babel_locale
 
-
 PARTS = ("day", "month", "year")
 
 _MISSING = {

@@ -87,3 +87,27 @@ def test_an_unknown_language_is_refused_plainly():
 
     with pytest.raises(ValueError, match="expected one of en, cy"):
         i18n.check_language("de")
+
+
+def test_a_change_reads_as_one_welsh_sentence_names_and_dates_in_place():
+    import pandas as pd
+
+    from lacgraph.analysis.wording import change_sentences
+
+    rows = pd.DataFrame({"change": ["added", "ended", "both"], "id": ["m", "o", "z"],
+                         "label": ["Mary Wright", "Owain Bevan", "Zoë"],
+                         "kind": ["friend", "member", "neighbour"],
+                         "start": ["2024-08-17", "2023-01-01", "2024-01-05"],
+                         "end": ["", "2024-09-30", "2024-03-01"],
+                         "brokered_by": ["c1;c2", "", "c1"]})
+    names = {"c1": "Dafydd Phillips", "c2": "Siân Llŷr"}.get
+    with i18n.use_language("cy"):
+        welsh = change_sentences(rows, names)
+    assert welsh == [
+        "Newydd: Mary Wright, ffrind, cyflwynwyd gan Dafydd Phillips a Siân Llŷr, "
+        "17 Awst 2024",
+        "Daeth i ben: Owain Bevan, aelod o grŵp, 30 Medi 2024",
+        "Newydd ac wedi dod i ben: Zoë, cymydog, cyflwynwyd gan Dafydd Phillips, "
+        "5 Ionawr 2024 i 1 Mawrth 2024"]
+    assert change_sentences(rows, names)[0] == (
+        "New: Mary Wright, friend, introduced by Dafydd Phillips and Siân Llŷr, 17 August 2024")
