@@ -77,7 +77,7 @@ from lacgraph.stores._graph_rows import (
     ties_frame,
     ties_from_columns,
 )
-from lacgraph.stores._merge import conform, tie_keys
+from lacgraph.stores._merge import conform, conform_tables, tie_keys
 from lacgraph.stores._neo4j_write import BatchedWrites
 from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store, TieKey
 from lacgraph.tables import (
@@ -238,8 +238,7 @@ class Neo4jStore(BatchedWrites, Store):
 
     def _apply(self, tables: Tables, progress: Progress | None, *, replace: bool
                ) -> LoadSummary:
-        nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
-        ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
+        nodes, ties = conform_tables(tables)
         with self._lock:
             self._ensure_schema()
             current, old_columns = self._read_all()
