@@ -279,3 +279,21 @@ def test_quick_alter_counts_equal_the_measures(seed):
         M = G.metrics(at).set_index("id").loc[people]
         assert close.tolist() == (M["natural"] + M["community"]).tolist()
         assert (paid <= M["paid"].to_numpy()).all()
+
+
+def test_an_update_adds_review_dates_to_those_stored(tmp_path):
+    from lacgraph.loaders.files import folder_cells
+    from lacgraph.loaders.update import merge_update
+
+    write(tmp_path / "stored", "nodes.csv", NODES)
+    write(tmp_path / "stored", "ties.csv", TIES)
+    stored = read_source(tmp_path / "stored")  # p1 reviewed 2024-06-01 (say, in the web app)
+    write(tmp_path / "upload", "nodes.csv", "id,type\np1,person\np2,person\n")
+    write(tmp_path / "upload", "ties.csv", "source,target,kind,start\n")
+    write(tmp_path / "upload", "reviews.csv", "person,date\np2,2024-07-01\n")
+    merged = merge_update(stored, folder_cells(tmp_path / "upload")).nodes.set_index("id")
+    assert merged.loc["p1", "reviews"] == "2024-06-01"  # not blanked by the upload
+    assert merged.loc["p2", "reviews"] == "2024-07-01"
+    write(tmp_path / "upload", "reviews.csv", "person,date\np1,2024-02-01\n")
+    merged = merge_update(stored, folder_cells(tmp_path / "upload")).nodes.set_index("id")
+    assert merged.loc["p1", "reviews"] == "2024-02-01;2024-06-01"
