@@ -26,7 +26,8 @@ from lacgraph.analysis.clustering import clustered_interval, icc, mean_interval
 from lacgraph.privacy import suppress
 
 SUMMARY_KEYS: tuple[str, ...] = (
-    "n", "not_yet_due", "n_observed", "n_missing", "n_left", "n_missing_baseline",
+    "n", "not_yet_due", "introduced", "due", "n_observed", "n_missing", "n_left",
+    "n_missing_baseline",
     "follow_up_rate", "baseline_observed_mean", "baseline_missing_mean",
     "mean_change", "mean_change_low", "mean_change_high", "icc",
     "median_change", "share_grew", "share_same",
@@ -48,8 +49,9 @@ ATTRITION_KEYS: tuple[str, ...] = (
 """Who was followed up, and the two sensitivity means (``None`` in ``assumed`` mode,
 except ``mean_change_assumed``, which is then the mean change itself)."""
 
-GROUP_COUNTS: tuple[str, ...] = ("n", "not_yet_due", "n_observed", "n_missing", "n_left",
-                                  "n_missing_baseline", "retention_n", "retention_km_n")
+GROUP_COUNTS: tuple[str, ...] = ("n", "not_yet_due", "introduced", "due", "n_observed",
+                                  "n_missing", "n_left", "n_missing_baseline", "retention_n",
+                                  "retention_km_n")
 """The counts of a summary that small-number suppression applies to."""
 
 _NO_TIES = pd.DataFrame({"tie": [], "due": [], "lasted": []})

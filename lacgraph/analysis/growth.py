@@ -244,6 +244,8 @@ class Growth:
         stats = statistics(people["change"].to_numpy(), pending, ties,
                            people["paid_change"].to_numpy(), tests=tests, clusters=clusters)
         stats.update(attrition(members, self.mode == OBSERVED))
+        stats["due"] = stats["n"]  # the attrition table's words: introduced = due + not yet
+        stats["introduced"] = stats["n"] + int(pending)
         return {"mode": self.mode, **{k: stats[k] for k in SUMMARY_KEYS if k in stats}}
 
     def retention_curve(self, days: Iterable[int] = range(0, 731, 7)) -> pd.DataFrame:
