@@ -6,15 +6,17 @@ censoring date - start). :func:`kaplan_meier` is the product-limit estimate of
 statsmodels' :class:`~statsmodels.duration.survfunc.SurvfuncRight`; its standard errors are
 Greenwood's. The 95% interval is the one lifelines' ``KaplanMeierFitter`` gives by default
 (lifelines is not a dependency: it requires pandas < 3): the "exponential Greenwood"
-interval on the log(-log S) scale,
+interval, symmetric on the log(-log S) scale. With c = sqrt(sum over end days <= t of
+d / (n (n - d))) and z = 1.959963984540054,
 
-    S ** exp(+-z * sqrt(sum d / (n (n - d))) / log S),   z = 1.959963984540054,
+    low  = S ** exp(-z c / log S) = exp(-exp(log(-log S) - z c / log S))
+    high = S ** exp(+z c / log S) = exp(-exp(log(-log S) + z c / log S))
 
-i.e. ``exp(-exp(log(-log S) -+ z * c / log S))`` with ``c = se(S) / S`` from statsmodels'
-``surv_prob_se`` (Greenwood: ``se = S * sqrt(sum d / (n (n - d)))``). statsmodels 0.14
-offers only simultaneous bands (``simultaneous_cb``), not this pointwise interval, so it
-is computed here from ``surv_prob`` and ``surv_prob_se``. Where S = 1 (no tie ended yet)
-the interval is (1, 1); where S = 0 it is (0, 0).
+(lifelines' ``KaplanMeierFitter._bounds``). c is ``surv_prob_se / surv_prob`` from
+statsmodels (whose ``surv_prob_se`` is Greenwood's S * c). statsmodels 0.15's
+``SurvfuncRight`` has no pointwise interval method (no ``simple_confint``; only the
+simultaneous bands of ``simultaneous_cb``), so the interval is computed here from those
+two arrays. Where S = 1 (no tie ended yet) the interval is (1, 1); where S = 0, (0, 0).
 
 S(t) is a step function that can only fall: the value at the last end time on or before t.
 
