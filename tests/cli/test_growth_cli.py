@@ -171,3 +171,26 @@ def test_mistakes_are_messages_not_tracebacks(data, args, message):
     done = run("growth", str(data), *args, check=False)
     assert done.returncode in (1, 2)
     assert message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_observed_follow_up_through_the_command(tmp_path):
+    from tests.unit.test_observations import observed_network
+
+    folder = write_folder(observed_network(), tmp_path / "data")
+    s = json.loads(run("growth", str(folder), "--months", "6", "--summary", "--no-suppress",
+                       "--as-of", "2025-03-01").stdout)
+    assert (s["mode"], s["follow_up_days"], s["n"], s["n_observed"], s["n_missing"],
+            s["n_left"]) == ("observed", 45, 6, 1, 3, 2)
+    assert [k for k in SUMMARY_KEYS if k not in s] == []
+    wider = json.loads(run("growth", str(folder), "--months", "6", "--summary",
+                           "--no-suppress", "--as-of", "2025-03-01", "--follow-up-days",
+                           "60").stdout)
+    assert wider["follow_up_days"] == 60 and wider["n_observed"] == 3
+    rows = run("growth", str(folder), "--months", "6", "--as-of", "2025-03-01")
+    assert text_csv(rows.stdout)["mode"].tolist() == ["observed"]
+    assert "Mode: observed" in rows.stderr and "3 missing at follow-up" in rows.stderr
+    assumed = json.loads(run("growth", str(folder), "--months", "6", "--summary",
+                             "--as-of", "2025-03-01", "--mode", "assumed").stdout)
+    assert assumed["mode"] == "assumed" and assumed["n_observed"] is None
+    bad = run("growth", str(folder), "--months", "6", "--follow-up-days", "-1", check=False)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
