@@ -14,7 +14,7 @@ UV_LOCK := requirements-uv.lock
 # uv from the venv, with the package index that pip is configured with on this machine.
 UV := PIP_PYTHON=$(PYTHON) tools/uv.sh
 
-.PHONY: demo test lint typecheck bench lock clean neo4j neo4j-build
+.PHONY: install demo test lint typecheck bench lock clean neo4j neo4j-build
 
 # uv installs without byte-compiling (compiling every installed module costs more than
 # the rest of the install); Python compiles what a run imports and keeps it, also where
@@ -27,17 +27,20 @@ unexport PYTHONDONTWRITEBYTECODE
 # A pip too old for --python (before 22.3), or none: the venv gets its own pip for that.
 UV_INSTALL := install --quiet --require-hashes --no-deps -r $(UV_LOCK)
 $(BIN)/uv: $(UV_LOCK)
+	@echo "Creating $(VENV)/ with the installer uv ($(UV_LOCK))..."
 	$(PYTHON) -m venv --without-pip $(VENV)
 	$(PYTHON) -m pip --python $(BIN)/python $(UV_INSTALL) \
 	|| { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip $(UV_INSTALL); }
 
 # lacgraph itself goes in editable with no dependencies: they all come from the lock.
 $(RUN_STAMP): $(BIN)/uv $(RUN_LOCK) pyproject.toml
+	@echo "Installing lacgraph and the $$(grep -c '^[a-z0-9]' $(RUN_LOCK)) packages it needs (exact versions of $(RUN_LOCK)) into $(VENV)/: 10-30 s the first time..."
 	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r $(RUN_LOCK)
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	touch $@
 
 $(STAMP): $(RUN_STAMP) $(LOCK)
+	@echo "Installing the test tools (exact versions of $(LOCK)) into $(VENV)/..."
 	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r $(LOCK)
 	touch $@
 
@@ -56,6 +59,9 @@ lock: $(BIN)/uv
 
 demo: $(RUN_STAMP)
 	$(BIN)/lacgraph demo
+
+# What a server needs to run lacgraph (also `report --pdf`), without the demo.
+install: $(RUN_STAMP)
 
 # Browser tests drive Debian's Chromium (never a downloaded browser build); the HTTPS
 # deployment test puts Debian's nginx (a TLS-terminating proxy) in front of the app.
