@@ -41,7 +41,7 @@ def upgrade(store_path: str) -> None:
 
 
 def _app_db_for(store_path: str, app_db: str | None) -> Path:
-    from lacgraph.web.appdb import default_app_db
+    from lacgraph.audit import default_app_db
 
     return Path(app_db) if app_db else default_app_db(store_path)
 
@@ -109,7 +109,6 @@ def restore(folder: Path, store_path: str, app_db: str | None, yes: bool) -> Non
     from lacgraph.privacy import KEY_VARIABLE, Pseudonymiser
     from lacgraph.rights.restore import restore as restore_backup
     from lacgraph.stores.backup import check_backup
-    from lacgraph.web.appdb import AppDB
 
     _store_file(store_path)
     manifest, problems = check_backup(folder)
@@ -125,7 +124,7 @@ def restore(folder: Path, store_path: str, app_db: str | None, yes: bool) -> Non
                       err=True)
     key = Pseudonymiser(os.environ[KEY_VARIABLE]) if os.environ.get(KEY_VARIABLE) else None
     report = restore_backup(folder, store_path, app_db=_app_db_for(store_path, app_db),
-                            key=key, audit_log=AppDB)
+                            key=key)
     if report.upgraded_from is not None:
         click.echo(f"Upgraded the restored store from schema version {report.upgraded_from}.")
     if report.reapplied or report.tombstones_added:

@@ -14,32 +14,25 @@ tombstone kept), its audit rows pseudonymised, and the report says how many. Tom
 that match no restored node are copied too, so a later load of the id is still refused.
 Without the key, a restore that would bring erased people back is refused.
 
-May import what :mod:`lacgraph.rights` may (the stores, the core); the app database is
-read as an SQLite file, and written only through the audit log object the caller gives.
+May import what :mod:`lacgraph.rights` may (the stores, the audit log, the core).
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
+from lacgraph.audit import AuditLog
 from lacgraph.errors import StoreError
 from lacgraph.privacy import Pseudonymiser
-from lacgraph.rights.erasure import AuditLog, erase, tombstone
+from lacgraph.rights.erasure import erase, tombstone
 from lacgraph.stores import _sqlite
 from lacgraph.stores.backup import APP_FILE, STORE_FILE, check_backup, copy_database
 from lacgraph.stores.memory import MemoryStore
-
-
-class ClosableAuditLog(AuditLog, Protocol):
-    """The app database's audit log (:class:`AuditLog`), closed when restore is done."""
-
-    def close(self) -> None: ...
 
 
 @dataclass
@@ -73,15 +66,14 @@ ERASURES = "SELECT target FROM audit WHERE action = 'person.erase'"
 
 
 def restore(folder: str | os.PathLike[str], store: str | os.PathLike[str], *,
-            app_db: str | os.PathLike[str], key: Pseudonymiser | None,
-            audit_log: Callable[[Path], ClosableAuditLog]) -> RestoreReport:
+            app_db: str | os.PathLike[str], key: Pseudonymiser | None) -> RestoreReport:
     """Restore the backup ``folder`` into ``store`` and ``app_db``.
 
     The store's data become the backup's (written into an existing file with SQLite's
     backup API, so a running server sees the change at its next request); an existing app
     database is kept (its accounts and audit log are newer than the backup's), a missing
     one is restored from the backup. Erasures made after the backup are applied again
-    (see the module docstring) and audited through ``audit_log(app_db)``.
+    (see the module docstring) and audited in the app database's audit log.
 
     Raises
     ------
@@ -137,7 +129,7 @@ def restore(folder: str | os.PathLike[str], store: str | os.PathLike[str], *,
             copy_database(source, app_db)
         report.app_db = "restored"
     if report.app_db != "none":
-        log = audit_log(app_db)
+        log = AuditLog(app_db)
         try:
             assert key is not None or not again
             for person, label in again:
