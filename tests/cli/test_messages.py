@@ -80,3 +80,27 @@ def test_a_wide_workbook_loads_without_pandas_warnings(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Warning" not in done.stderr, done.stderr
     assert "nodes 40 added" in done.stdout + done.stderr
+
+
+def test_long_steps_say_what_they_do_at_a_terminal(tmp_path: Path) -> None:
+    """At a terminal (a pseudo-terminal made by script(1)), the report and its PDF each
+    say what is happening before the seconds they take."""
+    import shlex
+    import shutil
+
+    from lacgraph.stores import MemoryStore
+    from lacgraph.synthetic import programme
+
+    script = shutil.which("script")
+    assert script, "script(1) (util-linux) is needed to give the command a terminal"
+    with MemoryStore(tmp_path / "p.sqlite") as store:
+        store.write(programme(300, seed=5))
+    command = " ".join(shlex.quote(a) for a in (
+        LACGRAPH, "report", str(tmp_path / "p.sqlite"), "-o", str(tmp_path / "r.html"),
+        "--pdf", str(tmp_path / "r.pdf")))
+    done = subprocess.run([script, "-qec", command, "/dev/null"], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stdout
+    said = done.stdout.replace("\r", "")
+    assert said.index("Writing the report...") < said.index("Wrote the report to")
+    assert said.index("Printing the PDF with Chromium") < said.index("Printed it to")
