@@ -86,6 +86,11 @@ def restore(folder: str | os.PathLike[str], store: str | os.PathLike[str], *,
     if problems:
         raise StoreError(f"The backup {folder} does not match its manifest; nothing was "
                          "restored:\n  " + "\n  ".join(problems))
+    if store.exists():
+        with closing(sqlite3.connect(f"{store.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            if not _is_store(db):
+                raise StoreError(f"{store} exists and is not a lacgraph store: it was not "
+                                 "replaced (give the path of the store, or a new file)")
     has_app = bool(manifest.get("app_db"))
     newer_tombstones = _read(store, TOMBSTONES) - _read(folder / STORE_FILE, TOMBSTONES)
     newer_erasures = _read(app_db, ERASURES) - (

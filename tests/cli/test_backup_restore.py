@@ -109,6 +109,17 @@ def test_a_backup_that_does_not_match_its_manifest_is_refused(store: Path, tmp_p
     assert store.read_bytes() == before
 
 
+def test_restore_never_overwrites_a_file_that_is_not_a_store(store: Path, tmp_path: Path) -> None:
+    assert run("backup", str(store), "-o", str(tmp_path / "b")).exit_code == 0
+    other = tmp_path / "notes.sqlite"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE notes (text)")
+    before = other.read_bytes()
+    done = run("restore", str(tmp_path / "b"), "--store", str(other), "--yes")
+    assert done.exit_code == 1 and "is not a lacgraph store: it was not replaced" in done.output
+    assert other.read_bytes() == before
+
+
 def test_an_erasure_after_the_backup_stays_applied(store: Path, tmp_path: Path) -> None:
     person = supported(store)[0]
     assert run("backup", str(store), "-o", str(tmp_path / "b")).exit_code == 0
