@@ -14,7 +14,8 @@ def _store_file(path: str) -> str:
 
     if is_uri(path):
         raise click.UsageError(f"{path}: expected a store file made by 'lacgraph load' (a Neo4j "
-                               "database has its own backups: neo4j-admin database dump).")
+                               "database is backed up with neo4j-admin database dump, and "
+                               "has one schema version so far: nothing to upgrade).")
     return path
 
 
