@@ -384,3 +384,42 @@ def shown(row: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     """
     return [(k, LABELS[k], text(row[k])) for k in LABELS
             if k in row and row[k] is not None]
+
+
+def reading(key: str, value: Any) -> str | None:
+    """A published test or effect size read in plain words (``None`` for other figures).
+
+    Examples
+    --------
+    >>> reading("wilcoxon_p", "< 0.001")
+    'A change this large would be very unlikely if networks had not really changed.'
+    >>> reading("effect_r_paid", -0.3)
+    'A moderate change in services (fewer).'
+    >>> reading("icc", 0.1)
+    "About 10% of the differences between people's changes lie between coordinators' caseloads."
+    """
+    if value is None or value == WITHHELD:
+        return None
+    services = key.endswith("_paid")
+    what = "services" if services else "networks"
+    if key.startswith("wilcoxon_p"):
+        if value == "\u2265 0.05":
+            return (f"A change like this could well happen by chance: no sure change in "
+                    f"{what}.")
+        strength = "very unlikely" if value == "< 0.001" else "unlikely"
+        return (f"A change this large would be {strength} if {what} had not really changed.")
+    if key.startswith("effect_r"):
+        size = abs(float(value))
+        words = ("no real change" if size < 0.1 else "a small change" if size < 0.3
+                 else "a moderate change" if size < 0.5 else "a large change")
+        if size < 0.1:
+            return f"{words.capitalize()} in {what}."
+        if services:
+            direction = "more" if float(value) > 0 else "fewer"
+        else:
+            direction = "growth" if float(value) > 0 else "shrinking"
+        return f"{words.capitalize()} in {what} ({direction})."
+    if key.startswith("icc"):
+        return (f"About {round(100 * float(value))}% of the differences between people's "
+                f"changes lie between coordinators' caseloads.")
+    return None

@@ -44,6 +44,9 @@ def figure_svg(fig: plt.Figure, name: str, description: str) -> Markup:
     Text stays text (``svg.fonttype: none``), ids are salted with ``name`` so several
     charts can share one page, and the chart carries ``role="img"`` and a description.
     """
+    from lacgraph.viz.growth import settle_imports
+
+    settle_imports()
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": name}):
         fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})

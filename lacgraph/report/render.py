@@ -50,6 +50,9 @@ def _environment() -> Environment:
 
 def report_charts(R: ReportContent) -> dict[str, Any]:
     """Draw the report's charts from its content (none for a group of 1-7 people)."""
+    from lacgraph.viz.growth import settle_imports
+
+    settle_imports()
     count = (lambda n: suppress(n)) if R.suppressed else int  # noqa: E731
     out: dict[str, Any] = {}
     if not R.change["hide"]:
