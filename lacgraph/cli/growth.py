@@ -171,4 +171,6 @@ def _month_ends(G: Any, start: Any, end: Any, as_of: Any) -> tuple[Any, Any, Any
                        f"{format_long_date(snapped)} (output beyond the team uses month ends).",
                        err=True)
         out.append(dt.datetime.combine(snapped, dt.time()))
+    if as_of is None and out[1] is not None and out[1] > out[2]:
+        out[2] = None  # a window past the data ends at the data's last date, as before
     return out[0], out[1], out[2]

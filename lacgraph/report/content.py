@@ -297,8 +297,11 @@ def report_content(G: DatedNetwork, *, months: int | None = None,
         months = 6
     notes: list[str] = []
     if suppress_small:  # windows and reporting dates beyond the team are month ends
+        given = as_of
         start, end, as_of = (_month_end(d, notes) for d in (
             start, end, as_of if as_of is not None else G.resolve_date(None)))
+        if given is None and end is not None and as_of is not None and end > as_of:
+            as_of = None  # a window past the data ends at the data's last date, as before
     result = growth(G, start=start, end=end, months=months, as_of=as_of,
                     at_risk_below=at_risk_below)
     last = to_date(result.as_of)
