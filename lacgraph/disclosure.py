@@ -8,7 +8,9 @@ numbers:
   (:func:`lacgraph.privacy.suppress`);
 * shares and means are worked out from the **exact** values, then shown as a whole percent
   (``"42%"``) or to one decimal; a figure is withheld (``"*"``) when the exact group it
-  describes has fewer than :data:`MIN_GROUP` (20) people;
+  describes has fewer than :data:`MIN_GROUP` (20) people; a share of a group shown as fewer
+  than :data:`WHOLE_PERCENT_FROM` (100) is shown as a 10-point band (``"50–60%"``), since
+  whole percents of such a group, read together, often give its exact size away;
 * a share whose numerator or complement is 1-7 is shown only as a band in steps of 10
   (``"under 40%"``, ``"over 60%"``) that every numerator of 1-7 would also satisfy, for
   every group size the shown (rounded) count allows, so the band says nothing the rounded
@@ -33,6 +35,8 @@ Examples
 (225, '*', 1.2, 2.0)
 >>> out["share_shifted"], out["share_grew"], out["wilcoxon_p"], out["effect_r"]
 ('8%', 'over 90%', '< 0.001', 0.5)
+>>> disclose({"n": 30, "share_grew": 20 / 30})["share_grew"]
+'60–70%'
 >>> disclose({"n": 19, "mean_change": 1.0, "share_grew": 0.5})
 {'n': 20, 'mean_change': '*', 'share_grew': '*'}
 """
@@ -50,6 +54,12 @@ from lacgraph.privacy import ROUND_TO, SUPPRESS_UP_TO, suppress
 
 MIN_GROUP = 20
 """The smallest exact group that gets statistics, shares, plots, curves or rows."""
+
+WHOLE_PERCENT_FROM = 100
+"""A share is shown to a whole percent when its group's shown count is at least this; below
+it, as a 10-point band ("50–60%"). Whole percents of a group of 20-99 often give away its
+exact size (tests/unit/test_disclosure_attack.py measures how), and exact sizes of the big
+groups of a split give the small group's size by subtraction."""
 
 WITHHELD = "*"
 """The one symbol for a figure that is withheld (small numbers)."""
@@ -150,12 +160,15 @@ def _smallest_possible(group: int, up_to: int, base: int) -> int:
 
 
 def share(part: int, whole: int, *, up_to: int = SUPPRESS_UP_TO, base: int = ROUND_TO,
-          min_group: int = MIN_GROUP) -> str | None:
+          min_group: int = MIN_GROUP, whole_from: int = WHOLE_PERCENT_FROM) -> str | None:
     """``part / whole`` as it may be shown: a whole percent from the exact counts, a band when
-    ``part`` or ``whole - part`` is 1-7, ``"*"`` when ``whole`` is under ``min_group``.
+    ``part`` or ``whole - part`` is 1-7, ``"*"`` when ``whole`` is under ``min_group``, a
+    10-point band when the shown count of ``whole`` is under ``whole_from``.
 
-    The band is the narrowest step of 10 that every numerator of 1 to ``up_to`` satisfies
-    over every ``whole`` the rounded count allows (so it tells nothing more than that count).
+    The 1-7 band is the narrowest step of 10 that every numerator of 1 to ``up_to``
+    satisfies over every ``whole`` the rounded count allows (so it tells nothing more than
+    that count). A 10-point band runs from its first figure up to, not including, its last
+    (``"50–60%"``: at least 50%, under 60%); 0% and 100% are shown as they are.
 
     Examples
     --------
@@ -163,6 +176,8 @@ def share(part: int, whole: int, *, up_to: int = SUPPRESS_UP_TO, base: int = ROU
     ('18%', '0%', '100%', '*')
     >>> share(3, 100), share(97, 100), share(7, 20), share(15, 20), share(None, 30)
     ('under 10%', 'over 90%', 'under 40%', 'over 60%', None)
+    >>> share(20, 30), share(15, 30), share(83, 100)
+    ('60–70%', '50–60%', '83%')
     """
     if part is None or whole is None:
         return None
@@ -175,7 +190,10 @@ def share(part: int, whole: int, *, up_to: int = SUPPRESS_UP_TO, base: int = ROU
         return f"under {(math.floor(top / 10) + 1) * 10}%"
     if 0 < whole - part <= up_to:
         return f"over {(math.ceil((100 - top) / 10) - 1) * 10}%"
-    return f"{_half_up(100 * part / whole, 0):.0f}%"
+    if part in (0, whole) or suppress(whole, up_to=up_to, base=base) >= whole_from:
+        return f"{_half_up(100 * part / whole, 0):.0f}%"
+    low = math.floor(10 * part / whole) * 10
+    return f"{low}\u2013{low + 10}%"
 
 
 def percent(value: float | None) -> str | None:
@@ -289,7 +307,7 @@ def disclose(row: Mapping[str, Any], *, up_to: int = SUPPRESS_UP_TO, base: int =
     ...           "follow_up_rate": 0.75, "baseline_missing_mean": 1.0, "icc": 0.123,
     ...           "mean_change_low": -0.04, "retention_km": 0.9761, "retention_n": 12})
     ... # doctest: +NORMALIZE_WHITESPACE
-    {'n': 40, 'n_observed': 30, 'n_missing': '*', 'n_left': '*', 'follow_up_rate': '75%',
+    {'n': 40, 'n_observed': 30, 'n_missing': '*', 'n_left': '*', 'follow_up_rate': '70–80%',
      'baseline_missing_mean': '*', 'icc': 0.1, 'mean_change_low': 0.0,
      'retention_km': '*', 'retention_n': 10}
     """

@@ -36,6 +36,9 @@ def test_true_percentages_from_exact_counts():
     assert share(40, 41 * 1) == "over 80%"      # 40/41: complement 1; 41 shows 40 -> >= 38
     assert share(160, 164) == "over 90%"        # 97.6% exactly, complement 4
     assert share(83, 100) == "83%"              # Elmham grew 83%, not 88%
+    assert share(25, 30) == "over 70%"          # 5 did not: a band
+    assert share(20, 30) == "60\u201370%"       # a group shown under 100: a 10-point band
+    assert share(60, 98) == "61%"               # 98 is shown as 100: whole percents
     assert share(17, 223) == "8%"               # no longer 17/223 to full precision
     assert share(112, 223) == "50%"             # 50.2% -> 50
     assert share(50, 200) == "25%"
@@ -51,6 +54,15 @@ def test_bands_hold_for_every_numerator_and_every_size_the_count_allows():
     for whole in range(98, 103):
         assert {share(k, whole) for k in range(1, 8)} == {"under 10%"}
     assert share(0, 30) == "0%" and share(30, 30) == "100%"  # 0 stays 0
+
+
+@given(whole=st.integers(20, 97), part=st.integers(0, 97))
+def test_ten_point_bands_are_true_and_tell_only_the_rounded_count(whole, part):
+    part = min(part, whole)
+    shown = share(part, whole)
+    if "\u2013" in shown:
+        low, high = (int(x) for x in shown[:-1].split("\u2013"))
+        assert high == low + 10 and low <= 100 * part / whole < high
 
 
 @given(whole=st.integers(20, 2000), k=st.integers(1, 7))
@@ -106,7 +118,7 @@ def test_observed_mode_columns_each_against_their_own_group():
         "baseline_missing_mean": 1.1, "mean_change": 1.4, "mean_change_low": 0.6,
         "mean_change_high": 2.3, "icc": 0.1, "mean_change_assumed": 1.1,
         "mean_change_missing_zero": 1.1, "mean_paid_change": -0.3,
-        "median_paid_change": -1.0, "share_shifted": "20%", "wilcoxon_p_paid": "< 0.01",
+        "median_paid_change": -1.0, "share_shifted": "20\u201330%", "wilcoxon_p_paid": "< 0.01",
         "effect_r_paid": -0.3, "mean_paid_change_low": -0.6, "mean_paid_change_high": -0.1,
         "icc_paid": None, "retention_km": "81%", "retention_km_low": "70%",
         "retention_km_high": "90%", "retention": "over 90%", "retention_n": 80}
@@ -122,7 +134,7 @@ def test_follow_up_rate_band_and_few_observed():
     assert out["baseline_missing_mean"] == "*"  # 5 not followed up: under 20
     few = disclose({"n": 60, "n_observed": 15, "n_missing": 45, "follow_up_rate": 0.25,
                     "mean_change": 1.0, "share_grew": 0.6})
-    assert few["follow_up_rate"] == "25%"  # the rate describes the 60 due ...
+    assert few["follow_up_rate"] == "20\u201330%"  # the rate describes the 60 due ...
     assert few["mean_change"] == "*" and few["share_grew"] == "*"  # ... the change, 15
 
 

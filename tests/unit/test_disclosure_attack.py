@@ -31,7 +31,6 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -140,10 +139,9 @@ class Attacker:
         for group, rows in summary["by"].items():
             each = [self.sizes(r) for r in rows]
             for i, r in enumerate(rows):
-                own = each[i]
                 others = [s for j, s in enumerate(each) if j != i]
-                if all(len(s) == 1 for s in others) and len(total) == 1:
-                    own = own & {next(iter(total)) - sum(next(iter(s)) for s in others)}
+                sums = {sum(c) for c in itertools.product(*others)} if others else {0}
+                own = each[i] & {t - x for t in total for x in sums}
                 if len(own) == 1:
                     solved[(group, r[group])] = next(iter(own))
         return solved
@@ -304,7 +302,7 @@ programmes = st.integers(12, 60).flatmap(lambda n: st.tuples(
                       max_size=4), min_size=n, max_size=n)))
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programmes)
 def test_no_small_group_size_or_change_can_be_solved(programme):
     intros, friends = programme
@@ -313,12 +311,28 @@ def test_no_small_group_size_or_change_can_be_solved(programme):
     assert attack(G, published, Attacker(consistent_rule)) == []
 
 
-@pytest.mark.parametrize("n", [20, 23, 40, 61, 150])
-def test_shares_alone_leave_the_size_open_for_most_groups(n):
-    """Whole percents of a group of 20-60 can sometimes pin its size (see the README): the
-    attacker above uses that, and still cannot reach a small group or a person; here, a share
-    of one numerator never pins it for a group of 60 or more."""
-    a = Attacker(consistent_rule)
-    if n >= 60:
-        for k in range(0, n + 1, 7):
-            assert len(a.sizes({"n": suppress(n), "share_grew": share(k, n)})) > 1
+def test_bands_pin_a_group_size_far_less_often_than_whole_percents():
+    """Three shares of one group, read together with its rounded count, can give its exact
+    size. Over a grid of groups of 20-99 (every 7th size, grew every 4th, same every 6th),
+    whole percents gave the exact size in 211 of 1,168 rows; the 10-point bands of the rule
+    in 19 (each at a band's edge, such as 60-70% + 0% + 40-50% of 20). An exact size of a
+    group of 20 or more alone says nothing about a person; the tests above check that it
+    does not lead to a small group's size or to anyone's change."""
+
+    def pinned(whole_from: int) -> int:
+        def consistent(key: str, value: Any, k: int, n: int) -> bool:
+            return value == share(k, n, whole_from=whole_from)
+
+        a, count = Attacker(consistent), 0
+        for n in range(20, 100, 7):
+            for grew, same in itertools.product(range(0, n + 1, 4), range(0, n + 1, 6)):
+                if grew + same <= n:
+                    row = {"n": suppress(n)} | {
+                        key: share(k, n, whole_from=whole_from) for key, k in (
+                            ("share_grew", grew), ("share_same", same),
+                            ("share_shrank", n - grew - same))}
+                    count += len(a.sizes(row)) == 1
+        return count
+
+    whole, bands = pinned(0), pinned(100)
+    assert bands * 10 < whole, (whole, bands)

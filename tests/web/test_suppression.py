@@ -71,7 +71,7 @@ def test_summary_is_the_disclosure_rule_of_the_exact_summary(bigger):
     for row in want["by"]["coordinator"]:
         row["coordinator"] = key(row["coordinator"]) if row["coordinator"] else ""
     assert body == json.loads(json.dumps(want, default=str))
-    assert body["n"] == 45 and body["share_grew"] == "57%"  # 27/47 exact, not 25/45
+    assert body["n"] == 45 and body["share_grew"] == "50\u201360%"  # 27/47 exact: 57.4%
     rows = [body] + [r for group in body["by"].values() for r in group]
     for row in rows:
         if row["n"] in ("*", 0, 5, 10, 15, 20):  # exact n may be under 20: nothing but n
