@@ -29,9 +29,9 @@ import pytest
 from click.testing import CliRunner
 
 import lacgraph
-from lacgraph.loaders import write_folder
 from lacgraph.disclosure import disclose, one_decimal
 from lacgraph.disclosure import share as disclosed_share
+from lacgraph.loaders import write_folder
 from lacgraph.privacy import suppress
 from lacgraph.synthetic import programme
 from lacgraph.tables import Tables, nodes_to_text, ties_to_text
