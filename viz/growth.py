@@ -246,7 +246,7 @@ def _rounded_curve(curve: pd.DataFrame) -> pd.DataFrame:
 
     shown = [share(int(a), int(o)) for a, o in zip(curve["active"], curve["observed"],
                                                     strict=True)]
-    keep = [o >= MIN_GROUP and s is not None and s[0].isdigit()
+    keep = [o >= MIN_GROUP and s is not None and s[:-1].isdigit()
             for o, s in zip(curve["observed"], shown, strict=True)]
     out = curve[keep]
     return out.assign(share=[int(s[:-1]) / 100 for s, k in zip(shown, keep, strict=True) if k])

@@ -101,7 +101,7 @@ def retention_chart(curve: pd.DataFrame, count: Callable[[int], Any], up_to: int
             continue
         if up_to:  # leaving the team: exact shares as the disclosure rule shows them
             shown = share(int(row.active), int(row.observed), up_to=up_to)
-            if row.observed < MIN_GROUP or not shown or not shown[0].isdigit():
+            if row.observed < MIN_GROUP or not shown or not re.fullmatch(r"\d+%", shown):
                 continue  # withheld, or only a band
             days.append(row.days)
             shares.append(int(shown[:-1]) / 100)

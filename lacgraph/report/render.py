@@ -76,7 +76,7 @@ def report_charts(R: ReportContent) -> dict[str, Any]:
         out["retention"] = charts.retention_chart(
             R.frames["retention_curve"], count, R.method["up_to"] if R.suppressed else 0,
             R.method["retention_days"])
-    if any(w["natural"].value is not None for w in R.wave_rows):  # a wave big enough
+    if any(w["natural"].value not in (None, "*") for w in R.wave_rows):  # a wave big enough
         out["categories"] = charts.categories_chart(
             R.frames["waves"], R.method["min_group"])
     spark: dict[tuple[str, str], Any] = {}

@@ -129,7 +129,7 @@ def read_window(args: Mapping[str, str], last_date: Any, first_date: Any = None
     ([], {'start': '2024-03-31', 'end': '2024-09-30', 'as_of': '2024-11-30'})
     >>> f = read_window({"months": "6", "to-month": "9", "to-year": "2024"}, "2024-12-15")
     >>> [p.field for p in f.problems], f.values["months"]
-    (['months'], '6')
+    (['months', 'from-month'], '6')
     """
     values = {name: (args.get(name) or "").strip()[:12] for name in FIELDS}
     form = WindowForm(values)
@@ -139,17 +139,18 @@ def read_window(args: Mapping[str, str], last_date: Any, first_date: Any = None
     end = _month_year(values, "to", "the window ends", form.problems)
     fixed = any(values[f] for f in FIELDS[1:])
     months = values["months"]
-    if months and fixed:
+    both = bool(months and fixed)
+    if both:  # said, and the dates still checked, so every problem shows at once
         form.problems.insert(0, Problem("months", "Choose either months after introduction "
                                         "or a from and to month, not both"))
-        return form
-    if form.problems:
+    if form.problems and not both:
         return form
     if fixed:
-        if start is None:
+        said = {p.field.split("-")[0] for p in form.problems}
+        if start is None and "from" not in said:
             form.problems.append(Problem("from-month", "Enter the month and year the "
                                          "window starts"))
-        if end is None:
+        if end is None and "to" not in said:
             form.problems.append(Problem("to-month", "Enter the month and year the "
                                          "window ends"))
         if start is not None and end is not None:
