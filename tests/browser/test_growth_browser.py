@@ -91,3 +91,19 @@ def test_report_does_not_scroll_sideways_at_320(browser, tmp_path: Path):
         assert "What we found" in page.inner_text("main")
     finally:
         context.close()
+
+
+def test_report_pdf_is_tagged_with_an_outline(tmp_path: Path):
+    """Issue 28 finding 8: the PDF is tagged (a structure tree screen readers follow) and has
+    an outline (bookmarks from the headings). Printed by ``lacgraph report --pdf`` in a
+    process of its own (this session's browser already runs Playwright here)."""
+    from lacgraph.loaders import write_folder
+    from tests.cli.test_growth_cli import run
+
+    data = write_folder(programme(400, seed=3), tmp_path / "data")
+    run("report", str(data), "-o", str(tmp_path / "report.html"), "--pdf",
+        str(tmp_path / "report.pdf"))
+    pdf = (tmp_path / "report.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert b"/StructTreeRoot" in pdf and b"/MarkInfo" in pdf
+    assert b"/Outlines" in pdf
