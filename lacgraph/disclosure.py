@@ -190,7 +190,7 @@ def share(part: int, whole: int, *, up_to: int = SUPPRESS_UP_TO, base: int = ROU
         return f"under {(math.floor(top / 10) + 1) * 10}%"
     if 0 < whole - part <= up_to:
         return f"over {(math.ceil((100 - top) / 10) - 1) * 10}%"
-    if part in (0, whole) or suppress(whole, up_to=up_to, base=base) >= whole_from:
+    if part in (0, whole) or int(suppress(whole, up_to=up_to, base=base)) >= whole_from:
         return f"{_half_up(100 * part / whole, 0):.0f}%"
     low = math.floor(10 * part / whole) * 10
     return f"{low}\u2013{low + 10}%"
@@ -280,11 +280,12 @@ def _missing(value: Any) -> bool:
 def _groups(row: Mapping[str, Any]) -> dict[str, int | None]:
     n = None if _missing(row.get("n")) else int(row["n"])
     observed = row.get("n_observed")
-    stat = int(observed) if not _missing(observed) else n
+    stat = n if observed is None or _missing(observed) else int(observed)
     missing = None
     if not _missing(row.get("n_missing")):
         missing = int(row["n_missing"]) + int(row.get("n_left") or 0)
-    return {"n": n, "stat": stat, "n_observed": None if _missing(observed) else int(observed),
+    return {"n": n, "stat": stat,
+            "n_observed": None if observed is None or _missing(observed) else int(observed),
             "missing": missing,
             "retention_n": None if _missing(row.get("retention_n"))
             else int(row["retention_n"])}
@@ -331,7 +332,8 @@ def disclose(row: Mapping[str, Any], *, up_to: int = SUPPRESS_UP_TO, base: int =
             elif small(group) or (key != "follow_up_rate" and small("stat")):
                 out[key] = WITHHELD
             else:
-                out[key] = share(round(float(value) * size), size,  # type: ignore[operator]
+                assert size is not None  # not small
+                out[key] = share(round(float(value) * size), size,
                                  up_to=up_to, base=base, min_group=min_group)
         elif key in SURVIVAL:
             ties_small = groups["retention_n"] is not None and small("retention_n")
