@@ -448,6 +448,9 @@ def test_a_tiny_cohort_gets_no_statistics_or_charts(tmp_path):
               for i in range(3)])
     data = write_folder(T, tmp_path / "data")
     out = tmp_path / "tiny.html"
+    done = run("report", str(data), "--from", "2024-01-15", "--to", "2024-06-30",
+               "-o", str(out))
+    assert "15 January 2024 is taken back to the month end 31 December 2023" in done.stderr
     run("report", str(data), "--from", "2024-01-31", "--to", "2024-06-30", "-o", str(out))
     values = report_values(out)
     html = out.read_text(encoding="utf-8")
