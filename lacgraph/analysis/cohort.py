@@ -46,8 +46,8 @@ ATTRITION_KEYS: tuple[str, ...] = (
     "baseline_observed_mean", "baseline_missing_mean", "mean_change_assumed",
     "mean_change_missing_zero",
 )
-"""Who was followed up, and the two sensitivity means (``None`` in ``assumed`` mode,
-except ``mean_change_assumed``, which is then the mean change itself)."""
+"""Who was followed up, and the two sensitivity means (``None`` in ``assumed`` mode, where
+the mean change itself is the records-assumed-current figure)."""
 
 GROUP_COUNTS: tuple[str, ...] = ("n", "not_yet_due", "introduced", "due", "n_observed",
                                   "n_missing", "n_left", "n_missing_baseline", "retention_n",
@@ -203,8 +203,8 @@ def attrition(members: pd.DataFrame, observed: bool) -> dict[str, Any]:
     n_observed / n, the mean natural + community alters at baseline of the observed and
     of the missing + left, ``mean_change_assumed`` (every member due measured at the
     target dates as recorded) and ``mean_change_missing_zero`` (the missing and left count
-    0; members without a baseline are left out). In ``assumed`` mode only ``n`` and
-    ``mean_change_assumed``.
+    0; members without a baseline are left out). In ``assumed`` mode only ``n`` (the rest
+    ``None``: nobody is known to be missing, and the mean change is the records' own).
 
     Examples
     --------
@@ -216,12 +216,12 @@ def attrition(members: pd.DataFrame, observed: bool) -> dict[str, Any]:
     (4, 0.5, 0.5, 1.0)
     """
     n = len(members)
-    assumed_change = (members["recorded_to"] - members["recorded_from"]).to_numpy(np.float64)
     out: dict[str, Any] = dict.fromkeys(ATTRITION_KEYS)
     out["n"] = n
-    out["mean_change_assumed"] = float(assumed_change.mean()) if n else None
     if not observed:
         return out
+    assumed_change = (members["recorded_to"] - members["recorded_from"]).to_numpy(np.float64)
+    out["mean_change_assumed"] = float(assumed_change.mean()) if n else None
     status = members["status"].to_numpy(object)
     seen, missing = status == "observed", np.isin(status, ("missing", "left"))
     start = members["natural_community_from"].to_numpy(np.float64)

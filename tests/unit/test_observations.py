@@ -245,7 +245,8 @@ def test_modes_asked_for():
     assert len(g.people) == 6  # everyone due, measured at the target date as recorded
     s = g.summary()
     assert s["mode"] == "assumed" and s["n_observed"] is None and s["follow_up_rate"] is None
-    assert s["mean_change"] == pytest.approx(s["mean_change_assumed"])
+    assert s["mean_change_assumed"] is None and s["mean_change_missing_zero"] is None
+    assert s["mean_change"] == pytest.approx((3 + 1 + 0 + 1 + 1 + 0) / 6)  # as recorded
     plain = Tables(T.nodes.drop(columns=["reviews"]), T.ties)
     assert growth(Network.from_tables(plain), months=6, as_of="2025-03-01").mode == "assumed"
     with pytest.raises(QueryError, match="no review dates"):
