@@ -23,10 +23,10 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from lacgraph.analysis.growth import growth
 from lacgraph.disclosure import (
-    LABELS,
     MIN_GROUP,
     WITHHELD,
     disclose_summary,
+    label,
     reading,
     shown,
     text,
@@ -105,7 +105,7 @@ def _group_tables(summary: dict[str, Any]) -> list[dict[str, Any]]:
         tables.append({
             "group": group,
             "heading": GROUP_NAMES.get(group, group.replace("_", " ").capitalize()),
-            "columns": [(c, LABELS[c]) for c in columns],
+            "columns": [(c, label(c)) for c in columns],
             "rows": [{"name": r[group] or "(none)",
                       "cells": [text(r.get(c)) for c in columns]} for r in rows],
         })
@@ -118,7 +118,7 @@ def _readings(summary: dict[str, Any]) -> list[tuple[str, str, str]]:
                 "icc_paid"):
         words = reading(key, summary.get(key))
         if words:
-            out.append((LABELS[key], text(summary[key]), words))
+            out.append((label(key), text(summary[key]), words))
     return out
 
 
