@@ -48,8 +48,8 @@ import pandas as pd
 from lacgraph.errors import InputError, Problem
 from lacgraph.loaders.validate import check_header as _check_header
 
-__all__ = ["Interviews", "ExportFile", "list_export", "plain_type", "read_csv_files",
-           "strip_formula_quote"]
+__all__ = ["Interviews", "ExportFile", "list_export", "merge_interviews", "plain_type",
+           "read_csv_files", "strip_formula_quote"]
 
 EGO_UUID = "networkCanvasEgoUUID"
 NODE_UUID = "networkCanvasUUID"
@@ -103,6 +103,51 @@ class Interviews:
     edges: pd.DataFrame
     kind: str
     columns: dict[tuple[str, str], set[str]]
+    notices: tuple[Problem, ...] = ()
+
+
+SESSION = "networkCanvasSessionID"
+
+
+def merge_interviews(csv_part: Interviews, graphml_part: Interviews) -> Interviews:
+    """Every interview of an export that holds CSV and GraphML files.
+
+    An interview (same ``networkCanvasSessionID``, else the same ego UUID) found in both is
+    read from the CSV files; one found only in GraphML is read from GraphML, with a
+    notice naming it, so no session of the export is left out.
+    """
+    def sessions(egos: pd.DataFrame) -> pd.Series:
+        session = egos[SESSION].astype(str) if SESSION in egos else pd.Series(
+            "", index=egos.index, dtype=object)
+        return session.where(session.ne(""), "#" + egos[EGO_UUID].astype(str))
+
+    in_csv = set(sessions(csv_part.egos))
+    graphml_sessions = sessions(graphml_part.egos)
+    extra = ~graphml_sessions.isin(in_csv)
+    if not extra.any():
+        return csv_part
+    egos = graphml_part.egos[extra.to_numpy()]
+    uuids = set(egos[EGO_UUID])
+    alters = graphml_part.alters[graphml_part.alters[EGO_UUID].isin(uuids)]
+    edges = graphml_part.edges[graphml_part.edges[EGO_UUID].isin(uuids)]
+    notices = tuple(Problem(str(row["@file"]), int(row["@line"]), SESSION,
+                            str(row.get(SESSION, "")),
+                            "this interview has no CSV files in the export; read from GraphML")
+                    for _, row in egos.iterrows())
+
+    def joined(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+        out = pd.concat([a, b], ignore_index=True, sort=False)
+        text = [c for c in out.columns if c != "@line"]
+        out[text] = out[text].fillna("").astype(object)
+        out["@line"] = out["@line"].astype(np.int64)
+        return out
+
+    columns = {key: set(value) for key, value in csv_part.columns.items()}
+    for key, value in graphml_part.columns.items():
+        columns.setdefault(key, set()).update(value)
+    return Interviews(joined(csv_part.egos, egos), joined(csv_part.alters, alters),
+                      joined(csv_part.edges, edges), kind="csv+graphml", columns=columns,
+                      notices=(*csv_part.notices, *graphml_part.notices, *notices))
 
 
 def list_export(path: str | Path, *, limit: int = MAX_EXPORT_BYTES) -> list[ExportFile]:

@@ -40,7 +40,7 @@ def test_import_without_a_mapping_from_a_zip(tmp_path):
             out.write(file, file.name)
     result = run("import-nc", str(archive), "-o", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
-    assert "11 nodes (2 interviewed people), 13 ties" in result.output
+    assert "11 nodes (2 interviewed people, 4 interviews), 13 ties" in result.output
     assert read_folder(tmp_path / "out").ties.equals(read_folder(DATA / "expected_default").ties)
 
 
