@@ -142,7 +142,7 @@ def read_study(path: str | Path, mapping: str | Path | Mapping | None = None,
     interviews = read_interviews(path)
     built = build_tables(interviews, rules, decisions)
     tables = _validated(built.nodes, built.ties, built.node_from, built.tie_from)
-    return StudyImport(tables, [*interviews.notices, *built.notices], built.matching,
+    return StudyImport(tables, sorted([*interviews.notices, *built.notices]), built.matching,
                        built.reviews)
 
 
