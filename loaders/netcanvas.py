@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -55,9 +55,9 @@ from lacgraph.loaders.files import write_folder
 from lacgraph.loaders.netcanvas_build import build_tables
 from lacgraph.loaders.netcanvas_files import (
     Interviews,
-    list_export,
     merge_interviews,
     read_csv_files,
+    read_export,
 )
 from lacgraph.loaders.netcanvas_graphml import read_graphml_files
 from lacgraph.loaders.netcanvas_mapping import Mapping, read_mapping
@@ -70,23 +70,28 @@ __all__ = ["OUTPUT_FILES", "StudyImport", "import_netcanvas", "read_interviews",
            "read_netcanvas", "read_study"]
 
 
-def read_interviews(path: str | Path) -> Interviews:
+def read_interviews(path: str | Path, mapping: Mapping | None = None) -> Interviews:
     """Read an export's interviews from its CSV files and its GraphML files.
 
     Network Canvas can export both; an interview (session) found in both is read from the
     CSV files (their column names are the documented ones), and an interview found only
-    in GraphML is read from GraphML, so every session of the export is read.
+    in GraphML is read from GraphML, so every session of the export is read. With a
+    mapping, CSV columns it does not use are skipped as they are read.
     """
-    files = list_export(path)
+    uses = mapping.uses if mapping is not None else None
+    files, notices = read_export(path)
     names = [f.name.lower() for f in files]
     has_csv = any(n.endswith("_ego.csv") for n in names)
     has_graphml = any(n.endswith(".graphml") for n in names)
+    found = None
     if has_csv and has_graphml:
-        return merge_interviews(read_csv_files(files), read_graphml_files(files))
-    if has_csv:
-        return read_csv_files(files)
-    if has_graphml:
-        return read_graphml_files(files)
+        found = merge_interviews(read_csv_files(files, uses), read_graphml_files(files))
+    elif has_csv:
+        found = read_csv_files(files, uses)
+    elif has_graphml:
+        found = read_graphml_files(files)
+    if found is not None:
+        return replace(found, notices=(*notices, *found.notices))
     raise InputError([Problem(str(path), 0, "", "", "no Network Canvas files (*_ego.csv with "
                               "*_attributeList_*.csv and *_edgeList_*.csv, or *.graphml); "
                               "expected a Network Canvas export folder or .zip")])
@@ -139,7 +144,7 @@ def read_study(path: str | Path, mapping: str | Path | Mapping | None = None,
     rules = mapping if isinstance(mapping, Mapping) else read_mapping(mapping)
     decisions = matches if isinstance(matches, pd.DataFrame) or matches is None \
         else read_decisions(matches)
-    interviews = read_interviews(path)
+    interviews = read_interviews(path, rules)
     built = build_tables(interviews, rules, decisions)
     tables = _validated(built.nodes, built.ties, built.node_from, built.tie_from)
     return StudyImport(tables, sorted([*interviews.notices, *built.notices]), built.matching,

@@ -62,6 +62,13 @@ KIND_FOR_TYPE: dict[str, str] = {
 }
 """The kind of an ego-alter tie by the alter's lacgraph node type (the ego is a person)."""
 
+READ_ALWAYS = (
+    "networkCanvasEgoUUID", "networkCanvasUUID", "networkCanvasSourceUUID",
+    "networkCanvasTargetUUID", "networkCanvasCaseID", "networkCanvasSessionID",
+    "networkCanvasProtocolName", "sessionStart", "sessionFinish", "sessionExported",
+    "nodeID", "edgeID", "id", "from", "to", "name", "label")
+"""Export columns every import reads; the mapping adds the variables it names."""
+
 _EGO_KEYS = {"id", "label", "supported", "copy"}
 _NODE_KEYS = {"type", "label", "identity", "kind", "kind_from", "kind_values", "kind_if",
               "circle", "circle_layout"}
@@ -139,6 +146,33 @@ class Mapping:
     file: str = ""
     time_zone: str = TIME_ZONE
     shared_cases: bool = False
+
+    def uses(self, column: str) -> bool:
+        """Tell whether the import reads this export column (the others are skipped).
+
+        Examples
+        --------
+        >>> m = Mapping(nodes={"Person": NodeRule(kind_from="rel")})
+        >>> m.uses("name"), m.uses("rel_friend"), m.uses("notes")
+        (True, True, False)
+        """
+        names, prefixes = self._used
+        return column in names or column.startswith(prefixes)
+
+    @property
+    def _used(self) -> tuple[frozenset[str], tuple[str, ...]]:
+        names = set(READ_ALWAYS) | {self.ego_id, *self.copy.values()}
+        names |= {self.ego_label} if self.ego_label else set()
+        prefixes: list[str] = []
+        for rule in self.nodes.values():
+            names |= {v for v in (rule.label, rule.identity, rule.kind_from, rule.circle)
+                      if v}
+            names |= set(rule.kind_if)
+            if rule.kind_from:
+                prefixes.append(rule.kind_from + "_")
+            if rule.circle_layout:
+                names |= {rule.circle_layout.variable + "_x", rule.circle_layout.variable + "_y"}
+        return frozenset(names), tuple(prefixes)
 
     def node(self, nc_type: str) -> NodeRule:
         """Return the rule for a node type (the default rule when the mapping has none)."""

@@ -164,8 +164,11 @@ def match_alters(alters: pd.DataFrame, decisions: pd.DataFrame | None = None
     pairs = first[first["first"] > 0].merge(first, on=["ego", "nc_type"],
                                             suffixes=("", "_earlier"))
     pairs = pairs[pairs["first_earlier"] < pairs["first"]]
-    together = named[["ego", "round", "key"]].drop_duplicates()
-    together = together.merge(together, on=["ego", "round"], suffixes=("", "_earlier"))
+    # names in one interview together are two people: only candidate pairs are checked
+    presence = named[["ego", "round", "key"]].drop_duplicates()
+    rounds = pairs[["ego", "key", "key_earlier"]].merge(presence, on=["ego", "key"])
+    together = rounds.merge(presence.rename(columns={"key": "key_earlier"}),
+                            on=["ego", "key_earlier", "round"])
     together = together[["ego", "key", "key_earlier"]].drop_duplicates()
     pairs = pairs.merge(together, on=["ego", "key", "key_earlier"], how="left", indicator=True)
     pairs = pairs[pairs["_merge"].eq("left_only")].drop(columns="_merge")
