@@ -8,8 +8,8 @@ folded: "O'Brien"/"O’Brien", "Siân Llŷr"/"Sian Llyr", "Zoë"/"Zoe" share a k
 Where keys differ, nothing is merged silently: a name first given in a later interview
 is scored (rapidfuzz ``fuzz.ratio`` of the keys, 0-100) against the ego's earlier names
 of the same node type that this interview does not name and that never appear in one
-interview with it. Candidates scoring at least :data:`MATCH_SCORE` are written to the
-review file ``matches.csv`` (``ego,wave,name,earlier_name,score,decision``) with an empty
+interview with it. The best :data:`CANDIDATES` scoring at least :data:`MATCH_SCORE` are
+written to the review file ``matches.csv`` (``ego,wave,name,earlier_name,score,decision``) with an empty
 decision ("awaiting review"): they stay two people until someone writes ``same`` (one
 person: the later name joins the earlier node) or ``different`` in ``decision`` and
 imports again with ``--matches matches.csv``.
@@ -39,6 +39,8 @@ __all__ = ["MATCH_COLUMNS", "MATCH_SCORE", "Matching", "match_alters", "name_key
 
 MATCH_SCORE = 75.0
 """The lowest score (rapidfuzz ``fuzz.ratio`` of two name keys) put to a person to review."""
+CANDIDATES = 3
+"""At most this many earlier names (the best scores) are offered for one new name."""
 MATCH_COLUMNS = ("ego", "wave", "name", "earlier_name", "score", "decision")
 DECISIONS = ("", "same", "different")
 
@@ -180,6 +182,7 @@ def match_alters(alters: pd.DataFrame, decisions: pd.DataFrame | None = None
     pairs = pairs[pairs["score"] >= MATCH_SCORE].sort_values(
         ["ego", "first", "label", "score", "label_earlier"],
         ascending=[True, True, True, False, True], kind="stable")
+    pairs = pairs.groupby(["ego", "key"], sort=False).head(CANDIDATES)
     matches = pd.DataFrame({
         "ego": pairs["ego"].to_numpy(object), "wave": (pairs["first"] + 1).to_numpy(),
         "name": pairs["label"].to_numpy(object),
@@ -201,7 +204,11 @@ def match_alters(alters: pd.DataFrame, decisions: pd.DataFrame | None = None
         alters = alters.assign(key=rewrite)
         _check_one_per_interview(alters, matches, decisions)
     counts = _counts(alters, original, named.index)
-    awaiting = int(matches["decision"].eq("").sum())
+    name = [matches["ego"], matches["@key"]]
+    same = matches["decision"].eq("same").groupby(name).transform("any")
+    open_ = matches["decision"].eq("").groupby(name).transform("any")
+    waiting = (open_ & ~same).to_numpy(bool)
+    awaiting = len(matches.loc[waiting, ["ego", "@key"]].drop_duplicates())
     return alters, Matching(matches[list(MATCH_COLUMNS)].reset_index(drop=True), *counts,
                             awaiting=awaiting)
 
