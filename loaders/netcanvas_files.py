@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 import os
 import re
 import zipfile
@@ -309,7 +310,7 @@ def read_csv_files(files: list[ExportFile],
         else:
             continue
         try:
-            header, rows, lines = _parse_csv(file)
+            header, kept, rows, lines = _parse_csv(file, uses)
         except InputError as err:
             problems += err.problems
             continue
@@ -334,22 +335,17 @@ def read_csv_files(files: list[ExportFile],
         old_id = "nodeID" if part == "alters" else "edgeID"
         if old_id not in header and "id" in header:  # the oldest exporter
             header = [old_id if c == "id" else c for c in header]
+            kept = [old_id if c == "id" else c for c in kept]
         columns.setdefault((part, plain_type(nc_type)), set()).update(header)
-        type_name = plain_type(nc_type)
-        keep = [i for i, c in enumerate(header) if uses is None or uses(c)]
-        if len(keep) < len(header):  # only what the mapping reads: linear in the columns
-            header = [header[i] for i in keep]
-            typed = [[row[i] for i in keep] + [type_name] for row in rows]
-        else:
-            typed = [row + [type_name] for row in rows]
-        parts[part].append((file.name, header + ["@type"], typed, lines))
+        parts[part].append((file.name, kept, rows, lines, plain_type(nc_type)))
     if problems:
         raise InputError(problems)
     return Interviews(_table(parts["egos"]), _table(parts["alters"]), _table(parts["edges"]),
                       kind="csv", columns=columns)
 
 
-def _table(files: list[tuple[str, list[str], list[list[str]], list[int]]]) -> pd.DataFrame:
+def _table(files: list[tuple[str, list[str], list[list[str]], list[int], str]]
+           ) -> pd.DataFrame:
     """One text table from many parsed files (columns a file lacks are empty).
 
     Built whole, never a column at a time, so a file with many columns costs time in
@@ -358,7 +354,7 @@ def _table(files: list[tuple[str, list[str], list[list[str]], list[int]]]) -> pd
     if not files:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in META})
     by_header: dict[tuple[str, ...], list[int]] = {}
-    for i, (_, header, _, _) in enumerate(files):
+    for i, (_, header, _, _, _) in enumerate(files):
         by_header.setdefault(tuple(header), []).append(i)
     frames = []
     for names, members in by_header.items():
@@ -368,6 +364,8 @@ def _table(files: list[tuple[str, list[str], list[list[str]], list[int]]]) -> pd
             "@file": pd.Series([files[i][0] for i in members for _ in files[i][2]],
                                dtype=object),
             "@line": np.asarray([n for i in members for n in files[i][3]], dtype=np.int64),
+            "@type": pd.Series([files[i][4] for i in members for _ in files[i][2]],
+                               dtype=object),
             "@where": pd.Series([""] * len(frame), dtype=object)})
         frames.append(pd.concat([frame, extra], axis=1))
     if len(frames) == 1:
@@ -380,8 +378,11 @@ def _table(files: list[tuple[str, list[str], list[list[str]], list[int]]]) -> pd
     return out
 
 
-def _parse_csv(file: ExportFile) -> tuple[list[str], list[list[str]], list[int]]:
-    """Return one file's header, rows (cells as text) and each row's first line."""
+def _parse_csv(file: ExportFile, uses: Callable[[str], bool] | None = None
+               ) -> tuple[list[str], list[str], list[list[str]], list[int]]:
+    """Return one file's header, the columns kept, the rows (their cells, as text) and each
+    row's first line. Only the columns ``uses`` accepts are kept (all when None), as each
+    row is read: a wide file costs time and memory in proportion to what is kept."""
     # decoded as it is parsed: no copy of the whole file as text
     stream = io.TextIOWrapper(io.BytesIO(file.data), encoding="utf-8-sig", newline="")
     reader = csv.reader(stream)
@@ -392,6 +393,8 @@ def _parse_csv(file: ExportFile) -> tuple[list[str], list[list[str]], list[int]]
                                       "the file is empty; expected a header line")])
         header = [strip_formula_quote(c) for c in header]
         _check_header(header, file.name)
+        keep = [i for i, c in enumerate(header) if uses is None or uses(c)]
+        pick = operator.itemgetter(*keep) if 0 < len(keep) < len(header) else None
         rows, lines, problems = [], [], []
         line = reader.line_num
         for row in reader:
@@ -402,6 +405,8 @@ def _parse_csv(file: ExportFile) -> tuple[list[str], list[list[str]], list[int]]
                 problems.append(Problem(file.name, first, "", "", f"{len(row)} fields; "
                                         f"expected {len(header)} as in the header"))
                 continue
+            if pick is not None:
+                row = list(pick(row)) if len(keep) > 1 else [pick(row)]
             if any(cell[:1] == "'" for cell in row):
                 row = [strip_formula_quote(cell) for cell in row]
             rows.append(row)
@@ -420,4 +425,5 @@ def _parse_csv(file: ExportFile) -> tuple[list[str], list[list[str]], list[int]]
         raise
     if problems:
         raise InputError(problems)
-    return header, rows, lines
+    kept = header if pick is None else [header[i] for i in keep]
+    return header, kept, rows, lines

