@@ -41,7 +41,8 @@ def check_xml_text(frame: pd.DataFrame, what: str, *key: str) -> None:
     problems = []
     for column in frame.columns:
         values = frame[column]
-        if values.dtype != object or not len(values):
+        if not len(values) or not (values.dtype == object
+                                   or pd.api.types.is_string_dtype(values.dtype)):
             continue
         text = values.astype(str)
         bad = text.str.contains(NOT_XML.pattern, regex=True).to_numpy(bool)
