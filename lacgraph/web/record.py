@@ -78,8 +78,15 @@ def _date(form: str, field: str, problems: list[dict[str, str]], *, required: bo
 
 
 def _own_ties(person: str) -> pd.DataFrame:
+    """The person's own ties (every date), with the other end as ``alter``.
+
+    :meth:`Programme.person_network` is the whole programme on a store without a person
+    index (Neo4j), so the ties are kept to those touching ``person`` here, on every store.
+    """
     tables = programme().person_network(person).tables
-    ties = ties_to_text(tables.ties)
+    ties = tables.ties
+    ties = ties_to_text(ties[(ties["source"] == person) | (ties["target"] == person)]
+                        .reset_index(drop=True))
     ties["alter"] = np.where(ties["source"] == person, ties["target"], ties["source"])
     return ties
 
@@ -92,6 +99,8 @@ def _chosen(person: str, form: str, problems: list[dict[str, str]]) -> pd.Series
         problems.append({"field": f"{form}-tie", "message": "Choose a connection"})
         return None
     ties = _own_ties(person)
+    if not (ties["alter"] == alter).any():
+        raise NotFound(f"{person} has no connection to {alter}")  # 404, as another's person
     match = ties[(ties["alter"] == alter) & (ties["kind"] == kind) & (ties["start"] == start)]
     if match.empty:
         problems.append({"field": f"{form}-tie", "message": "That connection is no longer "
