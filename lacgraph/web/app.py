@@ -24,7 +24,7 @@ from lacgraph.network import Network
 from lacgraph.privacy import KEY_VARIABLE, Pseudonymiser
 from lacgraph.tables import format_date, format_long_date
 from lacgraph.viz import html as circle_page
-from lacgraph.web import admin, auth, coordinator, evaluator, manager, record
+from lacgraph.web import admin, auth, coordinator, evaluator, finder, manager, record
 from lacgraph.web.appdb import AppDB
 from lacgraph.web.context import (
     HOME,
@@ -122,7 +122,7 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
         app.config["PSEUDONYMS_STABLE"] = True
     app.extensions["lacgraph.pseudonymiser"] = pseudonymiser
 
-    for module in (auth, coordinator, record, evaluator, manager, admin):
+    for module in (auth, coordinator, record, finder, evaluator, manager, admin):
         app.register_blueprint(module.bp)
     # the interactive view's libraries, loaded in the background while the app starts
     threading.Thread(target=circle_page.prepare, name="lacgraph-prepare", daemon=True).start()

@@ -23,6 +23,7 @@ ROUTES = [
     ("coordinator", "/people/{person}/circle.html"),
     ("coordinator", "/people/{person}/circle.csv"),
     ("coordinator", "/api/people/{person}/circle"),
+    ("coordinator", "/people/{person}/find.json?q=a"),
     ("evaluator", "/growth"),
     ("evaluator", "/growth/change.svg"),
     ("evaluator", "/growth/people.csv"),
