@@ -31,7 +31,14 @@ from lacgraph.errors import InputError, NotFound, QueryError, StoreError
 from lacgraph.loaders.validate import parse_tables
 from lacgraph.model import TIE_KINDS
 from lacgraph.network import Network
-from lacgraph.tables import Tables, format_date, nodes_to_text, parse_user_date, ties_to_text
+from lacgraph.tables import (
+    Tables,
+    format_date,
+    format_long_date,
+    nodes_to_text,
+    parse_user_date,
+    ties_to_text,
+)
 from lacgraph.web import finder
 from lacgraph.web.context import audit, programme, replace_programme, requires
 from lacgraph.web.coordinator import _own_person, render_person
@@ -43,6 +50,8 @@ COLUMN_FIELD = {"target": "find", "source": "find", "kind": "kind", "start": "st
                 "end": "end", "circle": "circle", "label": "new_name", "type": "new_type",
                 "brokered_by": "introduced", "reciprocal": "reciprocal"}
 """Which form field a problem in a validated column belongs to."""
+FIRST_DAY = np.datetime64("1900-01-01", "D")
+"""The earliest date a form takes (the latest is today)."""
 
 
 class FormProblems(Exception):
@@ -72,11 +81,21 @@ def _date(form: str, field: str, problems: list[dict[str, str]], *, required: bo
                              "31/12/2024"})
         return ""
     try:
-        return format_date(parse_user_date(text))
+        day = parse_user_date(text)
     except QueryError:
         problems.append({"field": f"{form}-{field}", "message":
                          f"Enter a real date as 31/12/2024 or 2024-12-31 (not “{text}”)"})
         return ""
+    today = np.datetime64("today", "D")
+    if day > today:
+        problems.append({"field": f"{form}-{field}", "message": "The date must be today or "
+                         f"in the past (today is {format_long_date(today)})"})
+        return ""
+    if day < FIRST_DAY:
+        problems.append({"field": f"{form}-{field}", "message": "The date must be in 1900 or "
+                         "later"})
+        return ""
+    return format_date(day)
 
 
 def _own_ties(person: str) -> pd.DataFrame:
