@@ -92,7 +92,8 @@ PAGES = {
     "eve": ["/growth"],
     "max": ["/neighbourhoods", "/neighbourhoods/North",
             "/neighbourhoods/" + quote(HOSTILE_WARD, safe="")],
-    "ada": ["/admin/users", "/admin/loads", "/admin/audit"],
+    "ada": ["/admin/users", "/admin/loads", "/admin/audit", "/admin/duplicates",
+            "/admin/duplicates/merge?keep=p1&drop=a03"],
 }
 
 

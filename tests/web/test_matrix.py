@@ -40,6 +40,8 @@ ROUTES = [
     ("admin", "/admin/audit"),
     ("admin", "/admin/rights"),
     ("admin", "/admin/rights/export?person={person}"),
+    ("admin", "/admin/duplicates"),
+    ("admin", "/admin/duplicates/merge?keep=a00&drop=a01"),
 ]
 
 OWN = {"cora": {"person": "p1", "ward": "North"}, "cole": {"person": "p3", "ward": "North"},
