@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -10,7 +11,7 @@ from lacgraph.cli.base import bolt_options, bolt_uri_callback, cli, emit, format
 from lacgraph.cli.rights import APP_DB_HELP, _audit_log
 
 
-def _store_argument(f):  # noqa: ANN001, ANN202
+def _store_argument(f: Any) -> Any:
     return click.argument("store_path", metavar="STORE", type=click.Path(path_type=str),
                           callback=bolt_uri_callback)(f)
 
