@@ -62,6 +62,8 @@ def report(source: str, months: int | None, start: Any, end: Any, as_of: Any, ou
                                  as_of=day(as_of), suppress_small=suppress_small,
                                  at_risk_below=at_risk_below)
         write_html(content, output)
+    for note in content.notes:  # dates taken back to month ends: said, never silent
+        click.echo(note, err=True)
     click.echo(f"Wrote the report to {output}"
                + ("" if suppress_small else " (team copy: small numbers NOT suppressed)"),
                err=True)
@@ -71,7 +73,8 @@ def report(source: str, months: int | None, start: Any, end: Any, as_of: Any, ou
             click.echo(f"Error: {problem}", err=True)
             raise SystemExit(1)
         try:
-            print_pdf(output, pdf)
+            with spinner("Printing the PDF with Chromium (a few seconds)"):
+                print_pdf(output, pdf)
         except ChromiumUnavailable as err:
             click.echo(f"Error: {err}", err=True)
             raise SystemExit(1) from None
