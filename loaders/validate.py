@@ -39,6 +39,9 @@ from lacgraph.tables import (
 
 __all__ = ["parse_tables", "validate"]
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+"""The years a date in the input may have (anything else is a typing mistake)."""
+
 NODE_REQUIRED: tuple[str, ...] = ("id", "type")
 TIE_REQUIRED: tuple[str, ...] = ("source", "target", "kind", "start")
 
@@ -389,9 +392,12 @@ def _date_problem(text: str) -> str | None:
     if not _ISO_DATE.fullmatch(text):
         return "not a date; expected YYYY-MM-DD"
     try:
-        dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         return "not a real calendar date; expected YYYY-MM-DD"
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        return (f"the year {day.year} is outside {FIRST_YEAR}-{LAST_YEAR}; expected a date "
+                f"from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31")
     return None
 
 
