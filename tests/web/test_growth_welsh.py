@@ -78,3 +78,13 @@ def test_legacy_dates_note_in_welsh(eve):
     assert page.status_code == 200
     assert "dangosir 15 Mawrth 2024 fel 29 Chwefror 2024" in page.text
     assert english_left(page.text) == []
+
+
+def test_council_report_download_follows_the_pages_language(eve):
+    english = eve.get("/report.html?months=6&lang=en")
+    welsh = eve.get("/report.html?months=6&lang=cy")
+    assert english.status_code == welsh.status_code == 200
+    assert '<html lang="en-GB">' in english.text and '<html lang="cy">' in welsh.text
+    assert "Yr hyn a ganfuom" in welsh.text and english_left(welsh.text) == []
+    # asked again in English after Welsh: the English copy, not the Welsh one cached
+    assert '<html lang="en-GB">' in eve.get("/report.html?months=6&lang=en").text
