@@ -88,6 +88,7 @@ def report(source: str, months: int | None, start: Any, end: Any, as_of: Any, ou
             raise SystemExit(1)
         for code in languages:
             html_path, pdf_path = outputs[code]
+            assert pdf_path is not None  # --pdf was given, so every language has one
             try:
                 with spinner("Printing the PDF with Chromium (a few seconds)"):
                     print_pdf(html_path, pdf_path)
