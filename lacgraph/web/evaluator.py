@@ -208,9 +208,9 @@ def growth_people() -> Response:
     result = _growth(form.window)
     if _small(result):
         audit("download.growth-people", form.describe(), "withheld")
-        return csv_download(pd.DataFrame({"note": [
-            f"Withheld: fewer than {MIN_GROUP} people in this cohort (small-number rule)."]}),
-            "growth-people.csv")
+        return csv_download(pd.DataFrame({"note": [  # the column name is for programs
+            _("Withheld: fewer than %(min)s people in this cohort (small-number rule).",
+              min=MIN_GROUP)]}), "growth-people.csv")
     pseudonymiser = current_app.extensions["lacgraph.pseudonymiser"]
     frame = _months_only(result.people)
     drop = [c for c in frame.columns if c in NAME_COLUMNS or c.endswith("label")]
