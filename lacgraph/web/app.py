@@ -24,6 +24,7 @@ from lacgraph.network import Network
 from lacgraph.privacy import KEY_VARIABLE, Pseudonymiser
 from lacgraph.tables import format_date
 from lacgraph.viz import html as circle_page
+from lacgraph.viz.svg import circle_key
 from lacgraph.web import admin, auth, coordinator, evaluator, manager, record
 from lacgraph.web.appdb import AppDB
 from lacgraph.web.context import (
@@ -125,6 +126,7 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
 
     app.jinja_env.globals["date_parts"] = date_parts  # the date input macro's boxes
     app.jinja_env.filters["uk_date"] = uk_date
+    app.jinja_env.globals["circle_key"] = circle_key  # the key under circle pictures
     for module in (auth, coordinator, record, evaluator, manager, admin):
         app.register_blueprint(module.bp)
     # the interactive view's libraries, loaded in the background while the app starts
