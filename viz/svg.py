@@ -129,27 +129,38 @@ def overlaps(a: Box, b: Box, margin: float = MARGIN) -> bool:
             and a[1] < b[3] + margin and b[1] < a[3] + margin)
 
 
+_SIDES = np.array([(1, 0), (-1, 0), (0, -1), (0, 1), (0.7071, -0.7071), (-0.7071, -0.7071),
+                   (0.7071, 0.7071), (-0.7071, 0.7071)], dtype=float)
+
+
+def _boxes_at(tx: np.ndarray, ty: np.ndarray, dx: np.ndarray, dy: np.ndarray,
+              width: float, height: float) -> np.ndarray:
+    """:func:`_box_at` for many anchor points and sides at once (rows x0, y0, x1, y1)."""
+    left = np.where(dx > 0.3, tx, np.where(dx < -0.3, tx - width, tx - width / 2))
+    top = np.where(dy > 0.3, ty, np.where(dy < -0.3, ty - height, ty - height / 2))
+    return np.stack([left, top, left + width, top + height], axis=1)
+
+
 def _places(x: float, y: float, cos: float, sin: float, width: float, height: float
             ) -> tuple[np.ndarray, np.ndarray]:
     """A label's candidate boxes, best first, and whether each needs a leader line.
 
     Beside the node first (outwards, then the other sides in order of how close they are
     to outwards), then out along the radius with a leader line, then out to the sides."""
-    sides = [(cos, sin)] + sorted(
-        ((dx, dy) for dx, dy in ((1, 0), (-1, 0), (0, -1), (0, 1), (0.7071, -0.7071),
-                                 (-0.7071, -0.7071), (0.7071, 0.7071), (-0.7071, 0.7071))),
-        key=lambda d: -(d[0] * cos + d[1] * sin))
-    boxes, leader = [], []
-    for distance in (NODE + 4, NODE + 9):
-        for dx, dy in sides:
-            boxes.append(_box_at(x + dx * distance, y + dy * distance, dx, dy, width, height))
-            leader.append(False)
-    for k in range(1, TRIES + 1):
-        distance = NODE + 4 + STEP * k
-        for dx, dy in sides[:1] if k < 3 else sides:
-            boxes.append(_box_at(x + dx * distance, y + dy * distance, dx, dy, width, height))
-            leader.append(True)
-    return np.array(boxes, dtype=float), np.array(leader, dtype=bool)
+    order = np.argsort(-(_SIDES @ np.array([cos, sin])), kind="stable")
+    sides = np.vstack([[cos, sin], _SIDES[order]])
+    near = np.repeat([NODE + 4, NODE + 9], len(sides))
+    near_sides = np.tile(sides, (2, 1))
+    steps = NODE + 4 + STEP * np.arange(1, TRIES + 1)
+    radial = steps[:2]
+    wide = np.repeat(steps[2:], len(sides))
+    distance = np.concatenate([near, radial, wide])
+    direction = np.vstack([near_sides, np.tile(sides[:1], (2, 1)),
+                           np.tile(sides, (len(steps) - 2, 1))])
+    boxes = _boxes_at(x + direction[:, 0] * distance, y + direction[:, 1] * distance,
+                      direction[:, 0], direction[:, 1], width, height)
+    leader = np.arange(len(distance)) >= len(near)
+    return boxes, leader
 
 
 def _box_distance(boxes: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -221,18 +232,28 @@ def place_labels(anchors: list[tuple[float, float, float]], sizes: list[tuple[fl
         x, y, angle = anchors[k]
         cos, sin = math.cos(angle), -math.sin(angle)  # SVG's y axis points down
         boxes, leader = _places(x, y, cos, sin, *sizes[k])
-        free = ~_hits(boxes, np.array(taken, dtype=float).reshape(-1, 4))
-        free &= ~_hits(boxes, marks)
-        distance = _box_distance(boxes, centres)
+        taken_now = np.array(taken, dtype=float).reshape(-1, 4)
+        near = int((~leader).sum())
+        choice = None
+        # beside the node: free, and nearer its own marker than any other
+        part = boxes[:near]
+        free = ~_hits(part, taken_now) & ~_hits(part, marks)
+        distance = _box_distance(part, centres)
         mine = distance[:, own[k]].copy()
         distance[:, own[k]] = np.inf
-        nearest_other = distance.min(axis=1) if distance.shape[1] > 1 else np.full(len(boxes), np.inf)
-        beside = ~leader & (mine + CLEAR <= nearest_other)
-        ends = np.stack([np.clip(x, boxes[:, 0], boxes[:, 2]),
-                         np.clip(y, boxes[:, 1], boxes[:, 3])], axis=1)
-        clean = leader & ~_leader_blocked(x, y, ends, marks, own[k])
-        choice = next((int(i) for mask in (free & beside, free & clean, free & leader)
-                       for i in np.flatnonzero(mask)[:1]), None)
+        nearest_other = (distance.min(axis=1) if distance.shape[1] > 1
+                         else np.full(len(part), np.inf))
+        found = np.flatnonzero(free & (mine + CLEAR <= nearest_other))
+        if len(found):
+            choice = int(found[0])
+        else:  # further out, with a leader line over no other marker if possible
+            part = boxes[near:]
+            free = ~_hits(part, taken_now) & ~_hits(part, marks)
+            ends = np.stack([np.clip(x, part[:, 0], part[:, 2]),
+                             np.clip(y, part[:, 1], part[:, 3])], axis=1)
+            clean = free & ~_leader_blocked(x, y, ends, marks, own[k])
+            found = np.flatnonzero(clean) if clean.any() else np.flatnonzero(free)
+            choice = near + int(found[0]) if len(found) else None
         if choice is None:  # beyond every label and marker there is always room
             reach = max(max((abs(v) for b in taken for v in b), default=0.0),
                         float(np.abs(marks).max()) if len(marks) else 0.0)
@@ -291,13 +312,16 @@ def circle_svg(data: CircleData, *, title: str | None = None,
     """
     alters = data.alters
     radii = alters.attrs.get("radii") or {1: 1.3, 2: 2.2, 3: 3.1, 4: 4.0}
+    # each column read once (a frame with attrs deep-copies them at every column access)
+    column = {c: (alters[c].to_numpy() if len(alters) else np.zeros(0, dtype=object))
+              for c in ("status", "category", "type", "shown", "angle", "x", "y")}
     outer = (radii[4] + 0.5) * SCALE
     when = format_long_date(data.at) or data.at
     title = title or f"Circle of support of {data.person_label} on {when}"
     desc = data.headline
     if data.since is not None:
-        new = int((alters["status"] == "new").sum()) if len(alters) else 0
-        gone = int((alters["status"] == "gone").sum()) if len(alters) else 0
+        new = int((column["status"] == "new").sum())
+        gone = int((column["status"] == "gone").sum())
         desc += (f". Since {format_long_date(data.since)}: {new} new, {gone} no longer in "
                  "the circle")
     desc += ". " + "; ".join(RING_NAMES.values()) + "."
@@ -332,14 +356,14 @@ def circle_svg(data: CircleData, *, title: str | None = None,
                    'stroke="#8a8a8a" stroke-width="1"/>')
         out.append(f'<text x="0" y="{-radius * SCALE + 4:.1f}" text-anchor="middle" '
                    f'font-size="11" fill="#505a5f" class="ring-number">{ring}</text>')
-    xs = (alters["x"].to_numpy(float) * SCALE) if len(alters) else []
-    ys = (-alters["y"].to_numpy(float) * SCALE) if len(alters) else []
+    xs = column["x"].astype(float) * SCALE
+    ys = -column["y"].astype(float) * SCALE
     for i, j in data.pairs:
         out.append(f'<line x1="{xs[i]:.1f}" y1="{ys[i]:.1f}" x2="{xs[j]:.1f}" y2="{ys[j]:.1f}" '
                    'stroke="#b1b4b6" stroke-width="1"/>')
     for k in range(len(alters)):
-        status = alters["status"].iat[k]
-        colour = CATEGORY_COLOURS[alters["category"].iat[k]]
+        status = column["status"][k]
+        colour = CATEGORY_COLOURS[column["category"][k]]
         stroke = {"gone": ' stroke="#b1b4b6" stroke-dasharray="4 4"',
                   "new": f' stroke="{NEW_COLOUR}" stroke-width="2.5"'}.get(
                       status, f' stroke="{colour}" stroke-opacity="0.55"')
@@ -347,9 +371,9 @@ def circle_svg(data: CircleData, *, title: str | None = None,
     markers = [(0.0, 0.0, 13.0)]
     labels = []
     for k in range(len(alters)):
-        status = alters["status"].iat[k]
-        colour = CATEGORY_COLOURS[alters["category"].iat[k]]
-        kind = str(alters["type"].iat[k])
+        status = column["status"][k]
+        colour = CATEGORY_COLOURS[column["category"][k]]
+        kind = str(column["type"][k])
         mark = f' class="mark" data-mark="{k}"'
         size = NODE + 4 if status == "new" else NODE
         if status == "new":
@@ -360,7 +384,7 @@ def circle_svg(data: CircleData, *, title: str | None = None,
         else:
             out.append(_marker(kind, xs[k], ys[k], NODE, colour, INK, mark))
         markers.append((float(xs[k]), float(ys[k]), size * EXTENT.get(kind, 1.3) + 1))
-        lines = _wrap(str(alters["shown"].iat[k]))
+        lines = _wrap(str(column["shown"][k]))
         if status in ("new", "gone"):
             lines.append(f"({status})")
         labels.append((lines, "#505a5f" if status == "gone" else "#0b0c0c"))
@@ -368,7 +392,7 @@ def circle_svg(data: CircleData, *, title: str | None = None,
     name_width = max(text_width(t, 14) for t in name) * 1.12 + 4  # bold, with its halo
     fixed = boxes[1:] + [(-name_width / 2, 18.0, name_width / 2, 22.0 + 16 * len(name))]
     fixed += [(-6.0, -radius * SCALE - 6, 6.0, -radius * SCALE + 6) for radius in radii.values()]
-    anchors = [(float(xs[k]), float(ys[k]), float(alters["angle"].iat[k]))
+    anchors = [(float(xs[k]), float(ys[k]), float(column["angle"][k]))
                for k in range(len(alters))]
     sizes = [label_size(lines) for lines, _ in labels]
     placed = place_labels(anchors, sizes, markers, fixed)
