@@ -20,13 +20,20 @@ from lacgraph.analysis import clusters
 from lacgraph.privacy import suppress, suppress_counts
 from lacgraph.tables import format_date, format_long_date
 from lacgraph.web.context import audit, csv_download, growth_window, programme, requires
-from lacgraph.web.dates import PARTS, read_date_input, uk_date
+from lacgraph.web.dates import PARTS, query_date, read_date_input, uk_date
 
 bp = Blueprint("manager", __name__)
 
 COUNT_COLUMNS = ("people", "supported", "isolated", "at_risk", "isolated_clusters",
                  "in_isolated_clusters", "groups")
 """The counts a manager sees per neighbourhood (those this build can compute)."""
+
+COLUMN_WORDS = {"people": "People", "supported": "Supported by a coordinator",
+                "isolated": "Isolated people", "at_risk": "At risk of isolation",
+                "isolated_clusters": "Isolated clusters",
+                "in_isolated_clusters": "People in isolated clusters",
+                "groups": "Community groups"}
+"""The counts' headings on the page, in staff words (the CSV keeps the column names)."""
 
 
 def ward_counts(at: np.datetime64) -> pd.DataFrame:
@@ -93,7 +100,7 @@ def month_end(at: np.datetime64) -> np.datetime64:
 def neighbourhoods() -> str:
     """Every neighbourhood's counts: exact for the team's own, suppressed for the rest."""
     P = programme()
-    at = P.day(request.args.get("at"))
+    at = P.day(query_date(request.args, "at"))
     reported = month_end(at)
     table = ward_counts(at)
     others = table if reported == at else ward_counts(reported)
@@ -113,8 +120,8 @@ def neighbourhoods() -> str:
     audit("view.neighbourhoods", ",".join(sorted(team)),
           f"at={format_date(at)} others_at={format_date(reported)}")
     return render_template("neighbourhoods.html", rows=rows, columns=columns,
-                           at=format_date(at), others_at=format_date(reported),
-                           snapped=reported != at)
+                           column_words=COLUMN_WORDS, at=format_date(at),
+                           others_at=format_date(reported), snapped=reported != at)
 
 
 @bp.get("/neighbourhoods/<path:ward>")
@@ -124,7 +131,7 @@ def neighbourhood(ward: str) -> str:
     if ward not in _team() or ward not in programme().neighbourhoods:
         abort(404)
     P = programme()
-    at = P.day(request.args.get("at"))
+    at = P.day(query_date(request.args, "at"))
     names = current_app.config["MANAGER_NAMES"] == "team"
     people = _isolated_people(ward, at)
     cluster_rows = _ward_clusters(ward, at)
@@ -139,7 +146,7 @@ def neighbourhoods_csv() -> Response:
     """Download every neighbourhood's counts, all suppressed (it leaves the team), at the
     month end on or before the date asked for."""
     P = programme()
-    at = month_end(P.day(request.args.get("at")))
+    at = month_end(P.day(query_date(request.args, "at")))
     table = ward_counts(at)
     out = suppress_counts(table, [c for c in COUNT_COLUMNS if c in table.columns])
     audit("download.neighbourhoods", "", f"at={format_date(at)}")
