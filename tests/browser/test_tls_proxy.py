@@ -97,7 +97,8 @@ def test_every_role_logs_in_and_submits_every_form_through_nginx(proxied, tls_co
     _log_out(_log_in(tls_context, base, "eve", "eve's new password 1"))
     # manager: the date form (GET)
     page = _log_in(tls_context, base, "max")
-    page.fill("input[name=at]", "2024-03-31")
+    for part, value in (("day", "31"), ("month", "3"), ("year", "2024")):
+        page.fill(f"input[name=at-{part}]", value)
     _submit(page, "main form.inline button")
     _log_out(page)
     # admin: add, reset, end sessions, remove an account; upload data (POST forms)
