@@ -14,18 +14,20 @@ APP_DB_HELP = ("The web app's database (audit log) [default: the one beside the 
 
 
 def _audit_log(app_db: str | None, source: str) -> Any:
-    """The app database given, or the one beside ``source`` if it exists (never created)."""
+    """The audit log in the app database given, or in the one beside ``source`` if it
+    exists (never created)."""
+    from lacgraph.audit.appfile import default_app_db
+    from lacgraph.audit.log import AuditLog
     from lacgraph.uri import is_uri
-    from lacgraph.web.appdb import AppDB, default_app_db
 
     if app_db:
         if not Path(app_db).is_file():
             raise click.BadParameter(f"{app_db}: no such file", param_hint="--app-db")
-        return AppDB(app_db)
+        return AuditLog(app_db)
     if is_uri(source):
         return None
     path = default_app_db(source)
-    return AppDB(path) if path.is_file() else None
+    return AuditLog(path) if path.is_file() else None
 
 
 @cli.command()
@@ -105,7 +107,11 @@ def erase(store_path: str, person: str | None, yes: bool, app_db: str | None,
               help="The JSON file to write; a readable FILE.html is written beside it (a "
                    "missing folder is created).")
 @click.option("--app-db", type=click.Path(dir_okay=False), help=APP_DB_HELP)
-def export_person(source: str, person: str, output: Path, app_db: str | None) -> None:
+@click.option("--lang", type=click.Choice(["en", "cy"]), default=None,
+              help="The language of the readable FILE.html: en (English) or cy (Cymraeg). "
+                   "Default: the person's own (their 'language' attribute), else English.")
+def export_person(source: str, person: str, output: Path, app_db: str | None,
+                  lang: str | None) -> None:
     """Everything held about PERSON (subject access request), as JSON and HTML.
 
     Their record with every attribute, every connection past and present (dates, kind,
@@ -124,7 +130,7 @@ def export_person(source: str, person: str, output: Path, app_db: str | None) ->
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     html = output.with_suffix(".html")
-    html.write_text(record_html(record), encoding="utf-8")
+    html.write_text(record_html(record, lang), encoding="utf-8")
     if audit_log is not None:
         audit_log.audit("cli", "cli", "export.person", person, f"file={output.name}")
         audit_log.close()

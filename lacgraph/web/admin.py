@@ -13,8 +13,9 @@ from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
+from lacgraph.audit.log import AUDIT_COLUMNS
 from lacgraph.errors import InputError, NotFound, QueryError
-from lacgraph.web.appdb import AUDIT_COLUMNS, ROLES
+from lacgraph.web.accounts import ROLES
 from lacgraph.web.context import audit, db, programme, requires
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -35,7 +36,7 @@ def users(error: str = "", status: int = 200, done: str = "") -> Any:
 @requires("admin")
 def add_user() -> Any:
     """Add an account (CSRF-protected form)."""
-    from lacgraph.web.appdb import normalise_name
+    from lacgraph.web.accounts import normalise_name
 
     form = request.form
     name = normalise_name(form.get("name", ""))
