@@ -19,6 +19,7 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 from lacgraph.analysis import clusters
 from lacgraph.privacy import suppress, suppress_counts
 from lacgraph.tables import format_date, format_long_date
+from lacgraph.web.act import ranked_wards
 from lacgraph.web.context import audit, csv_download, growth_window, programme, requires
 from lacgraph.web.dates import PARTS, query_date, read_date_input, uk_date
 
@@ -306,6 +307,7 @@ def where_to_act() -> tuple[str, int]:
     team = _team()
     names = current_app.config["MANAGER_NAMES"] == "team"
     gaps = set(clusters.community_gaps(P.G, last)["neighbourhood"])
+    rows = _timeline_rows(dates, team, gaps)
     typed = {name: {part: request.args.get(f"{name}-{part}", "") for part in PARTS}
              for name in ("since", "at")}
     context = {
@@ -315,7 +317,9 @@ def where_to_act() -> tuple[str, int]:
         "at_value": typed["at"] if problems and any(typed["at"].values()) else at,
         "problems": problems,
         "errors": {p["field"].split("-")[0]: p["message"] for p in problems},
-        "rows": _timeline_rows(dates, team, gaps),
+        "rows": rows,
+        "ranked": P.by_date.get(("ranked wards", tuple(sorted(team)), str(dates[0]), str(last)),
+                                lambda: ranked_wards(P.G, rows, dates[0], last)),
         "groups": _groups_rows(last, team),
         "clusters": _cluster_pictures(last, team, names),
         "people": _team_isolated(last, team) if names else [],
