@@ -205,22 +205,35 @@ def _change(first: int | str, last: int | str) -> int | str:
     return "*" if "*" in (first, last) else int(last) - int(first)
 
 
+SPARK_LABEL = ("%(ward)s, %(what)s at each month end from %(first)s to %(last)s: "
+               "%(values)s (* a small number, withheld)")
+"""The text alternative of a sparkline: every value it draws."""
+
+
 def _timeline_rows(dates: list[np.datetime64], team: set[str], gaps: set[str]) -> list[dict]:
     from lacgraph.viz.small import sparkline
 
     tables = _ward_timeline(dates)
     wards = sorted(set().union(*(t.index for t in tables.values())))
+    shown = {(ward, column): [_shown(tables[d][column].get(ward, 0), ward in team)
+                              for d in dates]
+             for ward in wards for column in TIMELINE_COUNTS}
+    # one scale for every sparkline of the table, so that their heights compare
+    top = max([v for values in shown.values() for v in values if v != "*"] + [1])
+    first, last = uk_date(dates[0]), uk_date(dates[-1])
     rows = []
     for ward in wards:
         own = ward in team
         row: dict = {"name": ward, "own": own, "gap": ward in gaps, "series": {}}
         for column in TIMELINE_COUNTS:
-            values = [_shown(tables[d][column].get(ward, 0), own) for d in dates]
+            values = shown[ward, column]
+            words = ", ".join(str(v) for v in values)
             row["series"][column] = {
                 "values": values, "first": values[0], "last": values[-1],
                 "change": _change(values[0], values[-1]),
-                "spark": sparkline(values, label=f"{ward}: {column.replace('_', ' ')} "
-                                                 "at each month end"),
+                "spark": sparkline(values, top=top, label=SPARK_LABEL % {
+                    "ward": ward, "what": COLUMN_WORDS[column], "first": first,
+                    "last": last, "values": words}),
             }
         rows.append(row)
     rows.sort(key=lambda r: (not r["own"], not r["gap"], r["name"]))

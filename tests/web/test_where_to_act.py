@@ -63,8 +63,19 @@ def test_month_by_month_sparklines(login):
     page = login("max").get(PAGE).text
     sparks = re.findall(r'<svg role="img" aria-label="([^"]*)" class="spark"', page)
     assert len(sparks) == 3 * 3  # three neighbourhoods, three counts
-    assert "North: isolated clusters at each month end" in sparks
+    # issue 25 item 7: the text alternative carries every value; one shared scale; the
+    # first and last values are written beside each line
+    assert ("North, Isolated clusters at each month end from 31 January 2024 to 31 May 2024:"
+            " 1, 1, 1, 1, 1 (* a small number, withheld)") in sparks
+    assert "South, Isolated people at each month end" in " ".join(sparks)
     assert "<script>window.__pwned" not in page
+    heights = {re.search(r'viewBox="([^"]*)"', svg).group(1)
+               for svg in re.findall(r'<svg role="img"[^>]*class="spark"[^>]*>', page)}
+    assert len(heights) == 1
+    cell = re.search(r'<tr class="own[^"]*" data-ward="North">.*?<td class="spark-cell">'
+                     r'<span class="spark-end">(\w+)</span><svg.*?</svg><span class="spark-end">'
+                     r'(\w+)</span>', page, flags=re.S)
+    assert cell is not None and cell.groups() == ("0", "0")  # North's isolated: 0 to 0
 
 
 def test_team_isolated_people_with_coordinator_and_cluster_pictures(login, app_db):
