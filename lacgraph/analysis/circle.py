@@ -41,7 +41,7 @@ from lacgraph.dated import DatedNetwork
 from lacgraph.errors import QueryError
 from lacgraph.model import CATEGORIES, HOUSEHOLD, KIND_CATEGORY
 from lacgraph.stores.base import Store
-from lacgraph.tables import DateLike, format_date, to_date, to_day_numbers
+from lacgraph.tables import DateLike, format_date, format_long_date, to_date, to_day_numbers
 
 CIRCLE_COLUMNS: tuple[str, ...] = (
     "id", "label", "type", "kind", "category", "circle", "since", "reciprocal", "brokered_by",
@@ -339,7 +339,7 @@ def headline(alters: pd.DataFrame, before: pd.DataFrame | None = None,
     >>> headline(alters)
     '3 people and groups: 2 natural, 0 community, 1 paid'
     >>> headline(alters, alters.head(1), "2024-01-10")
-    '3 people and groups: 2 natural, 0 community, 1 paid \u2014 was 1 on 2024-01-10'
+    '3 people and groups: 2 natural, 0 community, 1 paid \u2014 was 1 on 10 January 2024'
     >>> headline(alters.head(0))
     'No one in this circle of support yet'
     """
@@ -351,5 +351,5 @@ def headline(alters: pd.DataFrame, before: pd.DataFrame | None = None,
         text = f"{len(alters)} {noun}: " + ", ".join(
             f"{int(counts.get(c, 0))} {c}" for c in CATEGORIES)
     if before is not None and since is not None:
-        text += f" \u2014 was {len(before)} on {format_date(since)}"
+        text += f" \u2014 was {len(before)} on {format_long_date(since)}"
     return text
