@@ -55,9 +55,11 @@ def _reasons(row: dict, gap: bool, first: str, last: str) -> list[str]:
         out.append(f"{clusters_now} isolated clusters: people who know only each other.")
     at_risk = int(row["at_risk"]["last"])
     if at_risk == 1:
-        out.append("1 more person is at risk of isolation.")
+        out.append("1 person in all is at risk: fewer than three family, friends, neighbours "
+                   "or groups.")
     elif at_risk > 1:
-        out.append(f"{at_risk} more people are at risk of isolation.")
+        out.append(f"{at_risk} people in all are at risk: fewer than three family, friends, "
+                   "neighbours or groups.")
     return out
 
 
