@@ -20,13 +20,36 @@ are being rewritten on another branch (issue 28's outputs) that is not yet merge
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from tests.browser.conftest import log_in
+import lacgraph
+from lacgraph.privacy import Pseudonymiser
+from lacgraph.web import AppDB, create_app
+from tests.browser.conftest import LiveServer, log_in, serving
 from tests.browser.test_person_page import AXE, _axe
-from tests.web.fixtures import HOSTILE_WARD, hostile_tables
+from tests.web.fixtures import (
+    HOSTILE_WARD,
+    QUICK_HASHER,
+    add_accounts,
+    hostile_tables,
+    write_programme,
+)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The hostile programme served for this module alone: its many logins from one
+    address do not count against the other browser tests' server."""
+    folder = write_programme(tmp_path_factory.mktemp("every-page") / "data")
+    db = AppDB(Path(folder).parent / "app.sqlite", hasher=QUICK_HASHER)
+    add_accounts(db)
+    app = create_app(lacgraph.open(folder), db, pseudonymiser=Pseudonymiser(b"crawl key"))
+    with serving(app) as base:
+        yield LiveServer(base, db)
 
 ROLES = ["cora", "eve", "max", "mia", "ada"]
 PAGES_PER_ROLE = 30
@@ -111,7 +134,8 @@ def crawl(page, base: str, start: str) -> list[str]:
 
 
 @pytest.mark.parametrize("account", ROLES)
-def test_every_page_staff_words_reflow_and_axe(browser, live_server, account):
+def test_every_page_staff_words_reflow_and_axe(browser, site, account):
+    live_server = site
     assert AXE.exists(), "axe-core is missing: run make (npm ci in tests/browser/axe)"
     names = _data_words()
     context = browser.new_context(viewport={"width": 1200, "height": 900}, bypass_csp=True)
@@ -143,7 +167,8 @@ def test_every_page_staff_words_reflow_and_axe(browser, live_server, account):
     assert problems == {}
 
 
-def test_interactive_view_and_report_fit_320px(browser, live_server):
+def test_interactive_view_and_report_fit_320px(browser, site):
+    live_server = site
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = log_in(context, live_server, "cora")
     page.goto(live_server.url("/people/p1/circle.html"))
