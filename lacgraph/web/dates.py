@@ -70,7 +70,7 @@ def as_day(value: object) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if not isinstance(value, str) and pd.isna(value):  # type: ignore[call-overload]
+    if not isinstance(value, str) and pd.isna(value):
         return None
     text = str(np.datetime64(value, "D"))  # type: ignore[call-overload]  # any date-like
     return dt.date.fromisoformat(text)

@@ -220,7 +220,7 @@ def _timeline_rows(dates: list[np.datetime64], team: set[str], gaps: set[str]) -
                               for d in dates]
              for ward in wards for column in TIMELINE_COUNTS}
     # one scale for every sparkline of the table, so that their heights compare
-    top = max([v for values in shown.values() for v in values if v != "*"] + [1])
+    top = max([int(v) for values in shown.values() for v in values if v != "*"] + [1])
     first, last = uk_date(dates[0]), uk_date(dates[-1])
     rows = []
     for ward in wards:
