@@ -88,7 +88,7 @@ def test_every_role_logs_in_and_submits_every_form_through_nginx(proxied, tls_co
     _log_out(page)
     # evaluator: the growth window (GET form), then change own password (POST)
     page = _log_in(tls_context, base, "eve")
-    _submit(page, "main form.inline button")
+    _submit(page, "main form.growth-window button[type=submit]")
     page.goto(base + "/account/password")
     page.fill("input[name=current]", PASSWORD)
     page.fill("input[name=new]", "eve's new password 1")
