@@ -15,7 +15,6 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from lacgraph.audit.log import AUDIT_COLUMNS
 from lacgraph.errors import InputError, NotFound, QueryError
-from lacgraph.tables import format_date
 from lacgraph.web.accounts import ROLES
 from lacgraph.web.context import audit, db, programme, requires
 
@@ -122,12 +121,35 @@ def loads(report: str = "", loaded: str = "", status: int = 200) -> Any:
         audit("view.loads")
     P = programme()
     tables = P.G.tables
-    store = P.store
+    types = tables.nodes["type"].value_counts().to_dict()
+    kinds = tables.ties["kind"].value_counts().to_dict()
     return render_template(
-        "loads.html", store=repr(store), last_date=format_date(P.last_date),
-        node_types=tables.nodes["type"].value_counts().sort_index().to_dict(),
-        tie_kinds=tables.ties["kind"].value_counts().sort_index().to_dict(),
+        "loads.html", kept=_where_kept(P.store), last_date=P.last_date,
+        node_types=[(TYPE_WORDS.get(t, t), int(n)) for t, n in sorted(types.items())],
+        tie_kinds=[(KIND_HEADINGS.get(k, k), int(n)) for k, n in sorted(kinds.items())],
         neighbourhoods=len(P.neighbourhoods), report=report, loaded=loaded), status
+
+
+TYPE_WORDS = {"person": "People", "group": "Groups", "service": "Services",
+              "coordinator": "Coordinators", "family": "Households"}
+"""The loads page's words for each node type."""
+
+KIND_HEADINGS = {"family": "Family", "friend": "Friends", "neighbour": "Neighbours",
+                 "peer": "Peers", "member": "Members of a group", "volunteer": "Volunteers",
+                 "service": "Services", "coordinator": "Coordinators",
+                 "household": "Living together"}
+"""The loads page's words for each kind of connection."""
+
+
+def _where_kept(store: object) -> dict[str, str]:
+    """Where the data are kept, in words (one whole sentence each) and the file's path."""
+    path = getattr(store, "path", None)
+    if type(store).__name__ == "Neo4jStore":
+        return {"sentence": "The data are kept in a Neo4j database.", "path": ""}
+    if path:
+        return {"sentence": "The data are kept in this file:", "path": str(path)}
+    return {"sentence": "The data are held in memory only: a load is lost when the server "
+                        "restarts.", "path": ""}
 
 
 @bp.post("/loads")
