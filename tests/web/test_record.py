@@ -19,7 +19,7 @@ from lacgraph.stores import MemoryStore
 from lacgraph.tables import format_date, format_long_date
 from lacgraph.web import create_app
 from tests.web.conftest import log_in
-from tests.web.fixtures import HOSTILE, csrf_from, hostile_tables
+from tests.web.fixtures import HOSTILE, choice_on, csrf_from, hostile_tables, record_fields
 
 TODAY = np.datetime64("today", "D")
 
@@ -41,8 +41,12 @@ def cora(store_file, app_db):
 
 
 def _post(client, url: str, data: dict):
-    token = csrf_from(client.get("/people/p1").text)
-    return client.post(url, data={"csrf_token": token, **data})
+    """Post a record form as a browser would: with the hidden fields of the page just
+    opened, and the chosen connection (alter, kind, start) as its choice there."""
+    page = client.get("/people/p1").text
+    if data.get("tie"):
+        data = {**data, "tie": choice_on(page, *json.loads(data["tie"]))}
+    return client.post(url, data={**record_fields(page), **data})
 
 
 def _cli_circle(store_file, *args: str) -> str:
