@@ -46,15 +46,17 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 90,
 
 
 @contextmanager
-def lacgraph_serve(source: Path, app_db: Path, *extra: str) -> Iterator[str]:
-    """Run ``lacgraph serve SOURCE`` on a free port; yield its base URL."""
+def lacgraph_serve(source: Path | str, app_db: Path, *extra: str,
+                   env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run ``lacgraph serve SOURCE`` on a free port (``env``: more environment variables,
+    e.g. NEO4J_PASSWORD); yield its base URL."""
     port = free_port()
     command = [str(Path(sys.executable).with_name("lacgraph")), "serve", str(source),
                "--port", str(port), "--app-db", str(app_db), "--threads", "4", *extra]
     log = open(Path(app_db).with_suffix(".serve.log"), "w+")  # noqa: SIM115
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, text=True,
                                env={"LACGRAPH_PSEUDONYM_KEY": "live test key",
-                                    "PATH": "/usr/bin:/bin"})
+                                    "PATH": "/usr/bin:/bin", **(env or {})})
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(base + "/healthz", process)
