@@ -14,18 +14,20 @@ APP_DB_HELP = ("The web app's database (audit log) [default: the one beside the 
 
 
 def _audit_log(app_db: str | None, source: str) -> Any:
-    """The app database given, or the one beside ``source`` if it exists (never created)."""
+    """The audit log in the app database given, or in the one beside ``source`` if it
+    exists (never created)."""
+    from lacgraph.audit.appfile import default_app_db
+    from lacgraph.audit.log import AuditLog
     from lacgraph.uri import is_uri
-    from lacgraph.web.appdb import AppDB, default_app_db
 
     if app_db:
         if not Path(app_db).is_file():
             raise click.BadParameter(f"{app_db}: no such file", param_hint="--app-db")
-        return AppDB(app_db)
+        return AuditLog(app_db)
     if is_uri(source):
         return None
     path = default_app_db(source)
-    return AppDB(path) if path.is_file() else None
+    return AuditLog(path) if path.is_file() else None
 
 
 @cli.command()

@@ -17,8 +17,8 @@ APP_DB_HELP = ("The app database (accounts, sessions, audit log) [default: besid
 def _app_db_path(app_db: str | None, source: str | None, *, existing: bool = False) -> Path:
     """The app database named, or the one beside ``source``; with ``existing`` it must be
     there already (reading the accounts or the audit log never creates one)."""
+    from lacgraph.audit.appfile import default_app_db
     from lacgraph.uri import is_uri
-    from lacgraph.web.appdb import default_app_db
 
     if app_db:
         path = Path(app_db)
@@ -129,8 +129,8 @@ def users_add(name: str, role: str, coordinator_id: str, teams: tuple[str, ...],
     and manager accounts need --source, to check their coordinator id or team.
     """
     from lacgraph.web import AppDB
+    from lacgraph.web.accounts import normalise_name
     from lacgraph.web.admin import grants
-    from lacgraph.web.appdb import normalise_name
 
     password = sys.stdin.readline().rstrip("\r\n")
     path = _app_db_path(app_db, source)
@@ -238,10 +238,9 @@ def audit(app_db: str | None, source: str | None, user: str | None, action: str 
     """
     import pandas as pd
 
-    from lacgraph.web import AppDB
-    from lacgraph.web.appdb import AUDIT_COLUMNS, escape_controls
+    from lacgraph.audit.log import AUDIT_COLUMNS, AuditLog, escape_controls
 
-    db = AppDB(_app_db_path(app_db, source, existing=True))
+    db = AuditLog(_app_db_path(app_db, source, existing=True))
     if verify:
         checked, broken = db.verify_audit()
         if broken is None:

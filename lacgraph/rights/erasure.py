@@ -53,7 +53,7 @@ _DOMAIN = b"lacgraph-erased\x00"
 
 
 class AuditLog(Protocol):
-    """What erasure needs from the web app's audit log (``lacgraph.web.appdb.AppDB``)."""
+    """What erasure needs from the audit log (:class:`lacgraph.audit.log.AuditLog`)."""
 
     def pseudonymise_person(self, person: str, pseudonym: str, label: str = "") -> int: ...
 

@@ -61,7 +61,7 @@ def person_record(store: Store, person: str,
     person
         The node id.
     audit_rows
-        The audit rows about the person (``AppDB.audit_about``), columns
+        The audit rows about the person (``AuditLog.audit_about``), columns
         :data:`AUDIT_FIELDS`.
 
     Returns

@@ -5,7 +5,9 @@ small app database beside the store, server-side sessions, CSRF on every form, a
 strict security headers. See :func:`create_app`.
 """
 
+from lacgraph.audit.appfile import default_app_db
+from lacgraph.web.accounts import ROLES, User
 from lacgraph.web.app import create_app
-from lacgraph.web.appdb import ROLES, AppDB, User, default_app_db
+from lacgraph.web.appdb import AppDB
 
 __all__ = ["ROLES", "AppDB", "User", "create_app", "default_app_db"]

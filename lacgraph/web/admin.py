@@ -15,10 +15,12 @@ from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
+from lacgraph.audit.appfile import utcnow
+from lacgraph.audit.log import AUDIT_COLUMNS
 from lacgraph.errors import InputError, KeyMismatch, NotFound, QueryError
 from lacgraph.stores.guard import AuditNote, Guard
 from lacgraph.tables import Tables, format_date
-from lacgraph.web.appdb import AUDIT_COLUMNS, ROLES, utcnow
+from lacgraph.web.accounts import ROLES
 from lacgraph.web.context import audit, db, programme, requires
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -39,7 +41,7 @@ def users(error: str = "", status: int = 200, done: str = "") -> Any:
 @requires("admin")
 def add_user() -> Any:
     """Add an account (CSRF-protected form)."""
-    from lacgraph.web.appdb import normalise_name
+    from lacgraph.web.accounts import normalise_name
 
     form = request.form
     name = normalise_name(form.get("name", ""))

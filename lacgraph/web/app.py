@@ -23,7 +23,7 @@ from lacgraph.audit.outbox import deliver
 from lacgraph.errors import InputError, LacgraphError, NotFound, QueryError
 from lacgraph.network import Network
 from lacgraph.privacy import KEY_VARIABLE, Pseudonymiser
-from lacgraph.tables import format_date, format_long_date
+from lacgraph.tables import format_date
 from lacgraph.viz import html as circle_page
 from lacgraph.web import admin, auth, coordinator, evaluator, manager, record
 from lacgraph.web.appdb import AppDB
@@ -35,6 +35,7 @@ from lacgraph.web.context import (
     error_response,
     wait_for_audit,
 )
+from lacgraph.web.dates import date_parts, uk_date
 from lacgraph.web.security import add_headers
 from lacgraph.web.sessions import ServerSessionInterface
 
@@ -128,6 +129,8 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
         app.config["PSEUDONYMS_STABLE"] = True
     app.extensions["lacgraph.pseudonymiser"] = pseudonymiser
 
+    app.jinja_env.globals["date_parts"] = date_parts  # the date input macro's boxes
+    app.jinja_env.filters["uk_date"] = uk_date
     for module in (auth, coordinator, record, evaluator, manager, admin):
         app.register_blueprint(module.bp)
     # the interactive view's libraries, loaded in the background while the app starts
@@ -182,7 +185,7 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
     @app.context_processor
     def globals_() -> dict[str, Any]:
         return {"user": g.get("user"), "format_date": format_date,
-                "long_date": format_long_date}
+                "long_date": uk_date}
 
     @app.get("/")
     def index() -> ResponseReturnValue:

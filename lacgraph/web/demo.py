@@ -6,8 +6,9 @@ import os
 import secrets
 from pathlib import Path
 
+from lacgraph.audit.appfile import default_app_db
 from lacgraph.tables import Tables
-from lacgraph.web.appdb import AppDB, default_app_db
+from lacgraph.web.appdb import AppDB
 
 
 def demo_accounts(store_path: str | os.PathLike[str], tables: Tables) -> list[str]:

@@ -20,6 +20,7 @@ from lacgraph.analysis import clusters
 from lacgraph.privacy import suppress, suppress_counts
 from lacgraph.tables import format_date, format_long_date
 from lacgraph.web.context import audit, csv_download, growth_window, programme, requires
+from lacgraph.web.dates import PARTS, read_date_input, uk_date
 
 bp = Blueprint("manager", __name__)
 
@@ -171,8 +172,8 @@ def _since(value: str | None, at: np.datetime64) -> np.datetime64:
     except ValueError as err:
         raise QueryError(f"{value!r} is not a month: expected YYYY-MM, such as 2024-01") from err
     if month > at.astype("datetime64[M]"):
-        raise QueryError(f"The month {value} is after the date shown "
-                         f"({format_long_date(at)}): choose an earlier month.")
+        raise QueryError(f"The start date must be before the end date "
+                         f"({format_long_date(at)})")
     return month.astype("datetime64[D]")
 
 
@@ -278,37 +279,78 @@ def _team_isolated(at: np.datetime64, team: set[str]) -> list[dict]:
 
 @bp.get("/where-to-act")
 @requires("manager")
-def where_to_act() -> str:
+def where_to_act() -> tuple[str, int]:
     """Where to act: isolation month by month, gaps, groups, clusters and isolated people.
 
     The team's own neighbourhoods show exact counts (the team's own view); the others are
-    suppressed. Every figure is at a month end (reporting dates)."""
+    suppressed. Every figure is at a month end (reporting dates). The start and end dates
+    are GOV.UK date inputs; a mistake in them shows on the form, keeping what was typed,
+    with the data's default dates below it."""
     P = programme()
-    at = P.day(request.args.get("at"))
-    since = _since(request.args.get("since"), at)
+    at, since, problems = _chosen_dates(P)
     dates = _month_ends(since, at)
     if not dates:
-        from lacgraph.errors import QueryError
-
-        raise QueryError(f"No month end between {format_long_date(since)} and "
-                         f"{format_long_date(at)}: choose an earlier month.")
+        problems.append({"field": "since-day", "message": _NO_MONTH_END % {
+            "start": uk_date(since), "end": uk_date(at)}})
+        at = P.last_date
+        since = _since(None, at)
+        dates = _month_ends(since, at)
     last = dates[-1]
     team = _team()
     names = current_app.config["MANAGER_NAMES"] == "team"
     gaps = set(clusters.community_gaps(P.G, last)["neighbourhood"])
+    typed = {name: {part: request.args.get(f"{name}-{part}", "") for part in PARTS}
+             for name in ("since", "at")}
     context = {
-        "dates": dates, "last": last, "at": at,
-        "since": str(since.astype("datetime64[M]")),
+        "dates": dates, "last": last, "at": format_date(at),
+        "since": format_date(since),
+        "since_value": typed["since"] if problems and any(typed["since"].values()) else since,
+        "at_value": typed["at"] if problems and any(typed["at"].values()) else at,
+        "problems": problems,
+        "errors": {p["field"].split("-")[0]: p["message"] for p in problems},
         "rows": _timeline_rows(dates, team, gaps),
         "groups": _groups_rows(last, team),
         "clusters": _cluster_pictures(last, team, names),
         "people": _team_isolated(last, team) if names else [],
         "names": names,
-        "long_date": format_long_date,
     }
     audit("view.where-to-act", ",".join(sorted(team)),
           f"from={format_date(dates[0])} to={format_date(last)} names={'yes' if names else 'no'}")
-    return render_template("where_to_act.html", **context)
+    return render_template("where_to_act.html", **context), 400 if problems else 200
+
+
+_NO_MONTH_END = "There is no month end between %(start)s and %(end)s: choose an earlier start date"
+
+
+def _chosen_dates(P: Any) -> tuple[np.datetime64, np.datetime64, list[dict[str, str]]]:
+    """The end and start dates typed on /where-to-act (three boxes each, or ``at`` and
+    ``since`` as ``YYYY-MM-DD`` / ``YYYY-MM`` in a link), with a problem per mistake."""
+    from lacgraph.errors import QueryError
+
+    problems: list[dict[str, str]] = []
+    at = P.last_date
+    value, message = read_date_input(request.args, "at", label="End date")
+    if message is None and value is not None:
+        try:
+            at = P.day(value.isoformat())
+        except QueryError as err:
+            message = str(err)
+    if message:
+        problems.append({"field": "at-day", "message": message})
+    args = dict(request.args)
+    month = str(args.get("since", "")).strip()
+    if len(month) == 7 and month[4] == "-":  # a month in a link: its first day
+        args["since"] = f"{month}-01"
+    start, message = read_date_input(args, "since", label="Start date")
+    since = _since(None, at)
+    if message is None and start is not None:
+        try:
+            since = _since(start.isoformat(), at)
+        except QueryError as err:
+            message = str(err)
+    if message:
+        problems.append({"field": "since-day", "message": message})
+    return at, since, problems
 
 
 def _download_dates() -> list[np.datetime64]:

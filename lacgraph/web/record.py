@@ -37,6 +37,7 @@ import pandas as pd
 from flask import Blueprint, current_app, g, redirect, request, url_for
 
 from lacgraph.analysis.wording import KIND_WORDS, review_dates
+from lacgraph.audit.appfile import utcnow
 from lacgraph.errors import (
     AlreadySubmitted,
     ErasedId,
@@ -59,7 +60,6 @@ from lacgraph.tables import (
     parse_user_date,
     ties_to_text,
 )
-from lacgraph.web.appdb import utcnow
 from lacgraph.web.context import db, programme, replace_programme, requires
 from lacgraph.web.coordinator import _own_person, render_person
 

@@ -16,8 +16,23 @@ def test_where_to_act_in_the_browser(context, live_server):
     page.get_by_role("link", name="Where to act", exact=False).first.click()
     page.wait_for_load_state("load")
     assert page.url.split("?")[0].endswith("/where-to-act")
-    page.fill("input[name=since]", "2024-01")
-    page.fill("input[name=at]", "2024-05-31")
+    # GOV.UK date inputs (day, month, year boxes), not the browser's mm/dd/yyyy box
+    assert page.locator("input[type=date], input[type=month]").count() == 0
+    for name, day in (("since", ("1", "1", "2024")), ("at", ("31", "5", "2024"))):
+        for part, value in zip(("Day", "Month", "Year"), day, strict=True):
+            page.get_by_role("group", name="Start date" if name == "since" else "End date"
+                             ).get_by_label(part).fill(value)
+    page.click("form.inline button")
+    page.wait_for_load_state("load")
+    assert "from 31 January 2024 to 31 May 2024" in page.inner_text("main")
+    # a mistake shows on the form with focus-able summary, keeping what was typed
+    page.get_by_role("group", name="End date").get_by_label("Month").fill("")
+    page.click("form.inline button")
+    page.wait_for_load_state("load")
+    assert page.title().startswith("Error:")
+    assert "End date must include a month" in page.inner_text(".error-summary")
+    assert page.get_by_role("group", name="End date").get_by_label("Day").input_value() == "31"
+    page.get_by_role("group", name="End date").get_by_label("Month").fill("5")
     page.click("form.inline button")
     page.wait_for_load_state("load")
     no_script_ran(page)

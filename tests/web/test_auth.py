@@ -6,7 +6,9 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 
-from lacgraph.web.appdb import LOCK_AFTER, AppDB, utcnow
+from lacgraph.audit.appfile import utcnow
+from lacgraph.web.accounts import LOCK_AFTER
+from lacgraph.web.appdb import AppDB
 from lacgraph.web.sessions import COOKIE
 from tests.web.conftest import log_in
 from tests.web.fixtures import PASSWORD, QUICK_HASHER, csrf_from
@@ -201,7 +203,7 @@ def test_session_tokens_are_stored_only_as_digests(login, app_db):
 
 
 def test_many_names_from_one_address_lock_that_address(app, app_db):
-    from lacgraph.web.appdb import LOCK_ADDRESS_AFTER
+    from lacgraph.web.accounts import LOCK_ADDRESS_AFTER
 
     client = app.test_client()
     for n in range(LOCK_ADDRESS_AFTER):

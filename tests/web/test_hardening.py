@@ -7,7 +7,7 @@ import threading
 import lacgraph
 from lacgraph.privacy import Pseudonymiser
 from lacgraph.web import AppDB, create_app
-from lacgraph.web.appdb import LOCK_AFTER
+from lacgraph.web.accounts import LOCK_AFTER
 from lacgraph.web.sessions import COOKIE
 from tests.web.conftest import log_in
 from tests.web.fixtures import PASSWORD, csrf_from
@@ -340,7 +340,8 @@ def test_a_slow_growth_computation_does_not_block_cached_pages(app, login, monke
 def test_failures_from_many_addresses_only_delay_the_account_briefly(tmp_path):
     from datetime import timedelta
 
-    from lacgraph.web.appdb import ACCOUNT_DELAY, ACCOUNT_SLOW_AFTER, utcnow
+    from lacgraph.audit.appfile import utcnow
+    from lacgraph.web.accounts import ACCOUNT_DELAY, ACCOUNT_SLOW_AFTER
 
     db = AppDB(tmp_path / "a.sqlite")
     t = utcnow()

@@ -128,13 +128,28 @@ def test_downloads_are_suppressed_even_for_the_own_team(login, download):
         assert sorted(frame["neighbourhood"]) == sorted([HOSTILE_WARD, "South"])
 
 
-def test_mistakes_are_friendly_pages(login):
+def test_mistakes_show_on_the_form_keeping_what_was_typed(login):
     client = login("max")
-    for url, message in (("/where-to-act?since=banana", "is not a month"),
-                         ("/where-to-act?since=2025-01&at=2024-05-31", "after the date shown")):
+    for url, message in (
+            ("/where-to-act?since=banana", "Start date must be a real date"),
+            ("/where-to-act?since=2025-01&at=2024-05-31", "The start date must be before"),
+            ("/where-to-act?at-day=31&at-month=&at-year=2024", "End date must include a month"),
+            ("/where-to-act?at-day=30&at-month=2&at-year=2024", "End date must be a real date")):
         response = client.get(url)
-        assert response.status_code == 400 and message in response.text
+        assert response.status_code == 400 and message in response.text, url
         assert "Traceback" not in response.text
+        assert "<title>Error: Where to act" in response.text
+        assert 'class="error-summary"' in response.text and 'class="error-message"' in response.text
+    typed = client.get("/where-to-act?at-day=30&at-month=2&at-year=2024").text
+    assert 'name="at-day" type="text" inputmode="numeric" value="30"' in typed
+    assert 'type="date"' not in typed and 'type="month"' not in typed
+
+
+def test_the_date_boxes_choose_the_months(login):
+    page = login("max").get("/where-to-act?since-day=1&since-month=3&since-year=2024"
+                            "&at-day=31&at-month=5&at-year=2024")
+    assert page.status_code == 200
+    assert "from 31 March 2024 to 31 May 2024" in page.text
 
 
 @pytest.mark.parametrize("account,status", [("max", 200), ("eve", 200), ("cora", 403),

@@ -1,0 +1,337 @@
+"""The audit log: who did what to whom, when; one append-only table in the app database.
+
+The web app writes a row for every page that shows or downloads people's data, the command
+line for every account change, erasure and subject-access export. Each row carries a
+SHA-256 hash chained to the previous row (:mod:`lacgraph.audit.chain`):
+:meth:`AuditLog.verify_audit` finds the first row changed, inserted or deleted.
+
+Examples
+--------
+>>> log = AuditLog(":memory:")
+>>> log.audit("cli", "cli", "user.add", "ann")
+>>> [row[4:6] for row in log.audit_log()], log.verify_audit()
+([('user.add', 'ann')], (1, None))
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import threading
+import unicodedata
+from collections.abc import Callable
+
+from lacgraph.audit.appfile import AppFile, stamp, utcnow
+from lacgraph.audit.chain import GENESIS, first_break, missing_hashes, row_hash
+from lacgraph.errors import StoreError
+
+__all__ = ["AUDIT_COLUMNS", "AuditLog", "escape_controls"]
+
+AUDIT_COLUMNS: tuple[str, ...] = ("seq", "at", "user", "role", "action", "target", "detail",
+                                  "address")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    role TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    address TEXT NOT NULL,
+    hash TEXT NOT NULL DEFAULT ''
+);
+"""
+
+_ALL = f"SELECT {', '.join(AUDIT_COLUMNS)}, hash FROM audit ORDER BY seq"  # noqa: S608
+
+
+def escape_controls(text: str) -> str:
+    r"""``text`` with control and format characters (ANSI escapes, CR/LF, bidi overrides)
+    written as ``\xNN``/``\uNNNN``, so printing it cannot repaint a terminal or
+    reorder a line (a backslash itself is doubled).
+
+    Examples
+    --------
+    >>> print(escape_controls("ann\x1b[2J\u202eevil\n"))
+    ann\x1b[2J\u202eevil\n
+    >>> escape_controls("Zoë")
+    'Zoë'
+    """
+    out = []
+    for char in text:
+        if char == "\\":
+            out.append("\\\\")
+        elif unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"):
+            code = ord(char)
+            out.append(char.encode("unicode_escape").decode("ascii") if code < 0x100
+                       else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _whole_word(text: str) -> re.Pattern[str]:
+    """``text`` where it is not part of a longer id or word."""
+    return re.compile(rf"(?<![\w-]){re.escape(text)}(?![\w-])")
+
+
+class _Pending:
+    """One audit row waiting to be written (see :meth:`AuditLog.audit`)."""
+
+    __slots__ = ("done", "error", "row")
+
+    def __init__(self, row: tuple[str, ...]):
+        self.row = row
+        self.done = False
+        self.error: BaseException | None = None
+
+
+class AuditLog:
+    """The audit log in the app database ``file`` (an :class:`AppFile` shared with the
+    web app's accounts and sessions, or a path: then the log opens the file itself).
+
+    Safe to share between threads: reads use the file's connection; rows are written over
+    a second connection of their own, so a page's session lookup never waits for another
+    page's audit row to reach the disk.
+    """
+
+    def __init__(self, file: AppFile | str | os.PathLike[str]):
+        self._owns_file = not isinstance(file, AppFile)
+        self.file = AppFile(file) if not isinstance(file, AppFile) else file
+        self.path = self.file.path
+        with self.file.opening():
+            columns = [r[1] for r in self.file.run("PRAGMA table_info(audit)")]
+            if columns and "hash" not in columns:  # an app database from before the chain
+                self.file.run("ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT ''")
+            self.file.create(SCHEMA)
+            if columns and "hash" not in columns:
+                self._chain_old_rows()
+        # the writer: rows waiting are written together (see audit_later())
+        self._pending: list[_Pending] = []
+        self._queue = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._closing = False
+        if self.file.in_memory:  # one database per connection: share the one
+            self._writer, self._write_lock = self.file.db, self.file.lock
+        else:
+            self._writer = _open_writer(self.path)
+            self._write_lock = threading.RLock()
+
+    def close(self) -> None:
+        """Stop writing (after writing every row queued); close the file if the log opened
+        it."""
+        with self._queue:
+            self._closing = True
+            self._queue.notify_all()
+        if self._thread is not None:
+            self._thread.join()
+        with self._write_lock:
+            if self._writer is not self.file.db:
+                self._writer.close()
+        if self._owns_file:
+            self.file.close()
+
+    def audit(self, user: str, role: str, action: str, target: str = "", detail: str = "",
+              address: str = "") -> None:
+        """Append one line to the audit log (UTC time stamp; rows are never updated), its
+        hash chained to the previous line's; return once it is committed to disk.
+
+        Examples
+        --------
+        >>> log = AuditLog(":memory:")
+        >>> log.audit("ann", "coordinator", "view.person", "p1")
+        >>> [row[4:6] for row in log.audit_log()], log.verify_audit()
+        ([('view.person', 'p1')], (1, None))
+        """
+        self.audit_later(user, role, action, target, detail, address)()
+
+    def audit_later(self, user: str, role: str, action: str, target: str = "",
+                    detail: str = "", address: str = "") -> Callable[[], None]:
+        """Queue one audit line and return ``wait``: ``wait()`` returns once the line is
+        committed to disk (and raises if writing it failed).
+
+        A web request queues its line as soon as it knows what is viewed and waits before
+        its answer leaves (see :mod:`lacgraph.web.app`), so the disk works while the page
+        is written. One writer thread writes every line queued so far in one transaction
+        (one wait for the disk for all the requests of that moment), chaining their hashes
+        in queue order. (An in-memory database is written at once.)
+
+        Examples
+        --------
+        >>> log = AuditLog(":memory:")
+        >>> wait = log.audit_later("ann", "coordinator", "view.person", "p1")
+        >>> wait()
+        >>> log.verify_audit()
+        (1, None)
+        """
+        entry = _Pending((stamp(utcnow()), user, role, action, target, detail, address))
+        if self._writer is self.file.db:
+            with self._write_lock:
+                self._write_audit([entry])
+        else:
+            with self._queue:
+                if self._closing:
+                    raise StoreError(f"{self.path}: the app database is closed")
+                self._pending.append(entry)
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._write_queued, daemon=True,
+                                                    name="lacgraph-audit")
+                    self._thread.start()
+                self._queue.notify_all()
+
+        def wait() -> None:
+            with self._queue:
+                while not entry.done:
+                    self._queue.wait()
+            if entry.error is not None:
+                raise entry.error
+
+        return wait
+
+    def _write_queued(self) -> None:
+        """The writer thread: write what is queued, tell the waiting requests, repeat."""
+        while True:
+            with self._queue:
+                while not self._pending and not self._closing:
+                    self._queue.wait()
+                if not self._pending:
+                    return
+                batch, self._pending = self._pending, []
+            with self._write_lock:
+                self._write_audit(batch)
+            with self._queue:
+                self._queue.notify_all()
+
+    def _write_audit(self, batch: list[_Pending]) -> None:
+        """Write ``batch`` in one transaction, chained to the last row on disk."""
+        db = self._writer
+        try:
+            db.execute("BEGIN IMMEDIATE")  # one writer at a time, across processes
+            try:
+                last = db.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchall()
+                previous = last[0][0] if last else GENESIS
+                rows = []
+                for entry in batch:
+                    previous = row_hash(previous, entry.row)
+                    rows.append((*entry.row, previous))
+                db.executemany(
+                    "INSERT INTO audit (at, user, role, action, target, detail, address, hash)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        except BaseException as err:
+            for entry in batch:
+                entry.error = err
+        finally:
+            for entry in batch:
+                entry.done = True
+
+    def verify_audit(self) -> tuple[int, int | None]:
+        """Check the audit log's hash chain: return (rows checked, first broken ``seq`` or
+        None). A row changed, inserted or deleted breaks the chain at that row (a deletion
+        at the row after it).
+
+        Examples
+        --------
+        >>> log = AuditLog(":memory:")
+        >>> log.audit("ann", "admin", "login.success")
+        >>> log.audit("ann", "admin", "logout")
+        >>> log.verify_audit()
+        (2, None)
+        >>> _ = log.file.run("UPDATE audit SET user = 'bob' WHERE seq = 2")
+        >>> log.verify_audit()
+        (2, 2)
+        """
+        return first_break(self.file.run(_ALL))
+
+    def _chain_old_rows(self) -> None:
+        """Give rows written before the audit log was chained their hashes (once)."""
+        for hash_, seq in missing_hashes(self.file.run(_ALL)):
+            self.file.run("UPDATE audit SET hash = ? WHERE seq = ?", (hash_, seq))
+
+    def pseudonymise_person(self, person: str, pseudonym: str, label: str = "") -> int:
+        """Replace an erased person's id (and name) in the audit log by their pseudonym.
+
+        Rows keep what happened and when; the target and every whole-word mention of the
+        id or the name in the detail become ``pseudonym`` (``p1`` in ``q=p10`` is another
+        person and stays). The old bytes are overwritten on disk (``secure_delete``,
+        checkpoint, VACUUM). Returns how many rows changed.
+
+        Examples
+        --------
+        >>> log = AuditLog(":memory:")
+        >>> log.audit("ann", "coordinator", "view.person", "p1", "q=Sam Smith")
+        >>> log.audit("ann", "coordinator", "view.caseload", "c1", "q=p10")
+        >>> log.pseudonymise_person("p1", "P-X", "Sam Smith")
+        1
+        >>> [row[5:7] for row in log.audit_log()]
+        [('P-X', 'q=P-X'), ('c1', 'q=p10')]
+        """
+        words = [w for w in (person, label) if w]
+        db = self.file.db
+        with self.file.lock:
+            db.execute("PRAGMA secure_delete = ON")
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                changes = []
+                for seq, target, detail in db.execute(
+                        "SELECT seq, target, detail FROM audit WHERE target = ?1 "
+                        "OR instr(detail, ?1) > 0 OR (?2 != '' AND instr(detail, ?2) > 0)",
+                        (person, label)).fetchall():
+                    new_detail = detail
+                    for word in words:
+                        new_detail = _whole_word(word).sub(pseudonym, new_detail)
+                    new_target = pseudonym if target == person else target
+                    if (new_target, new_detail) != (target, detail):
+                        changes.append((new_target, new_detail, seq))
+                db.executemany("UPDATE audit SET target = ?, detail = ? WHERE seq = ?",
+                               changes)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            if not self.file.in_memory:
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                db.execute("VACUUM")
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return len(changes)
+
+    def audit_about(self, person: str) -> list[tuple]:
+        """Return every audit row about ``person``: its target, or a whole-word mention of
+        the id in the detail (oldest first)."""
+        rows = self.file.run(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit "  # noqa: S608
+                             "WHERE target = ?1 OR instr(detail, ?1) > 0 ORDER BY seq",
+                             (person,))
+        word = _whole_word(person)
+        return [r for r in rows if r[5] == person or word.search(r[6])]
+
+    def audit_log(self, *, user: str | None = None, action: str | None = None,
+                  since: str | None = None, limit: int | None = None) -> list[tuple]:
+        """Return audit rows (oldest first), optionally filtered; columns
+        :data:`AUDIT_COLUMNS`."""
+        clauses, params = [], []
+        if user:
+            clauses.append("user = ?")
+            params.append(user)
+        if action:
+            clauses.append("action LIKE ?")
+            params.append(action.replace("*", "%"))
+        if since:
+            clauses.append("at >= ?")
+            params.append(since)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        rows = self.file.run(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit{where} "  # noqa: S608
+                             "ORDER BY seq", params)
+        return rows[-limit:] if limit else rows
+
+
+def _open_writer(path: str) -> sqlite3.Connection:
+    """The audit writer's own connection: durable at each COMMIT."""
+    writer = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+    writer.execute("PRAGMA synchronous=FULL")  # on disk at COMMIT
+    return writer
