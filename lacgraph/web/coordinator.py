@@ -133,7 +133,10 @@ def caseload() -> str:
                 "community": int(m["community"]) if m is not None else 0,
                 "at_risk": bool(m["at_risk"]) if m is not None else False,
             })
-    audit("view.caseload", g.user.coordinator, f"q={query}" if query else "")
+    if query:  # a search: what was typed may name someone, so only that it was and its count
+        audit("search.caseload", g.user.coordinator, f"results={len(rows)}")
+    else:
+        audit("view.caseload", g.user.coordinator, "")
     return render_template("caseload.html", rows=rows, query=query,
                            at=format_long_date(P.last_date))
 

@@ -75,10 +75,11 @@ def test_erase_removes_person_ties_references_and_every_byte(stored):
     rows = db.audit_log()
     db.close()
     assert [r[4] for r in rows] == ["view.person", "view.caseload", "view.person",
-                                    "person.erase"]
+                                    "audit.pseudonymised", "person.erase"]
     pseudonym = rows[0][5]
     assert pseudonym.startswith("P-") and rows[1][6] == f"q={pseudonym}"
-    assert rows[3][5] == pseudonym and rows[2][5] == "ann"
+    assert rows[3][6] == "rows=1,2"  # the rows the erasure rewrote, in the chain
+    assert rows[4][5] == pseudonym and rows[2][5] == "ann"
 
 
 def test_erase_asks_first(stored):
