@@ -14,7 +14,6 @@ import lacgraph
 from lacgraph.cli import cli
 from lacgraph.privacy import Pseudonymiser
 from lacgraph.stores import MemoryStore
-from lacgraph.stores.guard import AuditNote, Guard
 from lacgraph.tables import Tables
 from lacgraph.web import create_app
 from lacgraph.web.appdb import AppDB
@@ -126,6 +125,8 @@ def test_a_changed_name_in_a_row_is_found(tmp_path):
 def test_verify_writes_and_reports_a_change_kept_without_its_audit_row(store_file, tmp_path):
     """Finding 5: a change the store kept an audit row for (the server killed before it
     wrote it to the log) is reported and its row written by ``audit --verify --source``."""
+    from lacgraph.stores.guard import AuditNote, Guard
+
     path = tmp_path / "programme.app.sqlite"
     AppDB(path).close()
     note = AuditNote("c-77", "2026-01-01T10:00:00.000000Z", "cora", "coordinator",
