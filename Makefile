@@ -14,7 +14,7 @@ UV_LOCK := requirements-uv.lock
 # uv from the venv, with the package index that pip is configured with on this machine.
 UV := PIP_PYTHON=$(PYTHON) tools/uv.sh
 
-.PHONY: demo test lint typecheck bench lock clean neo4j neo4j-build
+.PHONY: demo test lint typecheck bench lock clean neo4j neo4j-build messages
 
 # uv installs without byte-compiling (compiling every installed module costs more than
 # the rest of the install); Python compiles what a run imports and keeps it, also where
@@ -102,6 +102,11 @@ AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
 $(AXE): tests/browser/axe/package.json tests/browser/axe/package-lock.json
 	cd tests/browser/axe && npm ci --no-audit --no-fund --silent
 	touch $(AXE)
+
+# The Welsh catalogue in step with the code: new messages arrive empty for a translator,
+# the compiled messages.mo is rebuilt (tests/unit/test_welsh_catalogue.py checks both).
+messages: $(RUN_STAMP)
+	$(BIN)/python tools/messages.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

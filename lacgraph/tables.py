@@ -53,6 +53,7 @@ from typing import TypeAlias
 import numpy as np
 import pandas as pd
 
+from lacgraph.i18n import long_date
 from lacgraph.model import DEFAULT_CIRCLE
 
 NODE_COLUMNS: tuple[str, ...] = (
@@ -175,11 +176,7 @@ def format_long_date(value: object) -> str:
     >>> format_long_date(None)
     ''
     """
-    iso = format_date(value)
-    if not iso:
-        return ""
-    day = dt.date.fromisoformat(iso)
-    return f"{day.day} {day.strftime('%B')} {day.year}"
+    return long_date(format_date(value))
 
 
 def parse_user_date(text: str) -> np.datetime64:

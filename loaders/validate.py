@@ -49,6 +49,10 @@ CIRCLE_TEXT = ("1", "2", "3", "4")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+LANGUAGES = ("", "cy", "en")
+"""What a node's optional ``language`` attribute may hold (empty: not asked yet)."""
+
+
 def parse_tables(
     nodes: pd.DataFrame,
     ties: pd.DataFrame,
@@ -151,6 +155,9 @@ def validate(
                f"unknown node type; expected one of {', '.join(NODE_TYPES)}")
     check.flag_flag(f, L, "supported", nodes["supported"])
     check.flag_dates(f, L, "introduced_on", nodes["introduced_on"], required=False)
+    if "language" in nodes:  # the person's language for what is printed or sent to them
+        check.flag(f, L, "language", nodes["language"], ~nodes["language"].isin(LANGUAGES),
+                   "unknown language; expected cy (Cymraeg) or en (English), or empty")
 
     # id -> type of the node first given that id (unknown types kept, to tell them apart)
     type_of = pd.Series(types.to_numpy()[first_of_code], index=uniques)

@@ -8,27 +8,84 @@ into those sentences, and names the words staff use for the model's terms.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
 
+from lacgraph.i18n import N_, _, language
 from lacgraph.tables import format_long_date
 
-KIND_WORDS = {"family": "family", "friend": "friend", "neighbour": "neighbour",
-              "peer": "peer", "member": "member of a group", "volunteer": "volunteer",
-              "service": "service", "coordinator": "coordinator", "household": "household"}
+
+class Words(Mapping[object, str]):
+    """A table of the words staff use for the model's terms, read in the current language
+    (each value is a catalogue message; looking one up translates it).
+
+    Examples
+    --------
+    >>> KIND_WORDS["member"], dict(CIRCLE_WORDS)[4]
+    ('member of a group', 'paid support')
+    """
+
+    def __init__(self, words: Mapping[object, str]):
+        self._words = dict(words)
+
+    def __getitem__(self, key: object) -> str:
+        return _(self._words[key])
+
+    def __iter__(self) -> Iterator[object]:
+        return iter(self._words)
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+
+KIND_WORDS = Words({"family": N_("family"), "friend": N_("friend"),
+                    "neighbour": N_("neighbour"), "peer": N_("peer"),
+                    "member": N_("member of a group"), "volunteer": N_("volunteer"),
+                    "service": N_("service"), "coordinator": N_("coordinator"),
+                    "household": N_("household")})
 """How each tie kind reads in a sentence."""
 
-CIRCLE_WORDS = {1: "closest", 2: "friendship", 3: "taking part", 4: "paid support"}
+CIRCLE_WORDS = Words({1: N_("closest"), 2: N_("friendship"), 3: N_("taking part"),
+                      4: N_("paid support")})
 """Each circle's plain name (1 intimacy, 2 friendship, 3 participation, 4 exchange)."""
+
+
+WELSH_VOWELS = frozenset("aeiouwyâêîôûŵŷáéíóúẃýàèìòùẁỳäëïöüẅÿ")
+
+
+def names_list(names: list[str]) -> str:
+    """Names joined as the language joins a list ("Ann and Bob"; "Ann a Bob", "Bob ac Ann").
+
+    English follows Babel's CLDR list pattern. CLDR writes the Welsh "and" as "a(c)" (it
+    is "ac" before a vowel, "a" before a consonant); here the right one is chosen from the
+    first letter of the last name.
+
+    Examples
+    --------
+    >>> names_list(["Ann", "Bob", "Cai"])
+    'Ann, Bob and Cai'
+    >>> from lacgraph.i18n import use_language
+    >>> with use_language("cy"):
+    ...     names_list(["Ann", "Bob"]), names_list(["Bob", "Cai", "Owain"])
+    ('Ann a Bob', 'Bob, Cai ac Owain')
+    """
+    if language() != "cy" or len(names) < 2:
+        from babel.lists import format_list
+
+        return str(format_list(names, locale="en_GB")) if names else ""
+    last = names[-1]
+    conjunction = "ac" if last[:1].lower() in WELSH_VOWELS else "a"
+    return f"{', '.join(names[:-1])} {conjunction} {last}"
 
 
 def change_sentences(changes: pd.DataFrame, label_of: Callable[[str], str]) -> list[str]:
     """Return one sentence per row of a :func:`lacgraph.analysis.circle.changes` table.
 
     ``label_of`` gives a name for an id (the coordinator who introduced the connection).
-    A connection that started and ended inside the window reads "New and ended".
+    A connection that started and ended inside the window reads "New and ended". Each
+    sentence is one catalogue message, so the Welsh can put the words in its own order.
 
     Examples
     --------
@@ -43,19 +100,24 @@ def change_sentences(changes: pd.DataFrame, label_of: Callable[[str], str]) -> l
     """
     out = []
     for row in changes.itertuples(index=False):
-        name = str(row.label or row.id)
-        kind = KIND_WORDS.get(str(row.kind), str(row.kind))
-        parts = [name, kind]
+        values = {"name": str(row.label or row.id),
+                  "kind": KIND_WORDS.get(str(row.kind)) or str(row.kind),
+                  "start": format_long_date(row.start), "end": format_long_date(row.end)}
         brokers = [b for b in str(row.brokered_by or "").split(";") if b]
-        if brokers and row.change != "ended":
-            parts.append("introduced by " + " and ".join(label_of(b) or b for b in brokers))
-        if row.change == "added":
-            out.append("New: " + ", ".join([*parts, format_long_date(row.start)]))
+        values["introducer"] = names_list([label_of(b) or b for b in brokers])
+        introduced = bool(brokers) and row.change != "ended"
+        if row.change == "added" and introduced:
+            out.append(_("New: %(name)s, %(kind)s, introduced by %(introducer)s, %(start)s",
+                         **values))
+        elif row.change == "added":
+            out.append(_("New: %(name)s, %(kind)s, %(start)s", **values))
         elif row.change == "ended":
-            out.append("Ended: " + ", ".join([*parts, format_long_date(row.end)]))
+            out.append(_("Ended: %(name)s, %(kind)s, %(end)s", **values))
+        elif introduced:
+            out.append(_("New and ended: %(name)s, %(kind)s, introduced by %(introducer)s, "
+                         "%(start)s to %(end)s", **values))
         else:
-            out.append("New and ended: " + ", ".join(
-                [*parts, f"{format_long_date(row.start)} to {format_long_date(row.end)}"]))
+            out.append(_("New and ended: %(name)s, %(kind)s, %(start)s to %(end)s", **values))
     return out
 
 

@@ -107,7 +107,11 @@ def erase(store_path: str, person: str | None, yes: bool, app_db: str | None,
               help="The JSON file to write; a readable FILE.html is written beside it (a "
                    "missing folder is created).")
 @click.option("--app-db", type=click.Path(dir_okay=False), help=APP_DB_HELP)
-def export_person(source: str, person: str, output: Path, app_db: str | None) -> None:
+@click.option("--lang", type=click.Choice(["en", "cy"]), default=None,
+              help="The language of the readable FILE.html: en (English) or cy (Cymraeg). "
+                   "Default: the person's own (their 'language' attribute), else English.")
+def export_person(source: str, person: str, output: Path, app_db: str | None,
+                  lang: str | None) -> None:
     """Everything held about PERSON (subject access request), as JSON and HTML.
 
     Their record with every attribute, every connection past and present (dates, kind,
@@ -126,7 +130,7 @@ def export_person(source: str, person: str, output: Path, app_db: str | None) ->
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     html = output.with_suffix(".html")
-    html.write_text(record_html(record), encoding="utf-8")
+    html.write_text(record_html(record, lang), encoding="utf-8")
     if audit_log is not None:
         audit_log.audit("cli", "cli", "export.person", person, f"file={output.name}")
         audit_log.close()

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -39,7 +40,9 @@ import pandas as pd
 
 from lacgraph.analysis.measures import ego_measures
 from lacgraph.analysis.snapshot import project
+from lacgraph.analysis.wording import KIND_WORDS
 from lacgraph.errors import NotFound
+from lacgraph.i18n import DEFAULT, N_, _, check_language, long_date, translations, use_language
 from lacgraph.model import KIND_CATEGORY
 from lacgraph.stores.base import Store
 from lacgraph.tables import format_date
@@ -134,67 +137,55 @@ def _plain(value: object) -> object:
 
 
 def _long(day: str) -> str:
-    """``2024-12-31`` as ``31 December 2024`` (GOV.UK style); other text unchanged."""
+    """``2024-12-31`` as ``31 December 2024`` (GOV.UK style, in the current language);
+    other text unchanged."""
     try:
         d = dt.date.fromisoformat(day)
     except (TypeError, ValueError):
         return day
-    return f"{d.day} {d:%B %Y}"
+    return long_date(d)
 
 
-_PAGE = """<!DOCTYPE html>
-<html lang="en-GB"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Information held about {{ name }}</title>
-<style>
-body { font-family: Arial, sans-serif; max-width: 60rem; margin: 1rem auto; padding: 0 1rem;
-       line-height: 1.4; color: #0b0c0c; }
-table { border-collapse: collapse; width: 100%; margin-bottom: 1.5rem; }
-th, td { text-align: left; border-bottom: 1px solid #b1b4b6; padding: .4rem; vertical-align: top;
-         overflow-wrap: anywhere; }
-caption { text-align: left; font-weight: bold; margin-bottom: .4rem; }
-@media print { body { max-width: none; } a { color: inherit; } }
-</style></head><body><main>
-<h1>Information held about {{ name }}</h1>
-<p>Everything this programme's network records hold about this person{% if r.measures_at %},
-with their network measures on {{ long(r.measures_at) }}{% endif %}.</p>
-<h2>Their details</h2>
-<table><tbody>
-{% for key, value in r.person.items() %}<tr><th scope="row">{{ key }}</th>
-<td>{{ long(value) if value is string else value }}</td></tr>
-{% endfor %}
-{% if r.coordinator %}<tr><th scope="row">Local Area Coordinator</th>
-<td>{{ r.coordinator.label or r.coordinator.id }}</td></tr>{% endif %}
-</tbody></table>
-<h2>Connections, past and present</h2>
-{% if r.ties %}<table><thead><tr><th>With</th><th>Kind</th><th>Circle</th><th>From</th>
-<th>Until</th><th>Introduced by</th></tr></thead><tbody>
-{% for t in r.ties %}<tr><td>{{ t.other_label or t.other_id }}</td>
-<td>{{ t.kind }} ({{ t.category }})</td><td>{{ t.circle }}</td><td>{{ long(t.start) }}</td>
-<td>{{ long(t.end) if t.end else "still connected" }}</td>
-<td>{{ t.introduced_by_label or t.brokered_by }}</td></tr>
-{% endfor %}</tbody></table>{% else %}<p>No connections are recorded.</p>{% endif %}
-<h2>Network measures</h2>
-{% if r.measures %}<table><tbody>
-{% for key, value in r.measures.items() %}<tr><th scope="row">{{ key }}</th><td>{{ value }}</td>
-</tr>{% endfor %}</tbody></table>{% else %}<p>None (measures are kept for people only).</p>
-{% endif %}
-<h2>Who looked at or downloaded their information</h2>
-{% if r.audit %}<table><thead><tr><th>When (UTC)</th><th>Who</th><th>Role</th><th>What</th>
-<th>Details</th></tr></thead><tbody>
-{% for a in r.audit %}<tr><td>{{ a.at }}</td><td>{{ a.user }}</td><td>{{ a.role }}</td>
-<td>{{ a.action }}</td><td>{{ a.detail }}</td></tr>
-{% endfor %}</tbody></table>{% else %}<p>No one has viewed their information in the web app.</p>
-{% endif %}
-</main></body></html>
-"""
+PAGE = Path(__file__).with_name("templates") / "subject.html"
+"""The printable page (a Jinja template: every sentence a catalogue message)."""
+
+CATEGORY_WORDS = {"natural": N_("natural"), "community": N_("community"), "paid": N_("paid")}
+"""Each category of connection as staff say it (translated where it is shown)."""
 
 
-def record_html(record: dict[str, Any]) -> str:
-    """Render :func:`person_record` as one printable HTML page (every value escaped)."""
+def record_language(record: dict[str, Any], lang: str | None = None) -> str:
+    """The language of a subject-access page: ``lang`` if given, else the person's own
+    (node attribute ``language``: ``cy`` or ``en``), else English.
+
+    Examples
+    --------
+    >>> record_language({"person": {"id": "a", "language": "cy"}}), record_language(
+    ...     {"person": {"id": "a", "language": "cy"}}, "en"), record_language({"person": {}})
+    ('cy', 'en', 'en')
+    """
+    if lang:
+        return check_language(lang)
+    try:
+        return check_language(record["person"].get("language") or DEFAULT)
+    except ValueError:
+        return DEFAULT
+
+
+def record_html(record: dict[str, Any], lang: str | None = None) -> str:
+    """Render :func:`person_record` as one printable HTML page (every value escaped), in
+    ``lang`` or the person's own language (:func:`record_language`). The JSON's and the
+    details' field names stay as they are: they are for programs."""
     import jinja2
 
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
+                             extensions=["jinja2.ext.i18n"])
+    language = record_language(record, lang)
+    catalogue = translations(language)
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=catalogue.gettext, ngettext=catalogue.ngettext, newstyle=True)
     person = record["person"]
-    return env.from_string(_PAGE).render(r=record, long=_long,
-                                         name=person.get("label") or person["id"])
+    with use_language(language):
+        return env.from_string(PAGE.read_text(encoding="utf-8")).render(
+            r=record, long=_long, lang=language, kind_words=KIND_WORDS,
+            category_words={k: _(v) for k, v in CATEGORY_WORDS.items()},
+            name=person.get("label") or person["id"])

@@ -19,13 +19,14 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from lacgraph import i18n
 from lacgraph.audit.outbox import deliver
 from lacgraph.errors import InputError, LacgraphError, NotFound, QueryError
 from lacgraph.network import Network
 from lacgraph.privacy import KEY_VARIABLE, Pseudonymiser
 from lacgraph.tables import format_date
 from lacgraph.viz import html as circle_page
-from lacgraph.web import admin, auth, coordinator, evaluator, manager, record
+from lacgraph.web import admin, auth, coordinator, evaluator, manager, record, settings
 from lacgraph.web.appdb import AppDB
 from lacgraph.web.context import (
     HOME,
@@ -36,6 +37,7 @@ from lacgraph.web.context import (
     wait_for_audit,
 )
 from lacgraph.web.dates import date_parts, uk_date
+from lacgraph.web.language import browser_language, query_language, switch_url
 from lacgraph.web.security import add_headers
 from lacgraph.web.sessions import ServerSessionInterface
 
@@ -130,8 +132,14 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
     app.extensions["lacgraph.pseudonymiser"] = pseudonymiser
 
     app.jinja_env.globals["date_parts"] = date_parts  # the date input macro's boxes
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda message: i18n.translations(i18n.language()).gettext(message),
+        ngettext=lambda singular, plural, num: i18n.translations(i18n.language()).ngettext(
+            singular, plural, num),
+        newstyle=True)
     app.jinja_env.filters["uk_date"] = uk_date
-    for module in (auth, coordinator, record, evaluator, manager, admin):
+    for module in (auth, coordinator, record, evaluator, manager, admin, settings):
         app.register_blueprint(module.bp)
     # the interactive view's libraries, loaded in the background while the app starts
     threading.Thread(target=circle_page.prepare, name="lacgraph-prepare", daemon=True).start()
@@ -144,6 +152,23 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
         g.user = db.user(name) if name else None
         if name and g.user is None:  # account removed while logged in
             session.clear()
+
+    @app.before_request
+    def choose_language() -> None:
+        """The page's language: the ``lang`` query (kept for the session), the session's
+        choice, the account's preference, then (logged out) the browser's."""
+        from flask import session
+
+        asked = query_language(request)
+        if asked is not None and session.get("lang") != asked:
+            session["lang"] = asked
+        lang = asked or session.get("lang")
+        if lang is None and g.user is not None:
+            lang = db.languages.get(g.user.name)
+        if lang is None:
+            lang = browser_language(request)
+        g.lang = lang
+        i18n.set_language(lang)
 
     @app.before_request
     def limit_body() -> None:
@@ -184,8 +209,12 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
 
     @app.context_processor
     def globals_() -> dict[str, Any]:
+        lang = g.get("lang", i18n.DEFAULT)
+        other = i18n.other_language(lang)
         return {"user": g.get("user"), "format_date": format_date,
-                "long_date": uk_date}
+                "long_date": uk_date, "lang": lang, "other_lang": other,
+                "other_lang_name": i18n.NAMES[other],
+                "other_lang_url": switch_url(request, lang)}
 
     @app.get("/")
     def index() -> ResponseReturnValue:
@@ -204,8 +233,9 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf(err: CSRFError) -> tuple[Any, int]:
-        return error_response(400, "This form has expired or did not come from this site. "
-                                   "Go back, reload the page and try again.")
+        return error_response(400, i18n.N_(
+            "This form has expired or did not come from this site. "
+            "Go back, reload the page and try again."))
 
     @app.errorhandler(HTTPException)
     def http(err: HTTPException) -> tuple[Any, int]:

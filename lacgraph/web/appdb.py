@@ -33,6 +33,7 @@ from lacgraph.audit.appfile import AppFile
 from lacgraph.audit.log import AuditLog
 from lacgraph.errors import NotFound
 from lacgraph.web.accounts import Accounts, LoginAttempts, User
+from lacgraph.web.language import LanguagePreferences
 from lacgraph.web.session_store import SessionStore
 
 __all__ = ["AppDB"]
@@ -56,6 +57,7 @@ class AppDB:
         self.logins = LoginAttempts(self.file)
         self.sessions = SessionStore(self.file)
         self.log = AuditLog(self.file)
+        self.languages = LanguagePreferences(self.file)
 
     def close(self) -> None:
         """Close the database file (after writing every audit row queued)."""

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
+from lacgraph.i18n import _, ngettext
+from lacgraph.web.accounts import MIN_PASSWORD
 from lacgraph.web.context import HOME, audit, db
 
 bp = Blueprint("auth", __name__)
@@ -53,16 +55,20 @@ def login() -> Any:
     if until is not None:
         audit("login.locked", name)
         wait = max(1, int((until - until.now(until.tzinfo)).total_seconds()))
-        return render_template("login.html", next=target or "", error=(
-            f"Too many failed attempts. Try again in {wait} seconds.")), 429
+        return render_template("login.html", next=target or "", error=ngettext(
+            "Too many failed attempts. Try again in %(num)d second.",
+            "Too many failed attempts. Try again in %(num)d seconds.", wait)), 429
     user = db().check_password(name, password)
     if user is None:
         g.user = None
         audit("login.failure", name)
         return render_template("login.html", next=target or "",
-                               error="Wrong account name or password."), 401
+                               error=_("Wrong account name or password.")), 401
     db().clear_failures(name, address)
+    lang = session.get("lang")  # the language chosen before logging in stays
     session.clear()
+    if lang:
+        session["lang"] = lang
     session.regenerate()  # type: ignore[attr-defined]
     session["user"] = user.name
     g.user = user
@@ -93,18 +99,19 @@ def change_password() -> Any:
     form = request.form
     if db().check_password(g.user.name, form.get("current", "")[:1024]) is None:
         audit("password.change-refused", g.user.name)
-        return render_template("password.html", error="Your current password is wrong."), 400
+        return render_template("password.html", error=_("Your current password is wrong.")), 400
     if form.get("new", "") != form.get("again", ""):
-        return render_template("password.html", error="The new passwords differ."), 400
+        return render_template("password.html", error=_("The new passwords differ.")), 400
     try:
         db().set_password(g.user.name, form.get("new", "")[:1024])
-    except InputError as err:
-        return render_template("password.html", error="; ".join(
-            f"new password: {p.reason}" for p in err.problems)), 400
+    except InputError:
+        return render_template("password.html", error=_(
+            "The new password must have at least %(count)s characters.",
+            count=MIN_PASSWORD)), 400
     audit("password.change", g.user.name)
     name = g.user.name
     session.clear()
     session.regenerate()  # type: ignore[attr-defined]
     session["user"] = name
-    return render_template("password.html", done="Your password was changed; your other "
-                           "sessions were ended.")
+    return render_template("password.html", done=_(
+        "Your password was changed; your other sessions were ended."))

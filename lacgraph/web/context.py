@@ -30,6 +30,7 @@ from flask import (
 
 from lacgraph.analysis.person_view import PersonView
 from lacgraph.errors import QueryError, StoreError
+from lacgraph.i18n import N_, _
 from lacgraph.network import Network
 from lacgraph.output import to_csv
 from lacgraph.stores import MemoryStore, Store
@@ -303,20 +304,21 @@ def requires(*roles: str) -> Callable:
 
 # -- errors ------------------------------------------------------------------------------------
 MESSAGES = {
-    400: "The request was not understood.",
-    401: "Please log in.",
-    403: "Your account cannot open this page.",
-    404: "There is nothing here (or nothing you may see).",
-    405: "That action is not allowed here.",
-    413: "That request is too large.",
-    429: "Too many attempts. Please wait and try again.",
-    500: "Something went wrong on our side. The problem has been logged.",
+    400: N_("The request was not understood."),
+    401: N_("Please log in."),
+    403: N_("Your account cannot open this page."),
+    404: N_("There is nothing here (or nothing you may see)."),
+    405: N_("That action is not allowed here."),
+    413: N_("That request is too large."),
+    429: N_("Too many attempts. Please wait and try again."),
+    500: N_("Something went wrong on our side. The problem has been logged."),
 }
+"""Each error status's page heading (translated where it is shown)."""
 
 
 def error_response(status: int, message: str | None = None) -> tuple[Any, int]:
     """The one error shape: JSON under ``/api/``, else the friendly page."""
-    message = message or MESSAGES.get(status, "Something went wrong.")
+    message = _(message or MESSAGES.get(status) or N_("Something went wrong."))
     if request.path.startswith("/api/"):
         return jsonify({"error": {"status": status, "message": message}}), status
     return render_template("error.html", status=status, message=message), status

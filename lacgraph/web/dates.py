@@ -17,8 +17,7 @@ import numpy as np
 import pandas as pd
 from babel.dates import format_date as _babel_format_date
 
-LOCALE = "en_GB"
-"""The locale of written dates (the Welsh pages switch it to ``cy_GB``)."""
+from lacgraph.i18n import babel_locale
 
 PARTS = ("day", "month", "year")
 
@@ -36,15 +35,15 @@ _YEAR = "Year must include 4 numbers"
 _RANGE = "%(label)s must be between the years 1900 and 2100"
 
 
-def uk_date(value: object, locale: str = LOCALE) -> str:
+def uk_date(value: object, locale: str | None = None) -> str:
     """Return a date written the UK way ("31 December 2024"), or ``""`` for no date.
 
     Parameters
     ----------
     value : date, datetime, numpy or pandas date, or ISO text
         The day to write; ``None``, ``NaT`` and ``""`` give ``""``.
-    locale : str
-        The Babel locale (``en_GB``; the Welsh pages pass ``cy_GB``).
+    locale : str, optional
+        The Babel locale (default: the page's language, ``en_GB`` or ``cy_GB``).
 
     Examples
     --------
@@ -54,7 +53,7 @@ def uk_date(value: object, locale: str = LOCALE) -> str:
     day = as_day(value)
     if day is None:
         return ""
-    return str(_babel_format_date(day, format="d MMMM y", locale=locale))
+    return str(_babel_format_date(day, format="d MMMM y", locale=locale or babel_locale()))
 
 
 def as_day(value: object) -> dt.date | None:

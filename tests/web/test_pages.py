@@ -43,7 +43,8 @@ def test_every_route_carries_the_security_headers(app, login):
     cases = [(anonymous, "/login"), (anonymous, "/healthz"), (anonymous, "/"),
              (anonymous, "/static/style.css"), (anonymous, "/api/people/p1/circle"),
              (anonymous, "/nowhere"), (anonymous, "/account/password"),
-             (login("eve"), "/account/password"), (login("ada"), "/admin/rights"),
+             (login("eve"), "/account/password"), (login("eve"), "/account/language"),
+             (login("ada"), "/admin/rights"),
              (login("ada"), "/admin/rights/export")]
     cases += [(client, url) for client, url, _ in _pages(login)]
     cases += [(login("eve"), "/report.html?months=3")]  # managers' and evaluators' (an attachment)
