@@ -27,6 +27,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 class LacgraphError(Exception):
@@ -110,7 +111,7 @@ class StaleWrite(StoreError):
     text (``None`` when it is not stored any more).
     """
 
-    def __init__(self, message: str, current: dict[str, dict] | None = None):
+    def __init__(self, message: str, current: dict[str, dict[Any, Any]] | None = None):
         super().__init__(message)
         self.current = current or {"ties": {}, "nodes": {}}
 

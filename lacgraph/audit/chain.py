@@ -112,7 +112,7 @@ def rewritten(rows: Iterable[Sequence]) -> set[int]:
     return out
 
 
-def problem(rows: list[Sequence], head: tuple[int, str] | None) -> tuple[int | None, str]:
+def problem(rows: Sequence[Sequence], head: tuple[int, str] | None) -> tuple[int | None, str]:
     """Check the chain, the personal digests and the head; return (first bad ``seq``,
     what is wrong) or (None, "").
 
