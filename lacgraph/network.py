@@ -272,10 +272,10 @@ class Network:
 
     def community_assets(self, at: DateLike | None = None, *,
                          at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
-        """Groups that connect and bridge (:func:`lacgraph.analysis.clusters.community_assets`)."""
-        from lacgraph.analysis import clusters
+        """Groups that connect and bridge (:func:`lacgraph.analysis.communities.community_assets`)."""
+        from lacgraph.analysis import communities
 
-        return clusters.community_assets(self, at, at_risk_below=at_risk_below)
+        return communities.community_assets(self, at, at_risk_below=at_risk_below)
 
     def community_gaps(self, at: DateLike | None = None, *,
                        at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
@@ -286,10 +286,10 @@ class Network:
 
     def communities(self, at: DateLike | None = None, resolution: float = 1.0, seed: int = 1, *,
                     at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
-        """Leiden communities of natural + community ties (:func:`lacgraph.analysis.clusters.communities`)."""
-        from lacgraph.analysis import clusters
+        """Leiden communities of natural + community ties (:func:`lacgraph.analysis.communities.communities`)."""
+        from lacgraph.analysis import communities
 
-        return clusters.communities(self, at, resolution, seed, at_risk_below=at_risk_below)
+        return communities.communities(self, at, resolution, seed, at_risk_below=at_risk_below)
 
     # -- data out (lacgraph.readwrite.exports) ------------------------------------------------------
     def export(self, fmt: str, path: str | os.PathLike[str], at: DateLike | None = None, *,

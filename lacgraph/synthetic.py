@@ -164,19 +164,23 @@ def programme(
     rng = np.random.default_rng(seed)
     t0 = int(np.datetime64(start, "D").astype(np.int64))
     t1 = int(np.datetime64(pd.Timestamp(start) + pd.DateOffset(years=years), "D").astype(np.int64))
-    return _Builder(rng, people, t0, t1).build()
+    pop = _Population(rng, people, t0, t1)  # the random numbers are drawn in this order
+    ties = _Ties(pop)
+    ties.households()
+    ties.residents()
+    ties.supported()
+    nodes, ids = pop.node_table(_ids("c", pop.n_nb, 4))
+    return Tables(nodes, ties.table(ids))
 
 
-class _Builder:
-    """The state of one generation run (arrays indexed by person or node number)."""
+class _Population:
+    """Who lives where and with whom, who is supported and how they fare, and the node
+    numbering (persons, coordinators, groups, services, families); arrays indexed by person
+    or node number. Drawn first, from the run's random numbers."""
 
     def __init__(self, rng: np.random.Generator, people: int, t0: int, t1: int):
         self.rng, self.P, self.t0, self.t1 = rng, people, t0, t1
-        self.blocks: list[dict[str, np.ndarray]] = []
-
-    # -- places, households, roles -------------------------------------------------------
-    def _places(self) -> None:
-        rng, P = self.rng, self.P
+        P = people
         self.n_nb = n_nb = max(1, round(P / PEOPLE_PER_NEIGHBOURHOOD))
         self.nb = (np.arange(P, dtype=np.int64) * n_nb) // P
         self.nb_start = np.searchsorted(self.nb, np.arange(n_nb))
@@ -228,43 +232,11 @@ class _Builder:
         self.off_family = self.off_service + self.n_area * len(SERVICES)
         self.n_nodes = self.off_family + self.n_fam
 
-    # -- helpers -------------------------------------------------------------------------
-    def _add(self, src, dst, kind, start, *, end=None, circle=None, reciprocal=None,
-             brokered=None) -> None:
-        n = len(src)
-        kind = np.broadcast_to(np.asarray(kind, dtype=np.int8), n)
-        if circle is None:
-            circle = np.array([DEFAULT_CIRCLE[k] for k in _KINDS], dtype=np.int8)[kind]
-        self.blocks.append({
-            "src": np.asarray(src, dtype=np.int64), "dst": np.asarray(dst, dtype=np.int64),
-            "kind": np.array(kind, dtype=np.int8),
-            "start": np.asarray(start, dtype=np.int64),
-            "end": np.full(n, _OPEN, dtype=np.int64) if end is None else np.asarray(end, np.int64),
-            "circle": np.broadcast_to(np.asarray(circle, dtype=np.int8), n).copy(),
-            "reciprocal": (np.zeros(n, bool) if reciprocal is None
-                           else np.broadcast_to(np.asarray(reciprocal, bool), n).copy()),
-            "brokered": (np.full(n, -1, np.int64) if brokered is None
-                         else np.asarray(brokered, np.int64)),
-        })
-
-    def _ordinary_dates(self, n: int, before: float, ending: float) -> tuple[np.ndarray, ...]:
-        """Starts mostly before the data (share ``before``); a share ``ending`` end later."""
-        rng = self.rng
-        start = np.where(rng.random(n) < before, self.t0 - rng.integers(1, 3650, n),
-                         self.t0 + rng.integers(0, self.t1 - self.t0, n))
-        return start, self._ends(start, ending, 90, 1500)
-
-    def _ends(self, start: np.ndarray, share: float, low: int, high: int) -> np.ndarray:
-        n = len(start)
-        end = start + self.rng.integers(low, high, n)
-        end = np.where(self.rng.random(n) < share, end, _OPEN)
-        return np.where(end >= self.t1, _OPEN, end)
-
-    def _random_in_ward(self, i: np.ndarray) -> np.ndarray:
+    def random_in_ward(self, i: np.ndarray) -> np.ndarray:
         k = self.nb[i]
         return self.nb_start[k] + (self.rng.random(len(i)) * self.nb_size[k]).astype(np.int64)
 
-    def _valid_partner(self, i: np.ndarray, j: np.ndarray, same_ward: bool) -> np.ndarray:
+    def valid_partner(self, i: np.ndarray, j: np.ndarray, same_ward: bool) -> np.ndarray:
         ok = (j >= 0) & (j < self.P)
         jj = np.where(ok, j, 0)
         ok &= self.sociable[jj] & (self.hh[jj] != self.hh[i])
@@ -272,163 +244,11 @@ class _Builder:
             ok &= self.nb[jj] == self.nb[i]
         return ok
 
-    def _circle(self, n: int, closest: float, otherwise: int) -> np.ndarray:
-        return np.where(self.rng.random(n) < closest, 1, otherwise).astype(np.int8)
-
-    # -- ties ----------------------------------------------------------------------------
-    def _households(self) -> None:
-        rng, P = self.rng, self.P
-        since = self.t0 - rng.integers(180, 7300, self.n_hh)
-        members = np.flatnonzero(self.size_of >= 2)
-        self._add(members, self.off_family + self.hh_family[self.hh[members]], _K["household"],
-                  since[self.hh[members]])
-        for d in range(1, 5):
-            i = np.arange(P - d)
-            i = i[self.hh[i] == self.hh[i + d]]
-            self._add(i, i + d, _K["family"], since[self.hh[i]],
-                      circle=self._circle(len(i), 0.5, 2), reciprocal=rng.random(len(i)) < 0.7)
-
-    def _residents(self) -> None:
-        rng = self.rng
-        soc = np.flatnonzero(self.sociable)
-        # neighbours a few doors away
-        i = np.repeat(soc, rng.poisson(0.7, len(soc)))
-        j = i + rng.integers(1, 9, len(i))
-        ok = self._valid_partner(i, j, True)
-        start, end = self._ordinary_dates(int(ok.sum()), 0.8, 0.12)
-        self._add(i[ok], j[ok], _K["neighbour"], start, end=end,
-                  reciprocal=rng.random(int(ok.sum())) < 0.5)
-        # friends: mostly local, some across the ward, a few in another ward
-        i = np.repeat(soc, rng.poisson(1.1, len(soc)))
-        n = len(i)
-        u = rng.random(n)
-        local = i + rng.choice([-1, 1], n) * rng.geometric(1 / 15, n)
-        j = np.where(u < 0.84, local, np.where(u < 0.96, self._random_in_ward(i),
-                                               rng.integers(0, self.P, n)))
-        ok = self._valid_partner(i, j, False) & ((u >= 0.96) | (self.nb[np.clip(j, 0, self.P - 1)]
-                                                               == self.nb[i]))
-        fi, fj = i[ok], j[ok]
-        # triadic closure: some pairs of a person's friends are friends too
-        a, b = np.concatenate([fi, fj]), np.concatenate([fj, fi])
-        order = np.lexsort((rng.random(len(a)), a))
-        a, b = a[order], b[order]
-        pair = (a[:-1] == a[1:]) & (rng.random(len(a) - 1) < 0.35)
-        ci, cj = b[:-1][pair], b[1:][pair]
-        keep = self.hh[ci] != self.hh[cj]
-        fi, fj = np.concatenate([fi, ci[keep]]), np.concatenate([fj, cj[keep]])
-        n = len(fi)
-        start, end = self._ordinary_dates(n, 0.8, 0.12)
-        self._add(fi, fj, _K["friend"], start, end=end, circle=self._circle(n, 0.15, 2),
-                  reciprocal=rng.random(n) < 0.6)
-        # relatives outside the household
-        i = soc[rng.random(len(soc)) < 0.22]
-        j = np.where(rng.random(len(i)) < 0.7, self._random_in_ward(i),
-                     rng.integers(0, self.P, len(i)))
-        ok = self._valid_partner(i, j, False)
-        n = int(ok.sum())
-        start, end = self._ordinary_dates(n, 0.9, 0.05)
-        self._add(i[ok], j[ok], _K["family"], start, end=end, circle=self._circle(n, 0.3, 2),
-                  reciprocal=rng.random(n) < 0.7)
-        # withdrawn single people: half are paired with one neighbour, nothing else
-        w = np.flatnonzero(self.withdrawn & (self.size_of == 1))
-        a, b = w[:-1:2], w[1::2]
-        ok = (self.nb[a] == self.nb[b]) & (rng.random(len(a)) < 0.5)
-        start, end = self._ordinary_dates(int(ok.sum()), 0.9, 0.0)
-        self._add(a[ok], b[ok], _K["neighbour"], start, reciprocal=True)
-        # community groups
-        i = np.repeat(soc, np.where(rng.random(len(soc)) < 0.42,
-                                    1 + (rng.random(len(soc)) < 0.3), 0))
-        i = i[self.n_groups[self.nb[i]] > 0]
-        n = len(i)
-        k = self.nb[i]
-        g = self.off_group + self.g_start[k] + (self.n_groups[k] * rng.random(n) ** 1.7).astype(
-            np.int64)
-        start, end = self._ordinary_dates(n, 0.7, 0.15)
-        self._add(i, g, np.where(rng.random(n) < 0.15, _K["volunteer"], _K["member"]), start,
-                  end=end, reciprocal=rng.random(n) < 0.3)
-        # an ordinary service contact
-        people = np.flatnonzero(~self.supported)
-        people = people[rng.random(len(people)) < np.where(self.withdrawn[people], 0.4, 0.15)]
-        n = len(people)
-        s = self._service(people, rng.choice(len(SERVICES), n, p=_SERVICE_WEIGHTS_RESIDENT))
-        start, end = self._ordinary_dates(n, 0.6, 0.2)
-        self._add(people, s, _K["service"], start, end=end)
-
-    def _service(self, people: np.ndarray, kind: np.ndarray) -> np.ndarray:
+    def service(self, people: np.ndarray, kind: np.ndarray) -> np.ndarray:
         area = self.nb[people] // NEIGHBOURHOODS_PER_SERVICE_AREA
         return self.off_service + area * len(SERVICES) + kind
 
-    def _supported(self) -> None:
-        rng, sup = self.rng, self.sup
-        n = len(sup)
-        intro = self.intro[sup]
-        coord = self.off_coord + self.nb[sup]
-        # coordinator tie from introduction
-        self._add(sup, coord, _K["coordinator"], intro, end=self._ends(intro, 0.35, 180, 900))
-        # services before introduction, some stepping down afterwards
-        i = np.repeat(np.arange(n), 1 + rng.binomial(3, 0.4, n))
-        m = len(i)
-        s = self._service(sup[i], rng.choice(len(SERVICES), m, p=_SERVICE_WEIGHTS_SUPPORTED))
-        self._add(sup[i], s, _K["service"], intro[i] - rng.integers(30, 1500, m),
-                  end=self._ends(intro[i], 0.35, 60, 900))
-        # at most one old natural tie besides a household partner
-        chance = np.where(self.size_of[sup] == 2, 0.25, 0.45)
-        i = np.flatnonzero((self.outcome != 2) & (rng.random(n) < chance))
-        j = self._random_in_ward(sup[i])
-        ok = self._valid_partner(sup[i], j, True)
-        i, j = i[ok], j[ok]
-        m = len(i)
-        self._add(sup[i], j, np.array([_K["family"], _K["friend"], _K["neighbour"]])[
-            rng.choice(3, m, p=[0.4, 0.35, 0.25])], intro[i] - rng.integers(60, 5000, m),
-            reciprocal=rng.random(m) < 0.5)
-        self._growth(n, intro, coord)
-
-    def _growth(self, n: int, intro: np.ndarray, coord: np.ndarray) -> None:
-        rng, sup = self.rng, self.sup
-        grows = self.outcome == 0
-        # new natural ties
-        i = np.repeat(np.arange(n), np.where(grows, 1 + rng.poisson(2.5, n), 0))
-        m = len(i)
-        kind = np.array([_K["friend"], _K["peer"], _K["neighbour"], _K["family"]])[
-            rng.choice(4, m, p=[0.4, 0.25, 0.25, 0.1])]
-        j = self._random_in_ward(sup[i])
-        near = sup[i] + rng.choice([-1, 1], m) * rng.integers(1, 11, m)
-        j = np.where(kind == _K["neighbour"], near, j)
-        ok = self._valid_partner(sup[i], j, True)
-        # peers: another supported person of the same coordinator, not one who stays isolated
-        k = self.nb[sup[i]]
-        sup_start = np.searchsorted(self.nb[sup], np.arange(self.n_nb))
-        sup_count = np.diff(np.append(sup_start, n))
-        pj = sup_start[k] + (rng.random(m) * sup_count[k]).astype(np.int64)
-        is_peer = kind == _K["peer"]
-        ok = np.where(is_peer, (pj != i) & (self.outcome[pj] != 2), ok)
-        j = np.where(is_peer, sup[pj], j)
-        after = np.where(is_peer, np.maximum(intro[i], self.intro[np.where(is_peer, j, sup[i])]),
-                         intro[i])
-        start = after + 14 + rng.exponential(180, m).astype(np.int64)
-        ok &= start < self.t1
-        i, j, kind, start, is_peer = i[ok], j[ok], kind[ok], start[ok], is_peer[ok]
-        m = len(i)
-        brokered = np.where(rng.random(m) < np.where(is_peer, 0.9, 0.6), coord[i], -1)
-        circle = np.where(np.isin(kind, [_K["friend"], _K["family"]]), self._circle(m, 0.2, 2), 3)
-        self._add(sup[i], j, kind, start, end=self._ends(start, 0.18, 60, 720), circle=circle,
-                  reciprocal=rng.random(m) < 0.55, brokered=brokered)
-        # new community ties
-        i = np.repeat(np.arange(n), np.where(grows, rng.poisson(1.3, n), 0))
-        k = self.nb[sup[i]]
-        i, k = i[self.n_groups[k] > 0], k[self.n_groups[k] > 0]
-        m = len(i)
-        g = self.off_group + self.g_start[k] + (rng.random(m) * self.n_groups[k]).astype(np.int64)
-        start = intro[i] + 14 + rng.exponential(180, m).astype(np.int64)
-        ok = start < self.t1
-        i, g, start = i[ok], g[ok], start[ok]
-        m = len(i)
-        self._add(sup[i], g, np.where(rng.random(m) < 0.25, _K["volunteer"], _K["member"]), start,
-                  end=self._ends(start, 0.18, 60, 720), reciprocal=rng.random(m) < 0.3,
-                  brokered=np.where(rng.random(m) < 0.7, coord[i], -1))
-
-    # -- tables --------------------------------------------------------------------------
-    def _node_table(self, coord_ids: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    def node_table(self, coord_ids: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
         rng, P, n_nb = self.rng, self.P, self.n_nb
         wards = _ward_names(n_nb, rng)
         n_group = int(self.n_groups.sum())
@@ -473,17 +293,203 @@ class _Builder:
         }
         return _frame(columns, NODE_COLUMNS), ids
 
-    def build(self) -> Tables:
-        self._places()
-        self._households()
-        self._residents()
-        self._supported()
-        coord_ids = _ids("c", self.n_nb, 4)
-        nodes, ids = self._node_table(coord_ids)
 
+class _Ties:
+    """The ties of one generation run, drawn block by block for the :class:`_Population`
+    ``pop`` (households, residents' own ties, supported people and how they grow)."""
+
+    def __init__(self, pop: _Population):
+        self.pop, self.rng = pop, pop.rng
+        self.blocks: list[dict[str, np.ndarray]] = []
+
+    def _add(self, src, dst, kind, start, *, end=None, circle=None, reciprocal=None,
+             brokered=None) -> None:
+        n = len(src)
+        kind = np.broadcast_to(np.asarray(kind, dtype=np.int8), n)
+        if circle is None:
+            circle = np.array([DEFAULT_CIRCLE[k] for k in _KINDS], dtype=np.int8)[kind]
+        self.blocks.append({
+            "src": np.asarray(src, dtype=np.int64), "dst": np.asarray(dst, dtype=np.int64),
+            "kind": np.array(kind, dtype=np.int8),
+            "start": np.asarray(start, dtype=np.int64),
+            "end": np.full(n, _OPEN, dtype=np.int64) if end is None else np.asarray(end, np.int64),
+            "circle": np.broadcast_to(np.asarray(circle, dtype=np.int8), n).copy(),
+            "reciprocal": (np.zeros(n, bool) if reciprocal is None
+                           else np.broadcast_to(np.asarray(reciprocal, bool), n).copy()),
+            "brokered": (np.full(n, -1, np.int64) if brokered is None
+                         else np.asarray(brokered, np.int64)),
+        })
+
+    def _ordinary_dates(self, n: int, before: float, ending: float) -> tuple[np.ndarray, ...]:
+        """Starts mostly before the data (share ``before``); a share ``ending`` end later."""
+        pop, rng = self.pop, self.rng
+        start = np.where(rng.random(n) < before, pop.t0 - rng.integers(1, 3650, n),
+                         pop.t0 + rng.integers(0, pop.t1 - pop.t0, n))
+        return start, self._ends(start, ending, 90, 1500)
+
+    def _ends(self, start: np.ndarray, share: float, low: int, high: int) -> np.ndarray:
+        pop = self.pop
+        n = len(start)
+        end = start + self.rng.integers(low, high, n)
+        end = np.where(self.rng.random(n) < share, end, _OPEN)
+        return np.where(end >= pop.t1, _OPEN, end)
+
+    def _circle(self, n: int, closest: float, otherwise: int) -> np.ndarray:
+        return np.where(self.rng.random(n) < closest, 1, otherwise).astype(np.int8)
+
+    def households(self) -> None:
+        pop, rng, P = self.pop, self.rng, self.pop.P
+        since = pop.t0 - rng.integers(180, 7300, pop.n_hh)
+        members = np.flatnonzero(pop.size_of >= 2)
+        self._add(members, pop.off_family + pop.hh_family[pop.hh[members]], _K["household"],
+                  since[pop.hh[members]])
+        for d in range(1, 5):
+            i = np.arange(P - d)
+            i = i[pop.hh[i] == pop.hh[i + d]]
+            self._add(i, i + d, _K["family"], since[pop.hh[i]],
+                      circle=self._circle(len(i), 0.5, 2), reciprocal=rng.random(len(i)) < 0.7)
+
+    def residents(self) -> None:
+        pop, rng = self.pop, self.rng
+        soc = np.flatnonzero(pop.sociable)
+        # neighbours a few doors away
+        i = np.repeat(soc, rng.poisson(0.7, len(soc)))
+        j = i + rng.integers(1, 9, len(i))
+        ok = pop.valid_partner(i, j, True)
+        start, end = self._ordinary_dates(int(ok.sum()), 0.8, 0.12)
+        self._add(i[ok], j[ok], _K["neighbour"], start, end=end,
+                  reciprocal=rng.random(int(ok.sum())) < 0.5)
+        # friends: mostly local, some across the ward, a few in another ward
+        i = np.repeat(soc, rng.poisson(1.1, len(soc)))
+        n = len(i)
+        u = rng.random(n)
+        local = i + rng.choice([-1, 1], n) * rng.geometric(1 / 15, n)
+        j = np.where(u < 0.84, local, np.where(u < 0.96, pop.random_in_ward(i),
+                                              rng.integers(0, pop.P, n)))
+        ok = pop.valid_partner(i, j, False) & ((u >= 0.96) | (pop.nb[np.clip(j, 0, pop.P - 1)]
+                                                              == pop.nb[i]))
+        fi, fj = i[ok], j[ok]
+        # triadic closure: some pairs of a person's friends are friends too
+        a, b = np.concatenate([fi, fj]), np.concatenate([fj, fi])
+        order = np.lexsort((rng.random(len(a)), a))
+        a, b = a[order], b[order]
+        pair = (a[:-1] == a[1:]) & (rng.random(len(a) - 1) < 0.35)
+        ci, cj = b[:-1][pair], b[1:][pair]
+        keep = pop.hh[ci] != pop.hh[cj]
+        fi, fj = np.concatenate([fi, ci[keep]]), np.concatenate([fj, cj[keep]])
+        n = len(fi)
+        start, end = self._ordinary_dates(n, 0.8, 0.12)
+        self._add(fi, fj, _K["friend"], start, end=end, circle=self._circle(n, 0.15, 2),
+                  reciprocal=rng.random(n) < 0.6)
+        # relatives outside the household
+        i = soc[rng.random(len(soc)) < 0.22]
+        j = np.where(rng.random(len(i)) < 0.7, pop.random_in_ward(i),
+                     rng.integers(0, pop.P, len(i)))
+        ok = pop.valid_partner(i, j, False)
+        n = int(ok.sum())
+        start, end = self._ordinary_dates(n, 0.9, 0.05)
+        self._add(i[ok], j[ok], _K["family"], start, end=end, circle=self._circle(n, 0.3, 2),
+                  reciprocal=rng.random(n) < 0.7)
+        # withdrawn single people: half are paired with one neighbour, nothing else
+        w = np.flatnonzero(pop.withdrawn & (pop.size_of == 1))
+        a, b = w[:-1:2], w[1::2]
+        ok = (pop.nb[a] == pop.nb[b]) & (rng.random(len(a)) < 0.5)
+        start, end = self._ordinary_dates(int(ok.sum()), 0.9, 0.0)
+        self._add(a[ok], b[ok], _K["neighbour"], start, reciprocal=True)
+        # community groups
+        i = np.repeat(soc, np.where(rng.random(len(soc)) < 0.42,
+                                    1 + (rng.random(len(soc)) < 0.3), 0))
+        i = i[pop.n_groups[pop.nb[i]] > 0]
+        n = len(i)
+        k = pop.nb[i]
+        g = pop.off_group + pop.g_start[k] + (pop.n_groups[k] * rng.random(n) ** 1.7).astype(
+            np.int64)
+        start, end = self._ordinary_dates(n, 0.7, 0.15)
+        self._add(i, g, np.where(rng.random(n) < 0.15, _K["volunteer"], _K["member"]), start,
+                  end=end, reciprocal=rng.random(n) < 0.3)
+        # an ordinary service contact
+        people = np.flatnonzero(~pop.supported)
+        people = people[rng.random(len(people)) < np.where(pop.withdrawn[people], 0.4, 0.15)]
+        n = len(people)
+        s = pop.service(people, rng.choice(len(SERVICES), n, p=_SERVICE_WEIGHTS_RESIDENT))
+        start, end = self._ordinary_dates(n, 0.6, 0.2)
+        self._add(people, s, _K["service"], start, end=end)
+
+    def supported(self) -> None:
+        pop, rng, sup = self.pop, self.rng, self.pop.sup
+        n = len(sup)
+        intro = pop.intro[sup]
+        coord = pop.off_coord + pop.nb[sup]
+        # coordinator tie from introduction
+        self._add(sup, coord, _K["coordinator"], intro, end=self._ends(intro, 0.35, 180, 900))
+        # services before introduction, some stepping down afterwards
+        i = np.repeat(np.arange(n), 1 + rng.binomial(3, 0.4, n))
+        m = len(i)
+        s = pop.service(sup[i], rng.choice(len(SERVICES), m, p=_SERVICE_WEIGHTS_SUPPORTED))
+        self._add(sup[i], s, _K["service"], intro[i] - rng.integers(30, 1500, m),
+                  end=self._ends(intro[i], 0.35, 60, 900))
+        # at most one old natural tie besides a household partner
+        chance = np.where(pop.size_of[sup] == 2, 0.25, 0.45)
+        i = np.flatnonzero((pop.outcome != 2) & (rng.random(n) < chance))
+        j = pop.random_in_ward(sup[i])
+        ok = pop.valid_partner(sup[i], j, True)
+        i, j = i[ok], j[ok]
+        m = len(i)
+        self._add(sup[i], j, np.array([_K["family"], _K["friend"], _K["neighbour"]])[
+            rng.choice(3, m, p=[0.4, 0.35, 0.25])], intro[i] - rng.integers(60, 5000, m),
+            reciprocal=rng.random(m) < 0.5)
+        self._growth(n, intro, coord)
+
+    def _growth(self, n: int, intro: np.ndarray, coord: np.ndarray) -> None:
+        pop, rng, sup = self.pop, self.rng, self.pop.sup
+        grows = pop.outcome == 0
+        # new natural ties
+        i = np.repeat(np.arange(n), np.where(grows, 1 + rng.poisson(2.5, n), 0))
+        m = len(i)
+        kind = np.array([_K["friend"], _K["peer"], _K["neighbour"], _K["family"]])[
+            rng.choice(4, m, p=[0.4, 0.25, 0.25, 0.1])]
+        j = pop.random_in_ward(sup[i])
+        near = sup[i] + rng.choice([-1, 1], m) * rng.integers(1, 11, m)
+        j = np.where(kind == _K["neighbour"], near, j)
+        ok = pop.valid_partner(sup[i], j, True)
+        # peers: another supported person of the same coordinator, not one who stays isolated
+        k = pop.nb[sup[i]]
+        sup_start = np.searchsorted(pop.nb[sup], np.arange(pop.n_nb))
+        sup_count = np.diff(np.append(sup_start, n))
+        pj = sup_start[k] + (rng.random(m) * sup_count[k]).astype(np.int64)
+        is_peer = kind == _K["peer"]
+        ok = np.where(is_peer, (pj != i) & (pop.outcome[pj] != 2), ok)
+        j = np.where(is_peer, sup[pj], j)
+        after = np.where(is_peer, np.maximum(intro[i], pop.intro[np.where(is_peer, j, sup[i])]),
+                         intro[i])
+        start = after + 14 + rng.exponential(180, m).astype(np.int64)
+        ok &= start < pop.t1
+        i, j, kind, start, is_peer = i[ok], j[ok], kind[ok], start[ok], is_peer[ok]
+        m = len(i)
+        brokered = np.where(rng.random(m) < np.where(is_peer, 0.9, 0.6), coord[i], -1)
+        circle = np.where(np.isin(kind, [_K["friend"], _K["family"]]), self._circle(m, 0.2, 2), 3)
+        self._add(sup[i], j, kind, start, end=self._ends(start, 0.18, 60, 720), circle=circle,
+                  reciprocal=rng.random(m) < 0.55, brokered=brokered)
+        # new community ties
+        i = np.repeat(np.arange(n), np.where(grows, rng.poisson(1.3, n), 0))
+        k = pop.nb[sup[i]]
+        i, k = i[pop.n_groups[k] > 0], k[pop.n_groups[k] > 0]
+        m = len(i)
+        g = pop.off_group + pop.g_start[k] + (rng.random(m) * pop.n_groups[k]).astype(np.int64)
+        start = intro[i] + 14 + rng.exponential(180, m).astype(np.int64)
+        ok = start < pop.t1
+        i, g, start = i[ok], g[ok], start[ok]
+        m = len(i)
+        self._add(sup[i], g, np.where(rng.random(m) < 0.25, _K["volunteer"], _K["member"]), start,
+                  end=self._ends(start, 0.18, 60, 720), reciprocal=rng.random(m) < 0.3,
+                  brokered=np.where(rng.random(m) < 0.7, coord[i], -1))
+
+    def table(self, ids: np.ndarray) -> pd.DataFrame:
+        """The tie table: one tie per (pair, kind), no self-ties, by start; ``ids`` are the
+        node ids by node number."""
         t = {key: np.concatenate([b[key] for b in self.blocks]) for key in self.blocks[0]}
         lo, hi = np.minimum(t["src"], t["dst"]), np.maximum(t["src"], t["dst"])
-        key = (lo * self.n_nodes + hi) * len(_KINDS) + t["kind"]
+        key = (lo * self.pop.n_nodes + hi) * len(_KINDS) + t["kind"]
         _, first = np.unique(key, return_index=True)
         keep = np.sort(first[lo[first] != hi[first]])  # one tie per (pair, kind), no self-ties
         keep = keep[np.argsort(t["start"][keep], kind="stable")]
@@ -495,7 +501,7 @@ class _Builder:
             "start": _dates(t["start"]), "end": _dates(t["end"]),
             "circle": t["circle"], "reciprocal": t["reciprocal"], "brokered_by": brokered_by,
         }
-        return Tables(nodes, _frame(columns, TIE_COLUMNS))
+        return _frame(columns, TIE_COLUMNS)
 
 
 def _ids(prefix: str, n: int, width: int) -> np.ndarray:

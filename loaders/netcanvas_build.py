@@ -494,11 +494,18 @@ def _nodes(egos: pd.DataFrame, alters: pd.DataFrame, mapping: Mapping, problems:
     return nodes.astype(object), origin
 
 
+def _missing(egos: pd.DataFrame, variable: str, problems: _Problems, setting: str) -> bool:
+    """Whether the interviews have no ego ``variable`` (a problem, noted once)."""
+    if variable in egos.columns:
+        return False
+    problems.add(egos["@file"].iat[0], 1, variable, "",
+                 f"no ego variable {variable!r} (mapping {setting})")
+    return True
+
+
 def _latest(latest_first: pd.DataFrame, variable: str, ids: pd.Series, problems: _Problems,
             setting: str) -> np.ndarray:
-    if variable not in latest_first.columns:
-        problems.add(latest_first["@file"].iat[0], 1, variable, "",
-                     f"no ego variable {variable!r} (mapping {setting})")
+    if _missing(latest_first, variable, problems, setting):
         return np.full(len(ids), "", dtype=object)
     values = latest_first[latest_first[variable].astype(str).ne("")
                           & latest_first[variable].ne(ENCRYPTED)]
@@ -509,9 +516,7 @@ def _latest(latest_first: pd.DataFrame, variable: str, ids: pd.Series, problems:
 def _agreed(egos: pd.DataFrame, variable: str, ids: pd.Series, problems: _Problems,
             setting: str) -> np.ndarray:
     """The ego variable's value, which must be the same in every interview that has one."""
-    if variable not in egos.columns:
-        problems.add(egos["@file"].iat[0], 1, variable, "",
-                     f"no ego variable {variable!r} (mapping {setting})")
+    if _missing(egos, variable, problems, setting):
         return np.full(len(ids), "", dtype=object)
     cells = egos[variable].astype(str)
     problems.rows(egos, cells.eq(ENCRYPTED), variable, cells,

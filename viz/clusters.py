@@ -33,6 +33,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from lacgraph.analysis import clusters as manager  # noqa: E402
+from lacgraph.analysis.manager_view import manager_view, paid_people  # noqa: E402
 from lacgraph.model import AT_RISK_THRESHOLD  # noqa: E402
 from lacgraph.privacy import SUPPRESS_UP_TO, suppress  # noqa: E402
 
@@ -78,7 +79,7 @@ def draw_clusters(G: DatedNetwork, at: DateLike | None = None,
     >>> sorted(t.get_text() for t in fig.axes[0].texts)
     ['$x$ <b>', 'b']
     """
-    V = manager._view(G, at)
+    V = manager_view(G, at)
     table = manager.select_neighbourhoods(G, manager.isolated_clusters(G, V.day),
                                           neighbourhoods).head(limit)
     shown = max(len(table), 1)
@@ -95,7 +96,7 @@ def draw_clusters(G: DatedNetwork, at: DateLike | None = None,
         _save(fig, path)
         return fig
     S = V.S
-    paid = manager._paid_people(G, V)
+    paid = paid_people(G, V)
     index = pd.Index(S.ids)
     labels = S.nodes["label"].to_numpy(dtype=object)
     keep = V.natural_edge & (V.rows < S.indices)

@@ -1,4 +1,4 @@
-"""The manager's view: isolated people, isolated clusters, neighbourhoods, assets, communities.
+"""The manager's view: isolated people, isolated clusters, neighbourhoods and their gaps.
 
 Everything is computed for the whole population at once on the projected
 :class:`~lacgraph.analysis.snapshot.Snapshot` (scipy / igraph), never person by person.
@@ -20,8 +20,9 @@ Supported people
     A person counts as supported at ``t`` when ``supported`` is true and they were
     introduced on or before ``t`` (or have no introduction date).
 
-The *community graph* (assets, communities) is people and groups joined by active natural
-and community ties.
+The community graph's tables (assets, Leiden communities) are
+:mod:`lacgraph.analysis.communities` (still importable from here for one release); the
+snapshot is read once per day by :mod:`lacgraph.analysis.manager_view`.
 
 Examples
 --------
@@ -41,26 +42,37 @@ Examples
 
 from __future__ import annotations
 
-import random
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-import igraph as ig
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
-from lacgraph.analysis.blocks import cut_off_by_node
+# Kept for one release: the community graph's tables moved to lacgraph.analysis.communities.
+from lacgraph.analysis.communities import (
+    ASSET_COLUMNS,
+    COMMUNITY_COLUMNS,
+    communities,
+    community_assets,
+    community_membership,
+)
+from lacgraph.analysis.manager_view import (
+    NO_NEIGHBOURHOOD,
+    ManagerView,
+    manager_view,
+    paid_people,
+)
 from lacgraph.analysis.measures import ego_measures
-from lacgraph.analysis.snapshot import COMMUNITY, NATURAL, Snapshot
+from lacgraph.analysis.snapshot import COMMUNITY
 from lacgraph.dated import DatedNetwork
 from lacgraph.errors import QueryError
-from lacgraph.model import AT_RISK_THRESHOLD, KIND_CATEGORY
+from lacgraph.model import AT_RISK_THRESHOLD
 from lacgraph.tables import DateLike
 
-NO_NEIGHBOURHOOD = "(none)"
-"""How a person or group without a neighbourhood is shown in per-neighbourhood tables."""
+__all__ = ["ASSET_COLUMNS", "CHANGE_COUNTS", "CLUSTER_COLUMNS", "COMMUNITY_COLUMNS",
+           "GAP_COLUMNS", "NEIGHBOURHOOD_COLUMNS", "NEIGHBOURHOOD_COUNTS", "NO_NEIGHBOURHOOD",
+           "PEOPLE_COLUMNS", "communities", "community_assets", "community_gaps",
+           "community_membership", "isolated_clusters", "isolated_people", "neighbourhoods",
+           "select_neighbourhoods"]
 
 CLUSTER_COLUMNS: tuple[str, ...] = (
     "cluster", "size", "members", "neighbourhoods", "supported", "with_paid_ties",
@@ -78,93 +90,11 @@ NEIGHBOURHOOD_COLUMNS: tuple[str, ...] = (
 )
 CHANGE_COUNTS: tuple[str, ...] = NEIGHBOURHOOD_COUNTS[:-1]
 """The neighbourhood counts that get a ``<count>_change`` column with ``since``."""
-ASSET_COLUMNS: tuple[str, ...] = (
-    "id", "label", "neighbourhood", "members", "otherwise_at_risk", "only_connection",
-    "cut_point", "splits_into", "people_cut_off", "bridge_ties",
-)
 GAP_COLUMNS: tuple[str, ...] = (
     "neighbourhood", "people", "isolated", "at_risk", "isolated_clusters",
     "in_isolated_clusters", "groups",
 )
-COMMUNITY_COLUMNS: tuple[str, ...] = (
-    "community", "people", "groups", "neighbourhoods", "main_neighbourhood", "main_share",
-    "neighbourhood_mix", "supported", "at_risk", "in_isolated_clusters",
-)
 
-
-# -- the snapshot, read the manager's way ------------------------------------------------------
-@dataclass(frozen=True)
-class _View:
-    """What every table here needs from the snapshot at one day, computed once."""
-
-    S: Snapshot
-    day: np.datetime64
-    rows: np.ndarray          # CSR row of every edge entry
-    person: np.ndarray        # node is a person
-    group: np.ndarray         # node is a group
-    natural_edge: np.ndarray  # edge entry joins two people by a natural tie
-    in_group: np.ndarray      # node has an active community tie
-    close: np.ndarray         # natural + community alters per node
-    supported: np.ndarray     # supported at day (see the module docstring)
-    ward: np.ndarray          # neighbourhood, NO_NEIGHBOURHOOD when empty
-    cluster: np.ndarray       # isolated-cluster rank per node, 0 when none
-
-
-def _view(G: DatedNetwork, at: DateLike | None) -> _View:
-    day = G.resolve_date(at)
-    S = G.snapshot(day)
-    n = S.n_nodes
-    rows = S.rows()
-    person = S.node_type == "person"
-    group = S.node_type == "group"
-    natural_edge = (S.category == NATURAL) & person[rows] & person[S.indices]
-    community_edge = S.category == COMMUNITY
-    in_group = np.bincount(rows[community_edge], minlength=n) > 0
-    close = np.bincount(rows[natural_edge | community_edge], minlength=n)
-    nodes = S.nodes
-    introduced = nodes["introduced_on"].to_numpy(dtype="datetime64[D]")
-    supported = (nodes["supported"].to_numpy(bool) & person
-                 & (np.isnat(introduced) | (introduced <= day)))
-    ward = nodes["neighbourhood"].to_numpy(dtype=object).copy()
-    ward[ward == ""] = NO_NEIGHBOURHOOD
-    cluster = _rank_clusters(S, rows, person, natural_edge, in_group)
-    return _View(S, day, rows, person, group, natural_edge, in_group, close, supported, ward,
-                 cluster)
-
-
-def _rank_clusters(S: Snapshot, rows: np.ndarray, person: np.ndarray,
-                   natural_edge: np.ndarray, in_group: np.ndarray) -> np.ndarray:
-    """Return each node's isolated-cluster number (1 = first in rank order), 0 if none."""
-    n = S.n_nodes
-    graph = coo_matrix((np.ones(int(natural_edge.sum()), dtype=np.int8),
-                        (rows[natural_edge], S.indices[natural_edge])), shape=(n, n))
-    n_parts, part = connected_components(graph.tocsr(), directed=False)
-    size = np.bincount(part[person], minlength=n_parts)
-    touched = np.bincount(part[person & in_group], minlength=n_parts) > 0
-    isolated_part = (size >= 2) & ~touched
-    members = np.flatnonzero(person & isolated_part[part])
-    cluster = np.zeros(n, dtype=np.int64)
-    if len(members) == 0:
-        return cluster
-    # smallest member id per part: members sorted by id, first seen per part
-    by_id = members[np.argsort(S.ids[members].astype(str), kind="stable")]
-    parts, first = np.unique(part[by_id], return_index=True)
-    order = np.lexsort((first, -size[parts]))  # size desc, then smallest member id
-    rank = np.zeros(n_parts, dtype=np.int64)
-    rank[parts[order]] = np.arange(1, len(parts) + 1)
-    cluster[members] = rank[part[members]]
-    return cluster
-
-
-def _paid_people(G: DatedNetwork, V: _View) -> np.ndarray:
-    """Tell, per node, whether it has an active paid tie (read from the ties themselves)."""
-    ties = G.store.snapshot(V.day).ties  # the active ties, from any store
-    paid = ties["kind"].map(KIND_CATEGORY).to_numpy(dtype=object) == "paid"
-    ends = pd.concat([ties.loc[paid, "source"], ties.loc[paid, "target"]])
-    index = pd.Index(V.S.ids).get_indexer(ends)
-    has = np.zeros(V.S.n_nodes, dtype=bool)
-    has[index[index >= 0]] = True
-    return has
 
 
 def _join_sorted(values: pd.Series) -> str:
@@ -202,11 +132,11 @@ def isolated_clusters(G: DatedNetwork, at: DateLike | None = None) -> pd.DataFra
     >>> isolated_clusters(G, "2024-06-01").to_dict("records")[0]["with_paid_ties"]
     1
     """
-    V = _view(G, at)
+    V = manager_view(G, at)
     return _clusters_table(G, V)
 
 
-def _clusters_table(G: DatedNetwork, V: _View) -> pd.DataFrame:
+def _clusters_table(G: DatedNetwork, V: ManagerView) -> pd.DataFrame:
     members = np.flatnonzero(V.cluster > 0)
     if len(members) == 0:
         return pd.DataFrame({c: pd.Series(dtype=object if c in ("members", "neighbourhoods")
@@ -216,7 +146,7 @@ def _clusters_table(G: DatedNetwork, V: _View) -> pd.DataFrame:
     frame = pd.DataFrame({
         "cluster": V.cluster[members], "id": V.S.ids[members].astype(str),
         "ward": ward, "supported": V.supported[members],
-        "paid": _paid_people(G, V)[members],
+        "paid": paid_people(G, V)[members],
     })
     grouped = frame.groupby("cluster", sort=True)
     table = pd.DataFrame({
@@ -262,7 +192,7 @@ def isolated_people(G: DatedNetwork, at: DateLike | None = None, *,
     ...                                    "coordinator_only"]].to_dict("records")
     [{'id': 'sam', 'coordinator': 'lac1', 'isolated': True, 'coordinator_only': True}]
     """
-    V = _view(G, at)
+    V = manager_view(G, at)
     M = ego_measures(V.S, at_risk_below=at_risk_below)
     M = M[M["at_risk"]]
     index = pd.Index(V.S.ids).get_indexer(M["id"])
@@ -285,7 +215,7 @@ def isolated_people(G: DatedNetwork, at: DateLike | None = None, *,
 
 
 # -- neighbourhoods ------------------------------------------------------------------------------
-def _neighbourhood_counts(G: DatedNetwork, V: _View, at_risk_below: int) -> pd.DataFrame:
+def _neighbourhood_counts(G: DatedNetwork, V: ManagerView, at_risk_below: int) -> pd.DataFrame:
     close = V.close
     person, group = V.person, V.group
     wards, code = np.unique(V.ward[person | group].astype(str), return_inverse=True)
@@ -360,14 +290,14 @@ def neighbourhoods(G: DatedNetwork, at: DateLike | None = None, since: DateLike 
     >>> int(row["isolated"]), int(row["isolated_change"]), int(row["groups_change"])
     (1, -1, 1)
     """
-    now = _neighbourhood_counts(G, _view(G, at), at_risk_below)
+    now = _neighbourhood_counts(G, manager_view(G, at), at_risk_below)
     if since is None:
         return now[list(NEIGHBOURHOOD_COLUMNS)]
     day, then_day = G.resolve_date(at), G.resolve_date(since)
     if then_day > day:
         raise QueryError(f"The 'since' date {then_day} is after the 'at' date {day}: "
                          "expected an earlier date to measure the change from.")
-    then = _neighbourhood_counts(G, _view(G, then_day), at_risk_below)
+    then = _neighbourhood_counts(G, manager_view(G, then_day), at_risk_below)
     merged = now.merge(then[["neighbourhood", *CHANGE_COUNTS]], on="neighbourhood",
                        how="left", suffixes=("", "_then"))
     for col in CHANGE_COUNTS:
@@ -414,92 +344,7 @@ def select_neighbourhoods(G: DatedNetwork, table: pd.DataFrame,
     return table[np.asarray(keep, dtype=bool)].reset_index(drop=True)
 
 
-# -- community assets and gaps -------------------------------------------------------------------
-def _community_graph(V: _View) -> tuple[np.ndarray, np.ndarray]:
-    """Return the undirected edges (low, high) of people + groups joined by natural or
-    community ties, and the nodes that have at least one such edge."""
-    S = V.S
-    keep = (V.natural_edge | ((S.category == COMMUNITY) & (V.person | V.group)[V.rows]
-                              & (V.person | V.group)[S.indices])) & (V.rows < S.indices)
-    edges = np.column_stack([V.rows[keep], S.indices[keep]])
-    used = np.zeros(S.n_nodes, dtype=bool)
-    used[edges.ravel()] = True
-    return edges, used
-
-
-def community_assets(G: DatedNetwork, at: DateLike | None = None, *,
-                     at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
-    """Return the community groups active at ``at`` and what each holds together.
-
-    The *community graph* is people and groups joined by active natural and community
-    ties. Per group with at least one active member or volunteer (:data:`ASSET_COLUMNS`):
-
-    * ``members``: distinct people with an active community tie to it;
-    * ``otherwise_at_risk``: members who would be at risk without it (their natural +
-      community alters minus this group fall below ``at_risk_below``);
-    * ``only_connection``: members for whom it is the only natural or community alter
-      (they would be isolated without it);
-    * ``cut_point``: the group is an articulation point of the community graph (igraph);
-    * ``splits_into``: pieces its part of the community graph falls into without it;
-    * ``people_cut_off``: people outside the largest of those pieces (0 when not a cut point);
-    * ``bridge_ties``: its member ties that are bridges (ending one splits the graph).
-
-    Sorted by ``otherwise_at_risk``, ``people_cut_off`` and ``members`` (largest first),
-    then id.
-
-    Examples
-    --------
-    >>> from lacgraph.network import Network
-    >>> from lacgraph.tables import Tables
-    >>> G = Network.from_tables(Tables.from_records(
-    ...     nodes=[{"id": i, "type": "person"} for i in ("a", "b", "c")]
-    ...           + [{"id": "shed", "type": "group"}],
-    ...     ties=[{"source": p, "target": "shed", "kind": "member", "start": "2024-01-01"}
-    ...           for p in ("a", "b")]
-    ...          + [{"source": "b", "target": "c", "kind": "friend", "start": "2024-01-01"}]))
-    >>> row = community_assets(G, "2024-02-01").iloc[0]
-    >>> int(row["members"]), int(row["only_connection"]), bool(row["cut_point"])
-    (2, 1, True)
-    >>> int(row["splits_into"]), int(row["people_cut_off"]), int(row["bridge_ties"])
-    (2, 1, 2)
-    """
-    V = _view(G, at)
-    S = V.S
-    n = S.n_nodes
-    edges, _ = _community_graph(V)
-    graph = ig.Graph(n=n, edges=edges.tolist())
-    blocks = [list(b) for b in graph.biconnected_components()]
-    pieces, cut_off = cut_off_by_node(n, blocks, V.person.astype(np.int64))
-    bridge = np.zeros(len(edges), dtype=bool)
-    bridge[graph.bridges()] = True
-    bridge_ends = edges[bridge].ravel()
-    bridge_ties = np.bincount(bridge_ends[V.group[bridge_ends]], minlength=n)
-
-    member_edge = (S.category == COMMUNITY) & V.group[V.rows] & V.person[S.indices]
-    alter_close = V.close[S.indices[member_edge]]
-    group_of = V.rows[member_edge]
-    members = np.bincount(group_of, minlength=n)
-    otherwise = np.bincount(group_of[alter_close - 1 < at_risk_below], minlength=n)
-    only = np.bincount(group_of[alter_close == 1], minlength=n)
-    active = np.flatnonzero(V.group & (members > 0))
-    nodes = S.nodes
-    table = pd.DataFrame({
-        "id": S.ids[active],
-        "label": nodes["label"].to_numpy(dtype=object)[active],
-        "neighbourhood": nodes["neighbourhood"].to_numpy(dtype=object)[active],
-        "members": members[active].astype(np.int64),
-        "otherwise_at_risk": otherwise[active].astype(np.int64),
-        "only_connection": only[active].astype(np.int64),
-        "cut_point": pieces[active] >= 2,
-        "splits_into": np.maximum(pieces[active], 1).astype(np.int64),
-        "people_cut_off": cut_off[active],
-        "bridge_ties": bridge_ties[active].astype(np.int64),
-    })
-    table = table.sort_values(["otherwise_at_risk", "people_cut_off", "members", "id"],
-                              ascending=[False, False, False, True], kind="stable")
-    return table[list(ASSET_COLUMNS)].reset_index(drop=True)
-
-
+# -- gaps ----------------------------------------------------------------------------------------
 def community_gaps(G: DatedNetwork, at: DateLike | None = None, *,
                    at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
     """Return the neighbourhoods with isolated people and no active community group.
@@ -528,115 +373,3 @@ def community_gaps(G: DatedNetwork, at: DateLike | None = None, *,
     return table[list(GAP_COLUMNS)].reset_index(drop=True)
 
 
-# -- communities ---------------------------------------------------------------------------------
-def community_membership(G: DatedNetwork, at: DateLike | None = None, *, resolution: float = 1.0,
-                         seed: int = 1) -> pd.Series:
-    """Return the Leiden community of every person and group with a natural or community tie.
-
-    Leiden (igraph, modularity objective, iterated until stable) on the community graph,
-    with igraph's random numbers drawn from ``random.Random(seed)``: one seed always gives
-    the same communities. Community numbers follow :func:`communities` (largest first).
-
-    Examples
-    --------
-    >>> from lacgraph.network import Network
-    >>> from lacgraph.tables import Tables
-    >>> G = Network.from_tables(Tables.from_records(
-    ...     nodes=[{"id": i, "type": "person"} for i in "abc"],
-    ...     ties=[{"source": "a", "target": "b", "kind": "friend", "start": "2024-01-01"}]))
-    >>> community_membership(G, "2024-02-01").to_dict()
-    {'a': 1, 'b': 1}
-    """
-    V = _view(G, at)
-    used, number = _leiden(V, resolution, seed)
-    return pd.Series(number[used], index=pd.Index(V.S.ids[used], name="id"), name="community")
-
-
-def _leiden(V: _View, resolution: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return the nodes in the community graph and every node's community number (0: none)."""
-    if not resolution > 0:
-        raise QueryError(f"resolution must be a positive number, got {resolution!r}")
-    edges, used = _community_graph(V)
-    nodes = np.flatnonzero(used)
-    local = np.full(V.S.n_nodes, -1, dtype=np.int64)
-    local[nodes] = np.arange(len(nodes))
-    graph = ig.Graph(n=len(nodes), edges=local[edges].tolist())
-    previous = random.getstate()
-    ig.set_random_number_generator(random.Random(seed))
-    try:
-        partition = graph.community_leiden(objective_function="modularity",
-                                           resolution=resolution, n_iterations=-1)
-    finally:
-        ig.set_random_number_generator(random)
-        random.setstate(previous)
-    raw = np.asarray(partition.membership, dtype=np.int64)
-    # number communities by people (desc), then smallest member id
-    people = V.person[nodes]
-    count = np.bincount(raw[people], minlength=raw.max() + 1 if len(raw) else 0)
-    by_id = np.argsort(V.S.ids[nodes].astype(str), kind="stable")
-    labels, first = np.unique(raw[by_id], return_index=True)  # first: smallest member id
-    order = np.lexsort((first, -count[labels]))
-    rank = np.zeros(len(count), dtype=np.int64)
-    rank[labels[order]] = np.arange(1, len(labels) + 1)
-    number = np.zeros(V.S.n_nodes, dtype=np.int64)
-    number[nodes] = rank[raw]
-    return used, number
-
-
-def communities(G: DatedNetwork, at: DateLike | None = None, resolution: float = 1.0, seed: int = 1,
-                *, at_risk_below: int = AT_RISK_THRESHOLD) -> pd.DataFrame:
-    """Return the Leiden communities of the natural + community graph at ``at``.
-
-    See :func:`community_membership` for the method. People with no natural or community
-    tie belong to no community (they are the isolated people). One row per community
-    (:data:`COMMUNITY_COLUMNS`), numbered by people (largest first), then smallest member
-    id: ``people``, ``groups``, ``neighbourhoods`` (distinct, among its people),
-    ``main_neighbourhood`` and ``main_share`` (its people's commonest neighbourhood and that
-    share), ``neighbourhood_mix`` (``"Ward 12;Other 3"``, largest first), ``supported``,
-    ``at_risk`` and ``in_isolated_clusters`` (members in an isolated cluster).
-
-    Examples
-    --------
-    >>> from lacgraph.network import Network
-    >>> from lacgraph.tables import Tables
-    >>> G = Network.from_tables(Tables.from_records(
-    ...     nodes=[{"id": i, "type": "person", "neighbourhood": "Elm"} for i in "abcd"],
-    ...     ties=[{"source": s, "target": t, "kind": "friend", "start": "2024-01-01"}
-    ...           for s, t in ("ab", "cd")]))
-    >>> communities(G, "2024-02-01")[["community", "people", "neighbourhood_mix"]].to_dict(
-    ...     "records")
-    [{'community': 1, 'people': 2, 'neighbourhood_mix': 'Elm 2'}, {'community': 2, 'people': 2, 'neighbourhood_mix': 'Elm 2'}]
-    """
-    V = _view(G, at)
-    used, number = _leiden(V, resolution, seed)
-    if not used.any():
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in COMMUNITY_COLUMNS})
-    people = np.flatnonzero(used & V.person)
-    k = int(number.max())
-    frame = pd.DataFrame({"community": number[people], "ward": V.ward[people].astype(str)})
-    mix = frame.value_counts(["community", "ward"]).rename("n").reset_index()
-    mix = mix.sort_values(["community", "n", "ward"], ascending=[True, False, True])
-    mix["text"] = mix["ward"] + " " + mix["n"].astype(str)
-    grouped = mix.groupby("community", sort=True)
-    main = grouped.head(1).set_index("community")
-
-    def per_community(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(number[mask & used], minlength=k + 1)[1:].astype(np.int64)
-
-    total = per_community(V.person)
-    table = pd.DataFrame({
-        "community": np.arange(1, k + 1, dtype=np.int64),
-        "people": total,
-        "groups": per_community(V.group),
-        "neighbourhoods": grouped.size().reindex(range(1, k + 1), fill_value=0)
-                                 .to_numpy(np.int64),
-        "main_neighbourhood": main["ward"].reindex(range(1, k + 1), fill_value="").to_numpy(),
-        "main_share": main["n"].reindex(range(1, k + 1)).to_numpy(float)
-                      / np.where(total > 0, total, np.nan),
-        "neighbourhood_mix": grouped["text"].agg(";".join)
-                                 .reindex(range(1, k + 1), fill_value="").to_numpy(),
-        "supported": per_community(V.supported),
-        "at_risk": per_community(V.person & (V.close < at_risk_below)),
-        "in_isolated_clusters": per_community(V.person & (V.cluster > 0)),
-    })
-    return table[list(COMMUNITY_COLUMNS)]

@@ -8,9 +8,9 @@ SHA-256 hash chained to the previous row (:mod:`lacgraph.audit.chain`):
 Examples
 --------
 >>> log = AuditLog(":memory:")
->>> log.audit("cli", "cli", "user.add", "ann")
->>> [row[4:6] for row in log.audit_log()], log.verify_audit()
-([('user.add', 'ann')], (1, None))
+>>> log.audit("cli", "cli", "export.person", "p1", "file=p1.json")
+>>> log.audit_about("p1")[0][4:7]
+('export.person', 'p1', 'file=p1.json')
 """
 
 from __future__ import annotations

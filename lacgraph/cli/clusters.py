@@ -168,13 +168,14 @@ def assets(source: str, at: Any, gaps: bool, at_risk_below: int, wards: tuple[st
     """
     import lacgraph
     from lacgraph.analysis import clusters as manager
+    from lacgraph.analysis.communities import community_assets
     from lacgraph.readwrite.clusters_export import for_export
 
     with lacgraph.open(source) as G, spinner("Finding community assets"):
         if gaps:
             frame = manager.community_gaps(G, day(at), at_risk_below=at_risk_below)
         else:
-            frame = manager.community_assets(G, day(at), at_risk_below=at_risk_below)
+            frame = community_assets(G, day(at), at_risk_below=at_risk_below)
         frame = manager.select_neighbourhoods(G, frame, wards)
     if export:
         frame = for_export(frame, "gaps" if gaps else "assets", up_to=suppress_up_to)
@@ -196,12 +197,12 @@ def communities(source: str, at: Any, resolution: float, seed: int, at_risk_belo
                 export: bool, suppress_up_to: int, fmt: str, output: Path | None) -> None:
     """Communities of the natural + community graph (Leiden, modularity), largest first."""
     import lacgraph
-    from lacgraph.analysis import clusters as manager
+    from lacgraph.analysis.communities import communities as leiden_communities
     from lacgraph.readwrite.clusters_export import for_export
 
     with lacgraph.open(source) as G, spinner("Finding communities"):
-        frame = manager.communities(G, day(at), resolution=resolution, seed=seed,
-                                    at_risk_below=at_risk_below)
+        frame = leiden_communities(G, day(at), resolution=resolution, seed=seed,
+                                   at_risk_below=at_risk_below)
     if export:
         frame = for_export(frame, "communities", up_to=suppress_up_to)
     emit(frame, fmt, output)

@@ -56,6 +56,17 @@ def figure_svg(fig: plt.Figure, name: str, description: str) -> Markup:
     return Markup(head + text[len("<svg"):])
 
 
+def _plain_svg(fig: plt.Figure, ax: plt.Axes, xlabel: str, ylabel: str, name: str,
+               description: str) -> Markup:
+    """Label ``ax``, leave out its top and right frame, and return ``fig`` as
+    :func:`figure_svg` does."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return figure_svg(fig, name, description)
+
+
 def change_bars(changes: np.ndarray, count: Callable[[int], Any]) -> Markup:
     """Bar chart: how many people's natural + community alters changed by how much.
 
@@ -73,12 +84,9 @@ def change_bars(changes: np.ndarray, count: Callable[[int], Any]) -> Markup:
         if s == "*":
             ax.bar([v], [top * 0.06], color="white", edgecolor="#555555", width=0.8)
             ax.text(v, top * 0.08, "*", ha="center", va="bottom", parse_math=False)
-    ax.set_xlabel("change in natural + community connections")
-    ax.set_ylabel("people")
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    return figure_svg(fig, "change", "Bar chart of how many people's natural and community "
-                      "connections changed by each amount")
+    return _plain_svg(fig, ax, "change in natural + community connections", "people", "change",
+                      "Bar chart of how many people's natural and community connections "
+                      "changed by each amount")
 
 
 def retention_chart(curve: pd.DataFrame, count: Callable[[int], Any], up_to: int,
@@ -101,12 +109,9 @@ def retention_chart(curve: pd.DataFrame, count: Callable[[int], Any], up_to: int
     ax.text(retention_days + 6, 0.08, f"day {retention_days}", fontsize=8, parse_math=False)
     ax.set_ylim(0, 1.05)
     ax.set_xlim(0, max(days + [retention_days + 30]))
-    ax.set_xlabel("days since the connection started")
-    ax.set_ylabel("share still active")
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    return figure_svg(fig, "retention", "Line chart of the share of new connections still "
-                      "active by days since they started")
+    return _plain_svg(fig, ax, "days since the connection started", "share still active",
+                      "retention", "Line chart of the share of new connections still active "
+                      "by days since they started")
 
 
 def shift_chart(growth: Growth, count: Callable[[int], Any] | None) -> Markup:

@@ -4,7 +4,7 @@ Nothing is measured here: growth and service dependency come from
 :func:`lacgraph.analysis.growth.growth` (``lacgraph growth``), the cohort by wave from
 :func:`lacgraph.analysis.growth.waves`, neighbourhood counts from
 :func:`lacgraph.analysis.clusters.neighbourhoods` (``lacgraph neighbourhoods``), groups and gaps
-from :func:`lacgraph.analysis.clusters.community_assets` / :func:`~lacgraph.analysis.clusters.community_gaps`
+from :func:`lacgraph.analysis.communities.community_assets` / :func:`~lacgraph.analysis.clusters.community_gaps`
 (``lacgraph assets``) and isolated clusters from :func:`lacgraph.analysis.clusters.isolated_clusters`
 (``lacgraph clusters``). This module chooses which numbers the report shows and applies
 DESIGN.md's rule for exports beyond the team (on unless the team asks for its own copy):
@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from lacgraph.analysis import clusters as manager
+from lacgraph.analysis.communities import community_assets
 from lacgraph.analysis.growth import RETENTION_DAYS, growth, waves
 from lacgraph.model import AT_RISK_THRESHOLD
 from lacgraph.privacy import ROUND_TO, SUPPRESS_UP_TO, suppress
@@ -492,7 +493,7 @@ def _rows(N: Numbers, frame: pd.DataFrame, prefix: str, key_column: str,
 
 def _assets_and_gaps(G: DatedNetwork, R: ReportContent, N: Numbers, last: np.datetime64,
                      at_risk_below: int) -> None:
-    assets = manager.community_assets(G, last, at_risk_below=at_risk_below)
+    assets = community_assets(G, last, at_risk_below=at_risk_below)
     assets = assets[assets["otherwise_at_risk"] > 0].head(ASSETS_SHOWN)
     gaps = manager.community_gaps(G, last, at_risk_below=at_risk_below)
     sizes = cluster_profile(manager.isolated_clusters(G, last))

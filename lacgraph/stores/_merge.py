@@ -15,7 +15,14 @@ import pandas as pd
 
 from lacgraph.errors import NotFound, StoreError
 from lacgraph.stores.base import LoadSummary, TieKey
-from lacgraph.tables import DATE_DTYPE, NODE_COLUMNS, TIE_COLUMNS
+from lacgraph.tables import (
+    DATE_DTYPE,
+    NODE_COLUMNS,
+    TIE_COLUMNS,
+    Tables,
+    normalise_nodes,
+    normalise_ties,
+)
 
 TIE_KEY = ("lo", "hi", "kind", "start")
 TIE_SORT = ["source", "target", "kind", "start"]
@@ -236,6 +243,13 @@ def conform(frame: pd.DataFrame, fixed: tuple[str, ...], normalise, what: str) -
         frame = normalise(frame)
     front = list(fixed) + extra_columns(frame, fixed)
     return frame[front].reset_index(drop=True)
+
+
+def conform_tables(tables: Tables) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The node and tie tables of ``tables`` conformed (:func:`conform`), as a store
+    write takes them."""
+    return (conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes"),
+            conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties"))
 
 
 def _canonical(frame: pd.DataFrame) -> bool:

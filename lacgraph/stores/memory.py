@@ -42,7 +42,7 @@ import pandas as pd
 from lacgraph.errors import AlreadySubmitted, ErasedId, KeyMismatch, NotFound, StoreError
 from lacgraph.stores import _merge, _sqlite
 from lacgraph.stores._ego import EgoIndex
-from lacgraph.stores._merge import Plan, conform, extra_columns
+from lacgraph.stores._merge import Plan, conform, conform_tables, extra_columns
 from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store, TieKey
 from lacgraph.stores.guard import AuditNote, Guard, check
 from lacgraph.tables import (
@@ -190,8 +190,7 @@ class MemoryStore(Store):
         ...
         lacgraph.errors.StoreError: 1 tie joins an id that is not a node: 'a'-'zoe'
         """
-        nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
-        ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
+        nodes, ties = conform_tables(tables)
         with self._lock:
             self._check_open()
             if self._db is None:
@@ -221,8 +220,7 @@ class MemoryStore(Store):
         >>> s.nodes_removed, s.ties_removed, s.ties_changed, s.ties_unchanged
         (1, 0, 0, 1)
         """
-        nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
-        ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
+        nodes, ties = conform_tables(tables)
         with self._lock:
             self._check_open()
             if self._db is None:

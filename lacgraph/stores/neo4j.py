@@ -35,6 +35,13 @@ Writes: all or nothing
 
     One writer at a time: a staged write deletes any staged nodes it finds first.
 
+Parts
+    This module holds what the store keeps and answers (the schema, merges, erasure,
+    reads); the driver, sessions and error messages are :mod:`lacgraph.stores._neo4j_bolt`,
+    sending a planned write in batches is :mod:`lacgraph.stores._neo4j_write`, parallel
+    whole-graph reads :mod:`lacgraph.stores._neo4j_read` and the erasure and version
+    statements :mod:`lacgraph.stores._neo4j_rights`.
+
 Examples
 --------
 >>> Neo4jStore("bolt://127.0.0.1:1", connection_timeout=0.5)
@@ -46,14 +53,10 @@ lacgraph.errors.StoreUnavailable: Cannot reach the graph database at bolt://127.
 from __future__ import annotations
 
 import json
-import threading
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, LiteralString
 
-import numpy as np
 import pandas as pd
 
 from lacgraph.errors import NotFound, StoreError, StoreUnavailable
@@ -62,7 +65,6 @@ from lacgraph.stores import _merge
 from lacgraph.stores import _neo4j_guard as guarding
 from lacgraph.stores import _neo4j_read as reading
 from lacgraph.stores import _neo4j_rights as rights
-from lacgraph.stores import _neo4j_stage as stage
 from lacgraph.stores._graph_rows import (
     KIND_TYPE,
     META_LABEL,
@@ -70,14 +72,14 @@ from lacgraph.stores._graph_rows import (
     STAGED_LABEL,
     TYPE_LABEL,
     Statement,
-    node_rows,
     nodes_frame,
     nodes_from_columns,
     tie_rows,
     ties_frame,
     ties_from_columns,
 )
-from lacgraph.stores._merge import conform, tie_keys
+from lacgraph.stores._merge import conform, conform_tables, tie_keys
+from lacgraph.stores._neo4j_write import BatchedWrites
 from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store, TieKey
 from lacgraph.stores.guard import AuditNote, Guard, check
 from lacgraph.tables import (
@@ -101,29 +103,12 @@ PARALLEL_READ_TIES = 50_000
 """Ties from which a whole-graph read runs as three transactions at once."""
 SCHEMA_VERSION = 1
 
-_ALL_TYPE_LABELS = ":".join(TYPE_LABEL.values())
-
-# Write statements: one per allowlisted label or type, built here from the allowlist only.
-MERGE_NODES: dict[str, str] = {
-    t: (f"UNWIND $rows AS r MERGE (n:{NODE_LABEL} {{id: r.id}}) SET n = r "
-        f"REMOVE n:{_ALL_TYPE_LABELS} SET n:{label}")
-    for t, label in TYPE_LABEL.items()
-}
-MERGE_TIES: dict[str, str] = {
-    k: (f"UNWIND $rows AS r MATCH (a:{NODE_LABEL} {{id: r.lo}}) "
-        f"MATCH (b:{NODE_LABEL} {{id: r.hi}}) "
-        f"MERGE (a)-[t:{rel} {{start: r.p.start}}]->(b) SET t = r.p")
-    for k, rel in KIND_TYPE.items()
-}
 DELETE_TIES: dict[str, str] = {
     k: (f"UNWIND $rows AS r MATCH (a:{NODE_LABEL} {{id: r.lo}})-[t:{rel}]->"
         f"(b:{NODE_LABEL} {{id: r.hi}}) WHERE t.start = r.p.start DELETE t")
     for k, rel in KIND_TYPE.items()
 }
 """Delete ties by key (the rows of :func:`tie_rows` of the stored ties)."""
-PUBLISH_STAGED = f"MATCH (n:{STAGED_LABEL}) REMOVE n:{STAGED_LABEL} SET n:{NODE_LABEL}"
-DELETE_STAGED = (f"MATCH (n:{STAGED_LABEL}) "
-                 "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
 COUNT_STAGED = f"MATCH (n:{STAGED_LABEL}) RETURN count(n)"
 NODE_BY_ID = f"MATCH (n:{NODE_LABEL} {{id: $id}}) RETURN labels(n) AS labels, properties(n) AS node"
 ERASE_NODE = f"MATCH (n:{NODE_LABEL} {{id: $id}}) DETACH DELETE n"
@@ -131,26 +116,13 @@ READ_META = (f"MATCH (m:{META_LABEL} {{name: 'lacgraph'}}) "
              "RETURN m.schema_version, m.node_columns, m.tie_columns")
 WRITE_META = (f"MERGE (m:{META_LABEL} {{name: 'lacgraph'}}) SET m.schema_version = $version, "
               "m.node_columns = $node_columns, m.tie_columns = $tie_columns")
-COMPONENTS = "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition"
 UNIQUE_ID = (f"CREATE CONSTRAINT lacgraph_node_id IF NOT EXISTS "
              f"FOR (n:{NODE_LABEL}) REQUIRE n.id IS UNIQUE")
 OLD_STAGED_ID = "DROP INDEX lacgraph_staged_id IF EXISTS"  # staged ends go by element id now
 AWAIT_INDEXES = "CALL db.awaitIndexes(300)"
 
 
-@dataclass(frozen=True)
-class Server:
-    """The Neo4j server at the other end of the Bolt connection."""
-
-    agent: str
-    version: str
-    edition: str
-
-    def __str__(self) -> str:
-        return f"Neo4j {self.version} {self.edition}".strip()
-
-
-class Neo4jStore(Store):
+class Neo4jStore(BatchedWrites, Store):
     """A programme's network in Neo4j 5 or later, read and written over Bolt.
 
     Parameters
@@ -196,29 +168,17 @@ class Neo4jStore(Store):
                  single_transaction_rows: int | None = None,
                  connection_timeout: float = 10.0, stage_workers: int = 0,
                  retry_time: float = 15.0, parallel_read_ties: int | None = None) -> None:
-        import neo4j
-
         if batch_size is not None and batch_size < 1:
             raise ValueError("batch_size must be at least 1")
-        self.uri = uri
-        self.user = user
-        self.database = database or None
         self.batch_size = batch_size or BATCH_SIZE
         self.stage_workers = stage_workers or STAGE_WORKERS
         self.parallel_read_ties = (PARALLEL_READ_TIES if parallel_read_ties is None
                                    else parallel_read_ties)
         self.single_transaction_rows = (SINGLE_TRANSACTION_ROWS if single_transaction_rows
                                         is None else single_transaction_rows)
-        self._lock = threading.RLock()
-        self._closed = False
         self._schema_ready = False
-        auth = (user, password) if password else None
-        try:
-            self._driver = neo4j.GraphDatabase.driver(
-                uri, auth=auth, connection_timeout=connection_timeout,
-                max_transaction_retry_time=retry_time, notifications_min_severity="OFF")
-        except (ValueError, neo4j.exceptions.ConfigurationError) as err:
-            raise StoreError(f"{uri} is not a usable Bolt URI: {_message(err)}") from err
+        self._connect(uri, user=user, password=password, database=database,
+                      connection_timeout=connection_timeout, retry_time=retry_time)
         try:
             self.server = self._detect()
             self._check_schema_version()
@@ -230,91 +190,7 @@ class Neo4jStore(Store):
         where = self.uri + (f" database {self.database!r}" if self.database else "")
         return f"<Neo4jStore {where}: {self.server}>"
 
-    # ----------------------------------------------------------------- the seam
-
-    def run(self, query: LiteralString, params: dict[str, Any] | None = None, *,
-            write: bool = False, autocommit: bool = False) -> list[list[Any]]:
-        """Run one parameterised query and return its rows.
-
-        Every value goes in ``params``; ``query`` is fixed text. The query runs in a
-        managed read (or, with ``write``, write) transaction, retried on transient
-        errors; with ``autocommit`` in an auto-commit transaction instead (needed by
-        ``CALL {...} IN TRANSACTIONS``).
-        """
-        if autocommit:
-            return self._session_call(lambda s: s.run(query, params or {}).values())
-        return self.transaction([(query, params or {})], write=write)[0]
-
-    def transaction(self, statements: list[Statement], *, write: bool = False,
-                    after: Callable[[int], None] | None = None) -> list[list[list[Any]]]:
-        """Run several statements in one managed transaction; return each one's rows.
-
-        ``after(i)`` is called after statement ``i``; if it raises, the transaction is
-        rolled back and the error passes on.
-        """
-        work = self._work(statements, after)
-        return self._session_call(
-            lambda s: (s.execute_write if write else s.execute_read)(work))
-
-    @staticmethod
-    def _work(statements: list[Statement], after: Callable[[int], None] | None = None
-              ) -> Callable[[Any], list[list[list[Any]]]]:
-        def work(tx: Any) -> list[list[list[Any]]]:
-            out = []
-            for i, (query, params) in enumerate(statements):
-                out.append(tx.run(query, params).values())
-                if after is not None:
-                    after(i)
-            return out
-
-        return work
-
-    def _session_call(self, call: Callable[[Any], Any]) -> Any:
-        with self._lock:
-            if self._closed:
-                raise StoreError("The store is closed")
-            return self._in_session(call)
-
-    def _in_session(self, call: Callable[[Any], Any]) -> Any:
-        """Run ``call(session)`` in a new session; driver errors become store errors.
-        Safe from any thread (the driver is; each call has its own session)."""
-        import neo4j.exceptions as ne
-
-        try:
-            with self._driver.session(database=self.database) as session:
-                return call(session)
-        except ne.AuthError as err:
-            raise StoreUnavailable(
-                f"The graph database at {self.uri} refused the login of user "
-                f"{self.user!r} (wrong user or password?): {_message(err)}") from err
-        except (ne.ServiceUnavailable, ne.SessionExpired, ne.IncompleteCommit) as err:
-            raise StoreUnavailable(f"Cannot reach the graph database at {self.uri}: "
-                                   f"{_message(err)}") from err
-        except ne.Neo4jError as err:
-            if err.code == "Neo.ClientError.Database.DatabaseNotFound":
-                raise StoreError(f"The graph database at {self.uri} has no database "
-                                 f"{self.database!r}") from err
-            raise StoreError(f"The graph database at {self.uri} refused a query: "
-                             f"{_message(err)}") from err
-        except ne.DriverError as err:
-            raise StoreError(f"The graph database driver failed: {_message(err)}") from err
-
     # ------------------------------------------------------------- opening
-
-    def _detect(self) -> Server:
-        # The first query is not retried: a server that is not there is an error after
-        # connection_timeout, not after the retry_time of queries on an open store.
-        rows = self.run(COMPONENTS, autocommit=True)
-        for name, versions, edition in rows:
-            if name == "Neo4j Kernel":
-                version = str(versions[0])
-                if int(version.split(".")[0]) < 5:
-                    raise StoreError(f"The graph database at {self.uri} is Neo4j {version}; "
-                                     "lacgraph needs Neo4j 5 or later")
-                return Server(agent=self._driver.get_server_info().agent, version=version,
-                              edition=str(edition))
-        raise StoreError(f"The server at {self.uri} does not say it is Neo4j "
-                         "(CALL dbms.components()); lacgraph needs Neo4j 5 or later")
 
     def _check_schema_version(self) -> None:
         meta = self.run(READ_META)
@@ -365,8 +241,7 @@ class Neo4jStore(Store):
 
     def _apply(self, tables: Tables, progress: Progress | None, *, replace: bool
                ) -> LoadSummary:
-        nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
-        ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
+        nodes, ties = conform_tables(tables)
         with self._lock:
             self._ensure_schema()
             current, old_columns = self._read_all()
@@ -487,172 +362,6 @@ class Neo4jStore(Store):
 
         with self._lock:
             self._session_call(lambda s: s.execute_write(work))
-
-    def _write_at_once(self, plan: _merge.Plan, n_nodes: int, n_ties: int,
-                       meta: list[Statement], progress: Progress | None, *,
-                       first: list[Statement] | None = None) -> None:
-        """One transaction: ``first`` (e.g. deletions), every batch, then the meta node."""
-        batches = [
-            *self._batches(node_rows(plan.nodes_to_write), plan.node_positions, n_nodes,
-                           MERGE_NODES, plan.nodes_to_write["type"].to_numpy(object)),
-            *self._batches(tie_rows(plan.ties_to_write), plan.tie_positions, n_ties,
-                           MERGE_TIES, plan.ties_to_write["kind"].to_numpy(object)),
-        ]
-        statements: list[Statement] = list(first or [])
-        report: list[tuple[int, int]] = []  # (after statement i, input rows handled)
-        for batch, handled in batches:
-            statements += batch
-            report.append((len(statements) - 1, handled))
-        statements += meta
-        if progress is not None:  # batches before the first statement changed nothing
-            for _, handled in [r for r in report if r[0] < 0]:
-                progress(handled)
-        if not statements:
-            return
-        due: dict[int, list[int]] = {}
-        for i, handled in report:
-            if i >= 0:
-                due.setdefault(i, []).append(handled)
-
-        def after(i: int) -> None:
-            if progress is not None:
-                for handled in due.get(i, []):
-                    progress(handled)
-
-        self.transaction(statements, write=True, after=after)
-
-    def _write_staged(self, plan: _merge.Plan, visible: pd.Index, n_nodes: int, n_ties: int,
-                      meta: list[Statement], progress: Progress | None) -> None:
-        """Stage new nodes and their ties batch by batch (as columns, see
-        :mod:`lacgraph.stores._neo4j_stage`), then publish in one transaction."""
-        self.run(DELETE_STAGED, autocommit=True)
-        nodes, ties = plan.nodes_to_write, plan.ties_to_write
-        new = ~nodes["id"].isin(visible).to_numpy()
-        swap = (ties["source"] > ties["target"]).to_numpy(bool)
-        lo = np.where(swap, ties["target"], ties["source"])
-        hi = np.where(swap, ties["source"], ties["target"])
-        lo_new = ~pd.Index(lo, dtype=object).isin(visible)
-        hi_new = ~pd.Index(hi, dtype=object).isin(visible)
-        staged = lo_new | hi_new
-        new_at, old_at = np.flatnonzero(new), np.flatnonzero(~new)
-        staged_at, visible_ties_at = np.flatnonzero(staged), np.flatnonzero(~staged)
-
-        types = nodes["type"].to_numpy(object)
-        staged_ids: list[str] = []
-        elements: list[str] = []
-
-        def node_batches() -> Iterator[tuple[list[Statement], int]]:
-            for slices, handled in self._slices(plan.node_positions[new_at], n_nodes,
-                                                types[new_at]):
-                yield [(stage.STAGE_NODES[types[new_at[at[0]]]],
-                        stage.node_columns(nodes, new_at[at])) for at in slices], handled
-
-        for results, _ in self._staged(node_batches(), progress):
-            for ids, element in (r[0] for r in results):
-                staged_ids += ids
-                elements += element
-
-        element_of = pd.Series(elements, index=pd.Index(staged_ids, dtype=object), dtype=object)
-        lo_ref = np.where(lo_new, element_of.reindex(lo).to_numpy(object), lo)
-        hi_ref = np.where(hi_new, element_of.reindex(hi).to_numpy(object), hi)
-        kinds = ties["kind"].to_numpy(object)
-
-        def tie_batches() -> Iterator[tuple[list[Statement], int]]:
-            for slices, handled in self._slices(plan.tie_positions[staged_at], n_ties,
-                                                kinds[staged_at], lo_new[staged_at],
-                                                hi_new[staged_at]):
-                statements = []
-                for at in slices:
-                    rows = staged_at[at]
-                    key = (kinds[rows[0]], bool(lo_new[rows[0]]), bool(hi_new[rows[0]]))
-                    statements.append((stage.STAGE_TIES[key], stage.tie_columns(
-                        ties, rows, lo_ref[rows], hi_ref[rows])))
-                yield statements, handled
-
-        for results, statements in self._staged(tie_batches(), progress):
-            created = sum(int(r[0][0]) for r in results)
-            expected = sum(len(p["lo"]) for _, p in statements)
-            if created != expected:
-                raise StoreError(f"A staged load lost {expected - created} of its ties: staged "
-                                 "nodes vanished (was another load running?). Nothing of it "
-                                 "is visible: load again")
-
-        publish = [
-            *self._batches(node_rows(nodes.iloc[old_at]), plan.node_positions[old_at], n_nodes,
-                           MERGE_NODES, types[old_at]),
-            *self._batches(tie_rows(ties.iloc[visible_ties_at]),
-                           plan.tie_positions[visible_ties_at], n_ties,
-                           MERGE_TIES, kinds[visible_ties_at]),
-        ]
-        self.transaction([*(s for batch, _ in publish for s in batch), (PUBLISH_STAGED, {}),
-                          *meta], write=True)
-
-    def _staged(self, batches: Iterator[tuple[list[Statement], int]],
-                progress: Progress | None
-                ) -> Iterator[tuple[list[list[list[Any]]], list[Statement]]]:
-        """Run each batch in a write transaction of its own, :attr:`stage_workers` at a
-        time, and yield each one's results and statements in order (``progress`` too).
-
-        Staged rows are invisible until published, so their order does not matter; if
-        anything fails, the batches not yet started are cancelled and the error passes on.
-        """
-        def write(statements: list[Statement]) -> list[list[list[Any]]]:
-            if not statements:
-                return []
-            work = self._work(statements)
-            return self._in_session(lambda s: s.execute_write(work))
-
-        with ThreadPoolExecutor(self.stage_workers, thread_name_prefix="lacgraph-stage") as pool:
-            running: deque[tuple[Future[list[list[list[Any]]]], list[Statement], int]] = deque()
-            try:
-                for statements, handled in batches:
-                    running.append((pool.submit(write, statements), statements, handled))
-                    while len(running) > self.stage_workers:
-                        yield self._finished(running.popleft(), progress)
-                while running:
-                    yield self._finished(running.popleft(), progress)
-            finally:
-                for future, _, _ in running:
-                    future.cancel()
-
-    @staticmethod
-    def _finished(job: tuple[Future[list[list[list[Any]]]], list[Statement], int],
-                  progress: Progress | None
-                  ) -> tuple[list[list[list[Any]]], list[Statement]]:
-        future, statements, handled = job
-        results = future.result()
-        if progress is not None:
-            progress(handled)
-        return results, statements
-
-    def _slices(self, positions: np.ndarray, total: int, *keys: np.ndarray
-                ) -> Iterator[tuple[list[np.ndarray], int]]:
-        """For each ``batch_size`` slice of the input: the places (in ``positions``, the
-        input positions of the rows, ascending) of its rows, split by equal ``keys``,
-        and the number of input rows the slice covers."""
-        codes = np.zeros(len(positions), dtype=np.int64)
-        for key in keys:
-            key_codes, uniques = pd.factorize(key)
-            codes = codes * len(uniques) + key_codes
-        for start in range(0, total, self.batch_size):
-            stop = min(start + self.batch_size, total)
-            first, last = np.searchsorted(positions, [start, stop])
-            part = codes[first:last]
-            yield ([first + np.flatnonzero(part == code) for code in np.unique(part)],
-                   stop - start)
-
-    def _batches(self, rows: list[dict[str, Any]], positions: np.ndarray, total: int,
-                 queries: dict[str, str], keys: np.ndarray
-                 ) -> Iterator[tuple[list[Statement], int]]:
-        """Group the rows of each ``batch_size`` slice of the input by statement.
-
-        ``positions`` are the rows' places in the input (ascending) and
-        ``queries[keys[i]]`` the statement that writes row ``i``; each batch comes with
-        the number of input rows its slice covers.
-        """
-        for slices, handled in self._slices(positions, total, keys):
-            yield [(queries[keys[at[0]]], {"rows": [rows[i] for i in at]})
-                   for at in slices], handled
 
     def staged_nodes(self) -> int:
         """How many staged nodes (of a write that did not finish) the database holds."""
@@ -856,7 +565,3 @@ def _extras(meta: list[list[Any]]) -> tuple[list[str] | None, list[str] | None]:
 def _iso_day(at: DateLike) -> str:
     return str(parse_day(at))
 
-
-def _message(err: BaseException) -> str:
-    text = getattr(err, "message", None) or str(err) or type(err).__name__
-    return " ".join(str(text).split())[:300]

@@ -17,6 +17,7 @@ import pandas as pd
 from flask import Blueprint, Response, abort, current_app, g, render_template, request
 
 from lacgraph.analysis import clusters
+from lacgraph.analysis.communities import community_assets
 from lacgraph.privacy import suppress, suppress_counts
 from lacgraph.tables import format_date, format_long_date
 from lacgraph.web.context import audit, csv_download, growth_window, programme, requires
@@ -220,7 +221,7 @@ def _timeline_rows(dates: list[np.datetime64], team: set[str], gaps: set[str]) -
 
 
 def _groups_rows(at: np.datetime64, team: set[str]) -> list[dict]:
-    table = clusters.community_assets(programme().G, at)
+    table = community_assets(programme().G, at)
     table = table[table["otherwise_at_risk"] > 0].head(GROUPS_SHOWN)
     rows = []
     for r in table.to_dict("records"):
@@ -388,7 +389,7 @@ def where_to_act_groups_csv() -> Response:
     from lacgraph.readwrite.clusters_export import for_export
 
     last = _download_dates()[-1]
-    table = clusters.community_assets(programme().G, last)
+    table = community_assets(programme().G, last)
     table = table[table["otherwise_at_risk"] > 0].head(GROUPS_SHOWN)
     out = for_export(table, "assets")[["id", "label", "neighbourhood", "members",
                                         "otherwise_at_risk", "only_connection"]]
