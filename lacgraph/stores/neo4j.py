@@ -53,7 +53,7 @@ lacgraph.errors.StoreUnavailable: Cannot reach the graph database at bolt://127.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, LiteralString
 
@@ -72,6 +72,7 @@ from lacgraph.stores._graph_rows import (
     STAGED_LABEL,
     TYPE_LABEL,
     Statement,
+    node_rows,
     nodes_frame,
     nodes_from_columns,
     tie_rows,
@@ -79,7 +80,7 @@ from lacgraph.stores._graph_rows import (
     ties_from_columns,
 )
 from lacgraph.stores._merge import conform, conform_tables, tie_keys
-from lacgraph.stores._neo4j_write import BatchedWrites
+from lacgraph.stores._neo4j_write import MERGE_NODES, MERGE_TIES, BatchedWrites
 from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store, TieKey
 from lacgraph.stores.guard import AuditNote, Guard, check
 from lacgraph.tables import (
