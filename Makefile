@@ -14,7 +14,7 @@ UV_LOCK := requirements-uv.lock
 # uv from the venv, with the package index that pip is configured with on this machine.
 UV := PIP_PYTHON=$(PYTHON) tools/uv.sh
 
-.PHONY: demo test lint typecheck bench lock clean neo4j neo4j-build messages
+.PHONY: install wheelhouse demo test lint typecheck bench lock clean neo4j neo4j-build messages
 
 # uv installs without byte-compiling (compiling every installed module costs more than
 # the rest of the install); Python compiles what a run imports and keeps it, also where
@@ -27,17 +27,20 @@ unexport PYTHONDONTWRITEBYTECODE
 # A pip too old for --python (before 22.3), or none: the venv gets its own pip for that.
 UV_INSTALL := install --quiet --require-hashes --no-deps -r $(UV_LOCK)
 $(BIN)/uv: $(UV_LOCK)
+	@echo "Creating $(VENV)/ with the installer uv ($(UV_LOCK))..."
 	$(PYTHON) -m venv --without-pip $(VENV)
 	$(PYTHON) -m pip --python $(BIN)/python $(UV_INSTALL) \
 	|| { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip $(UV_INSTALL); }
 
 # lacgraph itself goes in editable with no dependencies: they all come from the lock.
 $(RUN_STAMP): $(BIN)/uv $(RUN_LOCK) pyproject.toml
+	@echo "Installing lacgraph and the $$(grep -c '^[a-z0-9]' $(RUN_LOCK)) packages it needs (exact versions of $(RUN_LOCK)) into $(VENV)/: 10-30 s the first time..."
 	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r $(RUN_LOCK)
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	touch $@
 
 $(STAMP): $(RUN_STAMP) $(LOCK)
+	@echo "Installing the test tools (exact versions of $(LOCK)) into $(VENV)/..."
 	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r $(LOCK)
 	touch $@
 
@@ -56,6 +59,26 @@ lock: $(BIN)/uv
 
 demo: $(RUN_STAMP)
 	$(BIN)/lacgraph demo
+
+# What a server needs to run lacgraph (also `report --pdf`), without the demo.
+install: $(RUN_STAMP)
+
+# Every package of the run lock, as wheels for this platform and Python, checked against
+# the lock's hashes, in wheelhouse/: copy it with the source folder to a server without
+# internet access and install from it there (deploy/README.md, "Install"):
+#   python3 -m venv .venv
+#   .venv/bin/pip install --no-index --find-links wheelhouse --require-hashes -r requirements-run.lock
+#   .venv/bin/pip install --no-index --no-deps --no-build-isolation -e .
+# (uv has no download command; this is $(PYTHON)'s pip.) WHEEL_PLATFORM=manylinux2014_x86_64
+# WHEEL_PYTHON=3.12 fetch them for another server than this one.
+WHEELHOUSE ?= wheelhouse
+wheelhouse: $(RUN_LOCK)
+	@echo "Downloading the $$(grep -c '^[a-z0-9]' $(RUN_LOCK)) packages of $(RUN_LOCK) into $(WHEELHOUSE)/..."
+	$(PYTHON) -m pip download --quiet --require-hashes --no-deps --only-binary=:all: \
+		$(if $(WHEEL_PLATFORM),--platform $(WHEEL_PLATFORM)) \
+		$(if $(WHEEL_PYTHON),--python-version $(WHEEL_PYTHON)) \
+		-r $(RUN_LOCK) -d $(WHEELHOUSE)
+	@echo "$(WHEELHOUSE)/ holds $$(ls $(WHEELHOUSE) | wc -l) wheels."
 
 # Browser tests drive Debian's Chromium (never a downloaded browser build); the HTTPS
 # deployment test puts Debian's nginx (a TLS-terminating proxy) in front of the app.
@@ -132,4 +155,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/labels.py --quick
 
 clean:
-	rm -rf $(VENV) build *.egg-info lacgraph-report $(NEO4J_LAUNCHER)/target
+	rm -rf $(VENV) build *.egg-info lacgraph-report wheelhouse $(NEO4J_LAUNCHER)/target

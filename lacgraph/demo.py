@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -90,7 +91,7 @@ def run_demo(
     steps = ["generate", "write data", "load store", "measure", "pictures", "growth", "report"]
     with _steps(steps, progress) as step:
         step("generate")
-        tables = programme(people or DEMO_PEOPLE, seed=seed)
+        tables = with_age_bands(programme(people or DEMO_PEOPLE, seed=seed), seed)
         step("write data")
         write_folder(tables, folder / "data")
         step("load store")
@@ -146,6 +147,30 @@ def run_demo(
 
     report.notes = demo_accounts(store_path, tables)
     return report
+
+
+AGE_BANDS = ("18-34", "35-49", "50-64", "65-79", "80+")
+
+
+def with_age_bands(tables: Any, seed: int) -> Any:
+    """Give every person an ``age_band`` (an extra node column, as a council's data would
+    have one): the README's ``growth --by age_band`` runs on the demo.
+
+    Examples
+    --------
+    >>> from lacgraph.synthetic import programme
+    >>> T = with_age_bands(programme(100, seed=2), 2)
+    >>> sorted(set(T.nodes.loc[T.nodes["type"] == "person", "age_band"])) == sorted(AGE_BANDS)
+    True
+    >>> set(T.nodes.loc[T.nodes["type"] != "person", "age_band"])
+    {''}
+    """
+    rng = np.random.default_rng(seed + 1_000_003)  # not the programme's own stream
+    nodes = tables.nodes.copy()
+    bands = np.asarray(AGE_BANDS, dtype=object)[
+        rng.choice(len(AGE_BANDS), size=len(nodes), p=[0.2, 0.2, 0.25, 0.2, 0.15])]
+    nodes["age_band"] = np.where(nodes["type"].eq("person"), bands, "").astype(object)
+    return type(tables)(nodes, tables.ties)
 
 
 def _growth_step(network: Network, folder: Path) -> tuple[list[Path], dict[str, object]]:

@@ -257,15 +257,16 @@ def normalise_nodes(frame: pd.DataFrame) -> pd.DataFrame:
     for col in NODE_COLUMNS:
         if col not in frame:
             frame[col] = "" if col not in ("supported",) else False
-    out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
+    columns: dict[str, pd.Series] = {}  # built at once: a wide sheet is not fragmented
     for col in frame.columns:
         values = frame[col].reset_index(drop=True)
         if col == "supported":
-            out[col] = _flag(values)
+            columns[col] = _flag(values)
         elif col == "introduced_on":
-            out[col] = _dates(values)
+            columns[col] = _dates(values)
         else:
-            out[col] = _text(values)
+            columns[col] = _text(values)
+    out = pd.DataFrame(columns, index=pd.RangeIndex(len(frame)))
     return out[list(NODE_COLUMNS) + [c for c in out.columns if c not in NODE_COLUMNS]]
 
 
@@ -275,17 +276,18 @@ def normalise_ties(frame: pd.DataFrame) -> pd.DataFrame:
     for col in TIE_COLUMNS:
         if col not in frame:
             frame[col] = False if col == "reciprocal" else ""
-    out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
+    columns: dict[str, pd.Series] = {}  # built at once: a wide sheet is not fragmented
     for col in frame.columns:
         values = frame[col].reset_index(drop=True)
         if col in ("start", "end"):
-            out[col] = _dates(values)
+            columns[col] = _dates(values)
         elif col == "reciprocal":
-            out[col] = _flag(values)
+            columns[col] = _flag(values)
         elif col == "circle":
             continue
         else:
-            out[col] = _text(values)
+            columns[col] = _text(values)
+    out = pd.DataFrame(columns, index=pd.RangeIndex(len(frame)))
     circle = pd.to_numeric(frame["circle"].reset_index(drop=True).replace("", None), errors="coerce")
     defaults = out["kind"].map(DEFAULT_CIRCLE)
     out["circle"] = circle.fillna(defaults).fillna(4).astype(np.int8)

@@ -165,6 +165,29 @@ def write_folder(tables: Tables, path: str | Path) -> Path:
 # --------------------------------------------------------------------------- reading
 
 
+def not_utf8(file: str, line: int, data: bytes, at: int) -> Problem:
+    r"""The problem of a CSV file that is not UTF-8, in the words of the person who saved it.
+
+    Usually Excel's plain "CSV (Comma delimited)", which writes Windows-1252: the value
+    shows the text around the first bad byte as Windows-1252 reads it.
+
+    Examples
+    --------
+    >>> print(not_utf8("nodes.csv", 2, b"p1,person,Ren\xe9e\n", 13).reason)  # doctest: +ELLIPSIS
+    the file is not saved as UTF-8 (byte 0xE9 here is 'é' in Windows-1252, ...
+    """
+    start = max(data.rfind(b"\n", 0, at), data.rfind(b"\r", 0, at), data.rfind(b",", 0, at)) + 1
+    end = min([i for i in (data.find(b"\n", at), data.find(b"\r", at), data.find(b",", at))
+               if i != -1] or [len(data)])
+    cell = data[start:end][:60].decode("cp1252", errors="replace")
+    char = data[at:at + 1].decode("cp1252", errors="replace")
+    return Problem(file, line, "", cell,
+                   f"the file is not saved as UTF-8 (byte 0x{data[at]:02X} here is {char!r} in "
+                   "Windows-1252, the encoding of Excel's plain \"CSV (Comma delimited)\"); "
+                   "expected UTF-8: in Excel choose File > Save As > \"CSV UTF-8 (Comma "
+                   "delimited) (*.csv)\", or save it as UTF-8 in your editor")
+
+
 def _csv_cells(path: Path, file: str) -> tuple[pd.DataFrame, np.ndarray]:
     """Return the all-text frame of one CSV file and each row's line number."""
     if not path.is_file():
@@ -175,9 +198,7 @@ def _csv_cells(path: Path, file: str) -> tuple[pd.DataFrame, np.ndarray]:
         data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = _line_breaks(data[:err.start]) + 1
-        bad = data[err.start:err.end]
-        raise InputError([Problem(file, line, "", repr(bad)[2:-1],
-                                  "not valid UTF-8 text; save the file as UTF-8")]) from None
+        raise InputError([not_utf8(file, line, data, err.start)]) from None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", pd.errors.ParserWarning)
         try:

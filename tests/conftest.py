@@ -62,8 +62,12 @@ def worker_group(nodeid: str) -> str:
     'bolt'
     >>> worker_group("tests/unit/test_growth.py::test_summary")
     'tests/unit/test_growth.py'
+    >>> worker_group("tests/install/test_readme.py::test_every_readme_command_runs")
+    'install'
     """
     path = nodeid.split("::")[0]
+    if Path(path).parent.name == "install":  # one fresh clone + `make demo` for them all
+        return "install"
     return "bolt" if Path(path).parent.name in BOLT_FOLDERS else path
 
 

@@ -27,8 +27,7 @@ class LacgraphGroup(click.Group):
             return super().invoke(ctx)
         except InputError as err:
             click.echo(err.report(limit=None), err=True)
-            click.echo("Nothing was loaded: fix the rows above and run the command again.",
-                       err=True)
+            click.echo(after_problems(err), err=True)
             sys.exit(1)
         except LacgraphError as err:
             click.echo(f"Error: {err}", err=True)
@@ -36,6 +35,26 @@ class LacgraphGroup(click.Group):
         except ValueError as err:  # e.g. a format that needs an output file
             click.echo(f"Error: {err}", err=True)
             sys.exit(2)
+
+
+def after_problems(err: InputError) -> str:
+    """The line after an input report: about rows of files only when the problems are.
+
+    Examples
+    --------
+    >>> from lacgraph.errors import Problem
+    >>> after_problems(InputError([Problem("ties.csv", 3, "kind", "cousin", "unknown")]))
+    'Nothing was loaded: fix the row above and run the command again.'
+    >>> after_problems(InputError([Problem("users", 0, "password", "(hidden)", "short")]))
+    'Nothing was changed: correct what is named above and run the command again.'
+    """
+    problems = err.problems
+    if problems and all("." in p.file and p.line for p in problems):
+        rows = "row" if len(problems) == 1 else "rows"
+        return f"Nothing was loaded: fix the {rows} above and run the command again."
+    if problems and all("." in p.file for p in problems):
+        return "Nothing was loaded: fix the files above and run the command again."
+    return "Nothing was changed: correct what is named above and run the command again."
 
 
 @click.group(cls=LacgraphGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -71,7 +71,8 @@ def report(source: str, months: int | None, start: Any, end: Any, as_of: Any, ou
             click.echo(f"Error: {problem}", err=True)
             raise SystemExit(1)
         try:
-            print_pdf(output, pdf)
+            with spinner("Printing the PDF with Chromium (a few seconds)"):
+                print_pdf(output, pdf)
         except ChromiumUnavailable as err:
             click.echo(f"Error: {err}", err=True)
             raise SystemExit(1) from None

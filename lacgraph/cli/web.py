@@ -273,6 +273,8 @@ def audit(app_db: str | None, source: str | None, user: str | None, action: str 
     frame = pd.DataFrame(rows, columns=list(AUDIT_COLUMNS))
     for column in AUDIT_COLUMNS[1:]:
         frame[column] = frame[column].map(lambda v: escape_controls(str(v)))
+    for column in ("user", "role"):  # "-": nobody logged in (a page before login): empty,
+        frame[column] = frame[column].mask(frame[column].eq("-"), "")  # not "'-" in CSV
     emit(frame, fmt, output)
 
 

@@ -98,9 +98,29 @@ def chromium_problem() -> str | None:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return ("The Python package playwright is not installed: the HTML report was "
-                "written, but no PDF. Install it with pip install 'lacgraph[pdf]', or open "
-                "the HTML in a browser and print it to PDF.")
+                f"written, but no PDF. Install it with: {install_command()}")
     return None
+
+
+def install_command() -> str:
+    """The one command that installs what ``--pdf`` needs into this lacgraph's Python.
+
+    In a source folder (a clone, with its Makefile) that is ``make install``, which
+    installs ``requirements-run.lock`` (playwright included) into ``.venv``; elsewhere the
+    running Python's pip.
+
+    Examples
+    --------
+    >>> "playwright" in install_command() or install_command().startswith("cd ")
+    True
+    """
+    import shlex
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    if (root / "Makefile").is_file() and (root / "requirements-run.lock").is_file():
+        return f"cd {shlex.quote(str(root))} && make install"
+    return f"{shlex.quote(sys.executable)} -m pip install playwright"
 
 
 def print_pdf(html_path: str | os.PathLike[str], pdf_path: str | os.PathLike[str]) -> Path:

@@ -1,6 +1,7 @@
 """The store file: one SQLite database holding a programme's canonical tables.
 
-The schema (version :data:`SCHEMA_VERSION`)::
+The schema (version :data:`SCHEMA_VERSION`; how it is made and upgraded:
+:mod:`lacgraph.stores.migrations`)::
 
     meta(key PRIMARY KEY, value)      application = lacgraph, schema_version,
                                       node_columns / tie_columns (extra columns, JSON list)
@@ -10,6 +11,7 @@ The schema (version :data:`SCHEMA_VERSION`)::
          attrs, PRIMARY KEY (lo, hi, kind, start))
 
     erased(tombstone PRIMARY KEY, at)  keyed hashes of erased ids (lacgraph.rights.erasure)
+    upgrades(version PRIMARY KEY, at, lacgraph)  every ``lacgraph upgrade`` step applied
     form_tokens(token PRIMARY KEY, at) one-time form tokens already used (lacgraph.stores.guard)
     audit_outbox(id PRIMARY KEY, at, user, role, action, target, detail)
                                       audit rows kept with their change until the audit
@@ -42,44 +44,13 @@ import pandas as pd
 from lacgraph.errors import AlreadySubmitted, ErasedId, KeyMismatch, StoreError
 from lacgraph.stores._merge import BOOL_COLUMNS, DATE_COLUMNS, TIE_SORT, extra_columns
 from lacgraph.stores.guard import AuditNote, Guard
+from lacgraph.stores.migrations import BASE, SCHEMA_VERSION, pending
 from lacgraph.tables import DATE_DTYPE, NODE_COLUMNS, TIE_COLUMNS, iso_dates
-
-SCHEMA_VERSION = 1
-"""Version of the SQLite schema this module writes and reads."""
 
 APPLICATION = "lacgraph"
 """The ``meta.application`` marker that tells a lacgraph store file from any other."""
 
 APPLICATION_ID = 0x4C414347  # "LACG", also set as SQLite's PRAGMA application_id
-
-_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE nodes (
-    id TEXT PRIMARY KEY,
-    type TEXT NOT NULL,
-    label TEXT NOT NULL,
-    neighbourhood TEXT NOT NULL,
-    supported INTEGER NOT NULL,
-    introduced_on TEXT,
-    coordinator TEXT NOT NULL,
-    attrs TEXT NOT NULL DEFAULT '{}'
-) WITHOUT ROWID;
-CREATE TABLE ties (
-    lo TEXT NOT NULL,
-    hi TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    start TEXT NOT NULL,
-    source TEXT NOT NULL,
-    target TEXT NOT NULL,
-    "end" TEXT,
-    circle INTEGER NOT NULL,
-    reciprocal INTEGER NOT NULL,
-    brokered_by TEXT NOT NULL,
-    attrs TEXT NOT NULL DEFAULT '{}',
-    PRIMARY KEY (lo, hi, kind, start)
-) WITHOUT ROWID;
-CREATE INDEX ties_hi ON ties (hi);
-"""
 
 UPSERT_NODE = """
 INSERT INTO nodes (id, type, label, neighbourhood, supported, introduced_on, coordinator, attrs)
@@ -98,15 +69,6 @@ ON CONFLICT (lo, hi, kind, start) DO UPDATE SET
     source = excluded.source, target = excluded.target, "end" = excluded."end",
     circle = excluded.circle, reciprocal = excluded.reciprocal,
     brokered_by = excluded.brokered_by, attrs = excluded.attrs
-"""
-
-_EXTRAS = """
-CREATE TABLE IF NOT EXISTS erased (tombstone TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID;
-INSERT OR IGNORE INTO meta (key, value) VALUES ('data_version', '0');
-CREATE TABLE IF NOT EXISTS form_tokens (token TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS audit_outbox (
-    id TEXT PRIMARY KEY, at TEXT NOT NULL, user TEXT NOT NULL, role TEXT NOT NULL,
-    action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL) WITHOUT ROWID;
 """
 
 TOKEN_DAYS = 7
@@ -195,12 +157,6 @@ def open_database(path: str) -> sqlite3.Connection:
             raise StoreError(f"Cannot use write-ahead logging for {path} (got {mode!r})")
         db.execute("PRAGMA secure_delete = ON")
         db.execute("PRAGMA cache_size = -65536")  # 64 MiB: bulk upserts touch many pages
-        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_outbox'").fetchone() is None \
-                or db.execute("SELECT 1 FROM sqlite_master WHERE name = 'erased'").fetchone() is None \
-                or db.execute("SELECT 1 FROM meta WHERE key = 'data_version'").fetchone() is None:
-            with transaction(db, path):  # files written before erasure and data versions
-                for statement in filter(str.strip, _EXTRAS.split(";")):
-                    db.execute(statement)
     except sqlite3.DatabaseError as err:
         db.close()
         raise StoreError(f"{path} is not a lacgraph store: {err}") from err
@@ -214,14 +170,36 @@ def _check_or_create(db: sqlite3.Connection, path: str) -> None:
     names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if not names:
         with transaction(db, path):
-            for statement in filter(str.strip, _SCHEMA.split(";")):
+            for statement in BASE:
                 db.execute(statement)
             db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
-                ("application", APPLICATION), ("schema_version", str(SCHEMA_VERSION)),
+                ("application", APPLICATION), ("schema_version", "1"),
                 ("node_columns", "[]"), ("tie_columns", "[]"),
             ])
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            for migration in pending(1):
+                migration(db)
+            set_meta(db, "schema_version", str(SCHEMA_VERSION))
         return
+    version = schema_version(db, path, names)
+    if version < SCHEMA_VERSION:
+        raise OutdatedStore(
+            f"{path} was written by an older lacgraph (schema version {version}; this one "
+            f"reads version {SCHEMA_VERSION}): run 'lacgraph upgrade {path}' first")
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"{path} is a lacgraph store with schema version '{version}', "
+                         f"written by a newer lacgraph; this lacgraph reads version "
+                         f"{SCHEMA_VERSION}: use the newer lacgraph")
+
+
+class OutdatedStore(StoreError):
+    """A store file of an older schema version: ``lacgraph upgrade`` brings it up to date."""
+
+
+def schema_version(db: sqlite3.Connection, path: str, names: set[str] | None = None) -> int:
+    """The schema version of a lacgraph store file (:class:`StoreError` if it is none)."""
+    if names is None:
+        names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if "meta" not in names:
         raise StoreError(f"{path} is an SQLite database but not a lacgraph store "
                          "(it has no lacgraph meta table)")
@@ -230,9 +208,41 @@ def _check_or_create(db: sqlite3.Connection, path: str) -> None:
         raise StoreError(f"{path} is an SQLite database but not a lacgraph store "
                          f"(application {meta.get('application')!r})")
     version = meta.get("schema_version", "")
-    if version != str(SCHEMA_VERSION):
+    if not version.isdigit() or int(version) < 1:
         raise StoreError(f"{path} is a lacgraph store with schema version {version!r}; "
                          f"this lacgraph reads version {SCHEMA_VERSION}")
+    return int(version)
+
+
+def upgrade(path: str, *, lacgraph_version: str = "") -> tuple[int, int]:
+    """Bring the store file ``path`` to :data:`SCHEMA_VERSION`, all steps or none.
+
+    Returns ``(version before, version after)`` (equal when there was nothing to do).
+    Each step is recorded in the file's ``upgrades`` table. Waits, as a load does, for
+    another program writing the file.
+    """
+    if not os.path.isfile(path):
+        raise StoreError(f"Cannot upgrade {path}: no such store file")
+    try:
+        db = sqlite3.connect(path, isolation_level=None, timeout=WAIT_SECONDS)
+    except sqlite3.Error as err:
+        raise StoreError(f"Cannot open the store file {path}: {err}") from err
+    try:
+        with transaction(db, path):
+            before = schema_version(db, path)
+            if before > SCHEMA_VERSION:
+                raise StoreError(f"{path} has schema version {before}, newer than this "
+                                 f"lacgraph's {SCHEMA_VERSION}: use the newer lacgraph")
+            for number, migration in enumerate(pending(before), start=before + 1):
+                migration(db)
+                set_meta(db, "schema_version", str(number))
+                db.execute("INSERT OR REPLACE INTO upgrades (version, at, lacgraph) "
+                           "VALUES (?, datetime('now'), ?)", (number, lacgraph_version))
+        return before, SCHEMA_VERSION
+    except sqlite3.DatabaseError as err:
+        raise StoreError(f"{path} is not a lacgraph store: {err}") from err
+    finally:
+        db.close()
 
 
 def bump_version(db: sqlite3.Connection) -> None:

@@ -100,34 +100,30 @@ http {{
 """
 
 
+DEPLOYED_NGINX = Path(__file__).resolve().parents[2] / "deploy" / "nginx-lacgraph.conf"
+"""The nginx site council IT installs (deploy/README.md); the TLS test runs this very file."""
+
+
 def nginx_server_block(listen: int, upstream: int, cert: Path, key: Path,
                        upload_mb: int = 200) -> str:
-    """The server block the README documents (with this test's ports and files)."""
-    return f"""
-    server {{
-        listen 127.0.0.1:{listen} ssl;
-        server_name 127.0.0.1;
-        ssl_certificate {cert};
-        ssl_certificate_key {key};
-        ssl_protocols TLSv1.2 TLSv1.3;
-        client_max_body_size 64k;          # every form; refused before it is read
-        location = /admin/loads {{
-            client_max_body_size {upload_mb}m;   # admins' data uploads only
-            proxy_request_buffering off;
-            proxy_pass http://127.0.0.1:{upstream};
-            proxy_set_header Host $host:$server_port;
-            proxy_set_header X-Forwarded-For $remote_addr;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_set_header X-Forwarded-Host $host:$server_port;
-        }}
-        location / {{
-            proxy_pass http://127.0.0.1:{upstream};
-            proxy_set_header Host $host:$server_port;
-            proxy_set_header X-Forwarded-For $remote_addr;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_set_header X-Forwarded-Host $host:$server_port;
-        }}
-    }}"""
+    """deploy/nginx-lacgraph.conf with this test's ports, certificate and upload limit.
+
+    Each value is replaced where the file has it, and must be there exactly as often as
+    expected: a changed file fails here rather than being tested half-substituted.
+    """
+    text = DEPLOYED_NGINX.read_text(encoding="utf-8")
+    for old, new, times in (
+            ("listen 443 ssl;", f"listen 127.0.0.1:{listen} ssl;", 1),
+            ("server_name lacgraph.example.gov.uk;", "server_name 127.0.0.1;", 1),
+            ("ssl_certificate /etc/ssl/lacgraph.pem;", f"ssl_certificate {cert};", 1),
+            ("ssl_certificate_key /etc/ssl/private/lacgraph.key;",
+             f"ssl_certificate_key {key};", 1),
+            ("client_max_body_size 200m;", f"client_max_body_size {upload_mb}m;", 1),
+            ("proxy_pass http://127.0.0.1:8000;", f"proxy_pass http://127.0.0.1:{upstream};",
+             2)):
+        assert text.count(old) == times, f"{DEPLOYED_NGINX}: expected {old!r} {times} time(s)"
+        text = text.replace(old, new)
+    return text
 
 
 @contextmanager
