@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -37,8 +38,18 @@ LINE = "#0072B2"
 PathLike = str | os.PathLike[str]
 
 
+def settle_imports() -> None:
+    """Wait for an import of IPython another thread has begun (a server imports pyvis, and
+    with it IPython, in the background): matplotlib reads IPython's version when it saves a
+    figure and fails on a half-imported module. Importing it here waits for the other thread.
+    """
+    if "IPython" in sys.modules:
+        import IPython  # noqa: F401
+
+
 def _save(fig: plt.Figure, path: PathLike | None) -> plt.Figure:
     if path is not None:
+        settle_imports()
         fig.savefig(path, dpi=100, bbox_inches="tight")
     return fig
 
@@ -152,7 +163,8 @@ def plot_waves(G_or_table: DatedNetwork | pd.DataFrame, path: PathLike | None = 
     """Draw mean natural + community alters by wave with 95% confidence intervals.
 
     Takes a :func:`lacgraph.analysis.growth.waves` table, or a network (waves 0, 6, 12).
-    ``suppressed``: waves of 1-7 people left out, the others' ``n`` rounded to 5.
+    ``suppressed``: waves of fewer than 20 people left out, the others' ``n`` rounded to 5
+    (:mod:`lacgraph.disclosure`).
 
     Examples
     --------
@@ -162,7 +174,9 @@ def plot_waves(G_or_table: DatedNetwork | pd.DataFrame, path: PathLike | None = 
     """
     means = wave_means(_wave_table(G_or_table))
     if suppressed:
-        means = means[means["n"] > 7].assign(n=lambda t: [_rounded(n) for n in t["n"]])
+        from lacgraph.disclosure import MIN_GROUP
+
+        means = means[means["n"] >= MIN_GROUP].assign(n=lambda t: [_rounded(n) for n in t["n"]])
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
     if len(means):
         err = np.vstack([means["mean"] - means["low"], means["high"] - means["mean"]])
@@ -185,8 +199,10 @@ def plot_retention(growth: Growth, path: PathLike | None = None, *, days: int = 
     """Draw the share of new ties still active by days since they started.
 
     Each point counts only ties old enough to be seen that many days on; the dashed
-    line marks day 182, the retention of the summary. ``suppressed``: each share is
-    rounded active / rounded observed, points with 1-7 of either left out.
+    line marks day 182, the retention of the summary. ``suppressed``: each share is the
+    exact one to a whole percent, drawn only for days seen for at least 20 ties with more
+    than 7 of them active and more than 7 ended (else only a band could be shown), as
+    :func:`lacgraph.disclosure.share` would publish it.
 
     Examples
     --------
@@ -210,7 +226,8 @@ def plot_retention(growth: Growth, path: PathLike | None = None, *, days: int = 
     ax.step(curve["days"], curve["share"], where="post", color=LINE, lw=2)
     ax.axvline(RETENTION_DAYS, color="#555555", ls="--", lw=1)
     if at["observed"]:
-        ax.annotate(f"day {RETENTION_DAYS}: {at['share']:.0%} of {int(at['observed'])} ties",
+        ax.annotate(f"day {RETENTION_DAYS}: {at['share']:.0%} of {_rounded(at['observed']) if suppressed else int(at['observed'])} "
+                    "ties",
                     (RETENTION_DAYS, at["share"]), textcoords="offset points", xytext=(6, 8),
                     fontsize=9)
     ax.set_ylim(0, 1.05)
@@ -223,14 +240,16 @@ def plot_retention(growth: Growth, path: PathLike | None = None, *, days: int = 
 
 
 def _rounded_curve(curve: pd.DataFrame) -> pd.DataFrame:
-    """The retention curve from rounded counts (points with 1-7 of either left out)."""
-    observed = [_rounded(n) for n in curve["observed"]]
-    active = [_rounded(n) for n in curve["active"]]
-    keep = [o is not None and a is not None and o > 0 for o, a in zip(observed, active,
-                                                                       strict=True)]
-    out = curve.assign(observed=[o or 0 for o in observed], active=[a or 0 for a in active])
-    out = out[keep]
-    return out.assign(share=(out["active"] / out["observed"]).clip(upper=1.0))
+    """The retention curve as it may leave the team: exact shares to a whole percent, only
+    at days seen for at least 20 ties whose share is not a band (1-7 active or ended)."""
+    from lacgraph.disclosure import MIN_GROUP, share
+
+    shown = [share(int(a), int(o)) for a, o in zip(curve["active"], curve["observed"],
+                                                    strict=True)]
+    keep = [o >= MIN_GROUP and s is not None and s[:-1].isdigit()
+            for o, s in zip(curve["observed"], shown, strict=True)]
+    out = curve[keep]
+    return out.assign(share=[int(s[:-1]) / 100 for s, k in zip(shown, keep, strict=True) if k])
 
 
 QUADRANTS: tuple[tuple[str, int, int], ...] = (

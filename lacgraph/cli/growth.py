@@ -45,8 +45,11 @@ def _wave_list(ctx: click.Context, param: click.Parameter, value: str | None
 @click.option("--pseudonymise", is_flag=True,
               help="Replace ids by keyed pseudonyms (key from LACGRAPH_PSEUDONYM_KEY).")
 @click.option("--suppress/--no-suppress", "suppress_small", default=True, show_default=True,
-              help="Small-number suppression of the summary's group counts (0 stays, 1-7 "
-                   "become *, others round to 5). Turn off only for the team's own view.")
+              help="The summary as it may leave the team (counts: 0 stays, 1-7 become *, "
+                   "others round to 5; shares and means from exact values to whole percent "
+                   "/ one decimal, bands for 1-7 on either side; p as bands; groups under 20 "
+                   "withheld; dates taken back to month ends). Turn off only for the team's "
+                   "own view.")
 @click.option("--plots", "plots", type=click.Path(file_okay=False, path_type=Path),
               help="Also write change.png, waves.png, categories.png, retention.png and "
                    "shift.png to this folder.")
@@ -75,8 +78,11 @@ def growth(source: str, start: Any, end: Any, months: int | None, as_of: Any, su
     from lacgraph.privacy import Pseudonymiser
 
     pseudonymiser = Pseudonymiser.from_environment() if pseudonymise else None
+    leaves_team = summary and suppress_small
 
     with lacgraph.open(source) as G, spinner("Measuring growth"):
+        if leaves_team:  # windows and reporting dates beyond the team are month ends
+            start, end, as_of = _month_ends(G, start, end, as_of)
         result = (measure_growth(G, start=day(start), end=day(end), months=months,
                                  as_of=day(as_of)) if windowed else None)
         wave_table = measure_waves(G, waves, as_of=day(as_of)) if waves is not None else None
@@ -86,7 +92,7 @@ def growth(source: str, start: Any, end: Any, months: int | None, as_of: Any, su
     if summary:
         report: dict[str, Any] = {}
         if result is not None:
-            report = result.summary(by=list(by), suppress_small=suppress_small)
+            report = result.summary(by=list(by))
             if pseudonymiser is not None:
                 for row in report["by"].get("coordinator", []):
                     row["coordinator"] = pseudonymiser(row["coordinator"]) if row[
@@ -94,6 +100,10 @@ def growth(source: str, start: Any, end: Any, months: int | None, as_of: Any, su
         if wave_table is not None:
             # each wave's n counts the whole cohort (not a group split): shown as it is
             report["waves"] = wave_summary(wave_table)
+        if leaves_team:  # the one rule of lacgraph.disclosure, as the web and the report
+            from lacgraph.disclosure import disclose_summary
+
+            report = disclose_summary(report)
         text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
         if output is None:
             click.echo(text, nl=False)
@@ -138,3 +148,29 @@ def _plots(G: Any, result: Any, wave_table: Any, folder: Path) -> None:
     for fig in figures:
         plt.close(fig)
     click.echo(f"Wrote {len(figures)} plots to {folder}", err=True)
+
+
+def _month_ends(G: Any, start: Any, end: Any, as_of: Any) -> tuple[Any, Any, Any]:
+    """The window and reporting date as they may leave the team: each date taken back to the
+    month end on or before it (said on stderr, never silently)."""
+    import datetime as dt
+
+    from lacgraph.disclosure import month_end_on_or_before
+    from lacgraph.tables import format_long_date
+
+    last = as_of if as_of is not None else G.last_date
+    out: list[Any] = []
+    for name, value in (("--from", start), ("--to", end), ("--as-of", last)):
+        if value is None:
+            out.append(None)
+            continue
+        given = str(value)[:10]
+        snapped = month_end_on_or_before(given)
+        if str(snapped) != given:
+            click.echo(f"{name} {format_long_date(given)} is taken back to the month end "
+                       f"{format_long_date(snapped)} (output beyond the team uses month ends).",
+                       err=True)
+        out.append(dt.datetime.combine(snapped, dt.time()))
+    if as_of is None and out[1] is not None and out[1] > out[2]:
+        out[2] = None  # a window past the data ends at the data's last date, as before
+    return out[0], out[1], out[2]

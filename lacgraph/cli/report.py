@@ -62,6 +62,8 @@ def report(source: str, months: int | None, start: Any, end: Any, as_of: Any, ou
                                  as_of=day(as_of), suppress_small=suppress_small,
                                  at_risk_below=at_risk_below)
         write_html(content, output)
+    for note in content.notes:  # dates taken back to month ends: said, never silent
+        click.echo(note, err=True)
     click.echo(f"Wrote the report to {output}"
                + ("" if suppress_small else " (team copy: small numbers NOT suppressed)"),
                err=True)

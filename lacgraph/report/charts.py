@@ -44,6 +44,9 @@ def figure_svg(fig: plt.Figure, name: str, description: str) -> Markup:
     Text stays text (``svg.fonttype: none``), ids are salted with ``name`` so several
     charts can share one page, and the chart carries ``role="img"`` and a description.
     """
+    from lacgraph.viz.growth import settle_imports
+
+    settle_imports()
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": name}):
         fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
@@ -84,56 +87,85 @@ def change_bars(changes: np.ndarray, count: Callable[[int], Any]) -> Markup:
         if s == "*":
             ax.bar([v], [top * 0.06], color="white", edgecolor="#555555", width=0.8)
             ax.text(v, top * 0.08, "*", ha="center", va="bottom", parse_math=False)
+    bars = "; ".join(f"{_signed(int(v))}: {s} people" for v, s in zip(values, shown,
+                                                                       strict=True))
     return _plain_svg(fig, ax, "change in natural + community connections", "people", "change",
-                      "Bar chart of how many people's natural and community connections "
-                      "changed by each amount")
+                      "Bar chart of how many people's family, friends and groups changed by "
+                      f"each amount. Change and people: {bars}.")
 
 
 def retention_chart(curve: pd.DataFrame, count: Callable[[int], Any], up_to: int,
                     retention_days: int) -> Markup:
     """Step chart of the share of new ties still active by days since they started.
 
-    Only days seen for more than ``up_to`` ties (in a suppressed copy) are drawn, each
-    share from the counts as shown.
+    In a suppressed copy (``up_to`` > 0) only days seen for at least 20 ties are drawn, each
+    share exact to a whole percent, and none that only a band may show.
     """
+    from lacgraph.disclosure import MIN_GROUP, share
+
     days, shares = [], []
     for row in curve.itertuples(index=False):
-        seen, active = count(int(row.observed)), count(int(row.active))
-        if seen in (0, "*") or active == "*" or row.observed <= up_to:
+        if not row.observed:
             continue
-        days.append(row.days)
-        shares.append(active / seen)
+        if up_to:  # leaving the team: exact shares as the disclosure rule shows them
+            shown = share(int(row.active), int(row.observed), up_to=up_to)
+            if row.observed < MIN_GROUP or not shown or not re.fullmatch(r"\d+%", shown):
+                continue  # withheld, or only a band
+            days.append(row.days)
+            shares.append(int(shown[:-1]) / 100)
+        else:
+            days.append(row.days)
+            shares.append(row.active / row.observed)
     fig, ax = plt.subplots(figsize=(6.5, 3.4))
     ax.step(days, shares, where="post", color=LINE, lw=2)
     ax.axvline(retention_days, color="#555555", ls="--", lw=1)
     ax.text(retention_days + 6, 0.08, f"day {retention_days}", fontsize=8, parse_math=False)
     ax.set_ylim(0, 1.05)
     ax.set_xlim(0, max(days + [retention_days + 30]))
+    points = "; ".join(f"day {d}: {round(100 * v)}%" for d, v in zip(days, shares, strict=True)
+                       if d % 91 == 0 or d == retention_days)
     return _plain_svg(fig, ax, "days since the connection started", "share still active",
                       "retention", "Line chart of the share of new connections still active "
-                      "by days since they started")
+                      "by days since they started"
+                      + (f". Days and share still active: {points}." if points else "."))
 
 
 def shift_chart(growth: Growth, count: Callable[[int], Any] | None) -> Markup:
     """Paid change against natural + community change (:func:`lacgraph.viz.growth.plot_shift`)."""
-    from lacgraph.viz.growth import plot_shift
+    from lacgraph.viz.growth import QUADRANTS, plot_shift, shift_quadrants
 
     fig = plot_shift(growth, count=count)
+    quadrants = shift_quadrants(growth)
+    shown = count or int
+    counted = "; ".join(f"{text}: {shown(quadrants[key])} people" for (text, _, _), key in
+                        zip(QUADRANTS, ("shifted", "both_up", "both_down",
+                                        "paid_up_close_down"), strict=True))
     ax = fig.axes[0]
     ax.set_title("")
     ax.set_xlabel("change in paid connections (services, coordinator)")
     ax.set_ylabel("change in natural + community connections")
     return figure_svg(fig, "shift", "Chart of each person's change in paid connections "
-                      "against their change in natural and community connections, with "
-                      "the number of people in each quadrant")
+                      "against their change in family, friends and groups, with the number "
+                      f"of people in each quadrant: {counted}; no change in one or both: "
+                      f"{shown(quadrants['on_an_axis'])} people.")
 
 
 def categories_chart(table: pd.DataFrame, min_n: int) -> Markup:
     """Mean natural, community and paid alters by wave (:func:`plot_categories`)."""
-    from lacgraph.viz.growth import plot_categories
+    from lacgraph.viz.growth import category_means, plot_categories
 
+    means = category_means(table, min_n=min_n)
     fig = plot_categories(table, min_n=min_n)
     fig.axes[0].set_title("")
     fig.axes[0].set_ylabel("mean connections")
-    return figure_svg(fig, "categories", "Line chart of the cohort's mean natural, community "
-                      "and paid connections at introduction, 6 and 12 months")
+    points = "; ".join(
+        f"{int(r.wave)} months: natural {r.natural:.1f}, community {r.community:.1f}, "
+        f"paid {r.paid:.1f}" for r in means.itertuples(index=False)
+        if not np.isnan(r.natural))
+    return figure_svg(fig, "categories", "Line chart of the cohort's average natural, "
+                      "community and paid connections by months since introduction"
+                      + (f": {points}." if points else "."))
+
+
+def _signed(v: int) -> str:
+    return f"+{v}" if v > 0 else str(v).replace("-", "\u2212")

@@ -12,10 +12,13 @@ DESIGN.md's rule for exports beyond the team (on unless the team asks for its ow
 * every count of people (or of ties, clusters, groups) goes through
   :func:`lacgraph.privacy.suppress`: 0 stays 0, 1-7 become ``*``, others round to 5;
   manager tables through :func:`lacgraph.readwrite.clusters_export.for_export`, as ``--export`` does;
-* a share is the rounded numerator over the rounded denominator, withheld when either is
-  ``*``;
-* a group (the cohort, a neighbourhood, a coordinator's caseload, a wave) of 1-7 people
-  gets no statistics and no chart; means, medians and tests of larger groups are exact.
+* every growth figure is the one rule of :mod:`lacgraph.disclosure` (the CLI's suppressed
+  summary and the evaluator pages use it too): shares and means from the exact values to a
+  whole percent / one decimal, bands for shares with 1-7 on either side, p as bands, and
+  ``*`` for the statistics of a group (the cohort, a neighbourhood, a coordinator's caseload,
+  a wave, a baseline band) of fewer than 20 people, which also gets no chart;
+* the window and the reporting date are month ends (each date taken back to the month end
+  on or before it, and the report says so); coordinators are numbered, never named.
 
 Each number is a :class:`Cell` with a stable ``key`` (the template writes it as
 ``data-key``) so tests can read the report back and compare it with the CLI.
@@ -41,8 +44,22 @@ import numpy as np
 import pandas as pd
 
 from lacgraph.analysis import clusters as manager
+from lacgraph.analysis.cohort import statistics
 from lacgraph.analysis.communities import community_assets
 from lacgraph.analysis.growth import RETENTION_DAYS, growth, waves
+from lacgraph.disclosure import (
+    MIN_GROUP,
+    WITHHELD,
+    disclose,
+    disclose_summary,
+    month_end_on_or_before,
+    one_decimal,
+    p_band,
+    percent,
+    reading,
+)
+from lacgraph.disclosure import share as disclosed_share
+from lacgraph.disclosure import text as disclosed_text
 from lacgraph.model import AT_RISK_THRESHOLD
 from lacgraph.privacy import ROUND_TO, SUPPRESS_UP_TO, suppress
 from lacgraph.readwrite.clusters_export import cluster_profile, for_export
@@ -135,7 +152,7 @@ class Numbers:
 
     def small(self, n: int) -> bool:
         """Whether a group of ``n`` people is too small for statistics in this copy."""
-        return self.suppressed and 0 < int(n) <= self.up_to
+        return self.suppressed and 0 < int(n) < MIN_GROUP
 
     def count(self, key: str, n: int | str | None, *, shown: bool = False) -> Cell:
         """A count; ``shown`` when ``n`` is already suppressed (as ``for_export`` gives)."""
@@ -145,17 +162,30 @@ class Numbers:
         return self._add(key, value, _count_text(value))
 
     def share(self, key: str, part: int, whole: int) -> Cell:
-        """``part / whole`` from the counts as shown; withheld when either is ``*`` or 0."""
-        a, b = self.shown(part), self.shown(whole)
-        value = None if "*" in (a, b) or not b else a / b  # type: ignore[operator]
-        return self._add(key, value, _share_text(value))
+        """``part / whole`` from the exact counts: in a copy leaving the team as
+        :func:`lacgraph.disclosure.share` shows it (whole percent, a band, or ``*``)."""
+        if not whole:
+            return self._add(key, None, MISSING)
+        if self.suppressed:
+            shown = disclosed_share(part, whole, up_to=self.up_to, base=self.base)
+            return self._add(key, shown, str(shown))
+        return self._add(key, part / whole, _share_text(part / whole))
+
+    def published(self, key: str, value: Any) -> Cell:
+        """A figure already through :func:`lacgraph.disclosure.disclose` (``None``: none)."""
+        return self._add(key, value, MISSING if value is None else disclosed_text(value))
 
     def stat(self, key: str, value: float | None, kind: str = "fixed", *,
              withheld: bool = False) -> Cell:
         """A mean, median, p value or effect size (``None`` when withheld)."""
+        if withheld and self.suppressed:
+            return self._add(key, WITHHELD, WITHHELD)
         if withheld or value is None or (isinstance(value, float) and math.isnan(value)):
             return self._add(key, None, MISSING)
         value = float(value)
+        if self.suppressed:  # the rule of lacgraph.disclosure
+            shown = {"p": p_band, "share": percent}.get(kind, one_decimal)(value)
+            return self._add(key, shown, disclosed_text(shown))
         text = {"fixed": _fixed(value), "signed": _fixed(value, sign=True),
                 "p": _p_text(value), "r": _fixed(value), "share": _share_text(value)}[kind]
         return self._add(key, value, text)
@@ -187,6 +217,10 @@ class ReportContent:
     cluster_sizes: list[dict[str, Any]] = field(default_factory=list)
     quality: dict[str, Any] = field(default_factory=dict)
     method: dict[str, Any] = field(default_factory=dict)
+    published: dict[str, Any] = field(default_factory=dict)
+    findings: dict[str, Any] = field(default_factory=dict)
+    bands: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
@@ -262,13 +296,21 @@ def report_content(G: DatedNetwork, *, months: int | None = None,
     """
     if months is None and start is None and end is None:
         months = 6
+    notes: list[str] = []
+    if suppress_small:  # windows and reporting dates beyond the team are month ends
+        given = as_of
+        start, end, as_of = (_month_end(d, notes) for d in (
+            start, end, as_of if as_of is not None else G.resolve_date(None)))
+        if given is None and end is not None and as_of is not None and end > as_of:
+            as_of = None  # a window past the data ends at the data's last date, as before
     result = growth(G, start=start, end=end, months=months, as_of=as_of,
                     at_risk_below=at_risk_below)
     last = to_date(result.as_of)
     N = Numbers(suppress_small)
     R = ReportContent(suppressed=suppress_small, cells=N.cells, growth=result,
-                      window=result.window)
+                      window=result.window, notes=notes)
     summary = result.summary()
+    R.published = disclose_summary(summary) if suppress_small else summary
     wave_table = waves(G, WAVES, as_of=result.as_of, at_risk_below=at_risk_below)
     now = manager.neighbourhoods(G, last, at_risk_below=at_risk_below)
     R.frames.update(growth_people=result.people, waves=wave_table, neighbourhoods=now)
@@ -283,9 +325,12 @@ def report_content(G: DatedNetwork, *, months: int | None = None,
     _timeline(G, R, N, last, at_risk_below)
     _assets_and_gaps(G, R, N, last, at_risk_below)
     _quality(G, R, N)
+    _bands(R, N)
+    _findings(R, N, summary)
     R.method = {"at_risk_below": at_risk_below, "retention_days": RETENTION_DAYS,
                 "up_to": N.up_to, "base": N.base, "waves": WAVES,
-                "timeline_months": TIMELINE_MONTHS, "assets_shown": ASSETS_SHOWN}
+                "timeline_months": TIMELINE_MONTHS, "assets_shown": ASSETS_SHOWN,
+                "min_group": MIN_GROUP if suppress_small else 1}
     return R
 
 
@@ -326,20 +371,26 @@ def _change(R: ReportContent, N: Numbers, s: dict[str, Any]) -> None:
     hide = N.small(n) or n == 0
     counts = {"grew": int((changes > 0).sum()), "same": int((changes == 0).sum()),
               "shrank": int((changes < 0).sum())}
+    def fig(name: str, kind: str) -> Cell:
+        return _fig(N, R, f"growth.{name}", name, s, kind, hide)
+
     R.change = {
-        "mean": N.stat("growth.mean_change", s["mean_change"], "signed", withheld=hide),
-        "low": N.stat("growth.mean_change_low", s["mean_change_low"], "signed", withheld=hide),
-        "high": N.stat("growth.mean_change_high", s["mean_change_high"], "signed",
-                       withheld=hide),
-        "median": N.stat("growth.median_change", s["median_change"], "signed", withheld=hide),
-        "p": N.stat("growth.wilcoxon_p", s["wilcoxon_p"], "p", withheld=hide),
-        "r": N.stat("growth.effect_r", s["effect_r"], "r", withheld=hide),
+        "mean": fig("mean_change", "signed"),
+        "low": fig("mean_change_low", "signed"),
+        "high": fig("mean_change_high", "signed"),
+        "median": fig("median_change", "signed"),
+        "p": fig("wilcoxon_p", "p"),
+        "r": fig("effect_r", "r"),
         "hide": hide,
     }
+    R.change["p_reading"] = reading("wilcoxon_p", _published(N, R, "wilcoxon_p", s))
+    R.change["r_reading"] = reading("effect_r", _published(N, R, "effect_r", s))
     for name, k in counts.items():
         if hide:
             R.change[name] = N.count(f"growth.{name}", None)
-            R.change[f"share_{name}"] = N.stat(f"growth.share_{name}", None)
+            R.change[f"share_{name}"] = (N.published(f"growth.share_{name}", WITHHELD)
+                                         if N.suppressed and n else
+                                         N.stat(f"growth.share_{name}", None))
         else:
             R.change[name] = N.count(f"growth.{name}", k)
             R.change[f"share_{name}"] = N.share(f"growth.share_{name}", k, n)
@@ -351,15 +402,18 @@ def _shift(R: ReportContent, N: Numbers, s: dict[str, Any]) -> None:
     n = len(R.growth.people)
     hide = N.small(n) or n == 0
     quadrants = shift_quadrants(R.growth)
+    def fig(name: str, kind: str) -> Cell:
+        return _fig(N, R, f"shift.{name}", name, s, kind, hide)
+
     R.shift = {
-        "mean": N.stat("shift.mean_paid_change", s["mean_paid_change"], "signed",
-                       withheld=hide),
-        "median": N.stat("shift.median_paid_change", s["median_paid_change"], "signed",
-                         withheld=hide),
-        "p": N.stat("shift.wilcoxon_p_paid", s["wilcoxon_p_paid"], "p", withheld=hide),
-        "r": N.stat("shift.effect_r_paid", s["effect_r_paid"], "r", withheld=hide),
+        "mean": fig("mean_paid_change", "signed"),
+        "median": fig("median_paid_change", "signed"),
+        "p": fig("wilcoxon_p_paid", "p"),
+        "r": fig("effect_r_paid", "r"),
+        "p_reading": reading("wilcoxon_p_paid", _published(N, R, "wilcoxon_p_paid", s)),
+        "r_reading": reading("effect_r_paid", _published(N, R, "effect_r_paid", s)),
         "shifted": N.count("shift.shifted", None if hide else quadrants["shifted"]),
-        "share_shifted": (N.stat("shift.share_shifted", None) if hide
+        "share_shifted": (fig("share_shifted", "share") if hide
                           else N.share("shift.share_shifted", quadrants["shifted"], n)),
         "quadrants": {k: N.count(f"shift.quadrant.{k}", None if hide else v)
                       for k, v in quadrants.items()},
@@ -370,24 +424,26 @@ def _shift(R: ReportContent, N: Numbers, s: dict[str, Any]) -> None:
 def _retention(R: ReportContent, N: Numbers, s: dict[str, Any]) -> None:
     due = s["retention_n"]
     lasted = round(s["retention"] * due) if s["retention"] is not None else 0
-    hide = N.small(due) or due == 0
+    cohort_small = N.small(s["n"])
+    hide = N.small(due) or due == 0 or cohort_small
     R.retention = {
         "n": N.count("retention.n", due),
         "lasted": N.count("retention.lasted", None if hide else lasted),
-        "share": (N.stat("retention.share", None) if hide
+        "share": (N.stat("retention.share", None, withheld=due > 0) if hide
                   else N.share("retention.share", lasted, due)),
         "hide": hide,
         "rows": [],
     }
     curve = R.growth.retention_curve(CURVE_DAYS)
     for row in curve.itertuples(index=False):
-        small = N.small(row.observed) or row.observed == 0
+        small = N.small(row.observed) or row.observed == 0 or cohort_small
         R.retention["rows"].append({
             "days": row.days,
             "observed": N.count(f"retention.curve.{row.days}.observed", row.observed),
             "active": N.count(f"retention.curve.{row.days}.active",
                               None if small else row.active),
-            "share": (N.stat(f"retention.curve.{row.days}.share", None) if small
+            "share": (N.stat(f"retention.curve.{row.days}.share", None,
+                             withheld=row.observed > 0) if small
                       else N.share(f"retention.curve.{row.days}.share", row.active,
                                    row.observed)),
         })
@@ -412,14 +468,19 @@ def _groups(G: DatedNetwork, R: ReportContent, N: Numbers, by: dict[str, Any]) -
     labels = G.tables.nodes.set_index("id")["label"]
     for column in ("neighbourhood", "coordinator"):
         rows = []
-        for s in by[column]:
+        for number, s in enumerate(by[column], start=1):
             value = s[column]
             n = s["n"]
             hide = N.small(n) or n == 0
             key = f"by.{column}.{value}"
             name = value or "(none)"
-            if column == "coordinator" and value in labels.index and labels[value]:
+            if column == "coordinator" and N.suppressed:  # numbered, never named
+                key, name = f"by.coordinator.{number}", f"Coordinator {number}"
+            elif column == "coordinator" and value in labels.index and labels[value]:
                 name = f"{labels[value]} ({value})"
+            if N.suppressed:
+                rows.append(_published_group(N, key, name, disclose(s)))
+                continue
             grew = round(s["share_grew"] * n) if s["share_grew"] is not None else 0
             shifted = round(s["share_shifted"] * n) if s["share_shifted"] is not None else 0
             due = s["retention_n"]
@@ -444,6 +505,109 @@ def _groups(G: DatedNetwork, R: ReportContent, N: Numbers, by: dict[str, Any]) -
             }
             rows.append(row)
         R.by[column] = rows
+
+
+def _published_group(N: Numbers, key: str, name: str, shown: dict[str, Any]
+                     ) -> dict[str, Any]:
+    """A neighbourhood's or coordinator's row as :func:`lacgraph.disclosure.disclose` gives it."""
+    row: dict[str, Any] = {"name": name}
+    for column in ("n", "not_yet_due", "mean_change", "share_grew", "wilcoxon_p", "effect_r",
+                   "mean_paid_change", "share_shifted", "retention"):
+        row[column] = N.published(f"{key}.{column}", shown.get(column))
+    return row
+
+
+def _published(N: Numbers, R: ReportContent, name: str, s: dict[str, Any]) -> Any:
+    """A cohort figure as published in this copy (for plain readings)."""
+    return R.published.get(name) if N.suppressed else s.get(name)
+
+
+def _fig(N: Numbers, R: ReportContent, key: str, name: str, s: dict[str, Any], kind: str,
+         hide: bool) -> Cell:
+    """A cohort statistic: in a copy leaving the team, the summary's figure through the one
+    disclosure rule (as ``lacgraph growth --summary`` prints it); else exact."""
+    if N.suppressed:
+        return N.published(key, R.published.get(name))
+    return N.stat(key, s.get(name), kind, withheld=hide)
+
+
+def _month_end(day: DateLike | None, notes: list[str]) -> str | None:
+    """``day`` taken back to the month end on or before it (noted when it moves)."""
+    if day is None:
+        return None
+    given = format_date(to_date(day))
+    end = str(month_end_on_or_before(given))
+    if end != given:
+        notes.append(f"{format_long_date(given)} is taken back to the month end "
+                     f"{format_long_date(end)}: figures leaving the team use month ends.")
+    return end
+
+
+BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("Started isolated (no family, friends or groups)", 0, 0),
+    ("Started with 1 or 2", 1, 2),
+    ("Started with 3 or more", 3, None),
+)
+"""Baseline size bands (natural + community connections at the start)."""
+
+
+def _bands(R: ReportContent, N: Numbers) -> None:
+    """Change by baseline size band: people who started isolated, and the others.
+
+    People introduced because they were isolated tend to look less isolated later anyway
+    (regression to the mean): read the isolated band's change with that in mind.
+    """
+    people = R.growth.people
+    start = people["natural_community_from"].to_numpy()
+    no_ties = pd.DataFrame({"tie": [], "due": [], "lasted": []})
+    for number, (label, low, high) in enumerate(BANDS, start=1):
+        mask = (start >= low) & (start <= (high if high is not None else np.inf))
+        changes = people.loc[mask, "change"].to_numpy()
+        exact = {k: v for k, v in statistics(changes, 0, no_ties).items()
+                 if k in ("n", "mean_change", "median_change", "share_grew", "share_shrank")}
+        shown = disclose(exact) if N.suppressed else exact
+        hide = N.small(len(changes)) or not len(changes)
+        key = f"band.{number}"
+        row: dict[str, Any] = {"name": label, "n": N.count(f"{key}.n", len(changes))}
+        for column, kind in (("mean_change", "signed"), ("median_change", "signed"),
+                             ("share_grew", "share"), ("share_shrank", "share")):
+            if N.suppressed:
+                row[column] = N.published(f"{key}.{column}", shown.get(column))
+            elif column.startswith("share") and len(changes):
+                part = int((changes > 0).sum() if column == "share_grew"
+                           else (changes < 0).sum())
+                row[column] = N.share(f"{key}.{column}", part, len(changes))
+            else:
+                row[column] = N.stat(f"{key}.{column}", exact.get(column), kind,
+                                     withheld=hide)
+        R.bands.append(row)
+
+
+NEW_FIGURES: tuple[str, ...] = (
+    "mode", "n_observed", "n_missing", "n_left", "follow_up_rate", "baseline_observed_mean",
+    "baseline_missing_mean", "mean_change_assumed", "mean_change_missing_zero", "icc",
+    "icc_paid", "mean_paid_change_low", "mean_paid_change_high", "retention_km",
+    "retention_km_low", "retention_km_high")
+"""Attrition, clustering and survival figures, shown when the summary has them."""
+
+
+def _findings(R: ReportContent, N: Numbers, s: dict[str, Any]) -> None:
+    """Page 1: the findings in words with their numbers, each figure as published."""
+    F: dict[str, Any] = {}
+    for name in NEW_FIGURES:
+        if name in s and s[name] is not None:
+            value = R.published.get(name) if N.suppressed else s[name]
+            if name == "mode":
+                F[name] = value
+            elif N.suppressed:
+                F[name] = N.published(f"findings.{name}", value)
+            else:
+                kind = ("share" if name in ("follow_up_rate", "retention_km",
+                                            "retention_km_low", "retention_km_high")
+                        else "fixed")
+                F[name] = N.stat(f"findings.{name}", value, kind)
+    F["icc_reading"] = reading("icc", _published(N, R, "icc", s))
+    R.findings = F
 
 
 def _timeline(G: DatedNetwork, R: ReportContent, N: Numbers, last: np.datetime64,

@@ -45,11 +45,28 @@ def _environment() -> Environment:
     env.filters["long_date"] = format_long_date
     env.filters["month"] = lambda d: dt.date.fromisoformat(str(d)[:10]).strftime("%b %Y")
     env.globals["p_phrase"] = p_phrase
+    env.filters["ordinal"] = ordinal
     return env
+
+
+def ordinal(n: int) -> str:
+    """``182`` → ``"182nd"``.
+
+    Examples
+    --------
+    >>> [ordinal(k) for k in (1, 2, 3, 4, 11, 12, 13, 21, 182, 273)]
+    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '182nd', '273rd']
+    """
+    n = int(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def report_charts(R: ReportContent) -> dict[str, Any]:
     """Draw the report's charts from its content (none for a group of 1-7 people)."""
+    from lacgraph.viz.growth import settle_imports
+
+    settle_imports()
     count = (lambda n: suppress(n)) if R.suppressed else int  # noqa: E731
     out: dict[str, Any] = {}
     if not R.change["hide"]:
@@ -59,9 +76,9 @@ def report_charts(R: ReportContent) -> dict[str, Any]:
         out["retention"] = charts.retention_chart(
             R.frames["retention_curve"], count, R.method["up_to"] if R.suppressed else 0,
             R.method["retention_days"])
-    if any(w["natural"].value is not None for w in R.wave_rows):  # a wave big enough
+    if any(w["natural"].value not in (None, "*") for w in R.wave_rows):  # a wave big enough
         out["categories"] = charts.categories_chart(
-            R.frames["waves"], R.method["up_to"] + 1 if R.suppressed else 1)
+            R.frames["waves"], R.method["min_group"])
     spark: dict[tuple[str, str], Any] = {}
     for row in R.timeline["rows"]:
         for column, series in row["series"].items():
@@ -158,7 +175,10 @@ def _print(sync_playwright: Any, source: Path, target: Path) -> None:
                        if route.request.url == source.as_uri() else route.abort())
             page.goto(source.as_uri(), wait_until="load")
             page.emulate_media(media="print")
+            # tagged (headings, tables and figures' text alternatives reach screen readers)
+            # and with an outline from the headings (the PDF's bookmarks)
             page.pdf(path=str(target), format="A4", print_background=True,
-                     display_header_footer=False, prefer_css_page_size=True)
+                     display_header_footer=False, prefer_css_page_size=True,
+                     tagged=True, outline=True)
         finally:
             browser.close()

@@ -215,6 +215,8 @@ def load() -> Any:
 @requires("admin")
 def rights(error: str = "", done: str = "", remaining: str = "", status: int = 200) -> Any:
     """Subject access and erasure: the two forms."""
+    if request.method == "GET":
+        audit("view.rights")
     return render_template("rights.html", error=error, done=done, remaining=remaining), status
 
 

@@ -26,7 +26,17 @@ from lacgraph.network import Network
 from lacgraph.privacy import KEY_VARIABLE, Pseudonymiser
 from lacgraph.tables import format_date
 from lacgraph.viz import html as circle_page
-from lacgraph.web import admin, auth, coordinator, evaluator, manager, record, settings
+from lacgraph.web import (
+    admin,
+    auth,
+    coordinator,
+    duplicates,
+    evaluator,
+    finder,
+    manager,
+    record,
+    settings,
+)
 from lacgraph.web.appdb import AppDB
 from lacgraph.web.context import (
     HOME,
@@ -139,7 +149,8 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
             singular, plural, num),
         newstyle=True)
     app.jinja_env.filters["uk_date"] = uk_date
-    for module in (auth, coordinator, record, evaluator, manager, admin, settings):
+    for module in (auth, coordinator, record, finder, evaluator, manager, admin, duplicates,
+                   settings):
         app.register_blueprint(module.bp)
     # the interactive view's libraries, loaded in the background while the app starts
     threading.Thread(target=circle_page.prepare, name="lacgraph-prepare", daemon=True).start()

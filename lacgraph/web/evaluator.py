@@ -1,13 +1,14 @@
 """Evaluators' pages: cohort growth, its plots and downloads — pseudonymised, never a name.
 
-Everything here leaves the coordinating team (DESIGN.md, "Exports beyond the team"):
-every count is suppressed (:func:`lacgraph.privacy.suppress`: 1-7 → ``*``, others to the
-nearest 5); every share is the rounded numerator over the rounded denominator; means and
-medians are given to one decimal place, the p-value as a band and the effect size to one
-decimal, so no exact count can be recovered by arithmetic; a cohort or group of 1-7
-people gets no statistics, no plots and no rows. Plots of larger cohorts draw rounded
-counts only. Per-person rows carry a keyed pseudonym instead of the id and no label.
-Growth itself is :func:`lacgraph.analysis.growth.growth`.
+Everything here leaves the coordinating team (DESIGN.md, "Exports beyond the team"), so
+every figure goes through :func:`lacgraph.disclosure.disclose_summary`, the one rule the CLI's
+suppressed output and the council report use too: counts suppressed (1-7 → ``*``, others to
+the nearest 5), shares and means from the exact values shown as whole percents and to one
+decimal, bands for shares with 1-7 on either side, p-values as bands, and no figure, plot,
+curve or row for a group of fewer than 20 people. Windows are month ends
+(:mod:`lacgraph.web.growth_form`, which also shows what to fix on the form). Per-person rows
+carry a keyed pseudonym instead of the id, no label, and months instead of days; coordinators
+appear only as pseudonyms. Growth itself is :func:`lacgraph.analysis.growth.growth`.
 """
 
 from __future__ import annotations
@@ -18,19 +19,57 @@ import tempfile
 from typing import Any
 
 import pandas as pd
-from flask import Blueprint, Response, abort, current_app, render_template
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from lacgraph.analysis.growth import growth
-from lacgraph.privacy import suppress
-from lacgraph.tables import format_date
+from lacgraph.disclosure import (
+    LABELS,
+    MIN_GROUP,
+    WITHHELD,
+    disclose_summary,
+    reading,
+    shown,
+    text,
+)
+from lacgraph.errors import QueryError
 from lacgraph.viz import growth as plots
-from lacgraph.web.context import audit, csv_download, growth_window, programme, requires
+from lacgraph.web.context import audit, csv_download, programme, requires
+from lacgraph.web.growth_form import WindowForm, read_window
 
 bp = Blueprint("evaluator", __name__)
 
 PLOTS = {"change": "plot_change", "retention": "plot_retention", "waves": "plot_waves"}
+"""The growth plots (file name → :mod:`lacgraph.viz.growth` function)."""
+
+PLOT_WORDS = {"change": "Connections before and after, and how many people changed by how much",
+              "retention": "Share of new connections still going by days since they began",
+              "waves": "Average connections at introduction, 6 and 12 months"}
 
 NAME_COLUMNS = ("label", "name", "coordinator_label")
+
+GROUP_COLUMNS = ("n", "n_observed", "follow_up_rate", "mean_change", "median_change",
+                 "share_grew", "share_shifted", "retention_km", "retention")
+"""The figures of each neighbourhood's or coordinator's row, when the summary has them."""
+
+GROUP_NAMES = {"neighbourhood": "Neighbourhood", "coordinator": "Coordinator (pseudonym)"}
+
+WITHHELD_SVG = ("<svg xmlns='http://www.w3.org/2000/svg' width='480' height='60' role='img' "
+                "aria-label='Withheld: fewer than 20 people'>"
+                "<text x='10' y='35' font-family='sans-serif' font-size='14'>Withheld: fewer "
+                "than 20 people in this cohort (small-number rule).</text></svg>")
+
+
+def _form() -> WindowForm:
+    P = programme()
+    return read_window(request.args, P.last_date)
+
+
+def _window_or_400() -> WindowForm:
+    """The window of a download or plot; a mistake is a 400 in staff words."""
+    form = _form()
+    if form.problems:
+        raise QueryError(form.problems[0].message + ".")
+    return form
 
 
 def _growth(window: dict[str, Any]) -> Any:
@@ -39,128 +78,68 @@ def _growth(window: dict[str, Any]) -> Any:
     return P.results.get(key, lambda: growth(P.G, **window))
 
 
-SHARES = {"share_grew": lambda c: c > 0, "share_same": lambda c: c == 0,
-          "share_shrank": lambda c: c < 0}
-"""Shares of a cohort, each published as rounded count / rounded ``n``."""
+def published(result: Any) -> dict[str, Any]:
+    """The growth summary as it may leave the team: every figure through the disclosure
+    rule, coordinators as keyed pseudonyms (never an id or a name)."""
+    summary = disclose_summary(result.summary())
+    pseudonymiser = current_app.extensions["lacgraph.pseudonymiser"]
+    for row in summary.get("by", {}).get("coordinator", []):
+        row["coordinator"] = pseudonymiser(row["coordinator"]) if row["coordinator"] else ""
+    return summary
 
 
-def p_band(p: float | None) -> str | None:
-    """A p-value as a band (an exact p, with the effect size, would give ``n`` away).
-
-    Examples
-    --------
-    >>> [p_band(v) for v in (0.0004, 0.004, 0.04, 0.2, None)]
-    ['< 0.001', '< 0.01', '< 0.05', '>= 0.05', None]
-    """
-    if p is None:
-        return None
-    for limit in (0.001, 0.01, 0.05):
-        if p < limit:
-            return f"< {limit:g}"
-    return ">= 0.05"
-
-
-def _share(count: int, total: int | str) -> float | None:
-    """Rounded ``count`` over rounded ``total`` (None when either is suppressed)."""
-    shown = suppress(count)
-    if shown == "*" or total in ("*", 0):
-        return None
-    return round(min(1.0, int(shown) / int(total)), 2)
-
-
-def published(row: dict[str, Any]) -> dict[str, Any]:
-    """One cohort's statistics (:func:`lacgraph.analysis.growth` ``summary`` keys) as they may leave
-    the team: counts suppressed, shares from rounded counts, means to one decimal, p as a
-    band; everything withheld for a group of 1-7.
-
-    Examples
-    --------
-    >>> published({"n": 12, "not_yet_due": 3, "mean_change": 1.5833, "median_change": 1.0,
-    ...            "share_grew": 7 / 12, "share_same": 5 / 12, "share_shrank": 0.0,
-    ...            "wilcoxon_p": 0.012, "effect_r": 0.61, "retention": 9 / 11,
-    ...            "retention_n": 11})  # doctest: +NORMALIZE_WHITESPACE
-    {'n': 10, 'not_yet_due': '*', 'mean_change': 1.6, 'median_change': 1.0,
-     'share_grew': None, 'share_same': None, 'share_shrank': 0.0, 'wilcoxon_p': '< 0.05',
-     'effect_r': 0.6, 'retention': 1.0, 'retention_n': 10}
-    """
-    out = dict(row)
-    n = int(row["n"])
-    total = suppress(n)
-    out["n"] = total
-    out["not_yet_due"] = suppress(int(row["not_yet_due"]))
-    retention_n = int(row.get("retention_n") or 0)
-    out["retention_n"] = suppress(retention_n)
-    if total in ("*", 0):
-        for key in ("mean_change", "median_change", *SHARES, "wilcoxon_p", "effect_r"):
-            if key in out:
-                out[key] = None
-    else:
-        for key in SHARES:
-            if row.get(key) is not None:
-                out[key] = _share(round(row[key] * n), total)
-        for key in ("mean_change", "median_change", "effect_r"):
-            if row.get(key) is not None:
-                out[key] = round(float(row[key]), 1)
-        out["wilcoxon_p"] = p_band(row.get("wilcoxon_p"))
-    if row.get("retention") is not None and retention_n:
-        out["retention"] = _share(round(row["retention"] * retention_n), out["retention_n"])
-    else:
-        out["retention"] = None
-    return out
-
-
-def suppressed_summary(summary: dict[str, Any]) -> dict[str, Any]:
-    """A growth summary (unsuppressed) as it may leave the team: the cohort and every
-    group row through :func:`published`.
-
-    Examples
-    --------
-    >>> row = {"n": 3, "not_yet_due": 0, "mean_change": 2.0, "share_grew": 1.0,
-    ...        "retention": None, "retention_n": 0}
-    >>> out = suppressed_summary({"window": {"months": 6}, **row, "n": 40,
-    ...                           "by": {"ward": [{"ward": "A", **row}]}})
-    >>> out["n"], out["mean_change"], out["by"]["ward"][0]["n"], out["by"]["ward"][0]["mean_change"]
-    (40, 2.0, '*', None)
-    """
-    out = {k: v for k, v in summary.items() if k in ("window", "as_of")}
-    out.update(published({k: v for k, v in summary.items()
-                          if k not in ("window", "as_of", "by")}))
-    out["by"] = {group: [{group: r[group], **published({k: v for k, v in r.items()
-                                                        if k != group})} for r in rows]
-                 for group, rows in summary.get("by", {}).items()}
-    return out
+def _study_size(result: Any) -> int:
+    """The exact number of people the change figures describe (followed up, or all due)."""
+    return int(len(result.people))
 
 
 def _small(result: Any) -> bool:
-    """Whether the cohort has 1-7 people (no plots or rows then)."""
-    return suppress(len(result.people)) == "*"
+    """Whether the cohort is under 20 people (no plots, curves or rows then)."""
+    return _study_size(result) < MIN_GROUP
 
 
-WITHHELD_SVG = ("<svg xmlns='http://www.w3.org/2000/svg' width='480' height='60'>"
-                "<text x='10' y='35' font-family='sans-serif' font-size='14'>Withheld: fewer "
-                "than 8 people in this cohort (small-number rule).</text></svg>")
+def _group_tables(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    tables = []
+    for group, rows in summary.get("by", {}).items():
+        columns = [c for c in GROUP_COLUMNS if any(r.get(c) is not None for r in rows)]
+        tables.append({
+            "group": group,
+            "heading": GROUP_NAMES.get(group, group.replace("_", " ").capitalize()),
+            "columns": [(c, LABELS[c]) for c in columns],
+            "rows": [{"name": r[group] or "(none)",
+                      "cells": [text(r.get(c)) for c in columns]} for r in rows],
+        })
+    return tables
 
 
-def _describe(window: dict[str, Any]) -> str:
-    if "months" in window:
-        return f"{window['months']} months after each person's introduction"
-    return f"from {format_date(window['start'])} to {format_date(window['end'])}"
+def _readings(summary: dict[str, Any]) -> list[tuple[str, str, str]]:
+    out = []
+    for key in ("wilcoxon_p", "effect_r", "icc", "wilcoxon_p_paid", "effect_r_paid",
+                "icc_paid"):
+        words = reading(key, summary.get(key))
+        if words:
+            out.append((LABELS[key], text(summary[key]), words))
+    return out
 
 
 @bp.get("/growth")
 @requires("evaluator")
 def growth_page() -> Any:
-    """Cohort growth summary, plots and download links."""
-    window = growth_window()
-    result = _growth(window)
-    summary = suppressed_summary(result.summary())
-    not_yet_due = suppress(int(result.not_yet_due))
-    audit("view.growth", _describe(window))
-    query = {k: (format_date(v) if k in ("start", "end") else v) for k, v in window.items()}
-    query = {("from" if k == "start" else "to" if k == "end" else k): v for k, v in query.items()}
-    return render_template("growth.html", summary=summary, not_yet_due=not_yet_due,
-                           window=_describe(window), query=query, plots=list(PLOTS),
-                           stable=current_app.config["PSEUDONYMS_STABLE"])
+    """Cohort growth in staff words: the window form, key figures, plain readings, groups."""
+    form = _form()
+    stable = current_app.config["PSEUDONYMS_STABLE"]
+    if form.problems:
+        audit("view.growth", "form problem")
+        return render_template("growth.html", form=form, stable=stable), 400
+    result = _growth(form.window)
+    summary = published(result)
+    figures = [(k, label, value) for k, label, value in shown(summary)]
+    audit("view.growth", form.describe())
+    return render_template(
+        "growth.html", form=form, stable=stable, summary=summary, figures=figures,
+        readings=_readings(summary), groups=_group_tables(summary),
+        small=_small(result), plots=[(p, PLOT_WORDS[p]) for p in PLOTS],
+        withheld=WITHHELD, min_group=MIN_GROUP, query=form.query())
 
 
 @bp.get("/growth/<name>.svg")
@@ -169,10 +148,10 @@ def growth_plot(name: str) -> Response:
     """One growth plot as SVG (no names are ever drawn on these)."""
     if name not in PLOTS:
         abort(404)
-    window = growth_window()
-    result = _growth(window)
+    form = _window_or_400()
+    result = _growth(form.window)
     if name != "waves" and _small(result):
-        audit("view.growth-plot", name, _describe(window) + " withheld")
+        audit("view.growth-plot", name, form.describe() + " withheld")
         return Response(WITHHELD_SVG, mimetype="image/svg+xml")
     subject = programme().G if name == "waves" else result
     folder = tempfile.mkdtemp(prefix="lacgraph-plot-")
@@ -183,45 +162,54 @@ def growth_plot(name: str) -> Response:
     # names are never drawn here; text stays text in the SVG (rounded counts checkable)
     with programme().draw_lock, matplotlib.rc_context({"text.parse_math": False,
                                                        "svg.fonttype": "none"}):
+        plots.settle_imports()
         getattr(plots, PLOTS[name])(subject, path, suppressed=True)
         plt.close("all")
     with open(path, "rb") as handle:
         data = handle.read()
     os.remove(path)
     os.rmdir(folder)
-    audit("view.growth-plot", name, _describe(window))
+    audit("view.growth-plot", name, form.describe())
     return Response(data, mimetype="image/svg+xml")
+
+
+def _months_only(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates in per-person rows as months (``2024-03``): no row can be stepped by the day."""
+    out = frame.copy()
+    for column in ("baseline", "followup"):
+        if column in out.columns:
+            out[column] = [str(v)[:7] for v in out[column]]
+    return out
 
 
 @bp.get("/growth/people.csv")
 @requires("evaluator")
 def growth_people() -> Response:
-    """Per-person growth rows: pseudonymised ids, no names."""
-    window = growth_window()
-    result = _growth(window)
+    """Per-person growth rows: pseudonymised ids, no names, months not days."""
+    form = _window_or_400()
+    result = _growth(form.window)
     if _small(result):
-        audit("download.growth-people", _describe(window), "withheld")
+        audit("download.growth-people", form.describe(), "withheld")
         return csv_download(pd.DataFrame({"note": [
-            "Withheld: fewer than 8 people in this cohort (small-number rule)."]}),
+            f"Withheld: fewer than {MIN_GROUP} people in this cohort (small-number rule)."]}),
             "growth-people.csv")
     pseudonymiser = current_app.extensions["lacgraph.pseudonymiser"]
-    frame = result.people
+    frame = _months_only(result.people)
     drop = [c for c in frame.columns if c in NAME_COLUMNS or c.endswith("label")]
     out = pseudonymiser.frame(frame, columns=[c for c in ("id", "person") if c in frame.columns],
                               drop=drop)
-    audit("download.growth-people", _describe(window), f"rows={len(out)}")
+    audit("download.growth-people", form.describe(), f"rows={len(out)}")
     return csv_download(out, "growth-people.csv")
 
 
 @bp.get("/growth/summary.json")
 @requires("evaluator")
 def growth_summary() -> Response:
-    """The cohort summary as JSON, counts suppressed."""
-    window = growth_window()
-    result = _growth(window)
-    body = {"window": _describe(window),
-            "summary": suppressed_summary(result.summary()),
-            "not_yet_due": suppress(int(result.not_yet_due))}
-    audit("download.growth-summary", _describe(window))
-    return Response(json.dumps(body, default=str, indent=2), mimetype="application/json",
+    """The cohort summary as JSON, through the disclosure rule."""
+    form = _window_or_400()
+    result = _growth(form.window)
+    body = {"window": form.describe(), "summary": published(result)}
+    audit("download.growth-summary", form.describe())
+    return Response(json.dumps(body, default=str, indent=2, ensure_ascii=False),
+                    mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="growth.json"'})

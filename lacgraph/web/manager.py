@@ -18,10 +18,12 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 
 from lacgraph.analysis import clusters
 from lacgraph.analysis.communities import community_assets
+from lacgraph.errors import QueryError
 from lacgraph.privacy import suppress, suppress_counts
 from lacgraph.tables import format_date, format_long_date
-from lacgraph.web.context import audit, csv_download, growth_window, programme, requires
+from lacgraph.web.context import audit, csv_download, programme, requires
 from lacgraph.web.dates import PARTS, read_date_input, uk_date
+from lacgraph.web.growth_form import read_window
 
 bp = Blueprint("manager", __name__)
 
@@ -419,8 +421,10 @@ def report_download() -> Response:
     from lacgraph.report.render import render_html
 
     P = programme()
-    window: dict[str, Any] = {k: format_date(v) if k in ("start", "end") else v
-                              for k, v in growth_window().items()}
+    form = read_window(request.args, P.last_date)  # month ends, as /growth
+    if form.problems:
+        raise QueryError(form.problems[0].message + ".")
+    window: dict[str, Any] = dict(form.window)
     key = ("report", *sorted(window.items()))
 
     def build() -> str:

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 from flask import Blueprint, current_app, g, redirect, request, url_for
 
+from lacgraph.analysis.names import normalise_name
 from lacgraph.analysis.wording import KIND_WORDS, review_dates
 from lacgraph.audit.appfile import utcnow
 from lacgraph.errors import (
@@ -60,16 +61,19 @@ from lacgraph.tables import (
     parse_user_date,
     ties_to_text,
 )
-from lacgraph.web.context import db, programme, replace_programme, requires
+from lacgraph.web import finder
+from lacgraph.web.context import audit, db, programme, replace_programme, requires
 from lacgraph.web.coordinator import _own_person, render_person
 
 bp = Blueprint("record", __name__)
 
 NEW_TYPES = ("person", "group", "service")
-COLUMN_FIELD = {"target": "existing", "source": "existing", "kind": "kind", "start": "start",
+COLUMN_FIELD = {"target": "find", "source": "find", "kind": "kind", "start": "start",
                 "end": "end", "circle": "circle", "label": "new_name", "type": "new_type",
                 "brokered_by": "introduced", "reciprocal": "reciprocal"}
 """Which form field a problem in a validated column belongs to."""
+FIRST_DAY = np.datetime64("1900-01-01", "D")
+"""The earliest date a form takes (the latest is today)."""
 
 
 class FormProblems(Exception):
@@ -123,16 +127,33 @@ def _date(form: str, field: str, problems: list[dict[str, str]], *, required: bo
                              "31/12/2024"})
         return ""
     try:
-        return format_date(parse_user_date(text))
+        day = parse_user_date(text)
     except QueryError:
         problems.append({"field": f"{form}-{field}", "message":
                          f"Enter a real date as 31/12/2024 or 2024-12-31 (not “{text}”)"})
         return ""
+    today = np.datetime64("today", "D")
+    if day > today:
+        problems.append({"field": f"{form}-{field}", "message": "The date must be today or "
+                         f"in the past (today is {format_long_date(today)})"})
+        return ""
+    if day < FIRST_DAY:
+        problems.append({"field": f"{form}-{field}", "message": "The date must be in 1900 or "
+                         "later"})
+        return ""
+    return format_date(day)
 
 
 def _own_ties(person: str) -> pd.DataFrame:
+    """The person's own ties (every date), with the other end as ``alter``.
+
+    :meth:`Programme.person_network` is the whole programme on a store without a person
+    index (Neo4j), so the ties are kept to those touching ``person`` here, on every store.
+    """
     tables = programme().person_network(person).tables
-    ties = ties_to_text(tables.ties)
+    ties = tables.ties
+    ties = ties_to_text(ties[(ties["source"] == person) | (ties["target"] == person)]
+                        .reset_index(drop=True))
     ties["alter"] = np.where(ties["source"] == person, ties["target"], ties["source"])
     return ties
 
@@ -146,6 +167,8 @@ def _chosen(person: str, form: str, problems: list[dict[str, str]]) -> pd.Series
         problems.append({"field": f"{form}-tie", "message": "Choose a connection"})
         return None
     ties = _own_ties(person)
+    if not (ties["alter"] == alter).any():
+        raise NotFound(f"{person} has no connection to {alter}")  # 404, as another's person
     match = ties[(ties["alter"] == alter) & (ties["kind"] == kind) & (ties["start"] == start)]
     key = (person, str(alter), str(kind), str(start))
     if match.empty:
@@ -158,30 +181,48 @@ def _chosen(person: str, form: str, problems: list[dict[str, str]]) -> pd.Series
 
 
 def _other(form: str, problems: list[dict[str, str]]) -> tuple[str, pd.DataFrame]:
-    """The other end of a new connection: an existing node (by id or unique name), or a new
-    person, group or service (returned as a one-row text frame to add)."""
-    P = programme()
-    existing = request.form.get("existing", "").strip()
+    """The other end of a new connection: one chosen from the finder (``existing``, an id
+    the autocomplete or the list of matches filled in), one found by the words typed
+    (``find``: used only when exactly one node in scope has that name), or a new person,
+    group or service (returned as a one-row text frame to add).
+
+    Only nodes in the coordinator's scope are ever found (:func:`finder.in_scope`), and any
+    id outside it is answered as one that does not exist: nobody can learn from the answer
+    whether a name or an id is someone else's.
+    """
+    person = str(request.view_args["person"]) if request.view_args else ""
+    existing = next((v.strip() for v in request.form.getlist("existing") if v.strip()), "")
+    typed = request.form.get("find", "").strip()
     name = request.form.get("new_name", "").strip()
     kind = request.form.get("new_type", "")
-    if existing and name:
-        problems.append({"field": f"{form}-existing", "message": "Give an existing person, "
+    if (existing or typed) and name:
+        problems.append({"field": f"{form}-find", "message": "Give an existing person, "
                          "group or service, or a new one, not both"})
         return "", pd.DataFrame()
     if existing:
-        nodes = P.nodes[P.nodes["type"].isin(NEW_TYPES)]
-        if existing in nodes.index:
+        if finder.chosen(person, existing) is not None:
             return existing, pd.DataFrame()
-        hit = nodes[nodes["label"].str.casefold() == existing.casefold()]
-        if len(hit) == 1:
-            return str(hit["id"].iat[0]), pd.DataFrame()
-        problems.append({"field": f"{form}-existing", "message": (
-            f"More than one has the name “{existing}”: give their id" if len(hit)
-            else f"No person, group or service is called “{existing}”: check the name, "
-                 "or add them as new")})
+        problems.append({"field": f"{form}-find", "message": "Choose a person, group or "
+                         "service from the list"})
+        return "", pd.DataFrame()
+    if typed:
+        found = finder.find(person, typed)
+        audit("record.find", person, f"results={len(found)}")
+        exact = [f for f in found if normalise_name(f["name"]) == normalise_name(typed)]
+        if len(found) == 1 and len(exact) == 1:
+            return exact[0]["id"], pd.DataFrame()
+        if found:
+            g.finder_choices = found
+            problems.append({"field": f"{form}-choice", "message": (
+                f"One matches “{typed}”: choose it to confirm" if len(found) == 1
+                else f"{len(found)} match “{typed}”: choose one")})
+        else:
+            problems.append({"field": f"{form}-find", "message": (
+                f"Nobody on your caseload or in this circle, and no group or service, "
+                f"matches “{typed}”. Check the spelling, or add them as someone new")})
         return "", pd.DataFrame()
     if not name:
-        problems.append({"field": f"{form}-existing", "message": "Give an existing person, "
+        problems.append({"field": f"{form}-find", "message": "Give an existing person, "
                          "group or service, or the name of a new one"})
         return "", pd.DataFrame()
     if kind not in NEW_TYPES:
@@ -205,7 +246,7 @@ def _validate(person: str, form: str, nodes: pd.DataFrame, ties: pd.DataFrame,
     try:
         checked = parse_tables(all_nodes, ties, nodes_file="the form", ties_file="the form")
     except InputError as err:
-        raise FormProblems([{"field": f"{form}-{COLUMN_FIELD.get(p.column, 'existing')}",
+        raise FormProblems([{"field": f"{form}-{COLUMN_FIELD.get(p.column, 'find')}",
                              "message": _plain(p.reason)} for p in err.problems]) from err
     new = checked.nodes["id"].isin(nodes.get("id", pd.Series(dtype=object)))
     return Tables(checked.nodes[new.to_numpy()].reset_index(drop=True), checked.ties)
@@ -265,7 +306,7 @@ def _save(person: str, action: str, tables: Tables, remove: list, before: Any,
                request.remote_addr or "")  # on disk before the answer; then the store
     P.store.audit_delivered([guard.audit.id] if guard.audit else [])  # forgets its copy
     return redirect(url_for("coordinator.person_page", person=person, recorded=action)
-                    + "#changes-heading")
+                    + "#recorded")
 
 
 def _stale(person: str, row: pd.Series, err: Stale) -> Any:

@@ -3,8 +3,9 @@
 The report marks each number with ``data-key`` (and its exact value in ``value``). The
 expected value of every key is worked out here from the command's own answers
 (``lacgraph growth``, ``neighbourhoods``, ``assets``, ``clusters``), the input files, or
-(for the retention curve, which has no command) the Python API; the small-number rule is
-applied here from :func:`lacgraph.privacy.suppress` alone. The report must hold exactly
+(for the retention curve and the starting-size bands, which have no command) the Python API;
+counts are suppressed here with :func:`lacgraph.privacy.suppress`, and every growth figure of a
+suppressed copy is what ``lacgraph growth --summary`` prints (issue 28: one disclosure rule). The report must hold exactly
 those keys: no number in it goes unchecked.
 
 The reports are made by the installed ``lacgraph`` in a process of its own. The dozens of
@@ -28,6 +29,8 @@ import pytest
 from click.testing import CliRunner
 
 import lacgraph
+from lacgraph.disclosure import disclose, one_decimal
+from lacgraph.disclosure import share as disclosed_share
 from lacgraph.loaders import write_folder
 from lacgraph.privacy import suppress
 from lacgraph.synthetic import programme
@@ -124,7 +127,7 @@ class Expect:
         return suppress(int(n)) if self.suppressing else int(n)
 
     def small(self, n: int) -> bool:
-        return self.suppressing and 0 < n <= 7
+        return self.suppressing and 0 < n < 20
 
     def put(self, key: str, value: object) -> None:
         assert key not in self.values, key
@@ -134,8 +137,16 @@ class Expect:
         self.put(key, None if n is None else self.shown(n))
 
     def share(self, key: str, part: int, whole: int) -> None:
-        a, b = self.shown(part), self.shown(whole)
-        self.put(key, None if "*" in (a, b) or not b else a / b)
+        if not whole:
+            self.put(key, None)
+        elif self.suppressing:
+            self.put(key, disclosed_share(int(part), int(whole)))
+        else:
+            self.put(key, part / whole)
+
+    def withheld(self, key: str, whole: int) -> None:
+        """A statistic not shown: ``*`` in a suppressed copy (a group under 20), else none."""
+        self.put(key, "*" if self.suppressing and whole else None)
 
 
 def cli_stdout(*args: str) -> str:
@@ -158,8 +169,10 @@ def cli_csv(*args: str) -> pd.DataFrame:
 def expected(data: Path, window: tuple[str, ...], suppressing: bool, dates: list[str]
              ) -> dict[str, object]:
     E = Expect(suppressing)
-    exact = cli_json("growth", str(data), *window, "--summary", "--no-suppress")
     shown = cli_json("growth", str(data), *window, "--summary")  # the CLI's own suppression
+    if suppressing:  # a copy leaving the team: its window and date are month ends
+        window = (*window, "--as-of", shown["as_of"])
+    exact = cli_json("growth", str(data), *window, "--summary", "--no-suppress")
     rows = cli_csv("growth", str(data), *window)
     nodes = pd.read_csv(data / "nodes.csv", dtype=str, keep_default_na=False)
     ties = pd.read_csv(data / "ties.csv", dtype=str, keep_default_na=False)
@@ -181,18 +194,19 @@ def expected(data: Path, window: tuple[str, ...], suppressing: bool, dates: list
     hide = E.small(n) or n == 0
     E.count("cohort.n", n)
     E.count("cohort.not_yet_due", exact["not_yet_due"])
+    source = shown if suppressing else exact
     for key in ("mean_change", "mean_change_low", "mean_change_high", "median_change",
                 "wilcoxon_p", "effect_r"):
-        E.put(f"growth.{key}", None if hide else exact[key])
+        E.put(f"growth.{key}", source[key] if suppressing else None if hide else exact[key])
     for name in ("grew", "same", "shrank"):
         k = round(exact[f"share_{name}"] * n)
         E.count(f"growth.{name}", None if hide else k)
         if hide:
-            E.put(f"growth.share_{name}", None)
+            E.withheld(f"growth.share_{name}", n)
         else:
             E.share(f"growth.share_{name}", k, n)
     for key in ("mean_paid_change", "median_paid_change", "wilcoxon_p_paid", "effect_r_paid"):
-        E.put(f"shift.{key}", None if hide else exact[key])
+        E.put(f"shift.{key}", source[key] if suppressing else None if hide else exact[key])
     change = rows["change"].astype(int)
     paid = rows["paid_change"].astype(int)
     quadrants = {
@@ -205,7 +219,7 @@ def expected(data: Path, window: tuple[str, ...], suppressing: bool, dates: list
     assert (rows["shifted"] == "true").sum() == quadrants["shifted"]
     E.count("shift.shifted", None if hide else quadrants["shifted"])
     if hide:
-        E.put("shift.share_shifted", None)
+        E.withheld("shift.share_shifted", n)
     else:
         E.share("shift.share_shifted", quadrants["shifted"], n)
     for name, k in quadrants.items():
@@ -213,23 +227,27 @@ def expected(data: Path, window: tuple[str, ...], suppressing: bool, dates: list
     due = exact["retention_n"]
     lasted = round(exact["retention"] * due) if exact["retention"] is not None else 0
     E.count("retention.n", due)
-    E.count("retention.lasted", None if (E.small(due) or not due) else lasted)
-    if E.small(due) or not due:
-        E.put("retention.share", None)
+    hide_retention = E.small(due) or not due or E.small(n)
+    E.count("retention.lasted", None if hide_retention else lasted)
+    if hide_retention:
+        E.withheld("retention.share", due)
     else:
         E.share("retention.share", lasted, due)
+        if suppressing:
+            assert shown["retention"] == disclosed_share(lasted, due)
 
     # the retention curve has no command: the Python API
     kwargs = ({"months": int(window[1])} if window[0] == "--months"
               else {"start": window[1], "end": window[3]})
     with lacgraph.open(data) as G:
-        curve = G.growth(**kwargs).retention_curve(CURVE_DAYS)
+        measured = G.growth(**kwargs, as_of=last)
+        curve = measured.retention_curve(CURVE_DAYS)
     for row in curve.itertuples(index=False):
-        small = E.small(row.observed) or row.observed == 0
+        small = E.small(row.observed) or row.observed == 0 or E.small(n)
         E.count(f"retention.curve.{row.days}.observed", row.observed)
         E.count(f"retention.curve.{row.days}.active", None if small else row.active)
         if small:
-            E.put(f"retention.curve.{row.days}.share", None)
+            E.withheld(f"retention.curve.{row.days}.share", row.observed)
         else:
             E.share(f"retention.curve.{row.days}.share", row.active, row.observed)
 
@@ -238,16 +256,46 @@ def expected(data: Path, window: tuple[str, ...], suppressing: bool, dates: list
     for wave, group in long.groupby(long["wave"].astype(int)):
         E.count(f"waves.{wave}.n", len(group))
         for column in ("natural", "community", "paid"):
-            E.put(f"waves.{wave}.{column}",
-                  None if E.small(len(group)) else group[column].astype(float).mean())
+            mean = group[column].astype(float).mean()
+            E.put(f"waves.{wave}.{column}", "*" if E.small(len(group))
+                  else one_decimal(mean) if suppressing else mean)
+
+    # change by starting size band: the per-person rows of lacgraph growth
+    start = rows["natural_community_from"].astype(int)
+    change = rows["change"].astype(int)
+    for number, (low, high) in enumerate(((0, 0), (1, 2), (3, 10**9)), start=1):
+        c = change[(start >= low) & (start <= high)]
+        m = len(c)
+        E.count(f"band.{number}.n", m)
+        figures = {"n": m, "mean_change": c.mean() if m else None,
+                   "median_change": float(c.median()) if m else None,
+                   "share_grew": (c > 0).mean() if m else None,
+                   "share_shrank": (c < 0).mean() if m else None}
+        if suppressing:
+            published = disclose(figures)
+            for key in ("mean_change", "median_change", "share_grew", "share_shrank"):
+                E.put(f"band.{number}.{key}", published[key])
+            continue
+        for key in ("mean_change", "median_change"):
+            E.put(f"band.{number}.{key}", figures[key])
+        E.share(f"band.{number}.share_grew", int((c > 0).sum()), m)
+        E.share(f"band.{number}.share_shrank", int((c < 0).sum()), m)
 
     # by neighbourhood and coordinator: the summary's groups (suppressed by the CLI itself)
     for column in ("neighbourhood", "coordinator"):
-        for row, shown_row in zip(exact["by"][column], shown["by"][column], strict=True):
+        for number, (row, shown_row) in enumerate(zip(exact["by"][column], shown["by"][column],
+                                                      strict=True), start=1):
             key = f"by.{column}.{row[column]}"
+            if suppressing and column == "coordinator":  # numbered, never named
+                key = f"by.coordinator.{number}"
             m = row["n"]
             small = E.small(m) or m == 0
             source = shown_row if suppressing else row
+            if suppressing:  # every figure as lacgraph growth --summary prints it
+                for stat in ("n", "not_yet_due", "mean_change", "wilcoxon_p", "effect_r",
+                             "mean_paid_change", "share_grew", "share_shifted", "retention"):
+                    E.put(f"{key}.{stat}", source[stat])
+                continue
             E.put(f"{key}.n", source["n"])
             E.put(f"{key}.not_yet_due", source["not_yet_due"])
             for stat in ("mean_change", "wilcoxon_p", "effect_r", "mean_paid_change"):
@@ -336,8 +384,9 @@ def check(report: Path, data: Path, window: tuple[str, ...], suppressing: bool) 
 @pytest.mark.slow
 def test_suppressed_report_equals_the_cli(suppressed, data):
     values = report_values(suppressed)
-    # the data end on 30 December 2024: the last month end on or before it is 30 November
-    assert values["glance.last_date"] == "30 December 2024"
+    # the data end on 30 December 2024: the last month end on or before it is 30 November,
+    # the copy's date (issue 28: dates leaving the team are month ends)
+    assert values["glance.last_date"] == "30 November 2024"
     assert month_ends(values) == [str(d.date()) for d in pd.date_range(
         "2023-12-31", "2024-11-30", freq="ME")]
     check(suppressed, data, ("--months", "6"), True)
@@ -360,14 +409,17 @@ def test_no_small_count_in_a_suppressed_report(suppressed):
                                                              or k.endswith(".change"))))}
     assert bad == {}
     # the tiny neighbourhood and caseload: nothing but * (or a true 0), no statistics
-    tiny = {k: v for k, v in values.items() if TINY in k or ".ctiny." in k}
+    tiny = {k: v for k, v in values.items() if TINY in k}
     assert tiny and set(tiny.values()) <= {"*", "0", ""}
     assert values[f"by.neighbourhood.{TINY}.n"] == "*"
-    assert values[f"by.neighbourhood.{TINY}.mean_change"] == ""
-    assert values["by.coordinator.ctiny.n"] == "*" and values["by.coordinator.ctiny.effect_r"] == ""
+    assert values[f"by.neighbourhood.{TINY}.mean_change"] == "*"  # one symbol for withheld
+    # coordinators are numbered, never named or given by id; the tiny caseload shows only *
+    assert not any(".ctiny." in k for k in values)
+    assert any(values[k] == "*" and values[k.replace(".n", ".effect_r")] == "*"
+               for k in values if re.fullmatch(r"by\.coordinator\.\d+\.n", k))
     assert values[f"gap.{TINY}.isolated"] == "*"
     html = suppressed.read_text(encoding="utf-8")
-    for name in ("Tia One", "Tom Two", "Ted Three", "Tess Four", "t1", "t2;"):
+    for name in ("Tia One", "Tom Two", "Ted Three", "Tess Four", "t1", "t2;", "ctiny"):
         assert name not in html
     # charts say only suppressed numbers too
     charts = re.findall(r"<svg.*?</svg>", html, flags=re.S)
@@ -396,13 +448,16 @@ def test_a_tiny_cohort_gets_no_statistics_or_charts(tmp_path):
               for i in range(3)])
     data = write_folder(T, tmp_path / "data")
     out = tmp_path / "tiny.html"
-    run("report", str(data), "--from", "2024-01-01", "--to", "2024-06-30", "-o", str(out))
+    done = run("report", str(data), "--from", "2024-01-15", "--to", "2024-06-30",
+               "-o", str(out))
+    assert "15 January 2024 is taken back to the month end 31 December 2023" in done.stderr
+    run("report", str(data), "--from", "2024-01-31", "--to", "2024-06-30", "-o", str(out))
     values = report_values(out)
     html = out.read_text(encoding="utf-8")
     assert values["cohort.n"] == "*"
     for key in ("growth.mean_change", "growth.grew", "growth.wilcoxon_p", "shift.shifted",
                 "shift.wilcoxon_p_paid", "by.neighbourhood.Elm.mean_change"):
-        assert values.get(key, "") == "", key
+        assert values.get(key, "") in ("", "*"), key
     assert "data-chart=" not in html and "too small to report" in html
 
 
@@ -442,7 +497,7 @@ def test_as_of_moves_every_date(data, tmp_path):
     out = tmp_path / "as-of.html"
     run("report", str(data), "--months", "3", "--as-of", "2024-06-15", "-o", str(out))
     values = report_values(out)
-    assert values["glance.last_date"] == "15 June 2024"
+    assert values["glance.last_date"] == "31 May 2024"  # taken back to a month end
     assert month_ends(values)[-1] == "2024-05-31" and len(month_ends(values)) == 12
     summary = cli_json("growth", str(data), "--months", "3", "--as-of", "2024-06-15",
                        "--summary")

@@ -49,8 +49,8 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 90,
 @contextmanager
 def lacgraph_serve(source: Path | str, app_db: Path, *extra: str,
                    env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run ``lacgraph serve SOURCE`` on a free port (``env``: more environment variables,
-    e.g. NEO4J_PASSWORD); yield its base URL."""
+    """Run ``lacgraph serve SOURCE`` on a free port (``env`` added to its environment, e.g.
+    ``NEO4J_PASSWORD`` for a Bolt URI); yield its base URL."""
     port = free_port()
     command = [str(Path(sys.executable).with_name("lacgraph")), "serve", str(source),
                "--port", str(port), "--app-db", str(app_db), "--threads", "4", *extra]
