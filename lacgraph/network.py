@@ -35,7 +35,7 @@ from lacgraph.analysis.snapshot import Snapshot, project
 from lacgraph.errors import NotFound, QueryError
 from lacgraph.model import AT_RISK_THRESHOLD
 from lacgraph.stores import MemoryStore, Store, open_store
-from lacgraph.tables import DateLike, Tables, to_date
+from lacgraph.tables import DateLike, Tables, last_date, to_date
 from lacgraph.uri import is_uri
 
 if TYPE_CHECKING:
@@ -106,12 +106,12 @@ class Network:
 
     @property
     def last_date(self) -> np.datetime64:
-        """The data's last date: the largest start or end date present."""
-        ties = self.tables.ties
-        dates = pd.concat([ties["start"], ties["end"]]).dropna()
-        if dates.empty:
+        """The data's last date: the largest start or end date present, or today if that
+        is later than today (:func:`lacgraph.tables.last_date`)."""
+        last = last_date(self.tables.ties)
+        if last is None:
             raise QueryError("The network has no ties, so it has no last date; give --at.")
-        return to_date(dates.max())
+        return last
 
     def resolve_date(self, at: DateLike | None) -> np.datetime64:
         """Return ``at`` as a day, or the data's last date when ``at`` is None."""

@@ -80,6 +80,27 @@ def to_date(value: DateLike) -> np.datetime64:
     return np.datetime64(value, "D")  # type: ignore[call-overload]  # numpy's stubs omit datetime64
 
 
+def last_date(ties: pd.DataFrame) -> np.datetime64 | None:
+    """The data's last date: the earlier of today and the largest start or end date of
+    ``ties`` (None when there is none). Every default reporting date comes from here, so
+    one tie recorded far in the future cannot move every report past today.
+
+    Examples
+    --------
+    >>> ties = pd.DataFrame({"start": pd.to_datetime(["2024-01-01", "2024-03-01"]),
+    ...                      "end": pd.to_datetime(["2024-02-01", None])})
+    >>> last_date(ties)
+    np.datetime64('2024-03-01')
+    >>> future = pd.DataFrame({"start": pd.to_datetime(["2099-12-31"]), "end": [pd.NaT]})
+    >>> last_date(future) == np.datetime64("today", "D")
+    np.True_
+    """
+    dates = pd.concat([ties["start"], ties["end"]]).dropna()
+    if dates.empty:
+        return None
+    return min(to_date(dates.max()), np.datetime64("today", "D"))
+
+
 def to_day_numbers(dates: pd.Series | np.ndarray) -> np.ndarray:
     """Return dates as int64 days since 1970-01-01; NaT becomes the largest int64.
 

@@ -40,6 +40,9 @@ from lacgraph.tables import (
 
 __all__ = ["parse_tables", "validate"]
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+"""The years a date in the input may have (anything else is a typing mistake)."""
+
 NODE_REQUIRED: tuple[str, ...] = ("id", "type")
 TIE_REQUIRED: tuple[str, ...] = ("source", "target", "kind", "start")
 
@@ -139,6 +142,8 @@ def validate(
     nodes, node_lines = _fill(nodes, NODE_COLUMNS, node_lines)
     ties, tie_lines = _fill(ties, TIE_COLUMNS, tie_lines)
     check = _Checker(problems)
+    _check_control(check, nodes_file, node_lines, nodes, ("id", "coordinator", "label"))
+    _check_control(check, ties_file, tie_lines, ties, ("source", "target", "brokered_by"))
 
     # ---- nodes
     f, L = nodes_file, node_lines
@@ -203,6 +208,31 @@ def validate(
     nodes = nodes.assign(supported=_canonical_flag(nodes["supported"]))
     ties = ties.assign(reciprocal=_canonical_flag(ties["reciprocal"]))
     return Tables(normalise_nodes(nodes), normalise_ties(ties))
+
+
+CONTROL = "[\x00-\x1f\x7f-\x9f]"
+"""Any control character (C0, DEL, C1): none may be in an id or a label."""
+CONTROL_IN_TEXT = "[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f]"
+"""Control characters other than tab, LF and CR: none may be in any other value."""
+
+
+def _check_control(check: _Checker, file: str, lines: np.ndarray, frame: pd.DataFrame,
+                   names: tuple[str, ...]) -> None:
+    """Refuse control characters: any in ids and labels, all but tab/LF/CR elsewhere.
+
+    A control character cannot be seen, cannot be written to XML 1.0 (GraphML, GEXF), and
+    in an id makes two ids that look the same.
+    """
+    for column in frame.columns:
+        values = frame[column]
+        if not len(values) or column.startswith("@"):
+            continue
+        strict = column in names
+        bad = values.str.contains(CONTROL if strict else CONTROL_IN_TEXT, regex=True)
+        if bad.any():
+            what = "an id or label" if strict else "a value (tab, LF and CR are fine)"
+            check.flag(file, lines, column, values, bad.to_numpy(bool),
+                       f"a control character in {what}; expected printable text")
 
 
 def check_header(raw: list[str], file: str) -> None:
@@ -364,9 +394,12 @@ def _date_problem(text: str) -> str | None:
     if not _ISO_DATE.fullmatch(text):
         return "not a date; expected YYYY-MM-DD"
     try:
-        dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         return "not a real calendar date; expected YYYY-MM-DD"
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        return (f"the year {day.year} is outside {FIRST_YEAR}-{LAST_YEAR}; expected a date "
+                f"from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31")
     return None
 
 

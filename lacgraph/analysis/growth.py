@@ -98,6 +98,7 @@ from lacgraph.analysis.observations import (
 )
 from lacgraph.analysis.survival import RETENTION_DAYS
 from lacgraph.analysis.timeline import CLOSE_KINDS, MEASURES, _Ties, add_months, measures_at
+from lacgraph.analysis.turnover import TURNOVER_COLUMNS, turnover, turnover_means
 from lacgraph.analysis.waves import wave_summary, waves
 from lacgraph.dated import DatedNetwork
 from lacgraph.errors import QueryError
@@ -110,6 +111,7 @@ PEOPLE_COLUMNS: tuple[str, ...] = (
     "paid_from", "paid_to", "paid_change", "shifted",
     "ties_formed", "ties_ended", "ties_still_active",
     *(f"{m}_{end}" for m in MEASURES if m != "paid" for end in ("from", "to")),
+    *TURNOVER_COLUMNS,  # change between waves: lacgraph.analysis.turnover
 )
 """The columns of :attr:`Growth.people`, in order (``paid_from``/``paid_to`` sit beside
 ``paid_change`` rather than among the other measures). ``target`` is the follow-up date
@@ -246,7 +248,10 @@ class Growth:
         stats.update(attrition(members, self.mode == OBSERVED))
         stats["due"] = stats["n"]  # the attrition table's words: introduced = due + not yet
         stats["introduced"] = stats["n"] + int(pending)
-        return {"mode": self.mode, **{k: stats[k] for k in SUMMARY_KEYS if k in stats}}
+        change = {k: v if tests else None  # lacgraph.analysis.turnover
+                  for k, v in turnover_means(people).items()}
+        return {"mode": self.mode, **{k: stats[k] for k in SUMMARY_KEYS if k in stats},
+                **change}
 
     def retention_curve(self, days: Iterable[int] = range(0, 731, 7)) -> pd.DataFrame:
         """Return the share of new ties old enough that lasted, by days since their start.
@@ -431,7 +436,8 @@ def _people(ties: _Ties, ids: np.ndarray, base: np.ndarray, follow: np.ndarray,
             continue
         people[f"{m}_from"] = before[m].to_numpy()
         people[f"{m}_to"] = after[m].to_numpy()
-    return people
+    # change between waves (kept/new/lost alters): one merge, see lacgraph.analysis.turnover
+    return people.merge(turnover(ties.tables, ids, base, follow), on="id", how="left")
 
 
 def _members(ties: _Ties, ids: np.ndarray, status: np.ndarray, base: np.ndarray,

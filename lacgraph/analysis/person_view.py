@@ -16,7 +16,7 @@ import pandas as pd
 from lacgraph.analysis.snapshot import Snapshot, project
 from lacgraph.errors import NotFound
 from lacgraph.stores.base import Store
-from lacgraph.tables import DateLike, Tables, active_mask, to_date
+from lacgraph.tables import DateLike, Tables, active_mask, last_date, to_date
 
 
 class PersonView:
@@ -62,9 +62,8 @@ class PersonView:
     def resolve_date(self, at: DateLike | None) -> np.datetime64:
         """``at`` as a day, or the last date among the person's own ties."""
         if at is None:
-            ties = self._tables.ties
-            dates = pd.concat([ties["start"], ties["end"]]).dropna()
-            return to_date(dates.max()) if len(dates) else np.datetime64("today", "D")
+            last = last_date(self._tables.ties)
+            return np.datetime64("today", "D") if last is None else last
         return to_date(at)
 
     def snapshot(self, at: DateLike | None = None) -> Snapshot:

@@ -47,7 +47,10 @@ class Plan:
 
 def plan(old_nodes: pd.DataFrame, old_ties: pd.DataFrame,
          nodes: pd.DataFrame, ties: pd.DataFrame) -> Plan:
-    """Merge the incoming tables into the stored ones, or raise StoreError if inconsistent."""
+    """Merge the incoming tables into the stored ones, or raise StoreError if inconsistent.
+
+    A tie given with source and target swapped keeps its stored orientation and is not a
+    change (a plain load and a replace agree)."""
     problems = []
     ids = nodes["id"]
     dup = ids[ids.duplicated()].unique()
@@ -83,6 +86,8 @@ def plan(old_nodes: pd.DataFrame, old_ties: pd.DataFrame,
                          f"an id that is not a node: {_few(pairs)}")
 
     old_keys = tie_keys(old_ties)
+    # a tie given with source and target swapped is the stored tie (as a replace treats it)
+    ties = _oriented_as(ties, keys, old_ties, old_keys)
     new_ties, tie_pos, t_added, t_changed = _diff(
         old_ties, old_keys, ties, keys, TIE_COLUMNS, tie_columns)
     merged_ties = _merge(old_ties, new_ties, tie_columns, TIE_COLUMNS,

@@ -32,6 +32,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from lacgraph.audit.appfile import AppFile, parse_stamp, stamp, utcnow
 from lacgraph.errors import InputError, NotFound, Problem
+from lacgraph.web.lookalikes import name_key
 
 __all__ = ["ACCOUNT_DELAY", "ACCOUNT_SLOW_AFTER", "LOCK_ADDRESS_AFTER", "LOCK_AFTER",
            "MIN_PASSWORD", "ROLES", "Accounts", "LoginAttempts", "User", "normalise_name"]
@@ -175,6 +176,9 @@ class Accounts:
         if name and self._stored_name(name) is not None:
             problem("name", name, "an account with this name already exists "
                     "(names are compared without case)")
+        elif name and (twin := self._lookalike(name)) is not None:
+            problem("name", name, f"this name looks like the existing account {twin!r} "
+                    "(letters from other alphabets or with marks); choose another name")
         if problems:
             raise InputError(problems)
         try:
@@ -208,6 +212,15 @@ class Accounts:
         key = normalise_name(name).casefold()
         for (stored,) in self.file.run("SELECT name FROM users"):
             if stored.casefold() == key:
+                return stored
+        return None
+
+    def _lookalike(self, name: str) -> str | None:
+        """An existing account whose name looks like ``name`` (the same Unicode TR39
+        skeleton, see :func:`lacgraph.web.lookalikes.name_key`), or None."""
+        key = name_key(name)
+        for (stored,) in self.file.run("SELECT name FROM users"):
+            if name_key(stored) == key:
                 return stored
         return None
 
@@ -300,9 +313,27 @@ class LoginAttempts:
             self.file.run("INSERT INTO login_failures VALUES (?, ?)", (by_address, at))
 
     def clear_failures(self, name: str, address: str = "") -> None:
-        """Forget ``name``'s failures (after a successful login; the address keeps its)."""
-        pair, account, _ = self._keys(name, address)
+        """After a successful attempt (begun by :meth:`begin_attempt`): forget ``name``'s
+        failures and take back the one this attempt noted for ``address``, so only failures
+        ever count (the address keeps its other failures).
+
+        Examples
+        --------
+        >>> attempts = LoginAttempts(AppFile(":memory:"))
+        >>> from datetime import UTC
+        >>> t = datetime(2024, 1, 1, 9, 0, tzinfo=UTC)
+        >>> for _ in range(50):  # an office behind one address, everyone logging in
+        ...     assert attempts.begin_attempt("ann", "10.0.0.1", t) is None
+        ...     attempts.clear_failures("ann", "10.0.0.1")
+        >>> attempts.begin_attempt("bob", "10.0.0.1", t) is None
+        True
+        """
+        pair, account, by_address = self._keys(name, address)
         self.file.run("DELETE FROM login_failures WHERE name IN (?, ?)", (pair, account))
+        if address:
+            self.file.run("DELETE FROM login_failures WHERE rowid = (SELECT rowid FROM "
+                          "login_failures WHERE name = ? ORDER BY at DESC LIMIT 1)",
+                          (by_address,))
 
     def locked_until(self, name: str, now: datetime | None = None, *,
                      address: str = "") -> datetime | None:

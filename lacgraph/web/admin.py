@@ -9,13 +9,17 @@ a private temporary folder for the time of the load.
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
+from lacgraph.audit.appfile import utcnow
 from lacgraph.audit.log import AUDIT_COLUMNS
-from lacgraph.errors import InputError, NotFound, QueryError
-from lacgraph.tables import format_date
+from lacgraph.errors import InputError, KeyMismatch, NotFound, QueryError
+from lacgraph.stores.guard import AuditNote, Guard
+from lacgraph.tables import Tables
 from lacgraph.web.accounts import ROLES
 from lacgraph.web.context import audit, db, programme, requires
 
@@ -122,12 +126,35 @@ def loads(report: str = "", loaded: str = "", status: int = 200) -> Any:
         audit("view.loads")
     P = programme()
     tables = P.G.tables
-    store = P.store
+    types = tables.nodes["type"].value_counts().to_dict()
+    kinds = tables.ties["kind"].value_counts().to_dict()
     return render_template(
-        "loads.html", store=repr(store), last_date=format_date(P.last_date),
-        node_types=tables.nodes["type"].value_counts().sort_index().to_dict(),
-        tie_kinds=tables.ties["kind"].value_counts().sort_index().to_dict(),
+        "loads.html", kept=_where_kept(P.store), last_date=P.last_date,
+        node_types=[(TYPE_WORDS.get(t, t), int(n)) for t, n in sorted(types.items())],
+        tie_kinds=[(KIND_HEADINGS.get(k, k), int(n)) for k, n in sorted(kinds.items())],
         neighbourhoods=len(P.neighbourhoods), report=report, loaded=loaded), status
+
+
+TYPE_WORDS = {"person": "People", "group": "Groups", "service": "Services",
+              "coordinator": "Coordinators", "family": "Households"}
+"""The loads page's words for each node type."""
+
+KIND_HEADINGS = {"family": "Family", "friend": "Friends", "neighbour": "Neighbours",
+                 "peer": "Peers", "member": "Members of a group", "volunteer": "Volunteers",
+                 "service": "Services", "coordinator": "Coordinators",
+                 "household": "Living together"}
+"""The loads page's words for each kind of connection."""
+
+
+def _where_kept(store: object) -> dict[str, str]:
+    """Where the data are kept, in words (one whole sentence each) and the file's path."""
+    path = getattr(store, "path", None)
+    if type(store).__name__ == "Neo4jStore":
+        return {"sentence": "The data are kept in a Neo4j database.", "path": ""}
+    if path:
+        return {"sentence": "The data are kept in this file:", "path": str(path)}
+    return {"sentence": "The data are held in memory only: a load is lost when the server "
+                        "restarts.", "path": ""}
 
 
 @bp.post("/loads")
@@ -168,25 +195,42 @@ def load() -> Any:
                 assert upload is not None
                 upload.save(folder / f"{name}.csv")
             cells = folder_cells(folder)
-        tables = merge_update(P.G.tables, cells)
+        merge_update(P.G.tables, cells)  # the problems of the files, before writing
     except InputError as err:
         audit("data.load-rejected", "", f"problems={len(err.problems)}")
         return loads(report=err.report(limit=50) + "\nNothing was loaded.", status=400)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     store = P.store
+    key = _key()
+
+    def merged(current: Tables) -> Tables:
+        """The update merged with the data as stored now (inside the store's write
+        transaction: a coordinator's change committed meanwhile is kept, never undone),
+        checked against the tombstones there."""
+        tables, _ = screen(merge_update(current, cells), store.tombstones(), key)
+        return tables
+
+    note = AuditNote(secrets.token_hex(8), utcnow().strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                     g.user.name, g.user.role, "data.load", "", "")
+    note = replace(note, detail=f"change={note.id}")
     try:
-        tables, _ = screen(tables, store.tombstones(), _key())
-    except (InputError, QueryError) as err:
-        audit("data.load-rejected", "", "erased ids")
+        if key is not None:
+            store.check_key(key.fingerprint())
+        summary = store.update(merged, guard=Guard(audit=note))
+    except (InputError, QueryError, KeyMismatch) as err:
+        audit("data.load-rejected", "", "erased ids" if not isinstance(err, InputError)
+              or any("erased" in p.reason for p in err.problems)
+              else f"problems={len(err.problems)}")
         report = err.report(limit=50) if isinstance(err, InputError) else str(err)
         return loads(report=report + "\nNothing was loaded.", status=400)
-    summary = store.write(tables)
     replace_programme(Network(store))
     text = (f"nodes {summary.nodes_added} added, {summary.nodes_changed} changed, "
             f"{summary.nodes_unchanged} unchanged; ties {summary.ties_added} added, "
             f"{summary.ties_changed} changed, {summary.ties_unchanged} unchanged")
-    audit("data.load", "", text)
+    db().audit(g.user.name, g.user.role, "data.load", "", f"{text}; change={note.id}",
+               request.remote_addr or "")  # on disk; then the store forgets its copy
+    store.audit_delivered([note.id])
     return loads(loaded=f"Loaded: {text}.")
 
 
@@ -194,6 +238,8 @@ def load() -> Any:
 @requires("admin")
 def rights(error: str = "", done: str = "", remaining: str = "", status: int = 200) -> Any:
     """Subject access and erasure: the two forms."""
+    if request.method == "GET":
+        audit("view.rights")
     return render_template("rights.html", error=error, done=done, remaining=remaining), status
 
 

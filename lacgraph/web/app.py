@@ -20,12 +20,24 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lacgraph import i18n
+from lacgraph.audit.outbox import deliver
 from lacgraph.errors import InputError, LacgraphError, NotFound, QueryError
 from lacgraph.network import Network
 from lacgraph.privacy import KEY_VARIABLE, Pseudonymiser
 from lacgraph.tables import format_date
 from lacgraph.viz import html as circle_page
-from lacgraph.web import admin, auth, coordinator, evaluator, manager, record, settings
+from lacgraph.viz.svg import circle_key
+from lacgraph.web import (
+    admin,
+    auth,
+    coordinator,
+    duplicates,
+    evaluator,
+    finder,
+    manager,
+    record,
+    settings,
+)
 from lacgraph.web.appdb import AppDB
 from lacgraph.web.context import (
     HOME,
@@ -111,6 +123,11 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     app.session_interface = ServerSessionInterface(db)
     app.extensions["lacgraph.db"] = db
+    recovered = deliver(G.store, db)  # changes whose audit row a killed server did not write
+    if recovered:
+        log.warning("%d change(s) were stored without their audit row (the server stopped "
+                    "in between); their audit rows are written now: %s", len(recovered),
+                    ", ".join(f"{n.action} {n.target} at {n.at}" for n in recovered))
     app.extensions["lacgraph.programme"] = Programme(G)
     if pseudonymiser is None:
         try:
@@ -133,7 +150,9 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
             singular, plural, num),
         newstyle=True)
     app.jinja_env.filters["uk_date"] = uk_date
-    for module in (auth, coordinator, record, evaluator, manager, admin, settings):
+    app.jinja_env.globals["circle_key"] = circle_key  # the key under circle pictures
+    for module in (auth, coordinator, record, finder, evaluator, manager, admin, duplicates,
+                   settings):
         app.register_blueprint(module.bp)
     # the interactive view's libraries, loaded in the background while the app starts
     threading.Thread(target=circle_page.prepare, name="lacgraph-prepare", daemon=True).start()

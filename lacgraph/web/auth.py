@@ -97,9 +97,18 @@ def change_password() -> Any:
         audit("view.account")
         return render_template("password.html")
     form = request.form
+    address = request.remote_addr or ""
+    until = db().begin_attempt(g.user.name, address)  # the login's limits, shared
+    if until is not None:
+        audit("password.locked", g.user.name)
+        wait = max(1, int((until - until.now(until.tzinfo)).total_seconds()))
+        return render_template("password.html", error=ngettext(
+            "Too many failed attempts. Try again in %(num)d second.",
+            "Too many failed attempts. Try again in %(num)d seconds.", wait)), 429
     if db().check_password(g.user.name, form.get("current", "")[:1024]) is None:
         audit("password.change-refused", g.user.name)
         return render_template("password.html", error=_("Your current password is wrong.")), 400
+    db().clear_failures(g.user.name, address)
     if form.get("new", "") != form.get("again", ""):
         return render_template("password.html", error=_("The new passwords differ.")), 400
     try:

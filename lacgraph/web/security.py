@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from flask import Response, request
 
-PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+PAGE_CSP = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+            "img-src 'self' data:; "
             "frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 """The policy of every page except the embedded circle."""
 

@@ -92,7 +92,8 @@ PAGES = {
     "eve": ["/growth"],
     "max": ["/neighbourhoods", "/neighbourhoods/North",
             "/neighbourhoods/" + quote(HOSTILE_WARD, safe="")],
-    "ada": ["/admin/users", "/admin/loads", "/admin/audit"],
+    "ada": ["/admin/users", "/admin/loads", "/admin/audit", "/admin/duplicates",
+            "/admin/duplicates/merge?keep=p1&drop=a03"],
 }
 
 
@@ -177,6 +178,8 @@ def test_record_a_connection_in_the_browser(browser, server):
     page.click("text=Add the connection")
     summary = page.locator(".error-summary")
     assert summary.is_visible() and "There is a problem" in summary.inner_text()
+    assert page.evaluate("document.activeElement.className") == "error-summary"
+    assert page.title().startswith("Error: ")
     summary.locator("a").first.click()
     assert page.evaluate("document.activeElement.id") == "add-start"
     page.fill("#add-start", "01/11/2024")
@@ -184,7 +187,9 @@ def test_record_a_connection_in_the_browser(browser, server):
     page.check("#add-introduced")
     page.click("text=Add the connection")
     page.wait_for_load_state()
-    assert "The change is recorded." in page.content()
+    assert "The new connection is recorded." in page.content()
+    assert page.evaluate("document.activeElement.id") == "recorded"
+    assert not page.title().startswith("Error")
     page.goto(server.url("/people/p20?since=2024-10-15&at=2024-11-02"))
     item = page.get_by_text("New: Gwen <Jones>, friend, introduced by")
     assert item.is_visible()

@@ -133,3 +133,22 @@ def test_data_folder_replace_from_python(tmp_path):
     with MemoryStore(Path(tmp_path) / "x.sqlite") as s:
         s.write(tables())
         assert s.replace(tables(NODES[:2], TIES[:1])).nodes_removed == 2
+
+
+def test_a_plain_load_after_a_replace_agrees_that_a_swapped_tie_is_the_same(tmp_path):
+    """Issue 23: a reload after ``--replace`` used to report "1 changed" for a tie given
+    with source and target swapped."""
+    first, swapped = tmp_path / "first", tmp_path / "swapped"
+    write_folder(tables(), first)
+    write_folder(tables(ties=[{**TIES[0], "source": "bob", "target": "ann"}, *TIES[1:]]),
+                 swapped)
+    store = tmp_path / "s.sqlite"
+    runner = CliRunner()
+    for args in (["load", str(first)], ["load", str(swapped), "--replace"],
+                 ["load", str(swapped)]):
+        result = runner.invoke(cli, [*args, "--store", str(store)])
+        assert result.exit_code == 0, result.output
+    assert "ties 0 added, 0 changed, 3 unchanged" in result.output
+    with MemoryStore(store) as s:
+        ties = s.read().ties
+    assert ties[["source", "target"]].values.tolist()[0] == ["ann", "bob"]

@@ -4,6 +4,7 @@ HTTP client (cookies, forms, multipart uploads) over the standard library."""
 
 from __future__ import annotations
 
+import html
 import http.cookiejar
 import re
 import secrets
@@ -46,15 +47,17 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 90,
 
 
 @contextmanager
-def lacgraph_serve(source: Path, app_db: Path, *extra: str) -> Iterator[str]:
-    """Run ``lacgraph serve SOURCE`` on a free port; yield its base URL."""
+def lacgraph_serve(source: Path | str, app_db: Path, *extra: str,
+                   env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run ``lacgraph serve SOURCE`` on a free port (``env`` added to its environment, e.g.
+    ``NEO4J_PASSWORD`` for a Bolt URI); yield its base URL."""
     port = free_port()
     command = [str(Path(sys.executable).with_name("lacgraph")), "serve", str(source),
                "--port", str(port), "--app-db", str(app_db), "--threads", "4", *extra]
     log = open(Path(app_db).with_suffix(".serve.log"), "w+")  # noqa: SIM115
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, text=True,
                                env={"LACGRAPH_PSEUDONYM_KEY": "live test key",
-                                    "PATH": "/usr/bin:/bin"})
+                                    "PATH": "/usr/bin:/bin", **(env or {})})
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(base + "/healthz", process)
@@ -193,8 +196,18 @@ class Client:
         return match.group(1)
 
     def post(self, path: str, fields: dict, form: str = "/login") -> tuple[int, str]:
-        body = urllib.parse.urlencode({"csrf_token": self.token(form), **fields},
-                                      doseq=True).encode()
+        """Post ``fields`` with the hidden fields of the page ``form`` as a browser would:
+        its CSRF token and, on a person page, the record forms' one-time token and the
+        person's version."""
+        status, page = self.request(form)
+        match = CSRF.search(page)
+        assert match, f"no form on {form} ({status})"
+        hidden = {"csrf_token": match.group(1)}
+        for name in ("form_token", "version"):
+            found = re.search(rf'name="{name}" value="([^"]*)"', page)
+            if found:
+                hidden[name] = html.unescape(found.group(1))
+        body = urllib.parse.urlencode({**hidden, **fields}, doseq=True).encode()
         return self.request(path, body,
                             {"Content-Type": "application/x-www-form-urlencoded"})
 

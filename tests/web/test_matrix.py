@@ -23,6 +23,7 @@ ROUTES = [
     ("coordinator", "/people/{person}/circle.html"),
     ("coordinator", "/people/{person}/circle.csv"),
     ("coordinator", "/api/people/{person}/circle"),
+    ("coordinator", "/people/{person}/find.json?q=a"),
     ("evaluator", "/growth"),
     ("evaluator", "/growth/change.svg"),
     ("evaluator", "/growth/people.csv"),
@@ -39,6 +40,8 @@ ROUTES = [
     ("admin", "/admin/audit"),
     ("admin", "/admin/rights"),
     ("admin", "/admin/rights/export?person={person}"),
+    ("admin", "/admin/duplicates"),
+    ("admin", "/admin/duplicates/merge?keep=a00&drop=a01"),
 ]
 
 OWN = {"cora": {"person": "p1", "ward": "North"}, "cole": {"person": "p3", "ward": "North"},

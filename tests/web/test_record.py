@@ -5,6 +5,7 @@ and by the command line, and refused for another coordinator's person."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from html import escape
@@ -12,14 +13,22 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from markupsafe import escape as markup
 
 import lacgraph
 from lacgraph.privacy import Pseudonymiser
 from lacgraph.stores import MemoryStore
-from lacgraph.tables import format_date, format_long_date
+from lacgraph.tables import Tables, format_date, format_long_date
 from lacgraph.web import create_app
 from tests.web.conftest import log_in
-from tests.web.fixtures import HOSTILE, csrf_from, hostile_tables
+from tests.web.fixtures import (
+    HOSTILE,
+    HOSTILE_WARD,
+    choice_on,
+    csrf_from,
+    hostile_tables,
+    record_fields,
+)
 
 TODAY = np.datetime64("today", "D")
 
@@ -41,8 +50,12 @@ def cora(store_file, app_db):
 
 
 def _post(client, url: str, data: dict):
-    token = csrf_from(client.get("/people/p1").text)
-    return client.post(url, data={"csrf_token": token, **data})
+    """Post a record form as a browser would: with the hidden fields of the page just
+    opened, and the chosen connection (alter, kind, start) as its choice there."""
+    page = client.get("/people/p1").text
+    if data.get("tie"):
+        data = {**data, "tie": choice_on(page, *json.loads(data["tie"]))}
+    return client.post(url, data={**record_fields(page), **data})
 
 
 def _cli_circle(store_file, *args: str) -> str:
@@ -74,19 +87,33 @@ def test_add_a_new_person_is_stored_shown_audited_and_seen_by_the_cli(cora, stor
     assert after["kind"] == "friend" and after["new"]["label"] == "Mary <Wright>"
 
 
-def test_add_an_existing_group_by_name_then_end_it(cora, store_file, app_db):
+def test_add_an_existing_person_by_part_of_the_name_then_end_it(cora, store_file, app_db):
     response = _post(cora, "/people/p1/connections/add", {
-        "existing": "Quentin Quiet", "kind": "neighbour", "start": "2024-06-01"})
+        "find": "onerror=\"window.__pwned=2", "kind": "member", "start": "2024-06-01"})
+    assert response.status_code == 400  # a person and a group of that name: choose one
+    assert response.text.count('name="existing"') == 2
+    assert f"{markup(HOSTILE[1])}, group in North</label>" in response.text
+    assert f"{markup(HOSTILE[1])}, person in North</label>" in response.text
+    assert "<title>Error: " in response.text
+    # namesakes on the caseload (p2) and in the circle (a04), told apart by neighbourhood
+    response = _post(cora, "/people/p1/connections/add", {
+        "find": "pwned=5", "kind": "neighbour", "start": "2024-06-01"})
+    assert response.status_code == 400 and response.text.count('name="existing"') == 2
+    assert f"{markup(HOSTILE[4])}, person in {markup(HOSTILE_WARD)}</label>" in response.text
+    response = _post(cora, "/people/p1/connections/add", {
+        "find": "pwned=5", "existing": "p2", "kind": "neighbour", "start": "2024-06-01"})
     assert response.status_code == 302, response.text[response.text.find("error-summary"):][:600]
-    choice = json.dumps(["q3", "neighbour", "2024-06-01"])
+    assert response.headers["Location"].endswith("#recorded")
+    choice = json.dumps(["p2", "neighbour", "2024-06-01"])
     response = _post(cora, "/people/p1/connections/end", {"tie": choice, "end": "30/09/2024"})
     assert response.status_code == 302, response.text
-    page = cora.get("/people/p1?since=2024-09-01&at=2024-10-01").text
-    assert "<li>Ended: Quentin Quiet, neighbour, 30 September 2024</li>" in page
+    page = cora.get("/people/p1?since=2024-09-01&at=2024-10-01&recorded=end").text
+    assert f"<li>Ended: {markup(HOSTILE[4])}, neighbour, 30 September 2024</li>" in page
+    assert "The end of the connection is recorded." in page and "<title>Error" not in page
     audit = _audit(app_db, "record.end")
     assert audit["before"]["end"] == "" and audit["after"]["end"] == "2024-09-30"
     csv = _cli_circle(store_file, "--at", "2024-10-01", "--since", "2024-09-01")
-    assert "Quentin Quiet" in csv and "gone" in csv
+    assert "gone" in csv
 
 
 def test_correct_then_withdraw_a_connection(cora, store_file, app_db):
@@ -135,11 +162,10 @@ def test_problems_show_an_error_summary_linking_to_the_fields(cora, store_file):
     response = _post(cora, "/people/p1/connections/add", {
         "existing": "g1", "kind": "friend", "start": "01/02/2024"})
     assert response.status_code == 400  # a friend tie to a group breaks the load rules
-    assert 'href="#add-kind"' in response.text or 'href="#add-existing"' in response.text
+    assert 'href="#add-kind"' in response.text or 'href="#add-find"' in response.text
     response = _post(cora, "/people/p1/connections/add", {
-        "existing": "Nobody Atall", "kind": "friend", "start": "01/02/2024"})
-    assert 'href="#add-existing"' in response.text and "No person, group or service" in \
-        response.text
+        "find": "Nobody Atall", "kind": "friend", "start": "01/02/2024"})
+    assert 'href="#add-find"' in response.text and "no group or service" in response.text
     response = _post(cora, "/people/p1/connections/end", {"tie": "", "end": ""})
     assert 'href="#end-tie"' in response.text and 'href="#end-end"' in response.text
     assert store_file.read_bytes() == before
@@ -158,3 +184,51 @@ def test_another_coordinators_person_cannot_be_changed(store_file, app_db):
     response = client.post("/people/p1/review", data={})  # and no CSRF token: refused
     assert response.status_code in (400, 404)
     assert store_file.read_bytes() == before
+
+
+def _answer(response, typed: str) -> str:
+    """A page with the words typed and the form's token taken out."""
+    return re.sub(r'name="(?:csrf|form)_token" value="[^"]+"', "", response.text).replace(typed, "…")
+
+
+def test_finding_someone_cannot_probe_for_people_outside_the_coordinators_scope(
+        cora, store_file, app_db):
+    before = store_file.read_bytes()
+    form = {"kind": "friend", "start": "01/02/2024"}
+    answers = {}
+    for typed in ("Quentin Quiet", "Olive Other", "Nobody Atall"):  # q3, p3 are Cole's
+        response = _post(cora, "/people/p1/connections/add", {"find": typed, **form})
+        assert response.status_code == 400
+        answers[typed] = _answer(response, typed)
+    assert answers["Quentin Quiet"] == answers["Olive Other"] == answers["Nobody Atall"]
+    for node in ("q3", "p3", "no-such-id"):  # ids (never typed by staff) answer alike
+        response = _post(cora, "/people/p1/connections/add", {"existing": node, **form})
+        assert response.status_code == 400
+        answers[node] = _answer(response, node)
+        assert "Choose a person, group or service from the list" in response.text
+    assert answers["q3"] == answers["p3"] == answers["no-such-id"]
+    assert store_file.read_bytes() == before
+    found = cora.get("/people/p1/find.json?q=o").get_json()["results"]
+    ids = {r["id"] for r in found}
+    assert {"p3", "q3", "c2"}.isdisjoint(ids) and "g1" in ids and "s1" in ids
+    assert cora.get("/people/p1/find.json?q=Olive").get_json() == {"results": []}
+    assert cora.get("/people/p3/find.json?q=Olive").status_code == 404  # not her person
+    rows = app_db.audit_log(action="record.find")
+    assert rows and all("Olive" not in str(row) for row in rows)  # a count, never the words
+
+
+def test_a_group_is_found_by_part_of_its_name_anywhere(cora, store_file):
+    with MemoryStore(store_file) as store:  # three groups of one name, none in p1's circle
+        store.write(Tables.from_records([
+            {"id": f"art{n}", "type": "group", "label": "Coeddale Art Group",
+             "neighbourhood": hood} for n, hood in enumerate(["Coeddale", "Millham", ""])], []))
+    found = cora.get("/people/p1/find.json?q=art%20GROUP").get_json()["results"]
+    assert [r["text"] for r in found] == ["Coeddale Art Group, group",
+                                          "Coeddale Art Group, group in Coeddale",
+                                          "Coeddale Art Group, group in Millham"]
+    response = _post(cora, "/people/p1/connections/add", {
+        "find": "Art Group", "kind": "member", "start": "01/02/2024"})
+    assert response.status_code == 400 and "3 match “Art Group”: choose one" in response.text
+    response = _post(cora, "/people/p1/connections/add", {
+        "existing": "art1", "kind": "member", "start": "01/02/2024"})
+    assert response.status_code == 302

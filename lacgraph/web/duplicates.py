@@ -1,0 +1,63 @@
+"""The admin's duplicates page: possible duplicates in a table, and merging a pair after
+a confirmation (the same rules and the same one-transaction write as ``lacgraph merge``,
+:mod:`lacgraph.analysis.duplicates`). Every view and every merge is audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+
+from lacgraph.analysis.duplicates import find_duplicates, merge_in_store
+from lacgraph.errors import NotFound, QueryError, StoreError
+from lacgraph.network import Network
+from lacgraph.web.context import audit, programme, replace_programme, requires
+
+bp = Blueprint("duplicates", __name__, url_prefix="/admin")
+
+
+def _describe(node: str) -> dict[str, Any]:
+    """What the confirmation shows of one node (404 if there is none)."""
+    P = programme()
+    if node not in P.nodes.index:
+        abort(404)
+    row = P.nodes.loc[node]
+    ties = P.G.tables.ties
+    connections = int(((ties["source"] == node) | (ties["target"] == node)).sum())
+    return {"id": node, "name": str(row["label"] or node), "type": str(row["type"]),
+            "neighbourhood": str(row["neighbourhood"] or ""),
+            "coordinator": str(row["coordinator"] or ""), "connections": connections}
+
+
+@bp.get("/duplicates")
+@requires("admin")
+def duplicates() -> Any:
+    """People, groups and services that may be recorded twice."""
+    pairs = find_duplicates(programme().G.tables).to_dict("records")
+    audit("view.duplicates", "", f"pairs={len(pairs)}")
+    return render_template("duplicates.html", pairs=pairs,
+                           merged=request.args.get("merged", ""))
+
+
+@bp.route("/duplicates/merge", methods=["GET", "POST"])
+@requires("admin")
+def merge() -> Any:
+    """Confirm, then merge DROP into KEEP in one store transaction."""
+    source = request.form if request.method == "POST" else request.args
+    keep, drop = source.get("keep", "").strip(), source.get("drop", "").strip()
+    shown = {"keep": _describe(keep), "drop": _describe(drop)}
+    if request.method == "GET":
+        audit("view.merge", keep, f"drop={drop}")
+        return render_template("merge.html", **shown, problems=[])
+    if request.form.get("confirm") != "yes":
+        return render_template("merge.html", **shown, problems=[{
+            "field": "confirm", "message": "Tick the box to confirm the merge"}]), 400
+    P = programme()
+    try:
+        merge_in_store(P.store, keep, drop)
+    except (NotFound, QueryError, StoreError) as err:
+        return render_template("merge.html", **shown, problems=[{
+            "field": "confirm", "message": str(err)}]), 400
+    replace_programme(Network(P.store))
+    audit("data.merge", keep, f"dropped={drop}")
+    return redirect(url_for("duplicates.duplicates", merged=keep) + "#merged")

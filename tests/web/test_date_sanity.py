@@ -1,0 +1,128 @@
+"""Issue 23 (10): dates that make sense. Record forms refuse dates after today or before
+1900; loads refuse years outside 1900-2100; every default reporting date is the earlier of
+today and the data's last date, so one tie recorded far ahead cannot move every report."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import lacgraph
+from lacgraph.cli import cli
+from lacgraph.errors import InputError
+from lacgraph.loaders import read_source, write_folder
+from lacgraph.privacy import Pseudonymiser
+from lacgraph.stores import MemoryStore
+from lacgraph.tables import Tables, format_date
+from lacgraph.web import create_app
+from tests.web.conftest import log_in
+from tests.web.fixtures import csrf_from, hostile_tables
+
+TODAY = np.datetime64("today", "D")
+
+
+@pytest.fixture
+def store_file(tmp_path):
+    path = tmp_path / "programme.lacgraph"
+    with MemoryStore(path) as store:
+        store.write(hostile_tables())
+    return path
+
+
+def _client(source, app_db, account: str):
+    app = create_app(lacgraph.open(source), app_db, pseudonymiser=Pseudonymiser(b"k"))
+    client = app.test_client()
+    assert log_in(client, account).status_code == 302
+    return client
+
+
+@pytest.mark.parametrize("typed", ["31/12/9999", "9999-12-31", format_date(TODAY + 1),
+                                   "31/12/1899", "01/01/0001"])
+def test_record_forms_refuse_dates_after_today_or_before_1900(store_file, app_db, typed):
+    cora = _client(store_file, app_db, "cora")
+    before = store_file.read_bytes()
+    token = csrf_from(cora.get("/people/p1").text)
+    added = cora.post("/people/p1/connections/add", data={
+        "csrf_token": token, "new_name": "Far Future", "new_type": "person",
+        "kind": "friend", "start": typed})
+    ended = cora.post("/people/p1/connections/end", data={
+        "csrf_token": token, "tie": json.dumps(["s1", "service", "2023-06-01"]), "end": typed})
+    for response, field in ((added, "add-start"), (ended, "end-end")):
+        assert response.status_code == 400
+        assert f'href="#{field}"' in response.text
+        assert ("today or in the past" in response.text
+                or "in 1900 or later" in response.text
+                or "Enter a real date" in response.text)
+    assert store_file.read_bytes() == before
+
+
+def test_record_forms_take_today(store_file, app_db):
+    cora = _client(store_file, app_db, "cora")
+    token = csrf_from(cora.get("/people/p1").text)
+    response = cora.post("/people/p1/connections/add", data={
+        "csrf_token": token, "new_name": "Met Today", "new_type": "person",
+        "kind": "friend", "start": format_date(TODAY)})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "1899-12-31", "2101-01-01"])
+def test_a_load_refuses_years_outside_1900_to_2100(tmp_path, day):
+    tables = hostile_tables()
+    ties = tables.to_text()[1]
+    ties.loc[2, "end"] = day  # the p1 - s1 service tie, line 4 of ties.csv
+    folder = tmp_path / "data"
+    write_folder(tables, folder)
+    (folder / "ties.csv").write_text(ties.to_csv(index=False))
+    with pytest.raises(InputError) as caught:
+        read_source(folder)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.column, problem.value) == (4, "end", day)
+    assert "outside 1900-2100" in problem.reason
+    result = CliRunner().invoke(cli, ["load", str(folder), "--store", str(tmp_path / "s.db")])
+    assert result.exit_code != 0 and "outside 1900-2100" in result.output
+    assert "Traceback" not in result.output
+
+
+def _far_ahead() -> Tables:
+    """The hostile programme with one tie ending on 31 December 2099 (a typing slip)."""
+    nodes, ties = hostile_tables().to_text()
+    ties.loc[2, "end"] = "2099-12-31"
+    return Tables.from_records(nodes.to_dict("records"), ties.to_dict("records"))
+
+
+def test_every_default_reporting_date_is_at_most_today(tmp_path, app_db):
+    folder = tmp_path / "data"
+    write_folder(_far_ahead(), folder)
+    G = lacgraph.open(folder)
+    assert G.last_date == TODAY
+    assert G.resolve_date(None) == TODAY
+    # the evaluator's growth as_of, the manager's neighbourhoods, the coordinator's page
+    eve = _client(folder, app_db, "eve")
+    assert "2099-" not in eve.get("/growth/summary.json?months=1").text
+    assert "December 2099" not in eve.get("/growth").text
+    max_ = _client(folder, app_db, "max")
+    page = max_.get("/neighbourhoods").text
+    assert "2099-" not in page and "December 2099" not in page
+    cora = _client(folder, app_db, "cora")
+    token = re.compile(r'(name="csrf_token" value=|content=)"[^"]+"')
+    language = re.compile(r'href="[^"]*lang=\w+"')  # links to the page in each language
+    default, today = (language.sub("", token.sub("", cora.get(url).text)) for url in
+                      ("/people/p1", f"/people/p1?at={format_date(TODAY)}"))
+    assert default == today
+    # the command line's defaults
+    runner = CliRunner()
+    result = runner.invoke(cli, ["growth", str(folder), "--months", "1", "--summary",
+                                 "--format", "json"])
+    assert result.exit_code == 0, result.output
+    [as_of] = re.findall(r'"as_of": "([0-9-]{10})"', result.output)
+    assert as_of <= format_date(TODAY)  # today, or the month end before it (beyond the team)
+    assert "2099-" not in result.output and "December 2099" not in result.output
+    result = runner.invoke(cli, ["metrics", str(folder), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    with_at = runner.invoke(cli, ["metrics", str(folder), "--format", "csv",
+                                  "--at", format_date(TODAY)])
+    assert result.output == with_at.output
