@@ -29,7 +29,8 @@ from lacgraph.i18n import DEFAULT, N_, _, babel_locale, check_language, language
 from lacgraph.i18n import use_language as _use_language
 from lacgraph.privacy import suppress
 from lacgraph.report import charts
-from lacgraph.report.content import ReportContent, p_phrase
+from lacgraph.report.cells import p_phrase
+from lacgraph.report.content import ReportContent
 from lacgraph.tables import format_long_date
 
 CHROMIUM = "/usr/bin/chromium"

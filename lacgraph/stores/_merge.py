@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from lacgraph.errors import NotFound, StoreError
-from lacgraph.stores.base import LoadSummary, TieKey
+from lacgraph.stores.base import Erasure, LoadSummary, TieKey
 from lacgraph.tables import (
     DATE_DTYPE,
     NODE_COLUMNS,
@@ -305,3 +305,25 @@ def drop_ties(ties: pd.DataFrame, remove: Sequence[TieKey]) -> pd.DataFrame:
             raise NotFound(f"No tie {source}-{target} {kind} {start}")
         drop |= match
     return ties[~drop].reset_index(drop=True)
+
+
+def erased(nodes: pd.DataFrame, ties: pd.DataFrame, person: str
+            ) -> tuple[pd.DataFrame, pd.DataFrame, Erasure]:
+    """The tables without ``person``, their ties and references to them."""
+    if not has_node(nodes, person):
+        raise NotFound(f"No node with id {person!r}")
+    touching = (ties["source"] == person) | (ties["target"] == person)
+    nodes = nodes[nodes["id"] != person].reset_index(drop=True)
+    ties = ties[~touching].reset_index(drop=True)
+    coordinated = nodes["coordinator"] == person
+    brokered = ties["brokered_by"] == person
+    if coordinated.any():
+        nodes = nodes.assign(coordinator=nodes["coordinator"].where(~coordinated, ""))
+    if brokered.any():
+        ties = ties.assign(brokered_by=ties["brokered_by"].where(~brokered, ""))
+    return nodes, ties, Erasure(int(touching.sum()), int(coordinated.sum() + brokered.sum()))
+
+
+def has_node(nodes: pd.DataFrame, person: object) -> bool:
+    """Whether ``person`` is the id of a node in ``nodes``."""
+    return isinstance(person, str) and bool((nodes["id"] == person).any())

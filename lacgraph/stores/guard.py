@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from lacgraph.errors import StaleWrite
+from lacgraph.errors import AlreadySubmitted, ErasedId, KeyMismatch, StaleWrite
 from lacgraph.tables import NODE_COLUMNS, TIE_COLUMNS, nodes_to_text, ties_to_text
 
 TieKey = tuple[str, str, str, str]
@@ -188,3 +188,40 @@ def check(guard: Guard | None, nodes: pd.DataFrame, ties: pd.DataFrame) -> None:
                                            "changed by someone else"))
     if stale:
         raise StaleWrite("; ".join(stale), rows)
+
+
+class Ledger:
+    """What a store kept in memory (no file) remembers for its guards: the form tokens
+    used, the audit rows kept with their changes and the pseudonym key's fingerprint (a
+    store file keeps the same in its tables, :mod:`lacgraph.stores._sqlite`)."""
+
+    def __init__(self) -> None:
+        self.tokens: set[str] = set()
+        self.outbox: list[AuditNote] = []
+        self.key = ""
+
+    def admit(self, guard: Guard | None, tombstones: frozenset[str]) -> None:
+        """Check a change's tombstones and token; keep its audit row."""
+        if guard is None:
+            return
+        if guard.tombstones & tombstones:
+            raise ErasedId("This person was erased; nothing was recorded")
+        if guard.token:
+            if guard.token in self.tokens:
+                raise AlreadySubmitted("This form was already sent; the change was recorded "
+                                       "once and not again")
+            self.tokens.add(guard.token)
+        if guard.audit is not None:
+            self.outbox.append(guard.audit)
+
+    def delivered(self, ids: Sequence[str]) -> None:
+        """Forget the kept audit rows ``ids``."""
+        gone = set(ids)
+        self.outbox = [n for n in self.outbox if n.id not in gone]
+
+    def check_key(self, fingerprint: str) -> None:
+        """Keep the key's fingerprint at first use; refuse another key."""
+        if self.key and self.key != fingerprint:
+            raise KeyMismatch("This store was used with another pseudonym key: "
+                              "erased people could not be recognised")
+        self.key = fingerprint

@@ -30,21 +30,19 @@ Examples
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
-import numpy as np
 import pandas as pd
 
-from lacgraph.errors import AlreadySubmitted, ErasedId, KeyMismatch, NotFound, StoreError
-from lacgraph.stores import _merge, _sqlite
+from lacgraph.errors import StoreError
+from lacgraph.stores import _merge, _sqlite, _sqlite_write
 from lacgraph.stores._ego import EgoIndex
-from lacgraph.stores._merge import Plan, conform, conform_tables, extra_columns
+from lacgraph.stores._merge import Plan, conform, conform_tables
 from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store, TieKey
-from lacgraph.stores.guard import AuditNote, Guard, check
+from lacgraph.stores.guard import AuditNote, Guard, Ledger, check
 from lacgraph.tables import (
     NODE_COLUMNS,
     TIE_COLUMNS,
@@ -121,9 +119,7 @@ class MemoryStore(Store):
         self._data_version = 0
         self._changes = 0  # the data version of a store kept in memory only
         self._tombstones: frozenset[str] = frozenset()
-        self._tokens: set[str] = set()  # a store kept in memory: used form tokens,
-        self._outbox: list[AuditNote] = []  # audit rows kept with changes,
-        self._key_check = ""  # and the pseudonym key's fingerprint
+        self._ledger = Ledger()  # a store kept in memory: tokens, kept audit rows, key
         self._index: EgoIndex | None = None  # see _ego_index; rebuilt when the tables change
         self._index_lock = threading.Lock()
         if self._path is not None:
@@ -195,10 +191,8 @@ class MemoryStore(Store):
             self._check_open()
             if self._db is None:
                 plan = _merge.plan(self._nodes, self._ties, nodes, ties)
-                for n in _batches(len(nodes), self._batch_size):
-                    _call(progress, n)
-                for n in _batches(len(ties), self._batch_size):
-                    _call(progress, n)
+                for total in (len(nodes), len(ties)):  # the batches a file would write
+                    _sqlite_write.count(progress, total, self._batch_size)
                 self._changes += plan.summary.changed_anything
             else:
                 plan = self._write_file(nodes, ties, progress)
@@ -225,7 +219,7 @@ class MemoryStore(Store):
             self._check_open()
             if self._db is None:
                 plan = _merge.plan_replace(self._nodes, self._ties, nodes, ties).plan
-                _call(progress, len(nodes) + len(ties))
+                _sqlite_write.call(progress, len(nodes) + len(ties))
                 self._changes += plan.summary.changed_anything
             else:
                 plan = self._write_file(nodes, ties, progress, replace=True)
@@ -272,7 +266,7 @@ class MemoryStore(Store):
                 check(guard, self._nodes, self._ties)
                 kept = _merge.drop_ties(self._ties, remove)
                 plan = _merge.plan(self._nodes, kept, nodes, ties)
-                self._guard_memory(guard)
+                self._ledger.admit(guard, self._tombstones)
                 self._changes += 1
             else:
                 plan = self._write_file(nodes, ties, None, remove=remove, guard=guard)
@@ -302,33 +296,19 @@ class MemoryStore(Store):
                 nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
                 ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
                 plan = _merge.plan(self._nodes, self._ties, nodes, ties)
-                self._guard_memory(guard)
+                self._ledger.admit(guard, self._tombstones)
                 self._changes += plan.summary.changed_anything
             else:
                 plan = self._write_file(None, None, None, change=change, guard=guard)
             self._nodes, self._ties = plan.nodes, plan.ties
         return plan.summary
 
-    def _guard_memory(self, guard: Guard | None) -> None:
-        """The tombstones, token and audit row of a change to a store kept in memory."""
-        if guard is None:
-            return
-        if guard.tombstones & self._tombstones:
-            raise ErasedId("This person was erased; nothing was recorded")
-        if guard.token:
-            if guard.token in self._tokens:
-                raise AlreadySubmitted("This form was already sent; the change was recorded "
-                                       "once and not again")
-            self._tokens.add(guard.token)
-        if guard.audit is not None:
-            self._outbox.append(guard.audit)
-
     def pending_audit(self) -> list[AuditNote]:
         """The audit rows kept with changes and not yet delivered (oldest first)."""
         with self._lock:
             self._check_open()
             if self._db is None:
-                return list(self._outbox)
+                return list(self._ledger.outbox)
             return _sqlite.pending_audit(self._db)
 
     def audit_delivered(self, ids: Sequence[str]) -> None:
@@ -336,7 +316,7 @@ class MemoryStore(Store):
         with self._lock:
             self._check_open()
             if self._db is None:
-                self._outbox = [n for n in self._outbox if n.id not in set(ids)]
+                self._ledger.delivered(ids)
                 return
             with _sqlite.transaction(self._db, self._path, self.waiting):
                 self._db.executemany("DELETE FROM audit_outbox WHERE id = ?",
@@ -357,10 +337,7 @@ class MemoryStore(Store):
         with self._lock:
             self._check_open()
             if self._db is None:
-                if self._key_check and self._key_check != fingerprint:
-                    raise KeyMismatch("This store was used with another pseudonym key: "
-                                      "erased people could not be recognised")
-                self._key_check = fingerprint
+                self._ledger.check_key(fingerprint)
                 return
             with _sqlite.transaction(self._db, self._path, self.waiting):
                 _sqlite.check_key(self._db, self._path, fingerprint)
@@ -380,51 +357,10 @@ class MemoryStore(Store):
                 ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
             assert nodes is not None and ties is not None
             _sqlite.guard(db, guard)
-            if remove:
-                kept = _merge.drop_ties(self._ties, remove)
-                for source, target, kind, start in remove:
-                    lo, hi = sorted((source, target))
-                    db.execute("DELETE FROM ties WHERE lo = ? AND hi = ? AND kind = ? "
-                               "AND start = ?", (lo, hi, kind, start))
-                plan = _merge.plan(self._nodes, kept, nodes, ties)
-                _sqlite.bump_version(db)
-            elif replace:
-                replacement = _merge.plan_replace(self._nodes, self._ties, nodes, ties)
-                plan = replacement.plan
-                gone = [row[:4] for row in _sqlite.tie_rows(replacement.removed_ties)]
-                db.executemany("DELETE FROM ties WHERE lo = ? AND hi = ? AND kind = ? "
-                               "AND start = ?", gone)
-                db.executemany("DELETE FROM nodes WHERE id = ?",
-                               [(i,) for i in replacement.removed_nodes["id"]])
-            else:
-                plan = _merge.plan(self._nodes, self._ties, nodes, ties)
-            if plan.summary.changed_anything:
-                _sqlite.bump_version(db)
-            if plan.node_columns != extra_columns(self._nodes, NODE_COLUMNS):
-                _sqlite.set_meta(db, "node_columns", json.dumps(plan.node_columns))
-            if plan.tie_columns != extra_columns(self._ties, TIE_COLUMNS):
-                _sqlite.set_meta(db, "tie_columns", json.dumps(plan.tie_columns))
-            node_rows = _sqlite.node_rows(plan.nodes_to_write)
-            self._execute_batches(_sqlite.UPSERT_NODE, node_rows, plan.node_positions, len(nodes),
-                                  progress)
-            tie_rows = _sqlite.tie_rows(plan.ties_to_write)
-            self._execute_batches(_sqlite.UPSERT_TIE, tie_rows, plan.tie_positions, len(ties),
-                                  progress)
+            plan = _sqlite_write.apply(db, self._nodes, self._ties, nodes, ties,
+                                       replace=replace, remove=remove,
+                                       batch_size=self._batch_size, progress=progress)
         return plan
-
-    def _execute_batches(self, sql: str, rows: list[tuple], positions: np.ndarray,
-                         total: int, progress: Progress | None) -> None:
-        """Write ``rows`` (the rows at ``positions`` of the input) batch by batch."""
-        assert self._db is not None
-        done = 0
-        for start in range(0, total, self._batch_size):
-            stop = min(start + self._batch_size, total)
-            lo, hi = np.searchsorted(positions, [start, stop])
-            if hi > lo:
-                self._db.executemany(sql, rows[lo:hi])
-            done = hi
-            _call(progress, stop - start)
-        assert done == len(rows)
 
     def erase_person(self, person: str, *, tombstone: str | None = None) -> Erasure:
         """Erase a person in one transaction: node, ties, references; keep a tombstone.
@@ -449,23 +385,14 @@ class MemoryStore(Store):
         with self._lock:
             self._check_open()
             if self._db is None:
-                self._nodes, self._ties, erasure = _erased(self._nodes, self._ties, person)
+                self._nodes, self._ties, erasure = _merge.erased(self._nodes, self._ties, person)
                 self._tombstones |= {tombstone} if tombstone else set()
                 self._changes += 1
                 return erasure
             with _sqlite.transaction(self._db, self._path, self.waiting):
                 self._refresh()
-                nodes, ties, erasure = _erased(self._nodes, self._ties, person)
-                self._db.execute("DELETE FROM ties WHERE lo = ? OR hi = ?", (person, person))
-                self._db.execute("DELETE FROM nodes WHERE id = ?", (person,))
-                self._db.execute("UPDATE nodes SET coordinator = '' WHERE coordinator = ?",
-                                 (person,))
-                self._db.execute("UPDATE ties SET brokered_by = '' WHERE brokered_by = ?",
-                                 (person,))
-                if tombstone:
-                    self._db.execute("INSERT OR IGNORE INTO erased (tombstone, at) "
-                                     "VALUES (?, datetime('now'))", (tombstone,))
-                _sqlite.bump_version(self._db)
+                nodes, ties, erasure = _merge.erased(self._nodes, self._ties, person)
+                _sqlite_write.erase(self._db, person, tombstone)
             self._nodes, self._ties = nodes, ties
             self._data_version = self._db.execute("PRAGMA data_version").fetchone()[0]
             assert self._path is not None
@@ -666,34 +593,3 @@ class MemoryStore(Store):
 
 
 # ------------------------------------------------------------------ helpers
-
-
-def _erased(nodes: pd.DataFrame, ties: pd.DataFrame, person: str
-            ) -> tuple[pd.DataFrame, pd.DataFrame, Erasure]:
-    """The tables without ``person``, their ties and references to them."""
-    if not _has_node(nodes, person):
-        raise NotFound(f"No node with id {person!r}")
-    touching = (ties["source"] == person) | (ties["target"] == person)
-    nodes = nodes[nodes["id"] != person].reset_index(drop=True)
-    ties = ties[~touching].reset_index(drop=True)
-    coordinated = nodes["coordinator"] == person
-    brokered = ties["brokered_by"] == person
-    if coordinated.any():
-        nodes = nodes.assign(coordinator=nodes["coordinator"].where(~coordinated, ""))
-    if brokered.any():
-        ties = ties.assign(brokered_by=ties["brokered_by"].where(~brokered, ""))
-    return nodes, ties, Erasure(int(touching.sum()), int(coordinated.sum() + brokered.sum()))
-
-
-def _has_node(nodes: pd.DataFrame, person: object) -> bool:
-    return isinstance(person, str) and bool((nodes["id"] == person).any())
-
-
-def _batches(total: int, size: int) -> Iterator[int]:
-    for start in range(0, total, size):
-        yield min(size, total - start)
-
-
-def _call(progress: Progress | None, n: int) -> None:
-    if progress is not None:
-        progress(n)
