@@ -15,9 +15,11 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from lacgraph.audit.log import AUDIT_COLUMNS
 from lacgraph.errors import InputError, NotFound, QueryError
+from lacgraph.i18n import _, ngettext
 from lacgraph.tables import format_date
-from lacgraph.web.accounts import ROLES
+from lacgraph.web.accounts import ROLES, problems_text
 from lacgraph.web.context import audit, db, programme, requires
+from lacgraph.web.words import word
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -50,8 +52,7 @@ def add_user() -> Any:
                       teams=teams, coordinators=P.coordinators,
                       neighbourhoods=P.neighbourhoods)
     except InputError as err:
-        return users(error="; ".join(f"{p.column}: {p.reason}" for p in err.problems),
-                     status=400)
+        return users(error=problems_text(err), status=400)
     audit("user.add", name, grants(role, coordinator, teams))
     return redirect(url_for("admin.users"))
 
@@ -79,12 +80,12 @@ def reset_password(name: str) -> Any:
     try:
         db().set_password(name, request.form.get("password", ""))
     except NotFound:
-        return users(error="No such account.", status=404)
+        return users(error=_("No such account."), status=404)
     except InputError as err:
-        return users(error="; ".join(f"{p.column}: {p.reason}" for p in err.problems),
-                     status=400)
+        return users(error=problems_text(err), status=400)
     audit("user.password-reset", name)
-    return users(done=f"New password set for {name}; their sessions were ended.")
+    return users(done=_("New password set for %(name)s; their sessions were ended.",
+                        name=name))
 
 
 @bp.post("/users/<name>/logout")
@@ -94,9 +95,10 @@ def end_sessions(name: str) -> Any:
     try:
         ended = db().end_sessions_of(name)
     except NotFound:
-        return users(error="No such account.", status=404)
+        return users(error=_("No such account."), status=404)
     audit("user.logout", name, f"sessions={ended}")
-    return users(done=f"Ended {ended} session(s) of {name}.")
+    return users(done=ngettext("Ended %(num)d session of %(name)s.",
+                               "Ended %(num)d sessions of %(name)s.", ended, name=name))
 
 
 @bp.post("/users/<name>/remove")
@@ -104,11 +106,11 @@ def end_sessions(name: str) -> Any:
 def remove_user(name: str) -> Any:
     """Remove an account and end its sessions (an admin cannot remove their own)."""
     if name == g.user.name:
-        return users(error="You cannot remove your own account.", status=400)
+        return users(error=_("You cannot remove your own account."), status=400)
     try:
         db().remove_user(name)
     except NotFound:
-        return users(error="No such account.", status=404)
+        return users(error=_("No such account."), status=404)
     audit("user.remove", name)
     return redirect(url_for("admin.users"))
 
@@ -127,7 +129,7 @@ def loads(report: str = "", loaded: str = "", status: int = 200) -> Any:
         "loads.html", store=repr(store), last_date=format_date(P.last_date),
         node_types=tables.nodes["type"].value_counts().sort_index().to_dict(),
         tie_kinds=tables.ties["kind"].value_counts().sort_index().to_dict(),
-        neighbourhoods=len(P.neighbourhoods), report=report, loaded=loaded), status
+        neighbourhoods=len(P.neighbourhoods), report=report, loaded=loaded, word=word), status
 
 
 @bp.post("/loads")
@@ -154,8 +156,8 @@ def load() -> Any:
     files = {name: request.files.get(name) for name in ("nodes", "ties")}
     use_book = bool(workbook and workbook.filename)
     if not use_book and not all(f and f.filename for f in files.values()):
-        return loads(report="Choose both files (nodes.csv and ties.csv), or one .xlsx "
-                            "workbook with the sheets nodes and ties.", status=400)
+        return loads(report=_("Choose both files (nodes.csv and ties.csv), or one .xlsx "
+                              "workbook with the sheets nodes and ties."), status=400)
     folder = Path(tempfile.mkdtemp(prefix="lacgraph-load-"))  # mode 700
     P = programme()
     try:
@@ -171,23 +173,29 @@ def load() -> Any:
         tables = merge_update(P.G.tables, cells)
     except InputError as err:
         audit("data.load-rejected", "", f"problems={len(err.problems)}")
-        return loads(report=err.report(limit=50) + "\nNothing was loaded.", status=400)
+        return loads(report=err.report(limit=50) + "\n" + _("Nothing was loaded."),
+                     status=400)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     store = P.store
     try:
-        tables, _ = screen(tables, store.tombstones(), _key())
+        tables = screen(tables, store.tombstones(), _key())[0]
     except (InputError, QueryError) as err:
         audit("data.load-rejected", "", "erased ids")
         report = err.report(limit=50) if isinstance(err, InputError) else str(err)
-        return loads(report=report + "\nNothing was loaded.", status=400)
+        return loads(report=report + "\n" + _("Nothing was loaded."), status=400)
     summary = store.write(tables)
     replace_programme(Network(store))
     text = (f"nodes {summary.nodes_added} added, {summary.nodes_changed} changed, "
             f"{summary.nodes_unchanged} unchanged; ties {summary.ties_added} added, "
             f"{summary.ties_changed} changed, {summary.ties_unchanged} unchanged")
     audit("data.load", "", text)
-    return loads(loaded=f"Loaded: {text}.")
+    return loads(loaded=_(
+        "Loaded: nodes %(nodes_added)d added, %(nodes_changed)d changed, %(nodes_unchanged)d "
+        "unchanged; ties %(ties_added)d added, %(ties_changed)d changed, %(ties_unchanged)d "
+        "unchanged.", nodes_added=summary.nodes_added, nodes_changed=summary.nodes_changed,
+        nodes_unchanged=summary.nodes_unchanged, ties_added=summary.ties_added,
+        ties_changed=summary.ties_changed, ties_unchanged=summary.ties_unchanged))
 
 
 @bp.get("/rights")
@@ -214,7 +222,7 @@ def export_person() -> Any:
     try:
         record = person_record(P.G.store, person, db().audit_about(person))
     except NotFound:
-        return rights(error=f"No one has the id {person!r}.", status=404)
+        return rights(error=_("No one has the id %(id)s.", id=repr(person)), status=404)
     fmt = request.args.get("format", "html")
     audit("export.person", person, f"format={fmt}")
     if fmt == "json":
@@ -234,20 +242,26 @@ def erase_person() -> Any:
 
     person = request.form.get("person", "").strip()
     if request.form.get("confirm") != "yes":
-        return rights(error="Tick the box to confirm the erasure.", status=400)
+        return rights(error=_("Tick the box to confirm the erasure."), status=400)
     key = _key()
     if key is None:
-        return rights(error="Erasure needs the pseudonym key: start the server with "
-                            "LACGRAPH_PSEUDONYM_KEY set.", status=400)
+        return rights(error=_("Erasure needs the pseudonym key: start the server with "
+                              "LACGRAPH_PSEUDONYM_KEY set."), status=400)
     try:
         report = erase(programme().store, person, key, audit_log=db(), user=g.user.name,
                        role=g.user.role)
     except NotFound:
-        return rights(error=f"No one has the id {person!r}.", status=404)
+        return rights(error=_("No one has the id %(id)s.", id=repr(person)), status=404)
     e = report.erasure
-    return rights(done=f"Erased: {e.ties_removed} connection(s) removed, "
-                       f"{e.references_cleared} mention(s) cleared, {report.audit_rows} audit "
-                       f"entries now show only {report.pseudonym}.", remaining=e.remaining)
+    return rights(done=_("Erased: %(ties)s removed, %(mentions)s cleared, %(entries)s now "
+                         "show only %(pseudonym)s.",
+                         ties=ngettext("%(num)d connection", "%(num)d connections",
+                                       e.ties_removed),
+                         mentions=ngettext("%(num)d mention", "%(num)d mentions",
+                                           e.references_cleared),
+                         entries=ngettext("%(num)d audit entry", "%(num)d audit entries",
+                                          report.audit_rows),
+                         pseudonym=report.pseudonym), remaining=e.remaining)
 
 
 def _key() -> Any:

@@ -10,8 +10,10 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from lacgraph.analysis.duplicates import find_duplicates, merge_in_store
 from lacgraph.errors import NotFound, QueryError, StoreError
+from lacgraph.i18n import _
 from lacgraph.network import Network
 from lacgraph.web.context import audit, programme, replace_programme, requires
+from lacgraph.web.words import word
 
 bp = Blueprint("duplicates", __name__, url_prefix="/admin")
 
@@ -35,7 +37,7 @@ def duplicates() -> Any:
     """People, groups and services that may be recorded twice."""
     pairs = find_duplicates(programme().G.tables).to_dict("records")
     audit("view.duplicates", "", f"pairs={len(pairs)}")
-    return render_template("duplicates.html", pairs=pairs,
+    return render_template("duplicates.html", pairs=pairs, word=word,
                            merged=request.args.get("merged", ""))
 
 
@@ -45,13 +47,13 @@ def merge() -> Any:
     """Confirm, then merge DROP into KEEP in one store transaction."""
     source = request.form if request.method == "POST" else request.args
     keep, drop = source.get("keep", "").strip(), source.get("drop", "").strip()
-    shown = {"keep": _describe(keep), "drop": _describe(drop)}
+    shown = {"keep": _describe(keep), "drop": _describe(drop), "word": word}
     if request.method == "GET":
         audit("view.merge", keep, f"drop={drop}")
         return render_template("merge.html", **shown, problems=[])
     if request.form.get("confirm") != "yes":
         return render_template("merge.html", **shown, problems=[{
-            "field": "confirm", "message": "Tick the box to confirm the merge"}]), 400
+            "field": "confirm", "message": _("Tick the box to confirm the merge")}]), 400
     P = programme()
     try:
         merge_in_store(P.store, keep, drop)
