@@ -15,7 +15,7 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from lacgraph.audit.log import AUDIT_COLUMNS
 from lacgraph.errors import InputError, NotFound, QueryError
-from lacgraph.i18n import _, ngettext
+from lacgraph.i18n import N_, _, ngettext
 from lacgraph.tables import format_date
 from lacgraph.web.accounts import ROLES, problems_text
 from lacgraph.web.context import audit, db, programme, requires
@@ -279,4 +279,11 @@ def audit_page() -> str:
     """The latest 500 audit lines, newest first."""
     rows = db().audit_log(user=request.args.get("user") or None, limit=500)
     audit("view.audit")
-    return render_template("audit.html", rows=list(reversed(rows)), columns=AUDIT_COLUMNS)
+    return render_template("audit.html", rows=list(reversed(rows)),
+                           columns=[_(AUDIT_HEADINGS.get(c, c)) for c in AUDIT_COLUMNS])
+
+
+AUDIT_HEADINGS = {"seq": N_("Number"), "at": N_("When"), "user": N_("Account"),
+                  "role": N_("Role"), "action": N_("Action"), "target": N_("About"),
+                  "detail": N_("Detail"), "address": N_("Network address")}
+"""The audit log's columns as the page heads them (the log's own names stay in its CSV)."""

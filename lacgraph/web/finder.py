@@ -105,11 +105,15 @@ def chosen(person: str, node: str) -> dict[str, str] | None:
 @requires("coordinator")
 def results_json(person: str) -> Any:
     """The autocomplete's results (:func:`find`), as JSON, with what the page announces in
-    the current language: ``status`` (how many matches), ``label`` (the list's name)."""
+    the current language when something matches: ``status`` (how many matches),
+    ``label`` (the list's name)."""
     _own_person(person)
     text = request.args.get("q", "").strip()[:100]
     found = find(person, text) if text else []
     audit("record.find", person, f"results={len(found)}")
-    status = (_("No matches: add them as someone new") if not found else
-              ngettext("%(num)d match available", "%(num)d matches available", len(found)))
-    return jsonify({"results": found, "status": status, "label": _("Matches")})
+    body: dict[str, Any] = {"results": found}
+    if found:  # "none" and the list's name are on the page too (base.html's finder words)
+        body["status"] = ngettext("%(num)d match available", "%(num)d matches available",
+                                  len(found))
+        body["label"] = _("Matches")
+    return jsonify(body)

@@ -7,7 +7,10 @@ from lacgraph.i18n import N_, _
 
 NODE_WORDS = {"person": N_("person"), "group": N_("group"), "service": N_("service"),
               "coordinator": N_("coordinator"), "natural": N_("natural"),
-              "community": N_("community"), "paid": N_("paid")}
+              "community": N_("community"), "paid": N_("paid"), "family": N_("family"),
+              "friend": N_("friend"), "neighbour": N_("neighbour"), "peer": N_("peer"),
+              "member": N_("member"), "volunteer": N_("volunteer"),
+              "household": N_("household")}
 """Node types and tie kinds, in English (the data's values)."""
 
 

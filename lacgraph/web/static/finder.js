@@ -11,6 +11,10 @@
     document.querySelector(".notification-banner[data-focus]");
   if (target) { target.focus(); }
 
+  // the words announced, in the page's language (base.html's #finder-words; find.json
+  // says how many matched)
+  var holder = document.getElementById("finder-words");
+  var words = holder ? holder.dataset : {};
   document.querySelectorAll("[data-finder]").forEach(function (field) {
     var input = field.querySelector("input[name=find]");
     if (!input) { return; }
@@ -23,7 +27,7 @@
     list.id = input.id + "-listbox";
     list.className = "finder-list";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", field.getAttribute("data-matches") || "Matches");
+    list.setAttribute("aria-label", words.label || "Matches");
     list.hidden = true;
     hidden.after(list);
     var status = document.createElement("div");
@@ -85,7 +89,8 @@
         close();
       }
       // the words come from the server in the page's language (find.json's "status")
-      status.textContent = said || "";
+      status.textContent = found.length === 0 ?
+        (words.none || "No matches: add them as someone new") : (said || "");
     }
     function search() {
       var q = input.value.trim();
