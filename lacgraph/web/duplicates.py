@@ -31,6 +31,26 @@ def _describe(node: str) -> dict[str, Any]:
             "coordinator": str(row["coordinator"] or ""), "connections": connections}
 
 
+def _refused(keep: dict[str, Any], drop: dict[str, Any]) -> str:
+    """Why two records cannot be merged, in the page's language ("" if they can): the
+    rules :func:`~lacgraph.analysis.duplicates.merged` enforces, said before it is asked.
+
+    Examples
+    --------
+    >>> _refused({"id": "a", "type": "person"}, {"id": "b", "type": "person"})
+    ''
+    >>> _refused({"id": "a", "type": "person"}, {"id": "a", "type": "person"})
+    'These are one record: choose two different records to merge.'
+    """
+    if keep["id"] == drop["id"]:
+        return _("These are one record: choose two different records to merge.")
+    if keep["type"] != drop["type"]:
+        return _("%(keep)s is a %(keep_type)s and %(drop)s a %(drop_type)s: only records of "
+                 "one type can be merged.", keep=keep["id"], keep_type=word(keep["type"]),
+                 drop=drop["id"], drop_type=word(drop["type"]))
+    return ""
+
+
 @bp.get("/duplicates")
 @requires("admin")
 def duplicates() -> Any:
@@ -54,6 +74,10 @@ def merge() -> Any:
     if request.form.get("confirm") != "yes":
         return render_template("merge.html", **shown, problems=[{
             "field": "confirm", "message": _("Tick the box to confirm the merge")}]), 400
+    wrong = _refused(shown["keep"], shown["drop"])
+    if wrong:
+        return render_template("merge.html", **shown, problems=[{
+            "field": "confirm", "message": wrong}]), 400
     P = programme()
     try:
         merge_in_store(P.store, keep, drop)

@@ -166,6 +166,13 @@ def test_duplicates_and_merge_in_welsh(ada):
         "keep": "q3", "drop": "q3b", "csrf_token": csrf_from(confirm)})
     text = assert_welsh(refused, 400)
     assert "<title>Gwall: Cyfuno q3b i mewn i q3" in text
+    kinds = ada.post("/admin/duplicates/merge", data={
+        "keep": "q3", "drop": "g1", "confirm": "yes", "csrf_token": csrf_from(confirm)})
+    text = html.unescape(assert_welsh(kinds, 400))
+    assert "Math q3 yw person a math g1 yw grŵp" in text
+    same = ada.post("/admin/duplicates/merge", data={
+        "keep": "q3", "drop": "q3", "confirm": "yes", "csrf_token": csrf_from(confirm)})
+    assert "Un cofnod yw'r rhain" in html.unescape(assert_welsh(same, 400))
     done = ada.post("/admin/duplicates/merge", data={
         "keep": "q3", "drop": "q3b", "confirm": "yes", "csrf_token": csrf_from(confirm)})
     assert done.status_code == 302
