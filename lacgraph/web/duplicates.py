@@ -67,7 +67,7 @@ def merge() -> Any:
     """Confirm, then merge DROP into KEEP in one store transaction."""
     source = request.form if request.method == "POST" else request.args
     keep, drop = source.get("keep", "").strip(), source.get("drop", "").strip()
-    shown = {"keep": _describe(keep), "drop": _describe(drop), "word": word}
+    shown: dict[str, Any] = {"keep": _describe(keep), "drop": _describe(drop), "word": word}
     if request.method == "GET":
         audit("view.merge", keep, f"drop={drop}")
         return render_template("merge.html", **shown, problems=[])
