@@ -12,7 +12,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 import lacgraph
-from lacgraph.i18n import LOCALE_DIR, use_language
+from lacgraph.i18n import LOCALE_DIR, ngettext, use_language
 from lacgraph.privacy import Pseudonymiser
 from lacgraph.stores import MemoryStore
 from lacgraph.tables import Tables
@@ -186,7 +186,10 @@ def test_the_finders_labels_in_welsh(app, login):
     welsh = cora.get("/people/p1/find.json?q=o&lang=cy").get_json()
     assert [r["id"] for r in welsh["results"]] == [r["id"] for r in english["results"]]
     assert english["status"] == f"{len(english['results'])} matches available"
-    assert welsh["status"] == f"{len(welsh['results'])} cyfatebiaeth ar gael"
+    with use_language("cy"):  # Welsh plural forms: 2 gyfatebiaeth, 3 chyfatebiaeth, ...
+        assert welsh["status"] == ngettext("%(num)d match available",
+                                           "%(num)d matches available", len(welsh["results"]))
+    assert re.fullmatch(r"\d+ [cg]h?yfatebiaeth ar gael", welsh["status"])
     assert welsh["label"] == "Cyfatebiaethau"
     groups = [r for r in welsh["results"] if r["type"] == "group" and r["neighbourhood"]]
     assert groups, welsh

@@ -11,10 +11,12 @@
     document.querySelector(".notification-banner[data-focus]");
   if (target) { target.focus(); }
 
-  // the words announced, in the page's language (base.html's #finder-words; find.json
-  // says how many matched)
-  var holder = document.getElementById("finder-words");
-  var words = holder ? holder.dataset : {};
+  // the words announced, in the page's language (base.html's #finder-words, after this
+  // script in the page, so read when needed; find.json says how many matched)
+  function words() {
+    var holder = document.getElementById("finder-words");
+    return holder ? holder.dataset : {};
+  }
   document.querySelectorAll("[data-finder]").forEach(function (field) {
     var input = field.querySelector("input[name=find]");
     if (!input) { return; }
@@ -27,7 +29,7 @@
     list.id = input.id + "-listbox";
     list.className = "finder-list";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", words.label || "Matches");
+    list.setAttribute("aria-label", words().label || "Matches");
     list.hidden = true;
     hidden.after(list);
     var status = document.createElement("div");
@@ -90,7 +92,7 @@
       }
       // the words come from the server in the page's language (find.json's "status")
       status.textContent = found.length === 0 ?
-        (words.none || "No matches: add them as someone new") : (said || "");
+        (words().none || "No matches: add them as someone new") : (said || "");
     }
     function search() {
       var q = input.value.trim();
