@@ -173,8 +173,7 @@ def load() -> Any:
         tables = merge_update(P.G.tables, cells)
     except InputError as err:
         audit("data.load-rejected", "", f"problems={len(err.problems)}")
-        return loads(report=err.report(limit=50) + "\n" + _("Nothing was loaded."),
-                     status=400)
+        return loads(report=load_report(err) + "\n" + _("Nothing was loaded."), status=400)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     store = P.store
@@ -182,7 +181,7 @@ def load() -> Any:
         tables = screen(tables, store.tombstones(), _key())[0]
     except (InputError, QueryError) as err:
         audit("data.load-rejected", "", "erased ids")
-        report = err.report(limit=50) if isinstance(err, InputError) else str(err)
+        report = load_report(err) if isinstance(err, InputError) else str(err)
         return loads(report=report + "\n" + _("Nothing was loaded."), status=400)
     summary = store.write(tables)
     replace_programme(Network(store))
@@ -196,6 +195,37 @@ def load() -> Any:
         "unchanged.", nodes_added=summary.nodes_added, nodes_changed=summary.nodes_changed,
         nodes_unchanged=summary.nodes_unchanged, ties_added=summary.ties_added,
         ties_changed=summary.ties_changed, ties_unchanged=summary.ties_unchanged))
+
+
+def load_report(err: InputError, limit: int = 50) -> str:
+    """:meth:`InputError.report` in the page's language: how many problems, then where each
+    is (file, line, column) and its value; the reason is the validator's own words.
+
+    Examples
+    --------
+    >>> from lacgraph.errors import Problem
+    >>> print(load_report(InputError([Problem("ties.csv", 3, "kind", "cousin", "unknown")])))
+    1 problem in the input:
+      ties.csv line 3, column kind: 'cousin': unknown
+    """
+    n = len(err.problems)
+    lines = [ngettext("%(num)d problem in the input:", "%(num)d problems in the input:", n)]
+    for p in err.problems[:limit]:
+        values = {"file": p.file, "line": p.line, "column": p.column, "value": repr(p.value),
+                  "reason": p.reason}
+        if p.line and p.column:
+            text = _("%(file)s line %(line)d, column %(column)s: %(value)s: %(reason)s",
+                     **values)
+        elif p.line:
+            text = _("%(file)s line %(line)d: %(value)s: %(reason)s", **values)
+        elif p.column:
+            text = _("%(file)s column %(column)s: %(value)s: %(reason)s", **values)
+        else:
+            text = _("%(file)s: %(value)s: %(reason)s", **values)
+        lines.append("  " + text)
+    if n > limit:
+        lines.append("  " + ngettext("... and %(num)d more", "... and %(num)d more", n - limit))
+    return "\n".join(lines)
 
 
 @bp.get("/rights")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import html
+import io
 import re
 
 import pytest
@@ -200,3 +201,33 @@ def test_the_finders_labels_in_welsh(app, login):
     assert all(", gwasanaeth" in r["text"] for r in people)
     page = cora.get("/people/p1?lang=cy").text  # the words the script announces, in Welsh
     assert 'data-none="Dim cyfatebiaeth: ychwanegwch nhw fel rhywun newydd"' in page
+
+
+def test_a_load_and_a_refused_load_are_reported_in_welsh(ada, tmp_path):
+    from lacgraph.loaders import write_folder
+
+    folder = write_folder(hostile_tables(), tmp_path / "upload")
+    token = csrf_from(ada.get("/admin/loads?lang=cy").text)
+
+    def upload(nodes: bytes, ties: bytes):
+        return ada.post("/admin/loads", content_type="multipart/form-data", data={
+            "csrf_token": token, "nodes": (io.BytesIO(nodes), "nodes.csv"),
+            "ties": (io.BytesIO(ties), "ties.csv")})
+
+    nodes, ties = (folder / "nodes.csv").read_bytes(), (folder / "ties.csv").read_bytes()
+    loaded = assert_welsh(upload(nodes, ties))
+    assert re.search(r"Wedi llwytho: nodau 0 wedi'u hychwanegu, 0 wedi'u newid, \d+ heb eu "
+                     r"newid; cysylltiadau 0 wedi'u hychwanegu", html.unescape(loaded))
+    broken = nodes.replace(b",group,", b",club,", 1)
+    assert broken != nodes
+    response = upload(broken, ties)
+    assert response.status_code == 400
+    page = html.unescape(response.text)
+    assert re.search(r"1 problem yn y mewnbwn:\n  nodes\.csv llinell \d+, colofn type: 'club': "
+                     r"\S", page), page
+    assert "Ni lwythwyd dim." in page
+    # the reason after the value is the validator's (loaders') own English, not yet in the
+    # catalogue: everything else on the page must be Welsh
+    rest = re.sub(r"(colofn type: &#39;club&#39;: )[^\n<]*", r"\1", response.text)
+    assert rest != response.text and '<html lang="cy">' in rest
+    assert english_left(rest) == [], english_left(rest)
