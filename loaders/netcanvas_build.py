@@ -7,13 +7,13 @@ raising once; :mod:`lacgraph.loaders.netcanvas_dates` dates the ties.
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from lacgraph.errors import InputError, Problem
-from lacgraph.loaders.netcanvas_dates import dated_ties
+from lacgraph.loaders.netcanvas_dates import DATE_COLUMNS, dated_ties, interview_dates
 from lacgraph.loaders.netcanvas_files import (
     EGO_UUID,
     ENCRYPTED,
@@ -23,26 +23,19 @@ from lacgraph.loaders.netcanvas_files import (
     Interviews,
     plain_type,
 )
-from lacgraph.loaders.netcanvas_mapping import CircleLayout, Mapping, NodeRule, default_tie_kind
+from lacgraph.loaders.netcanvas_mapping import (
+    CircleLayout,
+    Mapping,
+    NodeRule,
+    default_tie_kind,
+)
+from lacgraph.loaders.netcanvas_match import MATCH_COLUMNS, Matching, match_alters, name_key
 from lacgraph.model import TIE_KINDS
 
-__all__ = ["build_tables", "interview_dates", "normalise_name", "ring_of"]
+__all__ = ["Built", "build_tables", "interview_dates", "ring_of"]
 
-DATE_COLUMNS = ("sessionFinish", "sessionStart", "sessionExported")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+PROTOCOL = "networkCanvasProtocolName"
 TRUE = "true"
-
-
-def normalise_name(names: pd.Series) -> pd.Series:
-    """Return names as compared across interviews: NFKC, case-folded, spacing collapsed.
-
-    Examples
-    --------
-    >>> normalise_name(pd.Series(["  Mary  ANNE ", "mary anne", "Ｍary Anne"])).tolist()
-    ['mary anne', 'mary anne', 'mary anne']
-    """
-    folded = names.astype(str).str.normalize("NFKC").str.casefold()
-    return folded.str.split().str.join(" ").fillna("")
 
 
 def ring_of(x: np.ndarray, y: np.ndarray, layout: CircleLayout) -> np.ndarray:
@@ -67,49 +60,45 @@ def ring_of(x: np.ndarray, y: np.ndarray, layout: CircleLayout) -> np.ndarray:
     return np.asarray(layout.ring_circles, dtype=np.int64)[ring]
 
 
-def interview_dates(egos: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Return each interview's date (``datetime64``, NaT if none) and the column it came from.
-
-    Examples
-    --------
-    >>> egos = pd.DataFrame({"sessionStart": ["2024-03-01T09:00:00Z", ""],
-    ...                      "sessionFinish": ["", "2024-03-02T10:00:00.000Z"]})
-    >>> dates, used = interview_dates(egos)
-    >>> dates.dt.strftime("%Y-%m-%d").tolist(), used.tolist()
-    (['2024-03-01', '2024-03-02'], ['sessionStart', 'sessionFinish'])
-    """
-    text = pd.Series("", index=egos.index, dtype=object)
-    used = pd.Series("", index=egos.index, dtype=object)
-    for column in reversed(DATE_COLUMNS):
-        if column in egos.columns:
-            value = egos[column].astype(str)
-            take = value.ne("")
-            text = text.where(~take, value)
-            used = used.where(~take, column)
-    day = text.str.slice(0, 10).where(text.str.match(_DATE), "")
-    dates = pd.to_datetime(day.replace("", None), format="%Y-%m-%d", errors="coerce")
-    return dates, used
-
-
 class _Problems:
     def __init__(self) -> None:
         self.items: list[Problem] = []
+        self.notices: list[Problem] = []
 
     def add(self, file: object, line: object, column: str, value: object, reason: str) -> None:
         self.items.append(Problem(str(file), int(str(line)), column, str(value), reason))
 
     def rows(self, frame: pd.DataFrame, mask: np.ndarray | pd.Series, column: str,
-             values: pd.Series, reason: str) -> None:
+             values: pd.Series, reason: str, *, notice: bool = False) -> None:
+        found = self.notices if notice else self.items
         for i in np.flatnonzero(np.asarray(mask, dtype=bool)):
             row = frame.iloc[i]
-            where = str(row["@where"])
-            self.add(row["@file"], row["@line"], column, values.iat[i],
-                     f"{where}: {reason}" if where else reason)
+            where = str(row["@where"]) if "@where" in row.index else ""
+            found.append(Problem(str(row["@file"]), int(row["@line"]), column,
+                                 str(values.iat[i]), f"{where}: {reason}" if where else reason))
 
 
-def build_tables(interviews: Interviews, mapping: Mapping
-                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Return text ``nodes`` and ``ties`` frames and, for each row, the source file and line.
+@dataclass(frozen=True)
+class Built:
+    """What an export becomes: text ``nodes`` and ``ties`` (with, per row, the file and line
+    it came from), the notices (rows left out, and why), the matching of alters across
+    interviews, and ``reviews`` (``person,date``: every interview's date)."""
+
+    nodes: pd.DataFrame
+    ties: pd.DataFrame
+    node_from: pd.DataFrame
+    tie_from: pd.DataFrame
+    notices: list[Problem]
+    matching: Matching
+    reviews: pd.DataFrame
+
+
+def build_tables(interviews: Interviews, mapping: Mapping,
+                 decisions: pd.DataFrame | None = None) -> Built:
+    """Return the dated network of the interviews (see :class:`Built`).
+
+    ``decisions`` are a person's answers about candidate matches (see
+    :mod:`lacgraph.loaders.netcanvas_match`).
 
     Raises
     ------
@@ -121,15 +110,34 @@ def build_tables(interviews: Interviews, mapping: Mapping
     egos = _interviews(interviews, mapping, problems)
     if egos.empty:  # no usable interview: every alter and edge would be reported again
         raise InputError(problems.items)
-    alters = _alters(interviews, egos, mapping, problems)
+    alters, matching = _alters(interviews, egos, mapping, problems, decisions)
     edges = _edges(interviews, egos, alters, mapping, problems)
     if problems.items:
         raise InputError(problems.items)
+    alters, edges = _without_self_ties(alters, edges, problems)
     ties, tie_from = dated_ties(egos, alters, edges)
     nodes, node_from = _nodes(egos, alters, mapping, problems)
     if problems.items:
         raise InputError(problems.items)
-    return nodes, ties, node_from, tie_from
+    reviews = pd.DataFrame({"person": egos["ego"].to_numpy(object),
+                            "date": egos["date"].dt.strftime("%Y-%m-%d").to_numpy(object)}
+                           ).drop_duplicates().sort_values(["person", "date"], kind="stable")
+    return Built(nodes, ties, node_from, tie_from, problems.notices, matching,
+                 reviews.reset_index(drop=True))
+
+
+def _without_self_ties(alters: pd.DataFrame, edges: pd.DataFrame, problems: _Problems
+                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Leave out ties from a node to itself (a sociogram artefact), each with a notice."""
+    loop = (edges["source"].eq(edges["target"]) & edges["source"].ne("")).to_numpy()
+    problems.rows(edges, loop, "to", edges["source"],
+                  "an edge from a node to itself (a sociogram artefact); left out",
+                  notice=True)
+    ego_self = (alters["alter"].eq(alters["ego"]) & alters["alter"].ne("")).to_numpy()
+    problems.rows(alters, ego_self, "", alters["alter"],
+                  "this alter is the interviewee (its identity is the ego's id); the tie "
+                  "to itself is left out", notice=True)
+    return alters[~ego_self], edges[~loop]
 
 
 # ------------------------------------------------------------------------------ interviews
@@ -163,7 +171,8 @@ def _interviews(interviews: Interviews, mapping: Mapping, problems: _Problems) -
     problems.rows(egos, ego.eq("") | ego.eq(ENCRYPTED), mapping.ego_id, ego,
                   "no usable ego id (empty or ENCRYPTED); every interview needs the id that "
                   "links a person's interviews")
-    dates, used = interview_dates(egos)
+    ego = _by_protocol(egos, ego, mapping, problems)
+    dates, used = interview_dates(egos, mapping.time_zone)
     shown = egos[[c for c in DATE_COLUMNS if c in egos.columns]].astype(str).agg(
         " / ".join, axis=1) if any(c in egos.columns for c in DATE_COLUMNS) else ego
     problems.rows(egos, dates.isna().to_numpy(), "/".join(DATE_COLUMNS), shown,
@@ -187,6 +196,31 @@ def _interviews(interviews: Interviews, mapping: Mapping, problems: _Problems) -
     return egos
 
 
+def _by_protocol(egos: pd.DataFrame, ego: pd.Series, mapping: Mapping,
+                 problems: _Problems) -> pd.Series:
+    """Tell people apart by (protocol, case id) when the export holds several protocols.
+
+    Two studies may both number their cases P001; unless the mapping says the studies
+    share cases (``[study] shared_cases = true``), a person's id is then
+    ``<protocol>:<case id>``, and a notice says so.
+    """
+    if PROTOCOL not in egos.columns or mapping.shared_cases:
+        return ego
+    protocol = egos[PROTOCOL].astype(str).str.strip()
+    names = sorted(set(protocol) - {""})
+    if len(names) < 2:
+        return ego
+    usable = ego.ne("") & ego.ne(ENCRYPTED)
+    first = egos.iloc[0]
+    problems.notices.append(Problem(
+        str(first["@file"]), int(first["@line"]), PROTOCOL, " / ".join(names),
+        f"{len(names)} protocols in the export: a person is their protocol and case id "
+        "(ids '<protocol>:<case id>'); set [study] shared_cases = true in the mapping if "
+        "the protocols interview the same people"))
+    prefixed = protocol.where(protocol.eq(""), protocol + ":") + ego
+    return prefixed.where(usable, ego)
+
+
 # ------------------------------------------------------------------------------ alters
 
 
@@ -195,12 +229,13 @@ def _has(interviews: Interviews, part: str, nc_type: str, column: str) -> bool:
 
 
 def _alters(interviews: Interviews, egos: pd.DataFrame, mapping: Mapping,
-            problems: _Problems) -> pd.DataFrame:
+            problems: _Problems, decisions: pd.DataFrame | None
+            ) -> tuple[pd.DataFrame, Matching]:
     alters = interviews.alters
     if alters.empty:
         return pd.DataFrame(columns=["ego", "alter", "type", "label", "kinds", "circle",
                                      "round", "date", EGO_UUID, NODE_UUID, "nodeID",
-                                     "@file", "@line", "@type", "nc_type"])
+                                     "@file", "@line", "@type", "nc_type"]), _no_matching()
     info = egos.drop_duplicates(EGO_UUID).set_index(EGO_UUID)
     known = alters[EGO_UUID].isin(info.index).to_numpy()
     problems.rows(alters, ~known, EGO_UUID, alters[EGO_UUID],
@@ -215,8 +250,16 @@ def _alters(interviews: Interviews, egos: pd.DataFrame, mapping: Mapping,
         rule = rules.get(nc_type, NodeRule())
         parts.append(_alter_type(interviews, group, str(nc_type), rule, problems))
     if not parts:
-        return alters.assign(alter="", type="", label="", nc_type="", kinds=None, circle="")
-    return _identify(pd.concat(parts), problems)
+        return (alters.assign(alter="", type="", label="", nc_type="", kinds=None, circle=""),
+                _no_matching())
+    if problems.items:  # keys may be incomplete: match once the alters are readable
+        return _identify(pd.concat(parts), problems), _no_matching()
+    matched, matching = match_alters(pd.concat(parts), decisions)
+    return _identify(matched, problems), matching
+
+
+def _no_matching() -> Matching:
+    return Matching(pd.DataFrame(columns=list(MATCH_COLUMNS)), 0, 0, 0, 0)
 
 
 def _alter_type(interviews: Interviews, group: pd.DataFrame, nc_type: str, rule: NodeRule,
@@ -260,6 +303,7 @@ def _alter_type(interviews: Interviews, group: pd.DataFrame, nc_type: str, rule:
         problems.rows(group, identity.eq(""), rule.identity, identity,
                       "empty identity; every alter needs a value of the identity variable")
         group["key"] = identity
+        group["name"] = ""
         group["by_identity"] = True
     else:
         needs_match = group["rounds"].to_numpy() > 1
@@ -268,7 +312,8 @@ def _alter_type(interviews: Interviews, group: pd.DataFrame, nc_type: str, rule:
                       "names are encrypted, so this person's alters cannot be matched across "
                       "interviews; give an identity variable in the mapping "
                       f"([{where}] identity = ...)")
-        name = normalise_name(group["label"].astype(str))
+        name = name_key(group["label"].astype(str))
+        group["name"] = name
         occurrence = group.assign(n=name).groupby([EGO_UUID, "n"]).cumcount().astype(str)
         unnamed = name.eq("")
         group["key"] = np.where(unnamed, "#" + group[EGO_UUID] + "#" + group[NODE_UUID],

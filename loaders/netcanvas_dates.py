@@ -1,4 +1,5 @@
-"""Interviews -> dated ties: runs of consecutive interviews, merged across reporters.
+"""Interviews -> dated ties: each interview's local date, runs of consecutive interviews,
+merged across reporters.
 
 For each ego the interviews are numbered in date order (``round``). A tie (pair of nodes
 and kind) named in rounds ``r..s`` of one ego starts on round ``r``'s date and ends on
@@ -10,10 +11,54 @@ interviews disagree, ``circle_by_interview`` lists every answer.
 
 from __future__ import annotations
 
+import re
+from zoneinfo import ZoneInfo
+
 import numpy as np
 import pandas as pd
 
-__all__ = ["dated_ties"]
+from lacgraph.loaders.netcanvas_mapping import TIME_ZONE
+
+__all__ = ["DATE_COLUMNS", "dated_ties", "interview_dates"]
+
+DATE_COLUMNS = ("sessionFinish", "sessionStart", "sessionExported")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_ZONE = r"T.*(?:Z|[+-]\d{2}:?\d{2})$"
+
+
+def interview_dates(egos: pd.DataFrame, time_zone: str = TIME_ZONE
+                    ) -> tuple[pd.Series, pd.Series]:
+    """Return each interview's local date (``datetime64``, NaT if none) and its column.
+
+    Network Canvas writes UTC times (``2024-07-09T23:30:00.000Z``); the interview's date is
+    the local date of that moment in ``time_zone`` (Europe/London by default: 00:30 BST on
+    10 July). A time written without a zone is taken as local already (its date part).
+
+    Examples
+    --------
+    >>> egos = pd.DataFrame({"sessionStart": ["2024-03-01T09:00:00Z", "", ""],
+    ...     "sessionFinish": ["", "2024-07-09T23:30:00.000Z", "2024-12-31T23:30:00Z"]})
+    >>> dates, used = interview_dates(egos)
+    >>> dates.dt.strftime("%Y-%m-%d").tolist(), used.tolist()
+    (['2024-03-01', '2024-07-10', '2024-12-31'], ['sessionStart', 'sessionFinish', 'sessionFinish'])
+    """
+    text = pd.Series("", index=egos.index, dtype=object)
+    used = pd.Series("", index=egos.index, dtype=object)
+    for column in reversed(DATE_COLUMNS):
+        if column in egos.columns:
+            value = egos[column].astype(str)
+            take = value.ne("")
+            text = text.where(~take, value)
+            used = used.where(~take, column)
+    day = text.str.slice(0, 10).where(text.str.match(_DATE), "")
+    dates = pd.to_datetime(day.replace("", None), format="%Y-%m-%d", errors="coerce")
+    zoned = (text.str.match(_DATE) & text.str.contains(_ZONE)).to_numpy()
+    if zoned.any():
+        moments = pd.to_datetime(text[zoned], utc=True, format="ISO8601", errors="coerce")
+        local = moments.dt.tz_convert(ZoneInfo(time_zone)).dt.tz_localize(None).dt.normalize()
+        dates = dates.astype("datetime64[ns]")
+        dates[zoned] = local.astype("datetime64[ns]").to_numpy()
+    return dates, used
 
 
 def dated_ties(egos: pd.DataFrame, alters: pd.DataFrame, edges: pd.DataFrame

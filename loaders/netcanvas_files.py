@@ -37,8 +37,12 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
+import os
 import re
 import zipfile
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -48,8 +52,8 @@ import pandas as pd
 from lacgraph.errors import InputError, Problem
 from lacgraph.loaders.validate import check_header as _check_header
 
-__all__ = ["Interviews", "ExportFile", "list_export", "plain_type", "read_csv_files",
-           "strip_formula_quote"]
+__all__ = ["Interviews", "ExportFile", "list_export", "merge_interviews", "plain_type",
+           "read_csv_files", "read_export", "strip_formula_quote"]
 
 EGO_UUID = "networkCanvasEgoUUID"
 NODE_UUID = "networkCanvasUUID"
@@ -63,6 +67,7 @@ _EGO = re.compile(r"_ego\.csv$", re.IGNORECASE)
 _NODES = re.compile(r"_attributeList(?:_(?P<type>[^/]*))?\.csv$", re.IGNORECASE)
 _EDGES = re.compile(r"_edgeList(?:_(?P<type>[^/]*))?\.csv$", re.IGNORECASE)
 _FORMULA_QUOTE = r"^'(?=[=+\-@\t\r])"
+_EXPECTED = "expected a Network Canvas export"
 MAX_EXPORT_BYTES = 2 * 1024**3
 """The largest export a .zip may unpack to (CSV and GraphML files together)."""
 
@@ -103,13 +108,57 @@ class Interviews:
     edges: pd.DataFrame
     kind: str
     columns: dict[tuple[str, str], set[str]]
+    notices: tuple[Problem, ...] = ()
+
+
+SESSION = "networkCanvasSessionID"
+
+
+def merge_interviews(csv_part: Interviews, graphml_part: Interviews) -> Interviews:
+    """Every interview of an export that holds CSV and GraphML files.
+
+    An interview (same ``networkCanvasSessionID``, else the same ego UUID) found in both is
+    read from the CSV files; one found only in GraphML is read from GraphML, with a
+    notice naming it, so no session of the export is left out.
+    """
+    def sessions(egos: pd.DataFrame) -> pd.Series:
+        session = egos[SESSION].astype(str) if SESSION in egos else pd.Series(
+            "", index=egos.index, dtype=object)
+        return session.where(session.ne(""), "#" + egos[EGO_UUID].astype(str))
+
+    in_csv = set(sessions(csv_part.egos))
+    graphml_sessions = sessions(graphml_part.egos)
+    extra = ~graphml_sessions.isin(in_csv)
+    if not extra.any():
+        return csv_part
+    egos = graphml_part.egos[extra.to_numpy()]
+    uuids = set(egos[EGO_UUID])
+    alters = graphml_part.alters[graphml_part.alters[EGO_UUID].isin(uuids)]
+    edges = graphml_part.edges[graphml_part.edges[EGO_UUID].isin(uuids)]
+    notices = tuple(Problem(str(row["@file"]), int(row["@line"]), SESSION,
+                            str(row.get(SESSION, "")),
+                            "this interview has no CSV files in the export; read from GraphML")
+                    for _, row in egos.iterrows())
+
+    def joined(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+        out = pd.concat([a, b], ignore_index=True, sort=False)
+        text = [c for c in out.columns if c != "@line"]
+        out[text] = out[text].fillna("").astype(object)
+        out["@line"] = out["@line"].astype(np.int64)
+        return out
+
+    columns = {key: set(value) for key, value in csv_part.columns.items()}
+    for key, value in graphml_part.columns.items():
+        columns.setdefault(key, set()).update(value)
+    return Interviews(joined(csv_part.egos, egos), joined(csv_part.alters, alters),
+                      joined(csv_part.edges, edges), kind="csv+graphml", columns=columns,
+                      notices=(*csv_part.notices, *graphml_part.notices, *notices))
 
 
 def list_export(path: str | Path, *, limit: int = MAX_EXPORT_BYTES) -> list[ExportFile]:
     """Return the CSV and GraphML files of an export folder or .zip (any depth), by name.
 
-    Other files (a protocol, media) are not read. A .zip whose CSV and GraphML files would
-    unpack to more than ``limit`` bytes is refused before anything is unpacked.
+    The files of :func:`read_export`, without its notices.
 
     Examples
     --------
@@ -119,34 +168,123 @@ def list_export(path: str | Path, *, limit: int = MAX_EXPORT_BYTES) -> list[Expo
     lacgraph.errors.InputError: 1 problem in the input:
       export: 'no/such/export': no such folder or .zip; expected a Network Canvas export
     """
+    return read_export(path, limit=limit)[0]
+
+
+def read_export(path: str | Path, *, limit: int = MAX_EXPORT_BYTES
+                ) -> tuple[list[ExportFile], list[Problem]]:
+    """Return the CSV and GraphML files of an export folder or .zip, and notices.
+
+    Other files (a protocol, media) are not read. In a folder, a symbolic link that leads
+    out of the folder is not followed (a notice names it). A .zip is read member by member
+    and refused, in one line naming the member, when it is damaged, encrypted, or its
+    members unpack to more than ``limit`` bytes (whatever sizes the .zip claims).
+
+    Examples
+    --------
+    >>> read_export("no/such/export")
+    Traceback (most recent call last):
+    ...
+    lacgraph.errors.InputError: 1 problem in the input:
+      export: 'no/such/export': no such folder or .zip; expected a Network Canvas export
+    """
     path = Path(path)
     expected = "expected a Network Canvas export"
     if path.is_dir():
-        return sorted((ExportFile(str(p.relative_to(path)), p.read_bytes())
-                       for p in path.rglob("*") if p.is_file() and _wanted(p.name)),
-                      key=lambda f: f.name)
+        return _read_folder(path, limit)
     if path.is_file() and zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            members = [info for info in archive.infolist()
-                       if not info.is_dir() and _wanted(info.filename)
-                       and PurePosixPath(info.filename).parts[:1] != ("__MACOSX",)]
-            size = sum(info.file_size for info in members)
-            if size > limit:
-                raise InputError([Problem(path.name, 0, "", f"{size} bytes",
-                                          f"the CSV and GraphML files would unpack to more "
-                                          f"than {limit} bytes; expected a Network Canvas "
-                                          "export")])
-            files = [ExportFile(f"{path.name}/{info.filename}", archive.read(info))
-                     for info in members]
-        return sorted(files, key=lambda f: f.name)
+        return _read_zip(path, limit), []
+    if path.is_file() and path.suffix.lower() == ".zip":
+        raise InputError([Problem(path.name, 0, "", "", "not a readable .zip file (damaged or "
+                                  f"cut short); {expected} as Network Canvas saved it")])
     what = "not a folder or .zip" if path.exists() else "no such folder or .zip"
     raise InputError([Problem("export", 0, "", str(path), f"{what}; {expected}")])
 
 
-def read_csv_files(files: list[ExportFile]) -> Interviews:
+def _read_folder(path: Path, limit: int) -> tuple[list[ExportFile], list[Problem]]:
+    root = path.resolve()
+    files, notices, total = [], [], 0
+    for folder, dirs, names in os.walk(path, followlinks=False):
+        here = Path(folder)
+        for name in sorted(dirs + names):
+            entry = here / name
+            if not entry.is_symlink():
+                continue
+            target = entry.resolve()
+            if not target.is_relative_to(root):
+                notices.append(Problem(str(entry.relative_to(path)), 0, "", str(target),
+                                       "a link leading out of the export folder; not followed"))
+        for name in names:
+            entry = here / name
+            if not _wanted(name) or entry.is_symlink() and not entry.resolve().is_relative_to(
+                    root):
+                continue
+            if not entry.is_file():
+                continue
+            total += entry.stat().st_size
+            if total > limit:
+                raise InputError([Problem(path.name, 0, "", f"more than {limit} bytes",
+                                          "the CSV and GraphML files are larger than an "
+                                          f"import reads; {_EXPECTED}")])
+            files.append(ExportFile(str(entry.relative_to(path)), entry.read_bytes()))
+    return sorted(files, key=lambda f: f.name), notices
+
+
+def _read_zip(path: Path, limit: int) -> list[ExportFile]:
+    files: list[ExportFile] = []
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
+        raise InputError([Problem(path.name, 0, "", "", f"not a readable .zip file ({err}); "
+                                  f"{_EXPECTED} as Network Canvas saved it")]) from None
+    with archive:
+        members = [info for info in archive.infolist()
+                   if not info.is_dir() and _wanted(info.filename)
+                   and PurePosixPath(info.filename).parts[:1] != ("__MACOSX",)]
+        claimed = sum(info.file_size for info in members)
+        if claimed > limit:
+            raise InputError([Problem(path.name, 0, "", f"{claimed} bytes",
+                                      f"the CSV and GraphML files would unpack to more "
+                                      f"than {limit} bytes; {_EXPECTED}")])
+        total = 0
+        for info in members:
+            name = f"{path.name}/{info.filename}"
+            if info.flag_bits & 0x1:
+                raise InputError([Problem(name, 0, "", "", "this file in the .zip is encrypted "
+                                          "(password-protected); export the study again "
+                                          "without a password")])
+            chunks = []
+            try:
+                with archive.open(info) as member:
+                    while chunk := member.read(1 << 20):
+                        total += len(chunk)
+                        if total > limit:
+                            raise InputError([Problem(name, 0, "", f"more than {limit} bytes",
+                                                      "the .zip unpacks to more than it "
+                                                      f"claims and than an import reads; "
+                                                      f"{_EXPECTED}")])
+                        chunks.append(chunk)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
+                    RuntimeError) as err:
+                reason = str(err) or type(err).__name__
+                raise InputError([Problem(name, 0, "", "", f"this file in the .zip is damaged "
+                                          f"or its sizes are wrong ({reason}); {_EXPECTED} "
+                                          "as Network Canvas saved it")]) from None
+            data = b"".join(chunks)
+            if len(data) != info.file_size:
+                raise InputError([Problem(name, 0, "", f"{len(data)} bytes",
+                                          f"the .zip says {info.file_size} bytes; a .zip "
+                                          f"whose sizes are wrong is damaged; {_EXPECTED}")])
+            files.append(ExportFile(name, data))
+    return sorted(files, key=lambda f: f.name)
+
+
+def read_csv_files(files: list[ExportFile],
+                   uses: Callable[[str], bool] | None = None) -> Interviews:
     """Read the ego, attribute-list and edge-list CSV files of an export.
 
-    Each file is parsed with the standard ``csv`` module (every cell stays the text it
+    Only the columns ``uses`` accepts are kept (all when None; every column's name is kept
+    in ``columns``). Each file is parsed with the standard ``csv`` module (every cell stays the text it
     is: no type guessing, no missing-value words), rows are checked against the header,
     and one table per part is built at the end: an export has a few files per interview,
     and one pandas parse per file would cost more than the whole import.
@@ -172,7 +310,7 @@ def read_csv_files(files: list[ExportFile]) -> Interviews:
         else:
             continue
         try:
-            header, rows, lines = _parse_csv(file)
+            header, kept, rows, lines = _parse_csv(file, uses)
         except InputError as err:
             problems += err.problems
             continue
@@ -197,49 +335,57 @@ def read_csv_files(files: list[ExportFile]) -> Interviews:
         old_id = "nodeID" if part == "alters" else "edgeID"
         if old_id not in header and "id" in header:  # the oldest exporter
             header = [old_id if c == "id" else c for c in header]
+            kept = [old_id if c == "id" else c for c in kept]
         columns.setdefault((part, plain_type(nc_type)), set()).update(header)
-        type_name = plain_type(nc_type)
-        typed = [row + [type_name] for row in rows]
-        parts[part].append((file.name, header + ["@type"], typed, lines))
+        parts[part].append((file.name, kept, rows, lines, plain_type(nc_type)))
     if problems:
         raise InputError(problems)
     return Interviews(_table(parts["egos"]), _table(parts["alters"]), _table(parts["edges"]),
                       kind="csv", columns=columns)
 
 
-def _table(files: list[tuple[str, list[str], list[list[str]], list[int]]]) -> pd.DataFrame:
-    """One text table from many parsed files (columns a file lacks are empty)."""
+def _table(files: list[tuple[str, list[str], list[list[str]], list[int], str]]
+           ) -> pd.DataFrame:
+    """One text table from many parsed files (columns a file lacks are empty).
+
+    Built whole, never a column at a time, so a file with many columns costs time in
+    proportion to its cells (formula quotes are taken off while parsing).
+    """
     if not files:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in META})
     by_header: dict[tuple[str, ...], list[int]] = {}
-    for i, (_, header, _, _) in enumerate(files):
+    for i, (_, header, _, _, _) in enumerate(files):
         by_header.setdefault(tuple(header), []).append(i)
     frames = []
     for names, members in by_header.items():
         rows = [row for i in members for row in files[i][2]]
         frame = pd.DataFrame(rows, columns=list(names), dtype=object)
-        frame["@file"] = [files[i][0] for i in members for _ in files[i][2]]
-        frame["@line"] = np.asarray([n for i in members for n in files[i][3]], dtype=np.int64)
-        frames.append(frame)
-    out = pd.concat(frames, ignore_index=True, sort=False) if len(frames) > 1 else frames[0]
-    text = [c for c in out.columns if c != "@line"]
-    out[text] = out[text].fillna("").astype(object)
-    for column in text:
-        if out[column].str.startswith("'").any():
-            out[column] = out[column].str.replace(_FORMULA_QUOTE, "", regex=True)
-    out["@where"] = ""
+        extra = pd.DataFrame({
+            "@file": pd.Series([files[i][0] for i in members for _ in files[i][2]],
+                               dtype=object),
+            "@line": np.asarray([n for i in members for n in files[i][3]], dtype=np.int64),
+            "@type": pd.Series([files[i][4] for i in members for _ in files[i][2]],
+                               dtype=object),
+            "@where": pd.Series([""] * len(frame), dtype=object)})
+        frames.append(pd.concat([frame, extra], axis=1))
+    if len(frames) == 1:
+        return frames[0]
+    out = pd.concat(frames, ignore_index=True, sort=False)
+    missing = [c for c in out.columns if c != "@line" and out[c].isna().any()]
+    if missing:
+        out = pd.concat([out.drop(columns=missing),
+                         out[missing].fillna("").astype(object)], axis=1)[out.columns]
     return out
 
 
-def _parse_csv(file: ExportFile) -> tuple[list[str], list[list[str]], list[int]]:
-    """Return one file's header, rows (cells as text) and each row's first line."""
-    try:
-        text = file.data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = file.data.count(b"\n", 0, err.start) + 1
-        raise InputError([Problem(file.name, line, "", repr(file.data[err.start:err.end])[2:-1],
-                                  "not valid UTF-8 text")]) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _parse_csv(file: ExportFile, uses: Callable[[str], bool] | None = None
+               ) -> tuple[list[str], list[str], list[list[str]], list[int]]:
+    """Return one file's header, the columns kept, the rows (their cells, as text) and each
+    row's first line. Only the columns ``uses`` accepts are kept (all when None), as each
+    row is read: a wide file costs time and memory in proportion to what is kept."""
+    # decoded as it is parsed: no copy of the whole file as text
+    stream = io.TextIOWrapper(io.BytesIO(file.data), encoding="utf-8-sig", newline="")
+    reader = csv.reader(stream)
     try:
         header = next(reader, None)
         if not header:
@@ -247,6 +393,8 @@ def _parse_csv(file: ExportFile) -> tuple[list[str], list[list[str]], list[int]]
                                       "the file is empty; expected a header line")])
         header = [strip_formula_quote(c) for c in header]
         _check_header(header, file.name)
+        keep = [i for i, c in enumerate(header) if uses is None or uses(c)]
+        pick = operator.itemgetter(*keep) if 0 < len(keep) < len(header) else None
         rows, lines, problems = [], [], []
         line = reader.line_num
         for row in reader:
@@ -257,11 +405,25 @@ def _parse_csv(file: ExportFile) -> tuple[list[str], list[list[str]], list[int]]
                 problems.append(Problem(file.name, first, "", "", f"{len(row)} fields; "
                                         f"expected {len(header)} as in the header"))
                 continue
+            if pick is not None:
+                row = list(pick(row)) if len(keep) > 1 else [pick(row)]
+            if any(cell[:1] == "'" for cell in row):
+                row = [strip_formula_quote(cell) for cell in row]
             rows.append(row)
             lines.append(first)
     except csv.Error as err:
         raise InputError([Problem(file.name, reader.line_num, "", "",
                                   f"not a readable CSV file ({err})")]) from None
+    except UnicodeDecodeError:
+        try:
+            file.data.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            line = file.data.count(b"\n", 0, err.start) + 1
+            raise InputError([Problem(file.name, line, "",
+                                      repr(file.data[err.start:err.end])[2:-1],
+                                      "not valid UTF-8 text")]) from None
+        raise
     if problems:
         raise InputError(problems)
-    return header, rows, lines
+    kept = header if pick is None else [header[i] for i in keep]
+    return header, kept, rows, lines

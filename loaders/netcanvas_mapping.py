@@ -27,6 +27,10 @@ With no mapping file, every interviewee (ego) is a supported ``person`` whose id
     [edges.knows]                  # a Network Canvas edge type among alters
     kind = "friend"
 
+    [study]
+    time_zone = "Europe/London"    # interview dates are local dates in this zone
+    shared_cases = false           # true: one case id in two protocols is one person
+
 Examples
 --------
 >>> m = parse_mapping({"nodes": {"Venue": {"type": "group"}}}, "m.toml")
@@ -45,6 +49,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from lacgraph.errors import InputError, Problem
 from lacgraph.model import NODE_TYPES, TIE_KINDS, kind_fits
@@ -57,12 +62,22 @@ KIND_FOR_TYPE: dict[str, str] = {
 }
 """The kind of an ego-alter tie by the alter's lacgraph node type (the ego is a person)."""
 
+READ_ALWAYS = (
+    "networkCanvasEgoUUID", "networkCanvasUUID", "networkCanvasSourceUUID",
+    "networkCanvasTargetUUID", "networkCanvasCaseID", "networkCanvasSessionID",
+    "networkCanvasProtocolName", "sessionStart", "sessionFinish", "sessionExported",
+    "nodeID", "edgeID", "id", "from", "to", "name", "label")
+"""Export columns every import reads; the mapping adds the variables it names."""
+
 _EGO_KEYS = {"id", "label", "supported", "copy"}
 _NODE_KEYS = {"type", "label", "identity", "kind", "kind_from", "kind_values", "kind_if",
               "circle", "circle_layout"}
 _LAYOUT_KEYS = {"variable", "rings", "skewed", "ring_circles"}
 _EDGE_KEYS = {"kind"}
-_TOP_KEYS = {"ego", "nodes", "edges"}
+_TOP_KEYS = {"ego", "nodes", "edges", "study"}
+_STUDY_KEYS = {"time_zone", "shared_cases"}
+TIME_ZONE = "Europe/London"
+"""The zone whose local date is an interview's date (Network Canvas writes UTC times)."""
 
 
 def default_tie_kind(type_a: str, type_b: str) -> str | None:
@@ -129,6 +144,35 @@ class Mapping:
     nodes: dict[str, NodeRule] = field(default_factory=dict)
     edges: dict[str, EdgeRule] = field(default_factory=dict)
     file: str = ""
+    time_zone: str = TIME_ZONE
+    shared_cases: bool = False
+
+    def uses(self, column: str) -> bool:
+        """Tell whether the import reads this export column (the others are skipped).
+
+        Examples
+        --------
+        >>> m = Mapping(nodes={"Person": NodeRule(kind_from="rel")})
+        >>> m.uses("name"), m.uses("rel_friend"), m.uses("notes")
+        (True, True, False)
+        """
+        names, prefixes = self._used
+        return column in names or column.startswith(prefixes)
+
+    @property
+    def _used(self) -> tuple[frozenset[str], tuple[str, ...]]:
+        names = set(READ_ALWAYS) | {self.ego_id, *self.copy.values()}
+        names |= {self.ego_label} if self.ego_label else set()
+        prefixes: list[str] = []
+        for rule in self.nodes.values():
+            names |= {v for v in (rule.label, rule.identity, rule.kind_from, rule.circle)
+                      if v}
+            names |= set(rule.kind_if)
+            if rule.kind_from:
+                prefixes.append(rule.kind_from + "_")
+            if rule.circle_layout:
+                names |= {rule.circle_layout.variable + "_x", rule.circle_layout.variable + "_y"}
+        return frozenset(names), tuple(prefixes)
 
     def node(self, nc_type: str) -> NodeRule:
         """Return the rule for a node type (the default rule when the mapping has none)."""
@@ -262,10 +306,32 @@ def parse_mapping(data: dict[str, Any], file: str) -> Mapping:
         kind = kind_value(rule["kind"], where + "kind") if "kind" in rule else None
         edges[str(nc_type)] = EdgeRule(kind=kind)
 
+    study = table_of(data.get("study", {}), "study")
+    unknown_keys(study, _STUDY_KEYS, "study.")
+    time_zone = study.get("time_zone", TIME_ZONE)
+    if not isinstance(time_zone, str) or not _known_zone(time_zone):
+        bad("study.time_zone", time_zone, "unknown time zone; expected an IANA name such as "
+            "Europe/London")
+        time_zone = TIME_ZONE
+    shared_cases = study.get("shared_cases", False)
+    if not isinstance(shared_cases, bool):
+        bad("study.shared_cases", shared_cases, "expected true or false")
+        shared_cases = False
+
     if problems:
         raise InputError(problems)
     return Mapping(ego_id=ego_id, ego_label=ego_label, supported=supported, copy=copy,
-                   nodes=nodes, edges=edges, file=file)
+                   nodes=nodes, edges=edges, file=file, time_zone=time_zone,
+                   shared_cases=shared_cases)
+
+
+def _known_zone(name: str) -> bool:
+    """Tell whether ``name`` is a time zone the zoneinfo database (tzdata) knows."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _layout(table: dict[str, Any], where: str, bad: Any, unknown_keys: Any) -> CircleLayout | None:

@@ -141,6 +141,8 @@ def validate(
     nodes, node_lines = _fill(nodes, NODE_COLUMNS, node_lines)
     ties, tie_lines = _fill(ties, TIE_COLUMNS, tie_lines)
     check = _Checker(problems)
+    _check_control(check, nodes_file, node_lines, nodes, ("id", "coordinator", "label"))
+    _check_control(check, ties_file, tie_lines, ties, ("source", "target", "brokered_by"))
 
     # ---- nodes
     f, L = nodes_file, node_lines
@@ -204,6 +206,31 @@ def validate(
     nodes = nodes.assign(supported=_canonical_flag(nodes["supported"]))
     ties = ties.assign(reciprocal=_canonical_flag(ties["reciprocal"]))
     return Tables(normalise_nodes(nodes), normalise_ties(ties))
+
+
+CONTROL = "[\x00-\x1f\x7f-\x9f]"
+"""Any control character (C0, DEL, C1): none may be in an id or a label."""
+CONTROL_IN_TEXT = "[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f]"
+"""Control characters other than tab, LF and CR: none may be in any other value."""
+
+
+def _check_control(check: _Checker, file: str, lines: np.ndarray, frame: pd.DataFrame,
+                   names: tuple[str, ...]) -> None:
+    """Refuse control characters: any in ids and labels, all but tab/LF/CR elsewhere.
+
+    A control character cannot be seen, cannot be written to XML 1.0 (GraphML, GEXF), and
+    in an id makes two ids that look the same.
+    """
+    for column in frame.columns:
+        values = frame[column]
+        if not len(values) or column.startswith("@"):
+            continue
+        strict = column in names
+        bad = values.str.contains(CONTROL if strict else CONTROL_IN_TEXT, regex=True)
+        if bad.any():
+            what = "an id or label" if strict else "a value (tab, LF and CR are fine)"
+            check.flag(file, lines, column, values, bad.to_numpy(bool),
+                       f"a control character in {what}; expected printable text")
 
 
 def check_header(raw: list[str], file: str) -> None:

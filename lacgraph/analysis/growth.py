@@ -69,6 +69,7 @@ from lacgraph.analysis.cohort import (
 )
 from lacgraph.analysis.measures import MEASURE_COLUMNS, ego_measures
 from lacgraph.analysis.snapshot import project
+from lacgraph.analysis.turnover import TURNOVER_COLUMNS, turnover, turnover_means
 from lacgraph.dated import DatedNetwork
 from lacgraph.errors import QueryError
 from lacgraph.model import AT_RISK_THRESHOLD, HOUSEHOLD, KIND_CATEGORY
@@ -91,6 +92,7 @@ PEOPLE_COLUMNS: tuple[str, ...] = (
     "paid_from", "paid_to", "paid_change", "shifted",
     "ties_formed", "ties_ended", "ties_still_active",
     *(f"{m}_{end}" for m in MEASURES if m != "paid" for end in ("from", "to")),
+    *TURNOVER_COLUMNS,  # change between waves: lacgraph.analysis.turnover
 )
 """The columns of :attr:`Growth.people`, in order (``paid_from``/``paid_to`` sit beside
 ``paid_change`` rather than among the other measures)."""
@@ -305,6 +307,7 @@ class Growth:
         result: dict[str, Any] = {"window": self.window, "as_of": self.as_of}
         result.update(statistics(self.people["change"].to_numpy(), self.not_yet_due,
                                   self.new_ties, self.people["paid_change"].to_numpy()))
+        result.update(turnover_means(self.people))  # lacgraph.analysis.turnover
         result["by"] = {}
         for col in columns:
             rows = []
@@ -318,6 +321,8 @@ class Growth:
                 row = {col: value, **statistics(people["change"].to_numpy(), pending, ties,
                                                  people["paid_change"].to_numpy(),
                                                  tests=not withheld)}
+                row.update({k: None if withheld else v  # lacgraph.analysis.turnover
+                            for k, v in turnover_means(people).items()})
                 rows.append(suppressed_row(row) if suppress_small else row)
             result["by"][col] = rows
         return result
@@ -445,6 +450,8 @@ def growth(G: DatedNetwork, *, start: DateLike | None = None, end: DateLike | No
     for m in MEASURES:
         people[f"{m}_from"] = before[m].to_numpy()
         people[f"{m}_to"] = after[m].to_numpy()
+    # change between waves (kept/new/lost alters): one merge, see lacgraph.analysis.turnover
+    people = people.merge(turnover(G.tables, ids, base, follow), on="id", how="left")
     return Growth(people=people[list(PEOPLE_COLUMNS)], not_yet_due=int((in_cohort & ~due).sum()),
                   new_ties=new_ties, attributes=attributes, window=window,
                   as_of=format_date(last))

@@ -15,25 +15,41 @@ FORMATS = ("graphml", "gexf", "egor")
 @cli.command("import-nc")
 @click.argument("export", type=click.Path(path_type=Path))
 @click.option("--output", "-o", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write nodes.csv and ties.csv into (created if needed).")
+              help="Folder to write nodes.csv, ties.csv, reviews.csv (each interview's date) "
+                   "and matches.csv (names to review) into (created if needed).")
 @click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path),
               help="A TOML file saying how Network Canvas types and variables become "
                    "lacgraph nodes and ties [default: egos are supported people, every alter "
                    "a person joined by a friend tie].")
-def import_nc(export: Path, output: Path, mapping: Path | None) -> None:
-    """Turn a Network Canvas export (folder or .zip, CSV or GraphML) into a data folder.
+@click.option("--matches", type=click.Path(dir_okay=False, path_type=Path),
+              help="A matches.csv from an earlier import, with same or different written in "
+                   "its decision column: names marked same become one person.")
+def import_nc(export: Path, output: Path, mapping: Path | None, matches: Path | None) -> None:
+    """Turn a Network Canvas export (folder or .zip, CSV and/or GraphML) into a data folder.
 
     Repeat interviews of the same person (same networkCanvasCaseID) become dated ties:
     a tie starts at the first interview that names it and ends at the first later
-    interview that does not. Nothing is written if anything is wrong.
+    interview that does not. Rows left out (an edge from a node to itself) are listed;
+    names that may be the same person are written to matches.csv for review, never
+    merged silently. Nothing is written if anything is wrong.
     """
     from lacgraph.loaders.netcanvas import import_netcanvas
 
     with spinner(f"Reading {export}"):
-        tables = import_netcanvas(export, output, mapping)
+        study = import_netcanvas(export, output, mapping, matches)
+    tables, matching = study.tables, study.matching
     people = int(tables.nodes["supported"].sum())
     click.echo(f"Imported {export} into {output}: {len(tables.nodes)} nodes "
-               f"({people} interviewed people), {len(tables.ties)} ties.")
+               f"({people} interviewed people, {len(study.reviews)} interviews), "
+               f"{len(tables.ties)} ties.")
+    click.echo(f"Alters named again in a later interview: {matching.exact} matched exactly, "
+               f"{matching.by_key} by name key (spelling differs), {matching.by_decision} by "
+               f"a decision in matches.csv; {matching.awaiting} possible matches await review "
+               f"in {output / 'matches.csv'}.")
+    if study.notices:
+        click.echo(f"{len(study.notices)} notices (nothing below stopped the import):")
+        for notice in study.notices:
+            click.echo(f"  {notice}")
 
 
 @cli.command("export")

@@ -38,6 +38,7 @@ Examples
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
@@ -46,6 +47,7 @@ import pandas as pd
 
 from lacgraph.model import CATEGORIES, HOUSEHOLD, KIND_CATEGORY
 from lacgraph.privacy import SUPPRESS_UP_TO, Pseudonymiser
+from lacgraph.readwrite.xmltext import check_xml_text, keep_cr
 from lacgraph.tables import NODE_COLUMNS, DateLike, Tables, active_mask, format_date, parse_day
 
 __all__ = ["EGOR_FILES", "active_pairs", "egor_tables", "node_view", "write_egor",
@@ -156,8 +158,12 @@ def write_graphml(tables: Tables, path: PathLike, at: DateLike, *,
     edge_data = pairs.drop(columns=["source", "target"]).astype(object).map(_plain)
     G.add_edges_from(zip(pairs["source"], pairs["target"], edge_data.to_dict("records"),
                          strict=True))
+    check_xml_text(nodes, "nodes", "id")
+    check_xml_text(pairs, "ties", "source", "target")
+    buffer = io.BytesIO()
+    nx.write_graphml(G, buffer, named_key_ids=True)
     path = Path(path)
-    nx.write_graphml(G, path, named_key_ids=True)
+    path.write_bytes(keep_cr(buffer.getvalue()))  # a CR stays a CR when read back
     return path
 
 

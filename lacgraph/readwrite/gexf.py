@@ -27,6 +27,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import xml.etree.ElementTree as ET  # noqa: S405 - used to write XML, never to parse it
 from pathlib import Path
@@ -37,6 +38,7 @@ import pandas as pd
 from lacgraph.model import HOUSEHOLD, KIND_CATEGORY
 from lacgraph.privacy import Pseudonymiser
 from lacgraph.readwrite.exports import node_view
+from lacgraph.readwrite.xmltext import check_xml_text, keep_cr
 from lacgraph.tables import Tables, to_day_numbers
 
 __all__ = ["GEXF_NS", "spells", "write_gexf"]
@@ -96,6 +98,8 @@ def write_gexf(tables: Tables, path: str | os.PathLike[str], *,
     ties = tables.ties
     if pseudonymiser is not None:
         ties = pseudonymiser.frame(ties, columns=("source", "target"), drop=())
+    check_xml_text(nodes, "nodes", "id")
+    check_xml_text(ties[["source", "target", "kind"]], "ties", "source", "target")
     merged = spells(ties)
 
     root = ET.Element("gexf", {"xmlns": GEXF_NS, "version": "1.3"})
@@ -152,6 +156,8 @@ def write_gexf(tables: Tables, path: str | os.PathLike[str], *,
                 spell["end"] = _day(int(end) - 1)
             ET.SubElement(xml_spells, "spell", spell)
     ET.indent(root)
+    buffer = io.BytesIO()
+    ET.ElementTree(root).write(buffer, encoding="UTF-8", xml_declaration=True)
     path = Path(path)
-    ET.ElementTree(root).write(path, encoding="UTF-8", xml_declaration=True)
+    path.write_bytes(keep_cr(buffer.getvalue()))  # a CR stays a CR when read back
     return path

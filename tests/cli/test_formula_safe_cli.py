@@ -19,7 +19,8 @@ from lacgraph.loaders import write_folder
 from lacgraph.output import formula_safe
 from lacgraph.tables import Tables
 
-HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+p2", " @p3", "\uff1dp4", "x\n=1+1", "-p6"]
+HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+p2", " @p3", "\uff1dp4", "x\u2028=1+1", "-p6"]
+# (ids hold no control character, so the multi-line id breaks its line with U+2028)
 
 
 def _risky(text: str) -> bool:

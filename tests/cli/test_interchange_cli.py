@@ -40,7 +40,7 @@ def test_import_without_a_mapping_from_a_zip(tmp_path):
             out.write(file, file.name)
     result = run("import-nc", str(archive), "-o", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
-    assert "11 nodes (2 interviewed people), 13 ties" in result.output
+    assert "11 nodes (2 interviewed people, 4 interviews), 13 ties" in result.output
     assert read_folder(tmp_path / "out").ties.equals(read_folder(DATA / "expected_default").ties)
 
 
@@ -113,3 +113,39 @@ def test_help_for_both_verbs():
     for verb in ("import-nc", "export"):
         result = run(verb, "--help")
         assert result.exit_code == 0 and "Usage" in result.output
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "netcanvas-study"
+
+
+def test_import_lists_every_notice_and_the_matching_counts(tmp_path):
+    out = tmp_path / "study"
+    result = run("import-nc", str(EXAMPLE / "export"), "-o", str(out), "--mapping",
+                 str(EXAMPLE / "mapping.toml"))
+    assert result.exit_code == 0, result.output
+    assert "5 matched exactly, 3 by name key" in result.output
+    assert "1 possible matches await review" in result.output
+    assert result.output.count("an edge from a node to itself") == 4
+    assert "read from GraphML" in result.output and "2 protocols in the export" in result.output
+
+
+def test_bad_decisions_are_a_report_not_a_traceback(tmp_path):
+    decided = tmp_path / "matches.csv"
+    decided.write_text("ego,wave,name,earlier_name,score,decision\n"
+                       "LAC networks:P002,2,Kathryn Jones,Catherine Jones,78.6,yes\n",
+                       encoding="utf-8")
+    out = tmp_path / "study"
+    result = run("import-nc", str(EXAMPLE / "export"), "-o", str(out), "--mapping",
+                 str(EXAMPLE / "mapping.toml"), "--matches", str(decided))
+    assert result.exit_code == 1
+    assert "matches.csv line 2, column decision: 'yes'" in result.output
+    assert "Traceback" not in result.output and not out.exists()
+
+
+def test_a_damaged_zip_is_one_line_not_a_traceback(tmp_path):
+    archive = tmp_path / "export.zip"
+    archive.write_bytes(b"PK\x03\x04 not really a zip")
+    result = run("import-nc", str(archive), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "export.zip: '': not a readable .zip file" in result.output
+    assert "Traceback" not in result.output

@@ -44,14 +44,10 @@ SKIP = {
         "needs the Neo4j of `make neo4j`",
     "lacgraph serve bolt://127.0.0.1:7687 --app-db programme.app.sqlite":
         "a server in the foreground, on the Neo4j of `make neo4j`",
-    # Network Canvas: the README's sample export is being added (examples/, issue 24);
-    # when that lands this entry stops matching and fails here: remove it then.
-    "lacgraph import-nc study-export.zip --output study --mapping study.toml":
-        "no study-export.zip in the tree yet (issue 24 adds examples/)",
 }
 """Commands not run, each with its reason (exact command text, comments removed)."""
 
-NEEDS = {"study": "the folder `lacgraph import-nc` writes (skipped above until issue 24)"}
+NEEDS = {"study": "the folder `lacgraph import-nc` writes from examples/netcanvas-study"}
 """A command naming one of these paths as a word runs once the README has made it; before
 that it is reported as waiting for it (and counted: at most the import's followers)."""
 

@@ -26,10 +26,10 @@ def lines(path: Path) -> list[tuple[str, int, str]]:
 
 @pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
 def test_every_line_ending_loads_the_same(tmp_path, end):
-    nodes = 'id,type,label\np1,person,"Ann\nSmith"\np2,person,Bob\n'
+    nodes = 'id,type,neighbourhood\np1,person,"Elm\nRow"\np2,person,Oak\n'
     T = read_folder(folder(tmp_path, nodes, end=end))
     assert T.nodes["id"].tolist() == ["p1", "p2"]
-    assert T.nodes["label"].tolist() == [f"Ann{end}Smith", "Bob"]
+    assert T.nodes["neighbourhood"].tolist() == [f"Elm{end}Row", "Oak"]
     assert len(T.ties) == 1
 
 
@@ -52,7 +52,7 @@ def test_too_many_fields_on_a_last_line_without_a_line_break(tmp_path, end):
 
 @pytest.mark.parametrize("end", ["\n", "\r"])
 def test_row_problems_after_a_multi_line_cell_name_the_physical_line(tmp_path, end):
-    nodes = 'id,type,label\np1,person,"A\n\nB"\np2,alien,B\n'
+    nodes = 'id,type,neighbourhood\np1,person,"A\n\nB"\np2,alien,B\n'
     got = lines(folder(tmp_path, nodes, end=end))
     assert [(f, n) for f, n, _ in got] == [("nodes.csv", 5)]
 

@@ -271,8 +271,9 @@ def test_nothing_is_written_when_anything_is_wrong(tmp_path):
         import_netcanvas(export, out)
     assert not out.exists()
     good = import_netcanvas(DATA / "fresco_csv", out)
-    assert sorted(p.name for p in out.iterdir()) == ["nodes.csv", "ties.csv"]
-    assert_frame_equal(read_folder(out).ties, good.ties)
+    assert sorted(p.name for p in out.iterdir()) == ["matches.csv", "nodes.csv", "reviews.csv",
+                                                     "ties.csv"]
+    assert_frame_equal(read_folder(out).ties, good.tables.ties)
     assert not list(tmp_path.glob(".import-nc-*"))
 
 

@@ -59,13 +59,19 @@ def test_a_lone_carriage_return_is_quoted():
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
 
 
+name = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12)  # no control chars
+notes = st.text(st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\t\n\r"),
+                max_size=12)
+
+
 @settings(max_examples=100, deadline=None)
-@example(ids=["a\rb", "c"], labels=["x\ry", "\r", "=1", ""])
-@given(ids=st.lists(text.filter(lambda s: s.strip() == s and s != ""), min_size=1,
-                    max_size=4, unique=True), labels=st.lists(text, min_size=4, max_size=4))
-def test_any_label_and_id_round_trips_through_lacgraphs_files(ids, labels):
-    nodes = [{"id": i, "type": "person", "label": label}
-             for i, label in zip(ids, labels, strict=False)]
+@example(ids=["a,b", "c"], labels=['x"y', " ", "=1", ""], notes=["x\ry", "\r", "\t", ""])
+@given(ids=st.lists(name.filter(lambda s: s.strip() == s and s != ""), min_size=1,
+                    max_size=4, unique=True), labels=st.lists(name, min_size=4, max_size=4),
+       notes=st.lists(notes, min_size=4, max_size=4))
+def test_any_label_and_id_round_trips_through_lacgraphs_files(ids, labels, notes):
+    nodes = [{"id": i, "type": "person", "label": label, "notes": note}
+             for i, label, note in zip(ids, labels, notes, strict=False)]
     ties = ([{"source": ids[0], "target": ids[1], "kind": "friend", "start": "2024-01-01"}]
             if len(ids) > 1 else [])
     T = Tables.from_records(nodes, ties)
@@ -73,6 +79,7 @@ def test_any_label_and_id_round_trips_through_lacgraphs_files(ids, labels):
         back = read_folder(write_folder(T, folder))
     assert back.nodes["id"].tolist() == ids
     assert back.nodes["label"].tolist() == [n["label"] for n in nodes]
+    assert back.nodes["notes"].tolist() == [n["notes"] for n in nodes]
     assert back.ties["source"].tolist() == [t["source"] for t in ties]
 
 

@@ -1,0 +1,279 @@
+"""The same alter across one person's interviews: name keys, scored candidates, decisions.
+
+Network Canvas gives every interview new UUIDs, so an alter named in two interviews of
+one ego is the same node when its *name key* is the same (:func:`name_key`: Unicode NFKD,
+combining marks removed, apostrophes, quotes and dashes unified, spacing collapsed, case
+folded: "O'Brien"/"O’Brien", "Siân Llŷr"/"Sian Llyr", "Zoë"/"Zoe" share a key).
+
+Where keys differ, nothing is merged silently: a name first given in a later interview
+is scored (rapidfuzz ``fuzz.ratio`` of the keys, 0-100) against the ego's earlier names
+of the same node type that this interview does not name and that never appear in one
+interview with it. The best :data:`CANDIDATES` scoring at least :data:`MATCH_SCORE` are
+written to the review file ``matches.csv`` (``ego,wave,name,earlier_name,score,decision``) with an empty
+decision ("awaiting review"): they stay two people until someone writes ``same`` (one
+person: the later name joins the earlier node) or ``different`` in ``decision`` and
+imports again with ``--matches matches.csv``.
+
+Examples
+--------
+>>> name_key(pd.Series(["O’Brien", "  Siân  LLŶR ", "Zoë", "Anne-Marie", "Anne–Marie"])).tolist()
+["o'brien", 'sian llyr', 'zoe', 'anne-marie', 'anne-marie']
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz
+
+from lacgraph.errors import InputError, Problem
+from lacgraph.output import formula_safe, to_csv
+
+__all__ = ["MATCH_COLUMNS", "MATCH_SCORE", "Matching", "match_alters", "name_key",
+           "read_decisions"]
+
+MATCH_SCORE = 75.0
+"""The lowest score (rapidfuzz ``fuzz.ratio`` of two name keys) put to a person to review."""
+CANDIDATES = 3
+"""At most this many earlier names (the best scores) are offered for one new name."""
+MATCH_COLUMNS = ("ego", "wave", "name", "earlier_name", "score", "decision")
+DECISIONS = ("", "same", "different")
+
+_APOSTROPHES = "\u2018\u2019\u201a\u201b\u02bc\u02b9\u0060\u00b4\u2032\uff07"
+_QUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\uff02"
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_COMBINING = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+_UNIFY = str.maketrans({**dict.fromkeys(_APOSTROPHES, "'"), **dict.fromkeys(_QUOTES, '"'),
+                        **dict.fromkeys(_DASHES, "-")})
+
+
+def name_key(names: pd.Series) -> pd.Series:
+    """Return the key names are matched by (see the module docstring).
+
+    Examples
+    --------
+    >>> name_key(pd.Series(["  Mary  ANNE ", "mary anne", "Ｍary Anne", "ﬁona"])).tolist()
+    ['mary anne', 'mary anne', 'mary anne', 'fiona']
+    """
+    text = names.astype(str).str.normalize("NFKD")
+    text = text.str.replace(_COMBINING, "", regex=True)
+    text = text.str.translate(_UNIFY).str.casefold()
+    return text.str.split().str.join(" ").fillna("")
+
+
+@dataclass(frozen=True)
+class Matching:
+    """What matching did: the review rows and how many alters were matched each way.
+
+    ``exact``: alters of a later interview matched to an earlier one with the very same
+    name; ``by_key``: matched by name key (spelling differs); ``by_decision``: joined by a
+    ``same`` decision; ``awaiting``: candidate pairs nobody has decided yet.
+    """
+
+    matches: pd.DataFrame
+    exact: int
+    by_key: int
+    by_decision: int
+    awaiting: int
+
+
+def read_decisions(path: str | Path) -> pd.DataFrame:
+    """Read a review file (``matches.csv``) with the decisions a person made.
+
+    Raises
+    ------
+    InputError
+        A missing file or column, or a decision other than ``same``, ``different`` or empty,
+        named by file and line.
+
+    Examples
+    --------
+    >>> read_decisions("no/such/matches.csv")
+    Traceback (most recent call last):
+    ...
+    lacgraph.errors.InputError: 1 problem in the input:
+      matches.csv: 'no/such/matches.csv': no such file; expected the matches.csv an import wrote
+    """
+    path = Path(path)
+    name = path.name
+    if not path.is_file():
+        raise InputError([Problem(name, 0, "", str(path),
+                                  "no such file; expected the matches.csv an import wrote")])
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError([Problem(name, 0, "", "", "not UTF-8 text; save it as UTF-8")]) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
+    missing = [c for c in MATCH_COLUMNS if c not in header]
+    if missing:
+        raise InputError([Problem(name, 1, c, "", f"missing column {c!r}; expected "
+                                  f"{','.join(MATCH_COLUMNS)}") for c in missing])
+    rows, problems = [], []
+    for row in reader:
+        line = reader.line_num
+        if not any(row):
+            continue
+        if len(row) != len(header):
+            problems.append(Problem(name, line, "", "", f"{len(row)} fields; expected "
+                                    f"{len(header)} as in the header"))
+            continue
+        record = dict(zip(header, row, strict=True))
+        decision = record["decision"].strip().casefold()
+        if decision not in DECISIONS:
+            problems.append(Problem(name, line, "decision", record["decision"],
+                                    "expected same, different or empty (not decided yet)"))
+            continue
+        rows.append({**{c: record[c] for c in MATCH_COLUMNS}, "decision": decision,
+                     "@line": line})
+    if problems:
+        raise InputError(problems)
+    frame = pd.DataFrame(rows, columns=[*MATCH_COLUMNS, "@line"])
+    frame.attrs["file"] = name
+    return frame
+
+
+def write_matches(matches: pd.DataFrame, path: str | Path) -> None:
+    """Write the review file, formula-safe (names are text a spreadsheet must not run)."""
+    Path(path).write_text(to_csv(matches[list(MATCH_COLUMNS)]), encoding="utf-8")
+
+
+def match_alters(alters: pd.DataFrame, decisions: pd.DataFrame | None = None
+                 ) -> tuple[pd.DataFrame, Matching]:
+    """Join alters across one ego's interviews by key and by the decisions given.
+
+    ``alters`` has one row per alter per interview with ``ego``, ``round``, ``nc_type``,
+    ``name`` (the name key), ``label``, ``key`` and ``by_identity``. Returns the alters with
+    ``key`` rewritten where a ``same`` decision joins a later name to an earlier one, and
+    the :class:`Matching`.
+
+    Raises
+    ------
+    InputError
+        A decision about a pair that is not a candidate of this export, or decisions that
+        would make two alters of one interview one person.
+    """
+    named = alters[~alters["by_identity"].to_numpy(bool) & alters["name"].ne("")]
+    columns = ["ego", "nc_type", "key"]
+    first = named.sort_values(["ego", "round", "@file", "@line"], kind="stable"
+                              ).drop_duplicates(columns)
+    first = first[[*columns, "round", "label"]].rename(columns={"round": "first"})
+    pairs = first[first["first"] > 0].merge(first, on=["ego", "nc_type"],
+                                            suffixes=("", "_earlier"))
+    pairs = pairs[pairs["first_earlier"] < pairs["first"]]
+    # names in one interview together are two people: only candidate pairs are checked
+    presence = named[["ego", "round", "key"]].drop_duplicates()
+    rounds = pairs[["ego", "key", "key_earlier"]].merge(presence, on=["ego", "key"])
+    together = rounds.merge(presence.rename(columns={"key": "key_earlier"}),
+                            on=["ego", "key_earlier", "round"])
+    together = together[["ego", "key", "key_earlier"]].drop_duplicates()
+    pairs = pairs.merge(together, on=["ego", "key", "key_earlier"], how="left", indicator=True)
+    pairs = pairs[pairs["_merge"].eq("left_only")].drop(columns="_merge")
+    key_text = lambda keys: keys.str.split("\x1f").str[1]  # noqa: E731 - the name part
+    scores = np.fromiter((fuzz.ratio(a, b) for a, b in zip(
+        key_text(pairs["key"]), key_text(pairs["key_earlier"]), strict=True)),
+        dtype=float, count=len(pairs))
+    pairs = pairs.assign(score=np.round(scores, 1))
+    pairs = pairs[pairs["score"] >= MATCH_SCORE].sort_values(
+        ["ego", "first", "label", "score", "label_earlier"],
+        ascending=[True, True, True, False, True], kind="stable")
+    pairs = pairs.groupby(["ego", "key"], sort=False).head(CANDIDATES)
+    matches = pd.DataFrame({
+        "ego": pairs["ego"].to_numpy(object), "wave": (pairs["first"] + 1).to_numpy(),
+        "name": pairs["label"].to_numpy(object),
+        "earlier_name": pairs["label_earlier"].to_numpy(object),
+        "score": pairs["score"].to_numpy(), "decision": "",
+        "@key": pairs["key"].to_numpy(object), "@earlier": pairs["key_earlier"].to_numpy(object),
+    })
+    joined = _apply(matches, decisions, named)
+    original = alters["key"]
+    if joined:
+        rewrite = alters["key"].copy()
+        for _ in range(len(joined)):  # chains: wave 3 -> wave 2 -> wave 1
+            index = pd.MultiIndex.from_frame(alters[["ego", "key"]].assign(key=rewrite))
+            target = pd.Series(joined).reindex(index).to_numpy(object)
+            moved = pd.notna(target) & ~alters["by_identity"].to_numpy(bool)
+            if not moved.any():
+                break
+            rewrite = rewrite.where(~moved, pd.Series(target, index=alters.index))
+        alters = alters.assign(key=rewrite)
+        _check_one_per_interview(alters, matches, decisions)
+    counts = _counts(alters, original, named.index)
+    name = [matches["ego"], matches["@key"]]
+    same = matches["decision"].eq("same").groupby(name).transform("any")
+    open_ = matches["decision"].eq("").groupby(name).transform("any")
+    waiting = (open_ & ~same).to_numpy(bool)
+    awaiting = len(matches.loc[waiting, ["ego", "@key"]].drop_duplicates())
+    return alters, Matching(matches[list(MATCH_COLUMNS)].reset_index(drop=True), *counts,
+                            awaiting=awaiting)
+
+
+def _apply(matches: pd.DataFrame, decisions: pd.DataFrame | None, named: pd.DataFrame
+           ) -> dict[tuple[str, str], str]:
+    """Copy decisions onto the candidates; return (ego, later key) -> earlier key."""
+    if decisions is None or decisions.empty:
+        return {}
+    file = str(decisions.attrs.get("file", "matches.csv"))
+    written = matches[["ego", "wave", "name", "earlier_name"]].astype(str).apply(
+        lambda c: c.map(formula_safe))
+    index = pd.MultiIndex.from_frame(written)
+    given = pd.MultiIndex.from_frame(decisions[["ego", "wave", "name", "earlier_name"]])
+    position = index.get_indexer(given)
+    problems = []
+    unknown = (position < 0) & decisions["decision"].ne("").to_numpy()
+    for i in np.flatnonzero(unknown):
+        row = decisions.iloc[i]
+        problems.append(Problem(file, int(row["@line"]), "name", str(row["name"]),
+                                f"{row['ego']} wave {row['wave']}: no such candidate pair "
+                                f"({row['name']} / {row['earlier_name']}) in this export; "
+                                "expected a row of the matches.csv written for this export"))
+    found = position >= 0
+    matches.loc[matches.index[position[found]], "decision"] = decisions["decision"].to_numpy(
+        object)[found]
+    same = matches[matches["decision"].eq("same")]
+    twice = same.duplicated(["ego", "@key"], keep=False)
+    for (ego, _), group in same[twice].groupby(["ego", "@key"]):
+        problems.append(Problem(file, 0, "decision", str(group["name"].iat[0]),
+                                f"{ego}: '{group['name'].iat[0]}' is marked the same as "
+                                f"{len(group)} earlier names "
+                                f"({', '.join(map(str, group['earlier_name']))}); "
+                                "expected at most one same per name"))
+    if problems:
+        raise InputError(problems)
+    return {(e, k): v for e, k, v in zip(same["ego"], same["@key"], same["@earlier"],
+                                         strict=True)}
+
+
+def _check_one_per_interview(alters: pd.DataFrame, matches: pd.DataFrame,
+                             decisions: pd.DataFrame | None) -> None:
+    named = alters[~alters["by_identity"].to_numpy(bool) & alters["name"].ne("")]
+    clash = named[named.duplicated(["ego", "round", "key"], keep=False)]
+    if clash.empty:
+        return
+    file = str(decisions.attrs.get("file", "matches.csv")) if decisions is not None else ""
+    problems = [Problem(file, 0, "decision", " / ".join(sorted(map(str, g["label"]))),
+                        f"{ego}: these names are in one interview (wave {int(r) + 1}), so "
+                        "they cannot be one person; expected different")
+                for (ego, r, _), g in clash.groupby(["ego", "round", "key"])]
+    raise InputError(problems)
+
+
+def _counts(alters: pd.DataFrame, original: pd.Series, named: pd.Index
+            ) -> tuple[int, int, int]:
+    """Alters of later interviews matched exactly, by key and by decision."""
+    rows = alters.loc[named].assign(original=original.loc[named]).sort_values(
+        ["ego", "round", "@file", "@line"], kind="stable")
+    first = rows.drop_duplicates(["ego", "key"])
+    earliest = first.set_index(["ego", "key"])
+    later = rows[~rows.index.isin(first.index)].drop_duplicates(["ego", "key", "round"])
+    index = pd.MultiIndex.from_frame(later[["ego", "key"]])
+    decided = later["original"].to_numpy(object) != later["key"].to_numpy(object)
+    same_text = later["label"].to_numpy(object) == earliest["label"].reindex(index).to_numpy(
+        object)
+    exact = int((same_text & ~decided).sum())
+    return exact, int((~same_text & ~decided).sum()), int(decided.sum())
