@@ -3,6 +3,7 @@
 Serves the bundled demo programme (3,000 invented people) with the real app on a free
 127.0.0.1 port, logs in as a coordinator, an evaluator and a manager in Debian's Chromium,
 and writes ``docs/web-coordinator.png``, ``docs/web-evaluator.png``, ``docs/web-manager.png``,
+``docs/web-where-to-act.png`` (the manager's next step),
 and the coordinator's page on a phone (375 px, ``docs/web-coordinator-phone.png``) and as
 printed (``docs/web-coordinator-print.png``, Chromium's print media on A4 width).
 
@@ -57,6 +58,7 @@ def main() -> None:
     shots = [("sam.coordinator", f"/people/{person}?since={since}", "web-coordinator.png"),
              ("eve.evaluator", "/growth?months=12", "web-evaluator.png"),
              ("max.manager", "/neighbourhoods", "web-manager.png"),
+             ("max.manager", "/where-to-act", "web-where-to-act.png"),
              ("sam.coordinator", f"/people/{person}?since={since}",
               "web-coordinator-phone.png"),
              ("sam.coordinator", f"/people/{person}?since={since}",

@@ -48,6 +48,7 @@ from matplotlib.patches import Circle, Wedge
 from matplotlib.text import Text
 
 from lacgraph.errors import QueryError
+from lacgraph.tables import format_long_date
 from lacgraph.viz.labels import label_overlaps as label_overlaps  # re-exported
 from lacgraph.viz.labels import node_boxes, place_labels
 from lacgraph.viz.layout import (  # noqa: F401 - re-exported: the layout is the picture's
@@ -120,7 +121,7 @@ def _draw(data: CircleData, *, title: str = "", centre: tuple[str, ...] = ()) ->
     limit = radii[4] + 0.9
     ax.set_xlim(-limit, limit)
     ax.set_ylim(-limit, limit)
-    title = title or f"{data.person_label}'s circle of support on {data.at}"
+    title = title or f"{data.person_label}'s circle of support on {format_long_date(data.at)}"
     fig.suptitle(title, fontsize=13, weight="bold", y=0.975, parse_math=False, gid="fixed-title")
     fig.text(0.5, 0.925, data.headline, ha="center", fontsize=11, parse_math=False,
              gid="fixed-headline")
@@ -217,9 +218,9 @@ def _draw(data: CircleData, *, title: str = "", centre: tuple[str, ...] = ()) ->
         handles += [
             Line2D([], [], marker="o", ls="-", color=NEW_COLOUR, lw=2.2, markersize=9,
                        markerfacecolor="white", markeredgewidth=2.2,
-                       label=f"new since {data.since}"),
+                       label=f"new since {format_long_date(data.since)}"),
             Line2D([], [], marker="o", ls=(0, (3, 3)), color="#bbbbbb", markersize=9,
-                       markerfacecolor="white", label=f"gone since {data.since}"),
+                       markerfacecolor="white", label=f"gone since {format_long_date(data.since)}"),
         ]
     if centre:
         handles.append(Line2D([], [], marker="h", ls="", color="#444444", markersize=9,

@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lacgraph.model import CIRCLES
+from lacgraph.tables import format_long_date
 from lacgraph.viz.circle import CATEGORY_COLOURS, NEW_COLOUR, SECTORS, CircleData, circle_data
 
 if TYPE_CHECKING:
@@ -97,23 +98,24 @@ def prepare() -> None:
 
 def _title(data: CircleData, k: int) -> str:
     row = data.alters.iloc[k]
+    since = format_long_date(data.since) if data.since else ""
     lines = [str(row["shown"]),
              f"{row['category']} ({str(row['kind']).replace(';', ', ')})",
              f"circle {int(row['circle'])}: {CIRCLES[int(row['circle'])]}",
-             f"since {row['since']}"]
+             f"since {format_long_date(row['since']) or row['since']}"]
     if bool(row["reciprocal"]):
         lines.append("gives as well as receives")
     if row["brokered_by"]:
         lines.append("introduced with a coordinator's help")
     if row["status"] == "new":
-        lines.append(f"new since {data.since}")
+        lines.append(f"new since {since}")
     elif row["status"] == "gone":
-        lines.append(f"gone since {data.since} (ended: {str(row['ended']).replace(';', ', ')})")
+        lines.append(f"gone since {since} (ended: {str(row['ended']).replace(';', ', ')})")
     else:
         if row["added"]:
-            lines.append(f"since {data.since}, began: {str(row['added']).replace(';', ', ')}")
+            lines.append(f"since {since}, began: {str(row['added']).replace(';', ', ')}")
         if row["ended"]:
-            lines.append(f"since {data.since}, ended: {str(row['ended']).replace(';', ', ')}")
+            lines.append(f"since {since}, ended: {str(row['ended']).replace(';', ', ')}")
     return "\n".join(lines)
 
 
@@ -161,28 +163,30 @@ def _legend(data: CircleData) -> str:
     items = [f'<li><span class="dot" style="background:{colour}"></span>{html.escape(name)}</li>'
              for name, colour in CATEGORY_COLOURS.items()]
     if data.since:
+        since = html.escape(format_long_date(data.since))
         items.append(f'<li><span class="dot ring" style="border-color:{NEW_COLOUR}"></span>'
-                     f"new since {html.escape(data.since)}</li>")
-        items.append('<li><span class="dot gone"></span>gone since '
-                     f"{html.escape(data.since)}</li>")
+                     f"new since {since}</li>")
+        items.append(f'<li><span class="dot gone"></span>gone since {since}</li>')
     shapes = "circle person, square group, diamond service, triangle coordinator"
     return f'<ul class="legend">{"".join(items)}<li class="shapes">{shapes}</li></ul>'
 
 
 def _table(data: CircleData) -> str:
-    head = ("name", "category", "kinds", "circle", "since", "change")
+    head = ("Name", "Connection", "Kinds", "Circle", "Since", "Change")
     rows = []
     for k in range(len(data.alters)):
         row = data.alters.iloc[k]
         cells = (row["shown"], row["category"], str(row["kind"]).replace(";", ", "),
-                 f"{int(row['circle'])} {CIRCLES[int(row['circle'])]}", row["since"],
+                 f"{int(row['circle'])} {CIRCLES[int(row['circle'])]}",
+                 format_long_date(row["since"]) or row["since"],
                  "" if row["status"] == "kept" else row["status"])
         rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
     if not rows:
         rows.append(f'<tr><td colspan="{len(head)}">No one in this circle of support yet.</td></tr>')
-    header = "".join(f"<th>{h}</th>" for h in head)
-    return (f'<table id="alters"><thead><tr>{header}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    header = "".join(f'<th scope="col">{h}</th>' for h in head)
+    return ('<div class="scroll" tabindex="0" role="region" aria-label="The people and groups">'
+            f'<table id="alters"><thead><tr>{header}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 
 _PAGE_JS = """
@@ -243,7 +247,8 @@ _PAGE_JS = """
 """
 
 _CSS = """
-body { font-family: sans-serif; margin: 1.5em; color: #111; }
+body { font-family: sans-serif; margin: 1.5em; color: #111; overflow-wrap: break-word; }
+@media (max-width: 40em) { body { margin: .5em; } }
 h1 { font-size: 1.4em; margin: 0 0 .2em; }
 p.headline { font-size: 1.1em; margin: 0 0 .8em; }
 #circle { width: 100%; height: 760px; border: 1px solid #ddd; }
@@ -252,9 +257,10 @@ p.headline { font-size: 1.1em; margin: 0 0 .8em; }
 .dot { display: inline-block; width: .9em; height: .9em; border-radius: 50%;
        margin-right: .35em; vertical-align: -.1em; }
 .dot.ring { border: 3px solid; width: .6em; height: .6em; }
-.dot.gone { border: 1px dashed #999; width: .8em; height: .8em; }
-.shapes { color: #555; }
+.dot.gone { border: 1px dashed #505a5f; width: .8em; height: .8em; }
+.shapes { color: #505a5f; }
 table { border-collapse: collapse; margin-top: 1em; }
+.scroll { max-width: 100%; overflow-x: auto; }
 td, th { border-bottom: 1px solid #ddd; padding: .25em .8em; text-align: left; }
 div.vis-tooltip { white-space: pre-line; font-family: sans-serif; }
 """
@@ -295,12 +301,17 @@ def _journey(journey: pd.DataFrame) -> str:
     if journey.empty:
         return ""
     columns = ("date", "size", "natural", "community", "paid", "added", "ended")
-    header = "".join(f"<th>{c}</th>" for c in columns)
-    rows = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
-                   for row in journey[list(columns)].itertuples(index=False))
-    return ("<details><summary>How the circle changed: alters at every date a tie began or "
-            f'ended</summary><table id="journey"><thead><tr>{header}</tr></thead>'
-            f"<tbody>{rows}</tbody></table></details>")
+    words = ("Date", "People and groups", "Natural", "Community", "Paid",
+             "Connections started", "Connections ended")
+    header = "".join(f'<th scope="col">{c}</th>' for c in words)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(format_long_date(v) if n == 0 else str(v))}</td>"
+                         for n, v in enumerate(row)) + "</tr>"
+        for row in journey[list(columns)].itertuples(index=False))
+    return ("<details><summary>How the circle changed: the people and groups on every date "
+            f'a connection began or ended</summary><div class="scroll" tabindex="0" role="region" '
+            f'aria-label="How the circle changed"><table id="journey"><thead><tr>{header}'
+            f"</tr></thead><tbody>{rows}</tbody></table></div></details>")
 
 
 def render(data: CircleData, journey: pd.DataFrame | None = None) -> str:
@@ -321,7 +332,7 @@ def render(data: CircleData, journey: pd.DataFrame | None = None) -> str:
            f"script-src {_csp_hash(vis_js)} {_csp_hash(_PAGE_JS)}; "
            "style-src 'unsafe-inline'; img-src data:; font-src data:; "
            "connect-src 'none'; form-action 'none'; base-uri 'none'")
-    title = f"{data.person_label}'s circle of support on {data.at}"
+    title = f"{data.person_label}'s circle of support on {format_long_date(data.at)}"
     return "\n".join([
         "<!DOCTYPE html>",
         '<html lang="en">',

@@ -15,7 +15,7 @@ import pandas as pd
 
 from lacgraph.analysis.circle import circle_table, compare, headline
 from lacgraph.model import CIRCLES, HOUSEHOLD
-from lacgraph.tables import format_date
+from lacgraph.tables import format_date, format_long_date
 
 if TYPE_CHECKING:
     from lacgraph.analysis.families import Family
@@ -209,7 +209,7 @@ def family_data(F: Family) -> tuple[CircleData, str, tuple[str, ...]]:
     ...                         ties=[])
     >>> data, title, names = family_data(family(T, "sam", "2024-01-01"))
     >>> title, names
-    ("Sam's household and its circle of support on 2024-01-01", ('Sam',))
+    ("Sam's household and its circle of support on 1 January 2024", ('Sam',))
     """
     alters = F.alters.copy()
     alters["status"] = "kept"
@@ -228,4 +228,6 @@ def family_data(F: Family) -> tuple[CircleData, str, tuple[str, ...]]:
     data = CircleData(
         person=F.person, person_label=person_label, at=at, since=None, alters=alters,
         pairs=pairs, headline=f"{len(names)} living together; {headline(alters)}")
-    return data, f"{person_label}'s household and its circle of support on {at}", tuple(names)
+    when = format_long_date(F.at)
+    return (data, f"{person_label}'s household and its circle of support on {when}",
+            tuple(names))

@@ -20,23 +20,30 @@ from collections.abc import Mapping, Sequence
 from markupsafe import Markup, escape
 
 LINE = "#0072B2"
-NATURAL_TIE = "#56B4E9"
+NATURAL_TIE = "#505a5f"
+"""Ties in the cluster thumbnails: dark grey, 7:1 on white (a light blue was 2.2:1)."""
 SUPPORTED = "#0072B2"
-OTHER = "#999999"
+OTHER = "#6f777b"
+"""People no coordinator supports: grey at 4.8:1 on white (the old #999 was 2.85:1)."""
 
 
 def sparkline(values: Sequence[int | str], *, label: str, width: int = 120,
-              height: int = 28) -> Markup:
+              height: int = 28, top: float | None = None) -> Markup:
     """A tiny line of counts month by month; a ``*`` month is a gap with a small mark.
+
+    ``top`` is the count at the top of the picture: give every sparkline of a table the
+    same one so that their heights compare (default: this line's own largest count).
 
     Examples
     --------
     >>> "<polyline" in sparkline([1, 2, 3], label="x")
     True
+    >>> 'points="3.0,14.0 120.0,14.0"' in sparkline([2, 2], label="x", top=4, width=123)
+    True
     """
     numbers = [None if v == "*" else float(v) for v in values]
     known = [v for v in numbers if v is not None]
-    top = max(known + [1.0])
+    top = max(known + [1.0]) if top is None else max(float(top), 1.0)
     pad = 3
     step = (width - 2 * pad) / max(len(values) - 1, 1)
 
@@ -74,15 +81,16 @@ def cluster_svg(members: Sequence[str], ties: Sequence[tuple[str, str]], *,
                 supported: Sequence[str] = (), size: int = 120) -> Markup:
     """One isolated cluster as a thumbnail: members on a circle joined by their ties.
 
-    Supported people are filled blue, others grey. ``names`` gives the names that may be
+    Supported people are blue squares, others grey circles (shape as well as colour).
+    ``names`` gives the names that may be
     shown (as each point's tooltip and in the picture's description); members without
     one are drawn unnamed.
 
     Examples
     --------
     >>> svg = cluster_svg(["a", "b", "c"], [("a", "b"), ("b", "c")], supported=["b"])
-    >>> svg.count("<circle"), svg.count("<line")
-    (3, 2)
+    >>> svg.count("<circle"), svg.count("<rect"), svg.count("<line")
+    (2, 1, 2)
     """
     names = names or {}
     n = len(members)
@@ -92,7 +100,10 @@ def cluster_svg(members: Sequence[str], ties: Sequence[tuple[str, str]], *,
         angle = 2 * math.pi * k / max(n, 1) - math.pi / 2
         where[m] = (centre + radius * math.cos(angle), centre + radius * math.sin(angle))
     shown = [names[m] for m in members if names.get(m)]
-    label = f"Isolated cluster of {n} people"
+    support = set(supported)
+    helped = sum(m in support for m in members)
+    label = (f"Isolated cluster of {n} people, {helped} supported by a coordinator" if helped
+             else f"Isolated cluster of {n} people, none supported by a coordinator")
     if shown:
         label += ": " + ", ".join(shown)
     parts = [f'<svg role="img" aria-label="{escape(label)}" class="cluster" width="{size}" '
@@ -102,12 +113,14 @@ def cluster_svg(members: Sequence[str], ties: Sequence[tuple[str, str]], *,
             (x1, y1), (x2, y2) = where[a], where[b]
             parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
                          f'stroke="{NATURAL_TIE}" stroke-width="2"/>')
-    support = set(supported)
     for m in members:
         x, y = where[m]
-        fill = SUPPORTED if m in support else OTHER
         title = f"<title>{escape(names[m])}</title>" if names.get(m) else ""
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="8" fill="{fill}" '
-                     f'stroke="#fff" stroke-width="2">{title}</circle>')
+        if m in support:
+            parts.append(f'<rect x="{x - 8:.1f}" y="{y - 8:.1f}" width="16" height="16" '
+                         f'fill="{SUPPORTED}" stroke="#fff" stroke-width="2">{title}</rect>')
+        else:
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="8" fill="{OTHER}" '
+                         f'stroke="#fff" stroke-width="2">{title}</circle>')
     parts.append("</svg>")
     return Markup("".join(parts))

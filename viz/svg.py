@@ -8,9 +8,10 @@ connections among them, and what is new or gone since an earlier date. Every nam
 escaped text, never markup; the picture is ``role="img"`` with a ``<title>`` and a
 ``<desc>`` that says the counts, so a screen reader hears what a sighted reader sees.
 
-Labels sit outside their node, on the side away from the centre, with their width
-estimated from the number of characters (a web font's exact widths are the browser's
-business); long names wrap onto at most three lines.
+Each label sits beside its own node (nearer to it than to any other), or further out
+joined to it by a leader line; its width is Arial's (:mod:`lacgraph.viz.textsize`), so
+the browser draws it where the placer expects; long names wrap onto at most three lines.
+Markers carry ``data-mark``, labels and leader lines ``data-for``, the alter's position.
 
 Examples
 --------
@@ -32,15 +33,16 @@ import math
 import textwrap
 from html import escape
 
+import numpy as np
+
 from lacgraph.tables import format_long_date
 from lacgraph.viz.layout import CATEGORY_COLOURS, NEW_COLOUR, RING_NAMES, SECTORS, CircleData
+from lacgraph.viz.textsize import text_width
 
 SCALE = 62.0
 """Pixels per ring unit of :func:`lacgraph.viz.layout.layout`."""
 FONT = 12
 """Label font size in pixels."""
-CHAR_WIDTH = 0.56
-"""Average character width as a share of the font size (for placing labels)."""
 WRAP = 18
 NODE = 8.0
 """Half the size of a node's marker, in pixels."""
@@ -50,6 +52,11 @@ def _wrap(text: str) -> list[str]:
     lines = textwrap.wrap(text, WRAP, break_long_words=True, break_on_hyphens=False,
                           max_lines=3, placeholder="\u2026")
     return lines or [text]
+
+
+INK = "#0b0c0c"
+"""The outline of every marker: the shape stands out at 3:1 or more on any background,
+whatever its fill (the orange of paid support alone is 2.2:1 on white)."""
 
 
 def _marker(kind: str, x: float, y: float, r: float, fill: str, stroke: str,
@@ -78,17 +85,24 @@ STEP = 10.0
 """How much further out each next try puts a label (pixels)."""
 TRIES = 40
 """Distances tried along the radius before the label goes further out regardless."""
+CLEAR = 6.0
+"""How much nearer its own marker than any other a label without a leader line must be
+(pixels): a reader pairs a name with the dot nearest to it."""
+LINE = 1.15
+"""Line height as a share of the font size."""
+EXTENT = {"person": 1.0, "group": 1.0, "service": 1.25, "coordinator": 1.3, "family": 1.15}
+"""Half the width of each marker shape, as a share of its size (:func:`_marker`)."""
 
 
 def label_size(lines: list[str], font: float = FONT) -> tuple[float, float]:
-    """The estimated width and height of a label's lines (pixels): what the placer avoids.
+    """The width and height of a label's lines (pixels), as Arial draws them.
 
     Examples
     --------
-    >>> label_size(["Mary Wright"])
-    (73.92, 13.799999999999999)
+    >>> [round(v, 2) for v in label_size(["Mary Wright"])]
+    [64.67, 13.8]
     """
-    return max(len(t) for t in lines) * font * CHAR_WIDTH, len(lines) * font * 1.15
+    return max(text_width(t, font) for t in lines), len(lines) * font * LINE
 
 
 def _anchor(cos: float) -> str:
@@ -115,71 +129,176 @@ def overlaps(a: Box, b: Box, margin: float = MARGIN) -> bool:
             and a[1] < b[3] + margin and b[1] < a[3] + margin)
 
 
-def _hits_marker(box: Box, x: float, y: float, r: float) -> bool:
-    """Whether ``box`` comes within :data:`MARGIN` of a marker of radius ``r`` at (x, y)."""
-    nearest_x = min(max(x, box[0]), box[2])
-    nearest_y = min(max(y, box[1]), box[3])
-    return math.hypot(x - nearest_x, y - nearest_y) < r + MARGIN
+_SIDES = np.array([(1, 0), (-1, 0), (0, -1), (0, 1), (0.7071, -0.7071), (-0.7071, -0.7071),
+                   (0.7071, 0.7071), (-0.7071, 0.7071)], dtype=float)
+
+
+def _boxes_at(tx: np.ndarray, ty: np.ndarray, dx: np.ndarray, dy: np.ndarray,
+              width: float, height: float) -> np.ndarray:
+    """:func:`_box_at` for many anchor points and sides at once (rows x0, y0, x1, y1)."""
+    left = np.where(dx > 0.3, tx, np.where(dx < -0.3, tx - width, tx - width / 2))
+    top = np.where(dy > 0.3, ty, np.where(dy < -0.3, ty - height, ty - height / 2))
+    return np.stack([left, top, left + width, top + height], axis=1)
+
+
+def _places(x: float, y: float, cos: float, sin: float, width: float, height: float
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """A label's candidate boxes, best first, and whether each needs a leader line.
+
+    Beside the node first (outwards, then the other sides in order of how close they are
+    to outwards), then out along the radius with a leader line, then out to the sides."""
+    order = np.argsort(-(_SIDES @ np.array([cos, sin])), kind="stable")
+    sides = np.vstack([[cos, sin], _SIDES[order]])
+    near = np.repeat([NODE + 4, NODE + 9], len(sides))
+    near_sides = np.tile(sides, (2, 1))
+    steps = NODE + 4 + STEP * np.arange(1, TRIES + 1)
+    radial = steps[:2]
+    wide = np.repeat(steps[2:], len(sides))
+    distance = np.concatenate([near, radial, wide])
+    direction = np.vstack([near_sides, np.tile(sides[:1], (2, 1)),
+                           np.tile(sides, (len(steps) - 2, 1))])
+    boxes = _boxes_at(x + direction[:, 0] * distance, y + direction[:, 1] * distance,
+                      direction[:, 0], direction[:, 1], width, height)
+    leader = np.arange(len(distance)) >= len(near)
+    return boxes, leader
+
+
+def _box_distance(boxes: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Distance from each box (rows) to each point (columns): 0 inside the box."""
+    nx = np.clip(points[None, :, 0], boxes[:, None, 0], boxes[:, None, 2])
+    ny = np.clip(points[None, :, 1], boxes[:, None, 1], boxes[:, None, 3])
+    return np.hypot(points[None, :, 0] - nx, points[None, :, 1] - ny)
+
+
+def _hits(boxes: np.ndarray, others: np.ndarray, margin: float = MARGIN) -> np.ndarray:
+    """Whether each box comes within ``margin`` of any of ``others``."""
+    if not len(others):
+        return np.zeros(len(boxes), dtype=bool)
+    a, b = boxes[:, None, :], others[None, :, :]
+    return ((a[..., 0] < b[..., 2] + margin) & (b[..., 0] < a[..., 2] + margin)
+            & (a[..., 1] < b[..., 3] + margin) & (b[..., 1] < a[..., 3] + margin)).any(axis=1)
+
+
+def _leader_blocked(x: float, y: float, ends: np.ndarray, markers: np.ndarray,
+                    own: int) -> np.ndarray:
+    """Whether the leader line from (x, y) to each end passes over a marker not its own."""
+    if len(markers) <= 1:
+        return np.zeros(len(ends), dtype=bool)
+    others = np.delete(markers, own, axis=0)
+    centres = (others[:, :2] + others[:, 2:]) / 2
+    reach = (others[:, 2] - others[:, 0]) / 2 + MARGIN
+    d = ends - np.array([x, y])  # (n, 2)
+    length = np.maximum((d ** 2).sum(axis=1), 1e-9)
+    t = np.clip(((centres[None, :, :] - np.array([x, y])) * d[:, None, :]).sum(axis=2)
+                / length[:, None], 0.0, 1.0)
+    nearest = np.array([x, y]) + t[..., None] * d[:, None, :]
+    return (np.hypot(*(nearest - centres[None, :, :]).transpose(2, 0, 1)) < reach).any(axis=1)
 
 
 def place_labels(anchors: list[tuple[float, float, float]], sizes: list[tuple[float, float]],
-                 markers: list[tuple[float, float, float]], fixed: list[Box]) -> list[Box]:
-    """Place labels greedily so that none overlaps another, a marker or a fixed text.
+                 markers: list[tuple[float, float, float]], fixed: list[Box],
+                 own: list[int] | None = None) -> list[tuple[Box, bool]]:
+    """Place labels so that each is read with its own node, and none overlaps another.
 
     Label ``k`` belongs to the node at ``anchors[k]`` = (x, y, angle of the node seen from
-    the centre) and is ``sizes[k]`` = (width, height) big. Labels are placed one by one,
-    the inner rings first: each goes outwards beside its node, as close as it can without
-    touching a box already placed, a marker (x, y, radius) or a ``fixed`` box (sector
-    names, the person's name); further out it gets a leader line (the caller draws it).
-    Returns each label's box, in the order given.
+    the centre), is ``sizes[k]`` = (width, height) big, and its node is marker
+    ``own[k]`` of ``markers`` (x, y, half width; default ``k + 1``: marker 0 is the
+    centre). Labels are placed one by one, the inner rings first. A label goes beside its
+    node when a place there touches no label already placed, no marker and no ``fixed``
+    box, and is nearer its own marker than any other by :data:`CLEAR`; otherwise it goes
+    further out, joined to its node by a leader line that passes over no other marker
+    where such a place exists. Returns each label's box and whether it needs a leader
+    line, in the order given.
 
     Examples
     --------
-    >>> boxes = place_labels([(100, 0, 0.0), (100, 0, 0.0)], [(50, 14), (50, 14)], [], [])
-    >>> overlaps(boxes[0], boxes[1])
+    >>> placed = place_labels([(100, 0, 0.0), (0, -100, 1.5708)], [(50, 14), (50, 14)],
+    ...                       [(0, 0, 13), (100, 0, 8), (0, -100, 8)], [])
+    >>> overlaps(placed[0][0], placed[1][0]), [leader for _, leader in placed]
+    (False, [False, False])
+    >>> two = place_labels([(100, 0, 0.0), (100, 0, 0.0)], [(50, 14), (50, 14)],
+    ...                    [(0, 0, 13), (100, 0, 8), (100, 0, 8)], [])
+    >>> overlaps(two[0][0], two[1][0])
     False
     """
-    placed: list[Box | None] = [None] * len(anchors)
-    taken = list(fixed)
+    own = own if own is not None else [k + 1 for k in range(len(anchors))]
+    marks = np.array([(mx - r, my - r, mx + r, my + r) for mx, my, r in markers],
+                     dtype=float).reshape(-1, 4)
+    centres = np.array([(mx, my) for mx, my, _ in markers], dtype=float).reshape(-1, 2)
+    placed: list[tuple[Box, bool] | None] = [None] * len(anchors)
+    taken = [tuple(b) for b in fixed]
     order = sorted(range(len(anchors)), key=lambda k: math.hypot(anchors[k][0], anchors[k][1]))
     for k in order:
         x, y, angle = anchors[k]
-        width, height = sizes[k]
         cos, sin = math.cos(angle), -math.sin(angle)  # SVG's y axis points down
-        distance = NODE + 4
-        while True:
-            box = _box_at(x + cos * distance, y + sin * distance, cos, sin, width, height)
-            free = (not any(overlaps(box, other) for other in taken)
-                    and not any(_hits_marker(box, *m) for m in markers))
-            # beyond every label and marker there is always room: stop there at the latest
-            if free or distance > (NODE + 4) + STEP * TRIES * 4:
-                break
-            distance += STEP
-        placed[k] = box
-        taken.append(box)
-    return [b for b in placed if b is not None]
+        boxes, leader = _places(x, y, cos, sin, *sizes[k])
+        taken_now = np.array(taken, dtype=float).reshape(-1, 4)
+        near = int((~leader).sum())
+        choice = None
+        # beside the node: free, and nearer its own marker than any other
+        part = boxes[:near]
+        free = ~_hits(part, taken_now) & ~_hits(part, marks)
+        distance = _box_distance(part, centres)
+        mine = distance[:, own[k]].copy()
+        distance[:, own[k]] = np.inf
+        nearest_other = (distance.min(axis=1) if distance.shape[1] > 1
+                         else np.full(len(part), np.inf))
+        found = np.flatnonzero(free & (mine + CLEAR <= nearest_other))
+        if len(found):
+            choice = int(found[0])
+        else:  # further out, with a leader line over no other marker if possible
+            part = boxes[near:]
+            free = ~_hits(part, taken_now) & ~_hits(part, marks)
+            ends = np.stack([np.clip(x, part[:, 0], part[:, 2]),
+                             np.clip(y, part[:, 1], part[:, 3])], axis=1)
+            clean = free & ~_leader_blocked(x, y, ends, marks, own[k])
+            found = np.flatnonzero(clean) if clean.any() else np.flatnonzero(free)
+            choice = near + int(found[0]) if len(found) else None
+        if choice is None:  # beyond every label and marker there is always room
+            reach = max(max((abs(v) for b in taken for v in b), default=0.0),
+                        float(np.abs(marks).max()) if len(marks) else 0.0)
+            distance_out = math.hypot(x, y) + reach + STEP
+            box = _box_at(x + cos * distance_out, y + sin * distance_out, cos, sin, *sizes[k])
+            placed[k] = (box, True)
+        else:
+            placed[k] = (tuple(float(v) for v in boxes[choice]), bool(leader[choice]))  # type: ignore[assignment]
+        taken.append(placed[k][0])  # type: ignore[index]
+    return [p for p in placed if p is not None]
 
 
-def _label(lines: list[str], box: Box, angle: float, colour: str) -> str:
-    """The text of a label in ``box`` (from :func:`place_labels`)."""
-    anchor = _anchor(math.cos(angle))
+def _side(x: float, box: Box) -> str:
+    """Which end of a label its text is anchored at: the end facing its node, whose
+    position does not depend on the browser's kerning (the far end may fall a little
+    short of the estimate)."""
+    return "end" if x >= box[2] else "start" if x <= box[0] else "middle"
+
+
+def _label(lines: list[str], box: Box, x: float, colour: str, k: int) -> str:
+    """The text of label ``k`` in ``box`` (from :func:`place_labels`) for the node at
+    ``x``, on a white halo so that lines behind it do not cross its letters."""
     left, top, right, _ = box
-    x = left if anchor == "start" else right if anchor == "end" else (left + right) / 2
+    side = _side(x, box)
+    tx = left if side == "start" else right if side == "end" else (left + right) / 2
     spans = "".join(
-        f'<tspan x="{x:.1f}" y="{top + (k + 0.85) * FONT * 1.15:.1f}">{escape(line)}</tspan>'
-        for k, line in enumerate(lines))
-    return (f'<text class="label" text-anchor="{anchor}" font-size="{FONT}" '
-            f'fill="{colour}">{spans}</text>')
+        f'<tspan x="{tx:.1f}" y="{top + (i + 0.85) * FONT * LINE:.1f}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines))
+    return (f'<text class="label" data-for="{k}" text-anchor="{side}" font-size="{FONT}" '
+            f'fill="{colour}" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
+            f'{spans}</text>')
 
 
-def _leader(x: float, y: float, box: Box, angle: float) -> str:
-    """A thin line from a node to its label, when the label had to move out."""
-    cos, sin = math.cos(angle), -math.sin(angle)
-    ex = min(max(x, box[0]), box[2])
-    ey = min(max(y, box[1]), box[3])
-    sx, sy = x + cos * (NODE + 2), y + sin * (NODE + 2)
-    return (f'<line class="leader" x1="{sx:.1f}" y1="{sy:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" '
-            'stroke="#b1b4b6" stroke-width="0.8"/>')
+def _leader(x: float, y: float, box: Box, k: int) -> str:
+    """A thin line from node ``k`` to its label, when the label had to move away: it ends
+    on the label's anchored side (or, above or below it, well inside its width)."""
+    side = _side(x, box)
+    inset = min(6.0, (box[2] - box[0]) / 2)
+    ex = (box[0] if side == "start" else box[2] if side == "end"
+          else min(max(x, box[0] + inset), box[2] - inset))
+    ey = min(max(y, box[1] + 1), box[3] - 1)
+    d = math.hypot(ex - x, ey - y) or 1.0
+    sx, sy = x + (ex - x) / d * (NODE + 2), y + (ey - y) / d * (NODE + 2)
+    return (f'<line class="leader" data-for="{k}" x1="{sx:.1f}" y1="{sy:.1f}" x2="{ex:.1f}" '
+            f'y2="{ey:.1f}" stroke="#505a5f" stroke-width="1"/>')
 
 
 def circle_svg(data: CircleData, *, title: str | None = None,
@@ -193,13 +312,16 @@ def circle_svg(data: CircleData, *, title: str | None = None,
     """
     alters = data.alters
     radii = alters.attrs.get("radii") or {1: 1.3, 2: 2.2, 3: 3.1, 4: 4.0}
+    # each column read once (a frame with attrs deep-copies them at every column access)
+    column = {c: (alters[c].to_numpy() if len(alters) else np.zeros(0, dtype=object))
+              for c in ("status", "category", "type", "shown", "angle", "x", "y")}
     outer = (radii[4] + 0.5) * SCALE
     when = format_long_date(data.at) or data.at
     title = title or f"Circle of support of {data.person_label} on {when}"
     desc = data.headline
     if data.since is not None:
-        new = int((alters["status"] == "new").sum()) if len(alters) else 0
-        gone = int((alters["status"] == "gone").sum()) if len(alters) else 0
+        new = int((column["status"] == "new").sum())
+        gone = int((column["status"] == "gone").sum())
         desc += (f". Since {format_long_date(data.since)}: {new} new, {gone} no longer in "
                  "the circle")
     desc += ". " + "; ".join(RING_NAMES.values()) + "."
@@ -226,7 +348,7 @@ def circle_svg(data: CircleData, *, title: str | None = None,
         anchor = "start" if math.cos(mid) > 0.3 else "end" if math.cos(mid) < -0.3 else "middle"
         out.append(f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" font-size="13" '
                    f'font-style="italic" fill="#505a5f">{escape(name)}</text>')
-        width = len(name) * 13 * CHAR_WIDTH
+        width = text_width(name, 13) * 1.05  # italic: a little room for the slant
         left = lx if anchor == "start" else lx - width if anchor == "end" else lx - width / 2
         boxes.append((left, ly - 13, left + width, ly + 4))
     for ring, radius in radii.items():
@@ -234,14 +356,14 @@ def circle_svg(data: CircleData, *, title: str | None = None,
                    'stroke="#8a8a8a" stroke-width="1"/>')
         out.append(f'<text x="0" y="{-radius * SCALE + 4:.1f}" text-anchor="middle" '
                    f'font-size="11" fill="#505a5f" class="ring-number">{ring}</text>')
-    xs = (alters["x"].to_numpy(float) * SCALE) if len(alters) else []
-    ys = (-alters["y"].to_numpy(float) * SCALE) if len(alters) else []
+    xs = column["x"].astype(float) * SCALE
+    ys = -column["y"].astype(float) * SCALE
     for i, j in data.pairs:
         out.append(f'<line x1="{xs[i]:.1f}" y1="{ys[i]:.1f}" x2="{xs[j]:.1f}" y2="{ys[j]:.1f}" '
                    'stroke="#b1b4b6" stroke-width="1"/>')
     for k in range(len(alters)):
-        status = alters["status"].iat[k]
-        colour = CATEGORY_COLOURS[alters["category"].iat[k]]
+        status = column["status"][k]
+        colour = CATEGORY_COLOURS[column["category"][k]]
         stroke = {"gone": ' stroke="#b1b4b6" stroke-dasharray="4 4"',
                   "new": f' stroke="{NEW_COLOUR}" stroke-width="2.5"'}.get(
                       status, f' stroke="{colour}" stroke-opacity="0.55"')
@@ -249,37 +371,39 @@ def circle_svg(data: CircleData, *, title: str | None = None,
     markers = [(0.0, 0.0, 13.0)]
     labels = []
     for k in range(len(alters)):
-        status = alters["status"].iat[k]
-        colour = CATEGORY_COLOURS[alters["category"].iat[k]]
-        kind = str(alters["type"].iat[k])
+        status = column["status"][k]
+        colour = CATEGORY_COLOURS[column["category"][k]]
+        kind = str(column["type"][k])
+        mark = f' class="mark" data-mark="{k}"'
+        size = NODE + 4 if status == "new" else NODE
         if status == "new":
-            out.append(_marker(kind, xs[k], ys[k], NODE + 4, "none", NEW_COLOUR))
+            out.append(_marker(kind, xs[k], ys[k], NODE + 4, "none", NEW_COLOUR, mark))
         if status == "gone":
             out.append(_marker(kind, xs[k], ys[k], NODE, "#ffffff", colour,
-                               ' stroke-dasharray="3 2" opacity="0.7"'))
+                               ' stroke-dasharray="3 2" opacity="0.7"' + mark))
         else:
-            out.append(_marker(kind, xs[k], ys[k], NODE, colour, "#ffffff"))
-        markers.append((float(xs[k]), float(ys[k]), NODE * 1.3 + (4 if status == "new" else 0)))
-        lines = _wrap(str(alters["shown"].iat[k]))
+            out.append(_marker(kind, xs[k], ys[k], NODE, colour, INK, mark))
+        markers.append((float(xs[k]), float(ys[k]), size * EXTENT.get(kind, 1.3) + 1))
+        lines = _wrap(str(column["shown"][k]))
         if status in ("new", "gone"):
             lines.append(f"({status})")
         labels.append((lines, "#505a5f" if status == "gone" else "#0b0c0c"))
     name = [line for who in (centre or [data.person_label]) for line in _wrap(who)]
-    name_width = max(len(t) for t in name) * 14 * 0.62
+    name_width = max(text_width(t, 14) for t in name) * 1.12 + 4  # bold, with its halo
     fixed = boxes[1:] + [(-name_width / 2, 18.0, name_width / 2, 22.0 + 16 * len(name))]
     fixed += [(-6.0, -radius * SCALE - 6, 6.0, -radius * SCALE + 6) for radius in radii.values()]
-    anchors = [(float(xs[k]), float(ys[k]), float(alters["angle"].iat[k]))
+    anchors = [(float(xs[k]), float(ys[k]), float(column["angle"][k]))
                for k in range(len(alters))]
     sizes = [label_size(lines) for lines, _ in labels]
     placed = place_labels(anchors, sizes, markers, fixed)
-    for (x, y, angle), (lines, colour), (width, height), box in zip(
-            anchors, labels, sizes, placed, strict=True):
-        cos, sin = math.cos(angle), -math.sin(angle)
-        if box != _box_at(x + cos * (NODE + 4), y + sin * (NODE + 4), cos, sin, width, height):
-            out.append(_leader(x, y, box, angle))
-        out.append(_label(lines, box, angle, colour))
+    for k, ((x, y, _), (box, leader)) in enumerate(zip(anchors, placed, strict=True)):
+        if leader:
+            out.append(_leader(x, y, box, k))
         boxes.append(box)
-    out.append('<circle cx="0" cy="0" r="13" fill="#0b0c0c"/>')
+    for k, ((x, _, _), (lines, colour), (box, _)) in enumerate(
+            zip(anchors, labels, placed, strict=True)):
+        out.append(_label(lines, box, x, colour, k))
+    out.append('<circle cx="0" cy="0" r="13" fill="#0b0c0c" class="mark" data-mark="centre"/>')
     out.append('<text text-anchor="middle" font-size="14" font-weight="bold" fill="#0b0c0c" '
                'stroke="#ffffff" stroke-width="4" paint-order="stroke">'
                + "".join(f'<tspan x="0" y="{32 + k * 16}">{escape(t)}</tspan>'
@@ -299,3 +423,53 @@ def circle_svg(data: CircleData, *, title: str | None = None,
               'aria-labelledby="circle-title circle-desc" class="circle-picture" '
               'font-family="Arial, Helvetica, sans-serif">')
     return "\n".join(out) + "\n"
+
+
+KEY_CATEGORIES = (
+    ("natural", "person", "Blue: a natural connection (family, friends, neighbours)"),
+    ("community", "group", "Green: a community connection (a group, volunteering)"),
+    ("paid", "service", "Orange: paid support (a service, the coordinator)"),
+)
+KEY_SHAPES = (
+    ("person", "Circle: a person"),
+    ("group", "Square: a group"),
+    ("service", "Diamond: a service"),
+    ("coordinator", "Triangle: the coordinator"),
+)
+
+
+def circle_key(since: bool = False, household: bool = False) -> list[tuple[str, str]]:
+    """The key under a circle picture: each item's small picture (SVG markup, hidden from
+    screen readers, who hear the text) and its words, colour *and* shape *and* text.
+
+    ``since`` adds the marks of new and gone people and groups; ``household`` the
+    household's own mark. Each text is one whole sentence (translatable as it is).
+
+    Examples
+    --------
+    >>> circle_key()[0][1]
+    'Blue: a natural connection (family, friends, neighbours)'
+    >>> 'stroke-dasharray' in circle_key(since=True)[-1][0]
+    True
+    """
+    def icon(body: str) -> str:
+        return ('<svg class="key-icon" aria-hidden="true" focusable="false" width="22" '
+                f'height="22" viewBox="-11 -11 22 22">{body}</svg>')
+
+    items = [(icon(_marker(shape, 0, 0, NODE * 0.9, CATEGORY_COLOURS[c], INK)), text)
+             for c, shape, text in KEY_CATEGORIES]
+    items += [(icon(_marker(kind, 0, 0, NODE * 0.9, "#ffffff", INK)), text)
+              for kind, text in KEY_SHAPES]
+    if household:
+        items.append((icon(_marker("family", 0, 0, NODE * 0.9, "#ffffff", INK)),
+                      "Hexagon: someone in the household"))
+    items.append((icon('<line x1="-10" y1="0" x2="10" y2="0" stroke="#b1b4b6" '
+                       'stroke-width="2"/>'), "Grey line: these two know each other"))
+    if since:
+        items.append((icon(_marker("person", 0, 0, NODE * 0.6, CATEGORY_COLOURS["natural"], INK)
+                           + _marker("person", 0, 0, NODE + 1, "none", NEW_COLOUR)),
+                      "Thick red ring and \u201c(new)\u201d: new since the earlier date"))
+        items.append((icon(_marker("person", 0, 0, NODE, "#ffffff", "#505a5f",
+                                   ' stroke-dasharray="3 2"')),
+                      "Dashed outline and \u201c(gone)\u201d: no longer in the circle"))
+    return items

@@ -41,7 +41,7 @@ from lacgraph.dated import DatedNetwork
 from lacgraph.errors import QueryError
 from lacgraph.model import CATEGORIES, HOUSEHOLD, KIND_CATEGORY
 from lacgraph.stores.base import Store
-from lacgraph.tables import DateLike, format_date, to_date, to_day_numbers
+from lacgraph.tables import DateLike, format_date, format_long_date, to_date, to_day_numbers
 
 CIRCLE_COLUMNS: tuple[str, ...] = (
     "id", "label", "type", "kind", "category", "circle", "since", "reciprocal", "brokered_by",
@@ -161,6 +161,32 @@ def _window(G: DatedNetwork, since: DateLike, at: DateLike | None) -> tuple[np.d
     return before, day
 
 
+def _own_ties(G: DatedNetwork, person: str) -> dict[str, np.ndarray]:
+    """``person``'s ties at every date (households left out) as plain arrays, in the
+    tables' order, with an ``alter`` array: what :func:`changes` and :func:`timeline`
+    read, without building frames (a page view asks for one person's few ties)."""
+    G.node(person)  # NotFound for an unknown id
+    ties = G.tables.ties
+    src = ties["source"].to_numpy(dtype=object)
+    dst = ties["target"].to_numpy(dtype=object)
+    kind = ties["kind"].to_numpy(dtype=object)
+    mine = np.flatnonzero(((src == person) | (dst == person)) & (kind != HOUSEHOLD))
+    out = {c: ties[c].to_numpy()[mine]
+           for c in ("kind", "start", "end", "circle", "reciprocal", "brokered_by")}
+    out["alter"] = np.where(src[mine] == person, dst[mine], src[mine])
+    return out
+
+
+def _labels_and_types(G: DatedNetwork, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    nodes = G.tables.nodes
+    position = pd.Index(nodes["id"]).get_indexer(ids)
+    labels = nodes["label"].to_numpy(dtype=object)
+    types = nodes["type"].to_numpy(dtype=object)
+    found = position >= 0
+    return (np.where(found, labels[position], np.nan).astype(object),
+            np.where(found, types[position], np.nan).astype(object))
+
+
 def changes(G: DatedNetwork, person: str, since: DateLike, at: DateLike | None = None) -> pd.DataFrame:
     """Return the ties of ``person`` added or ended between ``since`` and ``at``.
 
@@ -181,30 +207,33 @@ def changes(G: DatedNetwork, person: str, since: DateLike, at: DateLike | None =
     [{'change': 'came and went', 'id': 'choir', 'end': '2024-04-01'}]
     """
     before, day = _window(G, since, at)
-    ties = person_ties(G, person)
+    ties = _own_ties(G, person)
     start = to_day_numbers(ties["start"])
     end = to_day_numbers(ties["end"])
     lo, hi = before.astype(np.int64), day.astype(np.int64)
     added = (start > lo) & (start <= hi)
     ended = (end > lo) & (end <= hi)
-    chosen = ties[added | ended].copy()
-    if chosen.empty:
+    chosen = np.flatnonzero(added | ended)
+    if not len(chosen):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in CHANGE_COLUMNS})
-    a, e = added[added | ended], ended[added | ended]
-    chosen["change"] = np.select([a & e, a], ["came and went", "added"], "ended")
-    chosen["id"] = chosen["alter"]
-    chosen["category"] = chosen["kind"].map(KIND_CATEGORY)
-    chosen["circle"] = chosen["circle"].astype(np.int64)
-    when = np.where(chosen["change"] == "ended", chosen["end"], chosen["start"])
-    chosen["start"] = chosen["start"].map(format_date)
-    chosen["end"] = chosen["end"].map(format_date)
-    nodes = G.tables.nodes.set_index("id")
-    chosen["label"] = nodes["label"].reindex(chosen["id"]).to_numpy()
-    chosen["type"] = nodes["type"].reindex(chosen["id"]).to_numpy()
-    chosen["_order"] = chosen["change"].map(CHANGE_ORDER)
-    chosen["_when"] = when
-    chosen = chosen.sort_values(["_order", "_when", "label", "id", "kind"], kind="stable")
-    return chosen[list(CHANGE_COLUMNS)].reset_index(drop=True)
+    label, kind_of = _labels_and_types(G, ties["alter"][chosen])
+    rows = []
+    for n, i in enumerate(chosen):
+        change = ("came and went" if added[i] and ended[i] else "added" if added[i]
+                  else "ended")
+        kind = ties["kind"][i]
+        rows.append((CHANGE_ORDER[change], end[i] if change == "ended" else start[i],
+                     label[n], ties["alter"][i], kind, {
+                         "change": change, "id": ties["alter"][i], "label": label[n],
+                         "type": kind_of[n], "kind": kind, "category": KIND_CATEGORY[kind],
+                         "circle": ties["circle"][i], "start": format_date(ties["start"][i]),
+                         "end": format_date(ties["end"][i]),
+                         "reciprocal": ties["reciprocal"][i],
+                         "brokered_by": ties["brokered_by"][i]}))
+    rows.sort(key=lambda r: r[:5])  # stable: equal keys keep the tables' order
+    table = pd.DataFrame([r[5] for r in rows], columns=list(CHANGE_COLUMNS))
+    table["circle"] = table["circle"].astype(np.int64)
+    return table
 
 
 def compare(G: DatedNetwork, person: str, since: DateLike, at: DateLike | None = None) -> pd.DataFrame:
@@ -230,20 +259,23 @@ def compare(G: DatedNetwork, person: str, since: DateLike, at: DateLike | None =
     before, day = _window(G, since, at)
     now = circle_table(G.store, person, day)
     then = circle_table(G.store, person, before)
-    now["status"] = np.where(now["id"].isin(then["id"]), "kept", "new")
-    gone = then[~then["id"].isin(now["id"])].copy()
+    then_ids, now_ids = set(then["id"]), set(now["id"])
+    now["status"] = np.array(["kept" if i in then_ids else "new" for i in now["id"]],
+                             dtype=object)
+    gone = then[np.array([i not in now_ids for i in then["id"]], dtype=bool)].copy()
     gone["status"] = "gone"
     table = pd.concat([now, gone], ignore_index=True) if len(gone) else now
     diff = changes(G, person, before, day)
-
-    def kinds(which: tuple[str, ...]) -> pd.Series:
-        rows = diff[diff["change"].isin(which)]
-        joined = rows.groupby("id")["kind"].agg(lambda k: ";".join(sorted(set(k))))
-        return table["id"].map(joined.to_dict()).astype(object).where(
-            table["id"].isin(joined.index), "")
-
-    table["added"] = kinds(("added", "came and went"))
-    table["ended"] = kinds(("ended", "came and went"))
+    added: dict[object, set] = {}
+    ended: dict[object, set] = {}
+    for change, alter, kind in zip(diff["change"], diff["id"], diff["kind"], strict=True):
+        if change in ("added", "came and went"):
+            added.setdefault(alter, set()).add(kind)
+        if change in ("ended", "came and went"):
+            ended.setdefault(alter, set()).add(kind)
+    ids = table["id"].tolist()
+    table["added"] = np.array([";".join(sorted(added.get(i, ()))) for i in ids], dtype=object)
+    table["ended"] = np.array([";".join(sorted(ended.get(i, ()))) for i in ids], dtype=object)
     return table.reset_index(drop=True)
 
 
@@ -270,8 +302,8 @@ def timeline(G: DatedNetwork, person: str) -> pd.DataFrame:
      {'date': '2024-02-01', 'size': 2, 'natural': 1, 'paid': 1},
      {'date': '2024-03-01', 'size': 1, 'natural': 0, 'paid': 1}]
     """
-    ties = person_ties(G, person)
-    if ties.empty:
+    ties = _own_ties(G, person)
+    if not len(ties["kind"]):
         return pd.DataFrame({c: pd.Series(dtype=object if c == "date" else np.int64)
                              for c in TIMELINE_COLUMNS})
     start = to_day_numbers(ties["start"])
@@ -283,8 +315,7 @@ def timeline(G: DatedNetwork, person: str) -> pd.DataFrame:
     active = (start[None, :] <= days[:, None]) & (days[:, None] < end[None, :])
     ranks = np.where(active, rank[None, :], len(CATEGORIES))
     # each alter's closest category per date: the minimum over its ties
-    alters, which = np.unique(ties["alter"].to_numpy(dtype=object).astype(str),
-                              return_inverse=True)
+    alters, which = np.unique(ties["alter"].astype(str), return_inverse=True)
     closest = np.full((len(days), len(alters)), len(CATEGORIES), dtype=np.int64)
     np.minimum.at(closest.T, which, ranks.T)
     table = pd.DataFrame({
@@ -308,7 +339,7 @@ def headline(alters: pd.DataFrame, before: pd.DataFrame | None = None,
     >>> headline(alters)
     '3 people and groups: 2 natural, 0 community, 1 paid'
     >>> headline(alters, alters.head(1), "2024-01-10")
-    '3 people and groups: 2 natural, 0 community, 1 paid \u2014 was 1 on 2024-01-10'
+    '3 people and groups: 2 natural, 0 community, 1 paid \u2014 was 1 on 10 January 2024'
     >>> headline(alters.head(0))
     'No one in this circle of support yet'
     """
@@ -320,5 +351,5 @@ def headline(alters: pd.DataFrame, before: pd.DataFrame | None = None,
         text = f"{len(alters)} {noun}: " + ", ".join(
             f"{int(counts.get(c, 0))} {c}" for c in CATEGORIES)
     if before is not None and since is not None:
-        text += f" \u2014 was {len(before)} on {format_date(since)}"
+        text += f" \u2014 was {len(before)} on {format_long_date(since)}"
     return text

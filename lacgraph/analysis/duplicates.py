@@ -69,7 +69,9 @@ def find_duplicates(tables: Tables) -> pd.DataFrame:
                                                            -degree.get(r["id"], 0), r["id"]))
                 reason = "; ".join(
                     [*(["same neighbourhood"] if same_place else []),
-                     *([f"{len(shared)} alter(s) in common"] if shared else [])])
+                     *([("1 person or group known to both" if len(shared) == 1 else
+                         f"{len(shared)} people and groups known to both")]
+                       if shared else [])])
                 rows.append({"keep": keep["id"], "drop": drop["id"], "type": keep["type"],
                              "name": keep["label"], "neighbourhood": keep["neighbourhood"]
                              or drop["neighbourhood"], "shared_alters": len(shared),

@@ -232,6 +232,46 @@ def _programme(S: Snapshot, tables: Tables) -> _Programme:
     return built
 
 
+GROUP_COLUMNS: tuple[str, ...] = ("group", "label", "neighbourhood", "members", "retention",
+                                  "retention_n", "stayed")
+"""The columns of :func:`group_retention`."""
+
+
+def group_retention(S: Snapshot, tables: Tables) -> pd.DataFrame:
+    """Every group with active members at the snapshot's date, with the suggestion rules'
+    numbers: ``members`` (people with an active community tie), and ``retention`` — of the
+    people who joined in the last two years early enough to tell, the share still there
+    six months on (``retention_n`` joiners, ``stayed`` of them; retention empty when none).
+
+    Sorted as suggestions are ranked: retention (desc, empty last), members (desc), id.
+
+    Examples
+    --------
+    >>> from lacgraph.analysis.snapshot import project
+    >>> T = Tables.from_records(
+    ...     nodes=[{"id": "jo", "type": "person"}, {"id": "al", "type": "person"},
+    ...            {"id": "choir", "type": "group", "label": "Choir"}],
+    ...     ties=[{"source": "jo", "target": "choir", "kind": "member", "start": "2024-01-01"},
+    ...           {"source": "al", "target": "choir", "kind": "member", "start": "2024-01-01",
+    ...            "end": "2024-02-01"}])
+    >>> group_retention(project(T, "2024-09-01"), T)[["group", "members", "retention_n", "stayed"]].to_dict("records")
+    [{'group': 'choir', 'members': 1, 'retention_n': 2, 'stayed': 1}]
+    """
+    P = _programme(S, tables)
+    g = np.flatnonzero(P.group & (P.members > 0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        retention = np.where(P.joiners[g] > 0, P.stayed[g] / P.joiners[g], np.nan)
+    order = np.lexsort((P.group_rank[g], -P.members[g],
+                        np.where(np.isnan(retention), np.inf, -retention)))
+    g, retention = g[order], retention[order]
+    return pd.DataFrame({
+        "group": S.ids[g].astype(object), "label": P.label[g].astype(object),
+        "neighbourhood": P.neighbourhood[g].astype(object),
+        "members": P.members[g].astype(np.int64), "retention": retention,
+        "retention_n": P.joiners[g].astype(np.int64), "stayed": P.stayed[g].astype(np.int64),
+    }, columns=list(GROUP_COLUMNS))
+
+
 def _lookup(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
     """Return ``values`` at ``query`` in the sorted unique ``keys``, 0 where absent."""
     if len(keys) == 0:

@@ -16,10 +16,8 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from lacgraph.audit.log import AUDIT_COLUMNS
 from lacgraph.errors import InputError, NotFound, QueryError
 from lacgraph.i18n import N_, _, ngettext
-from lacgraph.tables import format_date
 from lacgraph.web.accounts import ROLES, problems_text
 from lacgraph.web.context import audit, db, programme, requires
-from lacgraph.web.words import word
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -124,12 +122,38 @@ def loads(report: str = "", loaded: str = "", status: int = 200) -> Any:
         audit("view.loads")
     P = programme()
     tables = P.G.tables
-    store = P.store
+    types = tables.nodes["type"].value_counts().to_dict()
+    kinds = tables.ties["kind"].value_counts().to_dict()
     return render_template(
-        "loads.html", store=repr(store), last_date=format_date(P.last_date),
-        node_types=tables.nodes["type"].value_counts().sort_index().to_dict(),
-        tie_kinds=tables.ties["kind"].value_counts().sort_index().to_dict(),
-        neighbourhoods=len(P.neighbourhoods), report=report, loaded=loaded, word=word), status
+        "loads.html", kept=_where_kept(P.store), last_date=P.last_date,
+        node_types=[(_(TYPE_WORDS[t]) if t in TYPE_WORDS else t, int(n))
+                    for t, n in sorted(types.items())],
+        tie_kinds=[(_(KIND_HEADINGS[k]) if k in KIND_HEADINGS else k, int(n))
+                   for k, n in sorted(kinds.items())],
+        neighbourhoods=len(P.neighbourhoods), report=report, loaded=loaded), status
+
+
+TYPE_WORDS = {"person": N_("People"), "group": N_("Groups"), "service": N_("Services"),
+              "coordinator": N_("Coordinators"), "family": N_("Households")}
+"""The loads page's words for each node type."""
+
+KIND_HEADINGS = {"family": N_("Family"), "friend": N_("Friends"), "neighbour": N_("Neighbours"),
+                 "peer": N_("Peers"), "member": N_("Members of a group"),
+                 "volunteer": N_("Volunteers"), "service": N_("Services"),
+                 "coordinator": N_("Coordinators"), "household": N_("Living together")}
+"""The loads page's words for each kind of connection."""
+
+
+def _where_kept(store: object) -> dict[str, str]:
+    """Where the data are kept, in words (one whole sentence each, in the page's language)
+    and the file's path."""
+    path = getattr(store, "path", None)
+    if type(store).__name__ == "Neo4jStore":
+        return {"sentence": _("The data are kept in a Neo4j database."), "path": ""}
+    if path:
+        return {"sentence": _("The data are kept in this file:"), "path": str(path)}
+    return {"sentence": _("The data are held in memory only: a load is lost when the server "
+                          "restarts."), "path": ""}
 
 
 @bp.post("/loads")

@@ -25,6 +25,7 @@ from lacgraph.network import Network
 from lacgraph.privacy import KEY_VARIABLE, Pseudonymiser
 from lacgraph.tables import format_date
 from lacgraph.viz import html as circle_page
+from lacgraph.viz.svg import circle_key
 from lacgraph.web import (
     admin,
     auth,
@@ -143,6 +144,7 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
             singular, plural, num),
         newstyle=True)
     app.jinja_env.filters["uk_date"] = uk_date
+    app.jinja_env.globals["circle_key"] = circle_key  # the key under circle pictures
     for module in (auth, coordinator, record, finder, evaluator, manager, admin, duplicates,
                    settings):
         app.register_blueprint(module.bp)

@@ -27,11 +27,12 @@ from lacgraph.analysis.wording import (
 )
 from lacgraph.errors import QueryError
 from lacgraph.model import HOUSEHOLD
-from lacgraph.tables import format_date, format_long_date, parse_user_date, ties_to_text
+from lacgraph.tables import format_date, format_long_date, ties_to_text
 from lacgraph.viz import html as circle_page
 from lacgraph.viz.layout import circle_data, family_data
 from lacgraph.viz.svg import circle_svg as svg_picture
 from lacgraph.web.context import audit, csv_download, programme, requires
+from lacgraph.web.dates import read_date_input
 
 if TYPE_CHECKING:
     from lacgraph.dated import DatedNetwork
@@ -61,17 +62,19 @@ def table(frame: pd.DataFrame) -> dict[str, list]:
             "rows": values.to_numpy().tolist()}
 
 
+DATE_LABELS = {"at": "The circle date", "since": "The changes date"}
+"""How the date mistakes on a person's page start ("The circle date must be a real date")."""
+
+
 def _date_arg(name: str, problems: list[dict[str, str]]) -> Any:
-    """The date in query field ``name`` (31/12/2024 or 2024-12-31), else ``None``; a bad one
-    is added to ``problems`` (shown in the page's error summary) and ignored."""
-    text = request.args.get(name, "").strip()
-    if not text:
+    """The date in the GOV.UK date boxes ``name-day`` … (or one field ``name``: 31/12/2024
+    or 2024-12-31), else ``None``; a mistake is added to ``problems`` (shown in the page's
+    error summary and by the boxes) and ignored."""
+    value, message = read_date_input(request.args, name, label=DATE_LABELS.get(name, "Date"))
+    if message:
+        problems.append({"field": name, "message": message})
         return None
-    try:
-        return parse_user_date(text)
-    except QueryError as err:
-        problems.append({"field": name, "message": str(err).replace(repr(text), text)})
-        return None
+    return None if value is None else np.datetime64(value, "D")
 
 
 def _window(person: pd.Series, problems: list[dict[str, str]] | None = None

@@ -70,7 +70,7 @@ def as_day(value: object) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if not isinstance(value, str) and pd.isna(value):  # type: ignore[call-overload]
+    if not isinstance(value, str) and pd.isna(value):
         return None
     text = str(np.datetime64(value, "D"))  # type: ignore[call-overload]  # any date-like
     return dt.date.fromisoformat(text)
@@ -147,6 +147,30 @@ def read_date_input(form: Mapping[str, str], name: str, *, label: str = "Date",
         return dt.date(year, int(values["month"]), int(values["day"])), None
     except ValueError:
         return None, _NOT_REAL % names
+
+
+def query_date(args: Mapping[str, str], name: str, *, label: str = "Date") -> str | None:
+    """The date asked for in a GET form's boxes ``name-day`` … (or its one field ``name``)
+    as text for :meth:`lacgraph.web.context.Programme.day`; ``None`` when empty. The one
+    field of a link is handed over as it is (``Programme.day`` says what is wrong with it).
+
+    A mistake raises :class:`~lacgraph.errors.QueryError` with the GOV.UK message.
+
+    Examples
+    --------
+    >>> query_date({"at-day": "1", "at-month": "5", "at-year": "2024"}, "at")
+    '2024-05-01'
+    >>> query_date({"at": "31/05/2024"}, "at"), query_date({}, "at")
+    ('31/05/2024', None)
+    """
+    from lacgraph.errors import QueryError
+
+    if not any(str(args.get(f"{name}-{part}", "") or "").strip() for part in PARTS):
+        return str(args.get(name, "") or "").strip() or None  # a link's date: read as ever
+    value, message = read_date_input(args, name, label=label)
+    if message:
+        raise QueryError(message)
+    return None if value is None else value.isoformat()
 
 
 def _read_single(text: str, names: Mapping[str, str]) -> tuple[dt.date | None, str | None]:

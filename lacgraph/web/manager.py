@@ -21,8 +21,9 @@ from lacgraph.analysis.communities import community_assets
 from lacgraph.errors import QueryError
 from lacgraph.privacy import suppress, suppress_counts
 from lacgraph.tables import format_date, format_long_date
+from lacgraph.web.act import ranked_wards
 from lacgraph.web.context import audit, csv_download, programme, requires
-from lacgraph.web.dates import PARTS, read_date_input, uk_date
+from lacgraph.web.dates import PARTS, query_date, read_date_input, uk_date
 from lacgraph.web.growth_form import read_window
 
 bp = Blueprint("manager", __name__)
@@ -30,6 +31,13 @@ bp = Blueprint("manager", __name__)
 COUNT_COLUMNS = ("people", "supported", "isolated", "at_risk", "isolated_clusters",
                  "in_isolated_clusters", "groups")
 """The counts a manager sees per neighbourhood (those this build can compute)."""
+
+COLUMN_WORDS = {"people": "People", "supported": "Supported by a coordinator",
+                "isolated": "Isolated people", "at_risk": "At risk of isolation",
+                "isolated_clusters": "Isolated clusters",
+                "in_isolated_clusters": "People in isolated clusters",
+                "groups": "Community groups"}
+"""The counts' headings on the page, in staff words (the CSV keeps the column names)."""
 
 
 def ward_counts(at: np.datetime64) -> pd.DataFrame:
@@ -96,7 +104,7 @@ def month_end(at: np.datetime64) -> np.datetime64:
 def neighbourhoods() -> str:
     """Every neighbourhood's counts: exact for the team's own, suppressed for the rest."""
     P = programme()
-    at = P.day(request.args.get("at"))
+    at = P.day(query_date(request.args, "at"))
     reported = month_end(at)
     table = ward_counts(at)
     others = table if reported == at else ward_counts(reported)
@@ -116,8 +124,8 @@ def neighbourhoods() -> str:
     audit("view.neighbourhoods", ",".join(sorted(team)),
           f"at={format_date(at)} others_at={format_date(reported)}")
     return render_template("neighbourhoods.html", rows=rows, columns=columns,
-                           at=format_date(at), others_at=format_date(reported),
-                           snapped=reported != at)
+                           column_words=COLUMN_WORDS, at=format_date(at),
+                           others_at=format_date(reported), snapped=reported != at)
 
 
 @bp.get("/neighbourhoods/<path:ward>")
@@ -127,7 +135,7 @@ def neighbourhood(ward: str) -> str:
     if ward not in _team() or ward not in programme().neighbourhoods:
         abort(404)
     P = programme()
-    at = P.day(request.args.get("at"))
+    at = P.day(query_date(request.args, "at"))
     names = current_app.config["MANAGER_NAMES"] == "team"
     people = _isolated_people(ward, at)
     cluster_rows = _ward_clusters(ward, at)
@@ -142,7 +150,7 @@ def neighbourhoods_csv() -> Response:
     """Download every neighbourhood's counts, all suppressed (it leaves the team), at the
     month end on or before the date asked for."""
     P = programme()
-    at = month_end(P.day(request.args.get("at")))
+    at = month_end(P.day(query_date(request.args, "at")))
     table = ward_counts(at)
     out = suppress_counts(table, [c for c in COUNT_COLUMNS if c in table.columns])
     audit("download.neighbourhoods", "", f"at={format_date(at)}")
@@ -200,22 +208,35 @@ def _change(first: int | str, last: int | str) -> int | str:
     return "*" if "*" in (first, last) else int(last) - int(first)
 
 
+SPARK_LABEL = ("%(ward)s, %(what)s at each month end from %(first)s to %(last)s: "
+               "%(values)s (* a small number, withheld)")
+"""The text alternative of a sparkline: every value it draws."""
+
+
 def _timeline_rows(dates: list[np.datetime64], team: set[str], gaps: set[str]) -> list[dict]:
     from lacgraph.viz.small import sparkline
 
     tables = _ward_timeline(dates)
     wards = sorted(set().union(*(t.index for t in tables.values())))
+    shown = {(ward, column): [_shown(tables[d][column].get(ward, 0), ward in team)
+                              for d in dates]
+             for ward in wards for column in TIMELINE_COUNTS}
+    # one scale for every sparkline of the table, so that their heights compare
+    top = max([int(v) for values in shown.values() for v in values if v != "*"] + [1])
+    first, last = uk_date(dates[0]), uk_date(dates[-1])
     rows = []
     for ward in wards:
         own = ward in team
         row: dict = {"name": ward, "own": own, "gap": ward in gaps, "series": {}}
         for column in TIMELINE_COUNTS:
-            values = [_shown(tables[d][column].get(ward, 0), own) for d in dates]
+            values = shown[ward, column]
+            words = ", ".join(str(v) for v in values)
             row["series"][column] = {
                 "values": values, "first": values[0], "last": values[-1],
                 "change": _change(values[0], values[-1]),
-                "spark": sparkline(values, label=f"{ward}: {column.replace('_', ' ')} "
-                                                 "at each month end"),
+                "spark": sparkline(values, top=top, label=SPARK_LABEL % {
+                    "ward": ward, "what": COLUMN_WORDS[column], "first": first,
+                    "last": last, "values": words}),
             }
         rows.append(row)
     rows.sort(key=lambda r: (not r["own"], not r["gap"], r["name"]))
@@ -302,6 +323,7 @@ def where_to_act() -> tuple[str, int]:
     team = _team()
     names = current_app.config["MANAGER_NAMES"] == "team"
     gaps = set(clusters.community_gaps(P.G, last)["neighbourhood"])
+    rows = _timeline_rows(dates, team, gaps)
     typed = {name: {part: request.args.get(f"{name}-{part}", "") for part in PARTS}
              for name in ("since", "at")}
     context = {
@@ -311,7 +333,9 @@ def where_to_act() -> tuple[str, int]:
         "at_value": typed["at"] if problems and any(typed["at"].values()) else at,
         "problems": problems,
         "errors": {p["field"].split("-")[0]: p["message"] for p in problems},
-        "rows": _timeline_rows(dates, team, gaps),
+        "rows": rows,
+        "ranked": P.by_date.get(("ranked wards", tuple(sorted(team)), str(dates[0]), str(last)),
+                                lambda: ranked_wards(P.G, rows, dates[0], last)),
         "groups": _groups_rows(last, team),
         "clusters": _cluster_pictures(last, team, names),
         "people": _team_isolated(last, team) if names else [],

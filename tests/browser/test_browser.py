@@ -45,7 +45,8 @@ def test_coordinator_finds_a_person_and_sees_the_circle(context, live_server):
     page.get_by_role("link", name=HOSTILE[3]).click()
     page.wait_for_load_state()
     assert "/people/p1" in page.url
-    page.fill("input[name=since]", "2024-02-01")
+    for part, value in (("day", "1"), ("month", "2"), ("year", "2024")):  # GOV.UK date input
+        page.fill(f"input[name=since-{part}]", value)
     page.click("form.inline button")
     page.wait_for_load_state()
     table = page.inner_text("table.alters")

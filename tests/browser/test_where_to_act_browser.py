@@ -3,6 +3,8 @@ pictures draw under the page's Content-Security-Policy, and nothing else is fetc
 
 from __future__ import annotations
 
+import re
+
 from tests.browser.conftest import log_in
 from tests.browser.test_browser import Watch, no_script_ran
 from tests.web.fixtures import HOSTILE, HOSTILE_WARD
@@ -43,6 +45,31 @@ def test_where_to_act_in_the_browser(context, live_server):
     assert HOSTILE_WARD in row.inner_text()
     spark = page.locator("svg.spark").first.bounding_box()
     assert spark is not None and spark["width"] > 50
+    # issue 25 item 9: the manager's navigation leads here, and the page opens with the
+    # neighbourhoods to act in first, each with its reasons and who to reach first
+    assert page.locator("nav >> text=Where to act").count() == 1
+    headings = page.locator("main h2").all_inner_texts()
+    assert headings[0] == "Where to act first"
+    first = page.locator("ol.ranked > li.ward").first
+    assert HOSTILE_WARD in first.locator("h3").inner_text()
+    assert "No community group is active here." in first.inner_text()
+    assert first.locator("p.reach").is_visible()
+    # issue 25 item 7: each sparkline's text alternative carries its values, and its first
+    # and last values are written beside it; supported people are squares, not only blue
+    label = page.locator("svg.spark").first.get_attribute("aria-label")
+    assert re.search(r"at each month end from 31 January 2024 to 31 May 2024: [\d*, ]+",
+                     label), label
+    cell = page.locator("td.spark-cell").first
+    ends = cell.locator(".spark-end").all_inner_texts()
+    assert len(ends) == 2 and all(e.strip() for e in ends)
+    thumbnails = page.locator("svg.cluster")
+    for k in range(thumbnails.count()):
+        thumb = thumbnails.nth(k)
+        described = thumb.get_attribute("aria-label")
+        assert "supported by a coordinator" in described
+        assert thumb.locator("rect").count() == (0 if "none supported" in described
+                                                 else int(re.search(r"(\d+) supported",
+                                                                    described).group(1)))
     assert page.locator("svg.cluster").count() >= 1
     people = page.inner_text("#people ~ table")
     assert HOSTILE[4] in people and HOSTILE[0] in people  # p2 and her coordinator c1

@@ -78,7 +78,7 @@ def test_pictures_and_timeline(folder, tmp_path):
     assert out["png"].read_bytes()[:4] == b"\x89PNG"
     svg = out["svg"].read_text(encoding="utf-8")
     assert "Sam Evans" in svg and "&lt;b&gt;Morgan&lt;/b&gt;" in svg
-    assert "was 3 on 2024-01-01" in svg
+    assert "was 3 on 1 January 2024" in svg
     page = out["html"].read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "<b>Morgan" not in page
     steps = table(timeline.read_text(encoding="utf-8"))

@@ -31,8 +31,12 @@ MIXES: dict[str, list[tuple[str, int]] | None] = {
 
 
 def crowded(n: int, seed: int = 0, kinds: list[tuple[str, int]] | None = None,
-            start: str = "2024-01-01") -> Network:
-    """Sam with ``n`` alters drawn from ``kinds`` (long and short labels), some tied together."""
+            start: str = "2024-01-01", churn: bool = False) -> Network:
+    """Sam with ``n`` alters drawn from ``kinds`` (long and short labels), some tied together.
+
+    With ``churn``, about a quarter of Sam's ties start on 2024-06-01 (new since March) and
+    about one in six end on 2024-04-01 (gone by then), drawn from a second random stream so
+    the circles without churn stay as they were."""
     rng = np.random.default_rng(seed)
     pool = kinds or KINDS
     nodes = [{"id": "sam", "type": "person", "label": "Samantha Jones"}]
@@ -50,6 +54,13 @@ def crowded(n: int, seed: int = 0, kinds: list[tuple[str, int]] | None = None,
         nodes.append({"id": f"a{i:02d}", "type": node_type, "label": label})
         ties.append({"source": "sam", "target": f"a{i:02d}", "kind": kind, "start": start,
                      "circle": str(circle)})
+    if churn:
+        moves = np.random.default_rng(seed + 10_000).random(len(ties))
+        for tie, move in zip(ties, moves, strict=True):
+            if move < 0.25:
+                tie["start"] = "2024-06-01"
+            elif move < 0.4:
+                tie["end"] = "2024-04-01"
     people = [nd["id"] for nd in nodes[1:] if nd["type"] == "person"]
     pairs = set()
     for _ in range(n // 2):

@@ -95,7 +95,7 @@ def test_headline_counts_and_was(tmp_path):
     assert data.headline == (
         f"9 people and groups: {counts.get('natural', 0)} natural, "
         f"{counts.get('community', 0)} community, {counts.get('paid', 0)} paid"
-        " \u2014 was 0 on 2024-01-10")
+        " \u2014 was 0 on 10 January 2024")
     assert set(data.alters["status"]) == {"new"}
 
 
@@ -111,11 +111,11 @@ def test_new_and_gone_are_marked():
     texts = {t.get_text() for t in fig.axes[0].texts}
     assert "Al\n(new)" in texts and "Jo\n(gone)" in texts
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert "new since 2024-01-01" in legend and "gone since 2024-01-01" in legend
-    assert fig._suptitle.get_text() == "Sam's circle of support on 2024-06-01"
+    assert "new since 1 January 2024" in legend and "gone since 1 January 2024" in legend
+    assert fig._suptitle.get_text() == "Sam's circle of support on 1 June 2024"
     headline = [t.get_text() for t in fig.texts if t.get_gid() == "fixed-headline"]
     assert headline == ["1 person or group: 1 natural, 0 community, 0 paid \u2014 was 1 on "
-                        "2024-01-01"]
+                        "1 January 2024"]
 
 
 def test_person_without_alters_gets_a_clear_picture(tmp_path):

@@ -26,7 +26,7 @@ def drawn_labels(svg: str) -> list[tuple[list[str], tuple[float, float, float, f
         lines = [span.text or "" for span in spans]
         width, height = label_size(lines)
         x, top = float(spans[0].get("x")), float(spans[0].get("y")) - 0.85 * FONT * 1.15
-        anchor = text.get("text-anchor")
+        anchor = text.get("text-anchor", "start")
         left = x if anchor == "start" else x - width if anchor == "end" else x - width / 2
         out.append((lines, (left, top, left + width, top + height)))
     return out

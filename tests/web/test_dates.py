@@ -50,6 +50,8 @@ def test_uk_date_and_parts():
 def test_the_macro_draws_the_govuk_pattern():
     app = Flask("lacgraph.web.app")
     app.jinja_env.globals["date_parts"] = date_parts
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     with app.app_context():
         html = render_template_string(
             '{% from "_date_input.html" import date_input %}'

@@ -74,7 +74,7 @@ def test_family_picture_is_plain_svg_with_the_household_at_the_centre(client_for
     root = ET.fromstring(svg)
     assert root.get("role") == "img"
     title = root.find("{http://www.w3.org/2000/svg}title").text
-    assert title.endswith("household and its circle of support on 2024-05-01")
+    assert title.endswith("household and its circle of support on 1 May 2024")
     centre = [span.text for text in root.iter("{http://www.w3.org/2000/svg}text")
               if text.get("font-weight") == "bold"
               for span in text.iter("{http://www.w3.org/2000/svg}tspan")]

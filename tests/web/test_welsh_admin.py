@@ -143,7 +143,7 @@ def test_the_account_errors_stay_english_in_english(ada):
 
 def test_data_loads_in_welsh_with_an_error(ada):
     page = assert_welsh(ada.get("/admin/loads?lang=cy"))
-    assert "Y data a gedwir gan y gweinydd hwn" in page and "grŵp" in page
+    assert "Y data a gedwir gan y gweinydd hwn" in page and "Grwpiau" in page
     refused = ada.post("/admin/loads", data={"csrf_token": csrf_from(page)})
     assert "Dewiswch y ddwy ffeil" in assert_welsh(refused, 400)
 

@@ -63,8 +63,19 @@ def test_month_by_month_sparklines(login):
     page = login("max").get(PAGE).text
     sparks = re.findall(r'<svg role="img" aria-label="([^"]*)" class="spark"', page)
     assert len(sparks) == 3 * 3  # three neighbourhoods, three counts
-    assert "North: isolated clusters at each month end" in sparks
+    # issue 25 item 7: the text alternative carries every value; one shared scale; the
+    # first and last values are written beside each line
+    assert ("North, Isolated clusters at each month end from 31 January 2024 to 31 May 2024:"
+            " 1, 1, 1, 1, 1 (* a small number, withheld)") in sparks
+    assert "South, Isolated people at each month end" in " ".join(sparks)
     assert "<script>window.__pwned" not in page
+    heights = {re.search(r'viewBox="([^"]*)"', svg).group(1)
+               for svg in re.findall(r'<svg role="img"[^>]*class="spark"[^>]*>', page)}
+    assert len(heights) == 1
+    cell = re.search(r'<tr class="own[^"]*" data-ward="North">.*?<td class="spark-cell">'
+                     r'<span class="spark-end">(\w+)</span><svg.*?</svg><span class="spark-end">'
+                     r'(\w+)</span>', page, flags=re.S)
+    assert cell is not None and cell.groups() == ("0", "0")  # North's isolated: 0 to 0
 
 
 def test_team_isolated_people_with_coordinator_and_cluster_pictures(login, app_db):
@@ -184,3 +195,55 @@ def test_links_from_the_manager_and_evaluator_pages(login):
     growth = login("eve").get("/growth?months=3").text
     assert "/report.html?months=3" in growth
     assert quote("<") not in growth  # nothing odd leaks into the link
+
+
+def test_the_page_opens_with_where_to_act_first(login, app):
+    """Issue 25 item 9: in the manager's navigation; the ranked list comes first, each
+    neighbourhood with its reasons in words, who to reach first and nearby groups."""
+    from lacgraph.analysis import clusters
+    from lacgraph.web.context import programme
+
+    client = login("max")
+    assert 'href="/where-to-act">Where to act</a>' in client.get("/neighbourhoods").text
+    page = client.get(PAGE).text
+    assert page.index('id="first"') < page.index('id="neighbourhoods"')
+    ranked = re.findall(r'<li class="ward" data-ward="([^"]*)">(.*?)</li>\s*(?=<li class="ward"|</ol>)',
+                        page, flags=re.S)
+    assert [unescape(w) for w, _ in ranked] == [HOSTILE_WARD]  # North has no isolated person
+    body = ranked[0][1]
+    assert "No community group is active here." in body
+    assert "1 person is isolated here on 31 May 2024." in body
+    with app.app_context():
+        people = clusters.isolated_people(programme().G, "2024-05-31")
+    mine = people[people["isolated"] & (people["neighbourhood"] == HOSTILE_WARD)]
+    unsupported = int((~mine["supported"].astype(bool)).sum())
+    expected = ("Every isolated person here already has a coordinator." if unsupported == 0
+                else f"Reach first: {unsupported} isolated")
+    assert expected in unescape(body)
+    assert "a new group may be needed here" in body  # no group nearby keeps its joiners
+    # South's manager: South has no isolated person left but no active group either
+    south = login("mia").get(PAGE).text
+    assert re.search(r'<li class="ward" data-ward="South">.*?No community group is active here',
+                     south, flags=re.S)
+
+
+def test_groups_nearby_follow_the_suggestion_rules():
+    from lacgraph.web.act import _groups_for
+
+    groups = pd.DataFrame({
+        "group": ["g-here", "g-near", "g-far", "g-leaky", "g-new"],
+        "label": ["Here Choir", "Near Walks", "Far Club", "Leaky Lunch", "New Knit"],
+        "neighbourhood": ["Bay", "Hill", "Dale", "Bay", "Bay"],
+        "members": [5, 9, 20, 30, 3],
+        "retention": [0.6, 0.9, 1.0, 0.2, float("nan")],
+        "retention_n": [5, 10, 4, 10, 0], "stayed": [3, 9, 4, 2, 0]})
+    goers = pd.DataFrame({"ward": ["Bay", "Bay", "Dale"], "group": ["g-near", "g-leaky", "g-far"],
+                          "people": [2, 4, 1]})
+    found = _groups_for("Bay", groups, goers)
+    # in Bay first, then Hill (Bay's people go to a group there); Dale is not near Bay;
+    # a group whose joiners left, or too new to tell, is not suggested
+    assert [g["label"] for g in found] == ["Here Choir", "Near Walks"]
+    assert found[0]["where"] == "It meets here."
+    assert found[1]["where"] == "It meets in Hill; 2 people from Bay already go."
+    assert found[1]["kept"] == ("9 of the 10 people who joined in the last two years stayed at "
+                                "least six months.")
