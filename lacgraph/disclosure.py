@@ -50,6 +50,7 @@ from typing import Any
 
 import numpy as np
 
+from lacgraph.i18n import N_, _
 from lacgraph.privacy import ROUND_TO, SUPPRESS_UP_TO, suppress
 
 MIN_GROUP = 20
@@ -97,43 +98,55 @@ WORDS: tuple[str, ...] = ("mode", "window", "as_of", "wave", "baseline_wave")
 """Words and dates that pass through as they are (a window's dates are month ends)."""
 
 LABELS: dict[str, str] = {
-    "mode": "How follow-up was measured",
-    "n": "People due for follow-up",
-    "not_yet_due": "People not yet due",
-    "n_observed": "People followed up",
-    "n_missing": "People missing at follow-up",
-    "n_left": "People whose support ended before follow-up",
-    "n_missing_baseline": "People with no starting review",
-    "follow_up_rate": "Followed up",
-    "baseline_observed_mean": "Connections at the start: people followed up (average)",
-    "baseline_missing_mean": "Connections at the start: people not followed up (average)",
-    "mean_change": "Average change in family, friends and groups",
-    "mean_change_low": "Lowest likely average change (95%)",
-    "mean_change_high": "Highest likely average change (95%)",
-    "median_change": "Middle change",
-    "share_grew": "Grew",
-    "share_same": "Stayed the same",
-    "share_shrank": "Shrank",
-    "wilcoxon_p": "Chance of a change this large if nothing changed",
-    "effect_r": "Size of the change (r, −1 to 1)",
-    "icc": "How alike one coordinator's people are (ICC)",
-    "mean_change_assumed": "Average change if records are assumed current",
-    "mean_change_missing_zero": "Average change if people not followed up had no change",
-    "mean_paid_change": "Average change in services",
-    "mean_paid_change_low": "Lowest likely average change in services (95%)",
-    "mean_paid_change_high": "Highest likely average change in services (95%)",
-    "median_paid_change": "Middle change in services",
-    "share_shifted": "Fewer services and more family, friends and groups",
-    "wilcoxon_p_paid": "Chance of a change in services this large if nothing changed",
-    "effect_r_paid": "Size of the change in services (r, −1 to 1)",
-    "icc_paid": "How alike one coordinator's people are in services (ICC)",
-    "retention_km": "New connections still going after 182 days (survival estimate)",
-    "retention_km_low": "Lowest likely share still going after 182 days (95%)",
-    "retention_km_high": "Highest likely share still going after 182 days (95%)",
-    "retention": "Share of connections old enough that lasted 182 days",
-    "retention_n": "New connections old enough to tell",
+    "mode": N_("How follow-up was measured"),
+    "n": N_("People due for follow-up"),
+    "not_yet_due": N_("People not yet due"),
+    "n_observed": N_("People followed up"),
+    "n_missing": N_("People missing at follow-up"),
+    "n_left": N_("People whose support ended before follow-up"),
+    "n_missing_baseline": N_("People with no starting review"),
+    "follow_up_rate": N_("Followed up"),
+    "baseline_observed_mean": N_("Connections at the start: people followed up (average)"),
+    "baseline_missing_mean": N_("Connections at the start: people not followed up (average)"),
+    "mean_change": N_("Average change in family, friends and groups"),
+    "mean_change_low": N_("Lowest likely average change (95%)"),
+    "mean_change_high": N_("Highest likely average change (95%)"),
+    "median_change": N_("Middle change"),
+    "share_grew": N_("Grew"),
+    "share_same": N_("Stayed the same"),
+    "share_shrank": N_("Shrank"),
+    "wilcoxon_p": N_("Chance of a change this large if nothing changed"),
+    "effect_r": N_("Size of the change (r, −1 to 1)"),
+    "icc": N_("How alike one coordinator's people are (ICC)"),
+    "mean_change_assumed": N_("Average change if records are assumed current"),
+    "mean_change_missing_zero": N_("Average change if people not followed up had no change"),
+    "mean_paid_change": N_("Average change in services"),
+    "mean_paid_change_low": N_("Lowest likely average change in services (95%)"),
+    "mean_paid_change_high": N_("Highest likely average change in services (95%)"),
+    "median_paid_change": N_("Middle change in services"),
+    "share_shifted": N_("Fewer services and more family, friends and groups"),
+    "wilcoxon_p_paid": N_("Chance of a change in services this large if nothing changed"),
+    "effect_r_paid": N_("Size of the change in services (r, −1 to 1)"),
+    "icc_paid": N_("How alike one coordinator's people are in services (ICC)"),
+    "retention_km": N_("New connections still going after 182 days (survival estimate)"),
+    "retention_km_low": N_("Lowest likely share still going after 182 days (95%)"),
+    "retention_km_high": N_("Highest likely share still going after 182 days (95%)"),
+    "retention": N_("Share of connections old enough that lasted 182 days"),
+    "retention_n": N_("New connections old enough to tell"),
 }
-"""Plain headings for each published figure, in the order pages show them."""
+"""Plain headings for each published figure, in the order pages show them (marked for the
+catalogue: :func:`label` gives one in the current language)."""
+
+
+def label(key: str) -> str:
+    """The plain heading of a published figure in the current language.
+
+    Examples
+    --------
+    >>> label("share_grew")
+    'Grew'
+    """
+    return _(LABELS[key])
 
 
 # -- single values -------------------------------------------------------------------------
@@ -382,12 +395,16 @@ def text(value: Any) -> str:
     if value is None:
         return "\u2014"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, float):
         written = f"{value:.1f}".removesuffix(".0")
         return "0" if written in ("-0", "0") else written.replace("-", "\u2212")
     if isinstance(value, int):
         return f"{value:,}"
+    if isinstance(value, str) and value.startswith(("under ", "over ")):
+        bound = value.split(" ", 1)[1]  # a band of a share ("under 40%"): words translated
+        return (_("under %(share)s", share=bound) if value.startswith("under ")
+                else _("over %(share)s", share=bound))
     return str(value)
 
 
@@ -402,7 +419,7 @@ def shown(row: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     >>> shown({"mean_change": 1.6, "n": 45, "icc": None})
     [('n', 'People due for follow-up', '45'), ('mean_change', 'Average change in family, friends and groups', '1.6')]
     """
-    return [(k, LABELS[k], text(row[k])) for k in LABELS
+    return [(k, label(k), text(row[k])) for k in LABELS
             if k in row and row[k] is not None]
 
 
@@ -420,6 +437,31 @@ def reading(key: str, value: Any) -> str | None:
     """
     if value is None or value == WITHHELD:
         return None
+    services = key.endswith("_paid")
+    if key.startswith("wilcoxon_p"):
+        if value == "\u2265 0.05":
+            return (_("A change like this could well happen by chance: no sure change in "
+                      "services.") if services else
+                    _("A change like this could well happen by chance: no sure change in "
+                      "networks."))
+        if value == "< 0.001":
+            return (_("A change this large would be very unlikely if services had not "
+                      "really changed.") if services else
+                    _("A change this large would be very unlikely if networks had not "
+                      "really changed."))
+        return (_("A change this large would be unlikely if services had not really "
+                  "changed.") if services else
+                _("A change this large would be unlikely if networks had not really "
+                  "changed."))
+    if key.startswith("effect_r"):
+        size, up = abs(float(value)), float(value) > 0
+        band = ("none" if size < 0.1 else "small" if size < 0.3
+                else "moderate" if size < 0.5 else "large")
+        return _(EFFECT_WORDS[(band, services, up if band != "none" else None)])
+    if key.startswith("icc"):
+        return _("About %(share)s%% of the differences between people's changes lie between "
+                 "coordinators' caseloads.", share=round(100 * float(value)))
+    return None
     services = key.endswith("_paid")
     what = "services" if services else "networks"
     if key.startswith("wilcoxon_p"):
@@ -443,3 +485,22 @@ def reading(key: str, value: Any) -> str | None:
         return (f"About {round(100 * float(value))}% of the differences between people's "
                 f"changes lie between coordinators' caseloads.")
     return None
+
+
+EFFECT_WORDS: dict[tuple[str, bool, bool | None], str] = {
+    ("none", False, None): N_("No real change in networks."),
+    ("none", True, None): N_("No real change in services."),
+    ("small", False, True): N_("A small change in networks (growth)."),
+    ("small", False, False): N_("A small change in networks (shrinking)."),
+    ("moderate", False, True): N_("A moderate change in networks (growth)."),
+    ("moderate", False, False): N_("A moderate change in networks (shrinking)."),
+    ("large", False, True): N_("A large change in networks (growth)."),
+    ("large", False, False): N_("A large change in networks (shrinking)."),
+    ("small", True, True): N_("A small change in services (more)."),
+    ("small", True, False): N_("A small change in services (fewer)."),
+    ("moderate", True, True): N_("A moderate change in services (more)."),
+    ("moderate", True, False): N_("A moderate change in services (fewer)."),
+    ("large", True, True): N_("A large change in services (more)."),
+    ("large", True, False): N_("A large change in services (fewer)."),
+}
+"""The plain reading of an effect size r: (size band, of services?, positive?) -> sentence."""

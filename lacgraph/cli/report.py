@@ -31,8 +31,13 @@ HTML_FILE = click.Path(dir_okay=False, path_type=Path)
                    "copy, marked on every page as not for circulation.")
 @click.option("--at-risk-below", type=click.IntRange(min=1), default=3, show_default=True,
               help="At risk: fewer natural + community alters than this.")
+@click.option("--lang", type=click.Choice(["en", "cy", "both"], case_sensitive=False),
+              default="en", show_default=True,
+              help="The report's language: English, Welsh (Cymraeg), or both: the English "
+                   "report at --output (and --pdf) and the Welsh one beside it with .cy "
+                   "before the suffix (report.cy.html, report.cy.pdf).")
 def report(source: str, months: int | None, start: Any, end: Any, as_of: Any, output: Path,
-           pdf: Path | None, suppress_small: bool, at_risk_below: int) -> None:
+           pdf: Path | None, suppress_small: bool, at_risk_below: int, lang: str) -> None:
     """The report a council reads: growth, less reliance on services, where to act.
 
     One HTML file with everything inside it (charts, styles; no script, nothing fetched),
@@ -57,25 +62,53 @@ def report(source: str, months: int | None, start: Any, end: Any, as_of: Any, ou
         write_html,
     )
 
+    lang = lang.lower()
+    languages = ("en", "cy") if lang == "both" else (lang,)
+    outputs = {code: (output, pdf) if lang != "both" or code == "en"
+               else (welsh_path(output), welsh_path(pdf) if pdf is not None else None)
+               for code in languages}
     with lacgraph.open(source) as G, spinner("Writing the report"):
-        content = report_content(G, months=months, start=day(start), end=day(end),
-                                 as_of=day(as_of), suppress_small=suppress_small,
-                                 at_risk_below=at_risk_below)
-        write_html(content, output)
-    for note in content.notes:  # dates taken back to month ends: said, never silent
+        contents = {code: report_content(G, months=months, start=day(start), end=day(end),
+                                         as_of=day(as_of), suppress_small=suppress_small,
+                                         at_risk_below=at_risk_below, lang=code)
+                    for code in languages}
+        for code, content in contents.items():
+            write_html(content, outputs[code][0])
+    notes = contents["en" if "en" in contents else languages[0]].notes
+    for note in notes:  # dates taken back to month ends: said, never silent
         click.echo(note, err=True)
-    click.echo(f"Wrote the report to {output}"
-               + ("" if suppress_small else " (team copy: small numbers NOT suppressed)"),
-               err=True)
+    for code in languages:
+        click.echo(f"Wrote the report{LANGUAGE_WORDS[lang][code]} to {outputs[code][0]}"
+                   + ("" if suppress_small else " (team copy: small numbers NOT suppressed)"),
+                   err=True)
     if pdf is not None:
         problem = chromium_problem()
         if problem:
             click.echo(f"Error: {problem}", err=True)
             raise SystemExit(1)
-        try:
-            with spinner("Printing the PDF with Chromium (a few seconds)"):
-                print_pdf(output, pdf)
-        except ChromiumUnavailable as err:
-            click.echo(f"Error: {err}", err=True)
-            raise SystemExit(1) from None
-        click.echo(f"Printed it to {pdf}", err=True)
+        for code in languages:
+            html_path, pdf_path = outputs[code]
+            assert pdf_path is not None  # --pdf was given, so every language has one
+            try:
+                with spinner("Printing the PDF with Chromium (a few seconds)"):
+                    print_pdf(html_path, pdf_path)
+            except ChromiumUnavailable as err:
+                click.echo(f"Error: {err}", err=True)
+                raise SystemExit(1) from None
+            click.echo(f"Printed it to {pdf_path}", err=True)
+
+
+LANGUAGE_WORDS = {"en": {"en": ""}, "cy": {"cy": " in Welsh"},
+                  "both": {"en": " in English", "cy": " in Welsh"}}
+"""How ``Wrote the report ... to`` names the language (nothing for a plain English run)."""
+
+
+def welsh_path(path: Path) -> Path:
+    """Where ``--lang both`` writes the Welsh copy of ``path``: ``.cy`` before the suffix.
+
+    Examples
+    --------
+    >>> welsh_path(Path("out/report.html")).as_posix(), welsh_path(Path("r.pdf")).as_posix()
+    ('out/report.cy.html', 'r.cy.pdf')
+    """
+    return path.with_name(f"{path.stem}.cy{path.suffix}")

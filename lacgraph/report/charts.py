@@ -26,6 +26,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from markupsafe import Markup, escape  # noqa: E402
 
+from lacgraph.i18n import DEFAULT, N_, _, language, ngettext  # noqa: E402
 from lacgraph.viz.growth import GREW, LINE, SAME, SHRANK  # noqa: E402
 from lacgraph.viz.small import sparkline  # noqa: E402
 
@@ -87,11 +88,12 @@ def change_bars(changes: np.ndarray, count: Callable[[int], Any]) -> Markup:
         if s == "*":
             ax.bar([v], [top * 0.06], color="white", edgecolor="#555555", width=0.8)
             ax.text(v, top * 0.08, "*", ha="center", va="bottom", parse_math=False)
-    bars = "; ".join(f"{_signed(int(v))}: {s} people" for v, s in zip(values, shown,
-                                                                       strict=True))
-    return _plain_svg(fig, ax, "change in natural + community connections", "people", "change",
-                      "Bar chart of how many people's family, friends and groups changed by "
-                      f"each amount. Change and people: {bars}.")
+    bars = "; ".join(_("%(change)s: %(people)s", change=_signed(int(v)), people=_people(s))
+                     for v, s in zip(values, shown, strict=True))
+    return _plain_svg(fig, ax, _("change in natural + community connections"), _("people"),
+                      "change", _("Bar chart of how many people's family, friends and groups "
+                                  "changed by each amount. Change and people: %(bars)s.",
+                                  bars=bars))
 
 
 def retention_chart(curve: pd.DataFrame, count: Callable[[int], Any], up_to: int,
@@ -119,35 +121,46 @@ def retention_chart(curve: pd.DataFrame, count: Callable[[int], Any], up_to: int
     fig, ax = plt.subplots(figsize=(6.5, 3.4))
     ax.step(days, shares, where="post", color=LINE, lw=2)
     ax.axvline(retention_days, color="#555555", ls="--", lw=1)
-    ax.text(retention_days + 6, 0.08, f"day {retention_days}", fontsize=8, parse_math=False)
+    ax.text(retention_days + 6, 0.08, _("day %(day)s", day=retention_days), fontsize=8,
+            parse_math=False)
     ax.set_ylim(0, 1.05)
     ax.set_xlim(0, max(days + [retention_days + 30]))
-    points = "; ".join(f"day {d}: {round(100 * v)}%" for d, v in zip(days, shares, strict=True)
+    points = "; ".join(_("day %(day)s: %(share)s", day=d, share=str(round(100 * v)) + "%")
+                       for d, v in zip(days, shares, strict=True)
                        if d % 91 == 0 or d == retention_days)
-    return _plain_svg(fig, ax, "days since the connection started", "share still active",
-                      "retention", "Line chart of the share of new connections still active "
-                      "by days since they started"
-                      + (f". Days and share still active: {points}." if points else "."))
+    description = (_("Line chart of the share of new connections still active by days since "
+                     "they started. Days and share still active: %(points)s.", points=points)
+                   if points else _("Line chart of the share of new connections still active "
+                                    "by days since they started."))
+    return _plain_svg(fig, ax, _("days since the connection started"), _("share still active"),
+                      "retention", description)
 
 
 def shift_chart(growth: Growth, count: Callable[[int], Any] | None) -> Markup:
     """Paid change against natural + community change (:func:`lacgraph.viz.growth.plot_shift`)."""
-    from lacgraph.viz.growth import QUADRANTS, plot_shift, shift_quadrants
+    from lacgraph.viz.growth import plot_shift, shift_quadrants
 
     fig = plot_shift(growth, count=count)
     quadrants = shift_quadrants(growth)
     shown = count or int
-    counted = "; ".join(f"{text}: {shown(quadrants[key])} people" for (text, _, _), key in
-                        zip(QUADRANTS, ("shifted", "both_up", "both_down",
-                                        "paid_up_close_down"), strict=True))
+    counted = "; ".join(_("%(quadrant)s: %(people)s", quadrant=_(QUADRANT_WORDS[key]),
+                          people=_people(shown(quadrants[key])))
+                        for key in ("shifted", "both_up", "both_down", "paid_up_close_down"))
     ax = fig.axes[0]
     ax.set_title("")
-    ax.set_xlabel("change in paid connections (services, coordinator)")
-    ax.set_ylabel("change in natural + community connections")
-    return figure_svg(fig, "shift", "Chart of each person's change in paid connections "
-                      "against their change in family, friends and groups, with the number "
-                      f"of people in each quadrant: {counted}; no change in one or both: "
-                      f"{shown(quadrants['on_an_axis'])} people.")
+    if language() != DEFAULT:  # the words drawn by lacgraph.viz.growth, in this language
+        for label, key in zip(ax.texts, ("shifted", "both_up", "both_down",
+                                         "paid_up_close_down"), strict=False):
+            label.set_text(_("%(quadrant)s\n%(people)s", quadrant=_(QUADRANT_WORDS[key]),
+                             people=_people(shown(quadrants[key]))))
+        _relabel_legend(ax, {"other people": _("other people"), "shifted": _("shifted")})
+    ax.set_xlabel(_("change in paid connections (services, coordinator)"))
+    ax.set_ylabel(_("change in natural + community connections"))
+    return figure_svg(fig, "shift", _(
+        "Chart of each person's change in paid connections against their change in family, "
+        "friends and groups, with the number of people in each quadrant: %(counted)s; no "
+        "change in one or both: %(axis)s.", counted=counted,
+        axis=_people(shown(quadrants["on_an_axis"]))))
 
 
 def categories_chart(table: pd.DataFrame, min_n: int) -> Markup:
@@ -157,14 +170,47 @@ def categories_chart(table: pd.DataFrame, min_n: int) -> Markup:
     means = category_means(table, min_n=min_n)
     fig = plot_categories(table, min_n=min_n)
     fig.axes[0].set_title("")
-    fig.axes[0].set_ylabel("mean connections")
+    fig.axes[0].set_ylabel(_("mean connections"))
+    if language() != DEFAULT:  # the words drawn by lacgraph.viz.growth, in this language
+        fig.axes[0].set_xlabel(_("months since introduction"))
+        _relabel_legend(fig.axes[0], {"natural": _("natural"), "community": _("community"),
+                                      "paid": _("paid")})
     points = "; ".join(
-        f"{int(r.wave)} months: natural {r.natural:.1f}, community {r.community:.1f}, "
-        f"paid {r.paid:.1f}" for r in means.itertuples(index=False)
-        if not np.isnan(r.natural))
-    return figure_svg(fig, "categories", "Line chart of the cohort's average natural, "
-                      "community and paid connections by months since introduction"
-                      + (f": {points}." if points else "."))
+        ngettext("%(num)d month: natural %(natural)s, community %(community)s, paid %(paid)s",
+                 "%(num)d months: natural %(natural)s, community %(community)s, "
+                 "paid %(paid)s", int(r.wave), natural=format(r.natural, ".1f"),
+                 community=format(r.community, ".1f"), paid=format(r.paid, ".1f"))
+        for r in means.itertuples(index=False) if not np.isnan(r.natural))
+    return figure_svg(fig, "categories", _(
+        "Line chart of the cohort's average natural, community and paid connections by months "
+        "since introduction: %(points)s.", points=points) if points else _(
+        "Line chart of the cohort's average natural, community and paid connections by months "
+        "since introduction."))
+
+
+QUADRANT_WORDS = {
+    "shifted": N_("shifted: fewer services, more natural + community"),
+    "both_up": N_("more services and more natural + community"),
+    "both_down": N_("fewer services, fewer natural + community"),
+    "paid_up_close_down": N_("more services, fewer natural + community"),
+}
+"""The quadrants of the shift chart, as its text alternative names them (the words of
+:data:`lacgraph.viz.growth.QUADRANTS`)."""
+
+
+def _relabel_legend(ax: plt.Axes, words: dict[str, str]) -> None:
+    """Put the legend's English words (as :mod:`lacgraph.viz.growth` draws them) into the
+    current language."""
+    legend = ax.get_legend()
+    for text in legend.get_texts() if legend is not None else ():
+        text.set_text(words.get(text.get_text(), text.get_text()))
+
+
+def _people(shown: Any) -> str:
+    """``12 people``, ``1 person`` or ``* people`` (a suppressed count) in the current language."""
+    if isinstance(shown, int) and not isinstance(shown, bool):
+        return ngettext("%(num)d person", "%(num)d people", shown)
+    return _("%(count)s people", count=shown)
 
 
 def _signed(v: int) -> str:

@@ -60,6 +60,7 @@ from lacgraph.disclosure import (
 )
 from lacgraph.disclosure import share as disclosed_share
 from lacgraph.disclosure import text as disclosed_text
+from lacgraph.i18n import N_, _, language, use_language
 from lacgraph.model import AT_RISK_THRESHOLD
 from lacgraph.privacy import ROUND_TO, SUPPRESS_UP_TO, suppress
 from lacgraph.readwrite.clusters_export import cluster_profile, for_export
@@ -168,7 +169,7 @@ class Numbers:
             return self._add(key, None, MISSING)
         if self.suppressed:
             shown = disclosed_share(part, whole, up_to=self.up_to, base=self.base)
-            return self._add(key, shown, str(shown))
+            return self._add(key, shown, disclosed_text(shown))
         return self._add(key, part / whole, _share_text(part / whole))
 
     def published(self, key: str, value: Any) -> Cell:
@@ -204,6 +205,7 @@ class ReportContent:
     cells: dict[str, Cell]
     growth: Growth
     window: dict[str, Any]
+    lang: str = "en"
     glance: dict[str, Any] = field(default_factory=dict)
     cohort: dict[str, Any] = field(default_factory=dict)
     change: dict[str, Any] = field(default_factory=dict)
@@ -270,15 +272,18 @@ def describe_window(window: dict[str, Any]) -> str:
     'from 1 January 2024 to 30 June 2024'
     """
     if window["kind"] == "fixed":
-        return f"from {format_long_date(window['from'])} to {format_long_date(window['to'])}"
-    return f"from each person's introduction to {window['months']} months later"
+        return _("from %(start)s to %(end)s", start=format_long_date(window["from"]),
+                 end=format_long_date(window["to"]))
+    return _("from each person's introduction to %(months)s months later",
+             months=window["months"])
 
 
 def report_content(G: DatedNetwork, *, months: int | None = None,
                    start: DateLike | None = None, end: DateLike | None = None,
                    as_of: DateLike | None = None, suppress_small: bool = True,
-                   at_risk_below: int = AT_RISK_THRESHOLD) -> ReportContent:
-    """Work out the report's numbers (see the module docstring).
+                   at_risk_below: int = AT_RISK_THRESHOLD,
+                   lang: str | None = None) -> ReportContent:
+    """Work out the report's numbers (see the module docstring), worded in ``lang``.
 
     Parameters
     ----------
@@ -289,11 +294,22 @@ def report_content(G: DatedNetwork, *, months: int | None = None,
         Apply the small-number rule (off only for the team's own copy).
     at_risk_below : int, default 3
         At risk: fewer natural + community alters than this.
+    lang : {"en", "cy"}, optional
+        The language of the report's words (dates, readings, notes, band names); default
+        the current language. The numbers are the same in every language.
 
     Returns
     -------
     ReportContent
     """
+    with use_language(lang):
+        return _report_content(G, months=months, start=start, end=end, as_of=as_of,
+                               suppress_small=suppress_small, at_risk_below=at_risk_below)
+
+
+def _report_content(G: DatedNetwork, *, months: int | None, start: DateLike | None,
+                    end: DateLike | None, as_of: DateLike | None, suppress_small: bool,
+                    at_risk_below: int) -> ReportContent:
     if months is None and start is None and end is None:
         months = 6
     notes: list[str] = []
@@ -308,7 +324,7 @@ def report_content(G: DatedNetwork, *, months: int | None = None,
     last = to_date(result.as_of)
     N = Numbers(suppress_small)
     R = ReportContent(suppressed=suppress_small, cells=N.cells, growth=result,
-                      window=result.window, notes=notes)
+                      window=result.window, notes=notes, lang=language())
     summary = result.summary()
     R.published = disclose_summary(summary) if suppress_small else summary
     wave_table = waves(G, WAVES, as_of=result.as_of, at_risk_below=at_risk_below)
@@ -473,9 +489,10 @@ def _groups(G: DatedNetwork, R: ReportContent, N: Numbers, by: dict[str, Any]) -
             n = s["n"]
             hide = N.small(n) or n == 0
             key = f"by.{column}.{value}"
-            name = value or "(none)"
+            name = value or _("(none)")
             if column == "coordinator" and N.suppressed:  # numbered, never named
-                key, name = f"by.coordinator.{number}", f"Coordinator {number}"
+                key, name = (f"by.coordinator.{number}",
+                             _("Coordinator %(number)s", number=number))
             elif column == "coordinator" and value in labels.index and labels[value]:
                 name = f"{labels[value]} ({value})"
             if N.suppressed:
@@ -538,15 +555,16 @@ def _month_end(day: DateLike | None, notes: list[str]) -> str | None:
     given = format_date(to_date(day))
     end = str(month_end_on_or_before(given))
     if end != given:
-        notes.append(f"{format_long_date(given)} is taken back to the month end "
-                     f"{format_long_date(end)}: figures leaving the team use month ends.")
+        notes.append(_("%(given)s is taken back to the month end %(end)s: figures leaving "
+                       "the team use month ends.", given=format_long_date(given),
+                       end=format_long_date(end)))
     return end
 
 
 BANDS: tuple[tuple[str, int, int | None], ...] = (
-    ("Started isolated (no family, friends or groups)", 0, 0),
-    ("Started with 1 or 2", 1, 2),
-    ("Started with 3 or more", 3, None),
+    (N_("Started isolated (no family, friends or groups)"), 0, 0),
+    (N_("Started with 1 or 2"), 1, 2),
+    (N_("Started with 3 or more"), 3, None),
 )
 """Baseline size bands (natural + community connections at the start)."""
 
@@ -568,7 +586,7 @@ def _bands(R: ReportContent, N: Numbers) -> None:
         shown = disclose(exact) if N.suppressed else exact
         hide = N.small(len(changes)) or not len(changes)
         key = f"band.{number}"
-        row: dict[str, Any] = {"name": label, "n": N.count(f"{key}.n", len(changes))}
+        row: dict[str, Any] = {"name": _(label), "n": N.count(f"{key}.n", len(changes))}
         for column, kind in (("mean_change", "signed"), ("median_change", "signed"),
                              ("share_grew", "share"), ("share_shrank", "share")):
             if N.suppressed:

@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from lacgraph.analysis.clusters import NO_NEIGHBOURHOOD
 from lacgraph.errors import LacgraphError
+from lacgraph.i18n import DEFAULT, N_, _, babel_locale, check_language, language, translations
+from lacgraph.i18n import use_language as _use_language
 from lacgraph.privacy import suppress
 from lacgraph.report import charts
 from lacgraph.report.content import ReportContent, p_phrase
@@ -31,26 +35,47 @@ from lacgraph.tables import format_long_date
 CHROMIUM = "/usr/bin/chromium"
 """Debian's Chromium: the only browser the PDF is printed with (never a downloaded build)."""
 
-TEAM_COPY = "Team copy \u2014 not for circulation: contains unsuppressed small numbers"
+TEAM_COPY = N_("Team copy \u2014 not for circulation: contains unsuppressed small numbers")
+
+TITLE = N_("Local Area Coordination: personal networks report")
+"""The report's title (in the report's language)."""
+
+HTML_LANG = {"en": "en-GB", "cy": "cy"}
+"""The ``lang`` of the report's ``<html>`` in each language."""
 
 
 class ChromiumUnavailable(LacgraphError):
     """The PDF cannot be printed: headless Chromium (or playwright) is not available here."""
 
 
-def _environment() -> Environment:
+def _environment(lang: str = DEFAULT) -> Environment:
     env = Environment(loader=PackageLoader("lacgraph.report", "templates"),
                       autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+    catalogue = translations(lang)
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=catalogue.gettext, ngettext=catalogue.ngettext, newstyle=True)
     env.filters["long_date"] = format_long_date
-    env.filters["month"] = lambda d: dt.date.fromisoformat(str(d)[:10]).strftime("%b %Y")
+    env.filters["month"] = _short_month
     env.globals["p_phrase"] = p_phrase
     env.filters["ordinal"] = ordinal
+    env.filters["place"] = lambda ward: _("(none)") if ward == NO_NEIGHBOURHOOD else ward
     return env
 
 
+def _short_month(day: object) -> str:
+    """A month end as a table column heading: ``Dec 2024`` (English, as before) or the
+    month's Welsh name from Babel (``Rhag 2024``)."""
+    d = dt.date.fromisoformat(str(day)[:10])
+    if language() == DEFAULT:
+        return d.strftime("%b %Y")
+    from babel.dates import format_date
+
+    return str(format_date(d, format="LLL y", locale=babel_locale()))
+
+
 def ordinal(n: int) -> str:
-    """``182`` → ``"182nd"``.
+    """``182`` → ``"182nd"`` (in Welsh the number itself: the sentence says "diwrnod 182").
 
     Examples
     --------
@@ -58,6 +83,8 @@ def ordinal(n: int) -> str:
     ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '182nd', '273rd']
     """
     n = int(n)
+    if language() != DEFAULT:
+        return str(n)
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
@@ -84,18 +111,57 @@ def report_charts(R: ReportContent) -> dict[str, Any]:
         for column, series in row["series"].items():
             spark[(row["name"], column)] = charts.sparkline(
                 [c.value for c in series["cells"]],
-                label=f"{row['name']}: {column.replace('_', ' ')} month by month")
+                label=_(SPARK_LABELS[column], name=row["name"]))
     out["spark"] = spark
     return out
 
 
-def render_html(R: ReportContent, *, title: str = "Local Area Coordination: "
-                "personal networks report") -> str:
-    """Return the report as one self-contained HTML page."""
-    template = _environment().get_template("report.html")
-    return template.render(R=R, charts=report_charts(R), title=title,
-                           team_copy=None if R.suppressed else TEAM_COPY,
-                           made=format_long_date(dt.date.today()))
+SPARK_LABELS = {
+    "isolated": N_("%(name)s: isolated month by month"),
+    "at_risk": N_("%(name)s: at risk month by month"),
+    "isolated_clusters": N_("%(name)s: isolated clusters month by month"),
+}
+"""The text alternative of each neighbourhood sparkline."""
+
+
+def render_html(R: ReportContent, *, title: str | None = None) -> str:
+    """Return the report as one self-contained HTML page in the language its content was
+    worded in (``report_content(..., lang="cy")``: ``<html lang="cy">``, Welsh words and
+    Babel's Welsh month names; the numbers are the same in both languages)."""
+    lang = check_language(R.lang)
+    with _use_language(lang):
+        template = _environment(lang).get_template("report.html")
+        return template.render(R=R, charts=report_charts(R), title=title or _(TITLE),
+                               team_copy=None if R.suppressed else _(TEAM_COPY),
+                               made=format_long_date(dt.date.today()), html_lang=HTML_LANG[lang],
+                               page_of_pages=page_of_pages(), css_string=css_string)
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string (for the printed pages' margin boxes; no ``<``, so
+    it cannot end the ``<style>`` element).
+
+    Examples
+    --------
+    >>> css_string('Say "hi"')
+    '"Say \\\\"hi\\\\""'
+    """
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+    return f'"{escaped}"'
+
+
+def page_of_pages() -> str:
+    """The printed page number in the current language, as CSS ``content``.
+
+    Examples
+    --------
+    >>> page_of_pages()
+    '"Page " counter(page) " of " counter(pages)'
+    """
+    counters = {"\x00": "counter(page)", "\x01": "counter(pages)"}
+    words = _("Page %(page)s of %(pages)s", page="\x00", pages="\x01")
+    return " ".join(counters.get(piece) or css_string(piece)
+                    for piece in re.split("([\x00\x01])", words) if piece)
 
 
 def write_html(R: ReportContent, path: str | os.PathLike[str]) -> Path:

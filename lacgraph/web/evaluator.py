@@ -23,15 +23,16 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from lacgraph.analysis.growth import growth
 from lacgraph.disclosure import (
-    LABELS,
     MIN_GROUP,
     WITHHELD,
     disclose_summary,
+    label,
     reading,
     shown,
     text,
 )
 from lacgraph.errors import QueryError
+from lacgraph.i18n import N_, _
 from lacgraph.viz import growth as plots
 from lacgraph.web.context import audit, csv_download, programme, requires
 from lacgraph.web.growth_form import WindowForm, read_window
@@ -41,9 +42,10 @@ bp = Blueprint("evaluator", __name__)
 PLOTS = {"change": "plot_change", "retention": "plot_retention", "waves": "plot_waves"}
 """The growth plots (file name → :mod:`lacgraph.viz.growth` function)."""
 
-PLOT_WORDS = {"change": "Connections before and after, and how many people changed by how much",
-              "retention": "Share of new connections still going by days since they began",
-              "waves": "Average connections at introduction, 6 and 12 months"}
+PLOT_WORDS = {"change": N_("Connections before and after, and how many people changed by how "
+                           "much"),
+              "retention": N_("Share of new connections still going by days since they began"),
+              "waves": N_("Average connections at introduction, 6 and 12 months")}
 
 NAME_COLUMNS = ("label", "name", "coordinator_label")
 
@@ -51,12 +53,25 @@ GROUP_COLUMNS = ("n", "n_observed", "follow_up_rate", "mean_change", "median_cha
                  "share_grew", "share_shifted", "retention_km", "retention")
 """The figures of each neighbourhood's or coordinator's row, when the summary has them."""
 
-GROUP_NAMES = {"neighbourhood": "Neighbourhood", "coordinator": "Coordinator (pseudonym)"}
+GROUP_NAMES = {"neighbourhood": N_("Neighbourhood"), "coordinator": N_("Coordinator (pseudonym)")}
+
+GROUP_HEADINGS = {"neighbourhood": N_("By neighbourhood"),
+                  "coordinator": N_("By coordinator (pseudonym)")}
+"""The heading over each group's table (whole phrases: Welsh mutates after "fesul")."""
 
 WITHHELD_SVG = ("<svg xmlns='http://www.w3.org/2000/svg' width='480' height='60' role='img' "
-                "aria-label='Withheld: fewer than 20 people'>"
-                "<text x='10' y='35' font-family='sans-serif' font-size='14'>Withheld: fewer "
-                "than 20 people in this cohort (small-number rule).</text></svg>")
+                "aria-label='{label}'>"
+                "<text x='10' y='35' font-family='sans-serif' font-size='14'>{text}</text></svg>")
+
+
+def withheld_svg() -> str:
+    """The picture shown instead of a plot of fewer than 20 people, in the current language."""
+    from markupsafe import escape
+
+    return WITHHELD_SVG.format(
+        label=escape(_("Withheld: fewer than %(min)s people", min=MIN_GROUP)),
+        text=escape(_("Withheld: fewer than %(min)s people in this cohort (small-number rule).",
+                      min=MIN_GROUP)))
 
 
 def _form() -> WindowForm:
@@ -104,9 +119,12 @@ def _group_tables(summary: dict[str, Any]) -> list[dict[str, Any]]:
         columns = [c for c in GROUP_COLUMNS if any(r.get(c) is not None for r in rows)]
         tables.append({
             "group": group,
-            "heading": GROUP_NAMES.get(group, group.replace("_", " ").capitalize()),
-            "columns": [(c, LABELS[c]) for c in columns],
-            "rows": [{"name": r[group] or "(none)",
+            "heading": (_(GROUP_NAMES[group]) if group in GROUP_NAMES
+                        else group.replace("_", " ").capitalize()),
+            "title": (_(GROUP_HEADINGS[group]) if group in GROUP_HEADINGS
+                      else _("By %(group)s", group=group.replace("_", " "))),
+            "columns": [(c, label(c)) for c in columns],
+            "rows": [{"name": r[group] or _("(none)"),
                       "cells": [text(r.get(c)) for c in columns]} for r in rows],
         })
     return tables
@@ -118,7 +136,7 @@ def _readings(summary: dict[str, Any]) -> list[tuple[str, str, str]]:
                 "icc_paid"):
         words = reading(key, summary.get(key))
         if words:
-            out.append((LABELS[key], text(summary[key]), words))
+            out.append((label(key), text(summary[key]), words))
     return out
 
 
@@ -138,7 +156,7 @@ def growth_page() -> Any:
     return render_template(
         "growth.html", form=form, stable=stable, summary=summary, figures=figures,
         readings=_readings(summary), groups=_group_tables(summary),
-        small=_small(result), plots=[(p, PLOT_WORDS[p]) for p in PLOTS],
+        small=_small(result), plots=[(p, _(PLOT_WORDS[p])) for p in PLOTS],
         withheld=WITHHELD, min_group=MIN_GROUP, query=form.query())
 
 
@@ -152,7 +170,7 @@ def growth_plot(name: str) -> Response:
     result = _growth(form.window)
     if name != "waves" and _small(result):
         audit("view.growth-plot", name, form.describe() + " withheld")
-        return Response(WITHHELD_SVG, mimetype="image/svg+xml")
+        return Response(withheld_svg(), mimetype="image/svg+xml")
     subject = programme().G if name == "waves" else result
     folder = tempfile.mkdtemp(prefix="lacgraph-plot-")
     path = os.path.join(folder, f"{name}.svg")
@@ -190,9 +208,9 @@ def growth_people() -> Response:
     result = _growth(form.window)
     if _small(result):
         audit("download.growth-people", form.describe(), "withheld")
-        return csv_download(pd.DataFrame({"note": [
-            f"Withheld: fewer than {MIN_GROUP} people in this cohort (small-number rule)."]}),
-            "growth-people.csv")
+        return csv_download(pd.DataFrame({"note": [  # the column name is for programs
+            _("Withheld: fewer than %(min)s people in this cohort (small-number rule).",
+              min=MIN_GROUP)]}), "growth-people.csv")
     pseudonymiser = current_app.extensions["lacgraph.pseudonymiser"]
     frame = _months_only(result.people)
     drop = [c for c in frame.columns if c in NAME_COLUMNS or c.endswith("label")]

@@ -25,6 +25,7 @@ import numpy as np
 
 from lacgraph.disclosure import month_end_on_or_before
 from lacgraph.errors import QueryError
+from lacgraph.i18n import N_, _, month_year
 from lacgraph.tables import format_long_date, parse_user_date
 
 FIELDS = ("months", "from-month", "from-year", "to-month", "to-year")
@@ -58,8 +59,16 @@ class WindowForm:
         """The query string that asks for this window again (for links and downloads)."""
         return {k: v for k, v in self.values.items() if v}
 
+    def words(self) -> str:
+        """The window in words for the page, in the current language."""
+        if "months" in self.window:
+            return _("%(months)s months after each person's introduction",
+                     months=self.window["months"])
+        return _("from %(start)s to %(end)s", start=format_long_date(self.window["start"]),
+                 end=format_long_date(self.window["end"]))
+
     def describe(self) -> str:
-        """The window in words."""
+        """The window in words (English, for the audit log and the JSON download)."""
         if "months" in self.window:
             return f"{self.window['months']} months after each person's introduction"
         return (f"from {format_long_date(self.window['start'])} to "
@@ -72,28 +81,41 @@ def _month_end(year: int, month: int) -> dt.date:
 
 
 def _month_words(day: dt.date) -> str:
-    """``"November 2024"`` (the long date without its day)."""
-    return format_long_date(day).split(" ", 1)[1]
+    """``"November 2024"`` (the month of a date, in the current language, from Babel)."""
+    return month_year(day)
 
 
-def _month_year(values: dict[str, str], prefix: str, words: str,
+MESSAGES: dict[tuple[str, str], str] = {
+    ("from", "no month"): N_("Enter the month the window starts"),
+    ("to", "no month"): N_("Enter the month the window ends"),
+    ("from", "no year"): N_("Enter the year the window starts"),
+    ("to", "no year"): N_("Enter the year the window ends"),
+    ("from", "bad month"): N_("The month the window starts must be a number from 1 to 12"),
+    ("to", "bad month"): N_("The month the window ends must be a number from 1 to 12"),
+    ("from", "bad year"): N_("The year the window starts must have 4 digits, like 2024"),
+    ("to", "bad year"): N_("The year the window ends must have 4 digits, like 2024"),
+    ("from", "no date"): N_("Enter the month and year the window starts"),
+    ("to", "no date"): N_("Enter the month and year the window ends"),
+}
+"""Each problem with a month field, one whole sentence for each end of the window."""
+
+
+def _month_year(values: dict[str, str], prefix: str,
                 problems: list[Problem]) -> dt.date | None:
     month, year = values[f"{prefix}-month"], values[f"{prefix}-year"]
     if not month and not year:
         return None
     if not month:
-        problems.append(Problem(f"{prefix}-month", f"Enter the month {words}"))
+        problems.append(Problem(f"{prefix}-month", _(MESSAGES[prefix, "no month"])))
         return None
     if not year:
-        problems.append(Problem(f"{prefix}-year", f"Enter the year {words}"))
+        problems.append(Problem(f"{prefix}-year", _(MESSAGES[prefix, "no year"])))
         return None
     if not month.isdigit() or not 1 <= int(month) <= 12:
-        problems.append(Problem(f"{prefix}-month", f"The month {words} must be a number "
-                                "from 1 to 12"))
+        problems.append(Problem(f"{prefix}-month", _(MESSAGES[prefix, "bad month"])))
         return None
     if not year.isdigit() or len(year) != 4 or not 1900 <= int(year) <= 2100:
-        problems.append(Problem(f"{prefix}-year", f"The year {words} must have 4 digits, "
-                                "like 2024"))
+        problems.append(Problem(f"{prefix}-year", _(MESSAGES[prefix, "bad year"])))
         return None
     return _month_end(int(year), int(month))
 
@@ -101,19 +123,19 @@ def _month_year(values: dict[str, str], prefix: str, words: str,
 def _legacy(values: dict[str, str], args: Mapping[str, str], notes: list[str],
             problems: list[Problem]) -> None:
     """``from``/``to`` dates of older links become month/year fields (month ends)."""
-    for name, words in (("from", "the window starts"), ("to", "the window ends")):
+    for name in ("from", "to"):
         typed = (args.get(name) or "").strip()
         if not typed:
             continue
         try:
             day = parse_user_date(typed[:20])
         except QueryError:  # said on the form instead
-            problems.append(Problem(f"{name}-month", f"Enter the month and year {words}"))
+            problems.append(Problem(f"{name}-month", _(MESSAGES[name, "no date"])))
             continue
         end = month_end_on_or_before(day)
         if str(end) != str(day):
-            notes.append(f"Windows are month ends: {format_long_date(day)} is shown as "
-                         f"{format_long_date(end)}.")
+            notes.append(_("Windows are month ends: %(day)s is shown as %(end)s.",
+                           day=format_long_date(day), end=format_long_date(end)))
         values[f"{name}-month"], values[f"{name}-year"] = str(end.month), str(end.year)
 
 
@@ -135,39 +157,37 @@ def read_window(args: Mapping[str, str], last_date: Any, first_date: Any = None
     form = WindowForm(values)
     _legacy(values, args, form.notes, form.problems)
     as_of = month_end_on_or_before(str(np.datetime64(str(last_date)[:10], "D")))
-    start = _month_year(values, "from", "the window starts", form.problems)
-    end = _month_year(values, "to", "the window ends", form.problems)
+    start = _month_year(values, "from", form.problems)
+    end = _month_year(values, "to", form.problems)
     fixed = any(values[f] for f in FIELDS[1:])
     months = values["months"]
     both = bool(months and fixed)
     if both:  # said, and the dates still checked, so every problem shows at once
-        form.problems.insert(0, Problem("months", "Choose either months after introduction "
-                                        "or a from and to month, not both"))
+        form.problems.insert(0, Problem("months", _("Choose either months after introduction "
+                                                    "or a from and to month, not both")))
     if form.problems and not both:
         return form
     if fixed:
         said = {p.field.split("-")[0] for p in form.problems}
         if start is None and "from" not in said:
-            form.problems.append(Problem("from-month", "Enter the month and year the "
-                                         "window starts"))
+            form.problems.append(Problem("from-month", _(MESSAGES["from", "no date"])))
         if end is None and "to" not in said:
-            form.problems.append(Problem("to-month", "Enter the month and year the "
-                                         "window ends"))
+            form.problems.append(Problem("to-month", _(MESSAGES["to", "no date"])))
         if start is not None and end is not None:
             if end <= start:
-                form.problems.append(Problem("to-month", "The window must end after it "
-                                             "starts: choose a later month to end it"))
+                form.problems.append(Problem("to-month", _(
+                    "The window must end after it starts: choose a later month to end it")))
             elif end > as_of:
-                form.problems.append(Problem("to-month", "The data is complete up to "
-                                             f"{format_long_date(as_of)}: choose "
-                                             f"{_month_words(as_of)} or earlier to end the window"))
+                form.problems.append(Problem("to-month", _(
+                    "The data is complete up to %(date)s: choose %(month)s or earlier to end "
+                    "the window", date=format_long_date(as_of), month=_month_words(as_of))))
         if not form.problems:
             assert start is not None and end is not None
             form.window = {"start": str(start), "end": str(end), "as_of": str(as_of)}
         return form
     if months and (not months.isdigit() or not 1 <= int(months) <= 120):
-        form.problems.append(Problem("months", "Enter the number of months as a whole "
-                                     "number from 1 to 120, like 6"))
+        form.problems.append(Problem("months", _("Enter the number of months as a whole "
+                                                 "number from 1 to 120, like 6")))
         return form
     form.window = {"months": int(months or DEFAULT_MONTHS), "as_of": str(as_of)}
     return form

@@ -441,6 +441,7 @@ def where_to_act_gaps_csv() -> Response:
 def report_download() -> Response:
     """The council report (``lacgraph report``) for the growth window in the query string
     (``months``, default 6, or ``from`` + ``to``), small numbers suppressed."""
+    from lacgraph.i18n import language
     from lacgraph.report.content import report_content
     from lacgraph.report.render import render_html
 
@@ -449,10 +450,10 @@ def report_download() -> Response:
     if form.problems:
         raise QueryError(form.problems[0].message + ".")
     window: dict[str, Any] = dict(form.window)
-    key = ("report", *sorted(window.items()))
+    key = ("report", language(), *sorted(window.items()))  # one copy per language
 
     def build() -> str:
-        content = report_content(P.G, suppress_small=True, **window)
+        content = report_content(P.G, suppress_small=True, lang=language(), **window)
         with P.draw_lock:  # matplotlib draws the charts (not thread-safe)
             return render_html(content)
 
