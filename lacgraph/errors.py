@@ -6,7 +6,11 @@ Every error lacgraph raises on purpose is a :class:`LacgraphError`::
     ├── InputError            .problems: list of Problem(file, line, column, value, reason)
     ├── NotFound              unknown person / node id
     ├── StoreError            a store could not be read or written
-    │   └── StoreUnavailable  e.g. the Bolt server is down (raised ``from`` the driver's error)
+    │   ├── StoreUnavailable  e.g. the Bolt server is down (raised ``from`` the driver's error)
+    │   ├── StaleWrite        a change based on rows changed since: ``.current`` holds them now
+    │   ├── AlreadySubmitted  a one-time form token used a second time: nothing changed
+    │   ├── ErasedId          a write naming an erased person: nothing changed
+    │   └── KeyMismatch       another pseudonym key than the one the store was used with
     └── QueryError            a question that cannot be answered as asked
 
 User mistakes (bad input, unknown ids, bad options) are reported by the CLI and the
@@ -23,6 +27,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 class LacgraphError(Exception):
@@ -96,6 +101,31 @@ class StoreError(LacgraphError):
 
 class StoreUnavailable(StoreError):
     """The store cannot be reached at all (e.g. the Bolt server is down)."""
+
+
+class StaleWrite(StoreError):
+    """A change whose basis (the rows it edits) changed since it was read; nothing written.
+
+    ``current`` maps each row the change named to what is stored now: ``"ties"`` maps a
+    tie key ``(source, target, kind, start)`` and ``"nodes"`` an id to the stored row as
+    text (``None`` when it is not stored any more).
+    """
+
+    def __init__(self, message: str, current: dict[str, dict[Any, Any]] | None = None):
+        super().__init__(message)
+        self.current = current or {"ties": {}, "nodes": {}}
+
+
+class AlreadySubmitted(StoreError):
+    """A one-time form token that was already used: the change is not made again."""
+
+
+class ErasedId(StoreError):
+    """A write that would bring back an erased person; nothing written."""
+
+
+class KeyMismatch(StoreError):
+    """A load, erasure or import run with another pseudonym key than the store's."""
 
 
 class QueryError(LacgraphError):

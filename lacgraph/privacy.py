@@ -97,6 +97,22 @@ class Pseudonymiser:
         """Build one from the ``LACGRAPH_PSEUDONYM_KEY`` environment variable."""
         return cls(os.environ.get(KEY_VARIABLE, ""))
 
+    def fingerprint(self) -> str:
+        """A keyed digest of a fixed text: tells keys apart, and never reveals the key.
+
+        A store keeps it at the key's first use (:meth:`lacgraph.stores.Store.check_key`)
+        and refuses a load, erasure or import run with another key.
+
+        Examples
+        --------
+        >>> Pseudonymiser(b"k").fingerprint() == Pseudonymiser(b"k").fingerprint()
+        True
+        >>> Pseudonymiser(b"k").fingerprint() == Pseudonymiser(b"other").fingerprint()
+        False
+        """
+        return hmac.new(self.key, b"lacgraph pseudonym key check", hashlib.sha256
+                        ).hexdigest()[:32]
+
     def __call__(self, node_id: str) -> str:
         digest = hmac.new(self.key, str(node_id).encode("utf-8"), hashlib.sha256).digest()
         return self.prefix + base64.b32encode(digest).decode("ascii")[: self.length]

@@ -15,15 +15,25 @@ Examples
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import secrets
 import sqlite3
 import threading
 import unicodedata
 from collections.abc import Callable
 
 from lacgraph.audit.appfile import AppFile, stamp, utcnow
-from lacgraph.audit.chain import GENESIS, first_break, missing_hashes, row_hash
+from lacgraph.audit.chain import (
+    GENESIS,
+    PSEUDONYMISED,
+    chained_fields,
+    missing_hashes,
+    personal_digest,
+    problem,
+    row_hash,
+)
 from lacgraph.errors import StoreError
 
 __all__ = ["AUDIT_COLUMNS", "AuditLog", "escape_controls"]
@@ -41,9 +51,19 @@ CREATE TABLE IF NOT EXISTS audit (
     target TEXT NOT NULL,
     detail TEXT NOT NULL,
     address TEXT NOT NULL,
-    hash TEXT NOT NULL DEFAULT ''
+    hash TEXT NOT NULL DEFAULT '',
+    salt TEXT NOT NULL DEFAULT '',
+    personal TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS audit_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL
 );
 """
+
+_CHECKED = ("SELECT seq, at, user, role, action, target, detail, address, hash, salt, personal "
+            "FROM audit ORDER BY seq")
 
 _ALL = f"SELECT {', '.join(AUDIT_COLUMNS)}, hash FROM audit ORDER BY seq"  # noqa: S608
 
@@ -73,9 +93,32 @@ def escape_controls(text: str) -> str:
     return "".join(out)
 
 
-def _whole_word(text: str) -> re.Pattern[str]:
+def _whole_word(text: str, ignore_case: bool = False) -> re.Pattern[str]:
     """``text`` where it is not part of a longer id or word."""
-    return re.compile(rf"(?<![\w-]){re.escape(text)}(?![\w-])")
+    return re.compile(rf"(?<![\w-]){re.escape(text)}(?![\w-])",
+                      re.IGNORECASE if ignore_case else 0)
+
+
+def _append(db: sqlite3.Connection, rows: list[tuple[str, ...]]) -> None:
+    """Inside a write transaction: append ``rows`` (at, user, role, action, target,
+    detail, address), each with its salt, personal digest and hash chained to the head
+    (not to the last row left: rows dropped from the end break the chain of the next),
+    and move the head to the newest."""
+    head = db.execute("SELECT hash FROM audit_head WHERE id = 1").fetchall()
+    if not head:
+        head = db.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchall()
+    previous = head[0][0] if head else GENESIS
+    out = []
+    for row in rows:
+        salt = secrets.token_hex(16)
+        personal = personal_digest(salt, row[4], row[5])
+        previous = row_hash(previous, chained_fields(row, personal))
+        out.append((*row, previous, salt, personal))
+    db.executemany("INSERT INTO audit (at, user, role, action, target, detail, address, hash, "
+                   "salt, personal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", out)
+    seq = db.execute("SELECT max(seq) FROM audit").fetchone()[0]
+    db.execute("INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) "
+               "DO UPDATE SET seq = excluded.seq, hash = excluded.hash", (seq, previous))
 
 
 class _Pending:
@@ -106,6 +149,10 @@ class AuditLog:
             columns = [r[1] for r in self.file.run("PRAGMA table_info(audit)")]
             if columns and "hash" not in columns:  # an app database from before the chain
                 self.file.run("ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT ''")
+            for column in ("salt", "personal"):  # from before personal digests (issue 23)
+                if columns and column not in columns:
+                    self.file.run(f"ALTER TABLE audit ADD COLUMN {column} TEXT NOT NULL "
+                                  "DEFAULT ''")
             self.file.create(SCHEMA)
             if columns and "hash" not in columns:
                 self._chain_old_rows()
@@ -211,15 +258,7 @@ class AuditLog:
         try:
             db.execute("BEGIN IMMEDIATE")  # one writer at a time, across processes
             try:
-                last = db.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchall()
-                previous = last[0][0] if last else GENESIS
-                rows = []
-                for entry in batch:
-                    previous = row_hash(previous, entry.row)
-                    rows.append((*entry.row, previous))
-                db.executemany(
-                    "INSERT INTO audit (at, user, role, action, target, detail, address, hash)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                _append(db, [entry.row for entry in batch])
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -247,7 +286,27 @@ class AuditLog:
         >>> log.verify_audit()
         (2, 2)
         """
-        return first_break(self.file.run(_ALL))
+        seq, _ = self.audit_problem_at()
+        return len(self.file.run("SELECT seq FROM audit")), seq
+
+    def audit_problem_at(self) -> tuple[int | None, str]:
+        """(first bad ``seq``, what is wrong) or (None, ""): the chain, each row's
+        personal digest, and the head (so dropping the newest rows is found and named).
+
+        Examples
+        --------
+        >>> log = AuditLog(":memory:")
+        >>> for n in range(3):
+        ...     log.audit("ann", "admin", "view.person", f"p{n}")
+        >>> _ = log.file.run("DELETE FROM audit WHERE seq = 3")
+        >>> log.audit_problem_at()
+        (3, 'the newest rows are missing: the log ends at row seq=2 but its head says seq=3')
+        """
+        with self.file.lock:
+            rows = self.file.run(_CHECKED)
+            head = self.file.run("SELECT seq, hash FROM audit_head WHERE id = 1")
+        return problem(rows, (int(head[0][0]), str(head[0][1])) if head else None)
+
 
     def _chain_old_rows(self) -> None:
         """Give rows written before the audit log was chained their hashes (once)."""
@@ -259,8 +318,12 @@ class AuditLog:
 
         Rows keep what happened and when; the target and every whole-word mention of the
         id or the name in the detail become ``pseudonym`` (``p1`` in ``q=p10`` is another
-        person and stays). The old bytes are overwritten on disk (``secure_delete``,
-        checkpoint, VACUUM). Returns how many rows changed.
+        person and stays; the name is matched in any case and JSON-escaped too, and a
+        search ``q=...`` that a part of the name would answer is replaced whole). Each row
+        rewritten loses its salt, and one chained ``audit.pseudonymised`` row names them,
+        in the same transaction (see :mod:`lacgraph.audit.chain`), so the chain stays
+        whole. The old bytes are overwritten on disk (``secure_delete``, checkpoint,
+        VACUUM). Returns how many rows changed.
 
         Examples
         --------
@@ -269,10 +332,16 @@ class AuditLog:
         >>> log.audit("ann", "coordinator", "view.caseload", "c1", "q=p10")
         >>> log.pseudonymise_person("p1", "P-X", "Sam Smith")
         1
-        >>> [row[5:7] for row in log.audit_log()]
-        [('P-X', 'q=P-X'), ('c1', 'q=p10')]
+        >>> [row[4:7] for row in log.audit_log()]  # doctest: +NORMALIZE_WHITESPACE
+        [('view.person', 'P-X', 'q=P-X'), ('view.caseload', 'c1', 'q=p10'),
+         ('audit.pseudonymised', '', 'rows=1')]
+        >>> log.verify_audit()  # the rewrite is recorded: the chain stays whole
+        (3, None)
         """
-        words = [w for w in (person, label) if w]
+        words = [_whole_word(person)]
+        if label:  # the name as typed or JSON-escaped, in any case
+            words += [_whole_word(form, ignore_case=True)
+                      for form in {label, json.dumps(label)[1:-1]}]
         db = self.file.db
         with self.file.lock:
             db.execute("PRAGMA secure_delete = ON")
@@ -280,17 +349,22 @@ class AuditLog:
             try:
                 changes = []
                 for seq, target, detail in db.execute(
-                        "SELECT seq, target, detail FROM audit WHERE target = ?1 "
-                        "OR instr(detail, ?1) > 0 OR (?2 != '' AND instr(detail, ?2) > 0)",
-                        (person, label)).fetchall():
+                        "SELECT seq, target, detail FROM audit").fetchall():
                     new_detail = detail
                     for word in words:
-                        new_detail = _whole_word(word).sub(pseudonym, new_detail)
+                        new_detail = word.sub(pseudonym, new_detail)
+                    typed = detail[2:].strip().casefold() if detail.startswith("q=") else ""
+                    if typed and label and typed in label.casefold():
+                        new_detail = f"q={pseudonym}"  # a search that found them by name
                     new_target = pseudonym if target == person else target
                     if (new_target, new_detail) != (target, detail):
                         changes.append((new_target, new_detail, seq))
-                db.executemany("UPDATE audit SET target = ?, detail = ? WHERE seq = ?",
-                               changes)
+                # the salt goes with the old text: its digest can no longer be tested
+                db.executemany("UPDATE audit SET target = ?, detail = ?, salt = '' "
+                               "WHERE seq = ?", changes)
+                if changes:
+                    _append(db, [(stamp(utcnow()), "-", "-", PSEUDONYMISED, "", "rows="
+                                  + ",".join(str(c[2]) for c in changes), "")])
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")

@@ -57,6 +57,8 @@ def load(source: str, store_path: str, batch_size: int | None, replace: bool,
     with open_store(store_path, **options) as store:
         store.waiting = lambda message: click.echo(message, err=True)
         key = Pseudonymiser.from_environment() if os.environ.get(KEY_VARIABLE) else None
+        if key is not None:  # the key the store's tombstones were made with, or refused
+            store.check_key(key.fingerprint())
         tables, skipped = screen(tables, store.tombstones(), key, skip=skip_erased)
         total = len(tables.nodes) + len(tables.ties)
         with tqdm(total=total, unit="row", desc="Loading", disable=None) as bar:

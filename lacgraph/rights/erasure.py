@@ -41,6 +41,7 @@ import hmac
 from dataclasses import dataclass
 from typing import Protocol
 
+from lacgraph.audit.outbox import deliver
 from lacgraph.errors import InputError, NotFound, Problem, QueryError
 from lacgraph.privacy import Pseudonymiser
 from lacgraph.stores.base import Erasure, Store
@@ -55,6 +56,9 @@ class AuditLog(Protocol):
     """What erasure needs from the audit log (:class:`lacgraph.audit.log.AuditLog`)."""
 
     def pseudonymise_person(self, person: str, pseudonym: str, label: str = "") -> int: ...
+
+    def audit_log(self, *, user: str | None = None, action: str | None = None,
+                  since: str | None = None, limit: int | None = None) -> list[tuple]: ...
 
     def audit(self, user: str, role: str, action: str, target: str = "", detail: str = "",
               address: str = "") -> None: ...
@@ -108,8 +112,13 @@ def erase(store: Store, person: str, key: Pseudonymiser, *, audit_log: AuditLog 
     ------
     NotFound
         When ``person`` is not a node.
+    KeyMismatch
+        When the store was used with another pseudonym key (nothing is erased).
     """
     label = _label(store, person)
+    store.check_key(key.fingerprint())  # another key's tombstone would not stop a reload
+    if audit_log is not None:  # rows kept with changes reach the log first, then are pseudonymised
+        deliver(store, audit_log)
     erasure = store.erase_person(person, tombstone=tombstone(key, person))
     pseudonym = key(person)
     rows = 0

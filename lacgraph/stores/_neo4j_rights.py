@@ -54,9 +54,11 @@ def bump(schema_version: int) -> Statement:
 
 def erase_statements(person: str, tombstone: str | None, schema_version: int
                      ) -> list[Statement]:
-    """One transaction's statements erasing ``person``; rows 0, 2, 3 hold the counts
-    (ties removed, coordinator and introducer references cleared)."""
+    """One transaction's statements erasing ``person``; rows 1, 3, 4 hold the counts
+    (ties removed, coordinator and introducer references cleared). The change is counted
+    first: the meta node's write lock orders it with every recorded change."""
     statements: list[Statement] = [
+        bump(schema_version),
         (COUNT_TIES, {"id": person}),
         (DETACH_DELETE, {"id": person}),
         (CLEAR_COORDINATOR, {"id": person}),
@@ -65,7 +67,6 @@ def erase_statements(person: str, tombstone: str | None, schema_version: int
     if tombstone:
         at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         statements.append((ADD_TOMBSTONE, {"tombstone": tombstone, "at": at}))
-    statements.append(bump(schema_version))
     return statements
 
 

@@ -12,6 +12,13 @@ The schema (version :data:`SCHEMA_VERSION`; how it is made and upgraded:
 
     erased(tombstone PRIMARY KEY, at)  keyed hashes of erased ids (lacgraph.rights.erasure)
     upgrades(version PRIMARY KEY, at, lacgraph)  every ``lacgraph upgrade`` step applied
+    form_tokens(token PRIMARY KEY, at) one-time form tokens already used (lacgraph.stores.guard)
+    audit_outbox(id PRIMARY KEY, at, user, role, action, target, detail)
+                                      audit rows kept with their change until the audit
+                                      log holds them (lacgraph.audit.outbox)
+
+``meta.pseudonym_key`` is the fingerprint of the pseudonym key the store was first used
+with (never the key).
 
 ``meta.data_version`` counts the changes to the data (every write that changes something,
 replace and erasure); :meth:`MemoryStore.data_version` reads it.
@@ -34,8 +41,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from lacgraph.errors import StoreError
+from lacgraph.errors import AlreadySubmitted, ErasedId, KeyMismatch, StoreError
 from lacgraph.stores._merge import BOOL_COLUMNS, DATE_COLUMNS, TIE_SORT, extra_columns
+from lacgraph.stores.guard import AuditNote, Guard
 from lacgraph.stores.migrations import BASE, SCHEMA_VERSION, pending
 from lacgraph.tables import DATE_DTYPE, NODE_COLUMNS, TIE_COLUMNS, iso_dates
 
@@ -62,6 +70,9 @@ ON CONFLICT (lo, hi, kind, start) DO UPDATE SET
     circle = excluded.circle, reciprocal = excluded.reciprocal,
     brokered_by = excluded.brokered_by, attrs = excluded.attrs
 """
+
+TOKEN_DAYS = 7
+"""Used form tokens are kept this many days (a page older than that cannot be sent)."""
 
 WAIT_SECONDS = 60.0
 """How long a write waits for another program's write to the same file to finish."""
@@ -285,6 +296,49 @@ def scrub(db: sqlite3.Connection, path: str, patience: float = 5.0, pause: float
             "(and free pages of the file) while another program has the store open, for "
             "example a running 'lacgraph serve'. They are removed when it closes; to be "
             f"sure, stop it and run 'lacgraph erase {path} --finish'.")
+
+
+def guard(db: sqlite3.Connection, guard: Guard | None) -> None:
+    """Inside a write transaction: tombstones, the one-time token and the audit row of a
+    change (the versions are checked on the tables, :func:`lacgraph.stores.guard.check`)."""
+    if guard is None:
+        return
+    if guard.tombstones:
+        marks = sorted(guard.tombstones)
+        hit = db.execute(f"SELECT count(*) FROM erased WHERE tombstone IN "  # noqa: S608
+                         f"({', '.join('?' * len(marks))})", marks).fetchone()[0]
+        if hit:
+            raise ErasedId("This person was erased; nothing was recorded")
+    if guard.token:
+        db.execute("DELETE FROM form_tokens WHERE at < datetime('now', ?)",
+                   (f"-{TOKEN_DAYS} days",))
+        try:
+            db.execute("INSERT INTO form_tokens (token, at) VALUES (?, datetime('now'))",
+                       (guard.token,))
+        except sqlite3.IntegrityError as err:
+            raise AlreadySubmitted("This form was already sent; the change was recorded "
+                                   "once and not again") from err
+    if guard.audit is not None:
+        db.execute("INSERT INTO audit_outbox (id, at, user, role, action, target, detail) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)", guard.audit.as_tuple())
+
+
+def pending_audit(db: sqlite3.Connection) -> list[AuditNote]:
+    """The audit rows kept with changes and not yet delivered, oldest first."""
+    return [AuditNote(*row) for row in db.execute(
+        "SELECT id, at, user, role, action, target, detail FROM audit_outbox ORDER BY at, id")]
+
+
+def check_key(db: sqlite3.Connection, path: str | None, fingerprint: str) -> None:
+    """Keep the pseudonym key's ``fingerprint`` at first use; refuse another key."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'pseudonym_key'").fetchone()
+    if row is None:
+        set_meta(db, "pseudonym_key", fingerprint)
+    elif row[0] != fingerprint:
+        raise KeyMismatch(
+            f"The store {path} was used with another pseudonym key: LACGRAPH_PSEUDONYM_KEY "
+            "is not the key its erasures were made with, so erased people could not be "
+            "recognised. Set the key the team keeps for this store; nothing was changed.")
 
 
 def set_meta(db: sqlite3.Connection, key: str, value: str) -> None:

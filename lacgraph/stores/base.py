@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from lacgraph.errors import StoreError
+from lacgraph.stores.guard import AuditNote, Guard
 from lacgraph.tables import DateLike, Tables
 
 TieKey = tuple[str, str, str, str]
@@ -90,18 +91,49 @@ class Store(ABC):
         measures ignore them.
         """
 
-    def record_change(self, tables: Tables, remove: Sequence[TieKey] = ()) -> LoadSummary:
+    def record_change(self, tables: Tables, remove: Sequence[TieKey] = (), *,
+                      guard: Guard | None = None) -> LoadSummary:
         """Record one change a coordinator made, in one all-or-nothing step.
 
         The ties keyed by ``remove`` are deleted (a connection recorded by mistake, or the
         old row of one being corrected), then ``tables`` is upserted exactly as
         :meth:`write` does. Either all of it is stored or none of it.
 
+        ``guard`` (:mod:`lacgraph.stores.guard`) is checked inside the same transaction,
+        against what is stored then: the versions of the rows the change is based on
+        (:class:`~lacgraph.errors.StaleWrite` when one moved on), the tombstones of the ids
+        it writes (:class:`~lacgraph.errors.ErasedId`), its one-time token (consumed;
+        :class:`~lacgraph.errors.AlreadySubmitted` the second time); its audit row is kept
+        with the change (see :meth:`pending_audit`).
+
         Raises :class:`~lacgraph.errors.NotFound` when a key in ``remove`` is not a tie,
         and :class:`~lacgraph.errors.StoreError` when the result would be inconsistent.
         A store that cannot change ties in place raises :class:`NotImplementedError`.
         """
         raise NotImplementedError(f"{type(self).__name__} cannot record changes yet")
+
+    def update(self, change: Callable[[Tables], Tables], *, guard: Guard | None = None
+               ) -> LoadSummary:
+        """Upsert ``change(current)`` where ``current`` is what the store holds *inside*
+        the write transaction (an admin's update merged with the data as it is now, not
+        as it was when the request began); ``guard`` as for :meth:`record_change`.
+        ``change`` may raise to refuse the write (nothing is written)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot update in one step yet")
+
+    def pending_audit(self) -> list[AuditNote]:
+        """The audit rows kept with changes and not yet confirmed written to the audit log
+        (see :mod:`lacgraph.audit.outbox`), oldest first."""
+        return []
+
+    def audit_delivered(self, ids: Sequence[str]) -> None:
+        """Forget the kept audit rows ``ids``: the audit log holds them now."""
+        return None
+
+    def check_key(self, fingerprint: str) -> None:
+        """Remember ``fingerprint`` (of the pseudonym key,
+        :meth:`lacgraph.privacy.Pseudonymiser.fingerprint`) at its first use; raise
+        :class:`~lacgraph.errors.KeyMismatch` when the store was used with another key."""
+        return None
 
     def replace(self, tables: Tables, *, progress: Progress | None = None) -> LoadSummary:
         """Make the store hold exactly ``tables``, in one all-or-nothing step.

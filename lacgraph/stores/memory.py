@@ -34,16 +34,17 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
 
-from lacgraph.errors import NotFound, StoreError
+from lacgraph.errors import AlreadySubmitted, ErasedId, KeyMismatch, NotFound, StoreError
 from lacgraph.stores import _merge, _sqlite
 from lacgraph.stores._ego import EgoIndex
 from lacgraph.stores._merge import Plan, conform, conform_tables, extra_columns
 from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store, TieKey
+from lacgraph.stores.guard import AuditNote, Guard, check
 from lacgraph.tables import (
     NODE_COLUMNS,
     TIE_COLUMNS,
@@ -120,6 +121,9 @@ class MemoryStore(Store):
         self._data_version = 0
         self._changes = 0  # the data version of a store kept in memory only
         self._tombstones: frozenset[str] = frozenset()
+        self._tokens: set[str] = set()  # a store kept in memory: used form tokens,
+        self._outbox: list[AuditNote] = []  # audit rows kept with changes,
+        self._key_check = ""  # and the pseudonym key's fingerprint
         self._index: EgoIndex | None = None  # see _ego_index; rebuilt when the tables change
         self._index_lock = threading.Lock()
         if self._path is not None:
@@ -228,11 +232,13 @@ class MemoryStore(Store):
             self._nodes, self._ties = plan.nodes, plan.ties
         return plan.summary
 
-    def record_change(self, tables: Tables, remove: Sequence[TieKey] = ()) -> LoadSummary:
+    def record_change(self, tables: Tables, remove: Sequence[TieKey] = (), *,
+                      guard: Guard | None = None) -> LoadSummary:
         """Delete the ties keyed by ``remove``, then upsert ``tables``, in one step.
 
-        In a store file it is one SQLite transaction: if anything fails, neither the file
-        nor the tables in memory change.
+        In a store file it is one SQLite transaction: ``guard`` is checked against the
+        file as it is inside it (see :meth:`lacgraph.stores.Store.record_change`); if
+        anything fails, neither the file nor the tables in memory change.
 
         Examples
         --------
@@ -251,27 +257,129 @@ class MemoryStore(Store):
         Traceback (most recent call last):
         ...
         lacgraph.errors.NotFound: No tie a-b x 2024-01-01
+        >>> once = Guard(token="t1")
+        >>> _ = store.record_change(Tables.from_records([], [tie]), guard=once)
+        >>> store.record_change(Tables.from_records([], [tie]), guard=once)
+        Traceback (most recent call last):
+        ...
+        lacgraph.errors.AlreadySubmitted: This form was already sent; ...
         """
         nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
         ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
         with self._lock:
             self._check_open()
             if self._db is None:
+                check(guard, self._nodes, self._ties)
                 kept = _merge.drop_ties(self._ties, remove)
                 plan = _merge.plan(self._nodes, kept, nodes, ties)
+                self._guard_memory(guard)
                 self._changes += 1
             else:
-                plan = self._write_file(nodes, ties, None, remove=remove)
+                plan = self._write_file(nodes, ties, None, remove=remove, guard=guard)
             self._nodes, self._ties = plan.nodes, plan.ties
         return plan.summary
 
-    def _write_file(self, nodes: pd.DataFrame, ties: pd.DataFrame,
+    def update(self, change: Callable[[Tables], Tables], *, guard: Guard | None = None
+               ) -> LoadSummary:
+        """Upsert ``change(current)``, ``current`` read inside the write transaction (see
+        :meth:`lacgraph.stores.Store.update`).
+
+        Examples
+        --------
+        >>> from lacgraph.tables import Tables
+        >>> store = MemoryStore()
+        >>> _ = store.write(Tables.from_records([{"id": "a", "type": "person"}], []))
+        >>> def rename(now):
+        ...     return Tables.from_records([{"id": "a", "type": "person", "label": "Ann"}], [])
+        >>> store.update(rename).nodes_changed
+        1
+        """
+        with self._lock:
+            self._check_open()
+            if self._db is None:
+                check(guard, self._nodes, self._ties)
+                tables = change(Tables(self._nodes.copy(), self._ties.copy()))
+                nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
+                ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
+                plan = _merge.plan(self._nodes, self._ties, nodes, ties)
+                self._guard_memory(guard)
+                self._changes += plan.summary.changed_anything
+            else:
+                plan = self._write_file(None, None, None, change=change, guard=guard)
+            self._nodes, self._ties = plan.nodes, plan.ties
+        return plan.summary
+
+    def _guard_memory(self, guard: Guard | None) -> None:
+        """The tombstones, token and audit row of a change to a store kept in memory."""
+        if guard is None:
+            return
+        if guard.tombstones & self._tombstones:
+            raise ErasedId("This person was erased; nothing was recorded")
+        if guard.token:
+            if guard.token in self._tokens:
+                raise AlreadySubmitted("This form was already sent; the change was recorded "
+                                       "once and not again")
+            self._tokens.add(guard.token)
+        if guard.audit is not None:
+            self._outbox.append(guard.audit)
+
+    def pending_audit(self) -> list[AuditNote]:
+        """The audit rows kept with changes and not yet delivered (oldest first)."""
+        with self._lock:
+            self._check_open()
+            if self._db is None:
+                return list(self._outbox)
+            return _sqlite.pending_audit(self._db)
+
+    def audit_delivered(self, ids: Sequence[str]) -> None:
+        """Forget the kept audit rows ``ids`` (the audit log holds them)."""
+        with self._lock:
+            self._check_open()
+            if self._db is None:
+                self._outbox = [n for n in self._outbox if n.id not in set(ids)]
+                return
+            with _sqlite.transaction(self._db, self._path, self.waiting):
+                self._db.executemany("DELETE FROM audit_outbox WHERE id = ?",
+                                     [(i,) for i in ids])
+
+    def check_key(self, fingerprint: str) -> None:
+        """Keep the pseudonym key's fingerprint at first use; refuse another key.
+
+        Examples
+        --------
+        >>> store = MemoryStore()
+        >>> store.check_key("f1"); store.check_key("f1")
+        >>> store.check_key("f2")
+        Traceback (most recent call last):
+        ...
+        lacgraph.errors.KeyMismatch: This store was used with another pseudonym key: ...
+        """
+        with self._lock:
+            self._check_open()
+            if self._db is None:
+                if self._key_check and self._key_check != fingerprint:
+                    raise KeyMismatch("This store was used with another pseudonym key: "
+                                      "erased people could not be recognised")
+                self._key_check = fingerprint
+                return
+            with _sqlite.transaction(self._db, self._path, self.waiting):
+                _sqlite.check_key(self._db, self._path, fingerprint)
+
+    def _write_file(self, nodes: pd.DataFrame | None, ties: pd.DataFrame | None,
                     progress: Progress | None, replace: bool = False,
-                    remove: Sequence[TieKey] = ()) -> Plan:
+                    remove: Sequence[TieKey] = (), guard: Guard | None = None,
+                    change: Callable[[Tables], Tables] | None = None) -> Plan:
         db = self._db
         assert db is not None
         with _sqlite.transaction(db, self._path, self.waiting):
             self._refresh()
+            check(guard, self._nodes, self._ties)
+            if change is not None:  # merged with the file as it is now, inside the lock
+                tables = change(Tables(self._nodes.copy(), self._ties.copy()))
+                nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
+                ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
+            assert nodes is not None and ties is not None
+            _sqlite.guard(db, guard)
             if remove:
                 kept = _merge.drop_ties(self._ties, remove)
                 for source, target, kind, start in remove:

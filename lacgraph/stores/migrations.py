@@ -96,6 +96,18 @@ def erasure_data_version_upgrades(db: sqlite3.Connection) -> None:
                "at TEXT NOT NULL, lacgraph TEXT NOT NULL)")
 
 
+@step
+def form_tokens_audit_outbox(db: sqlite3.Connection) -> None:
+    """3: writes that know what they change (issue 23): the one-time form tokens already
+    used, and the audit rows kept with their change until the audit log holds them (see
+    :mod:`lacgraph.stores.guard` and :mod:`lacgraph.audit.outbox`)."""
+    db.execute("CREATE TABLE IF NOT EXISTS form_tokens (token TEXT PRIMARY KEY, "
+               "at TEXT NOT NULL) WITHOUT ROWID")
+    db.execute("CREATE TABLE IF NOT EXISTS audit_outbox (id TEXT PRIMARY KEY, at TEXT NOT "
+               "NULL, user TEXT NOT NULL, role TEXT NOT NULL, action TEXT NOT NULL, target "
+               "TEXT NOT NULL, detail TEXT NOT NULL) WITHOUT ROWID")
+
+
 SCHEMA_VERSION = len(STEPS) + 1
 """The schema version this lacgraph writes and reads (the version after the last step)."""
 

@@ -53,7 +53,7 @@ lacgraph.errors.StoreUnavailable: Cannot reach the graph database at bolt://127.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, LiteralString
 
@@ -62,6 +62,7 @@ import pandas as pd
 from lacgraph.errors import NotFound, StoreError, StoreUnavailable
 from lacgraph.queries import cypher
 from lacgraph.stores import _merge
+from lacgraph.stores import _neo4j_guard as guarding
 from lacgraph.stores import _neo4j_read as reading
 from lacgraph.stores import _neo4j_rights as rights
 from lacgraph.stores._graph_rows import (
@@ -71,6 +72,7 @@ from lacgraph.stores._graph_rows import (
     STAGED_LABEL,
     TYPE_LABEL,
     Statement,
+    node_rows,
     nodes_frame,
     nodes_from_columns,
     tie_rows,
@@ -78,8 +80,9 @@ from lacgraph.stores._graph_rows import (
     ties_from_columns,
 )
 from lacgraph.stores._merge import conform, conform_tables, tie_keys
-from lacgraph.stores._neo4j_write import BatchedWrites
+from lacgraph.stores._neo4j_write import MERGE_NODES, MERGE_TIES, BatchedWrites
 from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store, TieKey
+from lacgraph.stores.guard import AuditNote, Guard, check
 from lacgraph.tables import (
     NODE_COLUMNS,
     TIE_COLUMNS,
@@ -202,6 +205,7 @@ class Neo4jStore(BatchedWrites, Store):
         if self._schema_ready:
             return
         self.run(UNIQUE_ID, write=True)
+        self.run(guarding.UNIQUE_TOKEN, write=True)
         self.run(OLD_STAGED_ID, write=True)
         self.run(AWAIT_INDEXES, autocommit=True)
         self._schema_ready = True
@@ -267,28 +271,98 @@ class Neo4jStore(BatchedWrites, Store):
                                        "nothing of it is visible: load again") from err
         return plan.summary
 
-    def record_change(self, tables: Tables, remove: Sequence[TieKey] = ()) -> LoadSummary:
+    def record_change(self, tables: Tables, remove: Sequence[TieKey] = (), *,
+                      guard: Guard | None = None) -> LoadSummary:
         """Delete the ties keyed by ``remove``, then upsert ``tables``: one change a
         coordinator made, in one write transaction (deletions first, so a corrected tie
-        that keeps its key is written afresh). See
+        that keeps its key is written afresh) that first locks the meta node, then reads
+        what is stored and checks ``guard`` against it. See
         :meth:`lacgraph.stores.Store.record_change`."""
         nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
         ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
-        with self._lock:
-            self._ensure_schema()
-            current, old_columns = self._read_all()
+
+        def change(tx: Any, current: Tables, old_columns: tuple) -> _merge.Plan:
+            check(guard, current.nodes, current.ties)
             kept = _merge.drop_ties(current.ties, remove)
             gone = current.ties[~tie_keys(current.ties).isin(tie_keys(kept))]
             plan = _merge.plan(current.nodes, kept, nodes, ties)
             deletions: list[Statement] = [
                 (DELETE_TIES[kind], {"rows": [row]})
                 for row, kind in zip(tie_rows(gone), gone["kind"], strict=True)]
-            meta = ([] if (plan.node_columns, plan.tie_columns) == old_columns
-                    else [self._meta_statement(plan)])
-            if deletions or plan.summary.changed_anything:  # the version, same transaction
-                meta.append(rights.bump(SCHEMA_VERSION))
-            self._write_at_once(plan, len(nodes), len(ties), meta, None, first=deletions)
-        return plan.summary
+            guarding.apply(tx, guard)
+            self._run_in(tx, deletions + self._plan_statements(plan, len(nodes), len(ties),
+                                                                 old_columns))
+            return plan
+
+        return self._locked(change).summary
+
+    def update(self, change: Callable[[Tables], Tables], *, guard: Guard | None = None
+               ) -> LoadSummary:
+        """Upsert ``change(current)``, ``current`` read inside the one write transaction
+        (after locking the meta node), so nothing another writer committed meanwhile is
+        undone. See :meth:`lacgraph.stores.Store.update`."""
+        def work(tx: Any, current: Tables, old_columns: tuple) -> _merge.Plan:
+            check(guard, current.nodes, current.ties)
+            tables = change(current)
+            nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
+            ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
+            plan = _merge.plan(current.nodes, current.ties, nodes, ties)
+            guarding.apply(tx, guard)
+            self._run_in(tx, self._plan_statements(plan, len(nodes), len(ties), old_columns))
+            return plan
+
+        return self._locked(work).summary
+
+    def _locked(self, work: Callable[[Any, Tables, tuple], Any]) -> Any:
+        """One write transaction: count the change on the meta node first (its write lock
+        makes writers go one at a time), read everything, then ``work(tx, tables,
+        columns)``. Retried as a whole on a transient error (e.g. a deadlock)."""
+        def transaction(tx: Any) -> Any:
+            tx.run(*rights.bump(SCHEMA_VERSION)).consume()
+            current, old_columns = self._read_in(tx, cypher.ALL_TIES, cypher.ALL_TIES_SCAN)
+            return work(tx, current, old_columns)
+
+        with self._lock:
+            self._ensure_schema()
+            return self._session_call(lambda s: s.execute_write(transaction))
+
+    @staticmethod
+    def _run_in(tx: Any, statements: list[Statement]) -> None:
+        for query, params in statements:
+            tx.run(query, params).consume()
+
+    def _plan_statements(self, plan: _merge.Plan, n_nodes: int, n_ties: int,
+                         old_columns: tuple) -> list[Statement]:
+        """The statements writing ``plan`` (and the meta node when its columns changed)."""
+        statements: list[Statement] = []
+        for batch, _ in [
+            *self._batches(node_rows(plan.nodes_to_write), plan.node_positions, n_nodes,
+                           MERGE_NODES, plan.nodes_to_write["type"].to_numpy(object)),
+            *self._batches(tie_rows(plan.ties_to_write), plan.tie_positions, n_ties,
+                           MERGE_TIES, plan.ties_to_write["kind"].to_numpy(object))]:
+            statements += batch
+        if (plan.node_columns, plan.tie_columns) != old_columns:
+            statements.append(self._meta_statement(plan))
+        return statements
+
+    def pending_audit(self) -> list[AuditNote]:
+        """The audit rows kept with changes and not yet delivered (oldest first)."""
+        with self._lock:
+            return guarding.pending(self.run(guarding.PENDING))
+
+    def audit_delivered(self, ids: Sequence[str]) -> None:
+        """Forget the kept audit rows ``ids`` (the audit log holds them)."""
+        with self._lock:
+            self.run(guarding.DELIVERED, {"ids": list(ids)}, write=True)
+
+    def check_key(self, fingerprint: str) -> None:
+        """Keep the pseudonym key's fingerprint at first use; refuse another key."""
+        def work(tx: Any) -> None:
+            tx.run(*rights.bump(SCHEMA_VERSION)).consume()  # creates and locks the meta node
+            guarding.check_key(tx, self.uri, fingerprint)
+
+        with self._lock:
+            self._session_call(lambda s: s.execute_write(work))
 
     def staged_nodes(self) -> int:
         """How many staged nodes (of a write that did not finish) the database holds."""
@@ -313,8 +387,8 @@ class Neo4jStore(BatchedWrites, Store):
                 raise NotFound(f"No node with id {person!r}")
             rows = self.transaction(rights.erase_statements(person, tombstone, SCHEMA_VERSION),
                                     write=True)
-        return Erasure(ties_removed=int(rows[0][0][0]),
-                       references_cleared=int(rows[2][0][0]) + int(rows[3][0][0]))
+        return Erasure(ties_removed=int(rows[1][0][0]),
+                       references_cleared=int(rows[3][0][0]) + int(rows[4][0][0]))
 
     def tombstones(self) -> frozenset[str]:
         """The keyed hashes of every erased id (see :mod:`lacgraph.rights.erasure`)."""
@@ -399,18 +473,24 @@ class Neo4jStore(BatchedWrites, Store):
                      ) -> tuple[Tables, tuple[list[str] | None, list[str] | None]]:
         """Every node and the ties of ``ties`` (or ``scan``) in one read transaction."""
         def work(tx: Any) -> tuple[Tables, tuple[list[str] | None, list[str] | None]]:
-            node_extra, tie_extra = _extras(tx.run(READ_META).values())
-            nodes = tx.run(cypher.ALL_NODES, {"types": list(TYPE_LABEL.values()),
-                                              "extra": node_extra or []}).values()
-            only_lacgraph = tx.run(cypher.COUNTS).values()[0][0]
-            tie_result = tx.run(scan if only_lacgraph else ties,
-                                {**params, "extra": tie_extra or []})
-            # the server computes the ties while the node table is built here
-            node_table = nodes_from_columns(nodes[0], node_extra or [])
-            tie_table = ties_from_columns(tie_result.values()[0], tie_extra or [])
-            return Tables(node_table, tie_table), (node_extra, tie_extra)
+            return self._read_in(tx, ties, scan, **params)
 
         return self._session_call(lambda s: s.execute_read(work))
+
+    @staticmethod
+    def _read_in(tx: Any, ties: LiteralString, scan: LiteralString, **params: Any
+                 ) -> tuple[Tables, tuple[list[str] | None, list[str] | None]]:
+        """Every node and the ties of ``ties`` (or ``scan``), read in transaction ``tx``."""
+        node_extra, tie_extra = _extras(tx.run(READ_META).values())
+        nodes = tx.run(cypher.ALL_NODES, {"types": list(TYPE_LABEL.values()),
+                                          "extra": node_extra or []}).values()
+        only_lacgraph = tx.run(cypher.COUNTS).values()[0][0]
+        tie_result = tx.run(scan if only_lacgraph else ties,
+                            {**params, "extra": tie_extra or []})
+        # the server computes the ties while the node table is built here
+        node_table = nodes_from_columns(nodes[0], node_extra or [])
+        tie_table = ties_from_columns(tie_result.values()[0], tie_extra or [])
+        return Tables(node_table, tie_table), (node_extra, tie_extra)
 
     def read(self) -> Tables:
         """Return every node and tie, sorted, in the canonical dtypes."""

@@ -9,13 +9,18 @@ a private temporary folder for the time of the load.
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
+from lacgraph.audit.appfile import utcnow
 from lacgraph.audit.log import AUDIT_COLUMNS
-from lacgraph.errors import InputError, NotFound, QueryError
+from lacgraph.errors import InputError, KeyMismatch, NotFound, QueryError
 from lacgraph.i18n import N_, _, ngettext
+from lacgraph.stores.guard import AuditNote, Guard
+from lacgraph.tables import Tables
 from lacgraph.web.accounts import ROLES, problems_text
 from lacgraph.web.context import audit, db, programme, requires
 
@@ -194,25 +199,42 @@ def load() -> Any:
                 assert upload is not None
                 upload.save(folder / f"{name}.csv")
             cells = folder_cells(folder)
-        tables = merge_update(P.G.tables, cells)
+        merge_update(P.G.tables, cells)  # the problems of the files, before writing
     except InputError as err:
         audit("data.load-rejected", "", f"problems={len(err.problems)}")
         return loads(report=load_report(err) + "\n" + _("Nothing was loaded."), status=400)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     store = P.store
+    key = _key()
+
+    def merged(current: Tables) -> Tables:
+        """The update merged with the data as stored now (inside the store's write
+        transaction: a coordinator's change committed meanwhile is kept, never undone),
+        checked against the tombstones there."""
+        tables, _ = screen(merge_update(current, cells), store.tombstones(), key)
+        return tables
+
+    note = AuditNote(secrets.token_hex(8), utcnow().strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                     g.user.name, g.user.role, "data.load", "", "")
+    note = replace(note, detail=f"change={note.id}")
     try:
-        tables = screen(tables, store.tombstones(), _key())[0]
-    except (InputError, QueryError) as err:
-        audit("data.load-rejected", "", "erased ids")
+        if key is not None:
+            store.check_key(key.fingerprint())
+        summary = store.update(merged, guard=Guard(audit=note))
+    except (InputError, QueryError, KeyMismatch) as err:
+        audit("data.load-rejected", "", "erased ids" if not isinstance(err, InputError)
+              or any("erased" in p.reason for p in err.problems)
+              else f"problems={len(err.problems)}")
         report = load_report(err) if isinstance(err, InputError) else str(err)
         return loads(report=report + "\n" + _("Nothing was loaded."), status=400)
-    summary = store.write(tables)
     replace_programme(Network(store))
     text = (f"nodes {summary.nodes_added} added, {summary.nodes_changed} changed, "
             f"{summary.nodes_unchanged} unchanged; ties {summary.ties_added} added, "
             f"{summary.ties_changed} changed, {summary.ties_unchanged} unchanged")
-    audit("data.load", "", text)
+    db().audit(g.user.name, g.user.role, "data.load", "", f"{text}; change={note.id}",
+               request.remote_addr or "")  # on disk; then the store forgets its copy
+    store.audit_delivered([note.id])
     return loads(loaded=_(
         "Loaded: nodes %(nodes_added)d added, %(nodes_changed)d changed, %(nodes_unchanged)d "
         "unchanged; ties %(ties_added)d added, %(ties_changed)d changed, %(ties_unchanged)d "

@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lacgraph import i18n
+from lacgraph.audit.outbox import deliver
 from lacgraph.errors import InputError, LacgraphError, NotFound, QueryError
 from lacgraph.network import Network
 from lacgraph.privacy import KEY_VARIABLE, Pseudonymiser
@@ -122,6 +123,11 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     app.session_interface = ServerSessionInterface(db)
     app.extensions["lacgraph.db"] = db
+    recovered = deliver(G.store, db)  # changes whose audit row a killed server did not write
+    if recovered:
+        log.warning("%d change(s) were stored without their audit row (the server stopped "
+                    "in between); their audit rows are written now: %s", len(recovered),
+                    ", ".join(f"{n.action} {n.target} at {n.at}" for n in recovered))
     app.extensions["lacgraph.programme"] = Programme(G)
     if pseudonymiser is None:
         try:

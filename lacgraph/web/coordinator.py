@@ -27,6 +27,7 @@ from lacgraph.analysis.wording import (
 )
 from lacgraph.errors import QueryError
 from lacgraph.model import HOUSEHOLD
+from lacgraph.stores.guard import tie_version
 from lacgraph.tables import format_date, format_long_date, ties_to_text
 from lacgraph.viz import html as circle_page
 from lacgraph.viz.layout import circle_data, family_data
@@ -135,7 +136,10 @@ def caseload() -> str:
                 "community": int(m["community"]) if m is not None else 0,
                 "at_risk": bool(m["at_risk"]) if m is not None else False,
             })
-    audit("view.caseload", g.user.coordinator, f"q={query}" if query else "")
+    if query:  # a search: what was typed may name someone, so only that it was and its count
+        audit("search.caseload", g.user.coordinator, f"results={len(rows)}")
+    else:
+        audit("view.caseload", g.user.coordinator, "")
     return render_template("caseload.html", rows=rows, query=query,
                            at=format_long_date(P.last_date))
 
@@ -258,12 +262,12 @@ def _choices(own: DatedNetwork, person: str, at: Any) -> tuple[list[dict], list[
     alters = np.where(ties["source"] == person, ties["target"], ties["source"])
     P = programme()
     out = []
-    for alter, kind, start, end in zip(alters, ties["kind"], ties["start"], ties["end"],
-                                       strict=True):
+    for alter, row in zip(alters, ties.to_dict("records"), strict=True):
+        kind, start, end = row["kind"], row["start"], row["end"]
         text = f"{P.label(alter)}, {KIND_WORDS.get(kind, kind)}, from {format_long_date(start)}"
         if end:
             text += f" to {format_long_date(end)}"
-        out.append({"value": json.dumps([alter, kind, start]), "text": text,
+        out.append({"value": json.dumps([alter, kind, start, tie_version(row)]), "text": text,
                     "open": not end or end > format_date(at)})
     out.sort(key=lambda c: (c["text"], c["value"]))  # same name twice: by id, kind, start
     return [c for c in out if c["open"]], out

@@ -9,6 +9,14 @@ served from the next request on. A coordinator may write only for their own case
 other id answers 404, as the page does). A problem re-shows the page with an error summary
 linking to the field, never a bare 400 page.
 
+Writes know what they change (issue 23): every form carries a one-time token (issued with
+the page) and the version of what it edits (each connection's choice carries its row's
+version, the review form the person's). The store checks both, the tombstones of the ids
+written and keeps the audit row, all inside the one transaction that writes
+(:class:`lacgraph.stores.guard.Guard`): a row built here is stored only when the store
+holds exactly the version it was built from. A change whose basis moved on answers 409
+with the connection as it is now; a form sent twice answers 409 and changes nothing.
+
 Reviews are data about the person, so they live in the store with them: the person's
 ``reviews`` attribute holds the review dates (``;``-joined ISO dates). They travel with
 the person (exports, subject access) and go with them on erasure, and "what changed
@@ -17,20 +25,34 @@ since the previous review" reads them on the page and in the CLI.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
+from dataclasses import replace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from flask import Blueprint, g, redirect, request, url_for
+from flask import Blueprint, current_app, g, redirect, request, url_for
 
 from lacgraph.analysis.names import normalise_name
-from lacgraph.analysis.wording import review_dates
-from lacgraph.errors import InputError, NotFound, QueryError, StoreError
+from lacgraph.analysis.wording import KIND_WORDS, review_dates
+from lacgraph.audit.appfile import utcnow
+from lacgraph.errors import (
+    AlreadySubmitted,
+    ErasedId,
+    InputError,
+    NotFound,
+    QueryError,
+    StaleWrite,
+    StoreError,
+)
 from lacgraph.loaders.validate import parse_tables
 from lacgraph.model import TIE_KINDS
 from lacgraph.network import Network
+from lacgraph.rights.erasure import tombstone
+from lacgraph.stores.guard import ABSENT, ANY, AuditNote, Guard, node_version, tie_version
 from lacgraph.tables import (
     Tables,
     format_date,
@@ -40,7 +62,7 @@ from lacgraph.tables import (
     ties_to_text,
 )
 from lacgraph.web import finder
-from lacgraph.web.context import audit, programme, replace_programme, requires
+from lacgraph.web.context import audit, db, programme, replace_programme, requires
 from lacgraph.web.coordinator import _own_person, render_person
 
 bp = Blueprint("record", __name__)
@@ -57,20 +79,44 @@ FIRST_DAY = np.datetime64("1900-01-01", "D")
 class FormProblems(Exception):
     """Problems with a form, each ``{"field": element id, "message": text}``."""
 
-    def __init__(self, problems: list[dict[str, str]]):
+    def __init__(self, problems: list[dict[str, str]], status: int = 400):
         super().__init__("; ".join(p["message"] for p in problems))
         self.problems = problems
+        self.status = status
 
 
-def tie_value(alter: str, kind: str, start: str) -> str:
-    """The value of a connection in a form's choice list (read back by :func:`_chosen`).
+def tie_value(alter: str, kind: str, start: str, version: str = "") -> str:
+    """The value of a connection in a form's choice list (read back by :func:`_chosen`):
+    the connection and the version of its row when the page was written.
 
     Examples
     --------
-    >>> tie_value("g|1", "member", "2024-01-01")
-    '["g|1", "member", "2024-01-01"]'
+    >>> tie_value("g|1", "member", "2024-01-01", "9f2c")
+    '["g|1", "member", "2024-01-01", "9f2c"]'
     """
-    return json.dumps([alter, kind, start])
+    return json.dumps([alter, kind, start, version])
+
+
+def new_form_token() -> str:
+    """The one-time token of the forms on one page (the same for every form of that page:
+    the first change sent from it uses it up; the page after the change has a new one)."""
+    token = g.get("lacgraph_form_token")
+    if token is None:
+        token = g.lacgraph_form_token = secrets.token_urlsafe(18)
+    return token
+
+
+def person_version(person: str) -> str:
+    """The version of ``person``'s row as the page shows it (carried by the review form)."""
+    nodes = programme().nodes
+    if person not in nodes.index:
+        return ""
+    return node_version(nodes_to_text(nodes.loc[[person]].reset_index(drop=True)).iloc[0])
+
+
+@bp.app_context_processor
+def form_guards() -> dict[str, Any]:
+    return {"form_token": new_form_token, "person_version": person_version}
 
 
 def _date(form: str, field: str, problems: list[dict[str, str]], *, required: bool) -> str:
@@ -113,9 +159,10 @@ def _own_ties(person: str) -> pd.DataFrame:
 
 
 def _chosen(person: str, form: str, problems: list[dict[str, str]]) -> pd.Series | None:
-    """The person's connection picked in the form's ``tie`` field."""
+    """The person's connection picked in the form's ``tie`` field, as stored when the page
+    was written (:class:`Stale` when it changed since: the version it carries differs)."""
     try:
-        alter, kind, start = json.loads(request.form.get("tie", ""))
+        alter, kind, start, *version = json.loads(request.form.get("tie", ""))
     except (ValueError, TypeError):
         problems.append({"field": f"{form}-tie", "message": "Choose a connection"})
         return None
@@ -123,11 +170,14 @@ def _chosen(person: str, form: str, problems: list[dict[str, str]]) -> pd.Series
     if not (ties["alter"] == alter).any():
         raise NotFound(f"{person} has no connection to {alter}")  # 404, as another's person
     match = ties[(ties["alter"] == alter) & (ties["kind"] == kind) & (ties["start"] == start)]
+    key = (person, str(alter), str(kind), str(start))
     if match.empty:
-        problems.append({"field": f"{form}-tie", "message": "That connection is no longer "
-                         "recorded; reload the page"})
-        return None
-    return match.iloc[0]
+        raise Stale(form, StaleWrite("removed", {"ties": {key: None}, "nodes": {}}))
+    row = match.iloc[0]
+    if not version or version[0] != tie_version(row.drop("alter").to_dict()):
+        raise Stale(form, StaleWrite("changed", {"ties": {key: row.drop("alter").to_dict()},
+                                                 "nodes": {}}))
+    return row
 
 
 def _other(form: str, problems: list[dict[str, str]]) -> tuple[str, pd.DataFrame]:
@@ -208,18 +258,101 @@ def _plain(reason: str) -> str:
     return text[0].upper() + text[1:]
 
 
+class Stale(Exception):
+    """A change refused because what it edits changed since the page was written."""
+
+    def __init__(self, form: str, err: StaleWrite):
+        super().__init__(str(err))
+        self.form, self.err = form, err
+
+
+def _guard(person: str, action: str, ties: dict, nodes: dict, written: set[str],
+           detail: str) -> Guard:
+    """The guard of a change: the form's token, the versions it is based on, the
+    tombstones of the ids it writes and its audit row (kept with the change)."""
+    token = request.form.get("form_token", "")
+    if not token:
+        raise FormProblems([{"field": f"{action}-tie", "message": "This form is from an "
+                             "older page: reload the page and try again"}])
+    key = current_app.extensions["lacgraph.pseudonymiser"]
+    stable = current_app.config.get("PSEUDONYMS_STABLE")
+    marks = frozenset(tombstone(key, i) for i in written if i) if stable else frozenset()
+    note = AuditNote(secrets.token_hex(8), utcnow().strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                     g.user.name, g.user.role, f"record.{action}", person, detail)
+    return Guard(ties=ties, nodes=nodes, token=token, tombstones=marks, audit=note)
+
+
 def _save(person: str, action: str, tables: Tables, remove: list, before: Any,
-          after: Any) -> Any:
+          after: Any, *, ties: dict | None = None, nodes: dict | None = None,
+          form: str = "") -> Any:
     P = programme()
+    written = {person, *tables.nodes["id"], *tables.ties["source"], *tables.ties["target"]}
+    detail = {"before": before, "after": after}
+    guard = _guard(person, action, dict(ties or {}), {person: ANY, **(nodes or {})},
+                   written, "")
+    detail["change"] = guard.audit.id if guard.audit else ""
+    text = json.dumps(detail, ensure_ascii=False, default=str)
+    guard = replace(guard, audit=replace(guard.audit, detail=text) if guard.audit else None)
     try:
-        P.store.record_change(tables, remove)
-    except (NotFound, StoreError) as err:
-        raise FormProblems([{"field": f"{action}-tie", "message": str(err)}]) from err
+        P.store.record_change(tables, remove, guard=guard)
+    except StaleWrite as err:
+        raise Stale(form or action, err) from err
+    except (NotFound, StoreError) as err:  # AlreadySubmitted and ErasedId too
+        raise FormProblems([{"field": f"{form or action}-tie", "message": str(err)}],
+                           status=409 if isinstance(err, AlreadySubmitted | ErasedId)
+                           else 400) from err
     replace_programme(Network(P.store))
-    audit(f"record.{action}", person, json.dumps({"before": before, "after": after},
-                                                 ensure_ascii=False, default=str))
+    db().audit(g.user.name, g.user.role, f"record.{action}", person, text,
+               request.remote_addr or "")  # on disk before the answer; then the store
+    P.store.audit_delivered([guard.audit.id] if guard.audit else [])  # forgets its copy
     return redirect(url_for("coordinator.person_page", person=person, recorded=action)
                     + "#recorded")
+
+
+def _stale(person: str, row: pd.Series, err: Stale) -> Any:
+    """409: the page as it is now, saying what changed since the form was opened."""
+    P = replace_programme(Network(programme().store))
+    label = P.label(person)
+    when = _last_change_time(person)
+    parts = []
+    for (_, alter, kind, start), now in err.err.current.get("ties", {}).items():
+        who = f"{label}’s connection to {P.label(alter)}"
+        if now is None:
+            parts.append(f"{who} ({KIND_WORDS.get(kind, kind)}, from "
+                         f"{format_long_date(start)}) was removed by someone else{when}; "
+                         "it is no longer recorded")
+        else:
+            shown = (f"{KIND_WORDS.get(now['kind'], now['kind'])}, from "
+                     f"{format_long_date(now['start'])}"
+                     + (f" to {format_long_date(now['end'])}" if now.get("end") else ""))
+            parts.append(f"{who} was changed by someone else{when} — here it is now: {shown}")
+    if not parts:
+        parts.append(f"{label}’s record was changed by someone else{when} — here it is now")
+    message = "; ".join(parts) + ". Nothing was changed: check it and try again if needed."
+    field = "end-tie" if err.form == "end" else "fix-tie" if err.form == "fix" else \
+        "add-existing"
+    if person not in P.nodes.index:
+        return render_person_gone()
+    return render_person(person, P.nodes.loc[person], form={"name": err.form},
+                         problems=[{"field": field, "message": message}], status=409)
+
+
+def render_person_gone() -> Any:
+    from lacgraph.web.context import error_response
+
+    return error_response(409, "This person is no longer recorded: nothing was changed.")
+
+
+def _last_change_time(person: str) -> str:
+    """" at 10:42" (London time) of the latest recorded change to ``person``, or ""."""
+    rows = [r for r in db().audit_about(person) if str(r[4]).startswith(("record.", "data."))]
+    if not rows:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(str(rows[-1][1]).replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    return " at " + moment.astimezone(ZoneInfo("Europe/London")).strftime("%H:%M")
 
 
 def _row(frame: pd.DataFrame) -> dict:
@@ -255,12 +388,16 @@ def add(person: str) -> Any:
             raise FormProblems([{"field": "add-start", "message": "This connection is already "
                                  "recorded from that date"}])
         tables = _validate(person, "add", new_nodes, ties, other)
+        nodes = {other: ABSENT if len(new_nodes) else ANY}
         return _save(person, "add", tables, [], None, {
             **_row(ties_to_text(tables.ties)), **({"new": _row(new_nodes)} if len(new_nodes)
-                                                  else {})})
+                                                  else {})},
+            ties={(person, other, kind, start): ABSENT}, nodes=nodes)
+    except Stale as err:
+        return _stale(person, row, err)
     except FormProblems as err:
         return render_person(person, row, form={"name": "add", **request.form},
-                             problems=err.problems, status=400)
+                             problems=err.problems, status=err.status)
 
 
 @bp.post("/people/<person>/connections/end")
@@ -278,10 +415,12 @@ def end(person: str) -> Any:
         after = {**before, "end": day}
         ties = pd.DataFrame([after])
         tables = _validate(person, "end", pd.DataFrame(), ties, str(tie["alter"]))
-        return _save(person, "end", tables, [], before, after)
+        return _save(person, "end", tables, [], before, after, ties=_based_on(tie))
+    except Stale as err:
+        return _stale(person, row, err)
     except FormProblems as err:
         return render_person(person, row, form={"name": "end", **request.form},
-                             problems=err.problems, status=400)
+                             problems=err.problems, status=err.status)
 
 
 @bp.post("/people/<person>/connections/correct")
@@ -297,7 +436,8 @@ def correct(person: str) -> Any:
         before = tie.drop("alter").to_dict()
         key = (str(tie["source"]), str(tie["target"]), str(tie["kind"]), str(tie["start"]))
         if request.form.get("action") == "withdraw":
-            return _save(person, "withdraw", Tables.from_records([], []), [key], before, None)
+            return _save(person, "withdraw", Tables.from_records([], []), [key], before, None,
+                         ties=_based_on(tie), form="fix")
         kind = request.form.get("kind") or before["kind"]
         start = _date("fix", "start", problems, required=False) or before["start"]
         day = (_date("fix", "end", problems, required=False)
@@ -308,10 +448,14 @@ def correct(person: str) -> Any:
         after = {**before, "kind": kind, "start": start, "end": day, "circle": circle}
         tables = _validate(person, "fix", pd.DataFrame(), pd.DataFrame([after]),
                            str(tie["alter"]))
-        return _save(person, "correct", tables, [key], before, after)
+        moved = (person, str(tie["alter"]), kind, start)
+        based = _based_on(tie) | ({} if moved[2:] == key[2:] else {moved: ABSENT})
+        return _save(person, "correct", tables, [key], before, after, ties=based, form="fix")
+    except Stale as err:
+        return _stale(person, row, err)
     except FormProblems as err:
         return render_person(person, row, form={"name": "fix", **request.form},
-                             problems=err.problems, status=400)
+                             problems=err.problems, status=err.status)
 
 
 @bp.post("/people/<person>/review")
@@ -330,4 +474,22 @@ def review(person: str) -> Any:
         if "reviews" in rows else [after, *[""] * (len(rows) - 1)]
     checked = parse_tables(rows, pd.DataFrame(columns=["source", "target", "kind", "start"]))
     tables = Tables(checked.nodes.iloc[:1].reset_index(drop=True), checked.ties)
-    return _save(person, "review", tables, [], {"reviews": before}, {"reviews": after})
+    seen = request.form.get("version", "")
+    try:
+        if seen != person_version(person):  # the row built here is the one the form saw
+            raise Stale("review", StaleWrite("changed", {"ties": {}, "nodes": {
+                person: nodes_to_text(nodes.loc[[person]]).iloc[0].to_dict()}}))
+        return _save(person, "review", tables, [], {"reviews": before}, {"reviews": after},
+                     nodes={person: seen})
+    except Stale as err:
+        return _stale(person, row, err)
+    except FormProblems as err:
+        return render_person(person, row, form={"name": "review"}, problems=err.problems,
+                             status=err.status)
+
+
+def _based_on(tie: pd.Series) -> dict:
+    """The guard's versions for a change to ``tie`` (a row of :func:`_own_ties`)."""
+    row = tie.drop("alter").to_dict()
+    key = (str(row["source"]), str(row["target"]), str(row["kind"]), str(row["start"]))
+    return {key: tie_version(row)}

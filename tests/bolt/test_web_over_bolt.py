@@ -26,7 +26,7 @@ PAGES = {
     "max": ["/"],
     "eve": ["/"],
 }
-TOKEN = re.compile(r'(name="csrf_token" value=|content=)"[^"]+"')
+TOKEN = re.compile(r'(name="(?:csrf|form)_token" value=|content=)"[^"]+"')
 MADE_AT = re.compile(r"<dc:date>[^<]*</dc:date>")  # when matplotlib drew the picture
 CLIP_ID = re.compile(r'(url\(#|id="|href="#)[pm][0-9a-f]{8,}')  # matplotlib's random ids
 

@@ -75,10 +75,11 @@ def test_erase_removes_person_ties_references_and_every_byte(stored):
     rows = db.audit_log()
     db.close()
     assert [r[4] for r in rows] == ["view.person", "view.caseload", "view.person",
-                                    "person.erase"]
+                                    "audit.pseudonymised", "person.erase"]
     pseudonym = rows[0][5]
     assert pseudonym.startswith("P-") and rows[1][6] == f"q={pseudonym}"
-    assert rows[3][5] == pseudonym and rows[2][5] == "ann"
+    assert rows[3][6] == "rows=1,2"  # the rows the erasure rewrote, in the chain
+    assert rows[4][5] == pseudonym and rows[2][5] == "ann"
 
 
 def test_erase_asks_first(stored):
@@ -162,3 +163,22 @@ def test_export_person_escapes_names(tmp_path):
     html = out.with_suffix(".html").read_text()
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert not (tmp_path / "d.app.sqlite").exists()  # no app database made as a side effect
+
+
+def test_a_load_with_another_pseudonym_key_cannot_bring_an_erased_person_back(stored):
+    """Issue 23, finding 4a: the store keeps a fingerprint of the key at first use."""
+    data, store, _ = stored
+    assert run("erase", str(store), "bob", "--yes", env=KEY).exit_code == 0
+    other = {"LACGRAPH_PSEUDONYM_KEY": "another key altogether"}
+    result = run("load", str(data), "--store", str(store), env=other)
+    assert result.exit_code != 0
+    assert "another pseudonym key" in result.output and "Traceback" not in result.output
+    with MemoryStore(store) as s:
+        assert "bob" not in set(s.read().nodes["id"])
+    result = run("erase", str(store), "cat", "--yes", env=other)
+    assert result.exit_code != 0 and "another pseudonym key" in result.output
+    with MemoryStore(store) as s:
+        assert "cat" in set(s.read().nodes["id"])
+    assert KEY["LACGRAPH_PSEUDONYM_KEY"].encode() not in raw_bytes(store)
+    result = run("load", str(data), "--store", str(store), env=KEY)
+    assert result.exit_code != 0 and "'bob': this person was erased" in result.output

@@ -128,3 +128,33 @@ def csrf_from(html: str) -> str:
     match = CSRF.search(html)
     assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
+VERSION = re.compile(r'name="version" value="([^"]*)"')
+OPTION = re.compile(r'<option value="([^"]+)"')
+
+
+def record_fields(html: str) -> dict[str, str]:
+    """The hidden fields a person page's record forms carry: the CSRF token, the one-time
+    form token and the person's version (for the review form)."""
+    token, version = FORM_TOKEN.search(html), VERSION.search(html)
+    assert token and version, "no form token or version on the page"
+    return {"csrf_token": csrf_from(html), "form_token": token.group(1),
+            "version": version.group(1)}
+
+
+def choice_on(html: str, alter: str, kind: str, start: str) -> str:
+    """The value of the connection (alter, kind, start) in a record form's choice list,
+    with the version of its row when the page was written."""
+    import json
+    from html import unescape
+
+    for value in OPTION.findall(html):
+        try:
+            parsed = json.loads(unescape(value))
+        except ValueError:
+            continue
+        if isinstance(parsed, list) and parsed[:3] == [alter, kind, start]:
+            return unescape(value)
+    raise AssertionError(f"no choice {alter} {kind} {start} on the page")

@@ -4,6 +4,7 @@ HTTP client (cookies, forms, multipart uploads) over the standard library."""
 
 from __future__ import annotations
 
+import html
 import http.cookiejar
 import re
 import secrets
@@ -195,8 +196,18 @@ class Client:
         return match.group(1)
 
     def post(self, path: str, fields: dict, form: str = "/login") -> tuple[int, str]:
-        body = urllib.parse.urlencode({"csrf_token": self.token(form), **fields},
-                                      doseq=True).encode()
+        """Post ``fields`` with the hidden fields of the page ``form`` as a browser would:
+        its CSRF token and, on a person page, the record forms' one-time token and the
+        person's version."""
+        status, page = self.request(form)
+        match = CSRF.search(page)
+        assert match, f"no form on {form} ({status})"
+        hidden = {"csrf_token": match.group(1)}
+        for name in ("form_token", "version"):
+            found = re.search(rf'name="{name}" value="([^"]*)"', page)
+            if found:
+                hidden[name] = html.unescape(found.group(1))
+        body = urllib.parse.urlencode({**hidden, **fields}, doseq=True).encode()
         return self.request(path, body,
                             {"Content-Type": "application/x-www-form-urlencoded"})
 

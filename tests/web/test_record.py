@@ -21,7 +21,14 @@ from lacgraph.stores import MemoryStore
 from lacgraph.tables import Tables, format_date, format_long_date
 from lacgraph.web import create_app
 from tests.web.conftest import log_in
-from tests.web.fixtures import HOSTILE, HOSTILE_WARD, csrf_from, hostile_tables
+from tests.web.fixtures import (
+    HOSTILE,
+    HOSTILE_WARD,
+    choice_on,
+    csrf_from,
+    hostile_tables,
+    record_fields,
+)
 
 TODAY = np.datetime64("today", "D")
 
@@ -43,8 +50,12 @@ def cora(store_file, app_db):
 
 
 def _post(client, url: str, data: dict):
-    token = csrf_from(client.get("/people/p1").text)
-    return client.post(url, data={"csrf_token": token, **data})
+    """Post a record form as a browser would: with the hidden fields of the page just
+    opened, and the chosen connection (alter, kind, start) as its choice there."""
+    page = client.get("/people/p1").text
+    if data.get("tie"):
+        data = {**data, "tie": choice_on(page, *json.loads(data["tie"]))}
+    return client.post(url, data={**record_fields(page), **data})
 
 
 def _cli_circle(store_file, *args: str) -> str:
@@ -177,7 +188,7 @@ def test_another_coordinators_person_cannot_be_changed(store_file, app_db):
 
 def _answer(response, typed: str) -> str:
     """A page with the words typed and the form's token taken out."""
-    return re.sub(r'name="csrf_token" value="[^"]+"', "", response.text).replace(typed, "…")
+    return re.sub(r'name="(?:csrf|form)_token" value="[^"]+"', "", response.text).replace(typed, "…")
 
 
 def test_finding_someone_cannot_probe_for_people_outside_the_coordinators_scope(

@@ -1,0 +1,144 @@
+"""An audit chain that erasure does not break and truncation does not fool, and no free
+text that may name someone left in the audit (issue 23, findings 5-7)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import lacgraph
+from lacgraph.cli import cli
+from lacgraph.privacy import Pseudonymiser
+from lacgraph.stores import MemoryStore
+from lacgraph.tables import Tables
+from lacgraph.web import create_app
+from lacgraph.web.appdb import AppDB
+from tests.web.conftest import log_in
+from tests.web.fixtures import hostile_tables
+
+KEY = {"LACGRAPH_PSEUDONYM_KEY": "a long team secret for the chain tests"}
+GWEN, ZOE = "Gwenllian Davies", "Zoë O'Brien"
+
+
+def _programme() -> Tables:
+    nodes, ties = (frame.to_dict("records") for frame in hostile_tables().to_text())
+    for pid, name in (("gw", GWEN), ("zo", ZOE)):
+        nodes.append({"id": pid, "type": "person", "label": name, "coordinator": "c1",
+                      "supported": "true", "introduced_on": "2024-01-01",
+                      "neighbourhood": "North"})
+        ties.append({"source": pid, "target": "c1", "kind": "coordinator",
+                     "start": "2024-01-01"})
+    return Tables.from_records(nodes, ties)
+
+
+@pytest.fixture
+def store_file(tmp_path: Path) -> Path:
+    path = tmp_path / "programme.sqlite"
+    with MemoryStore(path) as store:
+        store.write(_programme())
+    return path
+
+
+def run(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+def raw(path: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
+
+
+def test_erasure_keeps_the_chain_whole_and_leaves_no_name_fragments(store_file, app_db,
+                                                                       tmp_path):
+    """Findings 6 and 7: after two lawful erasures ``audit --verify`` is clean, and the
+    names (as typed, in another case, JSON-escaped) are gone from the file and its WAL."""
+    app = create_app(lacgraph.open(store_file), app_db, pseudonymiser=Pseudonymiser(b"k"))
+    cora = app.test_client()
+    assert log_in(cora, "cora").status_code == 302
+    for query in ("Gwenllian", "zoë o'brien"):
+        assert cora.get("/caseload", query_string={"q": query}).status_code == 200
+    assert cora.get("/people/gw").status_code == 200
+    app_db.audit("cora", "coordinator", "record.add", "p1", json.dumps(
+        {"after": {"new": {"label": ZOE}}}))  # JSON-escaped: Zo\u00eb
+    app_db.audit("cora", "coordinator", "view.caseload", "c1", "q=GWENLLIAN")  # old rows
+    path = Path(app_db.path)
+    app_db.close()
+    for person in ("gw", "zo"):
+        result = run("erase", str(store_file), person, "--yes", "--app-db", str(path), env=KEY)
+        assert result.exit_code == 0, result.output
+    result = run("audit", "--verify", "--app-db", str(path))
+    assert result.exit_code == 0 and "intact" in result.output, result.output
+    data = raw(path)
+    for fragment in ("Gwenllian", "GWENLLIAN", "gwenllian", "Zo\\u00eb", "Zoë", "zoë",
+                     "O'Brien", "o'brien"):
+        assert fragment.encode() not in data, fragment
+    rows = AppDB(path).audit_log()
+    assert not any("q=" in str(r[6]) and "Gwen" in str(r[6]) for r in rows)
+
+
+def test_a_search_is_audited_as_a_search_and_its_count(store_file, app_db):
+    """Finding 7: what a coordinator types into the search box never reaches the audit."""
+    app = create_app(lacgraph.open(store_file), app_db, pseudonymiser=Pseudonymiser(b"k"))
+    cora = app.test_client()
+    assert log_in(cora, "cora").status_code == 302
+    assert cora.get("/caseload", query_string={"q": "Gwenllian"}).status_code == 200
+    rows = app_db.audit_log(action="search.caseload")
+    assert [(r[5], r[6]) for r in rows] == [("c1", "results=1")]
+    assert not any("Gwenllian" in str(r) for r in app_db.audit_log())
+
+
+def test_dropping_the_newest_audit_rows_is_found_and_named(tmp_path):
+    """Finding 6: the chain's head is kept apart from the rows."""
+    path = tmp_path / "app.sqlite"
+    log = AppDB(path)
+    for n in range(5):
+        log.audit("ann", "coordinator", "view.person", f"p{n}")
+    log.close()
+    assert run("audit", "--verify", "--app-db", str(path)).exit_code == 0
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM audit WHERE seq >= 4")
+    result = run("audit", "--verify", "--app-db", str(path))
+    assert result.exit_code == 1
+    assert "newest rows are missing" in result.output and "seq=5" in result.output
+    log = AppDB(path)  # new rows after the cut do not hide it
+    log.audit("ann", "coordinator", "view.person", "p9")
+    log.close()
+    result = run("audit", "--verify", "--app-db", str(path))
+    assert result.exit_code == 1 and "seq=6" in result.output, result.output
+
+
+def test_a_changed_name_in_a_row_is_found(tmp_path):
+    path = tmp_path / "app.sqlite"
+    log = AppDB(path)
+    log.audit("ann", "coordinator", "view.person", "p1", "at=2024-01-01")
+    log.audit("ann", "coordinator", "view.person", "p2")
+    log.close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE audit SET target = 'p7' WHERE seq = 1")
+    result = run("audit", "--verify", "--app-db", str(path))
+    assert result.exit_code == 1 and "seq=1" in result.output, result.output
+
+
+def test_verify_writes_and_reports_a_change_kept_without_its_audit_row(store_file, tmp_path):
+    """Finding 5: a change the store kept an audit row for (the server killed before it
+    wrote it to the log) is reported and its row written by ``audit --verify --source``."""
+    from lacgraph.stores.guard import AuditNote, Guard
+
+    path = tmp_path / "programme.app.sqlite"
+    AppDB(path).close()
+    note = AuditNote("c-77", "2026-01-01T10:00:00.000000Z", "cora", "coordinator",
+                     "record.review", "gw", '{"change": "c-77"}')
+    with MemoryStore(store_file) as store:
+        store.record_change(Tables.from_records([], []), guard=Guard(audit=note))
+    result = run("audit", "--verify", "--app-db", str(path), "--source", str(store_file))
+    assert result.exit_code == 0, result.output
+    assert "stored without its audit row" in result.output and "record.review gw" in \
+        result.output
+    assert [r[4] for r in AppDB(path).audit_log()] == ["record.review"]
+    again = run("audit", "--verify", "--app-db", str(path), "--source", str(store_file))
+    assert "stored without" not in again.output
+    with MemoryStore(store_file) as store:
+        assert store.pending_audit() == []
