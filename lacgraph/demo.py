@@ -83,7 +83,7 @@ def run_demo(
     """
     from lacgraph.loaders import write_folder
     from lacgraph.stores import MemoryStore
-    from lacgraph.synthetic import DEMO_PEOPLE, programme
+    from lacgraph.synthetic import DEMO_PEOPLE, programme, with_observations
     from lacgraph.viz.circle import draw_circle
 
     folder = Path(out)
@@ -91,7 +91,8 @@ def run_demo(
     steps = ["generate", "write data", "load store", "measure", "pictures", "growth", "report"]
     with _steps(steps, progress) as step:
         step("generate")
-        tables = with_age_bands(programme(people or DEMO_PEOPLE, seed=seed), seed)
+        tables = with_observations(
+            with_age_bands(programme(people or DEMO_PEOPLE, seed=seed), seed), seed=seed)
         step("write data")
         write_folder(tables, folder / "data")
         step("load store")
@@ -203,7 +204,12 @@ def _growth_step(network: Network, folder: Path) -> tuple[list[Path], dict[str, 
         if summary["n"] else "n/a",
         "Wilcoxon p (effect r)": f"{p:.2g} ({summary['effect_r']:.2f})" if p is not None
         else "n/a",
-        "new ties still active after 182 days": f"{summary['retention']:.0%} of "
+        "follow-up": "observed (a review within 45 days)" if summary["mode"] == "observed"
+        else "records assumed current",
+        "followed up": summary["n_observed"] if summary["mode"] == "observed" else "n/a",
+        "new ties lasting 182 days (Kaplan-Meier)": f"{summary['retention_km']:.0%}"
+        if summary["retention_km"] is not None else "n/a",
+        "share of ties old enough that lasted 182 days": f"{summary['retention']:.0%} of "
         f"{summary['retention_n']}" if summary["retention"] is not None else "n/a",
     }
     return files, headline

@@ -66,7 +66,8 @@ WITHHELD = "*"
 """The one symbol for a figure that is withheld (small numbers)."""
 
 COUNTS: tuple[str, ...] = ("n", "not_yet_due", "n_observed", "n_missing", "n_left",
-                           "n_missing_baseline", "retention_n", "introduced", "due")
+                           "n_missing_baseline", "retention_n", "retention_km_n", "introduced",
+                           "due")
 """Counts of people or ties: suppressed and rounded."""
 
 # share -> (count of its denominator); the numerator is share x exact denominator
@@ -94,7 +95,8 @@ MEANS: dict[str, str] = {
 P_VALUES: dict[str, str] = {"wilcoxon_p": "stat", "wilcoxon_p_paid": "stat"}
 """p-values: shown as bands."""
 
-WORDS: tuple[str, ...] = ("mode", "window", "as_of", "wave", "baseline_wave")
+WORDS: tuple[str, ...] = ("mode", "follow_up_days", "window", "as_of", "wave", "baseline_wave",
+                          "view")
 """Words and dates that pass through as they are (a window's dates are month ends)."""
 
 LABELS: dict[str, str] = {

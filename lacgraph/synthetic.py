@@ -531,3 +531,54 @@ def _ward_names(n: int, rng: np.random.Generator) -> np.ndarray:
     names += [f"{b} {k}" for k in range(2, 2 + -(-max(n - len(names), 0) // len(base)))
               for b in base]
     return np.array(names[:n], dtype=object)
+
+
+def with_observations(tables: Tables, *, seed: int = 1, review_months: int = 6,
+                      reviewed: float = 0.8, leaving: float = 0.15) -> Tables:
+    """Return ``tables`` with review dates and support endings for its supported people.
+
+    DESIGN.md, "Observations and follow-up". Each supported person is reviewed about every
+    ``review_months`` months after their introduction (+/- 20 days; each review held with
+    chance ``reviewed``) up to the data's last date; a share ``leaving`` leave the
+    programme (``left_on``, 4-30 months after introduction, if within the data), with no
+    review after that and — as in real records — their ties left as they were. Drawn from
+    its own ``default_rng(seed)``: the network itself is unchanged.
+
+    Examples
+    --------
+    >>> T = with_observations(programme(600, seed=7), seed=7)
+    >>> supported = T.nodes[T.nodes["supported"]]
+    >>> bool((supported["reviews"] != "").mean() > 0.5), bool((supported["left_on"] != "").any())
+    (True, True)
+    """
+    rng = np.random.default_rng([seed, 28])
+    nodes = tables.nodes
+    dates = pd.concat([tables.ties["start"], tables.ties["end"]]).dropna()
+    last = dates.max().to_datetime64().astype("datetime64[D]")
+    reviews = np.full(len(nodes), "", dtype=object)
+    left = np.full(len(nodes), "", dtype=object)
+    for i in np.flatnonzero(nodes["supported"].to_numpy(bool)):
+        intro = nodes["introduced_on"].iat[i]
+        if pd.isna(intro):
+            continue
+        intro = intro.to_datetime64().astype("datetime64[D]")
+        end = last
+        if rng.random() < leaving:
+            gone = intro + np.timedelta64(int(rng.integers(120, 900)), "D")
+            if gone <= last:
+                end = gone
+                left[i] = str(gone)
+        days = []
+        k = 1
+        while True:
+            target = (intro.astype("datetime64[M]") + np.timedelta64(k * review_months, "M")
+                      ).astype("datetime64[D]") + (intro - intro.astype("datetime64[M]"))
+            day = target + np.timedelta64(int(rng.integers(-20, 21)), "D")
+            if day > end:
+                break
+            if rng.random() < reviewed:
+                days.append(str(day))
+            k += 1
+        reviews[i] = ";".join(days)
+    out = nodes.assign(reviews=reviews, left_on=left)
+    return Tables(out, tables.ties)

@@ -4,7 +4,9 @@ The input is two tables, ``nodes`` and ``ties`` (see DESIGN.md, "Input"), either
 ``nodes.csv`` and ``ties.csv`` in one folder, or as the sheets ``nodes`` and ``ties`` of
 one ``.xlsx`` workbook. Every cell is read as text, exactly as written: ``007``, ``NULL``,
 ``Nan`` and ``" padded "`` are data, never numbers or missing values. The text is then
-validated as a whole by :mod:`lacgraph.loaders.validate`.
+validated as a whole by :mod:`lacgraph.loaders.validate`. An optional ``reviews.csv``
+(``person,date``; a ``reviews`` sheet in a workbook) is folded into the people's
+``reviews`` attribute (:mod:`lacgraph.loaders.observations`).
 
 Rows whose cells are all empty (blank lines, or ``,,,,`` rows left behind by a
 spreadsheet) are skipped; line numbers still count them.
@@ -22,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from lacgraph.errors import InputError, Problem
+from lacgraph.loaders.observations import REVIEWS_FILE, fold_reviews
 from lacgraph.loaders.validate import check_header, validate
 from lacgraph.loaders.workbook import read_workbook
 from lacgraph.output import csv_text
@@ -124,7 +127,24 @@ def folder_cells(path: str | Path) -> Cells:
     if problems:
         raise InputError(problems)
     (nodes, node_lines), (ties, tie_lines) = frames["nodes"], frames["ties"]
+    if (folder / REVIEWS_FILE).is_file():  # optional: review dates, folded into ``reviews``
+        reviews, review_lines = _csv_cells(folder / REVIEWS_FILE, REVIEWS_FILE)
+        nodes, problems = fold_reviews(nodes, reviews, REVIEWS_FILE, review_lines)
+        raise_with_rows(problems, (nodes, ties, "nodes.csv", "ties.csv", node_lines,
+                                   tie_lines))
     return nodes, ties, "nodes.csv", "ties.csv", node_lines, tie_lines
+
+
+def raise_with_rows(problems: list[Problem], cells: Cells) -> None:
+    """Raise ``problems`` (if any) together with every problem of the rows of ``cells``,
+    so that one report names them all."""
+    if not problems:
+        return
+    try:
+        validate(*cells)
+    except InputError as err:
+        problems = problems + err.problems
+    raise InputError(problems)
 
 
 def write_folder(tables: Tables, path: str | Path) -> Path:

@@ -295,7 +295,7 @@ def read_csv_files(files: list[ExportFile],
         Every unreadable file, missing column, bad header or ragged row, all at once.
     """
     problems: list[Problem] = []
-    parts: dict[str, list[tuple[str, list[str], list[list[str]], list[int]]]] = {
+    parts: dict[str, list[tuple[str, list[str], list[list[str]], list[int], str]]] = {
         "egos": [], "alters": [], "edges": []}
     columns: dict[tuple[str, str], set[str]] = {}
     for file in files:

@@ -6,7 +6,8 @@ stored value (an update with only ``id,type,label`` changes only those), a new i
 empty cells there. The merged programme is then validated exactly as a whole load
 (:func:`~lacgraph.loaders.validate.validate`), so an update that makes a stored row
 invalid (a coordinator node changed into a group while 59 people still name it) is
-refused, naming those rows too.
+refused, naming those rows too. A person's review dates (``reviews``) add up: an update's
+dates join the stored ones, so a review recorded in the web app is never lost to an upload.
 
 Examples
 --------
@@ -30,6 +31,7 @@ import pandas as pd
 
 from lacgraph.errors import InputError, Problem
 from lacgraph.loaders.files import Cells
+from lacgraph.loaders.observations import join_dates
 from lacgraph.loaders.validate import NODE_REQUIRED, TIE_REQUIRED, _missing_columns, validate
 from lacgraph.tables import Tables
 
@@ -92,6 +94,10 @@ def _overlay(old: pd.DataFrame, new: pd.DataFrame, lines: np.ndarray, keys
     for col in [*old.columns, *[c for c in new.columns if c not in old.columns]]:
         if col in new.columns:
             filled[col] = new[col].to_numpy(object)
+            if col == "reviews" and col in old.columns and len(old):  # review dates add up
+                stored = old[col].to_numpy(object)[np.where(found, pos, 0)]
+                filled[col] = np.array([join_dates(a, b) if f else b for a, b, f in zip(
+                    stored, filled[col], found, strict=True)], dtype=object)
         else:
             stored = old[col].to_numpy(object)
             filled[col] = np.where(found, stored[np.where(found, pos, 0)] if len(old) else "",

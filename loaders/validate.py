@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from lacgraph.errors import InputError, Problem
+from lacgraph.loaders.observations import check_node_observations
 from lacgraph.model import NODE_TYPES, TIE_KINDS, expected_endpoints, kind_fits
 from lacgraph.tables import (
     NODE_COLUMNS,
@@ -160,6 +161,7 @@ def validate(
                f"unknown node type; expected one of {', '.join(NODE_TYPES)}")
     check.flag_flag(f, L, "supported", nodes["supported"])
     check.flag_dates(f, L, "introduced_on", nodes["introduced_on"], required=False)
+    problems += check_node_observations(nodes, f, L)
     if "language" in nodes:  # the person's language for what is printed or sent to them
         check.flag(f, L, "language", nodes["language"], ~nodes["language"].isin(LANGUAGES),
                    "unknown language; expected cy (Cymraeg) or en (English), or empty")

@@ -1,5 +1,8 @@
 """Read the sheets ``nodes`` and ``ties`` of an ``.xlsx`` workbook as text, exactly.
 
+An optional sheet ``reviews`` (``person,date``) is folded into the people's ``reviews``
+attribute (:mod:`lacgraph.loaders.observations`).
+
 A value is never changed silently. Every row is read, whatever the sheet's
 ``<dimension>`` tag says (files written by other tools often carry a stale one). These
 are rejected, each with its sheet, cell (``ties!B7``) and reason:
@@ -27,13 +30,16 @@ import numpy as np
 import pandas as pd
 
 from lacgraph.errors import InputError, Problem
+from lacgraph.loaders.observations import fold_reviews
 from lacgraph.loaders.validate import check_header, validate
 from lacgraph.tables import Tables
 
 __all__ = ["read_workbook"]
 
-ID_COLUMNS = {"nodes": ("id", "coordinator"), "ties": ("source", "target", "brokered_by")}
-DATE_COLUMNS = {"nodes": ("introduced_on",), "ties": ("start", "end")}
+ID_COLUMNS = {"nodes": ("id", "coordinator"), "ties": ("source", "target", "brokered_by"),
+              "reviews": ("person",)}
+DATE_COLUMNS = {"nodes": ("introduced_on", "left_on"), "ties": ("start", "end"),
+                "reviews": ("date",)}
 EXACT = 2**53
 """Whole numbers up to this are exact as a double (Excel's number); beyond, digits are lost."""
 TEXT_HINT = "stored as a number in Excel? format the column as Text and type the ids again"
@@ -119,12 +125,28 @@ def _cells(path: str | Path, book_name: str | None = None
             frames[name] = _sheet_frame(values[name], formulas[name], name, file)
         except InputError as err:
             problems += err.problems
+    if "reviews" in values.sheetnames:  # optional: review dates, folded into ``reviews``
+        try:
+            frames["reviews"] = _sheet_frame(values["reviews"], formulas["reviews"], "reviews",
+                                             f"{book_name}[reviews]")
+        except InputError as err:
+            problems += err.problems
     values.close()
     formulas.close()
     if problems:
         raise InputError(problems)
     (nodes, node_lines, node_numeric), (ties, tie_lines, numeric) = (frames["nodes"],
                                                                       frames["ties"])
+    if "reviews" in frames:
+        reviews, review_lines, _ = frames["reviews"]
+        nodes, problems = fold_reviews(nodes, reviews, f"{book_name}[reviews]", review_lines)
+        if problems:
+            try:
+                validate(nodes, ties, f"{book_name}[nodes]", f"{book_name}[ties]", node_lines,
+                         tie_lines)
+            except InputError as err:
+                problems += err.problems
+            raise InputError(problems)
     return (nodes, ties, f"{book_name}[nodes]", f"{book_name}[ties]", node_lines, tie_lines,
             numeric | node_numeric)
 

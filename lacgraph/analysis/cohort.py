@@ -22,17 +22,36 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lacgraph.analysis.clustering import clustered_interval, icc, mean_interval
 from lacgraph.privacy import suppress
 
 SUMMARY_KEYS: tuple[str, ...] = (
-    "n", "not_yet_due", "mean_change", "mean_change_low", "mean_change_high",
+    "n", "not_yet_due", "introduced", "due", "n_observed", "n_missing", "n_left",
+    "n_missing_baseline",
+    "follow_up_rate", "baseline_observed_mean", "baseline_missing_mean",
+    "mean_change", "mean_change_low", "mean_change_high", "icc",
     "median_change", "share_grew", "share_same",
-    "share_shrank", "wilcoxon_p", "effect_r", "mean_paid_change", "median_paid_change",
-    "share_shifted", "wilcoxon_p_paid", "effect_r_paid", "retention", "retention_n",
+    "share_shrank", "wilcoxon_p", "effect_r",
+    "mean_change_assumed", "mean_change_missing_zero",
+    "mean_paid_change", "mean_paid_change_low", "mean_paid_change_high", "icc_paid",
+    "median_paid_change", "share_shifted", "wilcoxon_p_paid", "effect_r_paid",
+    "retention_km", "retention_km_low", "retention_km_high", "retention_km_n",
+    "retention", "retention_n",
 )
-"""The statistics of a cohort summary, in order."""
+"""The statistics of a cohort summary, in order (DESIGN.md, "Growth", "Service
+dependency", "Observations and follow-up", "Retention of new ties")."""
 
-GROUP_COUNTS: tuple[str, ...] = ("n", "not_yet_due", "retention_n")
+ATTRITION_KEYS: tuple[str, ...] = (
+    "n_observed", "n_missing", "n_left", "n_missing_baseline", "follow_up_rate",
+    "baseline_observed_mean", "baseline_missing_mean", "mean_change_assumed",
+    "mean_change_missing_zero",
+)
+"""Who was followed up, and the two sensitivity means (``None`` in ``assumed`` mode, where
+the mean change itself is the records-assumed-current figure)."""
+
+GROUP_COUNTS: tuple[str, ...] = ("n", "not_yet_due", "introduced", "due", "n_observed",
+                                  "n_missing", "n_left", "n_missing_baseline", "retention_n",
+                                  "retention_km_n")
 """The counts of a summary that small-number suppression applies to."""
 
 _NO_TIES = pd.DataFrame({"tie": [], "due": [], "lasted": []})
@@ -86,39 +105,18 @@ def _wilcoxon_effect(changes: np.ndarray | tuple[float, ...]
 _small_wilcoxon_effect = functools.lru_cache(maxsize=4096)(_wilcoxon_effect)
 
 
-def mean_interval(values: np.ndarray | Sequence[float], level: float = 0.95
-                  ) -> tuple[float | None, float | None]:
-    """Return the t-interval for the mean of ``values``: mean -/+ t(level, n-1) s / sqrt(n).
-
-    ``s`` is the sample standard deviation (ddof 1). ``(None, None)`` with fewer than two
-    values; a zero-width interval when every value is equal.
-
-    Examples
-    --------
-    >>> [round(x, 3) for x in mean_interval([1, 3, 2, 6])]
-    [-0.437, 6.437]
-    >>> mean_interval([4])
-    (None, None)
-    """
-    x = np.sort(np.asarray(values, dtype=np.float64))  # the same answer in any order
-    n = len(x)
-    if n < 2:
-        return None, None
-    from scipy import stats
-
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
-    return float(x.mean()) - half, float(x.mean()) + half
-
-
 def statistics(changes: np.ndarray, not_yet_due: int, new_ties: pd.DataFrame,
-                paid_changes: np.ndarray | None = None, *, tests: bool = True
-                ) -> dict[str, Any]:
-    """Return the summary statistics of one cohort (:data:`SUMMARY_KEYS`; the paid ones only
-    with ``paid_changes``); see :mod:`lacgraph.analysis.growth` for the definitions.
+               paid_changes: np.ndarray | None = None, *, tests: bool = True,
+               clusters: np.ndarray | Sequence[object] | None = None) -> dict[str, Any]:
+    """Return the summary statistics of one cohort's observed changes (:data:`SUMMARY_KEYS`
+    but the attrition ones; the paid ones only with ``paid_changes``); see
+    :mod:`lacgraph.analysis.growth` for the definitions.
 
-    ``tests=False`` leaves out the Wilcoxon tests and the interval (``None``), for a group
-    whose statistics :func:`suppressed_row` will withhold anyway: scipy's exact test of a
-    small group is the slowest part of a summary.
+    ``clusters`` (each change's coordinator, ``""`` for none) makes the interval of the
+    mean cluster-robust and gives the ICC (:mod:`lacgraph.analysis.clustering`); without
+    it the interval is the plain t-interval (:func:`mean_interval`) and the ICC empty.
+    ``tests=False`` leaves out the tests, intervals, ICC and survival (``None``), for a
+    group whose statistics :func:`suppressed_row` will withhold anyway.
     """
     changes = np.asarray(changes, dtype=np.float64)
     n = len(changes)
@@ -126,13 +124,14 @@ def statistics(changes: np.ndarray, not_yet_due: int, new_ties: pd.DataFrame,
     due = ties["due"].to_numpy(bool)
     retention_n = int(due.sum())
     p, r = wilcoxon_effect(changes) if tests else (None, None)
-    low, high = mean_interval(changes) if tests else (None, None)
+    low, high, spread = _interval(changes, clusters) if tests else (None, None, None)
     out: dict[str, Any] = {
         "n": n,
         "not_yet_due": int(not_yet_due),
         "mean_change": float(changes.mean()) if n else None,
         "mean_change_low": low,
         "mean_change_high": high,
+        "icc": spread,
         "median_change": float(np.median(changes)) if n else None,
         "share_grew": float((changes > 0).mean()) if n else None,
         "share_same": float((changes == 0).mean()) if n else None,
@@ -143,16 +142,101 @@ def statistics(changes: np.ndarray, not_yet_due: int, new_ties: pd.DataFrame,
     if paid_changes is not None:
         paid = np.asarray(paid_changes, dtype=np.float64)
         p_paid, r_paid = wilcoxon_effect(paid) if tests else (None, None)
+        low_paid, high_paid, spread_paid = (_interval(paid, clusters) if tests
+                                            else (None, None, None))
         out.update({
             "mean_paid_change": float(paid.mean()) if n else None,
+            "mean_paid_change_low": low_paid,
+            "mean_paid_change_high": high_paid,
+            "icc_paid": spread_paid,
             "median_paid_change": float(np.median(paid)) if n else None,
             "share_shifted": float(((paid < 0) & (changes > 0)).mean()) if n else None,
             "wilcoxon_p_paid": p_paid,
             "effect_r_paid": r_paid,
         })
+    km = _survival(ties) if tests else None
+    out["retention_km"], out["retention_km_low"], out["retention_km_high"] = (
+        km if km is not None else (None, None, None))
+    out["retention_km_n"] = (int(np.isfinite(ties["duration"].to_numpy(np.float64)).sum())
+                             if "duration" in ties else 0)
     out["retention"] = (float(ties["lasted"].to_numpy(bool)[due].mean()) if retention_n
                         else None)
     out["retention_n"] = retention_n
+    return out
+
+
+def _interval(values: np.ndarray, clusters: np.ndarray | Sequence[object] | None
+              ) -> tuple[float | None, float | None, float | None]:
+    """The 95% interval of the mean (cluster-robust with ``clusters``) and the ICC."""
+    if clusters is None:
+        return (*mean_interval(values), None)
+    return (*clustered_interval(values, clusters), icc(values, clusters))
+
+
+def survival_curve(new_ties: pd.DataFrame) -> pd.DataFrame:
+    """Return the Kaplan-Meier curve of the new ties (each tie once; ties never observed,
+    with an empty ``duration``, left out): see :mod:`lacgraph.analysis.survival`."""
+    from lacgraph.analysis.survival import kaplan_meier
+
+    ties = new_ties.drop_duplicates("tie")
+    if "duration" not in ties:
+        return kaplan_meier([], [])
+    duration = ties["duration"].to_numpy(np.float64)
+    seen = np.isfinite(duration)
+    return kaplan_meier(duration[seen], ties["ended"].to_numpy(bool)[seen])
+
+
+def _survival(ties: pd.DataFrame) -> tuple[float, float, float] | None:
+    """S(182 days) and its 95% interval, or ``None`` with no tie observed."""
+    from lacgraph.analysis.survival import RETENTION_DAYS, survival_at
+
+    if "duration" not in ties or not np.isfinite(ties["duration"].to_numpy(np.float64)).any():
+        return None
+    return survival_at(survival_curve(ties), RETENTION_DAYS)
+
+
+def attrition(members: pd.DataFrame, observed: bool) -> dict[str, Any]:
+    """Return ``n`` (the members due) and the attrition figures (:data:`ATTRITION_KEYS`).
+
+    ``members`` is :attr:`lacgraph.analysis.growth.Growth.members`. In ``observed`` mode
+    (DESIGN.md, "Observations and follow-up"): counts by status, ``follow_up_rate`` =
+    n_observed / n, the mean natural + community alters at baseline of the observed and
+    of the missing + left, ``mean_change_assumed`` (every member due measured at the
+    target dates as recorded) and ``mean_change_missing_zero`` (the missing and left count
+    0; members without a baseline are left out). In ``assumed`` mode only ``n`` (the rest
+    ``None``: nobody is known to be missing, and the mean change is the records' own).
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"status": ["observed", "observed", "missing", "left"],
+    ...                   "natural_community_from": [1, 3, 0, 0], "change": [2, 0, None, None],
+    ...                   "recorded_from": [1, 3, 0, 0], "recorded_to": [3, 3, 2, 0]})
+    >>> a = attrition(m, True)
+    >>> a["n"], a["follow_up_rate"], a["mean_change_missing_zero"], a["mean_change_assumed"]
+    (4, 0.5, 0.5, 1.0)
+    """
+    n = len(members)
+    out: dict[str, Any] = dict.fromkeys(ATTRITION_KEYS)
+    out["n"] = n
+    if not observed:
+        return out
+    assumed_change = (members["recorded_to"] - members["recorded_from"]).to_numpy(np.float64)
+    out["mean_change_assumed"] = float(assumed_change.mean()) if n else None
+    status = members["status"].to_numpy(object)
+    seen, missing = status == "observed", np.isin(status, ("missing", "left"))
+    start = members["natural_community_from"].to_numpy(np.float64)
+    change = members["change"].to_numpy(np.float64)
+    counted = seen | missing
+    out.update({
+        "n_observed": int(seen.sum()), "n_missing": int((status == "missing").sum()),
+        "n_left": int((status == "left").sum()),
+        "n_missing_baseline": int((status == "missing_baseline").sum()),
+        "follow_up_rate": float(seen.sum() / n) if n else None,
+        "baseline_observed_mean": float(start[seen].mean()) if seen.any() else None,
+        "baseline_missing_mean": float(start[missing].mean()) if missing.any() else None,
+        "mean_change_missing_zero": (float(np.where(seen, change, 0.0)[counted].mean())
+                                     if counted.any() else None),
+    })
     return out
 
 
@@ -161,11 +245,15 @@ def suppressed_row(row: dict[str, Any]) -> dict[str, Any]:
     no statistics at all for a group of 1-7 people (a mean of three people is theirs)."""
     out = dict(row)
     for key in GROUP_COUNTS:
-        out[key] = suppress(row[key])
-    if out["n"] == "*":
+        if key in row and row[key] is not None:
+            out[key] = suppress(row[key])
+    if out["n"] == "*" or out.get("n_observed") == "*":
         for key in SUMMARY_KEYS:
             if key not in GROUP_COUNTS and key in out:
                 out[key] = None
     if out["retention_n"] == "*":
         out["retention"] = None
+    if out.get("retention_km_n") == "*":
+        for key in ("retention_km", "retention_km_low", "retention_km_high"):
+            out[key] = None
     return out

@@ -34,6 +34,17 @@ def _wave_list(ctx: click.Context, param: click.Parameter, value: str | None
               help="Personal window: from each person's introduction to N months later.")
 @click.option("--as-of", type=DATE,
               help="The data's last date [default: the largest start or end date present].")
+@click.option("--follow-up-days", "follow_up_days", type=click.IntRange(min=0), default=45,
+              show_default=True,
+              help="Observed follow-up: a review within this many days of the target date "
+                   "counts as the follow-up (and, for --from, as the baseline).")
+@click.option("--mode", type=click.Choice(["observed", "assumed"]),
+              help="observed: follow-up from reviews (the default when the data holds a "
+                   "review); assumed: records assumed current (the only mode without "
+                   "reviews).")
+@click.option("--unbalanced", is_flag=True,
+              help="With --waves: every person at every wave they have reached (later waves "
+                   "hold fewer people) instead of the same people at every wave.")
 @click.option("--summary", is_flag=True,
               help="Print the cohort summary as JSON (overall, by neighbourhood, by "
                    "coordinator, by --by) instead of one row per person.")
@@ -54,7 +65,8 @@ def _wave_list(ctx: click.Context, param: click.Parameter, value: str | None
               help="Also write change.png, waves.png, categories.png, retention.png and "
                    "shift.png to this folder.")
 @format_options
-def growth(source: str, start: Any, end: Any, months: int | None, as_of: Any, summary: bool,
+def growth(source: str, start: Any, end: Any, months: int | None, as_of: Any,
+           follow_up_days: int, mode: str | None, unbalanced: bool, summary: bool,
            by: tuple[str, ...], waves: tuple[int, ...] | None, pseudonymise: bool,
            suppress_small: bool, plots: Path | None, fmt: str, output: Path | None) -> None:
     """Did supported people's networks grow, and did the new ties last?
@@ -63,6 +75,10 @@ def growth(source: str, start: Any, end: Any, months: int | None, as_of: Any, su
     follow-up is after the data's last date are left out and counted as not yet due).
     Prints one row per person (change in natural + community alters, ties formed and
     ended, every measure at both ends), or with --summary the cohort summary as JSON.
+    When the data holds review dates, follow-up is observed (a review within
+    --follow-up-days of the target date); people without one are counted as missing or
+    left, never carried forward. Without reviews the records are assumed current. The
+    mode is named in every output.
     """
     windowed = start is not None or end is not None or months is not None
     if not windowed and waves is None:
@@ -84,8 +100,10 @@ def growth(source: str, start: Any, end: Any, months: int | None, as_of: Any, su
         if leaves_team:  # windows and reporting dates beyond the team are month ends
             start, end, as_of = _month_ends(G, start, end, as_of)
         result = (measure_growth(G, start=day(start), end=day(end), months=months,
-                                 as_of=day(as_of)) if windowed else None)
-        wave_table = measure_waves(G, waves, as_of=day(as_of)) if waves is not None else None
+                                 as_of=day(as_of), mode=mode, follow_up_days=follow_up_days)
+                  if windowed else None)
+        wave_table = (measure_waves(G, waves, as_of=day(as_of), balanced=not unbalanced)
+                      if waves is not None else None)
         if plots is not None:
             _plots(G, result, wave_table, plots)
 
@@ -123,7 +141,21 @@ def growth(source: str, start: Any, end: Any, months: int | None, as_of: Any, su
     if result is not None and result.not_yet_due:
         click.echo(f"{result.not_yet_due} supported people not yet due (follow-up after "
                    f"{result.as_of}) are left out.", err=True)
+    if result is not None:
+        click.echo(_mode_note(result), err=True)
     emit(frame, fmt, output)
+
+
+def _mode_note(result: Any) -> str:
+    """Say how follow-up was measured and who is not in the rows."""
+    if result.mode == "assumed":
+        return ("Mode: records assumed current (no review dates in the data): every "
+                "person's network at follow-up is taken as recorded.")
+    counts = result.members["status"].value_counts()
+    return (f"Mode: observed (follow-up from a review within {result.follow_up_days} days "
+            f"of the target date): {counts.get('observed', 0)} followed up; left out: "
+            f"{counts.get('missing', 0)} missing at follow-up, {counts.get('left', 0)} "
+            f"left the programme, {counts.get('missing_baseline', 0)} without a baseline.")
 
 
 def _plots(G: Any, result: Any, wave_table: Any, folder: Path) -> None:

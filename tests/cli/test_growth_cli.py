@@ -152,8 +152,14 @@ def test_waves_long_format_and_summary(data):
     s = json.loads(run("growth", str(data), "--months", "6", "--summary", "--waves",
                        "0,6,12").stdout)
     assert [w["wave"] for w in s["waves"]] == [6, 12]
-    assert s["waves"][0]["n"] == s["n"]  # wave 6 vs 0 is the 6-month personal window
-    assert s["waves"][0]["mean_change"] == pytest.approx(s["mean_change"])
+    # balanced (the default): the same people at every wave, fewer than at 6 months
+    assert s["waves"][0]["n"] == s["waves"][1]["n"] < s["n"]
+    assert {w["view"] for w in s["waves"]} == {"balanced"}
+    u = json.loads(run("growth", str(data), "--months", "6", "--summary", "--waves",
+                       "0,6,12", "--unbalanced").stdout)
+    assert {w["view"] for w in u["waves"]} == {"unbalanced"}
+    assert u["waves"][0]["n"] == u["n"]  # wave 6 vs 0 is the 6-month personal window
+    assert u["waves"][0]["mean_change"] == pytest.approx(u["mean_change"])
 
 
 def test_plots_are_written_small(data, tmp_path):
@@ -176,3 +182,26 @@ def test_mistakes_are_messages_not_tracebacks(data, args, message):
     done = run("growth", str(data), *args, check=False)
     assert done.returncode in (1, 2)
     assert message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_observed_follow_up_through_the_command(tmp_path):
+    from tests.unit.test_observations import observed_network
+
+    folder = write_folder(observed_network(), tmp_path / "data")
+    s = json.loads(run("growth", str(folder), "--months", "6", "--summary", "--no-suppress",
+                       "--as-of", "2025-03-01").stdout)
+    assert (s["mode"], s["follow_up_days"], s["n"], s["n_observed"], s["n_missing"],
+            s["n_left"]) == ("observed", 45, 6, 1, 3, 2)
+    assert [k for k in SUMMARY_KEYS if k not in s] == []
+    wider = json.loads(run("growth", str(folder), "--months", "6", "--summary",
+                           "--no-suppress", "--as-of", "2025-03-01", "--follow-up-days",
+                           "60").stdout)
+    assert wider["follow_up_days"] == 60 and wider["n_observed"] == 3
+    rows = run("growth", str(folder), "--months", "6", "--as-of", "2025-03-01")
+    assert text_csv(rows.stdout)["mode"].tolist() == ["observed"]
+    assert "Mode: observed" in rows.stderr and "3 missing at follow-up" in rows.stderr
+    assumed = json.loads(run("growth", str(folder), "--months", "6", "--summary",
+                             "--as-of", "2025-03-01", "--mode", "assumed").stdout)
+    assert assumed["mode"] == "assumed" and assumed["n_observed"] is None
+    bad = run("growth", str(folder), "--months", "6", "--follow-up-days", "-1", check=False)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr

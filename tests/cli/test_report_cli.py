@@ -224,6 +224,14 @@ def expected(data: Path, window: tuple[str, ...], suppressing: bool, dates: list
         E.share("shift.share_shifted", quadrants["shifted"], n)
     for name, k in quadrants.items():
         E.count(f"shift.quadrant.{name}", None if hide else int(k))
+    # page 1's attrition, clustering and survival figures that it shows, when the summary
+    # has them (the paid interval and ICC are not on page 1)
+    for key in ("n_observed", "n_missing", "n_left", "follow_up_rate",
+                "baseline_observed_mean", "baseline_missing_mean", "mean_change_assumed",
+                "mean_change_missing_zero", "icc", "retention_km", "retention_km_low",
+                "retention_km_high"):
+        if exact.get(key) is not None:
+            E.put(f"findings.{key}", source[key] if suppressing else exact[key])
     due = exact["retention_n"]
     lasted = round(exact["retention"] * due) if exact["retention"] is not None else 0
     E.count("retention.n", due)

@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lacgraph.analysis.growth import (
+    GROUP_COUNTS,
     PEOPLE_COLUMNS,
     SUMMARY_KEYS,
     add_months,
@@ -224,7 +225,8 @@ def test_hand_built_fixed_window():
     assert rows.loc["ann", ["natural_community_from", "natural_community_to", "change",
                             "ties_formed", "ties_ended", "ties_still_active"]].tolist() == [
         0, 2, 2, 3, 1, 2]
-    assert rows.loc["ann", "paid_from"] == 1 and rows.loc["ann", "paid_to"] == 2
+    # ann's paid alters: lac (a coordinator: not counted) at t0, then also gp
+    assert rows.loc["ann", "paid_from"] == 0 and rows.loc["ann", "paid_to"] == 1
     # dev: eve by two ties, one ends -> still one alter
     assert rows.loc["dev", ["natural_community_from", "natural_community_to"]].tolist() == [1, 1]
     assert rows.loc["dev", "ties_ended"] == 1
@@ -328,13 +330,36 @@ def test_random_fixed_window_against_reference(seed):
     want = reference(T, {p: (day(t0), day(t1)) for p in cohort}, day(last))
     assert_rows(g, want["rows"])
     assert_summary(g.summary(), want["summary"])
-    # every measure at both ends is the whole-snapshot measure
+    # every measure at both ends is the whole-snapshot measure; paid_from/paid_to count
+    # the paid alters other than coordinators (DESIGN.md, "Service dependency")
     for end, at in (("from", t0), ("to", t1)):
         M = G.metrics(at).set_index("id").loc[g.people["id"]]
         for m in M.columns:
             pd.testing.assert_series_equal(
-                g.people[f"{m}_{end}"].reset_index(drop=True), M[m].reset_index(drop=True),
-                check_names=False)
+                g.people[f"{m}_{end}"].reset_index(drop=True),
+                (M[m] if m != "paid" else paid_other_than_coordinators(T, M.index, at)
+                 ).reset_index(drop=True), check_names=False)
+
+
+def paid_other_than_coordinators(T: Tables, people: pd.Index, at: str) -> pd.Series:
+    """Paid alters that are not coordinator nodes nor joined only by coordinator ties, from
+    the active ties row by row (no network code)."""
+    day_ = pd.Timestamp(at)
+    types = dict(zip(T.nodes["id"], T.nodes["type"], strict=True))
+    counts = {}
+    for p in people:
+        kinds: dict[str, set[str]] = {}
+        for row in T.ties.itertuples():
+            if row.kind == "household" or not (row.start <= day_ and (
+                    pd.isna(row.end) or day_ < row.end)):
+                continue
+            if p in (row.source, row.target):
+                other = row.target if row.source == p else row.source
+                kinds.setdefault(other, set()).add(row.kind)
+        counts[p] = sum(1 for a, ks in kinds.items()
+                        if ks <= {"service", "coordinator"} and "service" in ks
+                        and types[a] != "coordinator")
+    return pd.Series(counts, dtype="int64")
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -388,8 +413,7 @@ def test_group_summaries_against_reference_and_suppression(seed):
         for key in ("n", "not_yet_due", "retention_n"):
             assert shown[key] == suppress(row[key]), key
         if shown["n"] == "*":
-            assert all(shown[k] is None for k in SUMMARY_KEYS if k not in (
-                "n", "not_yet_due", "retention_n"))
+            assert all(shown[k] is None for k in SUMMARY_KEYS if k not in GROUP_COUNTS)
     assert {r["coordinator"] for r in s["by"]["coordinator"]} == set(nodes["coordinator"])
     assert sum(r["n"] for r in s["by"]["coordinator"]) == s["n"]
 
@@ -409,8 +433,9 @@ def test_suppression_rule_on_every_group_count():
                     assert shown[key] == want
                     seen.add("zero" if want == 0 else "star" if want == "*" else "rounded")
                 if shown["n"] != "*":  # shown: every statistic as the team's own copy has it
-                    for key in set(SUMMARY_KEYS) - {"n", "not_yet_due", "retention_n"}:
-                        withheld = key == "retention" and shown["retention_n"] == "*"
+                    for key in set(SUMMARY_KEYS) - set(GROUP_COUNTS):
+                        withheld = (key == "retention" and shown["retention_n"] == "*") or (
+                            key.startswith("retention_km") and shown["retention_km_n"] == "*")
                         assert shown[key] == (None if withheld else exact[key]), key
                         seen.add("statistics")
     assert seen == {"zero", "star", "rounded", "statistics"}
@@ -421,7 +446,7 @@ def test_waves_long_format_against_reference():
     T = supported_network(3)
     G = Network.from_tables(T)
     last = day("2024-03-20")
-    W = waves(G, (0, 3, 9), as_of=str(last))
+    W = waves(G, (0, 3, 9), as_of=str(last), balanced=False)
     ties = records(T)
     nodes = T.nodes[T.nodes["supported"] & T.nodes["introduced_on"].notna()]
     want = []
@@ -499,10 +524,10 @@ def test_demo_report_has_the_growth_summary_and_plots(tmp_path):
 
 @pytest.mark.parametrize("batch_ties", [2_000_000, 10])
 def test_measures_at_own_dates_equal_whole_snapshot_measures(monkeypatch, batch_ties):
-    import lacgraph.analysis.growth as growth_module
+    import lacgraph.analysis.timeline as timeline_module
     from lacgraph.analysis.growth import measures_at
 
-    monkeypatch.setattr(growth_module, "_BATCH_TIES", batch_ties)  # one batch, or many
+    monkeypatch.setattr(timeline_module, "_BATCH_TIES", batch_ties)  # one batch, or many
     T = random_network(11, n_people=30, n_ties=200, at="2024-01-01")
     G = Network.from_tables(T)
     rng = np.random.default_rng(5)

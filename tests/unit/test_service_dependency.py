@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
@@ -33,7 +34,8 @@ def paid_network() -> Tables:
             {"id": "f", "type": "person"},
         ],
         ties=[
-            # a: gp and coordinator at baseline (2 paid); gp ends, a friend arrives: shifted
+            # a: gp and coordinator at baseline (1 paid: a coordinator is not a service);
+            # gp ends, a friend arrives: shifted
             {"source": "a", "target": "gp", "kind": "service", "start": "2023-06-01",
              "end": "2024-05-01"},
             {"source": "a", "target": "lac", "kind": "coordinator", "start": "2024-01-01"},
@@ -58,7 +60,7 @@ def test_hand_worked_rows():
     rows = g.people.set_index("id")[
         ["change", "paid_from", "paid_to", "paid_change", "shifted"]]
     assert rows.to_dict("index") == {
-        "a": {"change": 1, "paid_from": 2, "paid_to": 1, "paid_change": -1, "shifted": True},
+        "a": {"change": 1, "paid_from": 1, "paid_to": 0, "paid_change": -1, "shifted": True},
         "c": {"change": 0, "paid_from": 0, "paid_to": 1, "paid_change": 1, "shifted": False},
         "d": {"change": -1, "paid_from": 1, "paid_to": 0, "paid_change": -1, "shifted": False},
     }
@@ -118,11 +120,20 @@ def test_one_function_for_both_tests(demo_growth):
     assert wilcoxon_effect(people["paid_change"]) == (s["wilcoxon_p_paid"], s["effect_r_paid"])
 
 
-def test_mean_interval_is_the_t_interval(demo_growth):
+def test_mean_interval_is_statsmodels_cluster_robust_interval(demo_growth):
+    import statsmodels.api as sm
+
     s = demo_growth.summary()
-    x = demo_growth.people["change"].to_numpy(float)
-    low, high = stats.t.interval(0.95, len(x) - 1, loc=x.mean(), scale=stats.sem(x))
-    assert (s["mean_change_low"], s["mean_change_high"]) == pytest.approx((low, high))
+    people = demo_growth.people
+    coordinator = demo_growth.attributes.set_index("id")["coordinator"]
+    groups = pd.factorize(people["id"].map(coordinator))[0]
+    for column, low, high in (("change", "mean_change_low", "mean_change_high"),
+                              ("paid_change", "mean_paid_change_low",
+                               "mean_paid_change_high")):
+        x = people[column].to_numpy(float)
+        fit = sm.OLS(x, np.ones((len(x), 1))).fit(
+            cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
+        assert (s[low], s[high]) == pytest.approx(tuple(fit.conf_int(0.05)[0]), rel=1e-9)
 
 
 def test_small_groups_hide_paid_statistics(demo_growth):
