@@ -32,6 +32,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from lacgraph.audit.appfile import AppFile, parse_stamp, stamp, utcnow
 from lacgraph.errors import InputError, NotFound, Problem
+from lacgraph.i18n import N_, _
 from lacgraph.web.lookalikes import name_key
 
 __all__ = ["ACCOUNT_DELAY", "ACCOUNT_SLOW_AFTER", "LOCK_ADDRESS_AFTER", "LOCK_AFTER",
@@ -42,6 +43,66 @@ ROLES: tuple[str, ...] = ("coordinator", "evaluator", "manager", "admin")
 
 MIN_PASSWORD = 12
 """Shortest password accepted (NCSC advice favours length over complexity rules)."""
+
+NAME_RULE = N_("expected 1-64 letters, digits, '.', '_', '@' or '-', starting with a letter "
+               "or digit")
+ROLE_RULE = N_("expected one of %(roles)s")
+PASSWORD_RULE = N_("expected at least %(num)d characters")
+COORDINATOR_NEEDED = N_("a coordinator account needs --coordinator ID (the coordinator's "
+                        "node id: it decides their caseload)")
+TEAM_NEEDED = N_("a manager account needs at least one --team NEIGHBOURHOOD")
+NOT_COORDINATOR = N_("not a coordinator id in the data")
+NOT_NEIGHBOURHOOD = N_("not a neighbourhood in the data")
+NAME_TAKEN = N_("an account with this name already exists (names are compared without case)")
+NAME_TAKEN_MEANWHILE = N_("an account with this name already exists")
+NAME_LOOKALIKE = N_("this name looks like the existing account %(twin)s (letters from other "
+                    "alphabets or with marks); choose another name")
+REASONS = (NAME_RULE, ROLE_RULE, PASSWORD_RULE, COORDINATOR_NEEDED, TEAM_NEEDED,
+           NOT_COORDINATOR, NOT_NEIGHBOURHOOD, NAME_TAKEN, NAME_TAKEN_MEANWHILE, NAME_LOOKALIKE)
+"""Why an account is refused: English in the problem (the command line's words), the same
+sentence in the page's language on the web (:func:`problems_text`)."""
+COLUMNS = {"name": N_("name"), "role": N_("role"), "password": N_("password"),
+           "coordinator": N_("coordinator"), "team": N_("team")}
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """A regular expression reading the values back out of ``template`` as filled in."""
+    text = re.escape(template)
+    text = re.sub(r"%\\\((\w+)\\\)d", r"(?P<\1>\\d+)", text)
+    return re.compile(re.sub(r"%\\\((\w+)\\\)s", r"(?P<\1>.*)", text), re.DOTALL)
+
+
+def translated_reason(reason: str) -> str:
+    """``reason`` (one of :data:`REASONS`, filled in) in the current language; any other
+    reason as it is.
+
+    Examples
+    --------
+    >>> translated_reason("expected at least 12 characters")
+    'expected at least 12 characters'
+    """
+    for template in REASONS:
+        match = _pattern(template).fullmatch(reason)
+        if match:
+            values = {k: int(v) if v.isdigit() and "%(" + k + ")d" in template else v
+                      for k, v in match.groupdict().items()}
+            return _(template, **values)
+    return reason
+
+
+def problems_text(err: InputError) -> str:
+    """The problems of an account refused, as the web shows them (current language).
+
+    Examples
+    --------
+    >>> err = InputError([Problem(file="users", line=0, column="password", value="(hidden)",
+    ...                           reason="expected at least 12 characters")])
+    >>> problems_text(err)
+    'password: expected at least 12 characters'
+    """
+    return "; ".join(_("%(column)s: %(reason)s",
+                       column=_(COLUMNS[p.column]) if p.column in COLUMNS else p.column,
+                       reason=translated_reason(p.reason)) for p in err.problems)
 
 LOCK_AFTER = 5
 """Failed logins for one account from one network address within :data:`FAILURE_WINDOW`
@@ -154,31 +215,27 @@ class Accounts:
                                     reason=reason))
 
         if not NAME_PATTERN.fullmatch(name):
-            problem("name", name, "expected 1-64 letters, digits, '.', '_', '@' or '-', "
-                    "starting with a letter or digit")
+            problem("name", name, NAME_RULE)
         if role not in ROLES:
-            problem("role", role, f"expected one of {', '.join(ROLES)}")
+            problem("role", role, ROLE_RULE % {"roles": ", ".join(ROLES)})
         if len(password) < MIN_PASSWORD:
-            problem("password", "(hidden)", f"expected at least {MIN_PASSWORD} characters")
+            problem("password", "(hidden)", PASSWORD_RULE % {"num": MIN_PASSWORD})
         if role == "coordinator" and not coordinator:
-            problem("coordinator", "", "a coordinator account needs --coordinator ID "
-                    "(the coordinator's node id: it decides their caseload)")
+            problem("coordinator", "", COORDINATOR_NEEDED)
         if role == "manager" and not teams:
-            problem("team", "", "a manager account needs at least one --team NEIGHBOURHOOD")
+            problem("team", "", TEAM_NEEDED)
         if role == "coordinator" and coordinator and coordinators is not None \
                 and coordinator not in set(coordinators):
-            problem("coordinator", coordinator, "not a coordinator id in the data")
+            problem("coordinator", coordinator, NOT_COORDINATOR)
         if role == "manager" and neighbourhoods is not None:
             known = set(neighbourhoods)
             for team in teams:
                 if team not in known:
-                    problem("team", team, "not a neighbourhood in the data")
+                    problem("team", team, NOT_NEIGHBOURHOOD)
         if name and self._stored_name(name) is not None:
-            problem("name", name, "an account with this name already exists "
-                    "(names are compared without case)")
+            problem("name", name, NAME_TAKEN)
         elif name and (twin := self._lookalike(name)) is not None:
-            problem("name", name, f"this name looks like the existing account {twin!r} "
-                    "(letters from other alphabets or with marks); choose another name")
+            problem("name", name, NAME_LOOKALIKE % {"twin": repr(twin)})
         if problems:
             raise InputError(problems)
         try:
@@ -188,7 +245,7 @@ class Accounts:
                             self._hasher.hash(password), stamp(utcnow())))
         except sqlite3.IntegrityError as err:  # added meanwhile by another process
             raise InputError([Problem(file="users", line=0, column="name", value=name,
-                                      reason="an account with this name already exists")]
+                                      reason=NAME_TAKEN_MEANWHILE)]
                              ) from err
 
     def set_password(self, name: str, password: str) -> None:
@@ -196,7 +253,7 @@ class Accounts:
         if len(password) < MIN_PASSWORD:
             raise InputError([Problem(file="users", line=0, column="password",
                                       value="(hidden)",
-                                      reason=f"expected at least {MIN_PASSWORD} characters")])
+                                      reason=PASSWORD_RULE % {"num": MIN_PASSWORD})])
         stored = self._stored_name(name)
         if stored is None:
             raise NotFound(f"No account named {name!r}.")

@@ -18,9 +18,10 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from lacgraph.audit.appfile import utcnow
 from lacgraph.audit.log import AUDIT_COLUMNS
 from lacgraph.errors import InputError, KeyMismatch, NotFound, QueryError
+from lacgraph.i18n import N_, _, ngettext
 from lacgraph.stores.guard import AuditNote, Guard
 from lacgraph.tables import Tables
-from lacgraph.web.accounts import ROLES
+from lacgraph.web.accounts import ROLES, problems_text
 from lacgraph.web.context import audit, db, programme, requires
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -54,8 +55,7 @@ def add_user() -> Any:
                       teams=teams, coordinators=P.coordinators,
                       neighbourhoods=P.neighbourhoods)
     except InputError as err:
-        return users(error="; ".join(f"{p.column}: {p.reason}" for p in err.problems),
-                     status=400)
+        return users(error=problems_text(err), status=400)
     audit("user.add", name, grants(role, coordinator, teams))
     return redirect(url_for("admin.users"))
 
@@ -83,12 +83,12 @@ def reset_password(name: str) -> Any:
     try:
         db().set_password(name, request.form.get("password", ""))
     except NotFound:
-        return users(error="No such account.", status=404)
+        return users(error=_("No such account."), status=404)
     except InputError as err:
-        return users(error="; ".join(f"{p.column}: {p.reason}" for p in err.problems),
-                     status=400)
+        return users(error=problems_text(err), status=400)
     audit("user.password-reset", name)
-    return users(done=f"New password set for {name}; their sessions were ended.")
+    return users(done=_("New password set for %(name)s; their sessions were ended.",
+                        name=name))
 
 
 @bp.post("/users/<name>/logout")
@@ -98,9 +98,10 @@ def end_sessions(name: str) -> Any:
     try:
         ended = db().end_sessions_of(name)
     except NotFound:
-        return users(error="No such account.", status=404)
+        return users(error=_("No such account."), status=404)
     audit("user.logout", name, f"sessions={ended}")
-    return users(done=f"Ended {ended} session(s) of {name}.")
+    return users(done=ngettext("Ended %(num)d session of %(name)s.",
+                               "Ended %(num)d sessions of %(name)s.", ended, name=name))
 
 
 @bp.post("/users/<name>/remove")
@@ -108,11 +109,11 @@ def end_sessions(name: str) -> Any:
 def remove_user(name: str) -> Any:
     """Remove an account and end its sessions (an admin cannot remove their own)."""
     if name == g.user.name:
-        return users(error="You cannot remove your own account.", status=400)
+        return users(error=_("You cannot remove your own account."), status=400)
     try:
         db().remove_user(name)
     except NotFound:
-        return users(error="No such account.", status=404)
+        return users(error=_("No such account."), status=404)
     audit("user.remove", name)
     return redirect(url_for("admin.users"))
 
@@ -130,31 +131,34 @@ def loads(report: str = "", loaded: str = "", status: int = 200) -> Any:
     kinds = tables.ties["kind"].value_counts().to_dict()
     return render_template(
         "loads.html", kept=_where_kept(P.store), last_date=P.last_date,
-        node_types=[(TYPE_WORDS.get(t, t), int(n)) for t, n in sorted(types.items())],
-        tie_kinds=[(KIND_HEADINGS.get(k, k), int(n)) for k, n in sorted(kinds.items())],
+        node_types=[(_(TYPE_WORDS[t]) if t in TYPE_WORDS else t, int(n))
+                    for t, n in sorted(types.items())],
+        tie_kinds=[(_(KIND_HEADINGS[k]) if k in KIND_HEADINGS else k, int(n))
+                   for k, n in sorted(kinds.items())],
         neighbourhoods=len(P.neighbourhoods), report=report, loaded=loaded), status
 
 
-TYPE_WORDS = {"person": "People", "group": "Groups", "service": "Services",
-              "coordinator": "Coordinators", "family": "Households"}
+TYPE_WORDS = {"person": N_("People"), "group": N_("Groups"), "service": N_("Services"),
+              "coordinator": N_("Coordinators"), "family": N_("Households")}
 """The loads page's words for each node type."""
 
-KIND_HEADINGS = {"family": "Family", "friend": "Friends", "neighbour": "Neighbours",
-                 "peer": "Peers", "member": "Members of a group", "volunteer": "Volunteers",
-                 "service": "Services", "coordinator": "Coordinators",
-                 "household": "Living together"}
+KIND_HEADINGS = {"family": N_("Family"), "friend": N_("Friends"), "neighbour": N_("Neighbours"),
+                 "peer": N_("Peers"), "member": N_("Members of a group"),
+                 "volunteer": N_("Volunteers"), "service": N_("Services"),
+                 "coordinator": N_("Coordinators"), "household": N_("Living together")}
 """The loads page's words for each kind of connection."""
 
 
 def _where_kept(store: object) -> dict[str, str]:
-    """Where the data are kept, in words (one whole sentence each) and the file's path."""
+    """Where the data are kept, in words (one whole sentence each, in the page's language)
+    and the file's path."""
     path = getattr(store, "path", None)
     if type(store).__name__ == "Neo4jStore":
-        return {"sentence": "The data are kept in a Neo4j database.", "path": ""}
+        return {"sentence": _("The data are kept in a Neo4j database."), "path": ""}
     if path:
-        return {"sentence": "The data are kept in this file:", "path": str(path)}
-    return {"sentence": "The data are held in memory only: a load is lost when the server "
-                        "restarts.", "path": ""}
+        return {"sentence": _("The data are kept in this file:"), "path": str(path)}
+    return {"sentence": _("The data are held in memory only: a load is lost when the server "
+                          "restarts."), "path": ""}
 
 
 @bp.post("/loads")
@@ -181,8 +185,8 @@ def load() -> Any:
     files = {name: request.files.get(name) for name in ("nodes", "ties")}
     use_book = bool(workbook and workbook.filename)
     if not use_book and not all(f and f.filename for f in files.values()):
-        return loads(report="Choose both files (nodes.csv and ties.csv), or one .xlsx "
-                            "workbook with the sheets nodes and ties.", status=400)
+        return loads(report=_("Choose both files (nodes.csv and ties.csv), or one .xlsx "
+                              "workbook with the sheets nodes and ties."), status=400)
     folder = Path(tempfile.mkdtemp(prefix="lacgraph-load-"))  # mode 700
     P = programme()
     try:
@@ -198,7 +202,7 @@ def load() -> Any:
         merge_update(P.G.tables, cells)  # the problems of the files, before writing
     except InputError as err:
         audit("data.load-rejected", "", f"problems={len(err.problems)}")
-        return loads(report=err.report(limit=50) + "\nNothing was loaded.", status=400)
+        return loads(report=load_report(err) + "\n" + _("Nothing was loaded."), status=400)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     store = P.store
@@ -222,8 +226,8 @@ def load() -> Any:
         audit("data.load-rejected", "", "erased ids" if not isinstance(err, InputError)
               or any("erased" in p.reason for p in err.problems)
               else f"problems={len(err.problems)}")
-        report = err.report(limit=50) if isinstance(err, InputError) else str(err)
-        return loads(report=report + "\nNothing was loaded.", status=400)
+        report = load_report(err) if isinstance(err, InputError) else str(err)
+        return loads(report=report + "\n" + _("Nothing was loaded."), status=400)
     replace_programme(Network(store))
     text = (f"nodes {summary.nodes_added} added, {summary.nodes_changed} changed, "
             f"{summary.nodes_unchanged} unchanged; ties {summary.ties_added} added, "
@@ -231,7 +235,43 @@ def load() -> Any:
     db().audit(g.user.name, g.user.role, "data.load", "", f"{text}; change={note.id}",
                request.remote_addr or "")  # on disk; then the store forgets its copy
     store.audit_delivered([note.id])
-    return loads(loaded=f"Loaded: {text}.")
+    return loads(loaded=_(
+        "Loaded: nodes %(nodes_added)d added, %(nodes_changed)d changed, %(nodes_unchanged)d "
+        "unchanged; ties %(ties_added)d added, %(ties_changed)d changed, %(ties_unchanged)d "
+        "unchanged.", nodes_added=summary.nodes_added, nodes_changed=summary.nodes_changed,
+        nodes_unchanged=summary.nodes_unchanged, ties_added=summary.ties_added,
+        ties_changed=summary.ties_changed, ties_unchanged=summary.ties_unchanged))
+
+
+def load_report(err: InputError, limit: int = 50) -> str:
+    """:meth:`InputError.report` in the page's language: how many problems, then where each
+    is (file, line, column) and its value; the reason is the validator's own words.
+
+    Examples
+    --------
+    >>> from lacgraph.errors import Problem
+    >>> print(load_report(InputError([Problem("ties.csv", 3, "kind", "cousin", "unknown")])))
+    1 problem in the input:
+      ties.csv line 3, column kind: 'cousin': unknown
+    """
+    n = len(err.problems)
+    lines = [ngettext("%(num)d problem in the input:", "%(num)d problems in the input:", n)]
+    for p in err.problems[:limit]:
+        values = {"file": p.file, "line": p.line, "column": p.column, "value": repr(p.value),
+                  "reason": p.reason}
+        if p.line and p.column:
+            text = _("%(file)s line %(line)d, column %(column)s: %(value)s: %(reason)s",
+                     **values)
+        elif p.line:
+            text = _("%(file)s line %(line)d: %(value)s: %(reason)s", **values)
+        elif p.column:
+            text = _("%(file)s column %(column)s: %(value)s: %(reason)s", **values)
+        else:
+            text = _("%(file)s: %(value)s: %(reason)s", **values)
+        lines.append("  " + text)
+    if n > limit:
+        lines.append("  " + ngettext("... and %(num)d more", "... and %(num)d more", n - limit))
+    return "\n".join(lines)
 
 
 @bp.get("/rights")
@@ -258,7 +298,7 @@ def export_person() -> Any:
     try:
         record = person_record(P.G.store, person, db().audit_about(person))
     except NotFound:
-        return rights(error=f"No one has the id {person!r}.", status=404)
+        return rights(error=_("No one has the id %(id)s.", id=repr(person)), status=404)
     fmt = request.args.get("format", "html")
     audit("export.person", person, f"format={fmt}")
     if fmt == "json":
@@ -278,20 +318,26 @@ def erase_person() -> Any:
 
     person = request.form.get("person", "").strip()
     if request.form.get("confirm") != "yes":
-        return rights(error="Tick the box to confirm the erasure.", status=400)
+        return rights(error=_("Tick the box to confirm the erasure."), status=400)
     key = _key()
     if key is None:
-        return rights(error="Erasure needs the pseudonym key: start the server with "
-                            "LACGRAPH_PSEUDONYM_KEY set.", status=400)
+        return rights(error=_("Erasure needs the pseudonym key: start the server with "
+                              "LACGRAPH_PSEUDONYM_KEY set."), status=400)
     try:
         report = erase(programme().store, person, key, audit_log=db(), user=g.user.name,
                        role=g.user.role)
     except NotFound:
-        return rights(error=f"No one has the id {person!r}.", status=404)
+        return rights(error=_("No one has the id %(id)s.", id=repr(person)), status=404)
     e = report.erasure
-    return rights(done=f"Erased: {e.ties_removed} connection(s) removed, "
-                       f"{e.references_cleared} mention(s) cleared, {report.audit_rows} audit "
-                       f"entries now show only {report.pseudonym}.", remaining=e.remaining)
+    return rights(done=_("Erased: %(ties)s removed, %(mentions)s cleared, %(entries)s now "
+                         "show only %(pseudonym)s.",
+                         ties=ngettext("%(num)d connection", "%(num)d connections",
+                                       e.ties_removed),
+                         mentions=ngettext("%(num)d mention", "%(num)d mentions",
+                                           e.references_cleared),
+                         entries=ngettext("%(num)d audit entry", "%(num)d audit entries",
+                                          report.audit_rows),
+                         pseudonym=report.pseudonym), remaining=e.remaining)
 
 
 def _key() -> Any:
@@ -309,4 +355,11 @@ def audit_page() -> str:
     """The latest 500 audit lines, newest first."""
     rows = db().audit_log(user=request.args.get("user") or None, limit=500)
     audit("view.audit")
-    return render_template("audit.html", rows=list(reversed(rows)), columns=AUDIT_COLUMNS)
+    return render_template("audit.html", rows=list(reversed(rows)),
+                           columns=[_(AUDIT_HEADINGS.get(c, c)) for c in AUDIT_COLUMNS])
+
+
+AUDIT_HEADINGS = {"seq": N_("Number"), "at": N_("When"), "user": N_("Account"),
+                  "role": N_("Role"), "action": N_("Action"), "target": N_("About"),
+                  "detail": N_("Detail"), "address": N_("Network address")}
+"""The audit log's columns as the page heads them (the log's own names stay in its CSV)."""

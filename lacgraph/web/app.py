@@ -181,7 +181,15 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
         if lang is None:
             lang = browser_language(request)
         g.lang = lang
-        i18n.set_language(lang)
+        g.lang_token = i18n.set_language(lang)
+
+    @app.teardown_request
+    def forget_language(_error: BaseException | None) -> None:
+        """Put the language back after the request (a thread, or a test calling the app in
+        its own thread, must not keep the last request's language)."""
+        token = g.pop("lang_token", None)
+        if token is not None:
+            i18n.reset_language(token)
 
     @app.before_request
     def limit_body() -> None:

@@ -24,8 +24,10 @@ import pandas as pd
 from flask import Blueprint, g, jsonify, request
 
 from lacgraph.analysis.names import normalise_name, normalised_names
+from lacgraph.i18n import _, ngettext
 from lacgraph.web.context import audit, programme, requires
 from lacgraph.web.coordinator import _own_person
+from lacgraph.web.words import word
 
 bp = Blueprint("finder", __name__)
 
@@ -33,7 +35,6 @@ FOUND_TYPES = ("group", "service")
 """Types found anywhere in the programme (people only in scope)."""
 MOST = 20
 """Results shown at most (ask for more of the name to narrow them)."""
-TYPE_WORDS = {"person": "person", "group": "group", "service": "service"}
 
 
 def in_scope(person: str) -> pd.DataFrame:
@@ -58,8 +59,9 @@ def in_scope(person: str) -> pd.DataFrame:
 def find(person: str, text: str) -> list[dict[str, str]]:
     """The nodes in scope (see :func:`in_scope`) whose name contains ``text``, exact names
     first, then by name, type, neighbourhood and id; at most :data:`MOST`. Each is
-    ``{"id", "name", "type", "neighbourhood", "text"}`` where ``text`` tells namesakes
-    apart ("Coeddale Art Group, group in Coeddale")."""
+    ``{"id", "name", "type", "neighbourhood", "text", "chosen"}`` where ``text`` tells
+    namesakes apart ("Coeddale Art Group, group in Coeddale") and ``chosen`` is what is
+    announced when it is picked (both in the current language)."""
     needle = normalise_name(text)
     if not needle:
         return []
@@ -83,11 +85,12 @@ def describe(row: dict[str, Any]) -> dict[str, str]:
     'p9, person'
     """
     name = str(row["label"] or row["id"])
-    kind = TYPE_WORDS.get(str(row["type"]), str(row["type"]))
+    kind = str(row["type"])
     where = str(row["neighbourhood"] or "")
-    text = f"{name}, {kind} in {where}" if where else f"{name}, {kind}"
+    text = (_("%(name)s, %(type)s in %(place)s", name=name, type=word(kind), place=where)
+            if where else _("%(name)s, %(type)s", name=name, type=word(kind)))
     return {"id": str(row["id"]), "name": name, "type": kind, "neighbourhood": where,
-            "text": text}
+            "text": text, "chosen": _("%(choice)s chosen", choice=text)}
 
 
 def chosen(person: str, node: str) -> dict[str, str] | None:
@@ -101,9 +104,16 @@ def chosen(person: str, node: str) -> dict[str, str] | None:
 @bp.get("/people/<person>/find.json")
 @requires("coordinator")
 def results_json(person: str) -> Any:
-    """The autocomplete's results (:func:`find`), as JSON."""
+    """The autocomplete's results (:func:`find`), as JSON, with what the page announces in
+    the current language when something matches: ``status`` (how many matches),
+    ``label`` (the list's name)."""
     _own_person(person)
     text = request.args.get("q", "").strip()[:100]
     found = find(person, text) if text else []
     audit("record.find", person, f"results={len(found)}")
-    return jsonify({"results": found})
+    body: dict[str, Any] = {"results": found}
+    if found:  # "none" and the list's name are on the page too (base.html's finder words)
+        body["status"] = ngettext("%(num)d match available", "%(num)d matches available",
+                                  len(found))
+        body["label"] = _("Matches")
+    return jsonify(body)

@@ -11,6 +11,12 @@
     document.querySelector(".notification-banner[data-focus]");
   if (target) { target.focus(); }
 
+  // the words announced, in the page's language (base.html's #finder-words, after this
+  // script in the page, so read when needed; find.json says how many matched)
+  function words() {
+    var holder = document.getElementById("finder-words");
+    return holder ? holder.dataset : {};
+  }
   document.querySelectorAll("[data-finder]").forEach(function (field) {
     var input = field.querySelector("input[name=find]");
     if (!input) { return; }
@@ -23,7 +29,7 @@
     list.id = input.id + "-listbox";
     list.className = "finder-list";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Matches");
+    list.setAttribute("aria-label", words().label || "Matches");
     list.hidden = true;
     hidden.after(list);
     var status = document.createElement("div");
@@ -63,10 +69,11 @@
       var choices = field.querySelector(".choices");
       if (choices) { choices.remove(); }
       close();
-      status.textContent = r.text + " chosen";
+      status.textContent = r.chosen || r.text;
     }
-    function show(found) {
+    function show(found, said, label) {
       results = found;
+      if (label) { list.setAttribute("aria-label", label); }
       list.textContent = "";
       found.forEach(function (r, i) {
         var li = document.createElement("li");
@@ -83,8 +90,9 @@
       } else {
         close();
       }
-      status.textContent = found.length === 0 ? "No matches: add them as someone new" :
-        found.length === 1 ? "1 match available" : found.length + " matches available";
+      // the words come from the server in the page's language (find.json's "status")
+      status.textContent = found.length === 0 ?
+        (words().none || "No matches: add them as someone new") : (said || "");
     }
     function search() {
       var q = input.value.trim();
@@ -93,7 +101,9 @@
       fetch(url + "?q=" + encodeURIComponent(q), {credentials: "same-origin",
         headers: {"Accept": "application/json"}})
         .then(function (r) { return r.ok ? r.json() : {results: []}; })
-        .then(function (data) { if (mine === asked) { show(data.results || []); } })
+        .then(function (data) {
+          if (mine === asked) { show(data.results || [], data.status, data.label); }
+        })
         .catch(function () { /* the form still works without the list */ });
     }
     input.addEventListener("input", function () {
