@@ -48,7 +48,10 @@ def find_duplicates(tables: Tables) -> pd.DataFrame:
     nodes = tables.nodes
     ties = tables.ties
     key = normalised_names(nodes["label"])
-    named = nodes.assign(key=key.to_numpy())[key.to_numpy() != ""]
+    # a household's name is its members' surname, not a person's: households are never
+    # candidates (two families of one surname in one ward are two families)
+    named = nodes.assign(key=key.to_numpy())[(key.to_numpy() != "")
+                                             & (nodes["type"] != "family").to_numpy()]
     alters: dict[str, set[str]] = {}
     for a, b in zip(ties["source"], ties["target"], strict=True):
         alters.setdefault(a, set()).add(b)
