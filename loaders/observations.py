@@ -50,7 +50,8 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def date_reason(text: str) -> str | None:
-    """Return why ``text`` is not an ISO date in 1900-2100 (``None`` if it is one).
+    """Return why ``text`` is not an ISO date in 1900-2100 (``None`` if it is one): the one
+    date rule of every input (``loaders.validate`` uses it for every date column).
 
     Examples
     --------
@@ -59,7 +60,7 @@ def date_reason(text: str) -> str | None:
     >>> date_reason("2024-02-30")
     'not a real calendar date; expected YYYY-MM-DD'
     >>> date_reason("1899-12-31")
-    'a date before 1900; expected a date in the years 1900-2100'
+    'the year 1899 is outside 1900-2100; expected a date from 1900-01-01 to 2100-12-31'
     """
     if not _ISO_DATE.fullmatch(text):
         return "not a date; expected YYYY-MM-DD"
@@ -67,10 +68,9 @@ def date_reason(text: str) -> str | None:
         day = dt.date.fromisoformat(text)
     except ValueError:
         return "not a real calendar date; expected YYYY-MM-DD"
-    if day.year < FIRST_YEAR:
-        return f"a date before {FIRST_YEAR}; expected a date in the years {FIRST_YEAR}-{LAST_YEAR}"
-    if day.year > LAST_YEAR:
-        return f"a date after {LAST_YEAR}; expected a date in the years {FIRST_YEAR}-{LAST_YEAR}"
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        return (f"the year {day.year} is outside {FIRST_YEAR}-{LAST_YEAR}; expected a date "
+                f"from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31")
     return None
 
 

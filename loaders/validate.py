@@ -20,15 +20,13 @@ Examples
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
 from lacgraph.errors import InputError, Problem
-from lacgraph.loaders.observations import check_node_observations
+from lacgraph.loaders.observations import check_node_observations, date_reason
 from lacgraph.model import NODE_TYPES, TIE_KINDS, expected_endpoints, kind_fits
 from lacgraph.tables import (
     NODE_COLUMNS,
@@ -40,18 +38,12 @@ from lacgraph.tables import (
 
 __all__ = ["parse_tables", "validate"]
 
-FIRST_YEAR, LAST_YEAR = 1900, 2100
-"""The years a date in the input may have (anything else is a typing mistake)."""
-
 NODE_REQUIRED: tuple[str, ...] = ("id", "type")
 TIE_REQUIRED: tuple[str, ...] = ("source", "target", "kind", "start")
 
 TRUE_WORDS = frozenset({"true", "yes", "1"})
 FALSE_WORDS = frozenset({"false", "no", "0"})
 CIRCLE_TEXT = ("1", "2", "3", "4")
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
 
 LANGUAGES = ("", "cy", "en")
 """What a node's optional ``language`` attribute may hold (empty: not asked yet)."""
@@ -389,17 +381,6 @@ class _Checker:
 
 def _date_problem(text: str) -> str | None:
     """Return why ``text`` is not a strict ISO date (None if it is one, or empty)."""
-    if text == "":
-        return None
-    if not _ISO_DATE.fullmatch(text):
-        return "not a date; expected YYYY-MM-DD"
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        return "not a real calendar date; expected YYYY-MM-DD"
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        return (f"the year {day.year} is outside {FIRST_YEAR}-{LAST_YEAR}; expected a date "
-                f"from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31")
-    return None
+    return None if text == "" else date_reason(text)
 
 

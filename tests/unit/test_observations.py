@@ -77,7 +77,7 @@ def test_every_problem_of_reviews_and_left_on_is_named_at_once(tmp_path):
         ("nodes.csv", 2, "reviews", "2024-02-30", "not a real calendar date; expected "
          "YYYY-MM-DD (review dates are separated by ;)"),
         ("nodes.csv", 3, "left_on", "2101-01-01",
-         "a date after 2100; expected a date in the years 1900-2100"),
+         "the year 2101 is outside 1900-2100; expected a date from 1900-01-01 to 2100-12-31"),
         ("nodes.csv", 3, "reviews", "soon",
          "not a date; expected YYYY-MM-DD (review dates are separated by ;)"),
         ("ties.csv", 2, "target", "zz", "no node has this id; expected an id from nodes.csv"),
@@ -87,7 +87,7 @@ def test_every_problem_of_reviews_and_left_on_is_named_at_once(tmp_path):
         ("reviews.csv", 4, "person", "nobody",
          "no node has this id; expected the id of a person in nodes.csv"),
         ("reviews.csv", 4, "date", "1899-12-31",
-         "a date before 1900; expected a date in the years 1900-2100"),
+         "the year 1899 is outside 1900-2100; expected a date from 1900-01-01 to 2100-12-31"),
         ("reviews.csv", 5, "person", "", "empty person; expected the id of a person"),
         ("reviews.csv", 6, "date", "", "missing date; expected a date YYYY-MM-DD"),
     ])

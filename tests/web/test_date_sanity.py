@@ -4,7 +4,6 @@ today and the data's last date, so one tie recorded far ahead cannot move every 
 
 from __future__ import annotations
 
-import json
 import re
 
 import numpy as np
@@ -20,7 +19,7 @@ from lacgraph.stores import MemoryStore
 from lacgraph.tables import Tables, format_date
 from lacgraph.web import create_app
 from tests.web.conftest import log_in
-from tests.web.fixtures import csrf_from, hostile_tables
+from tests.web.fixtures import choice_on, hostile_tables, record_fields
 
 TODAY = np.datetime64("today", "D")
 
@@ -45,12 +44,13 @@ def _client(source, app_db, account: str):
 def test_record_forms_refuse_dates_after_today_or_before_1900(store_file, app_db, typed):
     cora = _client(store_file, app_db, "cora")
     before = store_file.read_bytes()
-    token = csrf_from(cora.get("/people/p1").text)
+    page = cora.get("/people/p1").text
+    fields = record_fields(page)  # the CSRF token, the one-time form token, the version
     added = cora.post("/people/p1/connections/add", data={
-        "csrf_token": token, "new_name": "Far Future", "new_type": "person",
+        **fields, "new_name": "Far Future", "new_type": "person",
         "kind": "friend", "start": typed})
     ended = cora.post("/people/p1/connections/end", data={
-        "csrf_token": token, "tie": json.dumps(["s1", "service", "2023-06-01"]), "end": typed})
+        **fields, "tie": choice_on(page, "s1", "service", "2023-06-01"), "end": typed})
     for response, field in ((added, "add-start"), (ended, "end-end")):
         assert response.status_code == 400
         assert f'href="#{field}"' in response.text
@@ -62,9 +62,9 @@ def test_record_forms_refuse_dates_after_today_or_before_1900(store_file, app_db
 
 def test_record_forms_take_today(store_file, app_db):
     cora = _client(store_file, app_db, "cora")
-    token = csrf_from(cora.get("/people/p1").text)
+    fields = record_fields(cora.get("/people/p1").text)
     response = cora.post("/people/p1/connections/add", data={
-        "csrf_token": token, "new_name": "Met Today", "new_type": "person",
+        **fields, "new_name": "Met Today", "new_type": "person",
         "kind": "friend", "start": format_date(TODAY)})
     assert response.status_code == 302
 
@@ -108,7 +108,7 @@ def test_every_default_reporting_date_is_at_most_today(tmp_path, app_db):
     page = max_.get("/neighbourhoods").text
     assert "2099-" not in page and "December 2099" not in page
     cora = _client(folder, app_db, "cora")
-    token = re.compile(r'(name="csrf_token" value=|content=)"[^"]+"')
+    token = re.compile(r'(name="(?:csrf_token|form_token)" value=|content=)"[^"]+"')
     language = re.compile(r'href="[^"]*lang=\w+"')  # links to the page in each language
     default, today = (language.sub("", token.sub("", cora.get(url).text)) for url in
                       ("/people/p1", f"/people/p1?at={format_date(TODAY)}"))
