@@ -46,7 +46,7 @@ def draw_family(F: Family, path: str | os.PathLike[str] | None = None) -> Figure
     ...                         ties=[])
     >>> fig = draw_family(family(T, "sam", "2024-01-01"))
     >>> fig.texts[0].get_text()
-    "<b>Sam</b>'s household and its circle of support on 2024-01-01"
+    "<b>Sam</b>'s household and its circle of support on 1 January 2024"
     """
     data, title, names = family_data(F)
     fig = draw_circle_data(data, title=title, centre=names)

@@ -16,7 +16,8 @@ Modes (DESIGN.md, "Observations and follow-up"; :mod:`lacgraph.analysis.observat
     within ``follow_up_days`` (W, default 45; the earlier on a tie; after the baseline),
     and their network "at follow-up" is measured on that day. A fixed window's baseline
     is likewise the observation closest to ``start``. People whose target + W is after
-    the data's last date are not yet due; every other member is ``observed``, ``left``
+    the data's last date and whose follow-up is not yet recorded are not yet due (one
+    already recorded counts: a study's last wave is its last date); every other member is ``observed``, ``left``
     (no follow-up and ``left_on`` <= target + W), ``missing`` or ``missing_baseline``.
     Nobody is carried forward: statistics are over the observed (:attr:`Growth.people`);
     :attr:`Growth.members` holds everyone due. ``assumed`` (records assumed current; the
@@ -374,6 +375,13 @@ def growth(G: DatedNetwork, *, start: DateLike | None = None, end: DateLike | No
         in_cohort = np.ones(len(supported), bool)
         due = target_f + np.timedelta64(tolerance, "D") <= last
         window = {"kind": "personal", "months": int(months)}  # type: ignore[arg-type]
+    if mode == OBSERVED:  # a follow-up already recorded is due, however soon the data end
+        early = np.flatnonzero(in_cohort & ~due)
+        if len(early):
+            seen = observation_dates(supported.iloc[early])
+            start = closest(seen, target_b[early], tolerance) if fixed else target_b[early]
+            due = due & np.ones(len(supported), bool)
+            due[early[~np.isnat(closest(seen, target_f[early], tolerance, after=start))]] = True
     attributes = supported.loc[in_cohort].drop(columns=["supported", "introduced_on", "type"])
     attributes = attributes.drop(columns=[c for c in ("label",) if c in attributes])
     attributes = attributes.assign(due=due[in_cohort]).sort_values("id").reset_index(drop=True)

@@ -47,17 +47,17 @@ def test_import_without_a_mapping_from_a_zip(tmp_path):
 def test_growth_between_interview_rounds(study):
     result = run("growth", str(study), "--from", "2024-01-12", "--to", "2024-07-15")
     assert result.exit_code == 0, result.output
-    rows = pd.read_csv(pd.io.common.StringIO(result.output), dtype=str).set_index("id")
+    rows = pd.read_csv(pd.io.common.StringIO(result.stdout), dtype=str).set_index("id")
     # P001: Sam (neighbour) ended, Priya (family) formed: still 3; P002: Ali ended, Cat and
     # Dan formed: 3 -> 4
     assert rows.loc["P001", ["change", "ties_formed", "ties_ended"]].tolist() == ["0", "1", "1"]
     assert rows.loc["P002", ["change", "ties_formed", "ties_ended"]].tolist() == ["1", "2", "1"]
     summary = json.loads(run("growth", str(study), "--from", "2024-01-12", "--to", "2024-07-15",
-                             "--summary", "--no-suppress").output)
+                             "--summary", "--no-suppress").stdout)
     assert (summary["n"], summary["mean_change"], summary["share_grew"]) == (2, 0.5, 0.5)
     # retention is asked 182 days after each new tie; with --as-of a year on it is due
     summary = json.loads(run("growth", str(study), "--from", "2024-01-12", "--to", "2024-07-15",
-                             "--summary", "--no-suppress", "--as-of", "2025-07-15").output)
+                             "--summary", "--no-suppress", "--as-of", "2025-07-15").stdout)
     assert (summary["retention"], summary["retention_n"]) == (1.0, 3)
 
 
