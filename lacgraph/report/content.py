@@ -508,6 +508,11 @@ def _findings(R: ReportContent, N: Numbers, s: dict[str, Any]) -> None:
                                             "retention_km_low", "retention_km_high")
                         else "fixed")
                 F[name] = N.stat(f"findings.{name}", value, kind)
+    partners = {"n_observed": "follow_up_rate", "baseline_missing_mean": "baseline_observed_mean",
+                "mean_change_assumed": "mean_change_missing_zero"}
+    for shown, needed in partners.items():  # a sentence with one figure has the other too
+        if shown in F and needed not in F:
+            F[needed] = N.stat(f"findings.{needed}", None)
     F["icc_reading"] = reading("icc", _published(N, R, "icc", s))
     R.findings = F
 
