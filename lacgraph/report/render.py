@@ -65,11 +65,9 @@ def _environment(lang: str = DEFAULT) -> Environment:
 
 
 def _short_month(day: object) -> str:
-    """A month end as a table column heading: ``Dec 2024`` (English, as before) or the
-    month's Welsh name from Babel (``Rhag 2024``)."""
+    """A month end as a table column heading, the month's short name from Babel in the
+    report's language: ``Dec 2024`` (``Sept 2024`` in British English), ``Rhag 2024``."""
     d = dt.date.fromisoformat(str(day)[:10])
-    if language() == DEFAULT:
-        return d.strftime("%b %Y")
     from babel.dates import format_date
 
     return str(format_date(d, format="LLL y", locale=babel_locale()))
