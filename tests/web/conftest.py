@@ -11,14 +11,25 @@ from flask.testing import FlaskClient
 
 import lacgraph
 from lacgraph.privacy import Pseudonymiser
+from lacgraph.stores import MemoryStore
 from lacgraph.web import AppDB, create_app
 from tests.web.fixtures import (
     PASSWORD,
     QUICK_HASHER,
     add_accounts,
     csrf_from,
+    hostile_tables,
     write_programme,
 )
+
+
+@pytest.fixture
+def store_file(tmp_path):
+    """A store file holding the hostile programme (for tests that write to it)."""
+    path = tmp_path / "programme.lacgraph"
+    with MemoryStore(path) as store:
+        store.write(hostile_tables())
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -15,21 +15,12 @@ from lacgraph.cli import cli
 from lacgraph.errors import InputError
 from lacgraph.loaders import read_source, write_folder
 from lacgraph.privacy import Pseudonymiser
-from lacgraph.stores import MemoryStore
 from lacgraph.tables import Tables, format_date
 from lacgraph.web import create_app
 from tests.web.conftest import log_in
 from tests.web.fixtures import choice_on, hostile_tables, record_fields
 
 TODAY = np.datetime64("today", "D")
-
-
-@pytest.fixture
-def store_file(tmp_path):
-    path = tmp_path / "programme.lacgraph"
-    with MemoryStore(path) as store:
-        store.write(hostile_tables())
-    return path
 
 
 def _client(source, app_db, account: str):

@@ -26,19 +26,10 @@ from tests.web.fixtures import (
     HOSTILE_WARD,
     choice_on,
     csrf_from,
-    hostile_tables,
     record_fields,
 )
 
 TODAY = np.datetime64("today", "D")
-
-
-@pytest.fixture
-def store_file(tmp_path):
-    path = tmp_path / "programme.lacgraph"
-    with MemoryStore(path) as store:
-        store.write(hostile_tables())
-    return path
 
 
 @pytest.fixture
