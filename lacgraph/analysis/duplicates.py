@@ -11,7 +11,8 @@ unified, case folded) and either the same non-empty neighbourhood or an alter in
 (a tie that KEEP already has with the same other end, kind and start is kept once, KEEP's
 values first), every reference to DROP (``coordinator``, ``brokered_by``) pointed at KEEP,
 KEEP's attributes kept unless empty (then DROP's), DROP gone. The command line and the
-admin page write that in one store transaction (:meth:`Store.replace`).
+admin page write that in one store transaction against what is stored then
+(:func:`merge_in_store`).
 """
 
 from __future__ import annotations
@@ -141,8 +142,10 @@ def merged(tables: Tables, keep: str, drop: str) -> Tables:
 
 
 def merge_in_store(store: Store, keep: str, drop: str) -> LoadSummary:
-    """Merge node ``drop`` into ``keep`` in ``store`` as one transaction (the store's
-    :meth:`~lacgraph.stores.base.Store.replace` with :func:`merged` of what it holds).
+    """Merge node ``drop`` into ``keep`` in ``store`` as one transaction: :func:`merged`
+    of what the store holds *inside* its write transaction
+    (:meth:`~lacgraph.stores.base.Store.update` with ``replace``), so a change recorded
+    while the merge runs is either merged too or made after it, never overwritten.
 
     Examples
     --------
@@ -158,7 +161,7 @@ def merge_in_store(store: Store, keep: str, drop: str) -> LoadSummary:
     >>> store.read().ties[["source", "target"]].values.tolist()
     [['p', 'a']]
     """
-    return store.replace(merged(store.read(), keep, drop))
+    return store.update(lambda now: merged(now, keep, drop), replace=True)
 
 
 def _empty(value: object) -> bool:

@@ -112,12 +112,17 @@ class Store(ABC):
         """
         raise NotImplementedError(f"{type(self).__name__} cannot record changes yet")
 
-    def update(self, change: Callable[[Tables], Tables], *, guard: Guard | None = None
-               ) -> LoadSummary:
+    def update(self, change: Callable[[Tables], Tables], *, guard: Guard | None = None,
+               replace: bool = False) -> LoadSummary:
         """Upsert ``change(current)`` where ``current`` is what the store holds *inside*
         the write transaction (an admin's update merged with the data as it is now, not
         as it was when the request began); ``guard`` as for :meth:`record_change`.
-        ``change`` may raise to refuse the write (nothing is written)."""
+        ``change`` may raise to refuse the write (nothing is written).
+
+        With ``replace`` the store is made to hold exactly ``change(current)`` (as
+        :meth:`replace` does): rows of ``current`` it lacks are removed in the same
+        transaction, so a change that removes nodes or ties (merging a duplicate) works
+        on what is stored now and undoes nothing committed before it."""
         raise NotImplementedError(f"{type(self).__name__} cannot update in one step yet")
 
     def pending_audit(self) -> list[AuditNote]:

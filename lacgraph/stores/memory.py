@@ -273,9 +273,10 @@ class MemoryStore(Store):
             self._nodes, self._ties = plan.nodes, plan.ties
         return plan.summary
 
-    def update(self, change: Callable[[Tables], Tables], *, guard: Guard | None = None
-               ) -> LoadSummary:
-        """Upsert ``change(current)``, ``current`` read inside the write transaction (see
+    def update(self, change: Callable[[Tables], Tables], *, guard: Guard | None = None,
+               replace: bool = False) -> LoadSummary:
+        """Upsert ``change(current)``, ``current`` read inside the write transaction; with
+        ``replace``, hold exactly ``change(current)`` (see
         :meth:`lacgraph.stores.Store.update`).
 
         Examples
@@ -295,11 +296,13 @@ class MemoryStore(Store):
                 tables = change(Tables(self._nodes.copy(), self._ties.copy()))
                 nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
                 ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
-                plan = _merge.plan(self._nodes, self._ties, nodes, ties)
+                plan = (_merge.plan_replace(self._nodes, self._ties, nodes, ties).plan
+                        if replace else _merge.plan(self._nodes, self._ties, nodes, ties))
                 self._ledger.admit(guard, self._tombstones)
                 self._changes += plan.summary.changed_anything
             else:
-                plan = self._write_file(None, None, None, change=change, guard=guard)
+                plan = self._write_file(None, None, None, change=change, guard=guard,
+                                        replace=replace)
             self._nodes, self._ties = plan.nodes, plan.ties
         return plan.summary
 

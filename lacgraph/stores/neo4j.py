@@ -296,19 +296,28 @@ class Neo4jStore(BatchedWrites, Store):
 
         return self._locked(change).summary
 
-    def update(self, change: Callable[[Tables], Tables], *, guard: Guard | None = None
-               ) -> LoadSummary:
+    def update(self, change: Callable[[Tables], Tables], *, guard: Guard | None = None,
+               replace: bool = False) -> LoadSummary:
         """Upsert ``change(current)``, ``current`` read inside the one write transaction
         (after locking the meta node), so nothing another writer committed meanwhile is
-        undone. See :meth:`lacgraph.stores.Store.update`."""
+        undone; with ``replace``, hold exactly ``change(current)`` (the removals in the
+        same transaction). See :meth:`lacgraph.stores.Store.update`."""
         def work(tx: Any, current: Tables, old_columns: tuple) -> _merge.Plan:
             check(guard, current.nodes, current.ties)
             tables = change(current)
             nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
             ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
-            plan = _merge.plan(current.nodes, current.ties, nodes, ties)
+            removals: list[Statement] = []
+            if replace:
+                replacement = _merge.plan_replace(current.nodes, current.ties, nodes, ties)
+                plan = replacement.plan
+                removals = rights.removal_statements(replacement.removed_nodes,
+                                                     replacement.removed_ties)
+            else:
+                plan = _merge.plan(current.nodes, current.ties, nodes, ties)
             guarding.apply(tx, guard)
-            self._run_in(tx, self._plan_statements(plan, len(nodes), len(ties), old_columns))
+            self._run_in(tx, removals + self._plan_statements(plan, len(nodes), len(ties),
+                                                              old_columns))
             return plan
 
         return self._locked(work).summary
