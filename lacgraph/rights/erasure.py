@@ -6,6 +6,8 @@ touching them, every ``coordinator``/``brokered_by`` reference to them), keeps a
 pseudonym, and audits the erasure itself. :func:`screen` checks tables about to be
 loaded against the tombstones: a load that still holds an erased id is refused, naming
 it, or (``skip=True``) the id is dropped, so an erasure cannot be undone by accident.
+A load runs it inside the store's write transaction (:func:`load_check`), so an erasure
+committed while the load runs is seen too.
 
 Tombstones and pseudonyms are HMAC-SHA256 of the id with the pseudonym key
 (``LACGRAPH_PSEUDONYM_KEY``): without the key nobody can tell which ids were erased.
@@ -45,9 +47,10 @@ from lacgraph.audit.outbox import deliver
 from lacgraph.errors import InputError, NotFound, Problem, QueryError
 from lacgraph.privacy import Pseudonymiser
 from lacgraph.stores.base import Erasure, Store
+from lacgraph.stores.guard import LoadCheck, Marks
 from lacgraph.tables import Tables
 
-__all__ = ["AuditLog", "ErasureReport", "erase", "screen", "tombstone"]
+__all__ = ["AuditLog", "ErasureReport", "erase", "load_check", "screen", "tombstone"]
 
 _DOMAIN = b"lacgraph-erased\x00"
 
@@ -136,6 +139,36 @@ def _label(store: Store, person: str) -> str:
     if match.empty:
         raise NotFound(f"No node with id {person!r}")
     return str(match.iloc[0])
+
+
+def load_check(key: Pseudonymiser | None, *, skip: bool = False
+               ) -> tuple[LoadCheck, list[str]]:
+    """The check a load makes inside the store's write transaction: the key's
+    fingerprint and :func:`screen` against the tombstones as they are then.
+
+    Returns the check and a list that, once the load is written, holds the erased ids
+    left out (with ``skip``).
+
+    Examples
+    --------
+    >>> from lacgraph.stores import MemoryStore
+    >>> store = MemoryStore()
+    >>> T = Tables.from_records([{"id": "sam", "type": "person"}], [])
+    >>> _ = store.write(T)
+    >>> key = Pseudonymiser(b"team secret")
+    >>> _ = store.erase_person("sam", tombstone=tombstone(key, "sam"))
+    >>> check, skipped = load_check(key, skip=True)
+    >>> store.write(T, check=check).nodes_added, skipped
+    (0, ['sam'])
+    """
+    skipped: list[str] = []
+
+    def screened(tables: Tables, marks: Marks) -> Tables:
+        kept, left_out = screen(tables, marks.tombstones, key, skip=skip)
+        skipped[:] = left_out
+        return kept
+
+    return LoadCheck("" if key is None else key.fingerprint(), screened), skipped
 
 
 def screen(tables: Tables, tombstones: frozenset[str], key: Pseudonymiser | None, *,

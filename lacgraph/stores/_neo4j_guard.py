@@ -15,7 +15,7 @@ from typing import Any
 
 from lacgraph.errors import AlreadySubmitted, ErasedId, KeyMismatch
 from lacgraph.stores._graph_rows import ERASED_LABEL, META_LABEL
-from lacgraph.stores.guard import AuditNote, Guard
+from lacgraph.stores.guard import AuditNote, Guard, Marks
 
 TOKEN_LABEL = "LacFormToken"
 PENDING_LABEL = "LacAuditPending"
@@ -32,6 +32,12 @@ KEEP_AUDIT = (f"CREATE (:{PENDING_LABEL} {{id: $id, at: $at, user: $user, role: 
 PENDING = (f"MATCH (p:{PENDING_LABEL}) RETURN p.id, p.at, p.user, p.role, p.action, "
            "p.target, p.detail ORDER BY p.at, p.id")
 DELIVERED = f"UNWIND $ids AS i MATCH (p:{PENDING_LABEL} {{id: i}}) DELETE p"
+LOCK_META = (f"MERGE (m:{META_LABEL} {{name: 'lacgraph'}}) "
+             "ON CREATE SET m.schema_version = $version, m.node_columns = '[]', "
+             "m.tie_columns = '[]' SET m.checked_loads = coalesce(m.checked_loads, 0) + 1")
+"""Takes the meta node's write lock without counting a change to the data (a load checked
+inside its transaction, which may change nothing)."""
+TOMBSTONES = f"MATCH (t:{ERASED_LABEL}) RETURN t.tombstone"
 KEY_CHECK = f"MATCH (m:{META_LABEL} {{name: 'lacgraph'}}) RETURN m.pseudonym_key"
 SET_KEY = f"MATCH (m:{META_LABEL} {{name: 'lacgraph'}}) SET m.pseudonym_key = $fingerprint"
 
@@ -79,3 +85,8 @@ def check_key(tx: Any, uri: str, fingerprint: str) -> None:
             "LACGRAPH_PSEUDONYM_KEY is not the key its erasures were made with, so erased "
             "people could not be recognised. Set the key the team keeps for this store; "
             "nothing was changed.")
+
+
+def marks(tx: Any) -> Marks:
+    """The tombstones and merged ids as transaction ``tx`` reads them."""
+    return Marks(frozenset(str(r[0]) for r in tx.run(TOMBSTONES).values()))

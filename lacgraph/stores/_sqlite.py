@@ -43,7 +43,7 @@ import pandas as pd
 
 from lacgraph.errors import AlreadySubmitted, ErasedId, KeyMismatch, StoreError
 from lacgraph.stores._merge import BOOL_COLUMNS, DATE_COLUMNS, TIE_SORT, extra_columns
-from lacgraph.stores.guard import AuditNote, Guard
+from lacgraph.stores.guard import AuditNote, Guard, Marks
 from lacgraph.stores.migrations import BASE, SCHEMA_VERSION, pending
 from lacgraph.tables import DATE_DTYPE, NODE_COLUMNS, TIE_COLUMNS, iso_dates
 
@@ -260,6 +260,11 @@ def data_version(db: sqlite3.Connection) -> str:
 def tombstones(db: sqlite3.Connection) -> frozenset[str]:
     """The keyed hashes of every id erased from this file."""
     return frozenset(r[0] for r in db.execute("SELECT tombstone FROM erased"))
+
+
+def marks(db: sqlite3.Connection) -> Marks:
+    """The tombstones and merged ids of this file (read inside the caller's transaction)."""
+    return Marks(tombstones(db))
 
 
 def scrub(db: sqlite3.Connection, path: str, patience: float = 5.0, pause: float = 0.25

@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from lacgraph.errors import StoreError
-from lacgraph.stores.guard import AuditNote, Guard
+from lacgraph.stores.guard import AuditNote, Guard, LoadCheck
 from lacgraph.tables import DateLike, Tables
 
 TieKey = tuple[str, str, str, str]
@@ -71,8 +71,15 @@ class Store(ABC):
     """Told (a one-line message) when a write has to wait for another program's write."""
 
     @abstractmethod
-    def write(self, tables: Tables, *, progress: Progress | None = None) -> LoadSummary:
-        """Upsert validated ``tables`` in one all-or-nothing step."""
+    def write(self, tables: Tables, *, progress: Progress | None = None,
+              check: LoadCheck | None = None) -> LoadSummary:
+        """Upsert validated ``tables`` in one all-or-nothing step.
+
+        ``check`` (:class:`~lacgraph.stores.guard.LoadCheck`) runs inside the write
+        transaction: the pseudonym key's fingerprint is compared with the one kept
+        (:class:`~lacgraph.errors.KeyMismatch`) and ``check.screen`` sees the tombstones
+        and merged ids as they are then, so an erasure committed while a load runs is
+        never undone by it. If it raises, nothing is written."""
 
     @abstractmethod
     def read(self) -> Tables:
@@ -140,8 +147,10 @@ class Store(ABC):
         :class:`~lacgraph.errors.KeyMismatch` when the store was used with another key."""
         return None
 
-    def replace(self, tables: Tables, *, progress: Progress | None = None) -> LoadSummary:
-        """Make the store hold exactly ``tables``, in one all-or-nothing step.
+    def replace(self, tables: Tables, *, progress: Progress | None = None,
+                check: LoadCheck | None = None) -> LoadSummary:
+        """Make the store hold exactly ``tables``, in one all-or-nothing step (``check``
+        as for :meth:`write`).
 
         Rows the store holds but ``tables`` lacks are removed (counted in
         ``nodes_removed``/``ties_removed``). A tie whose source and target are swapped

@@ -42,7 +42,7 @@ from lacgraph.stores import _merge, _sqlite, _sqlite_write
 from lacgraph.stores._ego import EgoIndex
 from lacgraph.stores._merge import Plan, conform, conform_tables
 from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store, TieKey
-from lacgraph.stores.guard import AuditNote, Guard, Ledger, check
+from lacgraph.stores.guard import AuditNote, Guard, Ledger, LoadCheck, Marks, check
 from lacgraph.tables import (
     NODE_COLUMNS,
     TIE_COLUMNS,
@@ -141,7 +141,8 @@ class MemoryStore(Store):
 
     # ------------------------------------------------------------------ writes
 
-    def write(self, tables: Tables, *, progress: Progress | None = None) -> LoadSummary:
+    def write(self, tables: Tables, *, progress: Progress | None = None,
+              check: LoadCheck | None = None) -> LoadSummary:
         """Upsert ``tables`` in one all-or-nothing step and say what changed.
 
         Nodes are matched by ``id`` and ties by ``(source, target, kind, start)`` with
@@ -158,6 +159,9 @@ class MemoryStore(Store):
             Called with the number of rows handled after each batch (written or found
             unchanged); the calls add up to ``len(nodes) + len(ties)``. If it raises,
             the write is rolled back and the exception propagates.
+        check : LoadCheck, optional
+            The pseudonym key's fingerprint and the screen against tombstones and merged
+            ids, run inside the write transaction (see :meth:`lacgraph.stores.Store.write`).
 
         Returns
         -------
@@ -190,17 +194,20 @@ class MemoryStore(Store):
         with self._lock:
             self._check_open()
             if self._db is None:
+                nodes, ties = self._admit(check, nodes, ties)
                 plan = _merge.plan(self._nodes, self._ties, nodes, ties)
                 for total in (len(nodes), len(ties)):  # the batches a file would write
                     _sqlite_write.count(progress, total, self._batch_size)
                 self._changes += plan.summary.changed_anything
             else:
-                plan = self._write_file(nodes, ties, progress)
+                plan = self._write_file(nodes, ties, progress, load=check)
             self._nodes, self._ties = plan.nodes, plan.ties
         return plan.summary
 
-    def replace(self, tables: Tables, *, progress: Progress | None = None) -> LoadSummary:
-        """Make the store hold exactly ``tables``, in one all-or-nothing step.
+    def replace(self, tables: Tables, *, progress: Progress | None = None,
+                check: LoadCheck | None = None) -> LoadSummary:
+        """Make the store hold exactly ``tables``, in one all-or-nothing step (``check``
+        as for :meth:`write`).
 
         Examples
         --------
@@ -218,11 +225,12 @@ class MemoryStore(Store):
         with self._lock:
             self._check_open()
             if self._db is None:
+                nodes, ties = self._admit(check, nodes, ties)
                 plan = _merge.plan_replace(self._nodes, self._ties, nodes, ties).plan
                 _sqlite_write.call(progress, len(nodes) + len(ties))
                 self._changes += plan.summary.changed_anything
             else:
-                plan = self._write_file(nodes, ties, progress, replace=True)
+                plan = self._write_file(nodes, ties, progress, replace=True, load=check)
             self._nodes, self._ties = plan.nodes, plan.ties
         return plan.summary
 
@@ -345,10 +353,22 @@ class MemoryStore(Store):
             with _sqlite.transaction(self._db, self._path, self.waiting):
                 _sqlite.check_key(self._db, self._path, fingerprint)
 
+    def _admit(self, load: LoadCheck | None, nodes: pd.DataFrame, ties: pd.DataFrame
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """A store kept in memory: the load's key and screen (under the store's lock)."""
+        if load is None:
+            return nodes, ties
+        if load.fingerprint:
+            self._ledger.check_key(load.fingerprint)
+        if load.screen is None:
+            return nodes, ties
+        return conform_tables(load.apply(Tables(nodes, ties), Marks(self._tombstones)))
+
     def _write_file(self, nodes: pd.DataFrame | None, ties: pd.DataFrame | None,
                     progress: Progress | None, replace: bool = False,
                     remove: Sequence[TieKey] = (), guard: Guard | None = None,
-                    change: Callable[[Tables], Tables] | None = None) -> Plan:
+                    change: Callable[[Tables], Tables] | None = None,
+                    load: LoadCheck | None = None) -> Plan:
         db = self._db
         assert db is not None
         with _sqlite.transaction(db, self._path, self.waiting):
@@ -359,6 +379,12 @@ class MemoryStore(Store):
                 nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
                 ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
             assert nodes is not None and ties is not None
+            if load is not None:  # the key and the marks as they are inside the lock
+                if load.fingerprint:
+                    _sqlite.check_key(db, self._path, load.fingerprint)
+                if load.screen is not None:
+                    nodes, ties = conform_tables(load.apply(Tables(nodes, ties),
+                                                            _sqlite.marks(db)))
             _sqlite.guard(db, guard)
             plan = _sqlite_write.apply(db, self._nodes, self._ties, nodes, ties,
                                        replace=replace, remove=remove,

@@ -82,7 +82,7 @@ from lacgraph.stores._graph_rows import (
 from lacgraph.stores._merge import conform, conform_tables, tie_keys
 from lacgraph.stores._neo4j_write import MERGE_NODES, MERGE_TIES, BatchedWrites
 from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store, TieKey
-from lacgraph.stores.guard import AuditNote, Guard, check
+from lacgraph.stores.guard import AuditNote, Guard, LoadCheck, Marks, check
 from lacgraph.tables import (
     NODE_COLUMNS,
     TIE_COLUMNS,
@@ -217,12 +217,16 @@ class Neo4jStore(BatchedWrites, Store):
 
     # ------------------------------------------------------------------ writes
 
-    def write(self, tables: Tables, *, progress: Progress | None = None) -> LoadSummary:
+    def write(self, tables: Tables, *, progress: Progress | None = None,
+              check: LoadCheck | None = None) -> LoadSummary:
         """Upsert ``tables``, all or nothing (see the module notes).
 
         Same semantics as :meth:`lacgraph.stores.MemoryStore.write`. ``progress`` is
         called after each batch with the number of input rows it handled; if it raises,
-        the write stops and nothing of it is visible.
+        the write stops and nothing of it is visible. ``check`` runs again in the
+        transaction that makes the write visible, after taking the meta node's lock (see
+        :meth:`lacgraph.stores.Store.write`): an erasure or merge committed after the
+        write was planned refuses it.
 
         Raises
         ------
@@ -232,19 +236,27 @@ class Neo4jStore(BatchedWrites, Store):
         StoreUnavailable
             The connection failed: nothing of this write is visible; write again.
         """
-        return self._apply(tables, progress, replace=False)
+        return self._apply(tables, progress, replace=False, check=check)
 
-    def replace(self, tables: Tables, *, progress: Progress | None = None) -> LoadSummary:
+    def replace(self, tables: Tables, *, progress: Progress | None = None,
+                check: LoadCheck | None = None) -> LoadSummary:
         """Make the database hold exactly ``tables``, all or nothing (see
         :meth:`lacgraph.stores.Store.replace`): the removals travel in the transaction
-        that makes the write visible."""
-        return self._apply(tables, progress, replace=True)
+        that makes the write visible (``check`` as for :meth:`write`)."""
+        return self._apply(tables, progress, replace=True, check=check)
 
-    def _apply(self, tables: Tables, progress: Progress | None, *, replace: bool
-               ) -> LoadSummary:
+    def _apply(self, tables: Tables, progress: Progress | None, *, replace: bool,
+               check: LoadCheck | None = None) -> LoadSummary:
         nodes, ties = conform_tables(tables)
         with self._lock:
             self._ensure_schema()
+            verify = None
+            if check is not None:
+                if check.fingerprint:  # refused before anything is staged
+                    self.check_key(check.fingerprint)
+                given = Tables(nodes, ties)
+                nodes, ties = conform_tables(check.apply(given, self._marks()))
+                verify = self._verifier(check, given, Tables(nodes, ties))
             current, old_columns = self._read_all()
             removals: list[Statement] = []
             if replace:
@@ -262,14 +274,36 @@ class Neo4jStore(BatchedWrites, Store):
             rows = len(plan.nodes_to_write) + len(plan.ties_to_write)
             try:
                 if rows <= self.single_transaction_rows:
-                    self._write_at_once(plan, len(nodes), len(ties), meta, progress)
+                    self._write_at_once(plan, len(nodes), len(ties), meta, progress,
+                                        verify=verify)
                 else:
                     self._write_staged(plan, pd.Index(current.nodes["id"]), len(nodes),
-                                       len(ties), meta, progress)
+                                       len(ties), meta, progress, verify=verify)
             except StoreUnavailable as err:
                 raise StoreUnavailable(f"{err}. The load stopped before it was complete and "
                                        "nothing of it is visible: load again") from err
         return plan.summary
+
+    def _marks(self) -> Marks:
+        """The tombstones and merged ids as stored now."""
+        return self._session_call(lambda s: s.execute_read(guarding.marks))
+
+    def _verifier(self, check: LoadCheck, given: Tables, planned: Tables
+                  ) -> Callable[[Any], None]:
+        """The check a load makes in the transaction that makes it visible: the meta
+        node's lock first (erasures and merges take it too), then the key and the marks
+        as they are now must give the tables that were planned."""
+        def verify(tx: Any) -> None:
+            tx.run(guarding.LOCK_META, {"version": SCHEMA_VERSION}).consume()
+            if check.fingerprint:
+                guarding.check_key(tx, self.uri, check.fingerprint)
+            again = Tables(*conform_tables(check.apply(given, guarding.marks(tx))))
+            if not (again.nodes.equals(planned.nodes) and again.ties.equals(planned.ties)):
+                raise StoreError("While this load ran, a person it holds was erased or "
+                                 "merged into another: nothing of it was written. Load "
+                                 "again to see which.")
+
+        return verify
 
     def record_change(self, tables: Tables, remove: Sequence[TieKey] = (), *,
                       guard: Guard | None = None) -> LoadSummary:
