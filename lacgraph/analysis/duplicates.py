@@ -146,6 +146,9 @@ def merge_in_store(store: Store, keep: str, drop: str) -> LoadSummary:
     of what the store holds *inside* its write transaction
     (:meth:`~lacgraph.stores.base.Store.update` with ``replace``), so a change recorded
     while the merge runs is either merged too or made after it, never overwritten.
+    The store keeps "DROP merged into KEEP" with it (:meth:`~lacgraph.stores.base.Store.merged`;
+    not an erasure: the audit is untouched), so a later load holding DROP is refused,
+    naming KEEP (:func:`lacgraph.rights.erasure.load_check`).
 
     Examples
     --------
@@ -160,8 +163,11 @@ def merge_in_store(store: Store, keep: str, drop: str) -> LoadSummary:
     1
     >>> store.read().ties[["source", "target"]].values.tolist()
     [['p', 'a']]
+    >>> store.merged()
+    {'a2': 'a'}
     """
-    return store.update(lambda now: merged(now, keep, drop), replace=True)
+    return store.update(lambda now: merged(now, keep, drop), replace=True,
+                        merged={drop: keep})
 
 
 def _empty(value: object) -> bool:

@@ -4,17 +4,19 @@ the pseudonym key's fingerprint (see :mod:`lacgraph.stores.guard`).
 Every statement runs inside the change's own write transaction, which first takes the
 meta node's write lock (by counting the change) and then reads what is stored: writers
 go one at a time, each against what the one before it committed. Used tokens are
-``LacFormToken`` nodes, kept audit rows ``LacAuditPending`` nodes (no relationships, so
-no read of the network sees them); fixed Cypher text, every value a parameter.
+``LacFormToken`` nodes, kept audit rows ``LacAuditPending`` nodes, ids merged into
+another ``LacgraphMerged`` nodes (no relationships, so no read of the network sees them);
+fixed Cypher text, every value a parameter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from lacgraph.errors import AlreadySubmitted, ErasedId, KeyMismatch
-from lacgraph.stores._graph_rows import ERASED_LABEL, META_LABEL
+from lacgraph.stores._graph_rows import ERASED_LABEL, MERGED_LABEL, META_LABEL
 from lacgraph.stores.guard import AuditNote, Guard, Marks
 
 TOKEN_LABEL = "LacFormToken"
@@ -38,6 +40,9 @@ LOCK_META = (f"MERGE (m:{META_LABEL} {{name: 'lacgraph'}}) "
 """Takes the meta node's write lock without counting a change to the data (a load checked
 inside its transaction, which may change nothing)."""
 TOMBSTONES = f"MATCH (t:{ERASED_LABEL}) RETURN t.tombstone"
+MERGED = f"MATCH (x:{MERGED_LABEL}) RETURN x.id, x.kept"
+REPOINT_MERGED = f"MATCH (x:{MERGED_LABEL} {{kept: $drop}}) SET x.kept = $keep"
+RECORD_MERGED = f"MERGE (x:{MERGED_LABEL} {{id: $drop}}) SET x.kept = $keep, x.at = $at"
 KEY_CHECK = f"MATCH (m:{META_LABEL} {{name: 'lacgraph'}}) RETURN m.pseudonym_key"
 SET_KEY = f"MATCH (m:{META_LABEL} {{name: 'lacgraph'}}) SET m.pseudonym_key = $fingerprint"
 
@@ -89,4 +94,14 @@ def check_key(tx: Any, uri: str, fingerprint: str) -> None:
 
 def marks(tx: Any) -> Marks:
     """The tombstones and merged ids as transaction ``tx`` reads them."""
-    return Marks(frozenset(str(r[0]) for r in tx.run(TOMBSTONES).values()))
+    return Marks(frozenset(str(r[0]) for r in tx.run(TOMBSTONES).values()),
+                 {str(d): str(k) for d, k in tx.run(MERGED).values()})
+
+
+def record_merged(tx: Any, merges: Mapping[str, str]) -> None:
+    """Inside a change's transaction: keep ``merges`` (dropped id -> kept id); ids merged
+    earlier into a dropped one now point at the one kept."""
+    at = _stamp(dt.datetime.now(dt.UTC))
+    for drop, keep in merges.items():
+        tx.run(REPOINT_MERGED, {"drop": drop, "keep": keep}).consume()
+        tx.run(RECORD_MERGED, {"drop": drop, "keep": keep, "at": at}).consume()

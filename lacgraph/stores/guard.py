@@ -113,6 +113,22 @@ class LoadCheck:
         return tables if self.screen is None else self.screen(tables, marks)
 
 
+def with_merges(merged: Mapping[str, str], merges: Mapping[str, str]) -> dict[str, str]:
+    """``merged`` (dropped id -> kept id) after recording ``merges``: an id merged earlier
+    into one now dropped points at the one kept.
+
+    Examples
+    --------
+    >>> with_merges({"a3": "a2"}, {"a2": "a"})
+    {'a3': 'a', 'a2': 'a'}
+    """
+    out = dict(merged)
+    for drop, keep in merges.items():
+        out = {d: keep if k == drop else k for d, k in out.items()}
+        out[drop] = keep
+    return out
+
+
 def _digest(row: Mapping[str, object], fixed: tuple[str, ...]) -> str:
     """A row's version: fixed columns always, extra columns only when not empty."""
     text = {k: str(row.get(k, "")) for k in fixed}

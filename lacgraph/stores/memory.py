@@ -33,7 +33,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 
@@ -42,7 +42,15 @@ from lacgraph.stores import _merge, _sqlite, _sqlite_write
 from lacgraph.stores._ego import EgoIndex
 from lacgraph.stores._merge import Plan, conform, conform_tables
 from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store, TieKey
-from lacgraph.stores.guard import AuditNote, Guard, Ledger, LoadCheck, Marks, check
+from lacgraph.stores.guard import (
+    AuditNote,
+    Guard,
+    Ledger,
+    LoadCheck,
+    Marks,
+    check,
+    with_merges,
+)
 from lacgraph.tables import (
     NODE_COLUMNS,
     TIE_COLUMNS,
@@ -119,6 +127,7 @@ class MemoryStore(Store):
         self._data_version = 0
         self._changes = 0  # the data version of a store kept in memory only
         self._tombstones: frozenset[str] = frozenset()
+        self._merged: dict[str, str] = {}  # a store kept in memory: ids merged away
         self._ledger = Ledger()  # a store kept in memory: tokens, kept audit rows, key
         self._index: EgoIndex | None = None  # see _ego_index; rebuilt when the tables change
         self._index_lock = threading.Lock()
@@ -282,9 +291,10 @@ class MemoryStore(Store):
         return plan.summary
 
     def update(self, change: Callable[[Tables], Tables], *, guard: Guard | None = None,
-               replace: bool = False) -> LoadSummary:
+               replace: bool = False, merged: Mapping[str, str] | None = None
+               ) -> LoadSummary:
         """Upsert ``change(current)``, ``current`` read inside the write transaction; with
-        ``replace``, hold exactly ``change(current)`` (see
+        ``replace``, hold exactly ``change(current)``; ``merged`` kept with it (see
         :meth:`lacgraph.stores.Store.update`).
 
         Examples
@@ -307,10 +317,11 @@ class MemoryStore(Store):
                 plan = (_merge.plan_replace(self._nodes, self._ties, nodes, ties).plan
                         if replace else _merge.plan(self._nodes, self._ties, nodes, ties))
                 self._ledger.admit(guard, self._tombstones)
+                self._merged = with_merges(self._merged, merged or {})
                 self._changes += plan.summary.changed_anything
             else:
                 plan = self._write_file(None, None, None, change=change, guard=guard,
-                                        replace=replace)
+                                        replace=replace, merged=merged)
             self._nodes, self._ties = plan.nodes, plan.ties
         return plan.summary
 
@@ -362,13 +373,15 @@ class MemoryStore(Store):
             self._ledger.check_key(load.fingerprint)
         if load.screen is None:
             return nodes, ties
-        return conform_tables(load.apply(Tables(nodes, ties), Marks(self._tombstones)))
+        return conform_tables(load.apply(Tables(nodes, ties),
+                                         Marks(self._tombstones, dict(self._merged))))
 
     def _write_file(self, nodes: pd.DataFrame | None, ties: pd.DataFrame | None,
                     progress: Progress | None, replace: bool = False,
                     remove: Sequence[TieKey] = (), guard: Guard | None = None,
                     change: Callable[[Tables], Tables] | None = None,
-                    load: LoadCheck | None = None) -> Plan:
+                    load: LoadCheck | None = None,
+                    merged: Mapping[str, str] | None = None) -> Plan:
         db = self._db
         assert db is not None
         with _sqlite.transaction(db, self._path, self.waiting):
@@ -389,10 +402,14 @@ class MemoryStore(Store):
             plan = _sqlite_write.apply(db, self._nodes, self._ties, nodes, ties,
                                        replace=replace, remove=remove,
                                        batch_size=self._batch_size, progress=progress)
+            if merged:
+                _sqlite.record_merged(db, dict(merged))
         return plan
 
-    def erase_person(self, person: str, *, tombstone: str | None = None) -> Erasure:
-        """Erase a person in one transaction: node, ties, references; keep a tombstone.
+    def erase_person(self, person: str, *, tombstone: str | None = None,
+                     also: frozenset[str] = frozenset()) -> Erasure:
+        """Erase a person in one transaction: node, ties, references, the record of ids
+        merged into them; keep a tombstone (and the tombstones ``also``, of those ids).
 
         In a store file the deleted rows are overwritten on disk, the write-ahead log is
         emptied and the file rebuilt (VACUUM); :attr:`Erasure.remaining` says what is
@@ -415,13 +432,14 @@ class MemoryStore(Store):
             self._check_open()
             if self._db is None:
                 self._nodes, self._ties, erasure = _merge.erased(self._nodes, self._ties, person)
-                self._tombstones |= {tombstone} if tombstone else set()
+                self._tombstones |= ({tombstone} if tombstone else set()) | also
+                self._merged = {d: k for d, k in self._merged.items() if person not in (d, k)}
                 self._changes += 1
                 return erasure
             with _sqlite.transaction(self._db, self._path, self.waiting):
                 self._refresh()
                 nodes, ties, erasure = _merge.erased(self._nodes, self._ties, person)
-                _sqlite_write.erase(self._db, person, tombstone)
+                _sqlite_write.erase(self._db, person, tombstone, also)
             self._nodes, self._ties = nodes, ties
             self._data_version = self._db.execute("PRAGMA data_version").fetchone()[0]
             assert self._path is not None
@@ -466,6 +484,14 @@ class MemoryStore(Store):
             if self._db is None:
                 return self._tombstones
             return _sqlite.tombstones(self._db)
+
+    def merged(self) -> dict[str, str]:
+        """Return the ids merged into another (dropped id -> kept id)."""
+        with self._lock:
+            self._check_open()
+            if self._db is None:
+                return dict(self._merged)
+            return _sqlite.merged(self._db)
 
     def data_version(self) -> str:
         """Return a text that changes whenever any process changes the data.

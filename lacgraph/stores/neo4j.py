@@ -53,7 +53,7 @@ lacgraph.errors.StoreUnavailable: Cannot reach the graph database at bolt://127.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, LiteralString
 
@@ -331,7 +331,8 @@ class Neo4jStore(BatchedWrites, Store):
         return self._locked(change).summary
 
     def update(self, change: Callable[[Tables], Tables], *, guard: Guard | None = None,
-               replace: bool = False) -> LoadSummary:
+               replace: bool = False, merged: Mapping[str, str] | None = None
+               ) -> LoadSummary:
         """Upsert ``change(current)``, ``current`` read inside the one write transaction
         (after locking the meta node), so nothing another writer committed meanwhile is
         undone; with ``replace``, hold exactly ``change(current)`` (the removals in the
@@ -352,6 +353,7 @@ class Neo4jStore(BatchedWrites, Store):
             guarding.apply(tx, guard)
             self._run_in(tx, removals + self._plan_statements(plan, len(nodes), len(ties),
                                                               old_columns))
+            guarding.record_merged(tx, merged or {})
             return plan
 
         return self._locked(work).summary
@@ -412,7 +414,8 @@ class Neo4jStore(BatchedWrites, Store):
         with self._lock:
             return int(self.run(COUNT_STAGED)[0][0])
 
-    def erase_person(self, person: str, *, tombstone: str | None = None) -> Erasure:
+    def erase_person(self, person: str, *, tombstone: str | None = None,
+                     also: frozenset[str] = frozenset()) -> Erasure:
         """Erase ``person`` in one transaction: ``DETACH DELETE`` the node (every tie
         touching it), remove the ``coordinator`` and ``brokered_by`` references to it,
         keep the keyed ``tombstone`` and count one more change.
@@ -428,8 +431,8 @@ class Neo4jStore(BatchedWrites, Store):
         with self._lock:
             if not isinstance(person, str) or not self.run(NODE_BY_ID, {"id": person}):
                 raise NotFound(f"No node with id {person!r}")
-            rows = self.transaction(rights.erase_statements(person, tombstone, SCHEMA_VERSION),
-                                    write=True)
+            rows = self.transaction(rights.erase_statements(person, tombstone, SCHEMA_VERSION,
+                                                            also), write=True)
         return Erasure(ties_removed=int(rows[1][0][0]),
                        references_cleared=int(rows[3][0][0]) + int(rows[4][0][0]))
 
@@ -437,6 +440,11 @@ class Neo4jStore(BatchedWrites, Store):
         """The keyed hashes of every erased id (see :mod:`lacgraph.rights.erasure`)."""
         with self._lock:
             return frozenset(str(r[0]) for r in self.run(rights.TOMBSTONES))
+
+    def merged(self) -> dict[str, str]:
+        """The ids merged into another (dropped id -> kept id)."""
+        with self._lock:
+            return {str(d): str(k) for d, k in self.run(guarding.MERGED)}
 
     def data_version(self) -> str:
         """The change counter kept on the meta node (see :meth:`Store.data_version`)."""

@@ -110,3 +110,30 @@ def test_an_erasure_committed_while_a_load_runs_is_not_undone(
     monkeypatch.setattr(erasure, "screen", real)
     again = _load(target, data)  # a later load of the same files is refused, naming dan
     assert again.exit_code == 1 and "'dan': this person was erased" in again.output
+
+
+def test_a_load_after_a_merge_cannot_bring_the_dropped_duplicate_back(
+        target: Target, tmp_path: Path) -> None:
+    """Issue 23, left item b: ``lacgraph merge`` keeps "DROP merged into KEEP"; a later
+    load of files still holding DROP is refused, naming KEEP (it used to add DROP back)."""
+    twice = Tables.from_records(
+        [*programme().to_text()[0].to_dict("records"),
+         {"id": "ann2", "type": "person", "label": "ann"}],
+        [*programme().to_text()[1].to_dict("records"),
+         {"source": "ann2", "target": "dan", "kind": "friend", "start": "2024-03-01"}])
+    data = write_folder(twice, tmp_path / "data")
+    assert _load(target, data).exit_code == 0
+    merged = CliRunner().invoke(cli, ["merge", target.where, "ann", "ann2", "--yes"],
+                                env=target.env)
+    assert merged.exit_code == 0, merged.output
+    assert "ann2" not in _ids(target)
+    for extra in ((), ("--replace",), ("--skip-erased",)):
+        result = _load(target, data, *extra)
+        assert result.exit_code == 1, result.output
+        assert "'ann2': this id was merged into 'ann'" in result.output
+        assert "Traceback" not in result.output
+        assert "ann2" not in _ids(target)
+    with target.open() as store:
+        ties = store.read().ties
+    assert {("ann", "dan")} <= set(zip(ties["source"], ties["target"], strict=True)) | set(
+        zip(ties["target"], ties["source"], strict=True))

@@ -10,7 +10,9 @@ import pytest
 
 from lacgraph.analysis import duplicates
 from lacgraph.analysis.duplicates import find_duplicates, merge_in_store
-from lacgraph.errors import NotFound, QueryError
+from lacgraph.errors import InputError, NotFound, QueryError
+from lacgraph.privacy import Pseudonymiser
+from lacgraph.rights.erasure import erase, load_check, tombstone
 from lacgraph.stores import Store
 from lacgraph.tables import Tables
 from tests.contract.conftest import another_handle
@@ -131,3 +133,46 @@ def test_a_change_recorded_while_a_merge_runs_survives_it(
     finally:
         if other is not store:
             other.close()
+
+
+def test_a_merge_is_remembered_and_a_later_load_of_drop_is_refused_naming_keep(
+        store: Store) -> None:
+    store.write(Tables.from_records(NODES, TIES))
+    assert store.merged() == {}
+    merge_in_store(store, "zoe", "zoe2")
+    assert store.merged() == {"zoe2": "zoe"}
+    check, _ = load_check(None)
+    again = Tables.from_records(NODES, TIES)  # the files the programme was loaded from
+    for write in (store.write, store.replace):
+        with pytest.raises(InputError, match="'zoe2': this id was merged into 'zoe'"):
+            write(again, check=check)
+    assert "zoe2" not in set(store.read().nodes["id"])
+    assert store.tombstones() == frozenset()  # a merge is no erasure
+    # a tie naming the dropped id as introducer is refused too; without it the load goes in
+    rest = Tables.from_records([n for n in NODES if n["id"] != "zoe2"],
+                               [{**t, "brokered_by": "zoe2"} for t in TIES[5:]])
+    with pytest.raises(InputError, match="merged into 'zoe'"):
+        store.write(rest, check=check)
+    assert store.write(Tables.from_records([n for n in NODES if n["id"] != "zoe2"], TIES[5:]),
+                       check=check).nodes_added == 0
+
+
+def test_merging_the_kept_one_again_points_every_dropped_id_at_the_last_one_kept(
+        store: Store) -> None:
+    store.write(Tables.from_records([*NODES, {"id": "g3", "type": "group", "label": "Choir"}],
+                                    TIES))
+    merge_in_store(store, "g1", "g2")
+    merge_in_store(store, "g3", "g1")
+    assert store.merged() == {"g2": "g3", "g1": "g3"}
+
+
+def test_erasing_the_kept_one_erases_the_dropped_id_too(store: Store) -> None:
+    key = Pseudonymiser(b"contract key")
+    store.write(Tables.from_records(NODES, TIES))
+    merge_in_store(store, "zoe", "zoe2")
+    erase(store, "zoe", key)
+    assert store.merged() == {}  # no record left naming the erased person
+    assert {tombstone(key, "zoe"), tombstone(key, "zoe2")} <= store.tombstones()
+    check, _ = load_check(key)
+    with pytest.raises(InputError, match="'zoe2': this person was erased"):
+        store.write(Tables.from_records(NODES, TIES), check=check)
