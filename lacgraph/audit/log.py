@@ -37,11 +37,15 @@ from lacgraph.audit.appfile import AppFile, stamp, utcnow
 from lacgraph.audit.chain import (
     GENESIS,
     PSEUDONYMISED,
+    SEALED,
     chained_fields,
+    legacy,
     missing_hashes,
     personal_digest,
     problem,
     row_hash,
+    seal,
+    spans,
 )
 from lacgraph.errors import StoreError
 
@@ -169,6 +173,10 @@ class AuditLog:
             self.file.create(SCHEMA)
             if columns and "hash" not in columns:
                 self._chain_old_rows()
+            if columns and ("salt" not in columns or "personal" not in columns
+                            or self.file.run("SELECT 1 FROM audit WHERE salt = '' AND "
+                                             "personal = '' LIMIT 1")):
+                self._seal_old_rows()
         self.head_every = 0
         """Announce the head (:meth:`announce_head`) each time the log passes a multiple of
         this many rows (0: never; ``lacgraph serve`` sets :data:`HEAD_EVERY`)."""
@@ -396,6 +404,47 @@ class AuditLog:
                     f"({hash_[:12]}...): it or a row before it was changed, or the log was "
                     "rebuilt")
         return ""
+
+    def _seal_old_rows(self) -> None:
+        """Give rows written before personal digests existed their salt and digest, once,
+        in one transaction that recomputes the chain from the first of them and appends a
+        chained ``audit.sealed`` row naming them and the head before; so an erasure
+        rewriting them later keeps the chain whole. Not done while the chain is broken
+        (sealing would hide what broke it): ``audit --verify`` goes on naming that row."""
+        db = self.file.db
+        with self.file.lock:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                rows = db.execute(_CHECKED).fetchall()
+                old = legacy(rows)
+                head = db.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchall()
+                before = (int(head[0][0]), str(head[0][1])) if head else \
+                    ((int(rows[-1][0]), str(rows[-1][8])) if rows else None)
+                if not old or problem(rows, before)[0] is not None:
+                    db.execute("ROLLBACK")
+                    return
+                updates = seal(rows, (secrets.token_hex(16) for _ in old))
+                db.executemany("UPDATE audit SET hash = ?, salt = ?, personal = ? "
+                               "WHERE seq = ?", updates)
+                db.execute("INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) "
+                           "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, "
+                           "hash = excluded.hash", (updates[-1][3], updates[-1][0]))
+                assert before is not None
+                _append(db, [(stamp(utcnow()), "-", "-", SEALED, "", f"rows={spans(old)}; "
+                              f"head before={before[0]}:{before[1]}", "")])
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+
+    def sealed(self) -> list[tuple[int, str, str]]:
+        """``(seq, at, rows)`` of each ``audit.sealed`` row: the rows written before
+        personal digests that were given theirs then (``rows`` as ``1-57``)."""
+        found = self.file.run("SELECT seq, at, detail FROM audit WHERE action = ? "
+                              "ORDER BY seq", (SEALED,))
+        return [(int(seq), str(at), str(detail).removeprefix("rows=").split(";")[0])
+                for seq, at, detail in found]
 
     def _chain_old_rows(self) -> None:
         """Give rows written before the audit log was chained their hashes (once)."""

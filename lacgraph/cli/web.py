@@ -304,6 +304,11 @@ def audit(app_db: str | None, source: str | None, user: str | None, action: str 
         if broken is None:
             anchored = "" if expected is None else "; the head kept outside it is in it"
             click.echo(f"Audit log intact: {checked} rows, hash chain unbroken{anchored}.")
+            for seq, at, span in db.sealed():  # the boundary of the salted digests
+                click.echo(f"Rows {span} were written before personal digests existed; they "
+                           f"were sealed (given their digests, the chain recomputed over "
+                           f"them) at row seq={seq}, {at}: heads kept outside before then "
+                           "no longer match.")
             return
         click.echo(f"Audit log broken at row seq={broken}: {problem} (rows from there on "
                    "cannot be trusted).", err=True)

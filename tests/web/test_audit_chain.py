@@ -234,3 +234,73 @@ def test_the_server_writes_the_audit_head_to_its_journal(tmp_path, store_file):
     for head in heads:  # each is a head of the log, to check it against later
         ok = run("audit", "--verify", "--app-db", str(path), "--expect-head", head)
         assert ok.exit_code == 0, ok.output
+
+
+def _legacy_app_db(path: Path) -> None:
+    """An app database as lacgraph wrote it before salted personal digests (issue 23):
+    the audit rows chained over their whole text, no salt, digest or head."""
+    from lacgraph.audit.chain import GENESIS, row_hash
+
+    rows = [(f"2026-01-0{d}T10:00:00.000000Z", "lee", "coordinator", action, target,
+             detail, "10.0.0.1")
+            for d, (action, target, detail) in enumerate([
+                ("view.person", "gw", "at=2026-01-01"),
+                ("view.caseload", "c1", f"q={GWEN}"),
+                ("view.person", "zo", ""),
+                ("view.person", "gw", "")], start=1)]
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT "
+                   "NULL, user TEXT NOT NULL, role TEXT NOT NULL, action TEXT NOT NULL, "
+                   "target TEXT NOT NULL, detail TEXT NOT NULL, address TEXT NOT NULL, "
+                   "hash TEXT NOT NULL DEFAULT '')")
+        previous = GENESIS
+        for row in rows:
+            previous = row_hash(previous, row)
+            db.execute("INSERT INTO audit (at, user, role, action, target, detail, address, "
+                       "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (*row, previous))
+
+
+def test_erasing_someone_named_in_rows_written_before_digests_keeps_verify_clean(tmp_path):
+    """Issue 23, left item d: rows written before salted digests existed are sealed (given
+    their digest, the chain recomputed over them, once, when the log is opened, if it is
+    intact) and the boundary recorded, so a later erasure naming them keeps the chain whole
+    (it used to report the first such row as changed)."""
+    path = tmp_path / "old.app.sqlite"
+    _legacy_app_db(path)
+    result = run("audit", "--verify", "--app-db", str(path))
+    assert result.exit_code == 0, result.output
+    assert "Rows 1-4 were written before personal digests" in result.output, result.output
+    log = AppDB(path)
+    log.audit("ann", "admin", "view.person", "gw")  # a row of today's kind after them
+    assert log.log.pseudonymise_person("gw", "P-GW", GWEN) == 4
+    log.close()
+    result = run("audit", "--verify", "--app-db", str(path))
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(path) as db:
+        texts = db.execute("SELECT target || ' ' || detail FROM audit").fetchall()
+        sealed = db.execute("SELECT action, detail FROM audit WHERE action = "
+                            "'audit.sealed'").fetchall()
+    assert not any("gw" == t.split()[0] or GWEN in t for (t,) in texts)
+    assert len(sealed) == 1 and sealed[0][1].startswith("rows=1-4")
+    log = AppDB(path)  # sealed once: opening again changes nothing
+    log.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM audit WHERE action = 'audit.sealed'"
+                          ).fetchone()[0] == 1
+    with sqlite3.connect(path) as db:  # tampering with a sealed row is still found
+        db.execute("UPDATE audit SET user = 'bob' WHERE seq = 3")
+    result = run("audit", "--verify", "--app-db", str(path))
+    assert result.exit_code == 1 and "seq=3" in result.output
+
+
+def test_a_broken_legacy_log_is_not_sealed_over(tmp_path):
+    """Sealing recomputes hashes, so it must never launder tampering done before it."""
+    path = tmp_path / "old.app.sqlite"
+    _legacy_app_db(path)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE audit SET target = 'zz' WHERE seq = 2")
+    result = run("audit", "--verify", "--app-db", str(path))
+    assert result.exit_code == 1 and "seq=2" in result.output, result.output
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM audit WHERE action = 'audit.sealed'"
+                          ).fetchone()[0] == 0
