@@ -53,7 +53,7 @@ from typing import TypeAlias
 import numpy as np
 import pandas as pd
 
-from lacgraph.i18n import long_date
+from lacgraph.i18n import _, long_date
 from lacgraph.model import DEFAULT_CIRCLE
 
 NODE_COLUMNS: tuple[str, ...] = (
@@ -221,7 +221,8 @@ def parse_user_date(text: str) -> np.datetime64:
             return np.datetime64(dt.datetime.strptime(cleaned, pattern).date(), "D")
         except ValueError:
             continue
-    raise QueryError(f"{text!r} is not a date: write it as 31/12/2024 or 2024-12-31")
+    raise QueryError(_("%(value)s is not a date: write it as 31/12/2024 or 2024-12-31",
+                       value=repr(text)))
 
 
 @dataclass(frozen=True)

@@ -161,15 +161,16 @@ class Programme:
         if not value:
             return self.last_date
         if len(value) > 20:
-            raise QueryError("That is not a date: expected YYYY-MM-DD or DD/MM/YYYY.")
+            raise QueryError(_("That is not a date: expected YYYY-MM-DD or DD/MM/YYYY."))
         day = parse_user_date(value).astype("datetime64[s]")
         # up to the end of the data's last month (its reporting date)
         last = ((self.last_date.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
                 ).astype("datetime64[s]")
         if not self.first_date <= day <= last:
-            raise QueryError(f"{format_long_date(day)} is outside the data: expected a date "
-                             f"from {format_long_date(self.first_date)} to "
-                             f"{format_long_date(last)}.")
+            raise QueryError(_("%(date)s is outside the data: expected a date from %(first)s "
+                               "to %(last)s.", date=format_long_date(day),
+                               first=format_long_date(self.first_date),
+                               last=format_long_date(last)))
         return day
 
     def metrics(self, at: np.datetime64) -> pd.DataFrame:
