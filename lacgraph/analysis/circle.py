@@ -34,6 +34,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -91,16 +93,30 @@ def circle_table(store: Store, person: str, at: DateLike) -> pd.DataFrame:
     kinds = ties["kind"].to_numpy(dtype=object)
     src, dst = ties["source"].to_numpy(dtype=object), ties["target"].to_numpy(dtype=object)
     own = np.flatnonzero((kinds != HOUSEHOLD) & ((src == person) | (dst == person)))
-    if not len(own):
+    nodes = ego.nodes
+    return circle_of({
+        "alter": np.where(src[own] == person, dst[own], src[own]), "kind": kinds[own],
+        "circle": ties["circle"].to_numpy()[own], "start": ties["start"].to_numpy()[own],
+        "reciprocal": ties["reciprocal"].to_numpy(bool)[own],
+        "brokered_by": ties["brokered_by"].to_numpy(dtype=object)[own]},
+        dict(zip(nodes["id"], nodes["label"], strict=True)),
+        dict(zip(nodes["id"], nodes["type"], strict=True)))
+
+
+def circle_of(own: dict[str, np.ndarray], label: Mapping[object, object],
+              kind_of: Mapping[object, object]) -> pd.DataFrame:
+    """:func:`circle_table` from the person's ties active at the date (household left out):
+    arrays ``alter``, ``kind``, ``circle``, ``start``, ``reciprocal``, ``brokered_by``, and
+    each alter's ``label`` and type (``kind_of``). Shared by the store's ego lookup and the
+    first-view index (:mod:`lacgraph.analysis.first_view`), so both give the same table."""
+    if not len(own["alter"]):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in CIRCLE_COLUMNS})
     # one person's few ties: gathered per alter in plain Python (pandas' groupby costs
     # more than the work here)
     alters: dict[object, dict] = {}
     for alter, kind, circle, start, mutual, brokers in zip(
-            np.where(src[own] == person, dst[own], src[own]), kinds[own],
-            ties["circle"].to_numpy()[own], ties["start"].to_numpy()[own],
-            ties["reciprocal"].to_numpy(bool)[own], ties["brokered_by"].to_numpy(dtype=object)[own],
-            strict=True):
+            own["alter"], own["kind"], own["circle"], own["start"], own["reciprocal"],
+            own["brokered_by"], strict=True):
         row = alters.setdefault(alter, {"kind": set(), "rank": len(CATEGORIES),
                                         "circle": int(circle), "since": start,
                                         "reciprocal": False, "brokered_by": set()})
@@ -111,9 +127,6 @@ def circle_table(store: Store, person: str, at: DateLike) -> pd.DataFrame:
         row["reciprocal"] = row["reciprocal"] or bool(mutual)
         if brokers:
             row["brokered_by"].add(brokers)
-    nodes = ego.nodes
-    label = dict(zip(nodes["id"], nodes["label"], strict=True))
-    kind_of = dict(zip(nodes["id"], nodes["type"], strict=True))
     order = sorted(alters, key=lambda a: (alters[a]["circle"], label[a], a))
     return pd.DataFrame({
         "id": order,
@@ -207,7 +220,14 @@ def changes(G: DatedNetwork, person: str, since: DateLike, at: DateLike | None =
     [{'change': 'came and went', 'id': 'choir', 'end': '2024-04-01'}]
     """
     before, day = _window(G, since, at)
-    ties = _own_ties(G, person)
+    return changes_of(_own_ties(G, person), lambda ids: _labels_and_types(G, ids), before, day)
+
+
+def changes_of(ties: dict[str, np.ndarray],
+               labels_and_types: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+               before: np.datetime64, day: np.datetime64) -> pd.DataFrame:
+    """:func:`changes` from the person's own ties at every date (:func:`_own_ties`'s arrays)
+    and a lookup of the alters' labels and types (shared with the first-view index)."""
     start = to_day_numbers(ties["start"])
     end = to_day_numbers(ties["end"])
     lo, hi = before.astype(np.int64), day.astype(np.int64)
@@ -216,7 +236,7 @@ def changes(G: DatedNetwork, person: str, since: DateLike, at: DateLike | None =
     chosen = np.flatnonzero(added | ended)
     if not len(chosen):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in CHANGE_COLUMNS})
-    label, kind_of = _labels_and_types(G, ties["alter"][chosen])
+    label, kind_of = labels_and_types(ties["alter"][chosen])
     rows = []
     for n, i in enumerate(chosen):
         change = ("came and went" if added[i] and ended[i] else "added" if added[i]
@@ -257,15 +277,19 @@ def compare(G: DatedNetwork, person: str, since: DateLike, at: DateLike | None =
     [{'id': 'jo', 'kind': 'friend;neighbour', 'status': 'kept', 'added': 'friend'}]
     """
     before, day = _window(G, since, at)
-    now = circle_table(G.store, person, day)
-    then = circle_table(G.store, person, before)
+    return compare_of(circle_table(G.store, person, day), circle_table(G.store, person, before),
+                      changes(G, person, before, day))
+
+
+def compare_of(now: pd.DataFrame, then: pd.DataFrame, diff: pd.DataFrame) -> pd.DataFrame:
+    """:func:`compare` from the circles at ``at`` (``now``) and at ``since`` (``then``) and
+    the :func:`changes` in between (shared with the first-view index)."""
     then_ids, now_ids = set(then["id"]), set(now["id"])
     now["status"] = np.array(["kept" if i in then_ids else "new" for i in now["id"]],
                              dtype=object)
     gone = then[np.array([i not in now_ids for i in then["id"]], dtype=bool)].copy()
     gone["status"] = "gone"
     table = pd.concat([now, gone], ignore_index=True) if len(gone) else now
-    diff = changes(G, person, before, day)
     added: dict[object, set] = {}
     ended: dict[object, set] = {}
     for change, alter, kind in zip(diff["change"], diff["id"], diff["kind"], strict=True):
@@ -302,7 +326,12 @@ def timeline(G: DatedNetwork, person: str) -> pd.DataFrame:
      {'date': '2024-02-01', 'size': 2, 'natural': 1, 'paid': 1},
      {'date': '2024-03-01', 'size': 1, 'natural': 0, 'paid': 1}]
     """
-    ties = _own_ties(G, person)
+    return timeline_of(_own_ties(G, person))
+
+
+def timeline_of(ties: dict[str, np.ndarray]) -> pd.DataFrame:
+    """:func:`timeline` from the person's own ties at every date (:func:`_own_ties`'s
+    arrays; shared with the first-view index)."""
     if not len(ties["kind"]):
         return pd.DataFrame({c: pd.Series(dtype=object if c == "date" else np.int64)
                              for c in TIMELINE_COLUMNS})
