@@ -34,7 +34,9 @@ Examples
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -228,6 +230,18 @@ def changes_of(ties: dict[str, np.ndarray],
                before: np.datetime64, day: np.datetime64) -> pd.DataFrame:
     """:func:`changes` from the person's own ties at every date (:func:`_own_ties`'s arrays)
     and a lookup of the alters' labels and types (shared with the first-view index)."""
+    rows = change_records(ties, labels_and_types, before, day)
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in CHANGE_COLUMNS})
+    table = pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
+    table["circle"] = table["circle"].astype(np.int64)
+    return table
+
+
+def change_records(ties: dict[str, np.ndarray],
+                   labels_and_types: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+                   before: np.datetime64, day: np.datetime64) -> list[dict[str, Any]]:
+    """The rows of :func:`changes_of` as dicts, in its order, without building the frame."""
     start = to_day_numbers(ties["start"])
     end = to_day_numbers(ties["end"])
     lo, hi = before.astype(np.int64), day.astype(np.int64)
@@ -235,7 +249,7 @@ def changes_of(ties: dict[str, np.ndarray],
     ended = (end > lo) & (end <= hi)
     chosen = np.flatnonzero(added | ended)
     if not len(chosen):
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in CHANGE_COLUMNS})
+        return []
     label, kind_of = labels_and_types(ties["alter"][chosen])
     rows = []
     for n, i in enumerate(chosen):
@@ -251,9 +265,7 @@ def changes_of(ties: dict[str, np.ndarray],
                          "reciprocal": ties["reciprocal"][i],
                          "brokered_by": ties["brokered_by"][i]}))
     rows.sort(key=lambda r: r[:5])  # stable: equal keys keep the tables' order
-    table = pd.DataFrame([r[5] for r in rows], columns=list(CHANGE_COLUMNS))
-    table["circle"] = table["circle"].astype(np.int64)
-    return table
+    return [r[5] for r in rows]
 
 
 def compare(G: DatedNetwork, person: str, since: DateLike, at: DateLike | None = None) -> pd.DataFrame:
@@ -281,9 +293,11 @@ def compare(G: DatedNetwork, person: str, since: DateLike, at: DateLike | None =
                       changes(G, person, before, day))
 
 
-def compare_of(now: pd.DataFrame, then: pd.DataFrame, diff: pd.DataFrame) -> pd.DataFrame:
+def compare_of(now: pd.DataFrame, then: pd.DataFrame, diff: pd.DataFrame | list[dict]
+               ) -> pd.DataFrame:
     """:func:`compare` from the circles at ``at`` (``now``) and at ``since`` (``then``) and
-    the :func:`changes` in between (shared with the first-view index)."""
+    the :func:`changes` in between (or its rows as dicts, :func:`change_records`; shared
+    with the first-view index)."""
     then_ids, now_ids = set(then["id"]), set(now["id"])
     now["status"] = np.array(["kept" if i in then_ids else "new" for i in now["id"]],
                              dtype=object)
@@ -292,7 +306,10 @@ def compare_of(now: pd.DataFrame, then: pd.DataFrame, diff: pd.DataFrame) -> pd.
     table = pd.concat([now, gone], ignore_index=True) if len(gone) else now
     added: dict[object, set] = {}
     ended: dict[object, set] = {}
-    for change, alter, kind in zip(diff["change"], diff["id"], diff["kind"], strict=True):
+    triples = (zip(diff["change"], diff["id"], diff["kind"], strict=True)
+               if isinstance(diff, pd.DataFrame)
+               else ((row["change"], row["id"], row["kind"]) for row in diff))
+    for change, alter, kind in triples:
         if change in ("added", "came and went"):
             added.setdefault(alter, set()).add(kind)
         if change in ("ended", "came and went"):
@@ -332,9 +349,18 @@ def timeline(G: DatedNetwork, person: str) -> pd.DataFrame:
 def timeline_of(ties: dict[str, np.ndarray]) -> pd.DataFrame:
     """:func:`timeline` from the person's own ties at every date (:func:`_own_ties`'s
     arrays; shared with the first-view index)."""
-    if not len(ties["kind"]):
+    columns = timeline_columns(ties)
+    if columns is None:
         return pd.DataFrame({c: pd.Series(dtype=object if c == "date" else np.int64)
                              for c in TIMELINE_COLUMNS})
+    return pd.DataFrame(columns)[list(TIMELINE_COLUMNS)]
+
+
+def timeline_columns(ties: dict[str, np.ndarray]) -> dict[str, Any] | None:
+    """The columns of :func:`timeline_of` (``date`` a list of ISO days, the counts int64
+    arrays), or None when the person never had a tie."""
+    if not len(ties["kind"]):
+        return None
     start = to_day_numbers(ties["start"])
     end = to_day_numbers(ties["end"])
     rank = np.array([CATEGORIES.index(KIND_CATEGORY[k]) for k in ties["kind"]], np.int64)
@@ -347,15 +373,14 @@ def timeline_of(ties: dict[str, np.ndarray]) -> pd.DataFrame:
     alters, which = np.unique(ties["alter"].astype(str), return_inverse=True)
     closest = np.full((len(days), len(alters)), len(CATEGORIES), dtype=np.int64)
     np.minimum.at(closest.T, which, ranks.T)
-    table = pd.DataFrame({
-        "date": [format_date(np.datetime64(int(d), "D")) for d in days],
+    counts = {
         "size": (closest < len(CATEGORIES)).sum(axis=1),
         **{c: (closest == i).sum(axis=1) for i, c in enumerate(CATEGORIES)},
         "added": (start[None, :] == days[:, None]).sum(axis=1),
         "ended": (end[None, :] == days[:, None]).sum(axis=1),
-    })
-    return table[list(TIMELINE_COLUMNS)].astype(
-        {c: np.int64 for c in TIMELINE_COLUMNS if c != "date"})
+    }
+    return {"date": [format_date(np.datetime64(int(d), "D")) for d in days],
+            **{c: v.astype(np.int64) for c, v in counts.items()}}
 
 
 def headline(alters: pd.DataFrame, before: pd.DataFrame | None = None,
@@ -372,13 +397,26 @@ def headline(alters: pd.DataFrame, before: pd.DataFrame | None = None,
     >>> headline(alters.head(0))
     'No one in this circle of support yet'
     """
-    if len(alters) == 0:
+    return headline_of(alters["category"].to_numpy(),
+                       None if before is None else len(before), since)
+
+
+def headline_of(categories: Any, before: int | None = None,
+                since: DateLike | None = None) -> str:
+    """:func:`headline` from the alters' categories and how many there were ``since``.
+
+    Examples
+    --------
+    >>> headline_of(["paid"], 3, "2024-01-10")
+    '1 person or group: 0 natural, 0 community, 1 paid \u2014 was 3 on 10 January 2024'
+    """
+    if len(categories) == 0:
         text = "No one in this circle of support yet"
     else:
-        counts = alters["category"].value_counts()
-        noun = "person or group" if len(alters) == 1 else "people and groups"
-        text = f"{len(alters)} {noun}: " + ", ".join(
+        counts = Counter(categories)
+        noun = "person or group" if len(categories) == 1 else "people and groups"
+        text = f"{len(categories)} {noun}: " + ", ".join(
             f"{int(counts.get(c, 0))} {c}" for c in CATEGORIES)
     if before is not None and since is not None:
-        text += f" \u2014 was {len(before)} on {format_long_date(since)}"
+        text += f" \u2014 was {before} on {format_long_date(since)}"
     return text

@@ -38,10 +38,13 @@ import numpy as np
 import pandas as pd
 
 from lacgraph.analysis.circle import (
+    TIMELINE_COLUMNS,
     _window,
+    change_records,
     changes_of,
     circle_of,
     compare_of,
+    timeline_columns,
     timeline_of,
 )
 from lacgraph.errors import NotFound, QueryError
@@ -119,17 +122,17 @@ class PersonFirstView:
     def own_ties(self, rows: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """The person's own ties (households left out, all dates unless ``rows`` picks
         some of them) as :func:`lacgraph.analysis.circle._own_ties` gives them."""
-        I = self.index
+        ix = self.index
         pick = slice(None) if rows is None else rows
         own, alters = self.own_rows[pick], self.own_alters[pick]
-        out = {c: I.columns[c][own] for c in _OWN_COLUMNS}
-        out["alter"] = I.ids[alters]
+        out = {c: ix.columns[c][own] for c in _OWN_COLUMNS}
+        out["alter"] = ix.ids[alters]
         return out
 
     def _active_own(self, day: np.datetime64) -> np.ndarray:
         d = np.int64(day.astype(np.int64))
-        I = self.index
-        return np.flatnonzero((I.start[self.own_rows] <= d) & (d < I.end[self.own_rows]))
+        ix = self.index
+        return np.flatnonzero((ix.start[self.own_rows] <= d) & (d < ix.end[self.own_rows]))
 
     def _labels_and_types(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         codes = self.index.codes.get_indexer(ids)
@@ -151,51 +154,67 @@ class PersonFirstView:
     # -- the circle, what changed, the timeline ---------------------------------------
     def circle_table(self, at: DateLike) -> pd.DataFrame:
         """:func:`lacgraph.analysis.circle.circle_table` of the person at ``at``."""
-        I = self.index
+        ix = self.index
         picked = self._active_own(to_date(at))
         own = self.own_ties(picked)
         own["reciprocal"] = own["reciprocal"].astype(bool)
         codes = self.own_alters[picked]
-        return circle_of(own, dict(zip(I.ids[codes], I.labels[codes], strict=True)),
-                         dict(zip(I.ids[codes], I.types[codes], strict=True)))
+        return circle_of(own, dict(zip(ix.ids[codes], ix.labels[codes], strict=True)),
+                         dict(zip(ix.ids[codes], ix.types[codes], strict=True)))
 
     def changes(self, since: DateLike, at: DateLike | None = None) -> pd.DataFrame:
         """:func:`lacgraph.analysis.circle.changes` of the person."""
         before, day = _window(self, since, at)  # type: ignore[arg-type]  # resolve_date only
         return changes_of(self.own_ties(), self._labels_and_types, before, day)
 
+    def change_records(self, since: DateLike, at: DateLike | None = None
+                       ) -> list[dict[str, Any]]:
+        """The rows of :meth:`changes` as dicts, without building the frame."""
+        before, day = _window(self, since, at)  # type: ignore[arg-type]  # resolve_date only
+        return change_records(self.own_ties(), self._labels_and_types, before, day)
+
     def compare(self, since: DateLike, at: DateLike | None = None) -> pd.DataFrame:
         """:func:`lacgraph.analysis.circle.compare` of the person."""
         before, day = _window(self, since, at)  # type: ignore[arg-type]  # resolve_date only
         return compare_of(self.circle_table(day), self.circle_table(before),
-                          self.changes(before, day))
+                          self.change_records(before, day))
 
     def timeline(self) -> pd.DataFrame:
         """:func:`lacgraph.analysis.circle.timeline` of the person."""
         return timeline_of(self.own_ties())
 
+    def timeline_records(self) -> list[dict[str, Any]]:
+        """The rows of :meth:`timeline` as plain dicts (``date`` an ISO day, counts ints),
+        without building the frame."""
+        columns = timeline_columns(self.own_ties())
+        if columns is None:
+            return []
+        values = [columns[c] if c == "date" else columns[c].tolist() for c in TIMELINE_COLUMNS]
+        return [dict(zip(TIMELINE_COLUMNS, row, strict=True))
+                for row in zip(*values, strict=True)]
+
     def pairs(self, at: DateLike) -> list[tuple[str, str]]:
         """The ties active at ``at`` between two of the person's alters (households left
         out), as ``(source, target)`` ids in the tables' order: the lines of the picture,
         as :func:`lacgraph.viz.layout.circle_data` reads them from the store's ego."""
-        I = self.index
+        ix = self.index
         d = np.int64(to_date(at).astype(np.int64))
         alters = self.own_alters[self._active_own(to_date(at))]
         members = np.union1d(alters, [self.code])
-        rows = I.active(I.rows_of(members), d)
-        src, dst = I.source[rows], I.target[rows]
-        keep = (np.isin(src, members) & np.isin(dst, members) & ~I.household[rows]
+        rows = ix.active(ix.rows_of(members), d)
+        src, dst = ix.source[rows], ix.target[rows]
+        keep = (np.isin(src, members) & np.isin(dst, members) & ~ix.household[rows]
                 & (src != self.code) & (dst != self.code))
-        return list(zip(I.ids[src[keep]], I.ids[dst[keep]], strict=True))
+        return list(zip(ix.ids[src[keep]], ix.ids[dst[keep]], strict=True))
 
     def choices(self) -> list[tuple[str, dict[str, object]]]:
         """The person's own ties (households left out, all dates) in the tables' order, each
         as ``(alter, row)`` with ``row`` as :func:`lacgraph.tables.ties_to_text` writes it."""
-        I = self.index
+        ix = self.index
         out = []
         for row, alter in zip(self.own_rows, self.own_alters, strict=True):
             text: dict[str, object] = {}
-            for c, values in I.text_columns.items():
+            for c, values in ix.text_columns.items():
                 value = values[row]
                 if c in ("start", "end"):
                     value = format_date(value)
@@ -204,15 +223,15 @@ class PersonFirstView:
                 elif c == "reciprocal":
                     value = "true" if bool(value) else "false"
                 text[c] = value
-            out.append((str(I.ids[alter]), text))
+            out.append((str(ix.ids[alter]), text))
         return out
 
     # -- the household ------------------------------------------------------------------
     def household(self, at: DateLike) -> dict[str, object] | None:
         """:func:`lacgraph.analysis.families.page_household` of the person at ``at``."""
-        I = self.index
-        if I.types[self.code] != "person":
-            raise QueryError(f"{self.person!r} is a {I.types[self.code]}, not a person: a "
+        ix = self.index
+        if ix.types[self.code] != "person":
+            raise QueryError(f"{self.person!r} is a {ix.types[self.code]}, not a person: a "
                              "household is a group of people")
         d = np.int64(parse_day(at).astype(np.int64))
         homes = self._homes(self.code, d)
@@ -220,54 +239,54 @@ class PersonFirstView:
             return None
         members = {self.code}
         for home in homes:
-            rows = I.active(I.rows_of([home]), d)
-            rows = rows[I.household[rows]]
-            src, dst = I.source[rows], I.target[rows]
-            src_family = I.types[src] == "family"
+            rows = ix.active(ix.rows_of([home]), d)
+            rows = rows[ix.household[rows]]
+            src, dst = ix.source[rows], ix.target[rows]
+            src_family = ix.types[src] == "family"
             who = np.where(src_family, dst, src)
             where = np.where(src_family, src, dst)
-            members.update(int(w) for w in who[(where == home) & (I.types[who] == "person")])
+            members.update(int(w) for w in who[(where == home) & (ix.types[who] == "person")])
         if len(members) < 2:
             return None
-        codes = sorted(members, key=lambda c: str(I.ids[c]))
+        codes = sorted(members, key=lambda c: str(ix.ids[c]))
         return self._family_page(codes, d)
 
     def _homes(self, code: int, d: np.int64) -> list[int]:
         """The family nodes ``code`` has an active household tie to on day ``d``."""
-        I = self.index
-        rows = I.active(I.rows_of([code]), d)
-        rows = rows[I.household[rows]]
-        other = np.where(I.source[rows] == code, I.target[rows], I.source[rows])
-        return sorted({int(o) for o in other if I.types[o] == "family"})
+        ix = self.index
+        rows = ix.active(ix.rows_of([code]), d)
+        rows = rows[ix.household[rows]]
+        other = np.where(ix.source[rows] == code, ix.target[rows], ix.source[rows])
+        return sorted({int(o) for o in other if ix.types[o] == "family"})
 
     def _family_page(self, members: list[int], d: np.int64) -> dict[str, object]:
         """:func:`lacgraph.analysis.families.page_family` of the household ``members``
         (node codes, sorted by id) on day ``d``."""
-        I = self.index
-        rows = I.active(I.rows_of(members), d)
-        rows = rows[~I.household[rows]]
+        ix = self.index
+        rows = ix.active(ix.rows_of(members), d)
+        rows = rows[~ix.household[rows]]
         inside = set(members)
         alters: dict[int, dict[str, Any]] = {}
         for row in rows:
-            s, t = int(I.source[row]), int(I.target[row])
+            s, t = int(ix.source[row]), int(ix.target[row])
             for member, alter in ((s, t), (t, s)):
-                if member not in inside or alter in inside or I.types[alter] == "family":
+                if member not in inside or alter in inside or ix.types[alter] == "family":
                     continue
                 a = alters.setdefault(alter, {"kind": set(), "rank": len(CATEGORIES),
                                               "circle": None, "known_by": set()})
-                a["kind"].add(I.columns["kind"][row])
-                a["rank"] = min(a["rank"], int(I.rank[row]))
-                circle = int(I.columns["circle"][row])
+                a["kind"].add(ix.columns["kind"][row])
+                a["rank"] = min(a["rank"], int(ix.rank[row]))
+                circle = int(ix.columns["circle"][row])
                 a["circle"] = circle if a["circle"] is None else min(a["circle"], circle)
-                a["known_by"].add(str(I.ids[member]))
-        names = {str(I.ids[m]): str(I.labels[m]) or str(I.ids[m]) for m in members}
-        order = sorted(alters, key=lambda a: (alters[a]["circle"], I.labels[a], I.ids[a]))
+                a["known_by"].add(str(ix.ids[member]))
+        names = {str(ix.ids[m]): str(ix.labels[m]) or str(ix.ids[m]) for m in members}
+        order = sorted(alters, key=lambda a: (alters[a]["circle"], ix.labels[a], ix.ids[a]))
         counts = {c: 0 for c in CATEGORIES}
         for a in alters.values():
             counts[CATEGORIES[a["rank"]]] += 1
         return {"others": [names[m] for m in names if m != self.person],
                 "counts": {"size": len(alters), **counts},
-                "alters": [{"name": str(I.labels[a]) or str(I.ids[a]),
+                "alters": [{"name": str(ix.labels[a]) or str(ix.ids[a]),
                             "category": CATEGORIES[alters[a]["rank"]],
                             "circle": int(alters[a]["circle"]),
                             "known_by": [names[m] for m in sorted(alters[a]["known_by"])]}
