@@ -209,7 +209,8 @@ def picture_data(person: str, label: str, day: np.datetime64, since: np.datetime
         person_label = label
         alters["shown"] = [str(lab) or str(i) for lab, i in zip(alters["label"], alters["id"],
                                                                  strict=True)]
-    alters = layout(alters.reset_index(drop=True))
+    plain = alters.index.equals(pd.RangeIndex(len(alters)))  # else renumbered (a copy)
+    alters = layout(alters if plain else alters.reset_index(drop=True))
     position = {a: i for i, a in enumerate(alters["id"])}
     pairs = sorted({tuple(sorted((position[a], position[b])))
                     for a, b in lines if a in position and b in position})

@@ -111,8 +111,17 @@ def circle_of(own: dict[str, np.ndarray], label: Mapping[object, object],
     arrays ``alter``, ``kind``, ``circle``, ``start``, ``reciprocal``, ``brokered_by``, and
     each alter's ``label`` and type (``kind_of``). Shared by the store's ego lookup and the
     first-view index (:mod:`lacgraph.analysis.first_view`), so both give the same table."""
-    if not len(own["alter"]):
+    columns = circle_columns(own, label, kind_of)
+    if columns is None:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in CIRCLE_COLUMNS})
+    return pd.DataFrame(columns, columns=list(CIRCLE_COLUMNS))
+
+
+def circle_columns(own: dict[str, np.ndarray], label: Mapping[object, object],
+                   kind_of: Mapping[object, object]) -> dict[str, Any] | None:
+    """The columns of :func:`circle_of` (None when there is no alter), without the frame."""
+    if not len(own["alter"]):
+        return None
     # one person's few ties: gathered per alter in plain Python (pandas' groupby costs
     # more than the work here)
     alters: dict[object, dict] = {}
@@ -130,7 +139,7 @@ def circle_of(own: dict[str, np.ndarray], label: Mapping[object, object],
         if brokers:
             row["brokered_by"].add(brokers)
     order = sorted(alters, key=lambda a: (alters[a]["circle"], label[a], a))
-    return pd.DataFrame({
+    return {
         "id": order,
         "label": [label[a] for a in order],
         "type": [kind_of[a] for a in order],
@@ -140,7 +149,7 @@ def circle_of(own: dict[str, np.ndarray], label: Mapping[object, object],
         "since": [format_date(alters[a]["since"]) for a in order],
         "reciprocal": np.array([alters[a]["reciprocal"] for a in order], dtype=bool),
         "brokered_by": [";".join(sorted(alters[a]["brokered_by"])) for a in order],
-    }, columns=list(CIRCLE_COLUMNS))
+    }
 
 
 def person_ties(G: DatedNetwork, person: str) -> pd.DataFrame:

@@ -38,10 +38,12 @@ import numpy as np
 import pandas as pd
 
 from lacgraph.analysis.circle import (
+    CIRCLE_COLUMNS,
     TIMELINE_COLUMNS,
     _window,
     change_records,
     changes_of,
+    circle_columns,
     circle_of,
     compare_of,
     timeline_columns,
@@ -87,8 +89,11 @@ class FirstViewIndex:
 
     def code(self, node: object) -> int:
         """The row of ``node`` among the nodes; NotFound when it is not a node."""
-        code = self.codes.get_indexer([node])[0] if isinstance(node, str) else -1
-        if code < 0:
+        try:
+            code = self.codes.get_loc(node) if isinstance(node, str) else None
+        except KeyError:
+            code = None
+        if not isinstance(code, int | np.integer):
             raise NotFound(f"No node with id {node!r} in this network.")
         return int(code)
 
@@ -154,13 +159,16 @@ class PersonFirstView:
     # -- the circle, what changed, the timeline ---------------------------------------
     def circle_table(self, at: DateLike) -> pd.DataFrame:
         """:func:`lacgraph.analysis.circle.circle_table` of the person at ``at``."""
+        return circle_of(*self._circle_parts(at))
+
+    def _circle_parts(self, at: DateLike) -> tuple[dict[str, np.ndarray], dict, dict]:
         ix = self.index
         picked = self._active_own(to_date(at))
         own = self.own_ties(picked)
         own["reciprocal"] = own["reciprocal"].astype(bool)
         codes = self.own_alters[picked]
-        return circle_of(own, dict(zip(ix.ids[codes], ix.labels[codes], strict=True)),
-                         dict(zip(ix.ids[codes], ix.types[codes], strict=True)))
+        return (own, dict(zip(ix.ids[codes], ix.labels[codes], strict=True)),
+                dict(zip(ix.ids[codes], ix.types[codes], strict=True)))
 
     def changes(self, since: DateLike, at: DateLike | None = None) -> pd.DataFrame:
         """:func:`lacgraph.analysis.circle.changes` of the person."""
@@ -176,8 +184,34 @@ class PersonFirstView:
     def compare(self, since: DateLike, at: DateLike | None = None) -> pd.DataFrame:
         """:func:`lacgraph.analysis.circle.compare` of the person."""
         before, day = _window(self, since, at)  # type: ignore[arg-type]  # resolve_date only
-        return compare_of(self.circle_table(day), self.circle_table(before),
-                          self.change_records(before, day))
+        now = circle_columns(*self._circle_parts(day))
+        then = circle_columns(*self._circle_parts(before))
+        diff = self.change_records(before, day)
+        if now is None or then is None:  # an empty circle: the frames' own types
+            return compare_of(self.circle_table(day), self.circle_table(before), diff)
+        # both circles have alters: compare_of's table built as one frame
+        then_ids, now_ids = set(then["id"]), set(now["id"])
+        gone = [k for k, i in enumerate(then["id"]) if i not in now_ids]
+        columns: dict[str, Any] = {}
+        for c in CIRCLE_COLUMNS:
+            if c in ("circle", "reciprocal"):
+                columns[c] = np.concatenate([now[c], then[c][gone]])
+            else:
+                columns[c] = list(now[c]) + [then[c][k] for k in gone]
+        columns["status"] = np.array(["kept" if i in then_ids else "new" for i in now["id"]]
+                                     + ["gone"] * len(gone), dtype=object)
+        added: dict[object, set] = {}
+        ended: dict[object, set] = {}
+        for row in diff:
+            if row["change"] in ("added", "came and went"):
+                added.setdefault(row["id"], set()).add(row["kind"])
+            if row["change"] in ("ended", "came and went"):
+                ended.setdefault(row["id"], set()).add(row["kind"])
+        columns["added"] = np.array([";".join(sorted(added.get(i, ()))) for i in columns["id"]],
+                                    dtype=object)
+        columns["ended"] = np.array([";".join(sorted(ended.get(i, ()))) for i in columns["id"]],
+                                    dtype=object)
+        return pd.DataFrame(columns)
 
     def timeline(self) -> pd.DataFrame:
         """:func:`lacgraph.analysis.circle.timeline` of the person."""

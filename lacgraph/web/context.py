@@ -204,7 +204,7 @@ class Programme:
                 if index is None:
                     tables = self.G.tables
                     index = self._first_views = FirstViewIndex(tables.nodes, tables.ties)
-        return index.person(person)
+        return self.remember(("first view", person), lambda: index.person(person))
 
     def label(self, node_id: str) -> str:
         """A node's display name (its id when it has no label)."""
