@@ -120,6 +120,7 @@ class PersonFirstView:
         self.code = index.code(person)
         rows = index.rows_of([self.code])
         self.own_rows = rows[~index.household[rows]]
+        self._circles: dict[np.datetime64, dict[str, Any] | None] = {}
         self.own_alters = np.where(index.source[self.own_rows] == self.code,
                                    index.target[self.own_rows], index.source[self.own_rows])
 
@@ -161,6 +162,14 @@ class PersonFirstView:
         """:func:`lacgraph.analysis.circle.circle_table` of the person at ``at``."""
         return circle_of(*self._circle_parts(at))
 
+    def circle_columns(self, at: DateLike) -> dict[str, Any] | None:
+        """The columns of :meth:`circle_table` (None when the circle is empty), without
+        the frame; kept on this view (a page and its picture ask for the same day)."""
+        day = to_date(at)
+        if day not in self._circles:
+            self._circles[day] = circle_columns(*self._circle_parts(day))
+        return self._circles[day]
+
     def _circle_parts(self, at: DateLike) -> tuple[dict[str, np.ndarray], dict, dict]:
         ix = self.index
         picked = self._active_own(to_date(at))
@@ -184,8 +193,7 @@ class PersonFirstView:
     def compare(self, since: DateLike, at: DateLike | None = None) -> pd.DataFrame:
         """:func:`lacgraph.analysis.circle.compare` of the person."""
         before, day = _window(self, since, at)  # type: ignore[arg-type]  # resolve_date only
-        now = circle_columns(*self._circle_parts(day))
-        then = circle_columns(*self._circle_parts(before))
+        now, then = self.circle_columns(day), self.circle_columns(before)
         diff = self.change_records(before, day)
         if now is None or then is None:  # an empty circle: the frames' own types
             return compare_of(self.circle_table(day), self.circle_table(before), diff)

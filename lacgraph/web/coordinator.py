@@ -190,9 +190,11 @@ def _page_view(person: str, at: Any, since: Any, shown: dict[str, Any]) -> dict[
     first = P.first_view(person)
     changes: pd.DataFrame | list[dict] | None
     timeline: pd.DataFrame | list[dict]
+    circle: pd.DataFrame | dict[str, Any]
     if first is not None:  # sliced from the data version's index: the same answers
         changes = None if since is None else first.change_records(since, at)
-        circle, timeline = first.circle_table(at), first.timeline_records()
+        circle = first.circle_columns(at) or {c: [] for c in circle_verbs.CIRCLE_COLUMNS}
+        timeline = first.timeline_records()
         own_ties = first.choices()
     else:
         own = _own_network(person)
@@ -221,8 +223,9 @@ def _options(choices: list[dict]) -> Markup:
                            for c in choices)
 
 
-def circle_rows(frame: pd.DataFrame, label_of: Any) -> list[dict[str, Any]]:
-    """The rows of the "who is in the circle" table, in the words of the page.
+def circle_rows(frame: pd.DataFrame | dict[str, Any], label_of: Any) -> list[dict[str, Any]]:
+    """The rows of the "who is in the circle" table, in the words of the page (from the
+    circle table or its columns).
 
     Examples
     --------
