@@ -324,6 +324,24 @@ def nodes_to_text(nodes: pd.DataFrame) -> pd.DataFrame:
     return out.astype(object)
 
 
+def node_text(row: pd.Series) -> dict[str, object]:
+    """One node's row as :func:`nodes_to_text` writes it, as a dict (no frame built: a
+    person page asks for one row).
+
+    Examples
+    --------
+    >>> T = Tables.from_records([{"id": "a", "type": "person", "supported": True,
+    ...                           "introduced_on": "2024-01-02"}], [])
+    >>> text = node_text(T.nodes.iloc[0])
+    >>> text == nodes_to_text(T.nodes).iloc[0].to_dict(), text["introduced_on"]
+    (True, '2024-01-02')
+    """
+    text = row.to_dict()
+    text["supported"] = "true" if bool(row["supported"]) else "false"
+    text["introduced_on"] = format_date(row["introduced_on"])
+    return text
+
+
 def ties_to_text(ties: pd.DataFrame) -> pd.DataFrame:
     """Return the ties table as text in the input format (see :meth:`Tables.to_text`)."""
     out = ties.copy()

@@ -28,6 +28,7 @@ from flask import (
     url_for,
 )
 
+from lacgraph.analysis.first_view import FirstViewIndex, PersonFirstView
 from lacgraph.analysis.person_view import PersonView
 from lacgraph.errors import QueryError, StoreError
 from lacgraph.i18n import N_, _
@@ -145,6 +146,8 @@ class Programme:
         self.by_date = BoundedCache(BY_DATE_KEPT)  # small tables per date
         self.draw_lock = threading.Lock()  # matplotlib is not thread-safe
         self._views = BoundedCache(VIEWS_KEPT)  # see remember()
+        self._first_views: FirstViewIndex | None = None  # see first_view()
+        self._first_views_lock = threading.Lock()
 
     def remember(self, key: tuple, compute: Callable[[], Any]) -> Any:
         """Return ``compute()``, kept under ``key`` for later calls (e.g. a person's page at
@@ -186,6 +189,23 @@ class Programme:
         if isinstance(store, MemoryStore):
             return PersonView(store, person)
         return self.G
+
+    def first_view(self, person: str) -> PersonFirstView | None:
+        """``person``'s answers for their page and picture, sliced from an index of this
+        data version's ties (:mod:`lacgraph.analysis.first_view`), built at the first call
+        and shared by every thread; a recorded change or a load gives a new Programme and
+        so a new index. None when the store has no person index (e.g. Neo4j: the pages
+        then ask the store)."""
+        if not isinstance(self.G.store, MemoryStore):
+            return None
+        index = self._first_views
+        if index is None:
+            with self._first_views_lock:
+                index = self._first_views
+                if index is None:
+                    tables = self.G.tables
+                    index = self._first_views = FirstViewIndex(tables.nodes, tables.ties)
+        return self.remember(("first view", person), lambda: index.person(person))
 
     def label(self, node_id: str) -> str:
         """A node's display name (its id when it has no label)."""

@@ -63,15 +63,17 @@ def as_day(value: object) -> dt.date | None:
     --------
     >>> as_day("2024-02-29"), as_day(pd.Timestamp("2024-03-01 10:00")), as_day("")
     (datetime.date(2024, 2, 29), datetime.date(2024, 3, 1), None)
+    >>> as_day(pd.NaT) is None
+    True
     """
     if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str) and pd.isna(value):  # before datetime: NaT is one
         return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if not isinstance(value, str) and pd.isna(value):
-        return None
     text = str(np.datetime64(value, "D"))  # type: ignore[call-overload]  # any date-like
     return dt.date.fromisoformat(text)
 
