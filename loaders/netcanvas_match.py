@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +50,7 @@ _APOSTROPHES = "\u2018\u2019\u201a\u201b\u02bc\u02b9\u0060\u00b4\u2032\uff07"
 _QUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\uff02"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _COMBINING = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+_COMBINING_RE = re.compile(_COMBINING)
 _UNIFY = str.maketrans({**dict.fromkeys(_APOSTROPHES, "'"), **dict.fromkeys(_QUOTES, '"'),
                         **dict.fromkeys(_DASHES, "-")})
 
@@ -60,10 +63,16 @@ def name_key(names: pd.Series) -> pd.Series:
     >>> name_key(pd.Series(["  Mary  ANNE ", "mary anne", "Ｍary Anne", "ﬁona"])).tolist()
     ['mary anne', 'mary anne', 'mary anne', 'fiona']
     """
-    text = names.astype(str).str.normalize("NFKD")
-    text = text.str.replace(_COMBINING, "", regex=True)
-    text = text.str.translate(_UNIFY).str.casefold()
-    return text.str.split().str.join(" ").fillna("")
+    text = names.astype(str)
+    codes, uniques = pd.factorize(text)  # each distinct name keyed once, no copies between
+    keys = np.array([_key(name) for name in uniques], dtype=object)
+    return pd.Series(keys.take(codes) if len(keys) else np.array([], dtype=object),
+                     index=names.index, dtype=text.dtype)
+
+
+def _key(name: str) -> str:
+    text = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", name))
+    return " ".join(text.translate(_UNIFY).casefold().split())
 
 
 @dataclass(frozen=True)
