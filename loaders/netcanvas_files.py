@@ -347,7 +347,8 @@ def read_csv_files(files: list[ExportFile],
         else:
             continue
         try:
-            header, kept, rows, lines = _parse_csv(file, uses)
+            header, kept, rows, lines = _parse_csv(
+                file, _edge_uses(uses) if part == "edges" and uses is not None else uses)
         except InputError as err:
             problems += err.problems
             continue
@@ -379,6 +380,15 @@ def read_csv_files(files: list[ExportFile],
         raise InputError(problems)
     return Interviews(_table(parts["egos"]), _table(parts["alters"]), _table(parts["edges"]),
                       kind="csv", columns=columns)
+
+
+_EDGE_IDS = frozenset(("edgeID", "id", NODE_UUID))
+"""An edge's own id and UUID: one of each per edge and nothing reads them (the builder joins
+edges to nodes by ``from``/``to`` and the source and target UUIDs), so they are skipped."""
+
+
+def _edge_uses(uses: Callable[[str], bool]) -> Callable[[str], bool]:
+    return lambda column: column not in _EDGE_IDS and uses(column)
 
 
 _Parsed = tuple[str, list[str], list[list[str]] | pd.DataFrame, Sequence[int], str]
