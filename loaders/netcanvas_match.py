@@ -167,7 +167,8 @@ def match_alters(alters: pd.DataFrame, decisions: pd.DataFrame | None = None
         A decision about a pair that is not a candidate of this export, or decisions that
         would make two alters of one interview one person.
     """
-    named = alters[~alters["by_identity"].to_numpy(bool) & alters["name"].ne("")]
+    named = alters.loc[~alters["by_identity"].to_numpy(bool) & alters["name"].ne("").to_numpy(),
+                       ["ego", "nc_type", "key", "round", "label", "@file", "@line"]]
     columns = ["ego", "nc_type", "key"]
     first = named.sort_values(["ego", "round", "@file", "@line"], kind="stable"
                               ).drop_duplicates(columns)
@@ -260,7 +261,8 @@ def _apply(matches: pd.DataFrame, decisions: pd.DataFrame | None, named: pd.Data
 
 def _check_one_per_interview(alters: pd.DataFrame, matches: pd.DataFrame,
                              decisions: pd.DataFrame | None) -> None:
-    named = alters[~alters["by_identity"].to_numpy(bool) & alters["name"].ne("")]
+    named = alters.loc[~alters["by_identity"].to_numpy(bool) & alters["name"].ne("").to_numpy(),
+                       ["ego", "round", "key", "label"]]
     clash = named[named.duplicated(["ego", "round", "key"], keep=False)]
     if clash.empty:
         return
@@ -275,7 +277,8 @@ def _check_one_per_interview(alters: pd.DataFrame, matches: pd.DataFrame,
 def _counts(alters: pd.DataFrame, original: pd.Series, named: pd.Index
             ) -> tuple[int, int, int]:
     """Alters of later interviews matched exactly, by key and by decision."""
-    rows = alters.loc[named].assign(original=original.loc[named]).sort_values(
+    rows = alters.loc[named, ["ego", "round", "@file", "@line", "key", "label"]].assign(
+        original=original.loc[named]).sort_values(
         ["ego", "round", "@file", "@line"], kind="stable")
     first = rows.drop_duplicates(["ego", "key"])
     earliest = first.set_index(["ego", "key"])
