@@ -39,6 +39,7 @@ import pandas as pd
 
 from lacgraph.dated import DatedNetwork
 from lacgraph.errors import QueryError
+from lacgraph.i18n import _, ngettext
 from lacgraph.model import CATEGORIES, HOUSEHOLD, KIND_CATEGORY
 from lacgraph.stores.base import Store
 from lacgraph.tables import DateLike, format_date, format_long_date, to_date, to_day_numbers
@@ -344,12 +345,15 @@ def headline(alters: pd.DataFrame, before: pd.DataFrame | None = None,
     'No one in this circle of support yet'
     """
     if len(alters) == 0:
-        text = "No one in this circle of support yet"
+        text = _("No one in this circle of support yet")
     else:
         counts = alters["category"].value_counts()
-        noun = "person or group" if len(alters) == 1 else "people and groups"
-        text = f"{len(alters)} {noun}: " + ", ".join(
-            f"{int(counts.get(c, 0))} {c}" for c in CATEGORIES)
+        text = ngettext("%(num)d person or group: %(natural)d natural, %(community)d "
+                        "community, %(paid)d paid",
+                        "%(num)d people and groups: %(natural)d natural, %(community)d "
+                        "community, %(paid)d paid", len(alters),
+                        **{c: int(counts.get(c, 0)) for c in CATEGORIES})
     if before is not None and since is not None:
-        text += f" \u2014 was {len(before)} on {format_long_date(since)}"
+        text = _("%(headline)s \u2014 was %(before)d on %(date)s", headline=text,
+                 before=len(before), date=format_long_date(since))
     return text
