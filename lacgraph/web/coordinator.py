@@ -235,14 +235,12 @@ def person_language(row: pd.Series) -> str | None:
 
 
 def _print_link(label: str, lang: str | None) -> str:
-    """The words of the link to the printed page in the person's own language, written in
-    that language (the person's words are for the person)."""
+    """The words of the link to the printed page in the person's own language (in the
+    page's language: the link is for the staff member; ``hreflang`` says the target's)."""
     if lang is None:
         return ""
-    with use_language(lang):
-        return _("Printable page in English, the language of %(name)s", name=label) \
-            if lang == "en" else _("Printable page in Welsh, the language of %(name)s",
-                                   name=label)
+    return _("Printable page in English, the language of %(name)s", name=label) \
+        if lang == "en" else _("Printable page in Welsh, the language of %(name)s", name=label)
 
 
 @bp.get("/people/<person>/print")
