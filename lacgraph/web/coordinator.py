@@ -448,7 +448,7 @@ def ideas_for(person: str, at: Any) -> list[dict[str, object]]:
     time, :func:`lacgraph.analysis.suggestions.suggest_each`) and kept per coordinator and date: the
     first view of each other person on the caseload then costs nothing more.
     """
-    from lacgraph.analysis.suggestions import page_ideas, suggest_each
+    from lacgraph.analysis.suggestions import idea_reason, page_ideas, suggest_each
 
     P = programme()
     coordinator = str(P.people.at[person, "coordinator"] or "")
@@ -461,7 +461,9 @@ def ideas_for(person: str, at: Any) -> list[dict[str, object]]:
         return {who: page_ideas(frame) for who, frame in found.items()}
 
     key = ("ideas of caseload", coordinator, at) if len(people) > 1 else ("ideas", person, at)
-    return P.remember(key, each)[person]
+    name = str(P.people.at[person, "label"] or person)
+    return [{**idea, "reason": idea_reason(idea, name)}  # in the page's language
+            for idea in P.remember(key, each)[person]]
 
 
 def household_for(person: str, at: Any) -> dict[str, object] | None:
