@@ -256,6 +256,13 @@ def _draw(data: CircleData, *, title: str = "", centre: tuple[str, ...] = ()) ->
         if failures == 0 or inches >= MAX_INCHES:
             break
         inches = min(MAX_INCHES, inches * 1.15)
+    for size in (8.5, 8.0, 7.5, 7.0):  # Welsh words are longer: the key stays inside
+        box = legend.get_window_extent(renderer)
+        if box.x0 >= 0 and box.x1 <= fig.bbox.width:
+            break
+        legend.remove()  # a smaller key in the same place: it touches nothing new
+        legend = fig.legend(handles=handles, loc="lower center", ncol=min(5, len(handles)),
+                            frameon=False, fontsize=size, bbox_to_anchor=(0.5, 0.01))
     fig.lacgraph_failures = failures  # type: ignore[attr-defined]
     return fig
 
