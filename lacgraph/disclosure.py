@@ -17,7 +17,10 @@ numbers:
   count does not;
 * p-values as bands (``"< 0.001"``, ``"< 0.01"``, ``"< 0.05"``, ``"≥ 0.05"``); effect sizes,
   intervals and intra-cluster correlations to one decimal;
-* windows and reporting dates are month ends (:func:`month_end_on_or_before`).
+* windows and reporting dates are month ends (:func:`month_end_on_or_before`);
+* a summary's groups (:func:`disclose_summary`) are checked together: while the published
+  figures, combined (counts add up, shares tie parts to groups), leave a hidden small count
+  only one possible value, a further figure is withheld (:mod:`lacgraph.differencing`).
 
 :func:`disclose` takes one exact summary row (the keys of
 :meth:`lacgraph.analysis.growth.Growth.summary`, with or without the attrition, clustering
@@ -50,6 +53,7 @@ from typing import Any
 
 import numpy as np
 
+from lacgraph.differencing import Rule, protect
 from lacgraph.i18n import N_, _
 from lacgraph.privacy import ROUND_TO, SUPPRESS_UP_TO, suppress
 
@@ -380,9 +384,26 @@ def disclose_summary(summary: Mapping[str, Any], **rule: Any) -> dict[str, Any]:
     if "by" in summary:
         out["by"] = {group: [{group: r[group], **disclose(r, **rule)} for r in rows]
                      for group, rows in summary["by"].items()}
+        protect(summary, out, reader_rule(**rule))
     if "waves" in summary:
         out["waves"] = [disclose(w, **rule) for w in summary["waves"]]
     return out
+
+
+def reader_rule(*, up_to: int = SUPPRESS_UP_TO, base: int = ROUND_TO,
+                min_group: int = MIN_GROUP) -> Rule:
+    """The rule's numbers as :mod:`lacgraph.differencing` reads a published summary.
+
+    Examples
+    --------
+    >>> reader_rule().band_up_to  # a group of 97 is shown as 95: bands; 98 is shown as 100
+    97
+    """
+    band_up_to = next(d for d in range(WHOLE_PERCENT_FROM, 0, -1)
+                      if suppress(d, up_to=up_to, base=base) in (0, WITHHELD)
+                      or int(suppress(d, up_to=up_to, base=base)) < WHOLE_PERCENT_FROM)
+    return Rule(up_to=up_to, base=base, min_group=min_group, band_up_to=band_up_to,
+                withheld=WITHHELD)
 
 
 # -- words ---------------------------------------------------------------------------------
@@ -463,29 +484,6 @@ def reading(key: str, value: Any) -> str | None:
     if key.startswith("icc"):
         return _("About %(share)s%% of the differences between people's changes lie between "
                  "coordinators' caseloads.", share=round(100 * float(value)))
-    return None
-    services = key.endswith("_paid")
-    what = "services" if services else "networks"
-    if key.startswith("wilcoxon_p"):
-        if value == "\u2265 0.05":
-            return (f"A change like this could well happen by chance: no sure change in "
-                    f"{what}.")
-        strength = "very unlikely" if value == "< 0.001" else "unlikely"
-        return (f"A change this large would be {strength} if {what} had not really changed.")
-    if key.startswith("effect_r"):
-        size = abs(float(value))
-        words = ("no real change" if size < 0.1 else "a small change" if size < 0.3
-                 else "a moderate change" if size < 0.5 else "a large change")
-        if size < 0.1:
-            return f"{words.capitalize()} in {what}."
-        if services:
-            direction = "more" if float(value) > 0 else "fewer"
-        else:
-            direction = "growth" if float(value) > 0 else "shrinking"
-        return f"{words.capitalize()} in {what} ({direction})."
-    if key.startswith("icc"):
-        return (f"About {round(100 * float(value))}% of the differences between people's "
-                f"changes lie between coordinators' caseloads.")
     return None
 
 

@@ -221,7 +221,7 @@ class Neo4jServer:
 def wipe(store: Neo4jStore) -> None:
     """Delete every lacgraph node, staged or visible, the meta node and tombstones."""
     store.run("MATCH (n) WHERE n:LacNode OR n:LacStaged OR n:LacgraphMeta OR n:LacgraphErased "
-              "OR n:LacFormToken OR n:LacAuditPending "
+              "OR n:LacFormToken OR n:LacAuditPending OR n:LacgraphMerged "
               "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS", autocommit=True)
 
 

@@ -11,7 +11,8 @@ unified, case folded) and either the same non-empty neighbourhood or an alter in
 (a tie that KEEP already has with the same other end, kind and start is kept once, KEEP's
 values first), every reference to DROP (``coordinator``, ``brokered_by``) pointed at KEEP,
 KEEP's attributes kept unless empty (then DROP's), DROP gone. The command line and the
-admin page write that in one store transaction (:meth:`Store.replace`).
+admin page write that in one store transaction against what is stored then
+(:func:`merge_in_store`).
 """
 
 from __future__ import annotations
@@ -141,8 +142,13 @@ def merged(tables: Tables, keep: str, drop: str) -> Tables:
 
 
 def merge_in_store(store: Store, keep: str, drop: str) -> LoadSummary:
-    """Merge node ``drop`` into ``keep`` in ``store`` as one transaction (the store's
-    :meth:`~lacgraph.stores.base.Store.replace` with :func:`merged` of what it holds).
+    """Merge node ``drop`` into ``keep`` in ``store`` as one transaction: :func:`merged`
+    of what the store holds *inside* its write transaction
+    (:meth:`~lacgraph.stores.base.Store.update` with ``replace``), so a change recorded
+    while the merge runs is either merged too or made after it, never overwritten.
+    The store keeps "DROP merged into KEEP" with it (:meth:`~lacgraph.stores.base.Store.merged`;
+    not an erasure: the audit is untouched), so a later load holding DROP is refused,
+    naming KEEP (:func:`lacgraph.rights.erasure.load_check`).
 
     Examples
     --------
@@ -157,8 +163,11 @@ def merge_in_store(store: Store, keep: str, drop: str) -> LoadSummary:
     1
     >>> store.read().ties[["source", "target"]].values.tolist()
     [['p', 'a']]
+    >>> store.merged()
+    {'a2': 'a'}
     """
-    return store.replace(merged(store.read(), keep, drop))
+    return store.update(lambda now: merged(now, keep, drop), replace=True,
+                        merged={drop: keep})
 
 
 def _empty(value: object) -> bool:

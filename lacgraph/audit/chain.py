@@ -78,6 +78,64 @@ def missing_hashes(rows: Iterable[Sequence]) -> list[tuple[str, int]]:
 PSEUDONYMISED = "audit.pseudonymised"
 """The action of the row recording which rows an erasure rewrote (``rows=3,8,21``)."""
 
+SEALED = "audit.sealed"
+"""The action of the row recording which rows, written before personal digests existed,
+were given theirs (``rows=1-57; head before=57:HASH``): see :func:`seal`."""
+
+
+def legacy(rows: Iterable[Sequence]) -> list[int]:
+    """The ``seq`` of each row written before personal digests (no salt, no digest)."""
+    return [int(row[0]) for row in rows if not row[9] and not row[10]]
+
+
+def seal(rows: Sequence[Sequence], salts: Iterable[str]) -> list[tuple[str, str, str, int]]:
+    """``(hash, salt, personal, seq)`` for every row from the first one written before
+    personal digests: each such row gets a salt (from ``salts``) and the digest of its
+    personal fields, and the chain is recomputed from there (later rows keep their salt
+    and digest, only their hash follows). ``rows`` as for :func:`problem`; check the chain
+    first: sealing a broken chain would hide what broke it.
+
+    Examples
+    --------
+    >>> one = ("2024-01-01T00:00:00Z", "ann", "admin", "x", "p1", "", "")
+    >>> old = row_hash(GENESIS, one)
+    >>> [(h, salt, p, seq)] = seal([(1, *one, old, "", "")], iter(["s"]))
+    >>> p == personal_digest("s", "p1", ""), problem([(1, *one, h, salt, p)], (1, h))
+    (True, (None, ''))
+    """
+    salts = iter(salts)
+    out = []
+    previous = GENESIS
+    started = False
+    for row in rows:
+        seq, columns, hash_, salt, personal = int(row[0]), row[1:8], row[8], row[9], row[10]
+        if not salt and not personal:
+            salt = next(salts)
+            personal = personal_digest(salt, columns[4], columns[5])
+            started = True
+        if started:
+            hash_ = row_hash(previous, chained_fields(columns, personal))
+            out.append((hash_, salt, personal, seq))
+        previous = hash_
+    return out
+
+
+def spans(seqs: Sequence[int]) -> str:
+    """Row numbers as runs: ``1-4,9``.
+
+    Examples
+    --------
+    >>> spans([1, 2, 3, 4, 9])
+    '1-4,9'
+    """
+    out: list[str] = []
+    for seq in seqs:
+        if out and seq == int(out[-1].rsplit("-", 1)[-1]) + 1:
+            out[-1] = out[-1].split("-")[0] + f"-{seq}"
+        else:
+            out.append(str(seq))
+    return ",".join(out)
+
 
 def personal_digest(salt: str, target: object, detail: object) -> str:
     """The digest of a row's personal fields, salted with the row's own ``salt``.

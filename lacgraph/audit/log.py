@@ -5,6 +5,14 @@ line for every account change, erasure and subject-access export. Each row carri
 SHA-256 hash chained to the previous row (:mod:`lacgraph.audit.chain`):
 :meth:`AuditLog.verify_audit` finds the first row changed, inserted or deleted.
 
+The head (the newest row's ``seq`` and hash) is kept in the same file, so someone who
+edits the file can rewrite rows, recompute the chain and move the head too. Copies of the
+head kept *outside* the file anchor it: ``lacgraph audit --head`` prints it (to paste
+into a ticket), ``lacgraph serve`` writes it to its standard error (journald under
+systemd) at start and every :data:`HEAD_EVERY` rows (:attr:`AuditLog.head_every`), and
+:meth:`AuditLog.check_head` (``lacgraph audit --verify --expect-head SEQ:HASH``) says
+whether a head kept outside is still a row of the log with that hash.
+
 Examples
 --------
 >>> log = AuditLog(":memory:")
@@ -20,6 +28,7 @@ import os
 import re
 import secrets
 import sqlite3
+import sys
 import threading
 import unicodedata
 from collections.abc import Callable
@@ -28,15 +37,23 @@ from lacgraph.audit.appfile import AppFile, stamp, utcnow
 from lacgraph.audit.chain import (
     GENESIS,
     PSEUDONYMISED,
+    SEALED,
     chained_fields,
+    legacy,
     missing_hashes,
     personal_digest,
     problem,
     row_hash,
+    seal,
+    spans,
 )
 from lacgraph.errors import StoreError
 
-__all__ = ["AUDIT_COLUMNS", "AuditLog", "escape_controls"]
+__all__ = ["AUDIT_COLUMNS", "HEAD_EVERY", "AuditLog", "escape_controls", "format_head",
+           "parse_head"]
+
+HEAD_EVERY = 100
+"""A server announces the audit head every this many rows (see :attr:`AuditLog.head_every`)."""
 
 AUDIT_COLUMNS: tuple[str, ...] = ("seq", "at", "user", "role", "action", "target", "detail",
                                   "address")
@@ -156,6 +173,15 @@ class AuditLog:
             self.file.create(SCHEMA)
             if columns and "hash" not in columns:
                 self._chain_old_rows()
+            if columns and ("salt" not in columns or "personal" not in columns
+                            or self.file.run("SELECT 1 FROM audit WHERE salt = '' AND "
+                                             "personal = '' LIMIT 1")):
+                self._seal_old_rows()
+        self.head_every = 0
+        """Announce the head (:meth:`announce_head`) each time the log passes a multiple of
+        this many rows (0: never; ``lacgraph serve`` sets :data:`HEAD_EVERY`)."""
+        self.announce: Callable[[str], None] = _to_stderr
+        """Where the head is announced: one line (standard error by default)."""
         # the writer: rows waiting are written together (see audit_later())
         self._pending: list[_Pending] = []
         self._queue = threading.Condition()
@@ -255,11 +281,18 @@ class AuditLog:
     def _write_audit(self, batch: list[_Pending]) -> None:
         """Write ``batch`` in one transaction, chained to the last row on disk."""
         db = self._writer
+        passed: tuple[int, str] | None = None
         try:
             db.execute("BEGIN IMMEDIATE")  # one writer at a time, across processes
             try:
+                before = db.execute("SELECT seq FROM audit_head WHERE id = 1").fetchall()
                 _append(db, [entry.row for entry in batch])
+                seq, hash_ = db.execute("SELECT seq, hash FROM audit_head WHERE id = 1"
+                                        ).fetchone()
                 db.execute("COMMIT")
+                every = self.head_every
+                if every and (int(before[0][0]) if before else 0) // every < seq // every:
+                    passed = (int(seq), str(hash_))
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
@@ -269,6 +302,8 @@ class AuditLog:
         finally:
             for entry in batch:
                 entry.done = True
+        if passed is not None:
+            self._announce(passed)
 
     def verify_audit(self) -> tuple[int, int | None]:
         """Check the audit log's hash chain: return (rows checked, first broken ``seq`` or
@@ -307,6 +342,109 @@ class AuditLog:
             head = self.file.run("SELECT seq, hash FROM audit_head WHERE id = 1")
         return problem(rows, (int(head[0][0]), str(head[0][1])) if head else None)
 
+
+    def head(self) -> tuple[int, str] | None:
+        """The newest row's ``seq`` and hash (None while the log is empty).
+
+        Examples
+        --------
+        >>> log = AuditLog(":memory:")
+        >>> log.head() is None
+        True
+        >>> log.audit("ann", "admin", "login.success")
+        >>> log.head()[0], len(log.head()[1])
+        (1, 64)
+        """
+        with self.file.lock:
+            head = self.file.run("SELECT seq, hash FROM audit_head WHERE id = 1")
+            if not head:
+                head = self.file.run("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        return (int(head[0][0]), str(head[0][1])) if head else None
+
+    def announce_head(self) -> None:
+        """Announce the head now (:attr:`announce`), e.g. when a server starts."""
+        head = self.head()
+        if head is not None:
+            self._announce(head)
+
+    def _announce(self, head: tuple[int, str]) -> None:
+        self.announce(f"lacgraph audit head {format_head(head)} ({self.path}); check later "
+                      f"with: lacgraph audit --verify --expect-head {format_head(head)}")
+
+    def check_head(self, expected: tuple[int | None, str]) -> str:
+        """``""`` when a head kept outside the file (``(seq, hash)``; ``seq`` may be None)
+        is a row of the log with that hash, else what is wrong. Rows appended after it
+        are fine; the log's own chain is checked by :meth:`audit_problem_at`.
+
+        Examples
+        --------
+        >>> log = AuditLog(":memory:")
+        >>> log.audit("ann", "admin", "login.success")
+        >>> kept = log.head()
+        >>> log.audit("ann", "admin", "logout")
+        >>> log.check_head(kept)
+        ''
+        >>> log.check_head((1, "0" * 64))
+        'row seq=1 does not have the hash kept outside the log (000000000000...): it or a row before it was changed, or the log was rebuilt'
+        """
+        seq, hash_ = expected
+        with self.file.lock:
+            if seq is None:
+                found = self.file.run("SELECT seq, hash FROM audit WHERE hash = ?", (hash_,))
+                if found:
+                    return ""
+                return (f"no row has the hash kept outside the log ({hash_[:12]}...): rows up "
+                        "to it were changed or deleted, or the log was rebuilt")
+            found = self.file.run("SELECT hash FROM audit WHERE seq = ?", (seq,))
+        if not found:
+            return (f"row seq={seq}, the head kept outside the log, is missing: the newest "
+                    "rows were deleted")
+        if str(found[0][0]) != hash_:
+            return (f"row seq={seq} does not have the hash kept outside the log "
+                    f"({hash_[:12]}...): it or a row before it was changed, or the log was "
+                    "rebuilt")
+        return ""
+
+    def _seal_old_rows(self) -> None:
+        """Give rows written before personal digests existed their salt and digest, once,
+        in one transaction that recomputes the chain from the first of them and appends a
+        chained ``audit.sealed`` row naming them and the head before; so an erasure
+        rewriting them later keeps the chain whole. Not done while the chain is broken
+        (sealing would hide what broke it): ``audit --verify`` goes on naming that row."""
+        db = self.file.db
+        with self.file.lock:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                rows = db.execute(_CHECKED).fetchall()
+                old = legacy(rows)
+                head = db.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchall()
+                before = (int(head[0][0]), str(head[0][1])) if head else \
+                    ((int(rows[-1][0]), str(rows[-1][8])) if rows else None)
+                if not old or problem(rows, before)[0] is not None:
+                    db.execute("ROLLBACK")
+                    return
+                updates = seal(rows, (secrets.token_hex(16) for _ in old))
+                db.executemany("UPDATE audit SET hash = ?, salt = ?, personal = ? "
+                               "WHERE seq = ?", updates)
+                db.execute("INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) "
+                           "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, "
+                           "hash = excluded.hash", (updates[-1][3], updates[-1][0]))
+                assert before is not None
+                _append(db, [(stamp(utcnow()), "-", "-", SEALED, "", f"rows={spans(old)}; "
+                              f"head before={before[0]}:{before[1]}", "")])
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+
+    def sealed(self) -> list[tuple[int, str, str]]:
+        """``(seq, at, rows)`` of each ``audit.sealed`` row: the rows written before
+        personal digests that were given theirs then (``rows`` as ``1-57``)."""
+        found = self.file.run("SELECT seq, at, detail FROM audit WHERE action = ? "
+                              "ORDER BY seq", (SEALED,))
+        return [(int(seq), str(at), str(detail).removeprefix("rows=").split(";")[0])
+                for seq, at, detail in found]
 
     def _chain_old_rows(self) -> None:
         """Give rows written before the audit log was chained their hashes (once)."""
@@ -402,6 +540,44 @@ class AuditLog:
         rows = self.file.run(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit{where} "  # noqa: S608
                              "ORDER BY seq", params)
         return rows[-limit:] if limit else rows
+
+
+def format_head(head: tuple[int, str]) -> str:
+    """A head as ``SEQ:HASH`` (what ``--expect-head`` takes).
+
+    Examples
+    --------
+    >>> format_head((7, "ab" * 32)) == "7:" + "ab" * 32
+    True
+    """
+    return f"{head[0]}:{head[1]}"
+
+
+def parse_head(text: str) -> tuple[int | None, str]:
+    """``SEQ:HASH`` (or just ``HASH``) as ``(seq, hash)``; ValueError saying what was
+    expected when it is neither.
+
+    Examples
+    --------
+    >>> parse_head("7:" + "AB" * 32) == (7, "ab" * 32)
+    True
+    >>> parse_head("seven")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'seven' is not an audit head: expected SEQ:HASH as 'lacgraph audit --head' prints it (a row number, a colon and 64 hexadecimal digits)
+    """
+    seq, _, hash_ = text.strip().rpartition(":")
+    hash_ = hash_.lower()
+    if (seq and not seq.isdigit()) or len(hash_) != 64 \
+            or any(c not in "0123456789abcdef" for c in hash_):
+        raise ValueError(f"{text!r} is not an audit head: expected SEQ:HASH as 'lacgraph "
+                         "audit --head' prints it (a row number, a colon and 64 hexadecimal "
+                         "digits)")
+    return (int(seq) if seq else None), hash_
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def _open_writer(path: str) -> sqlite3.Connection:

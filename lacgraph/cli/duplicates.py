@@ -58,7 +58,8 @@ def merge(store_path: str, keep: str, drop: str, yes: bool, app_db: str | None) 
 
     DROP's connections move to KEEP (one already held by KEEP is kept once), references
     to DROP (coordinator, introduced by) point at KEEP, KEEP's details are kept unless
-    empty (then DROP's), and DROP is removed. The merge is audited.
+    empty (then DROP's), and DROP is removed. The store keeps "DROP merged into KEEP", so
+    a later load holding DROP is refused, naming KEEP. The merge is audited.
     """
     from lacgraph.analysis.duplicates import merge_in_store
     from lacgraph.stores import open_store
@@ -74,4 +75,5 @@ def merge(store_path: str, keep: str, drop: str, yes: bool, app_db: str | None) 
         audit_log.audit("cli", "cli", "data.merge", keep, f"dropped={drop}")
         audit_log.close()
     click.echo(f"Merged {drop!r} into {keep!r}: {summary.ties_added} connection(s) moved to "
-               f"{keep!r}, {summary.nodes_changed} record(s) updated; {drop!r} removed.")
+               f"{keep!r}, {summary.nodes_changed} record(s) updated; {drop!r} removed "
+               f"(a later load holding {drop!r} is refused).")

@@ -48,7 +48,7 @@ def load(source: str, store_path: str, batch_size: int | None, replace: bool,
 
     from lacgraph.loaders import read_source
     from lacgraph.privacy import KEY_VARIABLE, Pseudonymiser
-    from lacgraph.rights.erasure import screen
+    from lacgraph.rights.erasure import load_check
     from lacgraph.stores import open_store
 
     with spinner(f"Reading {source}"):
@@ -57,15 +57,15 @@ def load(source: str, store_path: str, batch_size: int | None, replace: bool,
     with open_store(store_path, **options) as store:
         store.waiting = lambda message: click.echo(message, err=True)
         key = Pseudonymiser.from_environment() if os.environ.get(KEY_VARIABLE) else None
-        if key is not None:  # the key the store's tombstones were made with, or refused
-            store.check_key(key.fingerprint())
-        tables, skipped = screen(tables, store.tombstones(), key, skip=skip_erased)
+        # the key the store's tombstones were made with (or refused) and the tombstones,
+        # checked by the store inside its write transaction, not before it
+        check, skipped = load_check(key, skip=skip_erased)
         total = len(tables.nodes) + len(tables.ties)
         with tqdm(total=total, unit="row", desc="Loading", disable=None) as bar:
             if replace:
-                summary = store.replace(tables, progress=bar.update)
+                summary = store.replace(tables, progress=bar.update, check=check)
             else:
-                summary = store.write(tables, progress=bar.update)
+                summary = store.write(tables, progress=bar.update, check=check)
     removed = (f"; removed {summary.nodes_removed} node(s) and {summary.ties_removed} tie(s) "
                f"no longer in {source}" if replace else "")
     click.echo(

@@ -72,6 +72,12 @@ def serve(source: str, host: str, port: int, app_db: str | None, behind_proxy: b
                    err=True)
     app = create_app(G, db, behind_proxy=behind_proxy, manager_names=manager_names,
                      max_upload_mb=max_upload_mb)
+    # the audit head, outside the app database (journald under systemd): at start and every
+    # HEAD_EVERY rows, so rewriting the log and its head together can be found later
+    from lacgraph.audit.log import HEAD_EVERY
+
+    db.log.head_every = HEAD_EVERY
+    db.log.announce_head()
     try:
         server = waitress.create_server(
             app, host=host, port=port, threads=threads, ident="lacgraph",
@@ -241,10 +247,18 @@ def _recover(source: str, log: Any) -> None:
 @click.option("--verify", is_flag=True,
               help="Check the log's hash chain instead: report the first row changed, "
                    "inserted or deleted (exit status 1 if any).")
+@click.option("--head", "show_head", is_flag=True,
+              help="Print the log's head (SEQ:HASH of its newest row) instead: keep it "
+                   "outside this server (a ticket, the system journal) to check the log "
+                   "against later with --verify --expect-head.")
+@click.option("--expect-head", metavar="SEQ:HASH",
+              help="With --verify: also check that the head kept outside (as --head or "
+                   "the server's journal printed it) is still a row of the log with that "
+                   "hash, so rewriting the log and its head together is found too.")
 @format_options
 def audit(app_db: str | None, source: str | None, user: str | None, action: str | None,
-          since: str | None, limit: int | None, verify: bool, fmt: str,
-          output: Path | None) -> None:
+          since: str | None, limit: int | None, verify: bool, show_head: bool,
+          expect_head: str | None, fmt: str, output: Path | None) -> None:
     """Show the web app's audit log: who saw or downloaded what, and every login (UTC).
 
     Control characters in any field (e.g. a login name with terminal escapes) are printed
@@ -252,9 +266,27 @@ def audit(app_db: str | None, source: str | None, user: str | None, action: str 
     """
     import pandas as pd
 
-    from lacgraph.audit.log import AUDIT_COLUMNS, AuditLog, escape_controls
+    from lacgraph.audit.log import (
+        AUDIT_COLUMNS,
+        AuditLog,
+        escape_controls,
+        format_head,
+        parse_head,
+    )
 
+    expected = None
+    if expect_head is not None:
+        if not verify:
+            raise click.UsageError("--expect-head checks the log: give --verify too.")
+        try:
+            expected = parse_head(expect_head)
+        except ValueError as err:
+            raise click.BadParameter(str(err), param_hint="--expect-head") from None
     db = AuditLog(_app_db_path(app_db, source, existing=True))
+    if show_head:
+        head = db.head()
+        click.echo("The audit log is empty: no head yet." if head is None else format_head(head))
+        return
     if verify:
         from lacgraph.uri import is_uri
 
@@ -263,8 +295,20 @@ def audit(app_db: str | None, source: str | None, user: str | None, action: str 
             _recover(source, db)  # changes the store kept an audit row for, the log lacks
         checked, _ = db.verify_audit()
         broken, problem = db.audit_problem_at()
+        if broken is None and expected is not None:
+            outside = db.check_head(expected)
+            if outside:
+                click.echo(f"Audit log does not match the head kept outside it: {outside} "
+                           "(the log and its head were edited together).", err=True)
+                sys.exit(1)
         if broken is None:
-            click.echo(f"Audit log intact: {checked} rows, hash chain unbroken.")
+            anchored = "" if expected is None else "; the head kept outside it is in it"
+            click.echo(f"Audit log intact: {checked} rows, hash chain unbroken{anchored}.")
+            for seq, at, span in db.sealed():  # the boundary of the salted digests
+                click.echo(f"Rows {span} were written before personal digests existed; they "
+                           f"were sealed (given their digests, the chain recomputed over "
+                           f"them) at row seq={seq}, {at}: heads kept outside before then "
+                           "no longer match.")
             return
         click.echo(f"Audit log broken at row seq={broken}: {problem} (rows from there on "
                    "cannot be trusted).", err=True)

@@ -50,7 +50,6 @@ from lacgraph.analysis.growth import RETENTION_DAYS, growth, waves
 from lacgraph.disclosure import (
     MIN_GROUP,
     WITHHELD,
-    disclose,
     disclose_summary,
     month_end_on_or_before,
     reading,
@@ -379,8 +378,8 @@ def _groups(G: DatedNetwork, R: ReportContent, N: Numbers, by: dict[str, Any]) -
                              _("Coordinator %(number)s", number=number))
             elif column == "coordinator" and value in labels.index and labels[value]:
                 name = f"{labels[value]} ({value})"
-            if N.suppressed:
-                rows.append(_published_group(N, key, name, disclose(s)))
+            if N.suppressed:  # as published: the rule, and no group worked out from others
+                rows.append(_published_group(N, key, name, R.published["by"][column][number - 1]))
                 continue
             grew = round(s["share_grew"] * n) if s["share_grew"] is not None else 0
             shifted = round(s["share_shifted"] * n) if s["share_shifted"] is not None else 0
@@ -410,7 +409,8 @@ def _groups(G: DatedNetwork, R: ReportContent, N: Numbers, by: dict[str, Any]) -
 
 def _published_group(N: Numbers, key: str, name: str, shown: dict[str, Any]
                      ) -> dict[str, Any]:
-    """A neighbourhood's or coordinator's row as :func:`lacgraph.disclosure.disclose` gives it."""
+    """A neighbourhood's or coordinator's row as published
+    (:func:`lacgraph.disclosure.disclose_summary`)."""
     row: dict[str, Any] = {"name": name}
     for column in ("n", "not_yet_due", "mean_change", "share_grew", "wilcoxon_p", "effect_r",
                    "mean_paid_change", "share_shifted", "retention"):
@@ -462,15 +462,28 @@ def _bands(R: ReportContent, N: Numbers) -> None:
     people = R.growth.people
     start = people["natural_community_from"].to_numpy()
     no_ties = pd.DataFrame({"tie": [], "due": [], "lasted": []})
-    for number, (label, low, high) in enumerate(BANDS, start=1):
+    exact_rows, all_changes = [], []
+    for _label, low, high in BANDS:
         mask = (start >= low) & (start <= (high if high is not None else np.inf))
         changes = people.loc[mask, "change"].to_numpy()
-        exact = {k: v for k, v in statistics(changes, 0, no_ties).items()
-                 if k in ("n", "mean_change", "median_change", "share_grew", "share_shrank")}
-        shown = disclose(exact) if N.suppressed else exact
+        all_changes.append(changes)
+        exact_rows.append({"band": _label, **{
+            k: v for k, v in statistics(changes, 0, no_ties).items()
+            if k in ("n", "mean_change", "median_change", "share_grew", "share_same",
+                     "share_shrank")}})
+    shown_rows = exact_rows
+    if N.suppressed:  # the bands split the people followed up: none worked out from others
+        everyone = {k: v for k, v in statistics(people["change"].to_numpy(), 0,
+                                                no_ties).items()
+                    if k in ("n", "share_grew", "share_same", "share_shrank")}
+        shown_rows = disclose_summary({**everyone, "by": {"band": exact_rows}})["by"]["band"]
+    for number, ((label, _low, _high), changes, exact, shown) in enumerate(
+            zip(BANDS, all_changes, exact_rows, shown_rows, strict=True), start=1):
         hide = N.small(len(changes)) or not len(changes)
         key = f"band.{number}"
-        row: dict[str, Any] = {"name": _(label), "n": N.count(f"{key}.n", len(changes))}
+        row: dict[str, Any] = {"name": _(label), "n": (
+            N.published(f"{key}.n", shown["n"]) if N.suppressed
+            else N.count(f"{key}.n", len(changes)))}
         for column, kind in (("mean_change", "signed"), ("median_change", "signed"),
                              ("share_grew", "share"), ("share_shrank", "share")):
             if N.suppressed:

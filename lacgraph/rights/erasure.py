@@ -6,6 +6,8 @@ touching them, every ``coordinator``/``brokered_by`` reference to them), keeps a
 pseudonym, and audits the erasure itself. :func:`screen` checks tables about to be
 loaded against the tombstones: a load that still holds an erased id is refused, naming
 it, or (``skip=True``) the id is dropped, so an erasure cannot be undone by accident.
+A load runs it inside the store's write transaction (:func:`load_check`), so an erasure
+committed while the load runs is seen too.
 
 Tombstones and pseudonyms are HMAC-SHA256 of the id with the pseudonym key
 (``LACGRAPH_PSEUDONYM_KEY``): without the key nobody can tell which ids were erased.
@@ -38,6 +40,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -45,9 +48,11 @@ from lacgraph.audit.outbox import deliver
 from lacgraph.errors import InputError, NotFound, Problem, QueryError
 from lacgraph.privacy import Pseudonymiser
 from lacgraph.stores.base import Erasure, Store
+from lacgraph.stores.guard import LoadCheck, Marks
 from lacgraph.tables import Tables
 
-__all__ = ["AuditLog", "ErasureReport", "erase", "screen", "tombstone"]
+__all__ = ["AuditLog", "ErasureReport", "erase", "load_check", "refuse_merged", "screen",
+           "tombstone"]
 
 _DOMAIN = b"lacgraph-erased\x00"
 
@@ -119,11 +124,15 @@ def erase(store: Store, person: str, key: Pseudonymiser, *, audit_log: AuditLog 
     store.check_key(key.fingerprint())  # another key's tombstone would not stop a reload
     if audit_log is not None:  # rows kept with changes reach the log first, then are pseudonymised
         deliver(store, audit_log)
-    erasure = store.erase_person(person, tombstone=tombstone(key, person))
+    merged_in = sorted(d for d, k in store.merged().items() if k == person)  # the same person
+    erasure = store.erase_person(person, tombstone=tombstone(key, person),
+                                 also=frozenset(tombstone(key, d) for d in merged_in))
     pseudonym = key(person)
     rows = 0
     if audit_log is not None:
         rows = audit_log.pseudonymise_person(person, pseudonym, label)
+        for dropped in merged_in:
+            rows += audit_log.pseudonymise_person(dropped, key(dropped), label)
         audit_log.audit(user, role, "person.erase", pseudonym,
                         f"ties={erasure.ties_removed} references={erasure.references_cleared}"
                         f" audit_rows={rows}")
@@ -136,6 +145,67 @@ def _label(store: Store, person: str) -> str:
     if match.empty:
         raise NotFound(f"No node with id {person!r}")
     return str(match.iloc[0])
+
+
+def load_check(key: Pseudonymiser | None, *, skip: bool = False
+               ) -> tuple[LoadCheck, list[str]]:
+    """The check a load makes inside the store's write transaction: the key's
+    fingerprint and :func:`screen` against the tombstones as they are then.
+
+    Returns the check and a list that, once the load is written, holds the erased ids
+    left out (with ``skip``).
+
+    Examples
+    --------
+    >>> from lacgraph.stores import MemoryStore
+    >>> store = MemoryStore()
+    >>> T = Tables.from_records([{"id": "sam", "type": "person"}], [])
+    >>> _ = store.write(T)
+    >>> key = Pseudonymiser(b"team secret")
+    >>> _ = store.erase_person("sam", tombstone=tombstone(key, "sam"))
+    >>> check, skipped = load_check(key, skip=True)
+    >>> store.write(T, check=check).nodes_added, skipped
+    (0, ['sam'])
+    """
+    skipped: list[str] = []
+
+    def screened(tables: Tables, marks: Marks) -> Tables:
+        kept, left_out = screen(tables, marks.tombstones, key, skip=skip)
+        refuse_merged(kept, marks.merged)
+        skipped[:] = left_out
+        return kept
+
+    return LoadCheck("" if key is None else key.fingerprint(), screened), skipped
+
+
+def refuse_merged(tables: Tables, merged: Mapping[str, str]) -> None:
+    """Refuse tables holding an id merged into another (``merged[drop] == keep``, see
+    :func:`lacgraph.analysis.duplicates.merge_in_store`), naming the id kept.
+
+    A load is refused rather than redirected to the id kept: the rows of the dropped
+    duplicate would have to be merged into the kept one's again, silently, on every load;
+    the files are corrected instead (or the merge is undone by hand).
+
+    Examples
+    --------
+    >>> T = Tables.from_records([{"id": "zoe2", "type": "person"}], [])
+    >>> refuse_merged(T, {"zoe2": "zoe"})
+    Traceback (most recent call last):
+    ...
+    lacgraph.errors.InputError: 1 problem in the input:
+      nodes column id: 'zoe2': this id was merged into 'zoe' (lacgraph merge); use 'zoe' in the files instead
+    """
+    if not merged:
+        return
+    nodes, ties = tables.nodes, tables.ties
+    ids = set(nodes["id"]) | set(ties["source"]) | set(ties["target"]) \
+        | set(nodes["coordinator"]) | set(ties["brokered_by"])
+    found = sorted(i for i in ids if i in merged)
+    if found:
+        raise InputError([Problem("nodes", 0, "id", drop,
+                                  f"this id was merged into {merged[drop]!r} (lacgraph merge); "
+                                  f"use {merged[drop]!r} in the files instead")
+                          for drop in found])
 
 
 def screen(tables: Tables, tombstones: frozenset[str], key: Pseudonymiser | None, *,

@@ -38,6 +38,8 @@ META_LABEL = "LacgraphMeta"
 """The label of the one node holding the schema version and extra-column order."""
 ERASED_LABEL = "LacgraphErased"
 """The label of a tombstone (the keyed hash of an erased id)."""
+MERGED_LABEL = "LacgraphMerged"
+"""The label of the record of an id merged into another (``id``, ``kept``, ``at``)."""
 Statement = tuple[str, dict[str, Any]]
 """A Cypher query and its parameters."""
 TYPE_LABEL: dict[str, str] = {t: t.capitalize() for t in NODE_TYPES}

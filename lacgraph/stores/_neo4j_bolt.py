@@ -75,20 +75,25 @@ class BoltClient:
         return self.transaction([(query, params or {})], write=write)[0]
 
     def transaction(self, statements: list[Statement], *, write: bool = False,
-                    after: Callable[[int], None] | None = None) -> list[list[list[Any]]]:
+                    after: Callable[[int], None] | None = None,
+                    before: Callable[[Any], None] | None = None) -> list[list[list[Any]]]:
         """Run several statements in one managed transaction; return each one's rows.
 
-        ``after(i)`` is called after statement ``i``; if it raises, the transaction is
-        rolled back and the error passes on.
+        ``before(tx)`` is called first, in the transaction (a check that must hold when
+        the statements commit); ``after(i)`` is called after statement ``i``. If either
+        raises, the transaction is rolled back and the error passes on.
         """
-        work = self._work(statements, after)
+        work = self._work(statements, after, before)
         return self._session_call(
             lambda s: (s.execute_write if write else s.execute_read)(work))
 
     @staticmethod
-    def _work(statements: list[Statement], after: Callable[[int], None] | None = None
+    def _work(statements: list[Statement], after: Callable[[int], None] | None = None,
+              before: Callable[[Any], None] | None = None
               ) -> Callable[[Any], list[list[list[Any]]]]:
         def work(tx: Any) -> list[list[list[Any]]]:
+            if before is not None:
+                before(tx)
             out = []
             for i, (query, params) in enumerate(statements):
                 out.append(tx.run(query, params).values())

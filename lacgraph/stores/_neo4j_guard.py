@@ -4,18 +4,20 @@ the pseudonym key's fingerprint (see :mod:`lacgraph.stores.guard`).
 Every statement runs inside the change's own write transaction, which first takes the
 meta node's write lock (by counting the change) and then reads what is stored: writers
 go one at a time, each against what the one before it committed. Used tokens are
-``LacFormToken`` nodes, kept audit rows ``LacAuditPending`` nodes (no relationships, so
-no read of the network sees them); fixed Cypher text, every value a parameter.
+``LacFormToken`` nodes, kept audit rows ``LacAuditPending`` nodes, ids merged into
+another ``LacgraphMerged`` nodes (no relationships, so no read of the network sees them);
+fixed Cypher text, every value a parameter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from lacgraph.errors import AlreadySubmitted, ErasedId, KeyMismatch
-from lacgraph.stores._graph_rows import ERASED_LABEL, META_LABEL
-from lacgraph.stores.guard import AuditNote, Guard
+from lacgraph.stores._graph_rows import ERASED_LABEL, MERGED_LABEL, META_LABEL
+from lacgraph.stores.guard import AuditNote, Guard, Marks
 
 TOKEN_LABEL = "LacFormToken"
 PENDING_LABEL = "LacAuditPending"
@@ -32,6 +34,15 @@ KEEP_AUDIT = (f"CREATE (:{PENDING_LABEL} {{id: $id, at: $at, user: $user, role: 
 PENDING = (f"MATCH (p:{PENDING_LABEL}) RETURN p.id, p.at, p.user, p.role, p.action, "
            "p.target, p.detail ORDER BY p.at, p.id")
 DELIVERED = f"UNWIND $ids AS i MATCH (p:{PENDING_LABEL} {{id: i}}) DELETE p"
+LOCK_META = (f"MERGE (m:{META_LABEL} {{name: 'lacgraph'}}) "
+             "ON CREATE SET m.schema_version = $version, m.node_columns = '[]', "
+             "m.tie_columns = '[]' SET m.checked_loads = coalesce(m.checked_loads, 0) + 1")
+"""Takes the meta node's write lock without counting a change to the data (a load checked
+inside its transaction, which may change nothing)."""
+TOMBSTONES = f"MATCH (t:{ERASED_LABEL}) RETURN t.tombstone"
+MERGED = f"MATCH (x:{MERGED_LABEL}) RETURN x.id, x.kept"
+REPOINT_MERGED = f"MATCH (x:{MERGED_LABEL} {{kept: $drop}}) SET x.kept = $keep"
+RECORD_MERGED = f"MERGE (x:{MERGED_LABEL} {{id: $drop}}) SET x.kept = $keep, x.at = $at"
 KEY_CHECK = f"MATCH (m:{META_LABEL} {{name: 'lacgraph'}}) RETURN m.pseudonym_key"
 SET_KEY = f"MATCH (m:{META_LABEL} {{name: 'lacgraph'}}) SET m.pseudonym_key = $fingerprint"
 
@@ -79,3 +90,18 @@ def check_key(tx: Any, uri: str, fingerprint: str) -> None:
             "LACGRAPH_PSEUDONYM_KEY is not the key its erasures were made with, so erased "
             "people could not be recognised. Set the key the team keeps for this store; "
             "nothing was changed.")
+
+
+def marks(tx: Any) -> Marks:
+    """The tombstones and merged ids as transaction ``tx`` reads them."""
+    return Marks(frozenset(str(r[0]) for r in tx.run(TOMBSTONES).values()),
+                 {str(d): str(k) for d, k in tx.run(MERGED).values()})
+
+
+def record_merged(tx: Any, merges: Mapping[str, str]) -> None:
+    """Inside a change's transaction: keep ``merges`` (dropped id -> kept id); ids merged
+    earlier into a dropped one now point at the one kept."""
+    at = _stamp(dt.datetime.now(dt.UTC))
+    for drop, keep in merges.items():
+        tx.run(REPOINT_MERGED, {"drop": drop, "keep": keep}).consume()
+        tx.run(RECORD_MERGED, {"drop": drop, "keep": keep, "at": at}).consume()

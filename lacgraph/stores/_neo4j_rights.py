@@ -16,6 +16,7 @@ import pandas as pd
 from lacgraph.stores._graph_rows import (
     ERASED_LABEL,
     KIND_TYPE,
+    MERGED_LABEL,
     META_LABEL,
     NODE_LABEL,
     Statement,
@@ -35,6 +36,7 @@ COUNT_BROKERED = (f"MATCH (:{NODE_LABEL})-[r]->(:{NODE_LABEL}) WHERE r.brokered_
 ADD_TOMBSTONE = (f"MERGE (t:{ERASED_LABEL} {{tombstone: $tombstone}}) "
                  "ON CREATE SET t.at = $at")
 TOMBSTONES = f"MATCH (t:{ERASED_LABEL}) RETURN t.tombstone"
+FORGET_MERGED = f"MATCH (x:{MERGED_LABEL}) WHERE x.id = $id OR x.kept = $id DELETE x"
 BUMP_VERSION = (f"MERGE (m:{META_LABEL} {{name: 'lacgraph'}}) "
                 "ON CREATE SET m.schema_version = $version, m.node_columns = '[]', "
                 "m.tie_columns = '[]' "
@@ -52,10 +54,11 @@ def bump(schema_version: int) -> Statement:
     return (BUMP_VERSION, {"version": schema_version})
 
 
-def erase_statements(person: str, tombstone: str | None, schema_version: int
-                     ) -> list[Statement]:
-    """One transaction's statements erasing ``person``; rows 1, 3, 4 hold the counts
-    (ties removed, coordinator and introducer references cleared). The change is counted
+def erase_statements(person: str, tombstone: str | None, schema_version: int,
+                     also: frozenset[str] = frozenset()) -> list[Statement]:
+    """One transaction's statements erasing ``person`` (and the record of ids merged
+    into them, whose tombstones ``also`` are kept); rows 1, 3, 4 hold the counts (ties
+    removed, coordinator and introducer references cleared). The change is counted
     first: the meta node's write lock orders it with every recorded change."""
     statements: list[Statement] = [
         bump(schema_version),
@@ -64,9 +67,10 @@ def erase_statements(person: str, tombstone: str | None, schema_version: int
         (CLEAR_COORDINATOR, {"id": person}),
         (CLEAR_BROKER, {"id": person}),
     ]
-    if tombstone:
-        at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        statements.append((ADD_TOMBSTONE, {"tombstone": tombstone, "at": at}))
+    statements.append((FORGET_MERGED, {"id": person}))
+    at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for mark in sorted(({tombstone} if tombstone else set()) | also):
+        statements.append((ADD_TOMBSTONE, {"tombstone": mark, "at": at}))
     return statements
 
 

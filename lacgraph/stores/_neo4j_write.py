@@ -14,7 +14,7 @@ each is used and why either is all or nothing.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -67,8 +67,10 @@ class BatchedWrites(BoltClient):
 
     def _write_at_once(self, plan: _merge.Plan, n_nodes: int, n_ties: int,
                        meta: list[Statement], progress: Progress | None, *,
-                       first: list[Statement] | None = None) -> None:
-        """One transaction: ``first`` (e.g. deletions), every batch, then the meta node."""
+                       first: list[Statement] | None = None,
+                       verify: Callable[[Any], None] | None = None) -> None:
+        """One transaction: ``verify(tx)`` (a load's check), ``first`` (e.g. deletions),
+        every batch, then the meta node."""
         batches = [
             *self._batches(node_rows(plan.nodes_to_write), plan.node_positions, n_nodes,
                            MERGE_NODES, plan.nodes_to_write["type"].to_numpy(object)),
@@ -96,12 +98,14 @@ class BatchedWrites(BoltClient):
                 for handled in due.get(i, []):
                     progress(handled)
 
-        self.transaction(statements, write=True, after=after)
+        self.transaction(statements, write=True, after=after, before=verify)
 
     def _write_staged(self, plan: _merge.Plan, visible: pd.Index, n_nodes: int, n_ties: int,
-                      meta: list[Statement], progress: Progress | None) -> None:
+                      meta: list[Statement], progress: Progress | None, *,
+                      verify: Callable[[Any], None] | None = None) -> None:
         """Stage new nodes and their ties batch by batch (as columns, see
-        :mod:`lacgraph.stores._neo4j_stage`), then publish in one transaction."""
+        :mod:`lacgraph.stores._neo4j_stage`), then publish in one transaction, which
+        first runs ``verify(tx)`` (a load's check, against what is stored then)."""
         self.run(DELETE_STAGED, autocommit=True)
         nodes, ties = plan.nodes_to_write, plan.ties_to_write
         new = ~nodes["id"].isin(visible).to_numpy()
@@ -162,7 +166,7 @@ class BatchedWrites(BoltClient):
                            MERGE_TIES, kinds[visible_ties_at]),
         ]
         self.transaction([*(s for batch, _ in publish for s in batch), (PUBLISH_STAGED, {}),
-                          *meta], write=True)
+                          *meta], write=True, before=verify)
 
     def _staged(self, batches: Iterator[tuple[list[Statement], int]],
                 progress: Progress | None

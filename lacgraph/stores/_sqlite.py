@@ -16,6 +16,8 @@ The schema (version :data:`SCHEMA_VERSION`; how it is made and upgraded:
     audit_outbox(id PRIMARY KEY, at, user, role, action, target, detail)
                                       audit rows kept with their change until the audit
                                       log holds them (lacgraph.audit.outbox)
+    merged(id PRIMARY KEY, kept, at)  ids merged into another (lacgraph merge): loads
+                                      holding them are refused
 
 ``meta.pseudonym_key`` is the fingerprint of the pseudonym key the store was first used
 with (never the key).
@@ -43,7 +45,7 @@ import pandas as pd
 
 from lacgraph.errors import AlreadySubmitted, ErasedId, KeyMismatch, StoreError
 from lacgraph.stores._merge import BOOL_COLUMNS, DATE_COLUMNS, TIE_SORT, extra_columns
-from lacgraph.stores.guard import AuditNote, Guard
+from lacgraph.stores.guard import AuditNote, Guard, Marks
 from lacgraph.stores.migrations import BASE, SCHEMA_VERSION, pending
 from lacgraph.tables import DATE_DTYPE, NODE_COLUMNS, TIE_COLUMNS, iso_dates
 
@@ -260,6 +262,26 @@ def data_version(db: sqlite3.Connection) -> str:
 def tombstones(db: sqlite3.Connection) -> frozenset[str]:
     """The keyed hashes of every id erased from this file."""
     return frozenset(r[0] for r in db.execute("SELECT tombstone FROM erased"))
+
+
+def merged(db: sqlite3.Connection) -> dict[str, str]:
+    """The ids merged into another, each with the id kept."""
+    return dict(db.execute("SELECT id, kept FROM merged"))
+
+
+def record_merged(db: sqlite3.Connection, merges: dict[str, str]) -> None:
+    """Inside a write transaction: keep ``merges`` (dropped id -> kept id); ids merged
+    earlier into a dropped one now point at the one kept."""
+    for drop, keep in merges.items():
+        db.execute("UPDATE merged SET kept = ? WHERE kept = ?", (keep, drop))
+        db.execute("INSERT INTO merged (id, kept, at) VALUES (?, ?, datetime('now')) "
+                   "ON CONFLICT (id) DO UPDATE SET kept = excluded.kept, at = excluded.at",
+                   (drop, keep))
+
+
+def marks(db: sqlite3.Connection) -> Marks:
+    """The tombstones and merged ids of this file (read inside the caller's transaction)."""
+    return Marks(tombstones(db), merged(db))
 
 
 def scrub(db: sqlite3.Connection, path: str, patience: float = 5.0, pause: float = 0.25

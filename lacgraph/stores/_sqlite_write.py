@@ -61,9 +61,14 @@ def apply(db: sqlite3.Connection, current_nodes: pd.DataFrame, current_ties: pd.
     return plan
 
 
-def erase(db: sqlite3.Connection, person: str, tombstone: str | None) -> None:
-    """Remove ``person``, every tie touching them and every reference to them; keep the
-    tombstone (the caller holds the write transaction and compacts the file after)."""
+def erase(db: sqlite3.Connection, person: str, tombstone: str | None,
+          also: frozenset[str] = frozenset()) -> None:
+    """Remove ``person``, every tie touching them and every reference to them (merges
+    into them too); keep the tombstone and the tombstones ``also`` (of the ids merged into
+    them). The caller holds the write transaction and compacts the file after."""
+    db.execute("DELETE FROM merged WHERE id = ? OR kept = ?", (person, person))
+    db.executemany("INSERT OR IGNORE INTO erased (tombstone, at) VALUES (?, datetime('now'))",
+                   [(t,) for t in sorted(also)])
     db.execute("DELETE FROM ties WHERE lo = ? OR hi = ?", (person, person))
     db.execute("DELETE FROM nodes WHERE id = ?", (person,))
     db.execute("UPDATE nodes SET coordinator = '' WHERE coordinator = ?", (person,))

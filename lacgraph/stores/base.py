@@ -19,11 +19,11 @@ Semantics every store honours:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from lacgraph.errors import StoreError
-from lacgraph.stores.guard import AuditNote, Guard
+from lacgraph.stores.guard import AuditNote, Guard, LoadCheck
 from lacgraph.tables import DateLike, Tables
 
 TieKey = tuple[str, str, str, str]
@@ -71,8 +71,15 @@ class Store(ABC):
     """Told (a one-line message) when a write has to wait for another program's write."""
 
     @abstractmethod
-    def write(self, tables: Tables, *, progress: Progress | None = None) -> LoadSummary:
-        """Upsert validated ``tables`` in one all-or-nothing step."""
+    def write(self, tables: Tables, *, progress: Progress | None = None,
+              check: LoadCheck | None = None) -> LoadSummary:
+        """Upsert validated ``tables`` in one all-or-nothing step.
+
+        ``check`` (:class:`~lacgraph.stores.guard.LoadCheck`) runs inside the write
+        transaction: the pseudonym key's fingerprint is compared with the one kept
+        (:class:`~lacgraph.errors.KeyMismatch`) and ``check.screen`` sees the tombstones
+        and merged ids as they are then, so an erasure committed while a load runs is
+        never undone by it. If it raises, nothing is written."""
 
     @abstractmethod
     def read(self) -> Tables:
@@ -112,12 +119,22 @@ class Store(ABC):
         """
         raise NotImplementedError(f"{type(self).__name__} cannot record changes yet")
 
-    def update(self, change: Callable[[Tables], Tables], *, guard: Guard | None = None
+    def update(self, change: Callable[[Tables], Tables], *, guard: Guard | None = None,
+               replace: bool = False, merged: Mapping[str, str] | None = None
                ) -> LoadSummary:
         """Upsert ``change(current)`` where ``current`` is what the store holds *inside*
         the write transaction (an admin's update merged with the data as it is now, not
         as it was when the request began); ``guard`` as for :meth:`record_change`.
-        ``change`` may raise to refuse the write (nothing is written)."""
+        ``change`` may raise to refuse the write (nothing is written).
+
+        With ``replace`` the store is made to hold exactly ``change(current)`` (as
+        :meth:`replace` does): rows of ``current`` it lacks are removed in the same
+        transaction, so a change that removes nodes or ties (merging a duplicate) works
+        on what is stored now and undoes nothing committed before it.
+
+        ``merged`` (dropped id -> kept id) is recorded with the change, not as an erasure
+        (no audit row is touched): see :meth:`merged`. An id merged earlier into a dropped
+        one then points at the one kept."""
         raise NotImplementedError(f"{type(self).__name__} cannot update in one step yet")
 
     def pending_audit(self) -> list[AuditNote]:
@@ -135,8 +152,10 @@ class Store(ABC):
         :class:`~lacgraph.errors.KeyMismatch` when the store was used with another key."""
         return None
 
-    def replace(self, tables: Tables, *, progress: Progress | None = None) -> LoadSummary:
-        """Make the store hold exactly ``tables``, in one all-or-nothing step.
+    def replace(self, tables: Tables, *, progress: Progress | None = None,
+                check: LoadCheck | None = None) -> LoadSummary:
+        """Make the store hold exactly ``tables``, in one all-or-nothing step (``check``
+        as for :meth:`write`).
 
         Rows the store holds but ``tables`` lacks are removed (counted in
         ``nodes_removed``/``ties_removed``). A tie whose source and target are swapped
@@ -145,14 +164,17 @@ class Store(ABC):
         raise StoreError(f"{type(self).__name__} cannot replace its data yet")
 
     @abstractmethod
-    def erase_person(self, person: str, *, tombstone: str | None = None) -> Erasure:
+    def erase_person(self, person: str, *, tombstone: str | None = None,
+                     also: frozenset[str] = frozenset()) -> Erasure:
         """Erase a person (a data subject's right to erasure), in one transaction.
 
-        Removes the node, every tie touching it, and every reference to it (a node's
-        ``coordinator``, a tie's ``brokered_by`` become empty). ``tombstone`` (a keyed
-        hash of the id, see :mod:`lacgraph.rights.erasure`) is kept so that later loads holding
-        the id can be refused. Raises :class:`~lacgraph.errors.NotFound` when
-        ``person`` is not a node.
+        Removes the node, every tie touching it, every reference to it (a node's
+        ``coordinator``, a tie's ``brokered_by`` become empty) and the record of ids
+        merged into it (:meth:`merged`). ``tombstone`` (a keyed hash of the id, see
+        :mod:`lacgraph.rights.erasure`) is kept so that later loads holding the id can be
+        refused, and so are the tombstones ``also`` (of the ids merged into the person,
+        the same person). Raises :class:`~lacgraph.errors.NotFound` when ``person`` is
+        not a node.
         """
 
     def finish_erasure(self) -> str:
@@ -163,6 +185,11 @@ class Store(ABC):
     def tombstones(self) -> frozenset[str]:
         """Return the keyed hashes of every erased id (see :mod:`lacgraph.rights.erasure`)."""
         return frozenset()
+
+    def merged(self) -> dict[str, str]:
+        """Return the ids merged into another by ``lacgraph merge`` (dropped id -> kept
+        id): loads holding a dropped id are refused, naming the one kept."""
+        return {}
 
     def data_version(self) -> str:
         """Return a text that changes whenever any process changes the data.

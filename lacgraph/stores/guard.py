@@ -29,14 +29,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from lacgraph.errors import AlreadySubmitted, ErasedId, KeyMismatch, StaleWrite
-from lacgraph.tables import NODE_COLUMNS, TIE_COLUMNS, nodes_to_text, ties_to_text
+from lacgraph.tables import NODE_COLUMNS, TIE_COLUMNS, Tables, nodes_to_text, ties_to_text
 
 TieKey = tuple[str, str, str, str]
 
@@ -81,6 +81,52 @@ class Guard:
     token: str = ""
     tombstones: frozenset[str] = frozenset()
     audit: AuditNote | None = None
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What a store remembers of ids it no longer holds: the keyed hashes of erased ids
+    (:func:`lacgraph.rights.erasure.tombstone`) and the ids merged into another
+    (``merged[drop] == keep``, see :func:`lacgraph.analysis.duplicates.merge_in_store`)."""
+
+    tombstones: frozenset[str] = frozenset()
+    merged: Mapping[str, str] = field(default_factory=dict)
+
+
+Screen = Callable[[Tables, Marks], Tables]
+"""Checks tables about to be loaded against a store's :class:`Marks` as they are inside
+the load's write transaction: returns the tables to write, or raises to refuse the load."""
+
+
+@dataclass(frozen=True)
+class LoadCheck:
+    """What a load (``lacgraph load``, and so a Network Canvas import) checks inside its
+    write transaction, so an erasure or merge committed while it runs cannot be undone by
+    it: ``fingerprint`` is the pseudonym key's (kept at first use, another key refused,
+    ``""`` when no key is set) and ``screen`` sees the store's marks as they are then."""
+
+    fingerprint: str = ""
+    screen: Screen | None = None
+
+    def apply(self, tables: Tables, marks: Marks) -> Tables:
+        """``screen(tables, marks)``, or ``tables`` when there is no screen."""
+        return tables if self.screen is None else self.screen(tables, marks)
+
+
+def with_merges(merged: Mapping[str, str], merges: Mapping[str, str]) -> dict[str, str]:
+    """``merged`` (dropped id -> kept id) after recording ``merges``: an id merged earlier
+    into one now dropped points at the one kept.
+
+    Examples
+    --------
+    >>> with_merges({"a3": "a2"}, {"a2": "a"})
+    {'a3': 'a', 'a2': 'a'}
+    """
+    out = dict(merged)
+    for drop, keep in merges.items():
+        out = {d: keep if k == drop else k for d, k in out.items()}
+        out[drop] = keep
+    return out
 
 
 def _digest(row: Mapping[str, object], fixed: tuple[str, ...]) -> str:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 
@@ -42,7 +42,15 @@ from lacgraph.stores import _merge, _sqlite, _sqlite_write
 from lacgraph.stores._ego import EgoIndex
 from lacgraph.stores._merge import Plan, conform, conform_tables
 from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store, TieKey
-from lacgraph.stores.guard import AuditNote, Guard, Ledger, check
+from lacgraph.stores.guard import (
+    AuditNote,
+    Guard,
+    Ledger,
+    LoadCheck,
+    Marks,
+    check,
+    with_merges,
+)
 from lacgraph.tables import (
     NODE_COLUMNS,
     TIE_COLUMNS,
@@ -119,6 +127,7 @@ class MemoryStore(Store):
         self._data_version = 0
         self._changes = 0  # the data version of a store kept in memory only
         self._tombstones: frozenset[str] = frozenset()
+        self._merged: dict[str, str] = {}  # a store kept in memory: ids merged away
         self._ledger = Ledger()  # a store kept in memory: tokens, kept audit rows, key
         self._index: EgoIndex | None = None  # see _ego_index; rebuilt when the tables change
         self._index_lock = threading.Lock()
@@ -141,7 +150,8 @@ class MemoryStore(Store):
 
     # ------------------------------------------------------------------ writes
 
-    def write(self, tables: Tables, *, progress: Progress | None = None) -> LoadSummary:
+    def write(self, tables: Tables, *, progress: Progress | None = None,
+              check: LoadCheck | None = None) -> LoadSummary:
         """Upsert ``tables`` in one all-or-nothing step and say what changed.
 
         Nodes are matched by ``id`` and ties by ``(source, target, kind, start)`` with
@@ -158,6 +168,9 @@ class MemoryStore(Store):
             Called with the number of rows handled after each batch (written or found
             unchanged); the calls add up to ``len(nodes) + len(ties)``. If it raises,
             the write is rolled back and the exception propagates.
+        check : LoadCheck, optional
+            The pseudonym key's fingerprint and the screen against tombstones and merged
+            ids, run inside the write transaction (see :meth:`lacgraph.stores.Store.write`).
 
         Returns
         -------
@@ -190,17 +203,20 @@ class MemoryStore(Store):
         with self._lock:
             self._check_open()
             if self._db is None:
+                nodes, ties = self._admit(check, nodes, ties)
                 plan = _merge.plan(self._nodes, self._ties, nodes, ties)
                 for total in (len(nodes), len(ties)):  # the batches a file would write
                     _sqlite_write.count(progress, total, self._batch_size)
                 self._changes += plan.summary.changed_anything
             else:
-                plan = self._write_file(nodes, ties, progress)
+                plan = self._write_file(nodes, ties, progress, load=check)
             self._nodes, self._ties = plan.nodes, plan.ties
         return plan.summary
 
-    def replace(self, tables: Tables, *, progress: Progress | None = None) -> LoadSummary:
-        """Make the store hold exactly ``tables``, in one all-or-nothing step.
+    def replace(self, tables: Tables, *, progress: Progress | None = None,
+                check: LoadCheck | None = None) -> LoadSummary:
+        """Make the store hold exactly ``tables``, in one all-or-nothing step (``check``
+        as for :meth:`write`).
 
         Examples
         --------
@@ -218,11 +234,12 @@ class MemoryStore(Store):
         with self._lock:
             self._check_open()
             if self._db is None:
+                nodes, ties = self._admit(check, nodes, ties)
                 plan = _merge.plan_replace(self._nodes, self._ties, nodes, ties).plan
                 _sqlite_write.call(progress, len(nodes) + len(ties))
                 self._changes += plan.summary.changed_anything
             else:
-                plan = self._write_file(nodes, ties, progress, replace=True)
+                plan = self._write_file(nodes, ties, progress, replace=True, load=check)
             self._nodes, self._ties = plan.nodes, plan.ties
         return plan.summary
 
@@ -273,9 +290,11 @@ class MemoryStore(Store):
             self._nodes, self._ties = plan.nodes, plan.ties
         return plan.summary
 
-    def update(self, change: Callable[[Tables], Tables], *, guard: Guard | None = None
+    def update(self, change: Callable[[Tables], Tables], *, guard: Guard | None = None,
+               replace: bool = False, merged: Mapping[str, str] | None = None
                ) -> LoadSummary:
-        """Upsert ``change(current)``, ``current`` read inside the write transaction (see
+        """Upsert ``change(current)``, ``current`` read inside the write transaction; with
+        ``replace``, hold exactly ``change(current)``; ``merged`` kept with it (see
         :meth:`lacgraph.stores.Store.update`).
 
         Examples
@@ -295,11 +314,14 @@ class MemoryStore(Store):
                 tables = change(Tables(self._nodes.copy(), self._ties.copy()))
                 nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
                 ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
-                plan = _merge.plan(self._nodes, self._ties, nodes, ties)
+                plan = (_merge.plan_replace(self._nodes, self._ties, nodes, ties).plan
+                        if replace else _merge.plan(self._nodes, self._ties, nodes, ties))
                 self._ledger.admit(guard, self._tombstones)
+                self._merged = with_merges(self._merged, merged or {})
                 self._changes += plan.summary.changed_anything
             else:
-                plan = self._write_file(None, None, None, change=change, guard=guard)
+                plan = self._write_file(None, None, None, change=change, guard=guard,
+                                        replace=replace, merged=merged)
             self._nodes, self._ties = plan.nodes, plan.ties
         return plan.summary
 
@@ -342,10 +364,24 @@ class MemoryStore(Store):
             with _sqlite.transaction(self._db, self._path, self.waiting):
                 _sqlite.check_key(self._db, self._path, fingerprint)
 
+    def _admit(self, load: LoadCheck | None, nodes: pd.DataFrame, ties: pd.DataFrame
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """A store kept in memory: the load's key and screen (under the store's lock)."""
+        if load is None:
+            return nodes, ties
+        if load.fingerprint:
+            self._ledger.check_key(load.fingerprint)
+        if load.screen is None:
+            return nodes, ties
+        return conform_tables(load.apply(Tables(nodes, ties),
+                                         Marks(self._tombstones, dict(self._merged))))
+
     def _write_file(self, nodes: pd.DataFrame | None, ties: pd.DataFrame | None,
                     progress: Progress | None, replace: bool = False,
                     remove: Sequence[TieKey] = (), guard: Guard | None = None,
-                    change: Callable[[Tables], Tables] | None = None) -> Plan:
+                    change: Callable[[Tables], Tables] | None = None,
+                    load: LoadCheck | None = None,
+                    merged: Mapping[str, str] | None = None) -> Plan:
         db = self._db
         assert db is not None
         with _sqlite.transaction(db, self._path, self.waiting):
@@ -356,14 +392,24 @@ class MemoryStore(Store):
                 nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
                 ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
             assert nodes is not None and ties is not None
+            if load is not None:  # the key and the marks as they are inside the lock
+                if load.fingerprint:
+                    _sqlite.check_key(db, self._path, load.fingerprint)
+                if load.screen is not None:
+                    nodes, ties = conform_tables(load.apply(Tables(nodes, ties),
+                                                            _sqlite.marks(db)))
             _sqlite.guard(db, guard)
             plan = _sqlite_write.apply(db, self._nodes, self._ties, nodes, ties,
                                        replace=replace, remove=remove,
                                        batch_size=self._batch_size, progress=progress)
+            if merged:
+                _sqlite.record_merged(db, dict(merged))
         return plan
 
-    def erase_person(self, person: str, *, tombstone: str | None = None) -> Erasure:
-        """Erase a person in one transaction: node, ties, references; keep a tombstone.
+    def erase_person(self, person: str, *, tombstone: str | None = None,
+                     also: frozenset[str] = frozenset()) -> Erasure:
+        """Erase a person in one transaction: node, ties, references, the record of ids
+        merged into them; keep a tombstone (and the tombstones ``also``, of those ids).
 
         In a store file the deleted rows are overwritten on disk, the write-ahead log is
         emptied and the file rebuilt (VACUUM); :attr:`Erasure.remaining` says what is
@@ -386,13 +432,14 @@ class MemoryStore(Store):
             self._check_open()
             if self._db is None:
                 self._nodes, self._ties, erasure = _merge.erased(self._nodes, self._ties, person)
-                self._tombstones |= {tombstone} if tombstone else set()
+                self._tombstones |= ({tombstone} if tombstone else set()) | also
+                self._merged = {d: k for d, k in self._merged.items() if person not in (d, k)}
                 self._changes += 1
                 return erasure
             with _sqlite.transaction(self._db, self._path, self.waiting):
                 self._refresh()
                 nodes, ties, erasure = _merge.erased(self._nodes, self._ties, person)
-                _sqlite_write.erase(self._db, person, tombstone)
+                _sqlite_write.erase(self._db, person, tombstone, also)
             self._nodes, self._ties = nodes, ties
             self._data_version = self._db.execute("PRAGMA data_version").fetchone()[0]
             assert self._path is not None
@@ -437,6 +484,14 @@ class MemoryStore(Store):
             if self._db is None:
                 return self._tombstones
             return _sqlite.tombstones(self._db)
+
+    def merged(self) -> dict[str, str]:
+        """Return the ids merged into another (dropped id -> kept id)."""
+        with self._lock:
+            self._check_open()
+            if self._db is None:
+                return dict(self._merged)
+            return _sqlite.merged(self._db)
 
     def data_version(self) -> str:
         """Return a text that changes whenever any process changes the data.

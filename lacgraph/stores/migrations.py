@@ -108,6 +108,15 @@ def form_tokens_audit_outbox(db: sqlite3.Connection) -> None:
                "TEXT NOT NULL, detail TEXT NOT NULL) WITHOUT ROWID")
 
 
+@step
+def merged_ids(db: sqlite3.Connection) -> None:
+    """4: ids merged into another by ``lacgraph merge`` (issue 23): a later load holding
+    the dropped id is refused, naming the one kept (see
+    :func:`lacgraph.analysis.duplicates.merge_in_store`)."""
+    db.execute("CREATE TABLE IF NOT EXISTS merged (id TEXT PRIMARY KEY, kept TEXT NOT NULL, "
+               "at TEXT NOT NULL) WITHOUT ROWID")
+
+
 SCHEMA_VERSION = len(STEPS) + 1
 """The schema version this lacgraph writes and reads (the version after the last step)."""
 

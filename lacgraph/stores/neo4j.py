@@ -53,7 +53,7 @@ lacgraph.errors.StoreUnavailable: Cannot reach the graph database at bolt://127.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, LiteralString
 
@@ -82,7 +82,7 @@ from lacgraph.stores._graph_rows import (
 from lacgraph.stores._merge import conform, conform_tables, tie_keys
 from lacgraph.stores._neo4j_write import MERGE_NODES, MERGE_TIES, BatchedWrites
 from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store, TieKey
-from lacgraph.stores.guard import AuditNote, Guard, check
+from lacgraph.stores.guard import AuditNote, Guard, LoadCheck, Marks, check
 from lacgraph.tables import (
     NODE_COLUMNS,
     TIE_COLUMNS,
@@ -217,12 +217,16 @@ class Neo4jStore(BatchedWrites, Store):
 
     # ------------------------------------------------------------------ writes
 
-    def write(self, tables: Tables, *, progress: Progress | None = None) -> LoadSummary:
+    def write(self, tables: Tables, *, progress: Progress | None = None,
+              check: LoadCheck | None = None) -> LoadSummary:
         """Upsert ``tables``, all or nothing (see the module notes).
 
         Same semantics as :meth:`lacgraph.stores.MemoryStore.write`. ``progress`` is
         called after each batch with the number of input rows it handled; if it raises,
-        the write stops and nothing of it is visible.
+        the write stops and nothing of it is visible. ``check`` runs again in the
+        transaction that makes the write visible, after taking the meta node's lock (see
+        :meth:`lacgraph.stores.Store.write`): an erasure or merge committed after the
+        write was planned refuses it.
 
         Raises
         ------
@@ -232,19 +236,27 @@ class Neo4jStore(BatchedWrites, Store):
         StoreUnavailable
             The connection failed: nothing of this write is visible; write again.
         """
-        return self._apply(tables, progress, replace=False)
+        return self._apply(tables, progress, replace=False, check=check)
 
-    def replace(self, tables: Tables, *, progress: Progress | None = None) -> LoadSummary:
+    def replace(self, tables: Tables, *, progress: Progress | None = None,
+                check: LoadCheck | None = None) -> LoadSummary:
         """Make the database hold exactly ``tables``, all or nothing (see
         :meth:`lacgraph.stores.Store.replace`): the removals travel in the transaction
-        that makes the write visible."""
-        return self._apply(tables, progress, replace=True)
+        that makes the write visible (``check`` as for :meth:`write`)."""
+        return self._apply(tables, progress, replace=True, check=check)
 
-    def _apply(self, tables: Tables, progress: Progress | None, *, replace: bool
-               ) -> LoadSummary:
+    def _apply(self, tables: Tables, progress: Progress | None, *, replace: bool,
+               check: LoadCheck | None = None) -> LoadSummary:
         nodes, ties = conform_tables(tables)
         with self._lock:
             self._ensure_schema()
+            verify = None
+            if check is not None:
+                if check.fingerprint:  # refused before anything is staged
+                    self.check_key(check.fingerprint)
+                given = Tables(nodes, ties)
+                nodes, ties = conform_tables(check.apply(given, self._marks()))
+                verify = self._verifier(check, given, Tables(nodes, ties))
             current, old_columns = self._read_all()
             removals: list[Statement] = []
             if replace:
@@ -262,14 +274,36 @@ class Neo4jStore(BatchedWrites, Store):
             rows = len(plan.nodes_to_write) + len(plan.ties_to_write)
             try:
                 if rows <= self.single_transaction_rows:
-                    self._write_at_once(plan, len(nodes), len(ties), meta, progress)
+                    self._write_at_once(plan, len(nodes), len(ties), meta, progress,
+                                        verify=verify)
                 else:
                     self._write_staged(plan, pd.Index(current.nodes["id"]), len(nodes),
-                                       len(ties), meta, progress)
+                                       len(ties), meta, progress, verify=verify)
             except StoreUnavailable as err:
                 raise StoreUnavailable(f"{err}. The load stopped before it was complete and "
                                        "nothing of it is visible: load again") from err
         return plan.summary
+
+    def _marks(self) -> Marks:
+        """The tombstones and merged ids as stored now."""
+        return self._session_call(lambda s: s.execute_read(guarding.marks))
+
+    def _verifier(self, check: LoadCheck, given: Tables, planned: Tables
+                  ) -> Callable[[Any], None]:
+        """The check a load makes in the transaction that makes it visible: the meta
+        node's lock first (erasures and merges take it too), then the key and the marks
+        as they are now must give the tables that were planned."""
+        def verify(tx: Any) -> None:
+            tx.run(guarding.LOCK_META, {"version": SCHEMA_VERSION}).consume()
+            if check.fingerprint:
+                guarding.check_key(tx, self.uri, check.fingerprint)
+            again = Tables(*conform_tables(check.apply(given, guarding.marks(tx))))
+            if not (again.nodes.equals(planned.nodes) and again.ties.equals(planned.ties)):
+                raise StoreError("While this load ran, a person it holds was erased or "
+                                 "merged into another: nothing of it was written. Load "
+                                 "again to see which.")
+
+        return verify
 
     def record_change(self, tables: Tables, remove: Sequence[TieKey] = (), *,
                       guard: Guard | None = None) -> LoadSummary:
@@ -296,19 +330,30 @@ class Neo4jStore(BatchedWrites, Store):
 
         return self._locked(change).summary
 
-    def update(self, change: Callable[[Tables], Tables], *, guard: Guard | None = None
+    def update(self, change: Callable[[Tables], Tables], *, guard: Guard | None = None,
+               replace: bool = False, merged: Mapping[str, str] | None = None
                ) -> LoadSummary:
         """Upsert ``change(current)``, ``current`` read inside the one write transaction
         (after locking the meta node), so nothing another writer committed meanwhile is
-        undone. See :meth:`lacgraph.stores.Store.update`."""
+        undone; with ``replace``, hold exactly ``change(current)`` (the removals in the
+        same transaction). See :meth:`lacgraph.stores.Store.update`."""
         def work(tx: Any, current: Tables, old_columns: tuple) -> _merge.Plan:
             check(guard, current.nodes, current.ties)
             tables = change(current)
             nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
             ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
-            plan = _merge.plan(current.nodes, current.ties, nodes, ties)
+            removals: list[Statement] = []
+            if replace:
+                replacement = _merge.plan_replace(current.nodes, current.ties, nodes, ties)
+                plan = replacement.plan
+                removals = rights.removal_statements(replacement.removed_nodes,
+                                                     replacement.removed_ties)
+            else:
+                plan = _merge.plan(current.nodes, current.ties, nodes, ties)
             guarding.apply(tx, guard)
-            self._run_in(tx, self._plan_statements(plan, len(nodes), len(ties), old_columns))
+            self._run_in(tx, removals + self._plan_statements(plan, len(nodes), len(ties),
+                                                              old_columns))
+            guarding.record_merged(tx, merged or {})
             return plan
 
         return self._locked(work).summary
@@ -369,7 +414,8 @@ class Neo4jStore(BatchedWrites, Store):
         with self._lock:
             return int(self.run(COUNT_STAGED)[0][0])
 
-    def erase_person(self, person: str, *, tombstone: str | None = None) -> Erasure:
+    def erase_person(self, person: str, *, tombstone: str | None = None,
+                     also: frozenset[str] = frozenset()) -> Erasure:
         """Erase ``person`` in one transaction: ``DETACH DELETE`` the node (every tie
         touching it), remove the ``coordinator`` and ``brokered_by`` references to it,
         keep the keyed ``tombstone`` and count one more change.
@@ -385,8 +431,8 @@ class Neo4jStore(BatchedWrites, Store):
         with self._lock:
             if not isinstance(person, str) or not self.run(NODE_BY_ID, {"id": person}):
                 raise NotFound(f"No node with id {person!r}")
-            rows = self.transaction(rights.erase_statements(person, tombstone, SCHEMA_VERSION),
-                                    write=True)
+            rows = self.transaction(rights.erase_statements(person, tombstone, SCHEMA_VERSION,
+                                                            also), write=True)
         return Erasure(ties_removed=int(rows[1][0][0]),
                        references_cleared=int(rows[3][0][0]) + int(rows[4][0][0]))
 
@@ -394,6 +440,11 @@ class Neo4jStore(BatchedWrites, Store):
         """The keyed hashes of every erased id (see :mod:`lacgraph.rights.erasure`)."""
         with self._lock:
             return frozenset(str(r[0]) for r in self.run(rights.TOMBSTONES))
+
+    def merged(self) -> dict[str, str]:
+        """The ids merged into another (dropped id -> kept id)."""
+        with self._lock:
+            return {str(d): str(k) for d, k in self.run(guarding.MERGED)}
 
     def data_version(self) -> str:
         """The change counter kept on the meta node (see :meth:`Store.data_version`)."""

@@ -178,7 +178,7 @@ def load() -> Any:
     from lacgraph.loaders.update import merge_update
     from lacgraph.loaders.workbook import workbook_cells
     from lacgraph.network import Network
-    from lacgraph.rights.erasure import screen
+    from lacgraph.rights.erasure import refuse_merged, screen
     from lacgraph.web.context import replace_programme
 
     workbook = request.files.get("workbook")
@@ -213,6 +213,7 @@ def load() -> Any:
         transaction: a coordinator's change committed meanwhile is kept, never undone),
         checked against the tombstones there."""
         tables, _ = screen(merge_update(current, cells), store.tombstones(), key)
+        refuse_merged(tables, store.merged())
         return tables
 
     note = AuditNote(secrets.token_hex(8), utcnow().strftime("%Y-%m-%dT%H:%M:%S.%fZ"),

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from lacgraph.stores import MemoryStore, Store
+from lacgraph.stores.neo4j import Neo4jStore
 
 
 def _sqlite(tmp_path: Path) -> Store:
@@ -59,3 +60,16 @@ def make_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
 def store(make_store: Callable[[], Store]) -> Store:
     """One fresh, empty store of each kind."""
     return make_store()
+
+
+def another_handle(store: Store, request: pytest.FixtureRequest) -> Store:
+    """A second handle on the data of ``store``, as another program (or server worker)
+    has it: a second connection to the same file or database; the same object for a store
+    kept in memory only. The caller closes it (closing the memory store's own handle is
+    left to the fixture)."""
+    if isinstance(store, Neo4jStore):
+        server = request.getfixturevalue("neo4j")
+        return Neo4jStore(server.uri, **server.options)
+    if isinstance(store, MemoryStore) and store.path is not None:
+        return MemoryStore(store.path)
+    return store

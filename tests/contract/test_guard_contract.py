@@ -11,10 +11,21 @@ import pytest
 
 from lacgraph.errors import AlreadySubmitted, ErasedId, KeyMismatch, StaleWrite
 from lacgraph.privacy import Pseudonymiser
-from lacgraph.rights.erasure import tombstone
+from lacgraph.rights import erasure
+from lacgraph.rights.erasure import load_check, tombstone
 from lacgraph.stores import Store
-from lacgraph.stores.guard import ABSENT, ANY, AuditNote, Guard, tie_version, versions
+from lacgraph.stores.guard import (
+    ABSENT,
+    ANY,
+    AuditNote,
+    Guard,
+    LoadCheck,
+    Marks,
+    tie_version,
+    versions,
+)
 from lacgraph.tables import Tables, ties_to_text
+from tests.contract.conftest import another_handle
 from tests.contract.test_store_contract import network, tie
 
 KEY = ("sam", "ann", "friend", "2024-01-01")
@@ -147,3 +158,69 @@ def test_the_pseudonym_key_is_fingerprinted_at_first_use(store: Store):
     store.check_key(Pseudonymiser(b"one").fingerprint())
     with pytest.raises(KeyMismatch, match="another pseudonym key"):
         store.check_key(Pseudonymiser(b"two").fingerprint())
+
+
+@pytest.mark.parametrize("replace", [False, True])
+@pytest.mark.parametrize("skip", [False, True])
+def test_a_load_checks_the_tombstones_inside_its_write(
+        store: Store, request: pytest.FixtureRequest, replace: bool, skip: bool) -> None:
+    """An erasure committed (by another connection) when the load has read the tombstones
+    is seen by the load's check: the load is refused, or leaves the person out, or waits
+    and the erasure follows it; never is the erased person written back."""
+    key = Pseudonymiser(b"contract key")
+    store.write(network())
+    store.check_key(key.fingerprint())
+    other = another_handle(store, request)
+    threads: list[threading.Thread] = []
+    errors: list[BaseException] = []
+
+    def erase_dan() -> None:
+        try:
+            erasure.erase(other, "dan", key)
+        except BaseException as err:  # noqa: BLE001 - reported by the assertion below
+            errors.append(err)
+
+    check, _ = load_check(key, skip=skip)
+    assert check.screen is not None
+    screen = check.screen
+
+    def racing(tables: Tables, marks: Marks) -> Tables:
+        if not threads:
+            threads.append(threading.Thread(target=erase_dan))
+            threads[0].start()
+            threads[0].join(timeout=2.0)  # waits behind the load's lock where there is one
+        return screen(tables, marks)
+
+    base = network()  # and something new, so a staged write has rows to stage
+    load = Tables.from_records(
+        [*base.to_text()[0].to_dict("records"), {"id": "eve", "type": "person"}],
+        [*base.to_text()[1].to_dict("records"), tie("eve", "dan", "friend", "2024-07-01"),
+         tie("eve", "ann", "friend", "2024-07-01")])
+    write = store.replace if replace else store.write
+    try:
+        try:
+            write(load, check=LoadCheck(check.fingerprint, racing))
+        except Exception as err:  # noqa: BLE001 - a refusal must name the erasure
+            assert "erased" in str(err), err
+        for thread in threads:
+            thread.join(timeout=120)
+        assert threads and not errors, errors
+        now = store.read()
+        assert "dan" not in set(now.nodes["id"])
+        assert not ({"dan"} & (set(now.ties["source"]) | set(now.ties["target"])))
+        assert tombstone(key, "dan") in store.tombstones()
+    finally:
+        if other is not store:
+            other.close()
+
+
+def test_a_load_with_another_key_is_refused_inside_its_write(store: Store) -> None:
+    store.write(network())
+    store.check_key(Pseudonymiser(b"one").fingerprint())
+    more = Tables.from_records([{"id": "new", "type": "person"}], [])
+    with pytest.raises(KeyMismatch, match="another pseudonym key"):
+        store.write(more, check=LoadCheck(Pseudonymiser(b"two").fingerprint()))
+    with pytest.raises(KeyMismatch):
+        store.replace(network(), check=LoadCheck(Pseudonymiser(b"two").fingerprint()))
+    assert "new" not in set(store.read().nodes["id"])
+    assert store.write(more, check=LoadCheck(Pseudonymiser(b"one").fingerprint())).nodes_added
