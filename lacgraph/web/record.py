@@ -58,6 +58,7 @@ from lacgraph.tables import (
     Tables,
     format_date,
     format_long_date,
+    node_text,
     nodes_to_text,
     parse_user_date,
     ties_to_text,
@@ -109,10 +110,11 @@ def new_form_token() -> str:
 
 def person_version(person: str) -> str:
     """The version of ``person``'s row as the page shows it (carried by the review form)."""
-    nodes = programme().nodes
-    if person not in nodes.index:
+    P = programme()
+    if person not in P.nodes.index:
         return ""
-    return node_version(nodes_to_text(nodes.loc[[person]].reset_index(drop=True)).iloc[0])
+    return P.remember(("node version", person),
+                      lambda: node_version(node_text(P.nodes.loc[person])))
 
 
 @bp.app_context_processor
