@@ -94,10 +94,15 @@ def _date_arg(name: str, problems: list[dict[str, str]]) -> Any:
     """The date in the GOV.UK date boxes ``name-day`` … (or one field ``name``: 31/12/2024
     or 2024-12-31), else ``None``; a mistake is added to ``problems`` (shown in the page's
     error summary and by the boxes) and ignored."""
-    value, message = read_date_input(request.args, name, label=DATE_LABELS.get(name, "Date"))
+    with use_language("en"):  # the mistake in English: a whole sentence of DATE_MESSAGES
+        value, message = read_date_input(request.args, name,
+                                         label=DATE_LABELS.get(name, "Date"))
     if message:
-        problems.append({"field": name, "message": _(message) if message in DATE_MESSAGES
-                         else message})
+        if message in DATE_MESSAGES:
+            message = _(message)
+        else:  # said by read_date_input itself, in the page's language
+            message = read_date_input(request.args, name, label=_("Date"))[1] or message
+        problems.append({"field": name, "message": message})
         return None
     return None if value is None else np.datetime64(value, "D")
 

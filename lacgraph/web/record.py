@@ -262,13 +262,15 @@ def _validate(person: str, form: str, nodes: pd.DataFrame, ties: pd.DataFrame,
 
 def _form_reason(column: str, reason: str, ties: pd.DataFrame) -> str:
     """A validation problem of a form in the words of the page, one whole sentence (the
-    two a form can meet; any other in :func:`_plain` words)."""
-    if column == "end" and reason.startswith("end is not after start"):
-        start = str(ties["start"].iat[0]) if len(ties) else ""
+    two a form can meet, known by the values, whatever the language of ``reason``; any
+    other in :func:`_plain` words)."""
+    start = str(ties["start"].iat[0]) if len(ties) else ""
+    end = str(ties["end"].iat[0]) if len(ties) and "end" in ties else ""
+    if column == "end" and start and end and end <= start:
         return _("The end date must be after the start date (%(start)s)",
                  start=format_long_date(start) or start)
-    if column == "kind" and " tie joins " in reason:
-        kind = str(ties["kind"].iat[0]) if len(ties) else ""
+    kind = str(ties["kind"].iat[0]) if len(ties) else ""
+    if column == "kind" and kind in TIE_KINDS:  # a known kind between the wrong two
         return _("A connection of this kind (%(kind)s) cannot join these two: choose "
                  "another kind of connection, or check whether it is a person, a group or "
                  "a service", kind=KIND_WORDS.get(kind, kind))
