@@ -52,7 +52,7 @@ from lacgraph.errors import QueryError
 from lacgraph.i18n import _
 from lacgraph.tables import format_long_date
 from lacgraph.viz.labels import label_overlaps as label_overlaps  # re-exported
-from lacgraph.viz.labels import node_boxes, place_labels
+from lacgraph.viz.labels import node_boxes, place_labels, place_stranded
 from lacgraph.viz.layout import (  # noqa: F401 - re-exported: the layout is the picture's
     CATEGORY_COLOURS,
     NEW_COLOUR,
@@ -256,6 +256,9 @@ def _draw(data: CircleData, *, title: str = "", centre: tuple[str, ...] = ()) ->
         if failures == 0 or inches >= MAX_INCHES:
             break
         inches = min(MAX_INCHES, inches * 1.15)
+    if failures:  # as large as it may be: the labels left over go further out, clear
+        place_stranded(fig, labels, fixed + frame, nodes, alters["angle"].to_numpy(float),
+                       renderer)
     for size in (8.5, 8.0, 7.5, 7.0):  # Welsh words are longer: the key stays inside
         box = legend.get_window_extent(renderer)
         if box.x0 >= 0 and box.x1 <= fig.bbox.width:

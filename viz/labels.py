@@ -39,25 +39,26 @@ def candidates(angle: float) -> list[tuple[float, float, str, str, bool]]:
     (with a thin leader line), then the diagonals and inwards.
     """
     c, s = np.cos(angle), np.sin(angle)
-
-    def align(cx: float, sy: float) -> tuple[str, str]:
-        return ("left" if cx > 0.35 else "right" if cx < -0.35 else "center",
-                "bottom" if sy > 0.35 else "top" if sy < -0.35 else "center")
-
     d = 8.0
-    out = [(d * c, d * s, *align(c, s), False)]
+    out = [(d * c, d * s, *_align(c, s), False)]
     out += [(d, 0, "left", "center", False), (-d, 0, "right", "center", False),
             (0, d, "center", "bottom", False), (0, -d, "center", "top", False)]
     for k in (2.4, 3.8, 5.2):
-        out.append((k * d * c, k * d * s, *align(c, s), True))
+        out.append((k * d * c, k * d * s, *_align(c, s), True))
     out += [(d, d, "left", "bottom", False), (-d, d, "right", "bottom", False),
             (d, -d, "left", "top", False), (-d, -d, "right", "top", False)]
     for k in (1.0, 2.4):
-        out.append((-k * d * c, -k * d * s, *align(-c, -s), k > 1))
+        out.append((-k * d * c, -k * d * s, *_align(-c, -s), k > 1))
     for k in (2.4, 3.8):
         for sx, sy in ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1)):
-            out.append((k * d * sx, k * d * sy, *align(sx, sy), True))
+            out.append((k * d * sx, k * d * sy, *_align(sx, sy), True))
     return out
+
+
+def _align(cx: float, sy: float) -> tuple[str, str]:
+    """A label's alignment on the side (``cx``, ``sy``) of its node: the end facing it."""
+    return ("left" if cx > 0.35 else "right" if cx < -0.35 else "center",
+            "bottom" if sy > 0.35 else "top" if sy < -0.35 else "center")
 
 
 def _text_box(text: Text, renderer: object) -> Bbox:
@@ -168,6 +169,56 @@ def place_labels(fig: Figure, labels: list[Annotation], fixed: list[Text],
             chosen = Text.get_window_extent(label, renderer)
         taken.append(chosen.extents)
     return failures
+
+
+def place_stranded(fig: Figure, labels: list[Annotation], fixed: list[Text],
+                   nodes: list[Bbox], angles: np.ndarray, renderer: object = None) -> int:
+    """Move every label that :func:`place_labels` could not place without overlap further
+    out along its radius, joined to its node by a leader line, to the first place that
+    touches nothing; return how many moved.
+
+    The labels are checked in the order :func:`place_labels` placed them, against the same
+    obstacles (fixed texts -- the sector names among them --, markers, labels before it).
+    Beyond every obstacle there is always room, so afterwards no label overlaps another
+    label, a fixed text or a marker. It is the last resort, when the figure cannot grow.
+    """
+    if renderer is None or getattr(renderer, "dpi", None) != fig.dpi:
+        renderer = fig.canvas.get_renderer()
+    taken = [_padded(_text_box(t, renderer)).extents for t in fixed]
+    taken += [b.extents for b in nodes]
+    moved = 0
+    for label, angle in zip(labels, angles, strict=True):
+        box = _padded(Text.get_window_extent(label, renderer)).extents
+        if overlap_matrix(box, np.array(taken)).any():
+            places = _further_out(label, float(angle), np.array(taken), renderer, fig.dpi)
+            boxes = candidate_boxes(label, renderer, places)
+            boxes[:, :2] -= PAD
+            boxes[:, 2:] += PAD
+            free = np.flatnonzero(~overlap_matrix(boxes, np.array(taken)).any(axis=1))
+            _move(label, *places[int(free[0])])  # the last place is always free
+            box = _padded(Text.get_window_extent(label, renderer)).extents
+            moved += 1
+        taken.append(box)
+    return moved
+
+
+def _further_out(label: Annotation, angle: float, taken: np.ndarray, renderer: object,
+                 dpi: float) -> list[tuple[float, float, str, str, bool]]:
+    """Places along the radius through ``label``'s node, a step apart, beyond the last of
+    :func:`candidates` and out to one beyond every box of ``taken`` (display pixels), with a
+    leader line."""
+    c, s = np.cos(angle), np.sin(angle)
+    _move(label, 0.0, 0.0, "left", "bottom", False)
+    label.update_positions(renderer)
+    node = Text.get_window_extent(label, renderer).p0  # the anchor, at no offset: the node
+    corners = np.vstack([taken[:, [0, 1]], taken[:, [0, 3]], taken[:, [2, 1]],
+                         taken[:, [2, 3]]])
+    size = Text.get_window_extent(label, renderer).size
+    # pixels: past the farthest corner by the label's own diagonal (and the padding)
+    reach = float(np.hypot(*(corners - node).T).max() + np.hypot(*size) + 4 * PAD)
+    points = reach * 72.0 / dpi + 8.0
+    steps = np.append(np.arange(5.2 * 8.0 + 12.0, points, 12.0), points)
+    return [(k * c, k * s, *_align(c, s), True) for k in steps]
 
 
 def _move(label: Annotation, dx: float, dy: float, ha: str, va: str, leader: bool) -> None:
