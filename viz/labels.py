@@ -178,23 +178,27 @@ def place_stranded(fig: Figure, labels: list[Annotation], fixed: list[Text],
     touches nothing; return how many moved.
 
     The labels are checked in the order :func:`place_labels` placed them, against the same
-    obstacles (fixed texts -- the sector names among them --, markers, labels before it).
-    Beyond every obstacle there is always room, so afterwards no label overlaps another
-    label, a fixed text or a marker. It is the last resort, when the figure cannot grow.
+    obstacles (fixed texts -- the sector names among them --, markers, the labels before
+    it); one that touches any is moved clear of those and of the labels after it. Beyond
+    every obstacle there is always room, so afterwards no label overlaps another label, a
+    fixed text or a marker. It is the last resort, when the figure cannot grow.
     """
     if renderer is None or getattr(renderer, "dpi", None) != fig.dpi:
         renderer = fig.canvas.get_renderer()
     taken = [_padded(_text_box(t, renderer)).extents for t in fixed]
     taken += [b.extents for b in nodes]
+    now = [_padded(Text.get_window_extent(label, renderer)).extents for label in labels]
     moved = 0
-    for label, angle in zip(labels, angles, strict=True):
-        box = _padded(Text.get_window_extent(label, renderer)).extents
+    for k, (label, angle) in enumerate(zip(labels, angles, strict=True)):
+        box = now[k]
         if overlap_matrix(box, np.array(taken)).any():
-            places = _further_out(label, float(angle), np.array(taken), renderer, fig.dpi)
+            # clear of the labels after it too, where they are: they stay
+            obstacles = np.array(taken + now[k + 1:])
+            places = _further_out(label, float(angle), obstacles, renderer, fig.dpi)
             boxes = candidate_boxes(label, renderer, places)
             boxes[:, :2] -= PAD
             boxes[:, 2:] += PAD
-            free = np.flatnonzero(~overlap_matrix(boxes, np.array(taken)).any(axis=1))
+            free = np.flatnonzero(~overlap_matrix(boxes, obstacles).any(axis=1))
             _move(label, *places[int(free[0])])  # the last place is always free
             box = _padded(Text.get_window_extent(label, renderer)).extents
             moved += 1
