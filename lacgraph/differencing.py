@@ -91,7 +91,7 @@ class Readings:
         """The true value of ``expression``."""
         return float(sum(c * self.truth[i] for i, c in expression.items()))
 
-    def pinned(self, hidden: Mapping[str, Expression]) -> list[str]:
+    def pinned(self, hidden: Mapping[Any, Expression]) -> list[Any]:
         """The names of the ``hidden`` expressions that have exactly one possible value.
 
         Each is minimised, then (when its minimum is its true value) maximised, over every
@@ -123,9 +123,9 @@ class Readings:
             constraints = [LinearConstraint(matrix, lows, highs)]
         bounds, integral = Bounds(lower, upper), np.ones(size)
         objectives = {}
-        for name, expression in hidden.items():
+        for name, wanted in hidden.items():
             objective = np.zeros(size)
-            for i, c in expression.items():
+            for i, c in wanted.items():
                 objective[i] = c
             objectives[name] = objective
         # first whole batches: push the sum of the undecided down, then up; every value that
@@ -134,7 +134,8 @@ class Readings:
         for sign in (1.0, -1.0, 1.0, -1.0):
             if len(undecided) < 2:
                 break
-            x = self._solve(sign * sum(undecided.values()), constraints, bounds, integral)
+            x = self._solve(sign * np.sum(list(undecided.values()), axis=0), constraints, bounds,
+                            integral)
             if x is None:
                 continue
             undecided = {n: o for n, o in undecided.items()

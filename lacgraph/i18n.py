@@ -155,7 +155,7 @@ def as_date(value: object) -> dt.date | None:
     (datetime.date(2024, 2, 29), None, None)
     """
     if isinstance(value, dt.datetime):
-        return value.date()
+        return value.date() if value == value else None  # pandas' NaT equals nothing
     if isinstance(value, dt.date):
         return value
     text = "" if value is None else str(value).strip()
@@ -175,9 +175,16 @@ def long_date(value: object, lang: str | None = None) -> str:
     day = as_date(value)
     if day is None:
         return ""
+    return _long_date(day, babel_locale(lang))
+
+
+@functools.lru_cache(maxsize=8192)
+def _long_date(day: dt.date, locale: str) -> str:
+    """One day written out in one locale (kept: a person page writes dozens of dates, and
+    Babel takes a tenth of a millisecond for each)."""
     from babel.dates import format_date
 
-    return str(format_date(day, format="d MMMM y", locale=babel_locale(lang)))
+    return str(format_date(day, format="d MMMM y", locale=locale))
 
 
 def month_year(value: object, lang: str | None = None) -> str:

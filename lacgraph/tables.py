@@ -53,7 +53,7 @@ from typing import TypeAlias
 import numpy as np
 import pandas as pd
 
-from lacgraph.i18n import long_date
+from lacgraph.i18n import _, long_date
 from lacgraph.model import DEFAULT_CIRCLE
 
 NODE_COLUMNS: tuple[str, ...] = (
@@ -221,7 +221,8 @@ def parse_user_date(text: str) -> np.datetime64:
             return np.datetime64(dt.datetime.strptime(cleaned, pattern).date(), "D")
         except ValueError:
             continue
-    raise QueryError(f"{text!r} is not a date: write it as 31/12/2024 or 2024-12-31")
+    raise QueryError(_("%(value)s is not a date: write it as 31/12/2024 or 2024-12-31",
+                       value=repr(text)))
 
 
 @dataclass(frozen=True)
@@ -321,6 +322,24 @@ def nodes_to_text(nodes: pd.DataFrame) -> pd.DataFrame:
     out["supported"] = np.where(nodes["supported"].to_numpy(bool), "true", "false")
     out["introduced_on"] = nodes["introduced_on"].map(format_date)
     return out.astype(object)
+
+
+def node_text(row: pd.Series) -> dict[str, object]:
+    """One node's row as :func:`nodes_to_text` writes it, as a dict (no frame built: a
+    person page asks for one row).
+
+    Examples
+    --------
+    >>> T = Tables.from_records([{"id": "a", "type": "person", "supported": True,
+    ...                           "introduced_on": "2024-01-02"}], [])
+    >>> text = node_text(T.nodes.iloc[0])
+    >>> text == nodes_to_text(T.nodes).iloc[0].to_dict(), text["introduced_on"]
+    (True, '2024-01-02')
+    """
+    text = row.to_dict()
+    text["supported"] = "true" if bool(row["supported"]) else "false"
+    text["introduced_on"] = format_date(row["introduced_on"])
+    return text
 
 
 def ties_to_text(ties: pd.DataFrame) -> pd.DataFrame:

@@ -2,7 +2,9 @@
 
 A folder of CSV files (``nodes.csv``, ``ties.csv``) or one ``.xlsx`` workbook with the
 sheets ``nodes`` and ``ties``. Every load is validated as a whole: any bad row raises one
-:class:`~lacgraph.errors.InputError` listing every problem.
+:class:`~lacgraph.errors.InputError` listing every problem. Each problem's reason (what is
+wrong, what was expected) is one whole message in the current language
+(:mod:`lacgraph.i18n`): Welsh for a Welsh web request, English on the command line.
 
 Examples
 --------

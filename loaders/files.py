@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from lacgraph.errors import InputError, Problem
+from lacgraph.i18n import _, ngettext
 from lacgraph.loaders.observations import REVIEWS_FILE, fold_reviews
 from lacgraph.loaders.validate import check_header, validate
 from lacgraph.loaders.workbook import read_workbook
@@ -68,9 +69,11 @@ def read_source(path: str | Path) -> Tables:
         return read_folder(path)
     if path.suffix.lower() == ".xlsx" and path.is_file():
         return read_workbook(path)
-    expected = "expected a folder with nodes.csv and ties.csv, or an .xlsx workbook"
-    what = "not a folder or an .xlsx workbook" if path.exists() else "no such file or folder"
-    raise InputError([Problem("folder", 0, "", str(path), f"{what}; {expected}")])
+    reason = (_("not a folder or an .xlsx workbook; expected a folder with nodes.csv and "
+                "ties.csv, or an .xlsx workbook") if path.exists() else
+              _("no such file or folder; expected a folder with nodes.csv and ties.csv, or an "
+                ".xlsx workbook"))
+    raise InputError([Problem("folder", 0, "", str(path), reason)])
 
 
 def read_folder(path: str | Path) -> Tables:
@@ -201,18 +204,19 @@ def not_utf8(file: str, line: int, data: bytes, at: int) -> Problem:
                if i != -1] or [len(data)])
     cell = data[start:end][:60].decode("cp1252", errors="replace")
     char = data[at:at + 1].decode("cp1252", errors="replace")
-    return Problem(file, line, "", cell,
-                   f"the file is not saved as UTF-8 (byte 0x{data[at]:02X} here is {char!r} in "
-                   "Windows-1252, the encoding of Excel's plain \"CSV (Comma delimited)\"); "
-                   "expected UTF-8: in Excel choose File > Save As > \"CSV UTF-8 (Comma "
-                   "delimited) (*.csv)\", or save it as UTF-8 in your editor")
+    return Problem(file, line, "", cell, _(
+        "the file is not saved as UTF-8 (byte 0x%(byte)s here is %(char)s in Windows-1252, the "
+        "encoding of Excel's plain \"CSV (Comma delimited)\"); expected UTF-8: in Excel choose "
+        "File > Save As > \"CSV UTF-8 (Comma delimited) (*.csv)\", or save it as UTF-8 in your "
+        "editor", byte=format(data[at], "02X"), char=repr(char)))
 
 
 def _csv_cells(path: Path, file: str) -> tuple[pd.DataFrame, np.ndarray]:
     """Return the all-text frame of one CSV file and each row's line number."""
     if not path.is_file():
-        where = f"in the folder {path.parent}"
-        raise InputError([Problem(file, 0, "", "", f"no such file; expected {file} {where}")])
+        raise InputError([Problem(file, 0, "", "", _(
+            "no such file; expected %(file)s in the folder %(folder)s", file=file,
+            folder=str(path.parent)))])
     data = path.read_bytes()
     try:
         data.decode("utf-8-sig")
@@ -227,9 +231,10 @@ def _csv_cells(path: Path, file: str) -> tuple[pd.DataFrame, np.ndarray]:
                                 skip_blank_lines=False, on_bad_lines="warn")
         except pd.errors.EmptyDataError:
             raise InputError([Problem(file, 0, "", "",
-                                      "the file is empty; expected a header line")]) from None
+                                      _("the file is empty; expected a header line"))]) from None
         except pd.errors.ParserError as err:
-            raise InputError([Problem(file, 0, "", "", f"not a readable CSV file ({err})")]) from None
+            raise InputError([Problem(file, 0, "", "", _("not a readable CSV file (%(error)s)",
+                                                         error=str(err)))]) from None
     for warning in caught:
         if not issubclass(warning.category, pd.errors.ParserWarning):
             warnings.warn_explicit(warning.message, warning.category, warning.filename,
@@ -239,7 +244,7 @@ def _csv_cells(path: Path, file: str) -> tuple[pd.DataFrame, np.ndarray]:
         raise InputError(_long_records(data, file))
     # the header is in the first bytes (pandas renames repeated names: read it raw)
     head = data[:1 << 16].decode("utf-8-sig", errors="replace").encode()
-    check_header(next((r for _, r in _records(head, file)), []), file)
+    check_header(next((r for _line, r in _records(head, file)), []), file)
     lines = _csv_lines(frame, data)
     return frame, lines
 
@@ -255,15 +260,17 @@ def _records(data: bytes, file: str = "") -> Iterator[tuple[int, list[str]]]:
             yield line, record
             line = reader.line_num + 1
     except csv.Error as err:  # e.g. a quote left open at the end of the file
-        raise InputError([Problem(file, line, "", "", f"not a readable CSV record ({err})")]
-                         ) from None
+        raise InputError([Problem(file, line, "", "", _("not a readable CSV record (%(error)s)",
+                                                         error=str(err)))]) from None
 
 
 def _long_records(data: bytes, file: str) -> list[Problem]:
     """Problems for the records with more fields than the header, at their physical line."""
     records = _records(data, file)
     width = len(next(records, (1, []))[1])
-    return [Problem(file, line, "", "", f"{len(r)} fields; expected {width} as in the header")
+    return [Problem(file, line, "", "", ngettext(
+                "%(num)d field; expected %(width)d as in the header",
+                "%(num)d fields; expected %(width)d as in the header", len(r), width=width))
             for line, r in records if len(r) > width]
 
 

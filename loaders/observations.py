@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from lacgraph.errors import Problem
+from lacgraph.i18n import _
 
 __all__ = ["REVIEW_COLUMNS", "REVIEWS_FILE", "check_node_observations", "date_reason",
            "fold_reviews", "join_dates"]
@@ -63,14 +64,15 @@ def date_reason(text: str) -> str | None:
     'the year 1899 is outside 1900-2100; expected a date from 1900-01-01 to 2100-12-31'
     """
     if not _ISO_DATE.fullmatch(text):
-        return "not a date; expected YYYY-MM-DD"
+        return _("not a date; expected YYYY-MM-DD")
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
-        return "not a real calendar date; expected YYYY-MM-DD"
+        return _("not a real calendar date; expected YYYY-MM-DD")
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        return (f"the year {day.year} is outside {FIRST_YEAR}-{LAST_YEAR}; expected a date "
-                f"from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31")
+        return _("the year %(year)d is outside %(first)d-%(last)d; expected a date from "
+                 "%(first)d-01-01 to %(last)d-12-31", year=day.year, first=FIRST_YEAR,
+                 last=LAST_YEAR)
     return None
 
 
@@ -100,7 +102,8 @@ def check_node_observations(nodes: pd.DataFrame, file: str, lines: np.ndarray
                 reason = date_reason(part.strip())
                 if reason:
                     problems.append(Problem(file, int(lines[i]), "reviews", part,
-                                            f"{reason} (review dates are separated by ;)"))
+                                            _("%(reason)s (review dates are separated by ;)",
+                                              reason=reason)))
     if "left_on" in nodes.columns:
         intro = (nodes["introduced_on"].to_numpy(object) if "introduced_on" in nodes
                  else np.full(len(nodes), "", object))
@@ -113,8 +116,8 @@ def check_node_observations(nodes: pd.DataFrame, file: str, lines: np.ndarray
             elif date_reason(str(intro[i])) is None and cell < intro[i]:
                 problems.append(Problem(
                     file, int(lines[i]), "left_on", cell,
-                    f"support ended before the introduction ({intro[i]}); expected a date "
-                    "on or after introduced_on"))
+                    _("support ended before the introduction (%(date)s); expected a date on "
+                      "or after introduced_on", date=intro[i])))
     return problems
 
 
@@ -128,9 +131,11 @@ def fold_reviews(nodes: pd.DataFrame, reviews: pd.DataFrame, file: str, lines: n
     """
     missing = [c for c in REVIEW_COLUMNS if c not in reviews.columns]
     if missing:
-        found = ", ".join(map(str, reviews.columns)) or "none"
-        return nodes, [Problem(file, 1, c, "", f"missing required column {c!r}; found "
-                               f"columns: {found}") for c in missing]
+        found = ", ".join(map(str, reviews.columns))
+        return nodes, [Problem(file, 1, c, "", _(
+            "missing required column %(column)s; found columns: %(found)s", column=repr(c),
+            found=found) if found else _("missing required column %(column)s; found columns: "
+                                         "none", column=repr(c))) for c in missing]
     blank = (reviews["person"].eq("") & reviews["date"].eq("")).to_numpy()
     reviews, lines = reviews.loc[~blank].reset_index(drop=True), np.asarray(lines)[~blank]
     ids = nodes["id"].to_numpy(object) if "id" in nodes else np.array([], object)
@@ -141,16 +146,17 @@ def fold_reviews(nodes: pd.DataFrame, reviews: pd.DataFrame, file: str, lines: n
         line = int(lines[i])
         if person == "":
             problems.append(Problem(file, line, "person", person,
-                                    "empty person; expected the id of a person"))
+                                    _("empty person; expected the id of a person")))
         elif person not in type_of:
             problems.append(Problem(file, line, "person", person,
-                                    "no node has this id; expected the id of a person "
-                                    "in nodes.csv"))
+                                    _("no node has this id; expected the id of a person "
+                                      "in nodes.csv")))
         elif type_of[person] != "person":
             problems.append(Problem(file, line, "person", person,
-                                    f"this id is a {type_of[person]} node; expected the id "
-                                    "of a person"))
-        reason = "missing date; expected a date YYYY-MM-DD" if date == "" else date_reason(date)
+                                    _("this id is a %(type)s node; expected the id of a "
+                                      "person", type=type_of[person])))
+        reason = (_("missing date; expected a date YYYY-MM-DD") if date == ""
+                  else date_reason(date))
         if reason:
             problems.append(Problem(file, line, "date", date, reason))
     if problems or reviews.empty:

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from lacgraph.errors import InputError, Problem
+from lacgraph.i18n import _
 from lacgraph.loaders.files import Cells
 from lacgraph.loaders.observations import join_dates
 from lacgraph.loaders.validate import NODE_REQUIRED, TIE_REQUIRED, _missing_columns, validate
@@ -117,10 +118,11 @@ def _where(problem: Problem, nodes_file: str, ties_file: str, nodes: pd.DataFram
         return problem
     if problem.file == nodes_file:
         row = nodes.iloc[int(np.flatnonzero(node_lines == problem.line)[0])]
-        what, name = f"node {row['id']!r}", "loaded nodes"
-    else:
-        row = ties.iloc[int(np.flatnonzero(tie_lines == problem.line)[0])]
-        what = f"tie {row['source']!r}-{row['target']!r} {row['kind']} {row['start']}"
-        name = "loaded ties"
-    return Problem(name, 0, problem.column, problem.value,
-                   f"{problem.reason} ({what}, already loaded: the update makes it invalid)")
+        return Problem(_("loaded nodes"), 0, problem.column, problem.value, _(
+            "%(reason)s (node %(id)s, already loaded: the update makes it invalid)",
+            reason=problem.reason, id=repr(row["id"])))
+    row = ties.iloc[int(np.flatnonzero(tie_lines == problem.line)[0])]
+    return Problem(_("loaded ties"), 0, problem.column, problem.value, _(
+        "%(reason)s (tie %(source)s-%(target)s %(kind)s %(start)s, already loaded: the update "
+        "makes it invalid)", reason=problem.reason, source=repr(row["source"]),
+        target=repr(row["target"]), kind=row["kind"], start=row["start"]))

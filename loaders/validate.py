@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from lacgraph.errors import InputError, Problem
+from lacgraph.i18n import _
 from lacgraph.loaders.observations import check_node_observations, date_reason
 from lacgraph.model import NODE_TYPES, TIE_KINDS, expected_endpoints, kind_fits
 from lacgraph.tables import (
@@ -140,23 +141,24 @@ def validate(
     # ---- nodes
     f, L = nodes_file, node_lines
     ids = nodes["id"]
-    check.flag(f, L, "id", ids, ids.eq(""), "empty id; expected a node id")
+    check.flag(f, L, "id", ids, ids.eq(""), _("empty id; expected a node id"))
     codes, uniques = pd.factorize(ids)
-    _, first_of_code = np.unique(codes, return_index=True)
+    _firsts, first_of_code = np.unique(codes, return_index=True)
     first = first_of_code[codes]
     repeat = (first != np.arange(len(ids))) & ids.ne("").to_numpy()
     for i in np.flatnonzero(repeat):
         check.add(f, int(L[i]), "id", ids.iat[i],
-                  f"duplicate node id, first on line {L[first[i]]}; expected each id once")
+                  _("duplicate node id, first on line %(line)d; expected each id once",
+                    line=int(L[first[i]])))
     types = nodes["type"]
     check.flag(f, L, "type", types, ~types.isin(NODE_TYPES),
-               f"unknown node type; expected one of {', '.join(NODE_TYPES)}")
+               _("unknown node type; expected one of %(types)s", types=", ".join(NODE_TYPES)))
     check.flag_flag(f, L, "supported", nodes["supported"])
     check.flag_dates(f, L, "introduced_on", nodes["introduced_on"], required=False)
     problems += check_node_observations(nodes, f, L)
     if "language" in nodes:  # the person's language for what is printed or sent to them
         check.flag(f, L, "language", nodes["language"], ~nodes["language"].isin(LANGUAGES),
-                   "unknown language; expected cy (Cymraeg) or en (English), or empty")
+                   _("unknown language; expected cy (Cymraeg) or en (English), or empty"))
 
     # id -> type of the node first given that id (unknown types kept, to tell them apart)
     type_of = pd.Series(types.to_numpy()[first_of_code], index=uniques)
@@ -170,26 +172,26 @@ def validate(
     source_type = source.map(type_of)
     target_type = target.map(type_of)
     for col, ends, end_type in (("source", source, source_type), ("target", target, target_type)):
-        check.flag(f, L, col, ends, ends.eq(""), "empty id; expected the id of a node")
+        check.flag(f, L, col, ends, ends.eq(""), _("empty id; expected the id of a node"))
         check.flag(f, L, col, ends, ends.ne("") & end_type.isna(),
-                   f"no node has this id; expected an id from {nodes_file}")
+                   _("no node has this id; expected an id from %(file)s", file=nodes_file))
     self_tie = source.eq(target) & source.ne("")
     check.flag(f, L, "target", target, self_tie,
-               "a tie joins a node to itself; expected two different ids")
+               _("a tie joins a node to itself; expected two different ids"))
     kind_known = kind.isin(TIE_KINDS)
     check.flag(f, L, "kind", kind, ~kind_known,
-               f"unknown tie kind; expected one of {', '.join(TIE_KINDS)}")
+               _("unknown tie kind; expected one of %(kinds)s", kinds=", ".join(TIE_KINDS)))
     start_ok = check.flag_dates(f, L, "start", ties["start"], required=True)
     end_ok = check.flag_dates(f, L, "end", ties["end"], required=False)
     # valid ISO dates compare correctly as text
     not_after = start_ok & end_ok & ties["end"].ne("") & (ties["end"] <= ties["start"])
     for i in np.flatnonzero(not_after.to_numpy()):
         check.add(f, int(L[i]), "end", ties["end"].iat[i],
-                  f"end is not after start ({ties['start'].iat[i]}); expected an end date "
-                  "later than start, or empty for a tie still active")
+                  _("end is not after start (%(start)s); expected an end date later than "
+                    "start, or empty for a tie still active", start=ties["start"].iat[i]))
     circle = ties["circle"]
     check.flag(f, L, "circle", circle, ~circle.isin(("", *CIRCLE_TEXT)),
-               "not a circle; expected an integer 1-4, or empty for the kind's default")
+               _("not a circle; expected an integer 1-4, or empty for the kind's default"))
     check.flag_flag(f, L, "reciprocal", ties["reciprocal"])
     check.flag_coordinator(f, L, "brokered_by", ties["brokered_by"], type_of, coordinators)
     _check_fit(check, f, L, kind, source_type, target_type, kind_known)
@@ -222,9 +224,10 @@ def _check_control(check: _Checker, file: str, lines: np.ndarray, frame: pd.Data
         strict = column in names
         bad = values.str.contains(CONTROL if strict else CONTROL_IN_TEXT, regex=True)
         if bad.any():
-            what = "an id or label" if strict else "a value (tab, LF and CR are fine)"
-            check.flag(file, lines, column, values, bad.to_numpy(bool),
-                       f"a control character in {what}; expected printable text")
+            reason = (_("a control character in an id or label; expected printable text")
+                      if strict else _("a control character in a value (tab, LF and CR are "
+                                       "fine); expected printable text"))
+            check.flag(file, lines, column, values, bad.to_numpy(bool), reason)
 
 
 def check_header(raw: list[str], file: str) -> None:
@@ -233,19 +236,32 @@ def check_header(raw: list[str], file: str) -> None:
     problems = []
     for name in raw:
         if name in seen:
-            problems.append(Problem(file, 1, name, name, "repeated column name; expected each "
-                                    "column once"))
+            problems.append(Problem(file, 1, name, name, _("repeated column name; expected "
+                                                          "each column once")))
         seen.add(name)
     if problems:
         raise InputError(problems)
 
 
 def _missing_columns(frame: pd.DataFrame, required: Iterable[str], file: str) -> list[Problem]:
-    found = ", ".join(map(str, frame.columns)) or "none"
-    return [
-        Problem(file, 1, col, "", f"missing required column {col!r}; found columns: {found}")
-        for col in required if col not in frame.columns
-    ]
+    return [Problem(file, 1, col, "", missing_column(col, frame.columns))
+            for col in required if col not in frame.columns]
+
+
+def missing_column(column: str, found: Iterable[object]) -> str:
+    """The reason of a required column missing, naming the columns found (current language).
+
+    Examples
+    --------
+    >>> missing_column("kind", ["source", "target"])
+    "missing required column 'kind'; found columns: source, target"
+    """
+    names = ", ".join(map(str, found))
+    if not names:
+        return _("missing required column %(column)s; found columns: none",
+                 column=repr(column))
+    return _("missing required column %(column)s; found columns: %(found)s", column=repr(column),
+             found=names)
 
 
 def _fill(
@@ -293,8 +309,12 @@ def _check_fit(
     misfit[known] = ~allowed[k[known], a[known], b[known]]
     for i in np.flatnonzero(misfit):
         name, ta, tb = kind.iat[i], source_type.iat[i], target_type.iat[i]
+        pairs = expected_endpoints(name).split(" or ")
+        joins = pairs[0] if len(pairs) == 1 else _("%(first)s or %(second)s",
+                                                    first=", ".join(pairs[:-1]), second=pairs[-1])
         check.add(file, int(lines[i]), "kind", name,
-                  f"a {name} tie joins {expected_endpoints(name)}, not {ta}-{tb}")
+                  _("a %(kind)s tie joins %(joins)s, not %(found)s", kind=name, joins=joins,
+                    found="-".join((str(ta), str(tb)))))
 
 
 def _check_duplicate_ties(
@@ -322,8 +342,8 @@ def _check_duplicate_ties(
             continue
         value = ",".join(str(ties[c].iat[i]) for c in ("source", "target", "kind", "start"))
         check.add(file, int(lines[i]), "source,target,kind,start", value,
-                  f"duplicate tie, first on line {first_line[i]}; expected each tie "
-                  "(pair of nodes in either order, kind, start) once")
+                  _("duplicate tie, first on line %(line)d; expected each tie (pair of nodes "
+                    "in either order, kind, start) once", line=int(first_line[i])))
 
 
 class _Checker:
@@ -346,7 +366,7 @@ class _Checker:
     def flag_flag(self, file: str, lines: np.ndarray, column: str, values: pd.Series) -> None:
         ok = values.eq("") | values.str.lower().isin(TRUE_WORDS | FALSE_WORDS)
         self.flag(file, lines, column, values, ~ok,
-                  "not a yes/no value; expected true or false (or yes/no, 1/0), or empty")
+                  _("not a yes/no value; expected true or false (or yes/no, 1/0), or empty"))
 
     def flag_dates(
         self, file: str, lines: np.ndarray, column: str, values: pd.Series, *, required: bool
@@ -359,7 +379,7 @@ class _Checker:
         empty = values.eq("").to_numpy()
         if required:
             self.flag(file, lines, column, values, empty,
-                      "missing date; expected a date YYYY-MM-DD")
+                      _("missing date; expected a date YYYY-MM-DD"))
         for i in np.flatnonzero((row_problem != "") & ~empty):
             self.add(file, int(lines[i]), column, values.iat[i], row_problem[i])
         return pd.Series((row_problem == "") & ~empty, index=values.index)
@@ -373,9 +393,10 @@ class _Checker:
         for i in np.flatnonzero(bad.to_numpy()):
             value = values.iat[i]
             if value in type_of.index:
-                reason = f"this id is a {type_of[value]} node; expected the id of a coordinator node"
+                reason = _("this id is a %(type)s node; expected the id of a coordinator node",
+                           type=type_of[value])
             else:
-                reason = "no node has this id; expected the id of a coordinator node"
+                reason = _("no node has this id; expected the id of a coordinator node")
             self.add(file, int(lines[i]), column, value, reason)
 
 

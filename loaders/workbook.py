@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from lacgraph.errors import InputError, Problem
+from lacgraph.i18n import _
 from lacgraph.loaders.observations import fold_reviews
 from lacgraph.loaders.validate import check_header, validate
 from lacgraph.tables import Tables
@@ -42,7 +43,6 @@ DATE_COLUMNS = {"nodes": ("introduced_on", "left_on"), "ties": ("start", "end"),
                 "reviews": ("date",)}
 EXACT = 2**53
 """Whole numbers up to this are exact as a double (Excel's number); beyond, digits are lost."""
-TEXT_HINT = "stored as a number in Excel? format the column as Text and type the ids again"
 
 
 def read_workbook(path: str | Path) -> Tables:
@@ -100,9 +100,9 @@ def _cells(path: str | Path, book_name: str | None = None
 
     path = Path(path)
     book_name = book_name or path.name
-    expected = "expected an .xlsx workbook with sheets nodes and ties"
     if not path.is_file():
-        raise InputError([Problem(book_name, 0, "", "", f"no such file; {expected}")])
+        raise InputError([Problem(book_name, 0, "", "", _(
+            "no such file; expected an .xlsx workbook with sheets nodes and ties"))])
     try:
         # Not read-only mode: it trusts the <dimension> tag and knows no merged cells.
         # Loaded twice: the saved values, and the formulas (to find those with no value).
@@ -110,16 +110,20 @@ def _cells(path: str | Path, book_name: str | None = None
         formulas = openpyxl.load_workbook(path, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
             TypeError) as err:
-        raise InputError([Problem(book_name, 0, "", "",
-                                  f"cannot be opened as a workbook ({err}); {expected}")]) from err
+        raise InputError([Problem(book_name, 0, "", "", _(
+            "cannot be opened as a workbook (%(error)s); expected an .xlsx workbook with sheets "
+            "nodes and ties", error=str(err)))]) from err
     problems: list[Problem] = []
     frames: dict[str, tuple[pd.DataFrame, np.ndarray, set[tuple[str, int, str]]]] = {}
     for name in ("nodes", "ties"):
         file = f"{book_name}[{name}]"
         if name not in values.sheetnames:
-            found = ", ".join(values.sheetnames) or "none"
-            problems.append(Problem(file, 0, "", "",
-                                    f"no sheet named {name!r} (sheets: {found}); {expected}"))
+            found = ", ".join(values.sheetnames)
+            problems.append(Problem(file, 0, "", "", _(
+                "no sheet named %(sheet)s (sheets: %(found)s); expected an .xlsx workbook with "
+                "sheets nodes and ties", sheet=repr(name), found=found) if found else _(
+                "no sheet named %(sheet)s (sheets: none); expected an .xlsx workbook with "
+                "sheets nodes and ties", sheet=repr(name))))
             continue
         try:
             frames[name] = _sheet_frame(values[name], formulas[name], name, file)
@@ -138,7 +142,7 @@ def _cells(path: str | Path, book_name: str | None = None
     (nodes, node_lines, node_numeric), (ties, tie_lines, numeric) = (frames["nodes"],
                                                                       frames["ties"])
     if "reviews" in frames:
-        reviews, review_lines, _ = frames["reviews"]
+        reviews, review_lines, _numeric = frames["reviews"]
         nodes, problems = fold_reviews(nodes, reviews, f"{book_name}[reviews]", review_lines)
         if problems:
             try:
@@ -159,23 +163,23 @@ def _sheet_frame(values: Any, formulas: Any, name: str, file: str
 
     problems: list[Problem] = []
     for merged in sorted(formulas.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
-        problems.append(Problem(file, merged.min_row, "", "",
-                                f"{name}!{merged.coord}: merged cells; expected one value in "
-                                "each cell (unmerge them and fill every cell)"))
+        problems.append(Problem(file, merged.min_row, "", "", _(
+            "%(cell)s: merged cells; expected one value in each cell (unmerge them and fill "
+            "every cell)", cell=name + "!" + merged.coord)))
     rows = list(values.iter_rows(values_only=True))
     cells = list(formulas.iter_rows())
     if not rows or all(v is None for v in rows[0]):
         raise InputError(problems + [Problem(file, 0, "", "",
-                                             "the sheet is empty; expected a header row")])
+                                             _("the sheet is empty; expected a header row"))])
     width = max(len(r) for r in rows)
     header = [_cell_text(v) for v in rows[0]] + [""] * (width - len(rows[0]))
     used = [j for j in range(width) if header[j] != ""
             or any(j < len(r) and r[j] not in (None, "") for r in rows[1:])]
     for j in used:
         if header[j] == "":
-            problems.append(Problem(file, 1, "", "",
-                                    f"{name}!{get_column_letter(j + 1)}1: empty column name "
-                                    "above cells that hold data; expected a column name"))
+            problems.append(Problem(file, 1, "", "", _(
+                "%(cell)s: empty column name above cells that hold data; expected a column "
+                "name", cell=name + "!" + get_column_letter(j + 1) + "1")))
     used = [j for j in used if header[j] != ""]
     check_header([header[j] for j in used], file)
     ids, dates = ID_COLUMNS[name], DATE_COLUMNS[name]
@@ -190,15 +194,15 @@ def _sheet_frame(values: Any, formulas: Any, name: str, file: str
             where = f"{name}!{get_column_letter(j + 1)}{number}"
             formula = cells[i][j] if j < len(cells[i]) else None
             if value is None and formula is not None and formula.data_type == "f":
-                problems.append(Problem(file, number, column, str(formula.value),
-                                        f"{where}: a formula with no saved value; expected a "
-                                        "value (open and save the workbook in Excel, or paste "
-                                        "the values)"))
+                problems.append(Problem(file, number, column, str(formula.value), _(
+                    "%(cell)s: a formula with no saved value; expected a value (open and save "
+                    "the workbook in Excel, or paste the values)", cell=where)))
                 record.append("")
                 continue
             text, reason = _checked(value, column in ids, column in dates)
             if reason:
-                problems.append(Problem(file, number, column, text, f"{where}: {reason}"))
+                problems.append(Problem(file, number, column, text, _(
+                    "%(cell)s: %(reason)s", cell=where, reason=reason)))
             elif column in ids and isinstance(value, (int, float)) \
                     and not isinstance(value, bool):
                 numeric.add((file, number, column))
@@ -216,16 +220,17 @@ def _checked(value: object, is_id: bool, is_date: bool) -> tuple[str, str]:
     """Return a cell's text and, if it cannot be taken as it is, the reason."""
     if is_id and isinstance(value, (int, float)) and not isinstance(value, bool):
         if isinstance(value, float) and not value.is_integer():
-            return repr(value), ("a number that is not whole in an id column; expected an id "
-                                 "(format the column as Text and type the ids again)")
+            return repr(value), _("a number that is not whole in an id column; expected an "
+                                  "id (format the column as Text and type the ids again)")
         if abs(value) > EXACT:
-            return str(value), ("a number too long to be exact in Excel (it keeps 15 "
-                                f"digits); expected the id as text ({TEXT_HINT})")
+            return str(value), _("a number too long to be exact in Excel (it keeps 15 digits); "
+                                 "expected the id as text (stored as a number in Excel? format "
+                                 "the column as Text and type the ids again)")
         return str(int(value)), ""
     if isinstance(value, dt.datetime) and value.time() != dt.time(0):
         if is_date:
-            return value.isoformat(sep=" "), ("a date with a time of day; expected a date "
-                                              "only (the time would be lost)")
+            return value.isoformat(sep=" "), _("a date with a time of day; expected a date "
+                                               "only (the time would be lost)")
         return value.isoformat(sep=" "), ""
     return _cell_text(value), ""
 
@@ -253,14 +258,18 @@ def _with_zero_hints(problems: list[Problem], nodes: pd.DataFrame,
                      numeric: set[tuple[str, int, str]]) -> list[Problem]:
     """Add the leading-zeros hint to unknown-id problems from cells that held numbers."""
     by_digits: dict[str, str] = {}
+    ids = set(nodes["id"])
     for node in nodes["id"]:
         if node[:1] == "0" and node.isdigit():
             by_digits.setdefault(node.lstrip("0") or "0", node)
     out = []
     for p in problems:
         match = by_digits.get(p.value)
-        if match and (p.file, p.line, p.column) in numeric and "no node has this id" in p.reason:
-            p = Problem(p.file, p.line, p.column, p.value,
-                        f"{p.reason}; it matches {match!r} with its leading zeros: {TEXT_HINT}")
+        # an id no node has (whatever the language the reason is written in)
+        if match and (p.file, p.line, p.column) in numeric and p.value not in ids:
+            p = Problem(p.file, p.line, p.column, p.value, _(
+                "%(reason)s; it matches %(id)s with its leading zeros: stored as a number in "
+                "Excel? format the column as Text and type the ids again", reason=p.reason,
+                id=repr(match)))
         out.append(p)
     return out

@@ -27,6 +27,7 @@ LOCALE = ROOT / "lacgraph" / "locale"
 POT = LOCALE / "messages.pot"
 PO = LOCALE / "cy" / "LC_MESSAGES" / "messages.po"
 MO = PO.with_suffix(".mo")
+REVIEW = ROOT / "docs" / "translations-to-check.md"
 SOURCES = ("lacgraph", "viz", "loaders")
 METHODS = [("**/templates/**.html", "jinja2.ext:babel_extract"), ("**.py", "python")]
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
@@ -67,6 +68,51 @@ def translated(string: object) -> bool:
     return bool(string) and all(string)  # type: ignore[arg-type]
 
 
+PLURAL_NAMES = ("zero", "one", "two", "few", "many", "other")
+"""Babel's CLDR plural categories for Welsh, in the catalogue's order of forms."""
+
+
+def _cell(text: str) -> str:
+    """``text`` for one cell of a Markdown table."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def review(catalog: Catalog) -> str:
+    """The Welsh translations to check, one table per file they are used in (Markdown)."""
+    places: dict[str, list[tuple[str, str]]] = {}
+    for message in catalog:
+        if not message.id:
+            continue
+        where = message.locations[0][0] if message.locations else "(unknown)"
+        if isinstance(message.id, tuple):
+            english = " / ".join(message.id)
+            welsh = " / ".join(f"*{name}:* {form}" for name, form in zip(
+                PLURAL_NAMES, message.string, strict=False))
+        else:
+            english, welsh = message.id, str(message.string)
+        places.setdefault(where, []).append((english, welsh))
+    count = sum(len(rows) for rows in places.values())
+    lines = [
+        "# Translations to check (Cymraeg)",
+        "",
+        "Every Welsh string in lacgraph was written by the development team, not by a "
+        "professional translator. This file lists all of them, by the file that uses them, "
+        "for a council's translation unit to check; terms first in "
+        "[the glossary](glossary-cy.md). To correct one, edit its `msgstr` in "
+        "`lacgraph/locale/cy/LC_MESSAGES/messages.po` and run `make messages` (which also "
+        "rewrites this file). `%(name)s` is filled in by the program (a name, a number, a "
+        "date) and must stay as it is; names are never mutated by the program. A plural "
+        "message has one Welsh form per CLDR category (zero, one, two, few, many, other: "
+        "n = 0, 1, 2, 3, 6, and the rest).",
+        "",
+        f"{count} messages in {len(places)} files.",
+    ]
+    for where in sorted(places):
+        lines += ["", f"## {where}", "", "| English | Cymraeg |", "|---|---|"]
+        lines += [f"| {_cell(e)} | {_cell(w)} |" for e, w in places[where]]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str]) -> int:
     template = extract()
     catalog = read_welsh() if PO.exists() else Catalog(locale="cy", project="lacgraph")
@@ -80,6 +126,7 @@ def main(argv: list[str]) -> int:
         with path.open("wb") as handle:
             write_po(handle, write, width=100, omit_header=False, sort_output=True)
     MO.write_bytes(compiled(read_welsh()))
+    REVIEW.write_text(review(read_welsh()), encoding="utf-8")
     missing = [m.id for m in catalog if m.id and not translated(m.string)]
     print(f"{len(template)} messages; {len(missing)} still to translate into Welsh")
     return 0

@@ -34,6 +34,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from lacgraph.analysis import clusters as manager  # noqa: E402
 from lacgraph.analysis.manager_view import manager_view, paid_people  # noqa: E402
+from lacgraph.i18n import _, ngettext  # noqa: E402
 from lacgraph.model import AT_RISK_THRESHOLD  # noqa: E402
 from lacgraph.privacy import SUPPRESS_UP_TO, suppress  # noqa: E402
 
@@ -91,7 +92,7 @@ def draw_clusters(G: DatedNetwork, at: DateLike | None = None,
         ax.set_axis_off()
     day = str(V.day)
     if table.empty:
-        axes[0, 0].text(0.5, 0.5, f"No isolated clusters on {day}", ha="center",
+        axes[0, 0].text(0.5, 0.5, _("No isolated clusters on %(date)s", date=day), ha="center",
                         va="center", parse_math=False)
         _save(fig, path)
         return fig
@@ -118,16 +119,18 @@ def draw_clusters(G: DatedNetwork, at: DateLike | None = None,
             name = pseudonymiser(S.ids[m]) if pseudonymiser else (labels[m] or S.ids[m])
             ax.text(x[k] * 1.35, y[k] * 1.35, str(name), ha="center", va="center",
                     fontsize=7, parse_math=False)
-        title = f"#{row.cluster} · {row.size} people"
+        title = ngettext("#%(number)s · %(num)d people", "#%(number)s · %(num)d people",
+                         int(row.size), number=row.cluster)
         if row.neighbourhoods:
             title += f"\n{row.neighbourhoods}"
         ax.set_title(title, fontsize=8, parse_math=False)
         ax.set_xlim(-1.8, 1.8)
         ax.set_ylim(-1.8, 1.8)
         ax.set_aspect("equal")
-    more = "" if len(table) < limit else f" (first {limit})"
-    fig.suptitle(f"Isolated clusters on {day}{more}: blue supported, orange ring paid tie",
-                 fontsize=10)
+    fig.suptitle(_("Isolated clusters on %(date)s: blue supported, orange ring paid tie",
+                   date=day) if len(table) < limit else
+                 _("Isolated clusters on %(date)s (first %(limit)d): blue supported, orange ring "
+                   "paid tie", date=day, limit=limit), fontsize=10)
     _save(fig, path)
     return fig
 
@@ -168,8 +171,10 @@ def plot_neighbourhoods(G: DatedNetwork, dates: Sequence[DateLike],
     width = 0.8 / len(days)
     x = np.arange(len(wards))
     shades = np.linspace(0.35, 1.0, len(days))
-    for ax, column, colour, name in ((axes[0], "isolated", ISOLATED, "Isolated people"),
-                                     (axes[1], "at_risk", AT_RISK, "At-risk people")):
+    for ax, column, colour, name, suppressed in (
+            (axes[0], "isolated", ISOLATED, _("Isolated people"),
+             _("Isolated people (suppressed)")),
+            (axes[1], "at_risk", AT_RISK, _("At-risk people"), _("At-risk people (suppressed)"))):
         for k, d in enumerate(days):
             counts = tables[d][column].reindex(wards, fill_value=0).to_numpy()
             shown = [suppress(c, up_to=up_to) if export else int(c) for c in counts]
@@ -180,14 +185,14 @@ def plot_neighbourhoods(G: DatedNetwork, dates: Sequence[DateLike],
             for xi, v in zip(xs, shown, strict=True):
                 if v == "*":
                     ax.text(xi, 0, "*", ha="center", va="bottom", parse_math=False)
-        ax.set_ylabel(name + (" (suppressed)" if export else ""))
+        ax.set_ylabel(suppressed if export else name)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.legend(fontsize=8, title="date", title_fontsize=8)
+        ax.legend(fontsize=8, title=_("date"), title_fontsize=8)
     axes[1].set_xticks(x)
     axes[1].set_xticklabels([str(w) for w in wards], rotation=40, ha="right", fontsize=8)
     for label in axes[1].get_xticklabels():
         label.set_parse_math(False)
-    fig.suptitle("Isolated and at-risk people by neighbourhood", fontsize=11)
+    fig.suptitle(_("Isolated and at-risk people by neighbourhood"), fontsize=11)
     fig.tight_layout()
     _save(fig, path)
     return fig

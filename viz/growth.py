@@ -3,6 +3,8 @@
 Each function returns the matplotlib Figure and saves it when ``path`` is given (the
 suffix, ``.png`` or ``.svg``, picks the format). The plots show counts and means only:
 no names or ids are drawn. Colours are Okabe-Ito (distinct for common colour blindness).
+The words of the evaluator's plots (change, waves, retention) are in the current language
+(:mod:`lacgraph.i18n`); the report relabels the shift and category charts itself.
 
 Examples
 --------
@@ -27,6 +29,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+
+from lacgraph.i18n import _  # noqa: E402
 
 if TYPE_CHECKING:
     from lacgraph.analysis.growth import Growth
@@ -57,8 +61,8 @@ def _save(fig: plt.Figure, path: PathLike | None) -> plt.Figure:
 def _window_text(growth: Growth) -> str:
     w = growth.window
     if w["kind"] == "fixed":
-        return f"{w['from']} to {w['to']}"
-    return f"introduction to {w['months']} months later"
+        return _("%(start)s to %(end)s", start=w["from"], end=w["to"])
+    return _("introduction to %(months)s months later", months=w["months"])
 
 
 def _rounded(count: int) -> int | None:
@@ -101,30 +105,32 @@ def plot_change(growth: Growth, path: PathLike | None = None, *,
                       np.vstack([before[mask] + jitter[mask], after[mask] + jitter[mask]]),
                       color=colour, alpha=min(0.6, 20 / max(mask.sum(), 1) + 0.05), lw=1)
     if len(before):
-        places = 1 if suppressed else 2
+        spec = ".1f" if suppressed else ".2f"
         left.plot([0, 1], [before.mean(), after.mean()], color=LINE, lw=3, marker="o",
-                  label=f"mean {before.mean():.{places}f} \u2192 {after.mean():.{places}f}")
+                  label=_("mean %(before)s \u2192 %(after)s", before=format(before.mean(), spec),
+                          after=format(after.mean(), spec)))
         left.legend(loc="upper left", frameon=False)
-    left.set_xticks([0, 1], ["baseline", "follow-up"])
+    left.set_xticks([0, 1], [_("baseline"), _("follow-up")])
     left.set_xlim(-0.2, 1.2)
-    left.set_ylabel("natural + community alters")
+    left.set_ylabel(_("natural + community alters"))
     n = _rounded(len(before)) if suppressed else len(before)
-    left.set_title(f"Before and after (n = {n})")
-    note = ""
+    left.set_title(_("Before and after (n = %(n)s)", n=n))
+    hidden = False
     if len(change):
         values, counts = np.unique(change.astype(int), return_counts=True)
         if suppressed:
             shown = [_rounded(c) for c in counts]
-            note = " (bars of 1\u20137 people not shown)" if None in shown else ""
+            hidden = None in shown
             keep = np.array([c is not None for c in shown])
             values = values[keep]
             counts = np.array([c for c in shown if c is not None], dtype=int)
         colours = [GREW if v > 0 else SHRANK if v < 0 else SAME for v in values]
         right.bar(values, counts, color=colours, width=0.8)
-    right.set_xlabel("change in natural + community alters" + note)
-    right.set_ylabel("people")
-    right.set_title("Change per person")
-    fig.suptitle(f"Network growth, {_window_text(growth)}")
+    right.set_xlabel(_("change in natural + community alters (bars of 1\u20137 people not "
+                       "shown)") if hidden else _("change in natural + community alters"))
+    right.set_ylabel(_("people"))
+    right.set_title(_("Change per person"))
+    fig.suptitle(_("Network growth, %(window)s", window=_window_text(growth)))
     fig.tight_layout()
     return _save(fig, path)
 
@@ -183,12 +189,12 @@ def plot_waves(G_or_table: DatedNetwork | pd.DataFrame, path: PathLike | None = 
         ax.errorbar(means["wave"], means["mean"], yerr=np.nan_to_num(err), color=LINE,
                     marker="o", capsize=5, lw=2)
         for wave, mean, n in means[["wave", "mean", "n"]].itertuples(index=False):
-            ax.annotate(f"n = {n}", (wave, mean), textcoords="offset points", xytext=(8, -14),
+            ax.annotate(_("n = %(n)s", n=n), (wave, mean), textcoords="offset points", xytext=(8, -14),
                         fontsize=8, color="#555555")
         ax.set_xticks(means["wave"].tolist())
-    ax.set_xlabel("months since introduction")
-    ax.set_ylabel("mean natural + community alters")
-    ax.set_title("Natural and community alters by wave (95% CI)")
+    ax.set_xlabel(_("months since introduction"))
+    ax.set_ylabel(_("mean natural + community alters"))
+    ax.set_title(_("Natural and community alters by wave (95% CI)"))
     ax.set_ylim(bottom=0)
     fig.tight_layout()
     return _save(fig, path)
@@ -226,15 +232,16 @@ def plot_retention(growth: Growth, path: PathLike | None = None, *, days: int = 
     ax.step(curve["days"], curve["share"], where="post", color=LINE, lw=2)
     ax.axvline(RETENTION_DAYS, color="#555555", ls="--", lw=1)
     if at["observed"]:
-        ax.annotate(f"day {RETENTION_DAYS}: {at['share']:.0%} of {_rounded(at['observed']) if suppressed else int(at['observed'])} "
-                    "ties",
+        observed = _rounded(at["observed"]) if suppressed else int(at["observed"])
+        ax.annotate(_("day %(day)d: %(share)s of %(count)s ties", day=RETENTION_DAYS,
+                      share=format(at["share"], ".0%"), count=observed),
                     (RETENTION_DAYS, at["share"]), textcoords="offset points", xytext=(6, 8),
                     fontsize=9)
     ax.set_ylim(0, 1.05)
     ax.set_xlim(0, days)
-    ax.set_xlabel("days since the tie started")
-    ax.set_ylabel("share still active")
-    ax.set_title("Do new natural and community ties last?")
+    ax.set_xlabel(_("days since the tie started"))
+    ax.set_ylabel(_("share still active"))
+    ax.set_title(_("Do new natural and community ties last?"))
     fig.tight_layout()
     return _save(fig, path)
 

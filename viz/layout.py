@@ -7,13 +7,16 @@ picture (matplotlib, :mod:`lacgraph.viz.circle`), the web picture (plain SVG,
 
 from __future__ import annotations
 
+import copy
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from lacgraph.analysis.circle import circle_table, compare, headline
+from lacgraph.analysis.circle import circle_table, compare, headline, headline_of
 from lacgraph.i18n import N_, _, ngettext
 from lacgraph.model import HOUSEHOLD
 from lacgraph.tables import format_date, format_long_date
@@ -124,6 +127,10 @@ def ring_radii(counts: dict[int, int]) -> dict[int, float]:
     return radii
 
 
+LAID_OUT = ("sector", "angle", "x", "y")
+"""The columns :func:`layout` adds."""
+
+
 def layout(alters: pd.DataFrame) -> pd.DataFrame:
     """Return ``alters`` with ``sector``, ``angle`` (radians), ``x`` and ``y`` columns.
 
@@ -141,12 +148,10 @@ def layout(alters: pd.DataFrame) -> pd.DataFrame:
     >>> [round(float(np.hypot(x, y)), 6) for x, y in zip(placed["x"], placed["y"])]
     [1.3, 3.1]
     """
-    out = alters.copy()
-    out["sector"] = [sector_of(k) for k in out["kind"]] if len(out) else []
-    out["angle"] = np.zeros(len(out))
-    sector = out["sector"].to_numpy(dtype=object)
-    circle = out["circle"].to_numpy()
-    radii = ring_radii(out["circle"].value_counts().to_dict())
+    sector = (np.array([sector_of(k) for k in alters["kind"]], dtype=object) if len(alters)
+              else np.zeros(0))  # (an empty column of no type, as pandas makes one)
+    circle = alters["circle"].to_numpy()
+    radii = ring_radii(dict(Counter(circle.tolist())))
     # plain arrays, not frame operations: a frame copies its attrs at every step
     ring_of = {(s, r): np.flatnonzero((sector == s) & (circle == r))
                for s in SECTORS for r in RING_RADIUS}
@@ -159,8 +164,8 @@ def layout(alters: pd.DataFrame) -> pd.DataFrame:
         free = 2 * np.pi - MIN_SECTOR * len(present)
         for s in present:
             spans[s] = MIN_SECTOR + free * demand[s] / total
-    shown, ids = out["shown"].to_numpy(dtype=object), out["id"].to_numpy(dtype=object)
-    angle = np.zeros(len(out))
+    shown, ids = alters["shown"].to_numpy(dtype=object), alters["id"].to_numpy(dtype=object)
+    angle = np.zeros(len(alters))
     sectors = {}
     start = np.pi / 2  # the top, going clockwise
     for s in SECTORS:
@@ -171,10 +176,12 @@ def layout(alters: pd.DataFrame) -> pd.DataFrame:
                 angle[ring] = start - (np.arange(n) + 0.5) / n * spans[s]
         sectors[s] = (start, start - spans[s])
         start -= spans[s]
-    radius = out["circle"].map(radii).to_numpy(float)
-    out["angle"] = angle
-    out["x"] = radius * np.cos(angle)
-    out["y"] = radius * np.sin(angle)
+    radius = np.array([radii.get(c, np.nan) for c in circle.tolist()], dtype=float)
+    # one new frame (a column added to a frame at a time costs more than the layout)
+    out = pd.DataFrame({**{c: alters[c].array for c in alters.columns if c not in LAID_OUT},
+                        "sector": sector, "angle": angle, "x": radius * np.cos(angle),
+                        "y": radius * np.sin(angle)}, index=alters.index)
+    out.attrs = copy.deepcopy(alters.attrs)
     out.attrs["radii"] = radii
     out.attrs.setdefault("sectors", {}).update(sectors)
     return out
@@ -191,33 +198,47 @@ def circle_data(
     arrived in between have status ``new``.
     """
     day = G.resolve_date(at)
+    before = None if since is None else G.resolve_date(since)
+    alters = (circle_table(G.store, person, day) if before is None
+              else compare(G, person, before, day))
+    ego = G.store.ego(person, day).ties
+    ego = ego[(ego["kind"] != HOUSEHOLD) & (ego["source"] != person) & (ego["target"] != person)]
+    return picture_data(person, str(G.node(person)["label"]) or person, day, before, alters,
+                        zip(ego["source"], ego["target"], strict=True),
+                        pseudonymiser=pseudonymiser)
+
+
+def picture_data(person: str, label: str, day: np.datetime64, since: np.datetime64 | None,
+                 alters: pd.DataFrame, lines: Iterable[tuple[object, object]], *,
+                 pseudonymiser: Pseudonymiser | None = None) -> CircleData:
+    """:class:`CircleData` from the circle at ``day`` (``alters``:
+    :func:`~lacgraph.analysis.circle.circle_table`, or
+    :func:`~lacgraph.analysis.circle.compare` since ``since``) and the ties among the
+    alters (``lines``: pairs of ids). What :func:`circle_data` and the first-view index
+    both draw from."""
     if since is not None:
-        alters = compare(G, person, since, day)
-        before = alters[alters["status"] != "new"]
-        head = headline(alters[alters["status"] != "gone"], before, G.resolve_date(since))
+        status = alters["status"].to_numpy()
+        head = headline_of(alters["category"].to_numpy()[status != "gone"],
+                           int((status != "new").sum()), since)
     else:
-        alters = circle_table(G.store, person, day)
         alters["status"] = "kept"
         alters["added"] = ""
         alters["ended"] = ""
         head = headline(alters)
-    node = G.node(person)
     if pseudonymiser is not None:
         person_label = pseudonymiser(person)
         alters["shown"] = [pseudonymiser(i) for i in alters["id"]]
     else:
-        person_label = str(node["label"]) or person
+        person_label = label
         alters["shown"] = [str(lab) or str(i) for lab, i in zip(alters["label"], alters["id"],
                                                                  strict=True)]
-    alters = layout(alters.reset_index(drop=True))
+    plain = alters.index.equals(pd.RangeIndex(len(alters)))  # else renumbered (a copy)
+    alters = layout(alters if plain else alters.reset_index(drop=True))
     position = {a: i for i, a in enumerate(alters["id"])}
-    ego = G.store.ego(person, day).ties
-    ego = ego[(ego["kind"] != HOUSEHOLD) & (ego["source"] != person) & (ego["target"] != person)]
     pairs = sorted({tuple(sorted((position[a], position[b])))
-                    for a, b in zip(ego["source"], ego["target"], strict=True)
-                    if a in position and b in position})
+                    for a, b in lines if a in position and b in position})
     return CircleData(person=person, person_label=person_label, at=format_date(day),
-                      since=None if since is None else format_date(G.resolve_date(since)),
+                      since=None if since is None else format_date(since),
                       alters=alters, pairs=pairs, headline=head)
 
 

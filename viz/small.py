@@ -1,7 +1,8 @@
 """Small inline SVG pictures written by hand: sparklines and isolated-cluster thumbnails.
 
 They go straight into HTML pages (the council report, the manager's page): no matplotlib,
-no fonts, nothing fetched. Every piece of text is escaped (a name is data, never markup).
+no fonts, nothing fetched. Every piece of text is escaped (a name is data, never markup),
+and every sentence is in the current language (:mod:`lacgraph.i18n`).
 
 Examples
 --------
@@ -18,6 +19,8 @@ import math
 from collections.abc import Mapping, Sequence
 
 from markupsafe import Markup, escape
+
+from lacgraph.i18n import ngettext
 
 LINE = "#0072B2"
 NATURAL_TIE = "#505a5f"
@@ -102,10 +105,21 @@ def cluster_svg(members: Sequence[str], ties: Sequence[tuple[str, str]], *,
     shown = [names[m] for m in members if names.get(m)]
     support = set(supported)
     helped = sum(m in support for m in members)
-    label = (f"Isolated cluster of {n} people, {helped} supported by a coordinator" if helped
-             else f"Isolated cluster of {n} people, none supported by a coordinator")
     if shown:
-        label += ": " + ", ".join(shown)
+        label = (ngettext("Isolated cluster of %(num)d people, %(helped)d supported by a "
+                          "coordinator: %(names)s", "Isolated cluster of %(num)d people, "
+                          "%(helped)d supported by a coordinator: %(names)s", n,
+                          helped=helped, names=", ".join(shown)) if helped else
+                 ngettext("Isolated cluster of %(num)d people, none supported by a "
+                          "coordinator: %(names)s", "Isolated cluster of %(num)d people, none "
+                          "supported by a coordinator: %(names)s", n, names=", ".join(shown)))
+    else:
+        label = (ngettext("Isolated cluster of %(num)d people, %(helped)d supported by a "
+                          "coordinator", "Isolated cluster of %(num)d people, %(helped)d "
+                          "supported by a coordinator", n, helped=helped) if helped else
+                 ngettext("Isolated cluster of %(num)d people, none supported by a "
+                          "coordinator", "Isolated cluster of %(num)d people, none supported "
+                          "by a coordinator", n))
     parts = [f'<svg role="img" aria-label="{escape(label)}" class="cluster" width="{size}" '
              f'height="{size}" viewBox="0 0 {size} {size}" xmlns="http://www.w3.org/2000/svg">']
     for a, b in ties:

@@ -34,6 +34,10 @@ Examples
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Mapping
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -92,16 +96,39 @@ def circle_table(store: Store, person: str, at: DateLike) -> pd.DataFrame:
     kinds = ties["kind"].to_numpy(dtype=object)
     src, dst = ties["source"].to_numpy(dtype=object), ties["target"].to_numpy(dtype=object)
     own = np.flatnonzero((kinds != HOUSEHOLD) & ((src == person) | (dst == person)))
-    if not len(own):
+    nodes = ego.nodes
+    return circle_of({
+        "alter": np.where(src[own] == person, dst[own], src[own]), "kind": kinds[own],
+        "circle": ties["circle"].to_numpy()[own], "start": ties["start"].to_numpy()[own],
+        "reciprocal": ties["reciprocal"].to_numpy(bool)[own],
+        "brokered_by": ties["brokered_by"].to_numpy(dtype=object)[own]},
+        dict(zip(nodes["id"], nodes["label"], strict=True)),
+        dict(zip(nodes["id"], nodes["type"], strict=True)))
+
+
+def circle_of(own: dict[str, np.ndarray], label: Mapping[object, object],
+              kind_of: Mapping[object, object]) -> pd.DataFrame:
+    """:func:`circle_table` from the person's ties active at the date (household left out):
+    arrays ``alter``, ``kind``, ``circle``, ``start``, ``reciprocal``, ``brokered_by``, and
+    each alter's ``label`` and type (``kind_of``). Shared by the store's ego lookup and the
+    first-view index (:mod:`lacgraph.analysis.first_view`), so both give the same table."""
+    columns = circle_columns(own, label, kind_of)
+    if columns is None:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in CIRCLE_COLUMNS})
+    return pd.DataFrame(columns, columns=list(CIRCLE_COLUMNS))
+
+
+def circle_columns(own: dict[str, np.ndarray], label: Mapping[object, object],
+                   kind_of: Mapping[object, object]) -> dict[str, Any] | None:
+    """The columns of :func:`circle_of` (None when there is no alter), without the frame."""
+    if not len(own["alter"]):
+        return None
     # one person's few ties: gathered per alter in plain Python (pandas' groupby costs
     # more than the work here)
     alters: dict[object, dict] = {}
     for alter, kind, circle, start, mutual, brokers in zip(
-            np.where(src[own] == person, dst[own], src[own]), kinds[own],
-            ties["circle"].to_numpy()[own], ties["start"].to_numpy()[own],
-            ties["reciprocal"].to_numpy(bool)[own], ties["brokered_by"].to_numpy(dtype=object)[own],
-            strict=True):
+            own["alter"], own["kind"], own["circle"], own["start"], own["reciprocal"],
+            own["brokered_by"], strict=True):
         row = alters.setdefault(alter, {"kind": set(), "rank": len(CATEGORIES),
                                         "circle": int(circle), "since": start,
                                         "reciprocal": False, "brokered_by": set()})
@@ -112,11 +139,8 @@ def circle_table(store: Store, person: str, at: DateLike) -> pd.DataFrame:
         row["reciprocal"] = row["reciprocal"] or bool(mutual)
         if brokers:
             row["brokered_by"].add(brokers)
-    nodes = ego.nodes
-    label = dict(zip(nodes["id"], nodes["label"], strict=True))
-    kind_of = dict(zip(nodes["id"], nodes["type"], strict=True))
     order = sorted(alters, key=lambda a: (alters[a]["circle"], label[a], a))
-    return pd.DataFrame({
+    return {
         "id": order,
         "label": [label[a] for a in order],
         "type": [kind_of[a] for a in order],
@@ -126,7 +150,7 @@ def circle_table(store: Store, person: str, at: DateLike) -> pd.DataFrame:
         "since": [format_date(alters[a]["since"]) for a in order],
         "reciprocal": np.array([alters[a]["reciprocal"] for a in order], dtype=bool),
         "brokered_by": [";".join(sorted(alters[a]["brokered_by"])) for a in order],
-    }, columns=list(CIRCLE_COLUMNS))
+    }
 
 
 def person_ties(G: DatedNetwork, person: str) -> pd.DataFrame:
@@ -208,7 +232,26 @@ def changes(G: DatedNetwork, person: str, since: DateLike, at: DateLike | None =
     [{'change': 'came and went', 'id': 'choir', 'end': '2024-04-01'}]
     """
     before, day = _window(G, since, at)
-    ties = _own_ties(G, person)
+    return changes_of(_own_ties(G, person), lambda ids: _labels_and_types(G, ids), before, day)
+
+
+def changes_of(ties: dict[str, np.ndarray],
+               labels_and_types: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+               before: np.datetime64, day: np.datetime64) -> pd.DataFrame:
+    """:func:`changes` from the person's own ties at every date (:func:`_own_ties`'s arrays)
+    and a lookup of the alters' labels and types (shared with the first-view index)."""
+    rows = change_records(ties, labels_and_types, before, day)
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in CHANGE_COLUMNS})
+    table = pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
+    table["circle"] = table["circle"].astype(np.int64)
+    return table
+
+
+def change_records(ties: dict[str, np.ndarray],
+                   labels_and_types: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+                   before: np.datetime64, day: np.datetime64) -> list[dict[str, Any]]:
+    """The rows of :func:`changes_of` as dicts, in its order, without building the frame."""
     start = to_day_numbers(ties["start"])
     end = to_day_numbers(ties["end"])
     lo, hi = before.astype(np.int64), day.astype(np.int64)
@@ -216,8 +259,8 @@ def changes(G: DatedNetwork, person: str, since: DateLike, at: DateLike | None =
     ended = (end > lo) & (end <= hi)
     chosen = np.flatnonzero(added | ended)
     if not len(chosen):
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in CHANGE_COLUMNS})
-    label, kind_of = _labels_and_types(G, ties["alter"][chosen])
+        return []
+    label, kind_of = labels_and_types(ties["alter"][chosen])
     rows = []
     for n, i in enumerate(chosen):
         change = ("came and went" if added[i] and ended[i] else "added" if added[i]
@@ -232,9 +275,7 @@ def changes(G: DatedNetwork, person: str, since: DateLike, at: DateLike | None =
                          "reciprocal": ties["reciprocal"][i],
                          "brokered_by": ties["brokered_by"][i]}))
     rows.sort(key=lambda r: r[:5])  # stable: equal keys keep the tables' order
-    table = pd.DataFrame([r[5] for r in rows], columns=list(CHANGE_COLUMNS))
-    table["circle"] = table["circle"].astype(np.int64)
-    return table
+    return [r[5] for r in rows]
 
 
 def compare(G: DatedNetwork, person: str, since: DateLike, at: DateLike | None = None) -> pd.DataFrame:
@@ -258,18 +299,27 @@ def compare(G: DatedNetwork, person: str, since: DateLike, at: DateLike | None =
     [{'id': 'jo', 'kind': 'friend;neighbour', 'status': 'kept', 'added': 'friend'}]
     """
     before, day = _window(G, since, at)
-    now = circle_table(G.store, person, day)
-    then = circle_table(G.store, person, before)
+    return compare_of(circle_table(G.store, person, day), circle_table(G.store, person, before),
+                      changes(G, person, before, day))
+
+
+def compare_of(now: pd.DataFrame, then: pd.DataFrame, diff: pd.DataFrame | list[dict]
+               ) -> pd.DataFrame:
+    """:func:`compare` from the circles at ``at`` (``now``) and at ``since`` (``then``) and
+    the :func:`changes` in between (or its rows as dicts, :func:`change_records`; shared
+    with the first-view index)."""
     then_ids, now_ids = set(then["id"]), set(now["id"])
     now["status"] = np.array(["kept" if i in then_ids else "new" for i in now["id"]],
                              dtype=object)
     gone = then[np.array([i not in now_ids for i in then["id"]], dtype=bool)].copy()
     gone["status"] = "gone"
     table = pd.concat([now, gone], ignore_index=True) if len(gone) else now
-    diff = changes(G, person, before, day)
     added: dict[object, set] = {}
     ended: dict[object, set] = {}
-    for change, alter, kind in zip(diff["change"], diff["id"], diff["kind"], strict=True):
+    triples = (zip(diff["change"], diff["id"], diff["kind"], strict=True)
+               if isinstance(diff, pd.DataFrame)
+               else ((row["change"], row["id"], row["kind"]) for row in diff))
+    for change, alter, kind in triples:
         if change in ("added", "came and went"):
             added.setdefault(alter, set()).add(kind)
         if change in ("ended", "came and went"):
@@ -303,10 +353,24 @@ def timeline(G: DatedNetwork, person: str) -> pd.DataFrame:
      {'date': '2024-02-01', 'size': 2, 'natural': 1, 'paid': 1},
      {'date': '2024-03-01', 'size': 1, 'natural': 0, 'paid': 1}]
     """
-    ties = _own_ties(G, person)
-    if not len(ties["kind"]):
+    return timeline_of(_own_ties(G, person))
+
+
+def timeline_of(ties: dict[str, np.ndarray]) -> pd.DataFrame:
+    """:func:`timeline` from the person's own ties at every date (:func:`_own_ties`'s
+    arrays; shared with the first-view index)."""
+    columns = timeline_columns(ties)
+    if columns is None:
         return pd.DataFrame({c: pd.Series(dtype=object if c == "date" else np.int64)
                              for c in TIMELINE_COLUMNS})
+    return pd.DataFrame(columns)[list(TIMELINE_COLUMNS)]
+
+
+def timeline_columns(ties: dict[str, np.ndarray]) -> dict[str, Any] | None:
+    """The columns of :func:`timeline_of` (``date`` a list of ISO days, the counts int64
+    arrays), or None when the person never had a tie."""
+    if not len(ties["kind"]):
+        return None
     start = to_day_numbers(ties["start"])
     end = to_day_numbers(ties["end"])
     rank = np.array([CATEGORIES.index(KIND_CATEGORY[k]) for k in ties["kind"]], np.int64)
@@ -319,15 +383,14 @@ def timeline(G: DatedNetwork, person: str) -> pd.DataFrame:
     alters, which = np.unique(ties["alter"].astype(str), return_inverse=True)
     closest = np.full((len(days), len(alters)), len(CATEGORIES), dtype=np.int64)
     np.minimum.at(closest.T, which, ranks.T)
-    table = pd.DataFrame({
-        "date": [format_date(np.datetime64(int(d), "D")) for d in days],
+    counts = {
         "size": (closest < len(CATEGORIES)).sum(axis=1),
         **{c: (closest == i).sum(axis=1) for i, c in enumerate(CATEGORIES)},
         "added": (start[None, :] == days[:, None]).sum(axis=1),
         "ended": (end[None, :] == days[:, None]).sum(axis=1),
-    })
-    return table[list(TIMELINE_COLUMNS)].astype(
-        {c: np.int64 for c in TIMELINE_COLUMNS if c != "date"})
+    }
+    return {"date": [format_date(np.datetime64(int(d), "D")) for d in days],
+            **{c: v.astype(np.int64) for c, v in counts.items()}}
 
 
 def headline(alters: pd.DataFrame, before: pd.DataFrame | None = None,
@@ -344,16 +407,30 @@ def headline(alters: pd.DataFrame, before: pd.DataFrame | None = None,
     >>> headline(alters.head(0))
     'No one in this circle of support yet'
     """
-    if len(alters) == 0:
+    return headline_of(alters["category"].to_numpy(),
+                       None if before is None else len(before), since)
+
+
+def headline_of(categories: Any, before: int | None = None,
+                since: DateLike | None = None) -> str:
+    """:func:`headline` from the alters' categories and how many there were ``since``, in
+    the current language (one catalogue message, plural forms from Babel).
+
+    Examples
+    --------
+    >>> headline_of(["paid"], 3, "2024-01-10")
+    '1 person or group: 0 natural, 0 community, 1 paid \u2014 was 3 on 10 January 2024'
+    """
+    if len(categories) == 0:
         text = _("No one in this circle of support yet")
     else:
-        counts = alters["category"].value_counts()
+        counts = Counter(categories)
         text = ngettext("%(num)d person or group: %(natural)d natural, %(community)d "
                         "community, %(paid)d paid",
                         "%(num)d people and groups: %(natural)d natural, %(community)d "
-                        "community, %(paid)d paid", len(alters),
+                        "community, %(paid)d paid", len(categories),
                         **{c: int(counts.get(c, 0)) for c in CATEGORIES})
     if before is not None and since is not None:
         text = _("%(headline)s \u2014 was %(before)d on %(date)s", headline=text,
-                 before=len(before), date=format_long_date(since))
+                 before=before, date=format_long_date(since))
     return text

@@ -80,8 +80,10 @@ def names_list(names: list[str]) -> str:
     return f"{', '.join(names[:-1])} {conjunction} {last}"
 
 
-def change_sentences(changes: pd.DataFrame, label_of: Callable[[str], str]) -> list[str]:
-    """Return one sentence per row of a :func:`lacgraph.analysis.circle.changes` table.
+def change_sentences(changes: pd.DataFrame | list[dict], label_of: Callable[[str], str]
+                     ) -> list[str]:
+    """Return one sentence per row of a :func:`lacgraph.analysis.circle.changes` table (or
+    its rows as dicts, :func:`lacgraph.analysis.circle.change_records`).
 
     ``label_of`` gives a name for an id (the coordinator who introduced the connection).
     A connection that started and ended inside the window reads "New and ended". Each
@@ -99,19 +101,21 @@ def change_sentences(changes: pd.DataFrame, label_of: Callable[[str], str]) -> l
     Ended: Owain Bevan, friend, 30 September 2024
     """
     out = []
-    for row in changes.itertuples(index=False):
-        values = {"name": str(row.label or row.id),
-                  "kind": KIND_WORDS.get(str(row.kind)) or str(row.kind),
-                  "start": format_long_date(row.start), "end": format_long_date(row.end)}
-        brokers = [b for b in str(row.brokered_by or "").split(";") if b]
+    rows = changes.to_dict("records") if isinstance(changes, pd.DataFrame) else changes
+    for row in rows:
+        values = {"name": str(row["label"] or row["id"]),
+                  "kind": KIND_WORDS.get(str(row["kind"])) or str(row["kind"]),
+                  "start": format_long_date(row["start"]), "end": format_long_date(row["end"])}
+        brokers = [b for b in str(row["brokered_by"] or "").split(";") if b]
         values["introducer"] = names_list([label_of(b) or b for b in brokers])
-        introduced = bool(brokers) and row.change != "ended"
-        if row.change == "added" and introduced:
+        change = row["change"]
+        introduced = bool(brokers) and change != "ended"
+        if change == "added" and introduced:
             out.append(_("New: %(name)s, %(kind)s, introduced by %(introducer)s, %(start)s",
                          **values))
-        elif row.change == "added":
+        elif change == "added":
             out.append(_("New: %(name)s, %(kind)s, %(start)s", **values))
-        elif row.change == "ended":
+        elif change == "ended":
             out.append(_("Ended: %(name)s, %(kind)s, %(end)s", **values))
         elif introduced:
             out.append(_("New and ended: %(name)s, %(kind)s, introduced by %(introducer)s, "

@@ -21,6 +21,7 @@ import pandas as pd
 from lacgraph.analysis import clusters
 from lacgraph.analysis.suggestions import COMMUNITY_KINDS, group_retention
 from lacgraph.dated import DatedNetwork
+from lacgraph.i18n import _, ngettext
 from lacgraph.web.dates import uk_date
 
 GOOD_RETENTION = 0.5
@@ -29,9 +30,8 @@ GROUPS_PER_WARD = 3
 
 
 def _isolated(count: int, date: str) -> str:
-    if count == 1:
-        return f"1 person is isolated here on {date}."
-    return f"{count} people are isolated here on {date}."
+    return ngettext("%(num)d person is isolated here on %(date)s.",
+                    "%(num)d people are isolated here on %(date)s.", count, date=date)
 
 
 def _reasons(row: dict, gap: bool, first: str, last: str) -> list[str]:
@@ -39,36 +39,34 @@ def _reasons(row: dict, gap: bool, first: str, last: str) -> list[str]:
     iso = row["isolated"]
     out = []
     if gap:
-        out.append("No community group is active here.")
+        out.append(_("No community group is active here."))
     out.append(_isolated(int(iso["last"]), last))
     change = int(iso["change"])
     if change > 0:
-        out.append(f"That is {change} more than on {first}." if change > 1
-                   else f"That is 1 more than on {first}.")
+        out.append(ngettext("That is %(num)d more than on %(date)s.",
+                            "That is %(num)d more than on %(date)s.", change, date=first))
     elif change < 0:
-        out.append(f"That is {-change} fewer than on {first}." if change < -1
-                   else f"That is 1 fewer than on {first}.")
+        out.append(ngettext("That is %(num)d fewer than on %(date)s.",
+                            "That is %(num)d fewer than on %(date)s.", -change, date=first))
     clusters_now = int(row["isolated_clusters"]["last"])
-    if clusters_now == 1:
-        out.append("1 isolated cluster: people who know only each other.")
-    elif clusters_now > 1:
-        out.append(f"{clusters_now} isolated clusters: people who know only each other.")
+    if clusters_now > 0:
+        out.append(ngettext("%(num)d isolated cluster: people who know only each other.",
+                            "%(num)d isolated clusters: people who know only each other.",
+                            clusters_now))
     at_risk = int(row["at_risk"]["last"])
-    if at_risk == 1:
-        out.append("1 person in all is at risk: fewer than three family, friends, neighbours "
-                   "or groups.")
-    elif at_risk > 1:
-        out.append(f"{at_risk} people in all are at risk: fewer than three family, friends, "
-                   "neighbours or groups.")
+    if at_risk > 0:
+        out.append(ngettext("%(num)d person in all is at risk: fewer than three family, "
+                            "friends, neighbours or groups.",
+                            "%(num)d people in all are at risk: fewer than three family, "
+                            "friends, neighbours or groups.", at_risk))
     return out
 
 
 def _reach_first(count: int) -> str:
     if count == 0:
-        return "Every isolated person here already has a coordinator."
-    if count == 1:
-        return "Reach first: 1 isolated person who has no coordinator yet."
-    return f"Reach first: {count} isolated people who have no coordinator yet."
+        return _("Every isolated person here already has a coordinator.")
+    return ngettext("Reach first: %(num)d isolated person who has no coordinator yet.",
+                    "Reach first: %(num)d isolated people who have no coordinator yet.", count)
 
 
 def _goers(G: DatedNetwork, at: Any) -> pd.DataFrame:
@@ -100,17 +98,21 @@ def _groups_for(ward: str, groups: pd.DataFrame, goers: pd.DataFrame) -> list[di
     for record in pd.concat([here, nearby]).head(GROUPS_PER_WARD).to_dict("records"):
         place = record["neighbourhood"]
         if place == ward:
-            where = "It meets here."
+            where = _("It meets here.")
         else:
             count = int(going.get(record["group"], 0))
-            where = (f"It meets in {place}; 1 person from {ward} already goes." if count == 1
-                     else f"It meets in {place}; {count} people from {ward} already go."
-                     if count else f"It meets in {place}, where people from {ward} go to "
-                                   "other groups.")
+            where = (ngettext("It meets in %(place)s; %(num)d person from %(ward)s already "
+                              "goes.", "It meets in %(place)s; %(num)d people from %(ward)s "
+                              "already go.", count, place=place, ward=ward) if count
+                     else _("It meets in %(place)s, where people from %(ward)s go to other "
+                            "groups.", place=place, ward=ward))
         stayed, joined = int(record["stayed"]), int(record["retention_n"])
-        kept = (f"{stayed} of the {joined} people who joined in the last two years stayed at "
-                "least six months." if joined > 1 else
-                "The 1 person who joined in the last two years stayed at least six months.")
+        kept = (ngettext("%(stayed)d of the %(num)d person who joined in the last two years "
+                         "stayed at least six months.",
+                         "%(stayed)d of the %(num)d people who joined in the last two years "
+                         "stayed at least six months.", joined, stayed=stayed) if joined > 1
+                else _("The 1 person who joined in the last two years stayed at least six "
+                       "months."))
         out.append({"label": str(record["label"] or record["group"]), "where": where,
                     "kept": kept, "members": int(record["members"])})
     return out

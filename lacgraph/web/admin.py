@@ -246,7 +246,8 @@ def load() -> Any:
 
 def load_report(err: InputError, limit: int = 50) -> str:
     """:meth:`InputError.report` in the page's language: how many problems, then where each
-    is (file, line, column) and its value; the reason is the validator's own words.
+    is (file, line, column) and its value; the reason is the loaders' own, already written
+    in the request's language when they checked the upload (:mod:`lacgraph.loaders`).
 
     Examples
     --------

@@ -28,6 +28,7 @@ from flask import (
     url_for,
 )
 
+from lacgraph.analysis.first_view import FirstViewIndex, PersonFirstView
 from lacgraph.analysis.person_view import PersonView
 from lacgraph.errors import QueryError, StoreError
 from lacgraph.i18n import N_, _
@@ -145,6 +146,8 @@ class Programme:
         self.by_date = BoundedCache(BY_DATE_KEPT)  # small tables per date
         self.draw_lock = threading.Lock()  # matplotlib is not thread-safe
         self._views = BoundedCache(VIEWS_KEPT)  # see remember()
+        self._first_views: FirstViewIndex | None = None  # see first_view()
+        self._first_views_lock = threading.Lock()
 
     def remember(self, key: tuple, compute: Callable[[], Any]) -> Any:
         """Return ``compute()``, kept under ``key`` for later calls (e.g. a person's page at
@@ -161,15 +164,16 @@ class Programme:
         if not value:
             return self.last_date
         if len(value) > 20:
-            raise QueryError("That is not a date: expected YYYY-MM-DD or DD/MM/YYYY.")
+            raise QueryError(_("That is not a date: expected YYYY-MM-DD or DD/MM/YYYY."))
         day = parse_user_date(value).astype("datetime64[s]")
         # up to the end of the data's last month (its reporting date)
         last = ((self.last_date.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
                 ).astype("datetime64[s]")
         if not self.first_date <= day <= last:
-            raise QueryError(f"{format_long_date(day)} is outside the data: expected a date "
-                             f"from {format_long_date(self.first_date)} to "
-                             f"{format_long_date(last)}.")
+            raise QueryError(_("%(date)s is outside the data: expected a date from %(first)s "
+                               "to %(last)s.", date=format_long_date(day),
+                               first=format_long_date(self.first_date),
+                               last=format_long_date(last)))
         return day
 
     def metrics(self, at: np.datetime64) -> pd.DataFrame:
@@ -185,6 +189,23 @@ class Programme:
         if isinstance(store, MemoryStore):
             return PersonView(store, person)
         return self.G
+
+    def first_view(self, person: str) -> PersonFirstView | None:
+        """``person``'s answers for their page and picture, sliced from an index of this
+        data version's ties (:mod:`lacgraph.analysis.first_view`), built at the first call
+        and shared by every thread; a recorded change or a load gives a new Programme and
+        so a new index. None when the store has no person index (e.g. Neo4j: the pages
+        then ask the store)."""
+        if not isinstance(self.G.store, MemoryStore):
+            return None
+        index = self._first_views
+        if index is None:
+            with self._first_views_lock:
+                index = self._first_views
+                if index is None:
+                    tables = self.G.tables
+                    index = self._first_views = FirstViewIndex(tables.nodes, tables.ties)
+        return self.remember(("first view", person), lambda: index.person(person))
 
     def label(self, node_id: str) -> str:
         """A node's display name (its id when it has no label)."""

@@ -32,7 +32,7 @@ from lacgraph.model import HOUSEHOLD
 from lacgraph.stores.guard import tie_version
 from lacgraph.tables import format_date, format_long_date, ties_to_text
 from lacgraph.viz import html as circle_page
-from lacgraph.viz.layout import circle_data, family_data
+from lacgraph.viz.layout import CircleData, circle_data, family_data, picture_data
 from lacgraph.viz.svg import circle_svg as svg_picture
 from lacgraph.web.context import audit, csv_download, programme, requires
 from lacgraph.web.dates import read_date_input, uk_date
@@ -94,10 +94,15 @@ def _date_arg(name: str, problems: list[dict[str, str]]) -> Any:
     """The date in the GOV.UK date boxes ``name-day`` … (or one field ``name``: 31/12/2024
     or 2024-12-31), else ``None``; a mistake is added to ``problems`` (shown in the page's
     error summary and by the boxes) and ignored."""
-    value, message = read_date_input(request.args, name, label=DATE_LABELS.get(name, "Date"))
+    with use_language("en"):  # the mistake in English: a whole sentence of DATE_MESSAGES
+        value, message = read_date_input(request.args, name,
+                                         label=DATE_LABELS.get(name, "Date"))
     if message:
-        problems.append({"field": name, "message": _(message) if message in DATE_MESSAGES
-                         else message})
+        if message in DATE_MESSAGES:
+            message = _(message)
+        else:  # said by read_date_input itself, in the page's language
+            message = read_date_input(request.args, name, label=_("Date"))[1] or message
+        problems.append({"field": name, "message": message})
         return None
     return None if value is None else np.datetime64(value, "D")
 
@@ -269,16 +274,26 @@ def _page_view(person: str, at: Any, since: Any, shown: dict[str, Any]) -> dict[
     changed, who is in the circle, timeline, ideas, household) as HTML, and the choices of
     the record forms. ``shown`` holds the names the templates use for the person and the
     dates."""
-    own = _own_network(person)
-    sentences: list[str] = []
-    if since is not None:
-        sentences = change_sentences(circle_verbs.changes(own, person, since, at),
-                                     programme().label)
-    open_ties, all_ties = _choices(own, person, at)
-    data = {"circle": circle_rows(circle_verbs.circle_table(own.store, person, at),
-                                  programme().label),
-            "sentences": sentences, "timeline": timeline_rows(circle_verbs.timeline(own, person)),
-            "word": word, "names_list": names_list}
+    P = programme()
+    first = P.first_view(person)
+    changes: pd.DataFrame | list[dict] | None
+    timeline: pd.DataFrame | list[dict]
+    circle: pd.DataFrame | dict[str, Any]
+    if first is not None:  # sliced from the data version's index: the same answers
+        changes = None if since is None else first.change_records(since, at)
+        circle = first.circle_columns(at) or {c: [] for c in circle_verbs.CIRCLE_COLUMNS}
+        timeline = first.timeline_records()
+        own_ties = first.choices()
+    else:
+        own = _own_network(person)
+        changes = None if since is None else circle_verbs.changes(own, person, since, at)
+        circle = circle_verbs.circle_table(own.store, person, at)
+        timeline = circle_verbs.timeline(own, person)
+        own_ties = _own_ties_text(own, person)
+    sentences = [] if changes is None else change_sentences(changes, P.label)
+    open_ties, all_ties = _choices(own_ties, at)
+    data = {"circle": circle_rows(circle, P.label), "sentences": sentences,
+            "timeline": timeline_rows(timeline), "word": word, "names_list": names_list}
     return {"top": Markup(render_template("_person_top.html", **shown, **data)),
             "bottom": Markup(render_template("_person_bottom.html", **shown, **data)),
             "open_options": _options(open_ties), "all_options": _options(all_ties)}
@@ -296,8 +311,9 @@ def _options(choices: list[dict]) -> Markup:
                            for c in choices)
 
 
-def circle_rows(frame: pd.DataFrame, label_of: Any) -> list[dict[str, Any]]:
-    """The rows of the "who is in the circle" table, in the words of the page.
+def circle_rows(frame: pd.DataFrame | dict[str, Any], label_of: Any) -> list[dict[str, Any]]:
+    """The rows of the "who is in the circle" table, in the words of the page (from the
+    circle table or its columns).
 
     Examples
     --------
@@ -321,8 +337,9 @@ def circle_rows(frame: pd.DataFrame, label_of: Any) -> list[dict[str, Any]]:
                 strict=True)]
 
 
-def timeline_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The timeline table's rows, dates written out ("17 August 2024").
+def timeline_rows(frame: pd.DataFrame | list[dict]) -> list[dict[str, Any]]:
+    """The timeline table's rows (from the frame or its rows as dicts), dates written out
+    ("17 August 2024").
 
     Examples
     --------
@@ -331,22 +348,29 @@ def timeline_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     >>> timeline_rows(frame)[0]["date"]
     '17 August 2024'
     """
-    rows = frame.astype(object).to_dict("records")
+    rows = (frame.astype(object).to_dict("records") if isinstance(frame, pd.DataFrame)
+            else [dict(row) for row in frame])
     for row in rows:
         row["date"] = format_long_date(row["date"])
     return rows
 
 
-def _choices(own: DatedNetwork, person: str, at: Any) -> tuple[list[dict], list[dict]]:
-    """The person's connections as form choices: those open at ``at``, and all of them."""
+def _own_ties_text(own: DatedNetwork, person: str) -> list[tuple[str, dict[str, Any]]]:
+    """The person's own connections (all dates) as ``(alter, row as text)``."""
     ties = ties_to_text(own.tables.ties)
     # the person's own ties (a store without a person index hands over the whole network)
     ties = ties[(ties["kind"] != HOUSEHOLD) & ((ties["source"] == person)
                                               | (ties["target"] == person))]
     alters = np.where(ties["source"] == person, ties["target"], ties["source"])
+    return list(zip(alters, ties.to_dict("records"), strict=True))
+
+
+def _choices(own_ties: list[tuple[str, dict[str, Any]]], at: Any
+             ) -> tuple[list[dict], list[dict]]:
+    """The person's connections as form choices: those open at ``at``, and all of them."""
     P = programme()
     out = []
-    for alter, row in zip(alters, ties.to_dict("records"), strict=True):
+    for alter, row in own_ties:
         kind, start, end = row["kind"], row["start"], row["end"]
         values = {"name": P.label(alter), "kind": KIND_WORDS.get(kind, kind),
                   "start": format_long_date(start), "end": format_long_date(end)}
@@ -378,8 +402,18 @@ def circle_svg(person: str) -> Response:
     audit("view.circle-picture", person, f"at={format_date(at)}")
     with use_language(lang):
         picture = programme().remember(("svg", person, at, since, lang), lambda: svg_picture(
-            circle_data(_own_network(person), person, at, since=since)))
+            _picture(person, at, since)))
     return Response(picture, mimetype="image/svg+xml")
+
+
+def _picture(person: str, at: Any, since: Any) -> CircleData:
+    """What the circle picture shows (sliced from the data version's index when there is
+    one: the same as :func:`~lacgraph.viz.layout.circle_data`)."""
+    first = programme().first_view(person)
+    if first is None:
+        return circle_data(_own_network(person), person, at, since=since)
+    alters = first.circle_table(at) if since is None else first.compare(since, at)
+    return picture_data(person, first.label(), at, since, alters, first.pairs(at))
 
 
 @bp.get("/people/<person>/circle.html")
@@ -471,7 +505,12 @@ def household_for(person: str, at: Any) -> dict[str, object] | None:
     from lacgraph.analysis.families import page_household
 
     P = programme()
-    return P.remember(("family", person, at), lambda: page_household(P.G.store, person, at))
+
+    def section() -> dict[str, object] | None:
+        first = P.first_view(person)
+        return page_household(P.G.store, person, at) if first is None else first.household(at)
+
+    return P.remember(("family", person, at), section)
 
 
 @bp.app_context_processor

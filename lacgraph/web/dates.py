@@ -17,22 +17,22 @@ import numpy as np
 import pandas as pd
 from babel.dates import format_date as _babel_format_date
 
-from lacgraph.i18n import babel_locale
+from lacgraph.i18n import N_, _, babel_locale
 
 PARTS = ("day", "month", "year")
 
 _MISSING = {
-    ("day",): "%(label)s must include a day",
-    ("month",): "%(label)s must include a month",
-    ("year",): "%(label)s must include a year",
-    ("day", "month"): "%(label)s must include a day and month",
-    ("day", "year"): "%(label)s must include a day and year",
-    ("month", "year"): "%(label)s must include a month and year",
+    ("day",): N_("%(label)s must include a day"),
+    ("month",): N_("%(label)s must include a month"),
+    ("year",): N_("%(label)s must include a year"),
+    ("day", "month"): N_("%(label)s must include a day and month"),
+    ("day", "year"): N_("%(label)s must include a day and year"),
+    ("month", "year"): N_("%(label)s must include a month and year"),
 }
-_EMPTY = "Enter %(label_lower)s"
-_NOT_REAL = "%(label)s must be a real date"
-_YEAR = "Year must include 4 numbers"
-_RANGE = "%(label)s must be between the years 1900 and 2100"
+_EMPTY = N_("Enter %(label_lower)s")
+_NOT_REAL = N_("%(label)s must be a real date")
+_YEAR = N_("Year must include 4 numbers")
+_RANGE = N_("%(label)s must be between the years 1900 and 2100")
 
 
 def uk_date(value: object, locale: str | None = None) -> str:
@@ -63,15 +63,17 @@ def as_day(value: object) -> dt.date | None:
     --------
     >>> as_day("2024-02-29"), as_day(pd.Timestamp("2024-03-01 10:00")), as_day("")
     (datetime.date(2024, 2, 29), datetime.date(2024, 3, 1), None)
+    >>> as_day(pd.NaT) is None
+    True
     """
     if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str) and pd.isna(value):  # before datetime: NaT is one
         return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if not isinstance(value, str) and pd.isna(value):
-        return None
     text = str(np.datetime64(value, "D"))  # type: ignore[call-overload]  # any date-like
     return dt.date.fromisoformat(text)
 
@@ -134,7 +136,7 @@ def first_wrong_part(form: Mapping[str, str], name: str) -> str:
     return "day"
 
 
-def read_date_input(form: Mapping[str, str], name: str, *, label: str = "Date",
+def read_date_input(form: Mapping[str, str], name: str, *, label: str | None = None,
                     required: bool = False) -> tuple[dt.date | None, str | None]:
     """Read the date typed in the ``date_input`` macro's three boxes called ``name``.
 
@@ -147,8 +149,9 @@ def read_date_input(form: Mapping[str, str], name: str, *, label: str = "Date",
         ``request.form`` or ``request.args``.
     name : str
         The macro's ``name`` (the boxes are ``name-day``, ``name-month``, ``name-year``).
-    label : str
-        What the date is, as the error messages start ("Date", "Date of the review").
+    label : str, optional
+        What the date is, as the error messages start ("Date", "Date of the review"), in
+        the current language (default: "Date" in it).
     required : bool
         Whether nothing typed is an error ("Enter date"); else it gives ``(None, None)``.
 
@@ -169,29 +172,30 @@ def read_date_input(form: Mapping[str, str], name: str, *, label: str = "Date",
     ((None, None), (datetime.date(2024, 6, 30), None))
     """
     values = {part: str(form.get(f"{name}-{part}", "") or "").strip() for part in PARTS}
+    label = _("Date") if label is None else label
     names = {"label": label, "label_lower": label[:1].lower() + label[1:]}
     if not any(values.values()):
         single = str(form.get(name, "") or "").strip()
         if single:
             return _read_single(single, names)
-        return (None, _EMPTY % names) if required else (None, None)
+        return (None, _(_EMPTY, **names)) if required else (None, None)
     missing = tuple(part for part in PARTS if not values[part])
     if missing:
-        return None, _MISSING[missing] % names
+        return None, _(_MISSING[missing], **names)
     if not all(v.isdigit() for v in values.values()):
-        return None, _NOT_REAL % names
+        return None, _(_NOT_REAL, **names)
     if len(values["year"]) != 4:
-        return None, _YEAR % names
+        return None, _(_YEAR, **names)
     year = int(values["year"])
     if not 1900 <= year <= 2100:
-        return None, _RANGE % names
+        return None, _(_RANGE, **names)
     try:
         return dt.date(year, int(values["month"]), int(values["day"])), None
     except ValueError:
-        return None, _NOT_REAL % names
+        return None, _(_NOT_REAL, **names)
 
 
-def query_date(args: Mapping[str, str], name: str, *, label: str = "Date") -> str | None:
+def query_date(args: Mapping[str, str], name: str, *, label: str | None = None) -> str | None:
     """The date asked for in a GET form's boxes ``name-day`` … (or its one field ``name``)
     as text for :meth:`lacgraph.web.context.Programme.day`; ``None`` when empty. The one
     field of a link is handed over as it is (``Programme.day`` says what is wrong with it).
@@ -221,4 +225,4 @@ def _read_single(text: str, names: Mapping[str, str]) -> tuple[dt.date | None, s
             return dt.datetime.strptime(text, pattern).date(), None
         except ValueError:
             continue
-    return None, _NOT_REAL % names
+    return None, _(_NOT_REAL, **names)

@@ -17,10 +17,12 @@ import pandas as pd
 from flask import Blueprint, Response, abort, current_app, g, render_template, request
 
 from lacgraph.analysis import clusters
+from lacgraph.analysis.clusters import NO_NEIGHBOURHOOD
 from lacgraph.analysis.communities import community_assets
 from lacgraph.errors import QueryError
+from lacgraph.i18n import N_, _, language, ngettext
 from lacgraph.privacy import suppress, suppress_counts
-from lacgraph.tables import format_date, format_long_date
+from lacgraph.tables import format_date
 from lacgraph.web.act import ranked_wards
 from lacgraph.web.context import audit, csv_download, programme, requires
 from lacgraph.web.dates import PARTS, query_date, read_date_input, uk_date
@@ -32,12 +34,19 @@ COUNT_COLUMNS = ("people", "supported", "isolated", "at_risk", "isolated_cluster
                  "in_isolated_clusters", "groups")
 """The counts a manager sees per neighbourhood (those this build can compute)."""
 
-COLUMN_WORDS = {"people": "People", "supported": "Supported by a coordinator",
-                "isolated": "Isolated people", "at_risk": "At risk of isolation",
-                "isolated_clusters": "Isolated clusters",
-                "in_isolated_clusters": "People in isolated clusters",
-                "groups": "Community groups"}
-"""The counts' headings on the page, in staff words (the CSV keeps the column names)."""
+COLUMN_WORDS = {"people": N_("People"), "supported": N_("Supported by a coordinator"),
+                "isolated": N_("Isolated people"), "at_risk": N_("At risk of isolation"),
+                "isolated_clusters": N_("Isolated clusters"),
+                "in_isolated_clusters": N_("People in isolated clusters"),
+                "groups": N_("Community groups")}
+"""The counts' headings on the page, in staff words (translated where shown; the CSV keeps
+the column names)."""
+
+
+def place(ward: str) -> str:
+    """A neighbourhood as the page shows it: the people without one as "(none)" in the
+    page's language (the tables keep :data:`NO_NEIGHBOURHOOD` as their key)."""
+    return _("(none)") if ward == NO_NEIGHBOURHOOD else ward
 
 
 def ward_counts(at: np.datetime64) -> pd.DataFrame:
@@ -124,7 +133,7 @@ def neighbourhoods() -> str:
     audit("view.neighbourhoods", ",".join(sorted(team)),
           f"at={format_date(at)} others_at={format_date(reported)}")
     return render_template("neighbourhoods.html", rows=rows, columns=columns,
-                           column_words=COLUMN_WORDS, at=format_date(at),
+                           column_words=COLUMN_WORDS, at=format_date(at), place=place,
                            others_at=format_date(reported), snapped=reported != at)
 
 
@@ -181,10 +190,11 @@ def _since(value: str | None, at: np.datetime64) -> np.datetime64:
     try:
         month = np.datetime64(value.strip()[:7], "M")
     except ValueError as err:
-        raise QueryError(f"{value!r} is not a month: expected YYYY-MM, such as 2024-01") from err
+        raise QueryError(_("%(value)s is not a month: expected YYYY-MM, such as 2024-01",
+                           value=repr(value))) from err
     if month > at.astype("datetime64[M]"):
-        raise QueryError(f"The start date must be before the end date "
-                         f"({format_long_date(at)})")
+        raise QueryError(_("The start date must be before the end date (%(date)s)",
+                           date=uk_date(at)))
     return month.astype("datetime64[D]")
 
 
@@ -208,8 +218,8 @@ def _change(first: int | str, last: int | str) -> int | str:
     return "*" if "*" in (first, last) else int(last) - int(first)
 
 
-SPARK_LABEL = ("%(ward)s, %(what)s at each month end from %(first)s to %(last)s: "
-               "%(values)s (* a small number, withheld)")
+SPARK_LABEL = N_("%(ward)s, %(what)s at each month end from %(first)s to %(last)s: "
+                 "%(values)s (* a small number, withheld)")
 """The text alternative of a sparkline: every value it draws."""
 
 
@@ -234,9 +244,9 @@ def _timeline_rows(dates: list[np.datetime64], team: set[str], gaps: set[str]) -
             row["series"][column] = {
                 "values": values, "first": values[0], "last": values[-1],
                 "change": _change(values[0], values[-1]),
-                "spark": sparkline(values, top=top, label=SPARK_LABEL % {
-                    "ward": ward, "what": COLUMN_WORDS[column], "first": first,
-                    "last": last, "values": words}),
+                "spark": sparkline(values, top=top, label=_(
+                    SPARK_LABEL, ward=ward, what=_(COLUMN_WORDS[column]), first=first,
+                    last=last, values=words)),
             }
         rows.append(row)
     rows.sort(key=lambda r: (not r["own"], not r["gap"], r["name"]))
@@ -279,14 +289,36 @@ def _cluster_pictures(at: np.datetime64, team: set[str], names: bool) -> list[di
         supported = [m for m in members if m in P.people.index
                      and bool(P.people.at[m, "supported"])]
         shown = {m: P.label(m) for m in local} if names else {}
+        named = [shown[m] for m in members if m in shown]
+        elsewhere = len(members) - len(local)
         out.append({"number": int(record["cluster"]), "size": int(record["size"]),
                     "neighbourhoods": record["neighbourhoods"],
-                    "names": [shown[m] for m in members if m in shown],
-                    "elsewhere": len(members) - len(local),
+                    "names": named, "elsewhere": elsewhere,
+                    "caption": _cluster_caption(int(record["cluster"]), int(record["size"]),
+                                                named, elsewhere),
                     "svg": cluster_svg(members, [(a, b) for a, b in pairs
                                                  if a in inside and b in inside],
                                        names=shown, supported=supported)})
     return out
+
+
+def _cluster_caption(number: int, size: int, names: list[str], elsewhere: int) -> str:
+    """The words under a cluster's thumbnail: its number, size, the names that may be
+    shown and how many members live outside the team's neighbourhoods (one sentence)."""
+    values = {"number": number, "names": ", ".join(names), "elsewhere": elsewhere}
+    if names and elsewhere:
+        return ngettext("#%(number)s · %(num)d people: %(names)s (%(elsewhere)s living "
+                        "elsewhere)", "#%(number)s · %(num)d people: %(names)s "
+                        "(%(elsewhere)s living elsewhere)", size, **values)
+    if names:
+        return ngettext("#%(number)s · %(num)d people: %(names)s",
+                        "#%(number)s · %(num)d people: %(names)s", size, **values)
+    if elsewhere:
+        return ngettext("#%(number)s · %(num)d people (%(elsewhere)s living elsewhere)",
+                        "#%(number)s · %(num)d people (%(elsewhere)s living elsewhere)",
+                        size, **values)
+    return ngettext("#%(number)s · %(num)d people", "#%(number)s · %(num)d people", size,
+                    **values)
 
 
 def _team_isolated(at: np.datetime64, team: set[str]) -> list[dict]:
@@ -314,8 +346,8 @@ def where_to_act() -> tuple[str, int]:
     at, since, problems = _chosen_dates(P)
     dates = _month_ends(since, at)
     if not dates:
-        problems.append({"field": "since-day", "message": _NO_MONTH_END % {
-            "start": uk_date(since), "end": uk_date(at)}})
+        problems.append({"field": "since-day", "message": _(
+            _NO_MONTH_END, start=uk_date(since), end=uk_date(at))})
         at = P.last_date
         since = _since(None, at)
         dates = _month_ends(since, at)
@@ -334,19 +366,21 @@ def where_to_act() -> tuple[str, int]:
         "problems": problems,
         "errors": {p["field"].split("-")[0]: p["message"] for p in problems},
         "rows": rows,
-        "ranked": P.by_date.get(("ranked wards", tuple(sorted(team)), str(dates[0]), str(last)),
+        "ranked": P.by_date.get(("ranked wards", language(), tuple(sorted(team)),
+                                 str(dates[0]), str(last)),  # sentences: one per language
                                 lambda: ranked_wards(P.G, rows, dates[0], last)),
         "groups": _groups_rows(last, team),
         "clusters": _cluster_pictures(last, team, names),
         "people": _team_isolated(last, team) if names else [],
-        "names": names,
+        "names": names, "place": place,
     }
     audit("view.where-to-act", ",".join(sorted(team)),
           f"from={format_date(dates[0])} to={format_date(last)} names={'yes' if names else 'no'}")
     return render_template("where_to_act.html", **context), 400 if problems else 200
 
 
-_NO_MONTH_END = "There is no month end between %(start)s and %(end)s: choose an earlier start date"
+_NO_MONTH_END = N_("There is no month end between %(start)s and %(end)s: choose an earlier "
+                  "start date")
 
 
 def _chosen_dates(P: Any) -> tuple[np.datetime64, np.datetime64, list[dict[str, str]]]:
@@ -356,7 +390,7 @@ def _chosen_dates(P: Any) -> tuple[np.datetime64, np.datetime64, list[dict[str, 
 
     problems: list[dict[str, str]] = []
     at = P.last_date
-    value, message = read_date_input(request.args, "at", label="End date")
+    value, message = read_date_input(request.args, "at", label=_("End date"))
     if message is None and value is not None:
         try:
             at = P.day(value.isoformat())
@@ -368,7 +402,7 @@ def _chosen_dates(P: Any) -> tuple[np.datetime64, np.datetime64, list[dict[str, 
     month = str(args.get("since", "")).strip()
     if len(month) == 7 and month[4] == "-":  # a month in a link: its first day
         args["since"] = f"{month}-01"
-    start, message = read_date_input(args, "since", label="Start date")
+    start, message = read_date_input(args, "since", label=_("Start date"))
     since = _since(None, at)
     if message is None and start is not None:
         try:
@@ -441,7 +475,6 @@ def where_to_act_gaps_csv() -> Response:
 def report_download() -> Response:
     """The council report (``lacgraph report``) for the growth window in the query string
     (``months``, default 6, or ``from`` + ``to``), small numbers suppressed."""
-    from lacgraph.i18n import language
     from lacgraph.report.content import report_content
     from lacgraph.report.render import render_html
 

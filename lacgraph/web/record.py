@@ -47,7 +47,7 @@ from lacgraph.errors import (
     StaleWrite,
     StoreError,
 )
-from lacgraph.i18n import N_, _, ngettext
+from lacgraph.i18n import N_, _, ngettext, use_language
 from lacgraph.loaders.validate import parse_tables
 from lacgraph.model import TIE_KINDS
 from lacgraph.network import Network
@@ -57,6 +57,7 @@ from lacgraph.tables import (
     Tables,
     format_date,
     format_long_date,
+    node_text,
     nodes_to_text,
     ties_to_text,
 )
@@ -108,10 +109,11 @@ def new_form_token() -> str:
 
 def person_version(person: str) -> str:
     """The version of ``person``'s row as the page shows it (carried by the review form)."""
-    nodes = programme().nodes
-    if person not in nodes.index:
+    P = programme()
+    if person not in P.nodes.index:
         return ""
-    return node_version(nodes_to_text(nodes.loc[[person]].reset_index(drop=True)).iloc[0])
+    return P.remember(("node version", person),
+                      lambda: node_version(node_text(P.nodes.loc[person])))
 
 
 @bp.app_context_processor
@@ -149,8 +151,9 @@ def _date(form: str, field: str, problems: list[dict[str, str]], *, required: bo
     text, or ``""`` when none was given or it is wrong (the mistake is added to
     ``problems`` against the boxes ``form-field``, its summary link on the wrong box)."""
     at = f"{form}-{field}"
-    day, message = read_date_input(request.form, field, label=DATE_LABELS[field],
-                                   required=required)
+    with use_language("en"):  # the mistake in English: a whole sentence of DATE_MESSAGES
+        day, message = read_date_input(request.form, field, label=DATE_LABELS[field],
+                                       required=required)
     if message:
         problems.append({"field": at, "anchor": f"{at}-{first_wrong_part(request.form, field)}",
                          "message": _(message) if message in DATE_MESSAGES else message})
@@ -285,13 +288,15 @@ def _validate(person: str, form: str, nodes: pd.DataFrame, ties: pd.DataFrame,
 
 def _form_reason(column: str, reason: str, ties: pd.DataFrame) -> str:
     """A validation problem of a form in the words of the page, one whole sentence (the
-    two a form can meet; any other in :func:`_plain` words)."""
-    if column == "end" and reason.startswith("end is not after start"):
-        start = str(ties["start"].iat[0]) if len(ties) else ""
+    two a form can meet, known by the values, whatever the language of ``reason``; any
+    other in :func:`_plain` words)."""
+    start = str(ties["start"].iat[0]) if len(ties) else ""
+    end = str(ties["end"].iat[0]) if len(ties) and "end" in ties else ""
+    if column == "end" and start and end and end <= start:
         return _("The end date must be after the start date (%(start)s)",
                  start=format_long_date(start) or start)
-    if column == "kind" and " tie joins " in reason:
-        kind = str(ties["kind"].iat[0]) if len(ties) else ""
+    kind = str(ties["kind"].iat[0]) if len(ties) else ""
+    if column == "kind" and kind in TIE_KINDS:  # a known kind between the wrong two
         return _("A connection of this kind (%(kind)s) cannot join these two: choose "
                  "another kind of connection, or check whether it is a person, a group or "
                  "a service", kind=KIND_WORDS.get(kind, kind))

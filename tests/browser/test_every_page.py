@@ -12,9 +12,6 @@ bound per role, and on every page checks:
 * axe-core finds nothing (WCAG 2.2 A/AA and best practice).
 
 The interactive view and the council report are checked for reflow the same way.
-
-/growth is left out of the words and reflow checks: its tables, reflow and form errors
-are being rewritten on another branch (issue 28's outputs) that is not yet merged.
 """
 
 from __future__ import annotations
@@ -56,8 +53,6 @@ PAGES_PER_ROLE = 30
 PEOPLE_PAGES = 3
 """Person pages crawled per coordinator (they share one template)."""
 SKIP = ("/logout", "/language", "/account/language", "/settings/language", "/static/")
-EXEMPT_WORDS = ("/growth",)
-"""Pages left out of the words and reflow checks (see the module docstring)."""
 RECORDS = ("/admin/audit",)
 """Pages left out of the words check only: the audit log shows each row as it was
 recorded (its details are evidence, kept word for word)."""
@@ -149,16 +144,15 @@ def test_every_page_staff_words_reflow_and_axe(browser, site, account):
     for path in paths:
         page.goto(live_server.url(path))
         found = [f"axe {v['id']}: {v['nodes']}" for v in _axe(page)]
-        if not path.startswith(EXEMPT_WORDS + RECORDS):
+        if not path.startswith(RECORDS):
             found += words_problems(page.evaluate(TEXT), names)
-        if not path.startswith(EXEMPT_WORDS):
-            small.goto(live_server.url(path))
-            width = small.evaluate("document.documentElement.scrollWidth")
-            if width > 320:
-                wide = small.evaluate("""() => [...document.querySelectorAll('body *')]
-                    .filter(e => e.getBoundingClientRect().right > 321).slice(0, 4)
-                    .map(e => e.tagName + '.' + e.className)""")
-                found.append(f"{width} px wide at 320 px: {wide}")
+        small.goto(live_server.url(path))
+        width = small.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            wide = small.evaluate("""() => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > 321).slice(0, 4)
+                .map(e => e.tagName + '.' + e.className)""")
+            found.append(f"{width} px wide at 320 px: {wide}")
         if found:
             problems[path] = found
     context.close()

@@ -29,7 +29,7 @@ import pytest
 from click.testing import CliRunner
 
 import lacgraph
-from lacgraph.disclosure import disclose, one_decimal
+from lacgraph.disclosure import disclose_summary, one_decimal
 from lacgraph.disclosure import share as disclosed_share
 from lacgraph.loaders import write_folder
 from lacgraph.privacy import suppress
@@ -271,19 +271,29 @@ def expected(data: Path, window: tuple[str, ...], suppressing: bool, dates: list
     # change by starting size band: the per-person rows of lacgraph growth
     start = rows["natural_community_from"].astype(int)
     change = rows["change"].astype(int)
-    for number, (low, high) in enumerate(((0, 0), (1, 2), (3, 10**9)), start=1):
+    bands = []
+    for low, high in ((0, 0), (1, 2), (3, 10**9)):
         c = change[(start >= low) & (start <= high)]
         m = len(c)
-        E.count(f"band.{number}.n", m)
-        figures = {"n": m, "mean_change": c.mean() if m else None,
-                   "median_change": float(c.median()) if m else None,
-                   "share_grew": (c > 0).mean() if m else None,
-                   "share_shrank": (c < 0).mean() if m else None}
+        bands.append((c, {"band": f"{low}-{high}", "n": m,
+                          "mean_change": c.mean() if m else None,
+                          "median_change": float(c.median()) if m else None,
+                          **{k: v if m else None for k, v in (
+                              ("share_grew", (c > 0).mean()), ("share_same", (c == 0).mean()),
+                              ("share_shrank", (c < 0).mean()))}}))
+    if suppressing:  # the bands split the people followed up: published as one split
+        everyone = {"n": len(change), "share_grew": (change > 0).mean(),
+                    "share_same": (change == 0).mean(), "share_shrank": (change < 0).mean()}
+        published_bands = disclose_summary({**everyone, "by": {"band": [
+            figures for _c, figures in bands]}})["by"]["band"]
+    for number, (c, figures) in enumerate(bands, start=1):
+        m = len(c)
         if suppressing:
-            published = disclose(figures)
-            for key in ("mean_change", "median_change", "share_grew", "share_shrank"):
+            published = published_bands[number - 1]
+            for key in ("n", "mean_change", "median_change", "share_grew", "share_shrank"):
                 E.put(f"band.{number}.{key}", published[key])
             continue
+        E.count(f"band.{number}.n", m)
         for key in ("mean_change", "median_change"):
             E.put(f"band.{number}.{key}", figures[key])
         E.share(f"band.{number}.share_grew", int((c > 0).sum()), m)

@@ -111,3 +111,13 @@ def test_a_change_reads_as_one_welsh_sentence_names_and_dates_in_place():
         "5 Ionawr 2024 i 1 Mawrth 2024"]
     assert change_sentences(rows, names)[0] == (
         "New: Mary Wright, friend, introduced by Dafydd Phillips and Siân Llŷr, 17 August 2024")
+
+
+def test_the_translations_to_check_list_every_welsh_message_as_it_is():
+    """docs/translations-to-check.md is the catalogue as a council's translation unit reads
+    it (issue 26: "translations a Welsh speaker should check are listed in one file")."""
+    assert messages.REVIEW.read_text(encoding="utf-8") == messages.review(WELSH), (
+        "run make messages")
+    listed = messages.REVIEW.read_text(encoding="utf-8").count("\n| ") - messages.REVIEW.read_text(
+        encoding="utf-8").count("\n| English |")
+    assert listed == len([m for m in WELSH if m.id])

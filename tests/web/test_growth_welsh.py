@@ -88,3 +88,28 @@ def test_council_report_download_follows_the_pages_language(eve):
     assert "Yr hyn a ganfuom" in welsh.text and english_left(welsh.text) == []
     # asked again in English after Welsh: the English copy, not the Welsh one cached
     assert '<html lang="en-GB">' in eve.get("/report.html?months=6&lang=en").text
+
+
+@pytest.mark.parametrize(("name", "welsh", "english"), [
+    ("change", ["Newid fesul unigolyn", "llinell sylfaen", "ailedrych",
+                "cysylltiadau naturiol + cymunedol", "Twf rhwydwaith, cyflwyniad i 3 mis"],
+     ["Change per person", "baseline", "natural + community alters", "Network growth"]),
+    ("retention", ["diwrnodau ers i'r cysylltiad ddechrau", "A yw cysylltiadau naturiol"],
+     ["days since the tie started", "Do new natural and community ties last?"]),
+    ("waves", ["misoedd ers y cyflwyniad", "cymedr cysylltiadau naturiol + cymunedol"],
+     ["months since introduction", "mean natural + community alters"]),
+])
+def test_the_growth_charts_words_follow_the_pages_language(eve, name, welsh, english):
+    from lacgraph.i18n import use_language
+
+    with use_language("en"):  # the test client's requests set this thread's language
+        assert eve.get("/growth?months=3&lang=cy").status_code == 200  # Welsh chosen
+        chart = eve.get(f"/growth/{name}.svg?months=3")  # as the page's <img> asks for it
+        assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
+        for words in welsh:
+            assert words in chart.text, (name, words)
+        for words in english:
+            assert words not in chart.text, (name, words)
+        assert eve.get("/growth?months=3&lang=en").status_code == 200
+        again = eve.get(f"/growth/{name}.svg?months=3").text
+        assert all(words in again for words in english)

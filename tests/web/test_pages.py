@@ -209,6 +209,7 @@ def test_an_unexpected_error_is_a_friendly_500_without_traceback(app, login, mon
         raise RuntimeError("secret internals /etc/passwd")
 
     monkeypatch.setattr(programme, "person_network", broken)
+    monkeypatch.setattr(programme, "first_view", broken)  # the page's first-view index
     response = client.get("/people/p1")
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.text
