@@ -145,9 +145,11 @@ def read_study(path: str | Path, mapping: str | Path | Mapping | None = None,
     decisions = matches if isinstance(matches, pd.DataFrame) or matches is None \
         else read_decisions(matches)
     interviews = read_interviews(path, rules)
+    notices = [*interviews.notices]
     built = build_tables(interviews, rules, decisions)
+    del interviews  # the export's cells: not needed to validate (memory, issue 24)
     tables = _validated(built.nodes, built.ties, built.node_from, built.tie_from)
-    return StudyImport(tables, sorted([*interviews.notices, *built.notices]), built.matching,
+    return StudyImport(tables, sorted([*notices, *built.notices]), built.matching,
                        built.reviews)
 
 

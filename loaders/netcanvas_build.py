@@ -35,6 +35,8 @@ from lacgraph.model import TIE_KINDS
 __all__ = ["Built", "build_tables", "interview_dates", "ring_of"]
 
 PROTOCOL = "networkCanvasProtocolName"
+_ALTER_COLUMNS = ("ego", "alter", "type", "label", "kinds", "circle", "round", "nc_type",
+                  "@file", "@line", "@where")
 TRUE = "true"
 
 
@@ -114,6 +116,8 @@ def build_tables(interviews: Interviews, mapping: Mapping,
     edges = _edges(interviews, egos, alters, mapping, problems)
     if problems.items:
         raise InputError(problems.items)
+    # only what the ties and nodes are made of: the rest (name keys, UUIDs) can go
+    alters = alters[[c for c in _ALTER_COLUMNS if c in alters.columns]]
     alters, edges = _without_self_ties(alters, edges, problems)
     ties, tie_from = dated_ties(egos, alters, edges)
     nodes, node_from = _nodes(egos, alters, mapping, problems)
@@ -241,20 +245,26 @@ def _alters(interviews: Interviews, egos: pd.DataFrame, mapping: Mapping,
     problems.rows(alters, ~known, EGO_UUID, alters[EGO_UUID],
                   "no interview in the ego file(s) has this networkCanvasEgoUUID; expected "
                   "the ego file of every interview in the export")
-    alters = alters[known].copy()
+    alters = alters.copy(deep=False) if known.all() else alters[known]  # copy on write
     for column in ("ego", "round", "rounds", "date"):
         alters[column] = info[column].reindex(alters[EGO_UUID]).to_numpy()
     rules = {plain_type(k): v for k, v in mapping.nodes.items()}
-    parts = []
-    for nc_type, group in alters.groupby("@type", sort=True):
-        rule = rules.get(nc_type, NodeRule())
-        parts.append(_alter_type(interviews, group, str(nc_type), rule, problems))
-    if not parts:
+    if alters.empty:
         return (alters.assign(alter="", type="", label="", nc_type="", kinds=None, circle=""),
                 _no_matching())
+    types = alters["@type"].unique()
+    groups = [(types[0], alters)] if len(types) == 1 else alters.groupby("@type", sort=True)
+    parts = []
+    for nc_type, group in groups:  # each group a table of its own (copy on write)
+        rule = rules.get(nc_type, NodeRule())
+        parts.append(_alter_type(interviews, group, str(nc_type), rule, problems))
+    del alters, groups, group
+    typed = parts[0] if len(parts) == 1 else pd.concat(parts)
+    del parts
     if problems.items:  # keys may be incomplete: match once the alters are readable
-        return _identify(pd.concat(parts), problems), _no_matching()
-    matched, matching = match_alters(pd.concat(parts), decisions)
+        return _identify(typed, problems), _no_matching()
+    matched, matching = match_alters(typed, decisions)
+    del typed
     return _identify(matched, problems), matching
 
 
@@ -265,7 +275,6 @@ def _no_matching() -> Matching:
 def _alter_type(interviews: Interviews, group: pd.DataFrame, nc_type: str, rule: NodeRule,
                 problems: _Problems) -> pd.DataFrame:
     """Label, identity key, kinds and circle of the alters of one node type."""
-    group = group.copy()
     has = lambda column: _has(interviews, "alters", nc_type, column)  # noqa: E731
     where = f"nodes.{nc_type}"
 
@@ -314,10 +323,15 @@ def _alter_type(interviews: Interviews, group: pd.DataFrame, nc_type: str, rule:
                       f"([{where}] identity = ...)")
         name = name_key(group["label"].astype(str))
         group["name"] = name
-        occurrence = group.assign(n=name).groupby([EGO_UUID, "n"]).cumcount().astype(str)
-        unnamed = name.eq("")
-        group["key"] = np.where(unnamed, "#" + group[EGO_UUID] + "#" + group[NODE_UUID],
-                                nc_type + "\x1f" + name + "\x1f" + occurrence)
+        occurrence = group.assign(n=name).groupby([EGO_UUID, "n"]).cumcount().to_numpy()
+        unnamed = name.eq("").to_numpy()
+        key = np.empty(len(group), dtype=object)  # one new string per alter, nothing between
+        key[~unnamed] = [f"{nc_type}\x1f{n}\x1f{o}" for n, o in zip(
+            name.to_numpy(object)[~unnamed], occurrence[~unnamed], strict=True)]
+        key[unnamed] = [f"#{e}#{u}" for e, u in zip(
+            group[EGO_UUID].to_numpy(object)[unnamed], group[NODE_UUID].to_numpy(object)[unnamed],
+            strict=True)]
+        group["key"] = key
         group["by_identity"] = False
 
     group["kinds"] = _kinds(group, rule, variable, interviews, nc_type, problems)
@@ -419,8 +433,9 @@ def _identify(alters: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
     if len(matched):
         first = matched.drop_duplicates(["ego", "key"])
         number = first.groupby("ego").cumcount() + 1
-        table = pd.Series((first["ego"] + "/" + number.astype(str)).to_numpy(),
-                          index=pd.MultiIndex.from_frame(first[["ego", "key"]]))
+        table = pd.Series(np.array([f"{e}/{n}" for e, n in zip(
+            first["ego"].to_numpy(object), number.to_numpy(), strict=True)], dtype=object),
+            index=pd.MultiIndex.from_frame(first[["ego", "key"]]))
         ids[matched.index] = table.reindex(
             pd.MultiIndex.from_frame(matched[["ego", "key"]])).to_numpy()
     alters = alters.assign(alter=ids)
@@ -478,12 +493,17 @@ def _edges(interviews: Interviews, egos: pd.DataFrame, alters: pd.DataFrame, map
         edges[end] = pd.Series(found, index=edges.index).fillna("")
         edges[end + "_type"] = pd.Series(found_type, index=edges.index).fillna("")
     mapped = {plain_type(k): v.kind for k, v in mapping.edges.items() if v.kind}
-    pair = edges["source_type"] + "-" + edges["target_type"]
+    # one "<source type>-<target type>" string per pair of types, shared by its edges
+    codes, combos = pd.MultiIndex.from_arrays([edges["source_type"], edges["target_type"]]
+                                              ).factorize()
+    texts = np.array([f"{a}-{b}" for a, b in combos], dtype=object)
+    pair = pd.Series(texts.take(codes) if len(texts) else np.array([], dtype=object),
+                     index=edges.index, dtype=object)
     defaults = {p: default_tie_kind(*p.split("-", 1)) or "" for p in pair.unique()}
     chosen = edges["@type"].map(mapped).astype(object)
     edges["kind"] = chosen.where(chosen.notna(), pair.map(defaults)).fillna("").astype(object)
     bad = edges["kind"].eq("") & edges["source"].ne("") & edges["target"].ne("")
-    problems.rows(edges, bad.to_numpy(), "", edges["source_type"] + "-" + edges["target_type"],
+    problems.rows(edges, bad.to_numpy(), "", pair,
                   "no tie kind joins these node types; set a kind for this edge type in the "
                   "mapping ([edges.<Type>] kind = ...) or map the node types differently")
     return edges[columns]

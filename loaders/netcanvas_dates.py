@@ -81,7 +81,8 @@ def dated_ties(egos: pd.DataFrame, alters: pd.DataFrame, edges: pd.DataFrame
     >>> ties[["target", "start", "end"]].values.tolist()
     [['p/1', '2024-01-10', '2024-07-10'], ['p/2', '2024-01-10', '']]
     """
-    named_alters = alters.assign(kind=alters["kinds"]).explode("kind")
+    named_alters = alters[["ego", "round", "alter", "kinds", "circle", "@file", "@line"]
+                          ].rename(columns={"kinds": "kind"}).explode("kind")
     parts = [
         pd.DataFrame({"ego": named_alters["ego"], "round": named_alters["round"],
                       "source": named_alters["ego"], "target": named_alters["alter"],
@@ -99,7 +100,9 @@ def dated_ties(egos: pd.DataFrame, alters: pd.DataFrame, edges: pd.DataFrame
         return (pd.DataFrame(columns=["source", "target", "kind", "start", "end", "circle"]),
                 pd.DataFrame({"@file": [], "@line": []}))
     presence["round"] = presence["round"].astype(np.int64)
-    swap = presence["source"].to_numpy(str) > presence["target"].to_numpy(str)
+    # compared as the strings they are (code point order, as numpy's text arrays compare),
+    # never copied into fixed-width text arrays as wide as the longest id
+    swap = np.greater(presence["source"].to_numpy(object), presence["target"].to_numpy(object))
     presence["lo"] = np.where(swap, presence["target"], presence["source"])
     presence["hi"] = np.where(swap, presence["source"], presence["target"])
     key = ["ego", "lo", "hi", "kind"]
@@ -108,9 +111,12 @@ def dated_ties(egos: pd.DataFrame, alters: pd.DataFrame, edges: pd.DataFrame
     dates = egos.set_index(["ego", "round"])["date"]
     presence["date"] = dates.reindex(pd.MultiIndex.from_frame(
         presence[["ego", "round"]])).to_numpy()
-    presence["history"] = np.where(presence["circle"].ne(""),
-                                   presence["date"].dt.strftime("%Y-%m-%d") + ":"
-                                   + presence["circle"], "")
+    circled = presence["circle"].ne("").to_numpy()  # a date text only where one is needed
+    history = np.full(len(presence), "", dtype=object)
+    if circled.any():
+        history[circled] = (presence["date"][circled].dt.strftime("%Y-%m-%d") + ":"
+                            + presence["circle"][circled]).to_numpy(object)
+    presence["history"] = history
     same = presence[key].eq(presence[key].shift()).all(axis=1)
     new_run = ~same | presence["round"].ne(presence["round"].shift() + 1)
     presence["run"] = new_run.cumsum()
@@ -157,11 +163,28 @@ def _union(runs: pd.DataFrame, presence: pd.DataFrame) -> tuple[pd.DataFrame, pd
     ties = pd.DataFrame({
         "source": merged["source"].to_numpy(), "target": merged["target"].to_numpy(),
         "kind": merged["kind"].to_numpy(),
-        "start": merged["start"].dt.strftime("%Y-%m-%d").to_numpy(),
-        "end": np.where(open_end, "", pd.Series(end).dt.strftime("%Y-%m-%d")),
+        "start": _day_text(merged["start"]),
+        "end": np.where(open_end, "", _day_text(pd.Series(end))),
         "circle": merged["circle"].to_numpy(),
         "circle_by_interview": history.fillna("").to_numpy(object),
     })
     origin = pd.DataFrame({"@file": merged["file"].to_numpy(),
                            "@line": merged["line"].to_numpy()})
     return ties.astype(object), origin
+
+
+def _day_text(dates: pd.Series) -> np.ndarray:
+    """``YYYY-MM-DD`` of each date (NaT: NaN), one string per distinct date shared by every
+    row with that date: a study has few interview dates and many ties.
+
+    Examples
+    --------
+    >>> _day_text(pd.Series(pd.to_datetime(["2024-07-10", None, "2024-07-10"]))).tolist()
+    ['2024-07-10', nan, '2024-07-10']
+    """
+    codes, days = pd.factorize(dates)
+    text = np.asarray(pd.Series(days).dt.strftime("%Y-%m-%d").to_numpy(object), dtype=object)
+    out = text.take(np.maximum(codes, 0)) if len(text) else np.full(len(codes), np.nan,
+                                                                   dtype=object)
+    out[codes < 0] = np.nan
+    return out

@@ -35,6 +35,7 @@ Examples
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import operator
@@ -42,9 +43,11 @@ import os
 import re
 import zipfile
 import zlib
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -88,10 +91,41 @@ def strip_formula_quote(text: str) -> str:
 
 @dataclass(frozen=True)
 class ExportFile:
-    """One file of an export: its name as shown in problems, and its bytes."""
+    """One file of an export: its name as shown in problems, and where its bytes are.
+
+    ``data`` holds the bytes themselves; else they are read, as a stream and only when
+    needed, from ``path`` (a file of an export folder) or from ``member`` of the .zip
+    ``path``. ``size`` is the number of bytes.
+    """
 
     name: str
-    data: bytes
+    data: bytes | None = None
+    path: Path | None = None
+    member: str | None = None
+    size: int = -1
+
+    def open(self) -> IO[bytes]:
+        """A binary stream of the file's bytes (close it when done)."""
+        if self.data is not None:
+            return io.BytesIO(self.data)
+        if self.path is None:
+            raise ValueError(f"{self.name}: no bytes and no path")
+        if self.member is None:
+            return self.path.open("rb")
+        with zipfile.ZipFile(self.path) as archive:  # the member keeps the file open
+            return archive.open(self.member)
+
+    def read(self) -> bytes:
+        """The file's bytes, all of them (for small files)."""
+        if self.data is not None:
+            return self.data
+        with self.open() as stream:
+            return stream.read()
+
+    @property
+    def length(self) -> int:
+        """The number of bytes."""
+        return len(self.data) if self.data is not None else self.size
 
 
 @dataclass(frozen=True)
@@ -226,7 +260,8 @@ def _read_folder(path: Path, limit: int) -> tuple[list[ExportFile], list[Problem
                 raise InputError([Problem(path.name, 0, "", f"more than {limit} bytes",
                                           "the CSV and GraphML files are larger than an "
                                           f"import reads; {_EXPECTED}")])
-            files.append(ExportFile(str(entry.relative_to(path)), entry.read_bytes()))
+            files.append(ExportFile(str(entry.relative_to(path)), path=entry,
+                                    size=entry.stat().st_size))
     return sorted(files, key=lambda f: f.name), notices
 
 
@@ -253,29 +288,28 @@ def _read_zip(path: Path, limit: int) -> list[ExportFile]:
                 raise InputError([Problem(name, 0, "", "", "this file in the .zip is encrypted "
                                           "(password-protected); export the study again "
                                           "without a password")])
-            chunks = []
+            size = 0  # every member is read through once (sizes and checksum checked)
             try:
                 with archive.open(info) as member:
                     while chunk := member.read(1 << 20):
+                        size += len(chunk)
                         total += len(chunk)
                         if total > limit:
                             raise InputError([Problem(name, 0, "", f"more than {limit} bytes",
                                                       "the .zip unpacks to more than it "
                                                       f"claims and than an import reads; "
                                                       f"{_EXPECTED}")])
-                        chunks.append(chunk)
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
                     RuntimeError) as err:
                 reason = str(err) or type(err).__name__
                 raise InputError([Problem(name, 0, "", "", f"this file in the .zip is damaged "
                                           f"or its sizes are wrong ({reason}); {_EXPECTED} "
                                           "as Network Canvas saved it")]) from None
-            data = b"".join(chunks)
-            if len(data) != info.file_size:
-                raise InputError([Problem(name, 0, "", f"{len(data)} bytes",
+            if size != info.file_size:
+                raise InputError([Problem(name, 0, "", f"{size} bytes",
                                           f"the .zip says {info.file_size} bytes; a .zip "
                                           f"whose sizes are wrong is damaged; {_EXPECTED}")])
-            files.append(ExportFile(name, data))
+            files.append(ExportFile(name, path=path, member=info.filename, size=size))
     return sorted(files, key=lambda f: f.name)
 
 
@@ -284,10 +318,14 @@ def read_csv_files(files: list[ExportFile],
     """Read the ego, attribute-list and edge-list CSV files of an export.
 
     Only the columns ``uses`` accepts are kept (all when None; every column's name is kept
-    in ``columns``). Each file is parsed with the standard ``csv`` module (every cell stays the text it
-    is: no type guessing, no missing-value words), rows are checked against the header,
-    and one table per part is built at the end: an export has a few files per interview,
-    and one pandas parse per file would cost more than the whole import.
+    in ``columns``). Every cell stays the text it is: no type guessing, no missing-value
+    words. Each file is parsed with the standard ``csv`` module, its rows checked against
+    the header, and one table per part is built at the end: an export has a few small files
+    per interview, and one pandas parse per file would cost more than the whole import. A
+    file larger than :data:`COLUMNAR_BYTES` is read as a stream, twice: the ``csv`` module
+    checks it row by row keeping only each row's line, then pandas' C reader reads the
+    kept columns (see :func:`_parse_large_csv`), so memory grows with the cells kept,
+    not with every cell as a Python string in a row list.
 
     Raises
     ------
@@ -295,8 +333,7 @@ def read_csv_files(files: list[ExportFile],
         Every unreadable file, missing column, bad header or ragged row, all at once.
     """
     problems: list[Problem] = []
-    parts: dict[str, list[tuple[str, list[str], list[list[str]], list[int], str]]] = {
-        "egos": [], "alters": [], "edges": []}
+    parts: dict[str, list[_Parsed]] = {"egos": [], "alters": [], "edges": []}
     columns: dict[tuple[str, str], set[str]] = {}
     for file in files:
         base = PurePosixPath(file.name).name
@@ -310,7 +347,8 @@ def read_csv_files(files: list[ExportFile],
         else:
             continue
         try:
-            header, kept, rows, lines = _parse_csv(file, uses)
+            header, kept, rows, lines = _parse_csv(
+                file, _edge_uses(uses) if part == "edges" and uses is not None else uses)
         except InputError as err:
             problems += err.problems
             continue
@@ -327,7 +365,7 @@ def read_csv_files(files: list[ExportFile],
                                     f"{part[:-1]} file; found columns: {found}"))
         if missing:
             continue
-        if rows and part != "egos" and not nc_type:
+        if len(lines) and part != "egos" and not nc_type:
             problems.append(Problem(file.name, 0, "", base, "no node or edge type in the file "
                                     "name; expected *_attributeList_<Type>.csv or "
                                     "*_edgeList_<Type>.csv"))
@@ -344,29 +382,51 @@ def read_csv_files(files: list[ExportFile],
                       kind="csv", columns=columns)
 
 
-def _table(files: list[tuple[str, list[str], list[list[str]], list[int], str]]
-           ) -> pd.DataFrame:
+_EDGE_IDS = frozenset(("edgeID", "id", NODE_UUID))
+"""An edge's own id and UUID: one of each per edge and nothing reads them (the builder joins
+edges to nodes by ``from``/``to`` and the source and target UUIDs), so they are skipped."""
+
+
+def _edge_uses(uses: Callable[[str], bool]) -> Callable[[str], bool]:
+    return lambda column: column not in _EDGE_IDS and uses(column)
+
+
+_Parsed = tuple[str, list[str], list[list[str]] | pd.DataFrame, Sequence[int], str]
+"""A parsed file: its name, the columns kept, its rows (or a table), each row's first line,
+and its node or edge type."""
+
+COLUMNAR_BYTES = 1 << 20
+"""CSV files larger than this are read column-wise, as streams (:func:`_parse_large_csv`)."""
+
+
+def _table(files: list[_Parsed]) -> pd.DataFrame:
     """One text table from many parsed files (columns a file lacks are empty).
 
     Built whole, never a column at a time, so a file with many columns costs time in
-    proportion to its cells (formula quotes are taken off while parsing).
+    proportion to its cells (formula quotes are taken off while parsing). Small files with
+    one header become one table; a file read column-wise is a table already.
     """
     if not files:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in META})
-    by_header: dict[tuple[str, ...], list[int]] = {}
-    for i, (_, header, _, _, _) in enumerate(files):
-        by_header.setdefault(tuple(header), []).append(i)
+    by_header: dict[tuple[tuple[str, ...], int], list[int]] = {}
+    for i, (_, header, block, _, _) in enumerate(files):
+        alone = i if isinstance(block, pd.DataFrame) else -1
+        by_header.setdefault((tuple(header), alone), []).append(i)
     frames = []
-    for names, members in by_header.items():
-        rows = [row for i in members for row in files[i][2]]
-        frame = pd.DataFrame(rows, columns=list(names), dtype=object)
+    for (names, alone), members in by_header.items():
+        block = files[alone][2]
+        if isinstance(block, pd.DataFrame):
+            frame = block.set_axis(list(names), axis=1)
+        else:
+            frame = pd.DataFrame([row for i in members for row in files[i][2]],
+                                 columns=list(names), dtype=object)
+        counts = [len(files[i][3]) for i in members]
         extra = pd.DataFrame({
-            "@file": pd.Series([files[i][0] for i in members for _ in files[i][2]],
-                               dtype=object),
-            "@line": np.asarray([n for i in members for n in files[i][3]], dtype=np.int64),
-            "@type": pd.Series([files[i][4] for i in members for _ in files[i][2]],
-                               dtype=object),
-            "@where": pd.Series([""] * len(frame), dtype=object)})
+            "@file": np.repeat(np.array([files[i][0] for i in members], dtype=object), counts),
+            "@line": np.concatenate([np.asarray(files[i][3], dtype=np.int64)
+                                     for i in members]),
+            "@type": np.repeat(np.array([files[i][4] for i in members], dtype=object), counts),
+            "@where": np.full(len(frame), "", dtype=object)}, index=frame.index)
         frames.append(pd.concat([frame, extra], axis=1))
     if len(frames) == 1:
         return frames[0]
@@ -379,21 +439,41 @@ def _table(files: list[tuple[str, list[str], list[list[str]], list[int], str]]
 
 
 def _parse_csv(file: ExportFile, uses: Callable[[str], bool] | None = None
-               ) -> tuple[list[str], list[str], list[list[str]], list[int]]:
-    """Return one file's header, the columns kept, the rows (their cells, as text) and each
-    row's first line. Only the columns ``uses`` accepts are kept (all when None), as each
-    row is read: a wide file costs time and memory in proportion to what is kept."""
+               ) -> tuple[list[str], list[str], list[list[str]] | pd.DataFrame, Sequence[int]]:
+    """Return one file's header, the columns kept, the rows (their cells, as text; a table
+    for a large file) and each row's first line. Only the columns ``uses`` accepts are
+    kept (all when None): a wide file costs time and memory in proportion to what is
+    kept."""
+    if file.length > COLUMNAR_BYTES:
+        return _parse_large_csv(file, uses)
+    return _parse_small_csv(file, uses)
+
+
+def _read_header(reader: Iterator[list[str]], file: ExportFile, uses: Callable[[str], bool] | None
+                 ) -> tuple[list[str], list[int]]:
+    """The header (formula quotes taken off, checked) and the positions of the columns kept."""
+    header = next(reader, None)
+    if not header:
+        raise InputError([Problem(file.name, 0, "", "",
+                                  "the file is empty; expected a header line")])
+    header = [strip_formula_quote(c) for c in header]
+    _check_header(header, file.name)
+    return header, [i for i, c in enumerate(header) if uses is None or uses(c)]
+
+
+def _ragged(file: ExportFile, line: int, fields: int, expected: int) -> Problem:
+    return Problem(file.name, line, "", "", f"{fields} fields; expected {expected} as in "
+                   "the header")
+
+
+def _parse_small_csv(file: ExportFile, uses: Callable[[str], bool] | None = None
+                     ) -> tuple[list[str], list[str], list[list[str]], list[int]]:
+    """:func:`_parse_csv` for a small file: read whole, a list of cells per row."""
     # decoded as it is parsed: no copy of the whole file as text
-    stream = io.TextIOWrapper(io.BytesIO(file.data), encoding="utf-8-sig", newline="")
+    stream = io.TextIOWrapper(io.BytesIO(file.read()), encoding="utf-8-sig", newline="")
     reader = csv.reader(stream)
     try:
-        header = next(reader, None)
-        if not header:
-            raise InputError([Problem(file.name, 0, "", "",
-                                      "the file is empty; expected a header line")])
-        header = [strip_formula_quote(c) for c in header]
-        _check_header(header, file.name)
-        keep = [i for i, c in enumerate(header) if uses is None or uses(c)]
+        header, keep = _read_header(reader, file, uses)
         pick = operator.itemgetter(*keep) if 0 < len(keep) < len(header) else None
         rows, lines, problems = [], [], []
         line = reader.line_num
@@ -402,8 +482,7 @@ def _parse_csv(file: ExportFile, uses: Callable[[str], bool] | None = None
             if not any(row):
                 continue  # a blank line
             if len(row) != len(header):
-                problems.append(Problem(file.name, first, "", "", f"{len(row)} fields; "
-                                        f"expected {len(header)} as in the header"))
+                problems.append(_ragged(file, first, len(row), len(header)))
                 continue
             if pick is not None:
                 row = list(pick(row)) if len(keep) > 1 else [pick(row)]
@@ -415,15 +494,112 @@ def _parse_csv(file: ExportFile, uses: Callable[[str], bool] | None = None
         raise InputError([Problem(file.name, reader.line_num, "", "",
                                   f"not a readable CSV file ({err})")]) from None
     except UnicodeDecodeError:
-        try:
-            file.data.decode("utf-8-sig")
-        except UnicodeDecodeError as err:
-            line = file.data.count(b"\n", 0, err.start) + 1
-            raise InputError([Problem(file.name, line, "",
-                                      repr(file.data[err.start:err.end])[2:-1],
-                                      "not valid UTF-8 text")]) from None
-        raise
+        raise _not_utf8(file) from None
     if problems:
         raise InputError(problems)
     kept = header if pick is None else [header[i] for i in keep]
     return header, kept, rows, lines
+
+
+class _Watched(io.RawIOBase):
+    """A binary stream that notes whether a NUL or a ``'`` went through it."""
+
+    def __init__(self, raw: Any) -> None:
+        super().__init__()
+        self.raw, self.nul, self.quote = raw, False, False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n: int = self.raw.readinto(buffer)
+        if n:
+            chunk = memoryview(buffer)[:n].tobytes()
+            self.nul = self.nul or b"\0" in chunk
+            self.quote = self.quote or b"'" in chunk
+        return n
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+def _parse_large_csv(file: ExportFile, uses: Callable[[str], bool] | None = None
+                     ) -> tuple[list[str], list[str], pd.DataFrame, Sequence[int]]:
+    """:func:`_parse_csv` for a large file: two streaming passes, no file held in memory.
+
+    First the ``csv`` module reads every row, as for a small file (the same header,
+    ragged-row, blank-line, CSV and UTF-8 problems), keeping only each row's first line.
+    Then pandas' C reader reads only the kept columns, as text, into a table; it shares
+    one string among equal cells nearby, and holds no list per row. The two readers split
+    records alike; should the counts differ, or the file hold a NUL (which the C reader
+    would cut a cell at), the file is read as a small one, so nothing is read differently.
+    """
+    watched = _Watched(file.open())
+    with io.TextIOWrapper(io.BufferedReader(watched, 1 << 16), encoding="utf-8-sig",
+                          newline="") as stream:
+        reader = csv.reader(stream)
+        lines = array("q")
+        blank: list[int] = []
+        problems: list[Problem] = []
+        records = 0
+        try:
+            header, keep = _read_header(reader, file, uses)
+            width = len(header)
+            line = reader.line_num
+            for row in reader:
+                first, line = line + 1, reader.line_num
+                records += 1
+                if not any(row):
+                    blank.append(records - 1)  # a blank line
+                elif len(row) != width:
+                    problems.append(_ragged(file, first, len(row), width))
+                else:
+                    lines.append(first)
+        except csv.Error as err:
+            raise InputError([Problem(file.name, reader.line_num, "", "",
+                                      f"not a readable CSV file ({err})")]) from None
+        except UnicodeDecodeError:
+            raise _not_utf8(file) from None
+    if problems:
+        raise InputError(problems)
+    if watched.nul:
+        return _parse_small_csv(file, uses)
+    with file.open() as raw:
+        frame = pd.read_csv(raw, engine="c", dtype=object, na_filter=False,
+                            keep_default_na=False, skip_blank_lines=False,
+                            encoding="utf-8-sig", usecols=keep if len(keep) < width else None)
+    if len(frame) != records or frame.shape[1] != len(keep):
+        return _parse_small_csv(file, uses)
+    if blank:
+        frame = frame.drop(index=blank).reset_index(drop=True)
+    frame = frame.set_axis([str(i) for i in range(frame.shape[1])], axis=1)
+    if watched.quote:
+        for column in frame.columns:
+            cells = frame[column]
+            quoted = cells.str.startswith("'").to_numpy(bool)
+            if quoted.any():
+                frame.loc[quoted, column] = cells[quoted].str.replace(
+                    _FORMULA_QUOTE, "", regex=True)
+    return header, [header[i] for i in keep], frame, lines
+
+
+def _not_utf8(file: ExportFile) -> InputError:
+    """The problem of a file that is not UTF-8: the line and the bytes at fault."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with file.open() as stream:
+        while True:
+            chunk = stream.read(1 << 20)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as err:
+                data = err.object
+                line += data.count(b"\n", 0, err.start)
+                return InputError([Problem(file.name, line, "",
+                                           repr(data[err.start:err.end])[2:-1],
+                                           "not valid UTF-8 text")])
+            if not chunk:
+                break
+            line += chunk.count(b"\n")
+    return InputError([Problem(file.name, 0, "", "", "not valid UTF-8 text")])

@@ -32,7 +32,6 @@ Examples
 
 from __future__ import annotations
 
-import io
 from pathlib import PurePosixPath
 from xml.sax import SAXException, make_parser
 from xml.sax.handler import (
@@ -96,7 +95,8 @@ def read_graphml_files(files: list[ExportFile]) -> Interviews:
         parser.setProperty(property_lexical_handler, _NoDoctype())
         parser.setContentHandler(handler)
         try:
-            parser.parse(io.BytesIO(file.data))
+            with file.open() as stream:  # read as a stream, never whole
+                parser.parse(stream)
         except SAXException as err:
             line = handler.line()
             problems.append(Problem(file.name, line, "", "", f"not readable GraphML ({err})"))

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +50,7 @@ _APOSTROPHES = "\u2018\u2019\u201a\u201b\u02bc\u02b9\u0060\u00b4\u2032\uff07"
 _QUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\uff02"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _COMBINING = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+_COMBINING_RE = re.compile(_COMBINING)
 _UNIFY = str.maketrans({**dict.fromkeys(_APOSTROPHES, "'"), **dict.fromkeys(_QUOTES, '"'),
                         **dict.fromkeys(_DASHES, "-")})
 
@@ -60,10 +63,16 @@ def name_key(names: pd.Series) -> pd.Series:
     >>> name_key(pd.Series(["  Mary  ANNE ", "mary anne", "Ｍary Anne", "ﬁona"])).tolist()
     ['mary anne', 'mary anne', 'mary anne', 'fiona']
     """
-    text = names.astype(str).str.normalize("NFKD")
-    text = text.str.replace(_COMBINING, "", regex=True)
-    text = text.str.translate(_UNIFY).str.casefold()
-    return text.str.split().str.join(" ").fillna("")
+    text = names.astype(str)
+    codes, uniques = pd.factorize(text)  # each distinct name keyed once, no copies between
+    keys = np.array([_key(name) for name in uniques], dtype=object)
+    return pd.Series(keys.take(codes) if len(keys) else np.array([], dtype=object),
+                     index=names.index, dtype=text.dtype)
+
+
+def _key(name: str) -> str:
+    text = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", name))
+    return " ".join(text.translate(_UNIFY).casefold().split())
 
 
 @dataclass(frozen=True)
@@ -158,7 +167,8 @@ def match_alters(alters: pd.DataFrame, decisions: pd.DataFrame | None = None
         A decision about a pair that is not a candidate of this export, or decisions that
         would make two alters of one interview one person.
     """
-    named = alters[~alters["by_identity"].to_numpy(bool) & alters["name"].ne("")]
+    named = alters.loc[~alters["by_identity"].to_numpy(bool) & alters["name"].ne("").to_numpy(),
+                       ["ego", "nc_type", "key", "round", "label", "@file", "@line"]]
     columns = ["ego", "nc_type", "key"]
     first = named.sort_values(["ego", "round", "@file", "@line"], kind="stable"
                               ).drop_duplicates(columns)
@@ -251,7 +261,8 @@ def _apply(matches: pd.DataFrame, decisions: pd.DataFrame | None, named: pd.Data
 
 def _check_one_per_interview(alters: pd.DataFrame, matches: pd.DataFrame,
                              decisions: pd.DataFrame | None) -> None:
-    named = alters[~alters["by_identity"].to_numpy(bool) & alters["name"].ne("")]
+    named = alters.loc[~alters["by_identity"].to_numpy(bool) & alters["name"].ne("").to_numpy(),
+                       ["ego", "round", "key", "label"]]
     clash = named[named.duplicated(["ego", "round", "key"], keep=False)]
     if clash.empty:
         return
@@ -266,7 +277,8 @@ def _check_one_per_interview(alters: pd.DataFrame, matches: pd.DataFrame,
 def _counts(alters: pd.DataFrame, original: pd.Series, named: pd.Index
             ) -> tuple[int, int, int]:
     """Alters of later interviews matched exactly, by key and by decision."""
-    rows = alters.loc[named].assign(original=original.loc[named]).sort_values(
+    rows = alters.loc[named, ["ego", "round", "@file", "@line", "key", "label"]].assign(
+        original=original.loc[named]).sort_values(
         ["ego", "round", "@file", "@line"], kind="stable")
     first = rows.drop_duplicates(["ego", "key"])
     earliest = first.set_index(["ego", "key"])
