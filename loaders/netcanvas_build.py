@@ -116,7 +116,9 @@ def build_tables(interviews: Interviews, mapping: Mapping,
     edges = _edges(interviews, egos, alters, mapping, problems)
     if problems.items:
         raise InputError(problems.items)
-    # only what the ties and nodes are made of: the rest (name keys, UUIDs) can go
+    # only what the ties and nodes are made of: the rest (the export's cells, keys, UUIDs)
+    # can go; a caller that hands the interviews over keeps no reference to them
+    del interviews
     alters = alters[[c for c in _ALTER_COLUMNS if c in alters.columns]]
     alters, edges = _without_self_ties(alters, edges, problems)
     ties, tie_from = dated_ties(egos, alters, edges)
@@ -312,7 +314,7 @@ def _alter_type(interviews: Interviews, group: pd.DataFrame, nc_type: str, rule:
         problems.rows(group, identity.eq(""), rule.identity, identity,
                       "empty identity; every alter needs a value of the identity variable")
         group["key"] = identity
-        group["name"] = ""
+        group["named"] = False
         group["by_identity"] = True
     else:
         needs_match = group["rounds"].to_numpy() > 1
@@ -321,17 +323,26 @@ def _alter_type(interviews: Interviews, group: pd.DataFrame, nc_type: str, rule:
                       "names are encrypted, so this person's alters cannot be matched across "
                       "interviews; give an identity variable in the mapping "
                       f"([{where}] identity = ...)")
-        name = name_key(group["label"].astype(str))
-        group["name"] = name
-        occurrence = group.assign(n=name).groupby([EGO_UUID, "n"]).cumcount().to_numpy()
-        unnamed = name.eq("").to_numpy()
-        key = np.empty(len(group), dtype=object)  # one new string per alter, nothing between
-        key[~unnamed] = [f"{nc_type}\x1f{n}\x1f{o}" for n, o in zip(
-            name.to_numpy(object)[~unnamed], occurrence[~unnamed], strict=True)]
+        # numbered: each distinct name keyed once, the key text kept only inside the
+        # alter's own key (one new string per alter, nothing between)
+        labels, distinct = pd.factorize(group["label"].astype(str).to_numpy(object))
+        keyed, names = pd.factorize(name_key(pd.Series(distinct, dtype=object)).to_numpy(object))
+        name = keyed[labels] if len(keyed) else labels  # per alter, its name key's number
+        names = np.asarray(names, dtype=object)
+        del labels, distinct, keyed
+        ego_code = pd.factorize(group[EGO_UUID].to_numpy(object))[0]
+        occurrence = pd.DataFrame({"e": ego_code, "n": name}).groupby(
+            ["e", "n"], sort=False).cumcount().to_numpy()
+        unnamed = names.take(name) == "" if len(names) else np.zeros(0, dtype=bool)
+        key = np.empty(len(group), dtype=object)
+        key[~unnamed] = [f"{nc_type}\x1f{names[n]}\x1f{o}" for n, o in zip(
+            name[~unnamed], occurrence[~unnamed], strict=True)]
         key[unnamed] = [f"#{e}#{u}" for e, u in zip(
             group[EGO_UUID].to_numpy(object)[unnamed], group[NODE_UUID].to_numpy(object)[unnamed],
             strict=True)]
+        del names, name, ego_code, occurrence
         group["key"] = key
+        group["named"] = ~unnamed
         group["by_identity"] = False
 
     group["kinds"] = _kinds(group, rule, variable, interviews, nc_type, problems)

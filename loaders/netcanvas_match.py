@@ -157,9 +157,9 @@ def match_alters(alters: pd.DataFrame, decisions: pd.DataFrame | None = None
     """Join alters across one ego's interviews by key and by the decisions given.
 
     ``alters`` has one row per alter per interview with ``ego``, ``round``, ``nc_type``,
-    ``name`` (the name key), ``label``, ``key`` and ``by_identity``. Returns the alters with
-    ``key`` rewritten where a ``same`` decision joins a later name to an earlier one, and
-    the :class:`Matching`.
+    ``named`` (whether its name has a key), ``label``, ``key`` and ``by_identity``. Returns
+    the alters with ``key`` rewritten where a ``same`` decision joins a later name to an
+    earlier one, and the :class:`Matching`.
 
     Raises
     ------
@@ -167,7 +167,7 @@ def match_alters(alters: pd.DataFrame, decisions: pd.DataFrame | None = None
         A decision about a pair that is not a candidate of this export, or decisions that
         would make two alters of one interview one person.
     """
-    named = alters.loc[~alters["by_identity"].to_numpy(bool) & alters["name"].ne("").to_numpy(),
+    named = alters.loc[~alters["by_identity"].to_numpy(bool) & alters["named"].to_numpy(bool),
                        ["ego", "nc_type", "key", "round", "label", "@file", "@line"]]
     columns = ["ego", "nc_type", "key"]
     first = named.sort_values(["ego", "round", "@file", "@line"], kind="stable"
@@ -261,7 +261,7 @@ def _apply(matches: pd.DataFrame, decisions: pd.DataFrame | None, named: pd.Data
 
 def _check_one_per_interview(alters: pd.DataFrame, matches: pd.DataFrame,
                              decisions: pd.DataFrame | None) -> None:
-    named = alters.loc[~alters["by_identity"].to_numpy(bool) & alters["name"].ne("").to_numpy(),
+    named = alters.loc[~alters["by_identity"].to_numpy(bool) & alters["named"].to_numpy(bool),
                        ["ego", "round", "key", "label"]]
     clash = named[named.duplicated(["ego", "round", "key"], keep=False)]
     if clash.empty:
