@@ -29,7 +29,7 @@ from lacgraph.loaders.netcanvas_mapping import (
     NodeRule,
     default_tie_kind,
 )
-from lacgraph.loaders.netcanvas_match import MATCH_COLUMNS, Matching, match_alters, name_key
+from lacgraph.loaders.netcanvas_match import MATCH_COLUMNS, Matching, key_of, match_alters
 from lacgraph.model import TIE_KINDS
 
 __all__ = ["Built", "build_tables", "interview_dates", "ring_of"]
@@ -323,24 +323,29 @@ def _alter_type(interviews: Interviews, group: pd.DataFrame, nc_type: str, rule:
                       "names are encrypted, so this person's alters cannot be matched across "
                       "interviews; give an identity variable in the mapping "
                       f"([{where}] identity = ...)")
-        # numbered: each distinct name keyed once, the key text kept only inside the
-        # alter's own key (one new string per alter, nothing between)
+        # each distinct name keyed once, straight into the key of its first occurrence
+        # ("<type>\x1f<name key>\x1f0"), which every alter of that key shares: no column
+        # of name keys, and one new string per distinct name rather than per alter
         labels, distinct = pd.factorize(group["label"].astype(str).to_numpy(object))
-        keyed, names = pd.factorize(name_key(pd.Series(distinct, dtype=object)).to_numpy(object))
-        name = keyed[labels] if len(keyed) else labels  # per alter, its name key's number
-        names = np.asarray(names, dtype=object)
-        del labels, distinct, keyed
+        firsts = np.array([f"{nc_type}\x1f{key_of(label)}\x1f0" for label in distinct],
+                          dtype=object)
+        del distinct
+        keyed, firsts = pd.factorize(firsts)
+        name = keyed[labels] if len(keyed) else labels  # per alter, its key's number
+        firsts = np.asarray(firsts, dtype=object)
+        del labels, keyed
         ego_code = pd.factorize(group[EGO_UUID].to_numpy(object))[0]
         occurrence = pd.DataFrame({"e": ego_code, "n": name}).groupby(
             ["e", "n"], sort=False).cumcount().to_numpy()
-        unnamed = names.take(name) == "" if len(names) else np.zeros(0, dtype=bool)
-        key = np.empty(len(group), dtype=object)
-        key[~unnamed] = [f"{nc_type}\x1f{names[n]}\x1f{o}" for n, o in zip(
-            name[~unnamed], occurrence[~unnamed], strict=True)]
+        key = firsts.take(name)
+        unnamed = key == f"{nc_type}\x1f\x1f0"
+        again = np.flatnonzero((occurrence > 0) & ~unnamed)  # a name twice in one interview
+        key[again] = [f"{k[:-1]}{o}" for k, o in zip(key[again], occurrence[again],
+                                                       strict=True)]
         key[unnamed] = [f"#{e}#{u}" for e, u in zip(
             group[EGO_UUID].to_numpy(object)[unnamed], group[NODE_UUID].to_numpy(object)[unnamed],
             strict=True)]
-        del names, name, ego_code, occurrence
+        del firsts, name, ego_code, occurrence
         group["key"] = key
         group["named"] = ~unnamed
         group["by_identity"] = False

@@ -36,7 +36,7 @@ from rapidfuzz import fuzz
 from lacgraph.errors import InputError, Problem
 from lacgraph.output import formula_safe, to_csv
 
-__all__ = ["MATCH_COLUMNS", "MATCH_SCORE", "Matching", "match_alters", "name_key",
+__all__ = ["MATCH_COLUMNS", "MATCH_SCORE", "Matching", "key_of", "match_alters", "name_key",
            "read_decisions"]
 
 MATCH_SCORE = 75.0
@@ -65,12 +65,19 @@ def name_key(names: pd.Series) -> pd.Series:
     """
     text = names.astype(str)
     codes, uniques = pd.factorize(text)  # each distinct name keyed once, no copies between
-    keys = np.array([_key(name) for name in uniques], dtype=object)
+    keys = np.array([key_of(name) for name in uniques], dtype=object)
     return pd.Series(keys.take(codes) if len(keys) else np.array([], dtype=object),
                      index=names.index, dtype=text.dtype)
 
 
-def _key(name: str) -> str:
+def key_of(name: str) -> str:
+    """Return one name's key (see :func:`name_key`).
+
+    Examples
+    --------
+    >>> key_of("  Siân  LLŶR ")
+    'sian llyr'
+    """
     text = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", name))
     return " ".join(text.translate(_UNIFY).casefold().split())
 
