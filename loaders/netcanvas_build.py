@@ -480,49 +480,79 @@ def _edges(interviews: Interviews, egos: pd.DataFrame, alters: pd.DataFrame, map
     known = edges[EGO_UUID].isin(info.index).to_numpy()
     problems.rows(edges, ~known, EGO_UUID, edges[EGO_UUID],
                   "no interview in the ego file(s) has this networkCanvasEgoUUID")
-    edges = edges[known].copy()
-    edges["ego"] = info["ego"].reindex(edges[EGO_UUID]).to_numpy()
-    edges["round"] = info["round"].reindex(edges[EGO_UUID]).to_numpy()
-    by_uuid = alters.set_index([EGO_UUID, NODE_UUID])
-    by_number = alters.set_index([EGO_UUID, "nodeID"]) if "nodeID" in alters else None
+    edges = edges if known.all() else edges[known]  # read, never written: no copy
+    out = {"ego": info["ego"].reindex(edges[EGO_UUID]).to_numpy(),
+           "round": info["round"].reindex(edges[EGO_UUID]).to_numpy()}
+    # an edge's ends are found by number: (interview, UUID or nodeID) as integer codes
+    interview_codes, _ = pd.factorize(np.concatenate([alters[EGO_UUID].to_numpy(object),
+                                                      edges[EGO_UUID].to_numpy(object)]))
+    alter_interview, edge_interview = np.split(interview_codes.astype(np.int64) + 1,
+                                               [len(alters)])
+    del interview_codes
+    alter_ids = alters["alter"].to_numpy(object)
+    alter_types = alters["type"].to_numpy(object)
+    types: dict[str, np.ndarray] = {}
     for end, uuid_column, number_column in (("source", SOURCE_UUID, "from"),
                                             ("target", TARGET_UUID, "to")):
         uuid = edges[uuid_column].astype(str) if uuid_column in edges else pd.Series(
             "", index=edges.index)
         number = edges[number_column].astype(str) if number_column in edges else pd.Series(
             "", index=edges.index)
-        found = by_uuid["alter"].reindex(pd.MultiIndex.from_arrays(
-            [edges[EGO_UUID], uuid])).to_numpy()
-        found_type = by_uuid["type"].reindex(pd.MultiIndex.from_arrays(
-            [edges[EGO_UUID], uuid])).to_numpy()
-        if by_number is not None:
+        row = _alter_rows(alter_interview, alters[NODE_UUID].to_numpy(object), edge_interview,
+                          uuid.to_numpy(object))
+        if "nodeID" in alters:
             use_number = uuid.eq("").to_numpy()
-            index = pd.MultiIndex.from_arrays([edges[EGO_UUID], number])
-            found = np.where(use_number, by_number["alter"].reindex(index).to_numpy(), found)
-            found_type = np.where(use_number, by_number["type"].reindex(index).to_numpy(),
-                                  found_type)
-        missing = pd.isna(found)
+            row = np.where(use_number, _alter_rows(
+                alter_interview, alters["nodeID"].to_numpy(object), edge_interview,
+                number.to_numpy(object)), row)
+        missing = row < 0
         shown = uuid.where(uuid.ne(""), number)
         problems.rows(edges, missing, uuid_column if uuid.ne("").any() else number_column,
                       shown, f"the edge's {end} is not a node of this interview; expected "
                       "the networkCanvasUUID (or nodeID) of a node in the same interview")
-        edges[end] = pd.Series(found, index=edges.index).fillna("")
-        edges[end + "_type"] = pd.Series(found_type, index=edges.index).fillna("")
+        out[end], types[end] = (np.where(missing, "", values.take(np.maximum(row, 0)))
+                                if len(values) else np.full(len(row), "", dtype=object)
+                                for values in (alter_ids, alter_types))
+        del uuid, number, shown, row, missing
     mapped = {plain_type(k): v.kind for k, v in mapping.edges.items() if v.kind}
     # one "<source type>-<target type>" string per pair of types, shared by its edges
-    codes, combos = pd.MultiIndex.from_arrays([edges["source_type"], edges["target_type"]]
-                                              ).factorize()
-    texts = np.array([f"{a}-{b}" for a, b in combos], dtype=object)
+    source_codes, source_types = pd.factorize(types["source"])
+    target_codes, target_types = pd.factorize(types["target"])
+    codes, combos = pd.factorize(source_codes.astype(np.int64) * (len(target_types) + 1)
+                                 + target_codes)
+    texts = np.array([f"{source_types[c // (len(target_types) + 1)]}-"
+                      f"{target_types[c % (len(target_types) + 1)]}" for c in combos],
+                     dtype=object)
+    del types, source_codes, target_codes
     pair = pd.Series(texts.take(codes) if len(texts) else np.array([], dtype=object),
                      index=edges.index, dtype=object)
-    defaults = {p: default_tie_kind(*p.split("-", 1)) or "" for p in pair.unique()}
+    defaults = {p: default_tie_kind(*p.split("-", 1)) or "" for p in texts}
     chosen = edges["@type"].map(mapped).astype(object)
-    edges["kind"] = chosen.where(chosen.notna(), pair.map(defaults)).fillna("").astype(object)
-    bad = edges["kind"].eq("") & edges["source"].ne("") & edges["target"].ne("")
-    problems.rows(edges, bad.to_numpy(), "", pair,
+    kind = chosen.where(chosen.notna(), pair.map(defaults)).fillna("").astype(object)
+    out["kind"] = kind.to_numpy(object)
+    bad = kind.eq("").to_numpy() & (out["source"] != "") & (out["target"] != "")
+    problems.rows(edges, bad, "", pair,
                   "no tie kind joins these node types; set a kind for this edge type in the "
                   "mapping ([edges.<Type>] kind = ...) or map the node types differently")
-    return edges[columns]
+    out["@file"] = edges["@file"].to_numpy()
+    out["@line"] = edges["@line"].to_numpy()
+    return pd.DataFrame({c: out[c] for c in columns}, index=edges.index)
+
+
+def _alter_rows(alter_interview: np.ndarray, alter_ids: np.ndarray,
+                edge_interview: np.ndarray, edge_ids: np.ndarray) -> np.ndarray:
+    """The row of the alter each edge end names (its interview and id), -1 if none.
+
+    Raises ``ValueError`` if two alters of one interview have the same id.
+    """
+    codes, uniques = pd.factorize(np.concatenate([alter_ids, edge_ids]))
+    width = len(uniques) + 1
+    keys = np.split(codes.astype(np.int64) + 1, [len(alter_ids)])  # a missing id: 0
+    del codes
+    rows = pd.Series(np.arange(len(alter_ids), dtype=np.float64),
+                     index=pd.Index(alter_interview * width + keys[0])).reindex(
+        edge_interview * width + keys[1]).to_numpy()
+    return np.where(np.isnan(rows), -1, rows).astype(np.int64)
 
 
 # ------------------------------------------------------------------------------ nodes
