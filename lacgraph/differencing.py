@@ -30,8 +30,7 @@ from its shares), the other group to be 10; then the first, shown as 10 (8-12), 
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,11 +90,22 @@ class Readings:
         """The true value of ``expression``."""
         return float(sum(c * self.truth[i] for i, c in expression.items()))
 
-    def pinned(self, hidden: Mapping[Any, Expression]) -> list[Any]:
+    def copy(self) -> Readings:
+        """A copy to try a withholding on (expressions are never changed in place)."""
+        other = Readings()
+        other.lower, other.upper = list(self.lower), list(self.upper)
+        other.truth, other.rows = list(self.truth), list(self.rows)
+        return other
+
+    def pinned(self, hidden: Mapping[Any, Expression],
+               near: Mapping[Any, Sequence[Sequence[int]]] | None = None) -> list[Any]:
         """The names of the ``hidden`` expressions that have exactly one possible value.
 
-        Each is minimised, then (when its minimum is its true value) maximised, over every
-        integer assignment the readings allow.
+        ``near`` may give, for a name, sets of unknowns to try moving on their own (the rest
+        kept at their true values): a small search that finds a second value quickly for most.
+        The others are settled on the whole: batches push the sum of the undecided down and
+        up (every value that moves has a second value), then each left is minimised and, when
+        its minimum is its true value, maximised, over every integer assignment allowed.
         """
         from scipy.optimize import Bounds, LinearConstraint
         from scipy.sparse import coo_array
@@ -114,36 +124,67 @@ class Readings:
             highs.append(high)
         lower, upper = np.asarray(self.lower), np.asarray(self.upper)
         assert np.all(lower <= truth) and np.all(truth <= upper), "truth outside its bounds"
-        constraints = []
-        if self.rows:
-            matrix = coo_array((data, (rows, cols)), shape=(len(self.rows), size)).tocsr()
-            got = matrix @ truth
-            assert np.all(np.asarray(lows) - 1e-6 <= got) and np.all(
-                got <= np.asarray(highs) + 1e-6), "truth outside the constraints"
-            constraints = [LinearConstraint(matrix, lows, highs)]
-        bounds, integral = Bounds(lower, upper), np.ones(size)
+        matrix = coo_array((data, (rows, cols)), shape=(len(self.rows), size)).tocsc()
+        low_rows, high_rows = np.asarray(lows, dtype=np.float64), np.asarray(highs,
+                                                                            dtype=np.float64)
+        got = matrix @ truth
+        assert np.all(low_rows - 1e-6 <= got) and np.all(got <= high_rows + 1e-6), (
+            "truth outside the constraints")
         objectives = {}
         for name, wanted in hidden.items():
             objective = np.zeros(size)
             for i, c in wanted.items():
                 objective[i] = c
             objectives[name] = objective
-        # first whole batches: push the sum of the undecided down, then up; every value that
-        # moved has a second possible value, so is not pinned
+        constraints = [LinearConstraint(matrix.tocsr(), lows, highs)] if self.rows else []
+        bounds, integral = Bounds(lower, upper), np.ones(size)
         undecided = dict(objectives)
-        for sign in (1.0, -1.0, 1.0, -1.0):
+        for sign in (1.0, -1.0):
             if len(undecided) < 2:
                 break
             x = self._solve(sign * np.sum(list(undecided.values()), axis=0), constraints, bounds,
                             integral)
-            if x is None:
-                continue
-            undecided = {n: o for n, o in undecided.items()
-                         if abs(o @ x - o @ truth) < 0.5}
+            if x is not None:
+                undecided = {n: o for n, o in undecided.items()
+                             if abs(o @ x - o @ truth) < 0.5}
+        undecided = {
+            name: objective for name, objective in undecided.items()
+            if not any(self._moves(objective, np.asarray(sorted(free), dtype=np.int64), matrix,
+                                   truth, got, low_rows, high_rows, lower, upper)
+                       for free in (near or {}).get(name, ()))}
         return [name for name, objective in undecided.items()
                 if all(self._extreme(objective, sign, constraints, bounds, integral,
                                      float(objective @ truth))
                        for sign in (1.0, -1.0))]
+
+    @staticmethod
+    def _moves(objective: np.ndarray, free: np.ndarray, matrix: Any, truth: np.ndarray,
+               got: np.ndarray, low_rows: np.ndarray, high_rows: np.ndarray,
+               lower: np.ndarray, upper: np.ndarray) -> bool:
+        """Whether ``objective`` can take another value when only the unknowns ``free`` move
+        (the rest at their true values): two small integer programs, below and above."""
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
+        sub = matrix[:, free]
+        touched = np.unique(sub.nonzero()[0])
+        sub = sub.tocsr()[touched]
+        fixed = got[touched] - sub @ truth[free]  # what the kept unknowns contribute
+        aim = objective[free]
+        if not aim.any():
+            return False
+        true = float(objective @ truth)
+        rest = true - float(aim @ truth[free])
+        for side in (-1.0, 1.0):  # aim @ y + rest <= true - 1, or >= true + 1
+            rows = [LinearConstraint(sub, low_rows[touched] - fixed, high_rows[touched] - fixed)]
+            limit = true - 1 - rest if side < 0 else true + 1 - rest
+            rows.append(LinearConstraint(aim[None, :], -np.inf if side < 0 else limit,
+                                         limit if side < 0 else np.inf))
+            result = milp(np.zeros(len(free)), constraints=rows,
+                          bounds=Bounds(lower[free], upper[free]),
+                          integrality=np.ones(len(free)))
+            if result.x is not None:
+                return True
+        return False
 
     @staticmethod
     def _solve(objective: np.ndarray, constraints: list, bounds: object,
@@ -208,13 +249,44 @@ class _Summary:
         self.rows: dict[tuple[str, int], tuple[Mapping[str, Any], dict[str, Any]]] = {}
         self.counts: dict[tuple[str, int], dict[str, int]] = {}
         self.parts: dict[tuple[str, int], dict[str, int]] = {}
+        self.unknowns: dict[tuple[str, int], range] = {}
         self.big = 2 * int(exact.get("introduced") or exact.get("n") or 0) + 1000
         cohort = {k: v for k, v in exact.items() if k not in ("by", "waves")}
-        self._row(("", 0), cohort, shown)
+        self._row_unknowns(("", 0), cohort, shown)
         for split, rows in exact.get("by", {}).items():
             for i, row in enumerate(rows):
-                self._row((split, i), row, shown["by"][split][i])
+                self._row_unknowns((split, i), row, shown["by"][split][i])
             self._add_up(split, len(rows))
+
+    def _row_unknowns(self, path: tuple[str, int], exact: Mapping[str, Any],
+                      shown: dict[str, Any]) -> None:
+        first = len(self.readings.truth)
+        self._row(path, exact, shown)
+        self.unknowns[path] = range(first, len(self.readings.truth))
+
+    def near(self, hidden: Mapping[tuple[tuple[str, int], str], Any]
+             ) -> dict[tuple[tuple[str, int], str], list[list[int]]]:
+        """For each hidden value, unknowns that may move together and keep every sum: its
+        row with one other group of its split (the three largest in turn); for the cohort's,
+        the cohort with the largest group of every split."""
+        splits: dict[str, list[tuple[str, int]]] = {}
+        for path in self.unknowns:
+            if path != ("", 0):
+                splits.setdefault(path[0], []).append(path)
+        size = {p: self.readings.truth[c["n"]] if "n" in c else 0
+                for p, c in self.counts.items()}
+        for paths in splits.values():
+            paths.sort(key=lambda p: -size[p])
+        out: dict[tuple[tuple[str, int], str], list[list[int]]] = {}
+        for name in hidden:
+            path = name[0]
+            if path == ("", 0):
+                out[name] = [[*self.unknowns[path],
+                              *(i for paths in splits.values() for i in self.unknowns[paths[0]])]]
+            else:
+                others = [p for p in splits[path[0]] if p != path][:3]
+                out[name] = [[*self.unknowns[path], *self.unknowns[p]] for p in others]
+        return out
 
     # figures of one row
     def _row(self, path: tuple[str, int], exact: Mapping[str, Any], shown: dict[str, Any]
@@ -315,9 +387,10 @@ class _Summary:
         return out
 
     def candidates(self, name: tuple[tuple[str, int], str]) -> list[tuple[tuple[str, int], str]]:
-        """Figures to withhold so that ``name`` cannot be worked out: the same figure of the
-        other groups of its split (largest first), then of the other splits' groups, then
-        the other figures of its row and of those groups, and the cohort's last."""
+        """Figures to withhold so that ``name`` cannot be worked out: the other figures of its
+        own row (a value is most often pinned by its own row's sum), then the same figure of
+        the other groups of its split (largest first) and of the other splits' groups, then
+        the other figures of those groups, and the cohort's last."""
         (split, index), key = name
         key = key.removesuffix(" rest")
         table = self.parts if key in PARTS else self.counts
@@ -329,24 +402,35 @@ class _Summary:
         same = [p for p in table if p[0] == split and p != (split, index) and key in table[p]
                 and p != cohort]
         other = [p for p in table if p[0] not in ("", split) and key in table[p]]
+        own = [((split, index), k) for k in (*self.counts.get((split, index), {}),
+                                              *self.parts.get((split, index), {}))
+               if k != key and open_((split, index), k)]
         out = [(p, key) for group in (same, other)
                for p in sorted(group, key=lambda p: -r.truth[table[p][key]]) if open_(p, key)]
-        for p in dict.fromkeys([(split, index), *same, cohort]):
+        for p in dict.fromkeys([*same, cohort]):
             out += [(p, k) for k in (*self.counts.get(p, {}), *self.parts.get(p, {}))
                     if open_(p, k) and (p, k) not in out and (p, k) != ((split, index), key)]
-        return out
+        return own + out
 
-    def withhold(self, figure: tuple[tuple[str, int], str]) -> None:
-        """Withhold ``figure`` in the readings and in the shown summary."""
+    def withhold(self, figure: tuple[tuple[str, int], str], readings: Readings | None = None
+                 ) -> None:
+        """Withhold ``figure`` in the readings and in the shown summary (or only in other
+        ``readings``, to try it)."""
         path, key = figure
+        target = self.readings if readings is None else readings
         if key in PARTS:
-            self.readings.withhold(("share", path, key))
+            target.withhold(("share", path, key))
         else:
             var = self.counts[path][key]
-            self.readings.widen(var, *self._count_bounds(self.rule.withheld,
-                                                         max(self.readings.truth[var],
-                                                             self.rule.up_to + 1)))
-        self.rows[path][1][key] = self.rule.withheld
+            target.widen(var, *self._count_bounds(self.rule.withheld,
+                                                  max(target.truth[var], self.rule.up_to + 1)))
+        if readings is None:
+            self.rows[path][1][key] = self.rule.withheld
+
+
+TRIALS = 12
+"""How many candidates :func:`protect` tries one at a time before withholding the first of
+another group (and checking again)."""
 
 
 def protect(exact: Mapping[str, Any], shown: dict[str, Any], rule: Rule) -> list[str]:
@@ -354,16 +438,21 @@ def protect(exact: Mapping[str, Any], shown: dict[str, Any], rule: Rule) -> list
     value can be worked out from the rest; the figures withheld, in words (for a log).
 
     Each round finds the hidden values that are pinned, and for the first withholds the
-    first candidate (:meth:`_Summary.candidates`) that leaves it unpinned, or, if none does
-    alone, the first candidate; then checks again.
+    first of :data:`TRIALS` candidates (:meth:`_Summary.candidates`) that leaves it
+    unpinned, or, if none does alone, the first candidate of another group; then checks
+    again.
     """
     summary = _Summary(exact, shown, rule)
     hidden = summary.hidden()
+    near = summary.near(hidden)
     done: list[str] = []
     while True:
-        pinned = summary.readings.pinned(hidden)
+        # withholding only takes constraints away: a value once shown to have a second
+        # possible value keeps it, so only the pinned are checked again
+        pinned = summary.readings.pinned(hidden, near)
         if not pinned:
             return done
+        hidden = {name: hidden[name] for name in pinned}
         name = pinned[0]
         options = summary.candidates(name)
         if not options:  # everything that could give it away is already withheld
@@ -371,11 +460,11 @@ def protect(exact: Mapping[str, Any], shown: dict[str, Any], rule: Rule) -> list
             done.append(f"nothing left to withhold for {name[1]} of "
                         f"{name[0][0] or 'the cohort'}")
             continue
-        chosen = options[0]
-        for option in options:
-            trial = copy.deepcopy(summary)
-            trial.withhold(option)
-            if not trial.readings.pinned({name: hidden[name]}):
+        chosen = next((o for o in options if o[0] != name[0]), options[0])
+        for option in options[:TRIALS]:
+            trial = summary.readings.copy()
+            summary.withhold(option, trial)
+            if not trial.pinned({name: hidden[name]}, near):
                 chosen = option
                 break
         summary.withhold(chosen)

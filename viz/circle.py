@@ -47,7 +47,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Wedge
 from matplotlib.text import Text
 
+from lacgraph.analysis.wording import KIND_WORDS
 from lacgraph.errors import QueryError
+from lacgraph.i18n import _
 from lacgraph.tables import format_long_date
 from lacgraph.viz.labels import label_overlaps as label_overlaps  # re-exported
 from lacgraph.viz.labels import node_boxes, place_labels
@@ -60,6 +62,7 @@ from lacgraph.viz.layout import (  # noqa: F401 - re-exported: the layout is the
     CircleData,
     circle_data,
     layout,
+    ring_names,
     ring_radii,
     sector_of,
 )
@@ -105,8 +108,11 @@ def _tie_note(added: str, ended: str) -> str:
     >>> _tie_note("peer", ""), _tie_note("", "neighbour;service"), _tie_note("", "")
     ('\\n(+ peer)', '\\n(\u2212 neighbour, service)', '')
     """
-    notes = [f"+ {added.replace(';', ', ')}"] if added else []
-    notes += [f"\u2212 {ended.replace(';', ', ')}"] if ended else []
+    def kinds(text: str) -> str:
+        return ", ".join(KIND_WORDS.get(k, k) for k in text.split(";") if k)
+
+    notes = [f"+ {kinds(added)}"] if added else []
+    notes += [f"\u2212 {kinds(ended)}"] if ended else []
     return f"\n({'; '.join(notes)})" if notes else ""
 
 
@@ -121,7 +127,8 @@ def _draw(data: CircleData, *, title: str = "", centre: tuple[str, ...] = ()) ->
     limit = radii[4] + 0.9
     ax.set_xlim(-limit, limit)
     ax.set_ylim(-limit, limit)
-    title = title or f"{data.person_label}'s circle of support on {format_long_date(data.at)}"
+    title = title or _("%(name)s's circle of support on %(date)s", name=data.person_label,
+                       date=format_long_date(data.at))
     fig.suptitle(title, fontsize=13, weight="bold", y=0.975, parse_math=False, gid="fixed-title")
     fig.text(0.5, 0.925, data.headline, ha="center", fontsize=11, parse_math=False,
              gid="fixed-headline")
@@ -137,7 +144,7 @@ def _draw(data: CircleData, *, title: str = "", centre: tuple[str, ...] = ()) ->
                            facecolor=shades[k % 2], edgecolor="#dddddd", lw=0.8, zorder=0))
         mid = (start + end) / 2
         r = radii[4] + 0.65
-        fixed.append(ax.text(r * np.cos(mid), r * np.sin(mid), s, ha="center", va="center",
+        fixed.append(ax.text(r * np.cos(mid), r * np.sin(mid), _(s), ha="center", va="center",
                              fontsize=9, color="#555555", style="italic", parse_math=False,
                              rotation=np.rad2deg(mid) - 90 if np.sin(mid) > 0 else
                              np.rad2deg(mid) + 90, rotation_mode="anchor",
@@ -191,9 +198,9 @@ def _draw(data: CircleData, *, title: str = "", centre: tuple[str, ...] = ()) ->
     for k in range(len(alters)):
         text = _wrap(alters["shown"].iat[k])
         if gone[k]:
-            text += "\n(gone)"
+            text += "\n" + _("(gone)")
         elif new[k]:
-            text += "\n(new)"
+            text += "\n" + _("(new)")
         else:
             text += _tie_note(alters["added"].iat[k], alters["ended"].iat[k])
         labels.append(ax.annotate(
@@ -204,31 +211,35 @@ def _draw(data: CircleData, *, title: str = "", centre: tuple[str, ...] = ()) ->
                         "shrinkB": marker_points},
             bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8}))
     if not len(alters):
-        ax.text(0, radii[2], "No one is in this circle of support yet.\n"
-                "Natural ties (family, friends, neighbours), community groups\n"
-                "and services will appear on these rings as they are recorded.",
+        ax.text(0, radii[2], _("No one is in this circle of support yet.\n"
+                               "Natural ties (family, friends, neighbours), community groups\n"
+                               "and services will appear on these rings as they are recorded."),
                 ha="center", va="center", fontsize=11, color="#333333",
                 bbox={"boxstyle": "round,pad=0.5", "fc": "white", "ec": "#bbbbbb"})
 
-    handles = [Line2D([], [], marker="o", ls="", color=c, markersize=9, label=k)
+    words = {"natural": _("natural"), "community": _("community"), "paid": _("paid"),
+             "person": _("person"), "group": _("group"), "service": _("service"),
+             "coordinator": _("coordinator")}
+    handles = [Line2D([], [], marker="o", ls="", color=c, markersize=9, label=words[k])
                for k, c in CATEGORY_COLOURS.items()]
-    handles += [Line2D([], [], marker=m, ls="", color="#777777", markersize=8, label=t)
+    handles += [Line2D([], [], marker=m, ls="", color="#777777", markersize=8, label=words[t])
                 for t, m in TYPE_MARKERS.items() if t != "family"]
     if data.since is not None:
         handles += [
             Line2D([], [], marker="o", ls="-", color=NEW_COLOUR, lw=2.2, markersize=9,
                        markerfacecolor="white", markeredgewidth=2.2,
-                       label=f"new since {format_long_date(data.since)}"),
+                       label=_("new since %(date)s", date=format_long_date(data.since))),
             Line2D([], [], marker="o", ls=(0, (3, 3)), color="#bbbbbb", markersize=9,
-                       markerfacecolor="white", label=f"gone since {format_long_date(data.since)}"),
+                       markerfacecolor="white",
+                       label=_("gone since %(date)s", date=format_long_date(data.since))),
         ]
     if centre:
         handles.append(Line2D([], [], marker="h", ls="", color="#444444", markersize=9,
-                              label="household"))
-    handles.append(Line2D([], [], color="#b8b8b8", lw=0.8, label="tie between them"))
+                              label=_("household")))
+    handles.append(Line2D([], [], color="#b8b8b8", lw=0.8, label=_("tie between them")))
     legend = fig.legend(handles=handles, loc="lower center", ncol=min(5, len(handles)),
                         frameon=False, fontsize=9, bbox_to_anchor=(0.5, 0.01))
-    fig.text(0.5, 0.085, "Rings: " + "  \u00b7  ".join(RING_NAMES.values()), ha="center",
+    fig.text(0.5, 0.085, _("Rings: %(rings)s", rings="  \u00b7  ".join(ring_names())), ha="center",
              fontsize=9, color="#555555", gid="fixed-rings")
 
     # grow the figure (fonts stay the same) until every label has a free place
@@ -245,6 +256,13 @@ def _draw(data: CircleData, *, title: str = "", centre: tuple[str, ...] = ()) ->
         if failures == 0 or inches >= MAX_INCHES:
             break
         inches = min(MAX_INCHES, inches * 1.15)
+    for size in (8.5, 8.0, 7.5, 7.0):  # Welsh words are longer: the key stays inside
+        box = legend.get_window_extent(renderer)
+        if box.x0 >= 0 and box.x1 <= fig.bbox.width:
+            break
+        legend.remove()  # a smaller key in the same place: it touches nothing new
+        legend = fig.legend(handles=handles, loc="lower center", ncol=min(5, len(handles)),
+                            frameon=False, fontsize=size, bbox_to_anchor=(0.5, 0.01))
     fig.lacgraph_failures = failures  # type: ignore[attr-defined]
     return fig
 

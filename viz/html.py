@@ -43,9 +43,11 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lacgraph.model import CIRCLES
+from lacgraph.analysis.wording import KIND_WORDS
+from lacgraph.i18n import N_, _, language
 from lacgraph.tables import format_long_date
 from lacgraph.viz.circle import CATEGORY_COLOURS, NEW_COLOUR, SECTORS, CircleData, circle_data
+from lacgraph.viz.layout import circle_name
 
 if TYPE_CHECKING:
     import os
@@ -96,26 +98,46 @@ def prepare() -> None:
     _vis_assets()
 
 
+WORDS = {"natural": N_("natural"), "community": N_("community"), "paid": N_("paid"),
+         "new": N_("new"), "gone": N_("gone")}
+"""The data's words the view shows (categories, changes), for the catalogue."""
+
+
+def _word(value: object) -> str:
+    text = str(value)
+    return _(WORDS[text]) if text in WORDS else text
+
+
+def _kinds(text: object) -> str:
+    """``;``-joined tie kinds in the words of the page ("friend, member of a group")."""
+    return ", ".join(KIND_WORDS.get(k, k) for k in str(text).split(";") if k)
+
+
 def _title(data: CircleData, k: int) -> str:
     row = data.alters.iloc[k]
     since = format_long_date(data.since) if data.since else ""
+    circle = int(row["circle"])
     lines = [str(row["shown"]),
-             f"{row['category']} ({str(row['kind']).replace(';', ', ')})",
-             f"circle {int(row['circle'])}: {CIRCLES[int(row['circle'])]}",
-             f"since {format_long_date(row['since']) or row['since']}"]
+             _("%(category)s (%(kinds)s)", category=_word(row["category"]),
+               kinds=_kinds(row["kind"])),
+             _("circle %(number)d: %(name)s", number=circle, name=circle_name(circle)),
+             _("since %(date)s", date=format_long_date(row["since"]) or row["since"])]
     if bool(row["reciprocal"]):
-        lines.append("gives as well as receives")
+        lines.append(_("gives as well as receives"))
     if row["brokered_by"]:
-        lines.append("introduced with a coordinator's help")
+        lines.append(_("introduced with a coordinator's help"))
     if row["status"] == "new":
-        lines.append(f"new since {since}")
+        lines.append(_("new since %(date)s", date=since))
     elif row["status"] == "gone":
-        lines.append(f"gone since {since} (ended: {str(row['ended']).replace(';', ', ')})")
+        lines.append(_("gone since %(date)s (ended: %(kinds)s)", date=since,
+                       kinds=_kinds(row["ended"])))
     else:
         if row["added"]:
-            lines.append(f"since {since}, began: {str(row['added']).replace(';', ', ')}")
+            lines.append(_("since %(date)s, began: %(kinds)s", date=since,
+                           kinds=_kinds(row["added"])))
         if row["ended"]:
-            lines.append(f"since {since}, ended: {str(row['ended']).replace(';', ', ')}")
+            lines.append(_("since %(date)s, ended: %(kinds)s", date=since,
+                           kinds=_kinds(row["ended"])))
     return "\n".join(lines)
 
 
@@ -160,31 +182,37 @@ def _network(data: CircleData) -> tuple[list[dict], list[dict], dict]:
 
 
 def _legend(data: CircleData) -> str:
-    items = [f'<li><span class="dot" style="background:{colour}"></span>{html.escape(name)}</li>'
+    items = [f'<li><span class="dot" style="background:{colour}"></span>'
+             f"{html.escape(_word(name))}</li>"
              for name, colour in CATEGORY_COLOURS.items()]
     if data.since:
-        since = html.escape(format_long_date(data.since))
+        since = format_long_date(data.since)
+        new = html.escape(_("new since %(date)s", date=since))
+        gone = html.escape(_("gone since %(date)s", date=since))
         items.append(f'<li><span class="dot ring" style="border-color:{NEW_COLOUR}"></span>'
-                     f"new since {since}</li>")
-        items.append(f'<li><span class="dot gone"></span>gone since {since}</li>')
-    shapes = "circle person, square group, diamond service, triangle coordinator"
+                     f"{new}</li>")
+        items.append(f'<li><span class="dot gone"></span>{gone}</li>')
+    shapes = html.escape(_("circle person, square group, diamond service, triangle "
+                           "coordinator"))
     return f'<ul class="legend">{"".join(items)}<li class="shapes">{shapes}</li></ul>'
 
 
 def _table(data: CircleData) -> str:
-    head = ("Name", "Connection", "Kinds", "Circle", "Since", "Change")
+    head = (_("Name"), _("Connection"), _("Kinds"), _("Circle"), _("Since"), _("Change"))
     rows = []
     for k in range(len(data.alters)):
         row = data.alters.iloc[k]
-        cells = (row["shown"], row["category"], str(row["kind"]).replace(";", ", "),
-                 f"{int(row['circle'])} {CIRCLES[int(row['circle'])]}",
+        cells = (row["shown"], _word(row["category"]), _kinds(row["kind"]),
+                 f"{int(row['circle'])} {circle_name(int(row['circle']))}",
                  format_long_date(row["since"]) or row["since"],
-                 "" if row["status"] == "kept" else row["status"])
+                 "" if row["status"] == "kept" else _word(row["status"]))
         rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
     if not rows:
-        rows.append(f'<tr><td colspan="{len(head)}">No one in this circle of support yet.</td></tr>')
-    header = "".join(f'<th scope="col">{h}</th>' for h in head)
-    return ('<div class="scroll" tabindex="0" role="region" aria-label="The people and groups">'
+        nobody = html.escape(_("No one in this circle of support yet."))
+        rows.append(f'<tr><td colspan="{len(head)}">{nobody}</td></tr>')
+    header = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in head)
+    region = html.escape(_("The people and groups"))
+    return (f'<div class="scroll" tabindex="0" role="region" aria-label="{region}">'
             f'<table id="alters"><thead><tr>{header}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></div>")
 
@@ -200,8 +228,7 @@ _PAGE_JS = """
   var drawing = container.querySelector(".vis-network");
   drawing.tabIndex = 0;
   drawing.setAttribute("role", "group");
-  drawing.setAttribute("aria-label", "The circle drawn (the same people and groups as the " +
-                       "table below): arrow keys move it, + and - zoom");
+  drawing.setAttribute("aria-label", data.drawingLabel);
   network.on("beforeDrawing", function (ctx) {
     ctx.save();
     data.sectors.forEach(function (s, i) {
@@ -301,16 +328,19 @@ def _journey(journey: pd.DataFrame) -> str:
     if journey.empty:
         return ""
     columns = ("date", "size", "natural", "community", "paid", "added", "ended")
-    words = ("Date", "People and groups", "Natural", "Community", "Paid",
-             "Connections started", "Connections ended")
-    header = "".join(f'<th scope="col">{c}</th>' for c in words)
+    words = (_("Date"), _("People and groups"), _("Natural"), _("Community"), _("Paid"),
+             _("Connections started"), _("Connections ended"))
+    header = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in words)
     rows = "".join(
         "<tr>" + "".join(f"<td>{html.escape(format_long_date(v) if n == 0 else str(v))}</td>"
                          for n, v in enumerate(row)) + "</tr>"
         for row in journey[list(columns)].itertuples(index=False))
-    return ("<details><summary>How the circle changed: the people and groups on every date "
-            f'a connection began or ended</summary><div class="scroll" tabindex="0" role="region" '
-            f'aria-label="How the circle changed"><table id="journey"><thead><tr>{header}'
+    summary = html.escape(_("How the circle changed: the people and groups on every date a "
+                             "connection began or ended"))
+    region = html.escape(_("How the circle changed"))
+    return (f"<details><summary>{summary}</summary>"
+            f'<div class="scroll" tabindex="0" role="region" '
+            f'aria-label="{region}"><table id="journey"><thead><tr>{header}'
             f"</tr></thead><tbody>{rows}</tbody></table></div></details>")
 
 
@@ -319,23 +349,27 @@ def render(data: CircleData, journey: pd.DataFrame | None = None) -> str:
     with the :func:`lacgraph.analysis.circle.timeline` table ``journey`` below it when given."""
     nodes, edges, options = _network(data)
     radii = data.alters.attrs["radii"]
-    sectors = [{"name": name, "start": start, "end": end}
+    sectors = [{"name": _(name), "start": start, "end": end}
                for name, (start, end) in data.alters.attrs.get("sectors", {}).items()
                if start != end and name in SECTORS]
     payload = {
         "nodes": nodes, "edges": edges, "options": options,
-        "rings": [{"radius": radii[r] * SCALE, "name": f"{r} {CIRCLES[r]}"} for r in radii],
+        "rings": [{"radius": radii[r] * SCALE, "name": f"{r} {circle_name(r)}"}
+                  for r in radii],
         "outer": (radii[4] + 0.45) * SCALE, "sectors": sectors,
+        "drawingLabel": _("The circle drawn (the same people and groups as the table "
+                          "below): arrow keys move it, + and - zoom"),
     }
     vis_js, vis_css = _vis_assets()
     csp = ("default-src 'none'; "
            f"script-src {_csp_hash(vis_js)} {_csp_hash(_PAGE_JS)}; "
            "style-src 'unsafe-inline'; img-src data:; font-src data:; "
            "connect-src 'none'; form-action 'none'; base-uri 'none'")
-    title = f"{data.person_label}'s circle of support on {format_long_date(data.at)}"
+    title = _("%(name)s's circle of support on %(date)s", name=data.person_label,
+              date=format_long_date(data.at))
     return "\n".join([
         "<!DOCTYPE html>",
-        '<html lang="en">',
+        f'<html lang="{language()}">',
         "<head>",
         '<meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp)}">',
@@ -346,12 +380,14 @@ def render(data: CircleData, journey: pd.DataFrame | None = None) -> str:
         f"<script>{vis_js}</script>",
         "</head>",
         "<body>",
+        "<main>",
         f"<h1>{html.escape(title)}</h1>",
         f'<p class="headline">{html.escape(data.headline)}</p>',
         _legend(data),
         '<div id="circle"></div>',
         _table(data),
         _journey(journey) if journey is not None else "",
+        "</main>",
         f'<script type="application/json" id="circle-data">{script_json(payload)}</script>',
         f"<script>{_PAGE_JS}</script>",
         "</body>",

@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from lacgraph.analysis.circle import circle_table, compare, headline, headline_of
-from lacgraph.model import CIRCLES, HOUSEHOLD
+from lacgraph.i18n import N_, _, ngettext
+from lacgraph.model import HOUSEHOLD
 from lacgraph.tables import format_date, format_long_date
 
 if TYPE_CHECKING:
@@ -35,16 +36,38 @@ NEW_COLOUR = "#D55E00"
 TYPE_MARKERS = {"person": "o", "group": "s", "service": "D", "coordinator": "^", "family": "h"}
 
 SECTORS: tuple[str, ...] = (
-    "family", "friends & neighbours", "community groups", "services & coordinator")
-"""Sectors of the picture, clockwise from the top."""
+    N_("family"), N_("friends & neighbours"), N_("community groups"),
+    N_("services & coordinator"))
+"""Sectors of the picture, clockwise from the top (the English names are the keys; a
+picture shows ``_(name)``, the name in the current language)."""
 
 RING_RADIUS = {1: 1.3, 2: 2.2, 3: 3.1, 4: 4.0}
 """Ring radii of an uncrowded circle; a crowded ring widens (see :func:`ring_radii`)."""
 RING_GAP = 0.9
 ALTER_ROOM = 0.6
 """Length of ring each alter needs, in the units of :data:`RING_RADIUS`."""
-RING_NAMES = {r: f"{r} {name}" for r, name in CIRCLES.items()}
-RING_NAMES[4] = "4 exchange / paid"
+CIRCLE_NAMES = {1: N_("intimacy"), 2: N_("friendship"), 3: N_("participation"),
+                4: N_("exchange")}
+"""Each circle's name in the pictures (:data:`lacgraph.model.CIRCLES`, for the catalogue)."""
+RING_NAMES = {1: N_("1 intimacy"), 2: N_("2 friendship"), 3: N_("3 participation"),
+              4: N_("4 exchange / paid")}
+"""Each ring's number and name, as the pictures' texts say them (translate with ``_``)."""
+
+
+def ring_names() -> list[str]:
+    """The rings' names in the current language, closest first.
+
+    Examples
+    --------
+    >>> ring_names()[3]
+    '4 exchange / paid'
+    """
+    return [_(name) for name in RING_NAMES.values()]
+
+
+def circle_name(circle: int) -> str:
+    """A circle's name in the current language ("friendship")."""
+    return _(CIRCLE_NAMES[int(circle)])
 MIN_SECTOR = np.deg2rad(24)
 
 
@@ -248,7 +271,9 @@ def family_data(F: Family) -> tuple[CircleData, str, tuple[str, ...]]:
     at = format_date(F.at)
     data = CircleData(
         person=F.person, person_label=person_label, at=at, since=None, alters=alters,
-        pairs=pairs, headline=f"{len(names)} living together; {headline(alters)}")
-    when = format_long_date(F.at)
-    return (data, f"{person_label}'s household and its circle of support on {when}",
-            tuple(names))
+        pairs=pairs, headline=ngettext("%(num)d living together; %(headline)s",
+                                       "%(num)d living together; %(headline)s", len(names),
+                                       headline=headline(alters)))
+    title = _("%(name)s's household and its circle of support on %(date)s",
+              name=person_label, date=format_long_date(F.at))
+    return data, title, tuple(names)

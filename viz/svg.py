@@ -35,8 +35,9 @@ from html import escape
 
 import numpy as np
 
+from lacgraph.i18n import N_, _
 from lacgraph.tables import format_long_date
-from lacgraph.viz.layout import CATEGORY_COLOURS, NEW_COLOUR, RING_NAMES, SECTORS, CircleData
+from lacgraph.viz.layout import CATEGORY_COLOURS, NEW_COLOUR, SECTORS, CircleData, ring_names
 from lacgraph.viz.textsize import text_width
 
 SCALE = 62.0
@@ -317,14 +318,15 @@ def circle_svg(data: CircleData, *, title: str | None = None,
               for c in ("status", "category", "type", "shown", "angle", "x", "y")}
     outer = (radii[4] + 0.5) * SCALE
     when = format_long_date(data.at) or data.at
-    title = title or f"Circle of support of {data.person_label} on {when}"
+    title = title or _("Circle of support of %(name)s on %(date)s", name=data.person_label,
+                       date=when)
     desc = data.headline
     if data.since is not None:
         new = int((column["status"] == "new").sum())
         gone = int((column["status"] == "gone").sum())
-        desc += (f". Since {format_long_date(data.since)}: {new} new, {gone} no longer in "
-                 "the circle")
-    desc += ". " + "; ".join(RING_NAMES.values()) + "."
+        desc = _("%(headline)s. Since %(date)s: %(new)d new, %(gone)d no longer in the circle",
+                 headline=desc, date=format_long_date(data.since), new=new, gone=gone)
+    desc = _("%(summary)s. Rings: %(rings)s.", summary=desc, rings="; ".join(ring_names()))
     out = [
         "",  # the <svg> element, once the labels' boxes give the picture's extent
         f'<title id="circle-title">{escape(title)}</title>',
@@ -333,10 +335,11 @@ def circle_svg(data: CircleData, *, title: str | None = None,
     boxes = [(-outer, -outer, outer, outer)]
     sectors = alters.attrs.get("sectors", {})
     shades = ("#f3f2f1", "#ffffff")
-    for k, name in enumerate(SECTORS):
-        start, end = sectors.get(name, (0.0, 0.0))
+    for k, key in enumerate(SECTORS):
+        start, end = sectors.get(key, (0.0, 0.0))
         if start == end:
             continue
+        name = _(key)
         r = outer
         x0, y0 = r * math.cos(start), -r * math.sin(start)
         x1, y1 = r * math.cos(end), -r * math.sin(end)
@@ -385,8 +388,10 @@ def circle_svg(data: CircleData, *, title: str | None = None,
             out.append(_marker(kind, xs[k], ys[k], NODE, colour, INK, mark))
         markers.append((float(xs[k]), float(ys[k]), size * EXTENT.get(kind, 1.3) + 1))
         lines = _wrap(str(column["shown"][k]))
-        if status in ("new", "gone"):
-            lines.append(f"({status})")
+        if status == "new":
+            lines.append(_("(new)"))
+        elif status == "gone":
+            lines.append(_("(gone)"))
         labels.append((lines, "#505a5f" if status == "gone" else "#0b0c0c"))
     name = [line for who in (centre or [data.person_label]) for line in _wrap(who)]
     name_width = max(text_width(t, 14) for t in name) * 1.12 + 4  # bold, with its halo
@@ -394,13 +399,13 @@ def circle_svg(data: CircleData, *, title: str | None = None,
     fixed += [(-6.0, -radius * SCALE - 6, 6.0, -radius * SCALE + 6) for radius in radii.values()]
     anchors = [(float(xs[k]), float(ys[k]), float(column["angle"][k]))
                for k in range(len(alters))]
-    sizes = [label_size(lines) for lines, _ in labels]
+    sizes = [label_size(lines) for lines, _colour in labels]
     placed = place_labels(anchors, sizes, markers, fixed)
-    for k, ((x, y, _), (box, leader)) in enumerate(zip(anchors, placed, strict=True)):
+    for k, ((x, y, _angle), (box, leader)) in enumerate(zip(anchors, placed, strict=True)):
         if leader:
             out.append(_leader(x, y, box, k))
         boxes.append(box)
-    for k, ((x, _, _), (lines, colour), (box, _)) in enumerate(
+    for k, ((x, _y, _angle), (lines, colour), (box, _leads)) in enumerate(
             zip(anchors, labels, placed, strict=True)):
         out.append(_label(lines, box, x, colour, k))
     out.append('<circle cx="0" cy="0" r="13" fill="#0b0c0c" class="mark" data-mark="centre"/>')
@@ -409,9 +414,9 @@ def circle_svg(data: CircleData, *, title: str | None = None,
                + "".join(f'<tspan x="0" y="{32 + k * 16}">{escape(t)}</tspan>'
                          for k, t in enumerate(name)) + "</text>")
     if not len(alters):
+        nobody = _("No one is in this circle of support yet.")
         out.append(f'<text x="0" y="{-radii[2] * SCALE:.1f}" text-anchor="middle" '
-                   'font-size="15" fill="#0b0c0c">No one is in this circle of support yet.'
-                   '</text>')
+                   f'font-size="15" fill="#0b0c0c">{escape(nobody)}</text>')
     out.append("</svg>")
     pad = 12.0
     x0 = min(b[0] for b in boxes) - pad
@@ -426,15 +431,15 @@ def circle_svg(data: CircleData, *, title: str | None = None,
 
 
 KEY_CATEGORIES = (
-    ("natural", "person", "Blue: a natural connection (family, friends, neighbours)"),
-    ("community", "group", "Green: a community connection (a group, volunteering)"),
-    ("paid", "service", "Orange: paid support (a service, the coordinator)"),
+    ("natural", "person", N_("Blue: a natural connection (family, friends, neighbours)")),
+    ("community", "group", N_("Green: a community connection (a group, volunteering)")),
+    ("paid", "service", N_("Orange: paid support (a service, the coordinator)")),
 )
 KEY_SHAPES = (
-    ("person", "Circle: a person"),
-    ("group", "Square: a group"),
-    ("service", "Diamond: a service"),
-    ("coordinator", "Triangle: the coordinator"),
+    ("person", N_("Circle: a person")),
+    ("group", N_("Square: a group")),
+    ("service", N_("Diamond: a service")),
+    ("coordinator", N_("Triangle: the coordinator")),
 )
 
 
@@ -456,20 +461,20 @@ def circle_key(since: bool = False, household: bool = False) -> list[tuple[str, 
         return ('<svg class="key-icon" aria-hidden="true" focusable="false" width="22" '
                 f'height="22" viewBox="-11 -11 22 22">{body}</svg>')
 
-    items = [(icon(_marker(shape, 0, 0, NODE * 0.9, CATEGORY_COLOURS[c], INK)), text)
+    items = [(icon(_marker(shape, 0, 0, NODE * 0.9, CATEGORY_COLOURS[c], INK)), _(text))
              for c, shape, text in KEY_CATEGORIES]
-    items += [(icon(_marker(kind, 0, 0, NODE * 0.9, "#ffffff", INK)), text)
+    items += [(icon(_marker(kind, 0, 0, NODE * 0.9, "#ffffff", INK)), _(text))
               for kind, text in KEY_SHAPES]
     if household:
         items.append((icon(_marker("family", 0, 0, NODE * 0.9, "#ffffff", INK)),
-                      "Hexagon: someone in the household"))
+                      _("Hexagon: someone in the household")))
     items.append((icon('<line x1="-10" y1="0" x2="10" y2="0" stroke="#b1b4b6" '
-                       'stroke-width="2"/>'), "Grey line: these two know each other"))
+                       'stroke-width="2"/>'), _("Grey line: these two know each other")))
     if since:
         items.append((icon(_marker("person", 0, 0, NODE * 0.6, CATEGORY_COLOURS["natural"], INK)
                            + _marker("person", 0, 0, NODE + 1, "none", NEW_COLOUR)),
-                      "Thick red ring and \u201c(new)\u201d: new since the earlier date"))
+                      _("Thick red ring and \u201c(new)\u201d: new since the earlier date")))
         items.append((icon(_marker("person", 0, 0, NODE, "#ffffff", "#505a5f",
                                    ' stroke-dasharray="3 2"')),
-                      "Dashed outline and \u201c(gone)\u201d: no longer in the circle"))
+                      _("Dashed outline and \u201c(gone)\u201d: no longer in the circle")))
     return items

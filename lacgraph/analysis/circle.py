@@ -43,6 +43,7 @@ import pandas as pd
 
 from lacgraph.dated import DatedNetwork
 from lacgraph.errors import QueryError
+from lacgraph.i18n import _, ngettext
 from lacgraph.model import CATEGORIES, HOUSEHOLD, KIND_CATEGORY
 from lacgraph.stores.base import Store
 from lacgraph.tables import DateLike, format_date, format_long_date, to_date, to_day_numbers
@@ -412,7 +413,8 @@ def headline(alters: pd.DataFrame, before: pd.DataFrame | None = None,
 
 def headline_of(categories: Any, before: int | None = None,
                 since: DateLike | None = None) -> str:
-    """:func:`headline` from the alters' categories and how many there were ``since``.
+    """:func:`headline` from the alters' categories and how many there were ``since``, in
+    the current language (one catalogue message, plural forms from Babel).
 
     Examples
     --------
@@ -420,12 +422,15 @@ def headline_of(categories: Any, before: int | None = None,
     '1 person or group: 0 natural, 0 community, 1 paid \u2014 was 3 on 10 January 2024'
     """
     if len(categories) == 0:
-        text = "No one in this circle of support yet"
+        text = _("No one in this circle of support yet")
     else:
         counts = Counter(categories)
-        noun = "person or group" if len(categories) == 1 else "people and groups"
-        text = f"{len(categories)} {noun}: " + ", ".join(
-            f"{int(counts.get(c, 0))} {c}" for c in CATEGORIES)
+        text = ngettext("%(num)d person or group: %(natural)d natural, %(community)d "
+                        "community, %(paid)d paid",
+                        "%(num)d people and groups: %(natural)d natural, %(community)d "
+                        "community, %(paid)d paid", len(categories),
+                        **{c: int(counts.get(c, 0)) for c in CATEGORIES})
     if before is not None and since is not None:
-        text += f" \u2014 was {before} on {format_long_date(since)}"
+        text = _("%(headline)s \u2014 was %(before)d on %(date)s", headline=text,
+                 before=before, date=format_long_date(since))
     return text

@@ -466,17 +466,68 @@ def page_ideas(found: pd.DataFrame) -> list[dict[str, object]]:
     """Return suggestions (from :func:`suggest`) as a page shows them, best first.
 
     Each item has ``group`` (id), ``name`` (label, or id when none), ``neighbourhood``,
-    ``members`` and ``reason``: plain values for a template, which escapes them.
+    ``members`` and ``reason`` (in English), and the numbers the reason is made of
+    (``friends``, ``same``, ``joiners``, ``stayed``: see :func:`idea_reason`, which says it
+    in the page's language): plain values for a template, which escapes them.
 
     Examples
     --------
     >>> found = pd.DataFrame({"group": ["g1"], "label": [""], "neighbourhood": ["Bay"],
     ...                       "members": [4], "reason": ["It meets in Bay"]})
-    >>> page_ideas(found)
-    [{'group': 'g1', 'name': 'g1', 'neighbourhood': 'Bay', 'members': 4, 'reason': 'It meets in Bay'}]
+    >>> page_ideas(found)  # doctest: +NORMALIZE_WHITESPACE
+    [{'group': 'g1', 'name': 'g1', 'neighbourhood': 'Bay', 'members': 4,
+      'reason': 'It meets in Bay', 'friends': 0, 'same': False, 'joiners': 0, 'stayed': 0}]
     """
+    n = len(found)
+    friends = found.get("friends_in_group", pd.Series(np.zeros(n, np.int64)))
+    same = found.get("same_neighbourhood", pd.Series(np.zeros(n, bool)))
+    joiners = found.get("retention_n", pd.Series(np.zeros(n, np.int64)))
+    retention = found.get("retention", pd.Series(np.full(n, np.nan)))
     return [{"group": str(group), "name": str(label) or str(group), "neighbourhood": str(place),
-             "members": int(members), "reason": str(reason)}
-            for group, label, place, members, reason in zip(
+             "members": int(members), "reason": str(reason), "friends": int(friend),
+             "same": bool(near), "joiners": int(joined),
+             "stayed": 0 if not joined or pd.isna(kept) else int(round(float(kept) * joined))}
+            for group, label, place, members, reason, friend, near, joined, kept in zip(
                 found["group"], found["label"], found["neighbourhood"], found["members"],
-                found["reason"], strict=True)]
+                found["reason"], friends, same, joiners, retention, strict=True)]
+
+
+def idea_reason(idea: dict[str, object], name: str) -> str:
+    """Why a group is suggested to ``name``, in the current language: one clause per
+    reason (friends and family who go, the neighbourhood, whether joiners stay), each one
+    catalogue message, joined by semicolons; the same words as :func:`reasons` in English.
+
+    Examples
+    --------
+    >>> idea = {"friends": 1, "same": True, "neighbourhood": "Bay", "joiners": 1, "stayed": 1}
+    >>> idea_reason(idea, "Sam")  # doctest: +NORMALIZE_WHITESPACE
+    "1 of Sam's friends and family goes; it meets in Bay, Sam's neighbourhood; the 1 person
+     who joined in the last two years stayed at least six months"
+    """
+    from lacgraph.i18n import _, ngettext
+
+    friends, joiners, stayed = (int(str(idea.get(k) or 0)) for k in ("friends", "joiners",
+                                                                       "stayed"))
+    parts = []
+    if friends > 0:
+        parts.append(ngettext("%(num)d of %(name)s's friends and family goes",
+                              "%(num)d of %(name)s's friends and family go", friends,
+                              name=name))
+    if idea.get("same"):
+        parts.append(_("it meets in %(place)s, %(name)s's neighbourhood",
+                       place=str(idea.get("neighbourhood") or ""), name=name))
+    if joiners == 0:
+        parts.append(_("no one joined in the last two years early enough to tell whether "
+                       "people stay"))
+    elif joiners == 1:
+        parts.append(_("the 1 person who joined in the last two years stayed at least six "
+                       "months") if stayed > 0 else
+                     _("the 1 person who joined in the last two years did not stay six months"))
+    elif stayed == 0:
+        parts.append(_("none of the %(joiners)d people who joined in the last two years "
+                       "stayed six months", joiners=joiners))
+    else:
+        parts.append(_("%(stayed)d of %(joiners)d people who joined in the last two years "
+                       "stayed at least six months", stayed=stayed, joiners=joiners))
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]

@@ -102,8 +102,9 @@ def restore(folder: Path, store_path: str, app_db: str | None, yes: bool) -> Non
     Checks every file against the manifest first (SHA-256, counts, data version) and
     refuses a mismatch. People erased after the backup was made are erased again (known
     from the tombstones of the store being replaced and the erasures in the audit log;
-    needs LACGRAPH_PSEUDONYM_KEY), and it says so. A store of an older schema version is
-    upgraded.
+    needs LACGRAPH_PSEUDONYM_KEY), and duplicates merged after it are merged again (known
+    from the store's merges and the audit log), and it says so. A store of an older schema
+    version is upgraded.
     """
     import os
 
@@ -128,6 +129,10 @@ def restore(folder: Path, store_path: str, app_db: str | None, yes: bool) -> Non
                             key=key)
     if report.upgraded_from is not None:
         click.echo(f"Upgraded the restored store from schema version {report.upgraded_from}.")
+    if report.merges:
+        click.echo(f"Merged again {len(report.merges)} duplicate(s) merged after this backup "
+                   "was made (" + ", ".join(f"{d!r} into {k!r}" for d, k in report.merges)
+                   + "), so loads holding them stay refused.")
     if report.reapplied or report.tombstones_added:
         click.echo(f"Erased again {len(report.reapplied)} person(s) erased after this backup "
                    f"was made ({', '.join(report.reapplied) or 'none'}); "

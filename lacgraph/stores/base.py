@@ -120,8 +120,8 @@ class Store(ABC):
         raise NotImplementedError(f"{type(self).__name__} cannot record changes yet")
 
     def update(self, change: Callable[[Tables], Tables], *, guard: Guard | None = None,
-               replace: bool = False, merged: Mapping[str, str] | None = None
-               ) -> LoadSummary:
+               replace: bool = False, merged: Mapping[str, str] | None = None,
+               check: LoadCheck | None = None) -> LoadSummary:
         """Upsert ``change(current)`` where ``current`` is what the store holds *inside*
         the write transaction (an admin's update merged with the data as it is now, not
         as it was when the request began); ``guard`` as for :meth:`record_change`.
@@ -134,7 +134,12 @@ class Store(ABC):
 
         ``merged`` (dropped id -> kept id) is recorded with the change, not as an erasure
         (no audit row is touched): see :meth:`merged`. An id merged earlier into a dropped
-        one then points at the one kept."""
+        one then points at the one kept.
+
+        ``check`` (as for :meth:`write`) is applied to ``change(current)`` in the same
+        transaction: the pseudonym key's fingerprint is compared with the one kept then
+        (:class:`~lacgraph.errors.KeyMismatch`) and the screen sees the tombstones and
+        merged ids as they are then (an admin's upload)."""
         raise NotImplementedError(f"{type(self).__name__} cannot update in one step yet")
 
     def pending_audit(self) -> list[AuditNote]:

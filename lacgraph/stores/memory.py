@@ -51,6 +51,7 @@ from lacgraph.stores.guard import (
     check,
     with_merges,
 )
+from lacgraph.stores.guard import check as check_guard
 from lacgraph.tables import (
     NODE_COLUMNS,
     TIE_COLUMNS,
@@ -291,10 +292,11 @@ class MemoryStore(Store):
         return plan.summary
 
     def update(self, change: Callable[[Tables], Tables], *, guard: Guard | None = None,
-               replace: bool = False, merged: Mapping[str, str] | None = None
-               ) -> LoadSummary:
+               replace: bool = False, merged: Mapping[str, str] | None = None,
+               check: LoadCheck | None = None) -> LoadSummary:
         """Upsert ``change(current)``, ``current`` read inside the write transaction; with
-        ``replace``, hold exactly ``change(current)``; ``merged`` kept with it (see
+        ``replace``, hold exactly ``change(current)``; ``merged`` kept with it; ``check``
+        applied to ``change(current)`` in the same transaction (see
         :meth:`lacgraph.stores.Store.update`).
 
         Examples
@@ -310,10 +312,11 @@ class MemoryStore(Store):
         with self._lock:
             self._check_open()
             if self._db is None:
-                check(guard, self._nodes, self._ties)
+                check_guard(guard, self._nodes, self._ties)
                 tables = change(Tables(self._nodes.copy(), self._ties.copy()))
                 nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
                 ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
+                nodes, ties = self._admit(check, nodes, ties)
                 plan = (_merge.plan_replace(self._nodes, self._ties, nodes, ties).plan
                         if replace else _merge.plan(self._nodes, self._ties, nodes, ties))
                 self._ledger.admit(guard, self._tombstones)
@@ -321,7 +324,7 @@ class MemoryStore(Store):
                 self._changes += plan.summary.changed_anything
             else:
                 plan = self._write_file(None, None, None, change=change, guard=guard,
-                                        replace=replace, merged=merged)
+                                        replace=replace, merged=merged, load=check)
             self._nodes, self._ties = plan.nodes, plan.ties
         return plan.summary
 

@@ -83,6 +83,7 @@ from lacgraph.stores._merge import conform, conform_tables, tie_keys
 from lacgraph.stores._neo4j_write import MERGE_NODES, MERGE_TIES, BatchedWrites
 from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store, TieKey
 from lacgraph.stores.guard import AuditNote, Guard, LoadCheck, Marks, check
+from lacgraph.stores.guard import check as check_guard
 from lacgraph.tables import (
     NODE_COLUMNS,
     TIE_COLUMNS,
@@ -331,17 +332,24 @@ class Neo4jStore(BatchedWrites, Store):
         return self._locked(change).summary
 
     def update(self, change: Callable[[Tables], Tables], *, guard: Guard | None = None,
-               replace: bool = False, merged: Mapping[str, str] | None = None
-               ) -> LoadSummary:
+               replace: bool = False, merged: Mapping[str, str] | None = None,
+               check: LoadCheck | None = None) -> LoadSummary:
         """Upsert ``change(current)``, ``current`` read inside the one write transaction
         (after locking the meta node), so nothing another writer committed meanwhile is
         undone; with ``replace``, hold exactly ``change(current)`` (the removals in the
-        same transaction). See :meth:`lacgraph.stores.Store.update`."""
+        same transaction); ``check`` (the key on the locked meta node, the marks read in
+        the transaction) applied to ``change(current)``. See
+        :meth:`lacgraph.stores.Store.update`."""
         def work(tx: Any, current: Tables, old_columns: tuple) -> _merge.Plan:
-            check(guard, current.nodes, current.ties)
+            check_guard(guard, current.nodes, current.ties)
             tables = change(current)
             nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
             ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
+            if check is not None:
+                if check.fingerprint:
+                    guarding.check_key(tx, self.uri, check.fingerprint)
+                nodes, ties = conform_tables(check.apply(Tables(nodes, ties),
+                                                         guarding.marks(tx)))
             removals: list[Statement] = []
             if replace:
                 replacement = _merge.plan_replace(current.nodes, current.ties, nodes, ties)

@@ -178,7 +178,7 @@ def load() -> Any:
     from lacgraph.loaders.update import merge_update
     from lacgraph.loaders.workbook import workbook_cells
     from lacgraph.network import Network
-    from lacgraph.rights.erasure import refuse_merged, screen
+    from lacgraph.rights.erasure import load_check
     from lacgraph.web.context import replace_programme
 
     workbook = request.files.get("workbook")
@@ -206,27 +206,23 @@ def load() -> Any:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     store = P.store
-    key = _key()
+    # the key's fingerprint, the tombstones and the merged ids, checked by the store in
+    # the same transaction as the write (as 'lacgraph load' does): a key change, erasure
+    # or merge committed while the upload runs is seen, never undone
+    check = load_check(_key())[0]
 
     def merged(current: Tables) -> Tables:
         """The update merged with the data as stored now (inside the store's write
-        transaction: a coordinator's change committed meanwhile is kept, never undone),
-        checked against the tombstones there."""
-        tables, _ = screen(merge_update(current, cells), store.tombstones(), key)
-        refuse_merged(tables, store.merged())
-        return tables
+        transaction: a coordinator's change committed meanwhile is kept, never undone)."""
+        return merge_update(current, cells)
 
     note = AuditNote(secrets.token_hex(8), utcnow().strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
                      g.user.name, g.user.role, "data.load", "", "")
     note = replace(note, detail=f"change={note.id}")
     try:
-        if key is not None:
-            store.check_key(key.fingerprint())
-        summary = store.update(merged, guard=Guard(audit=note))
+        summary = store.update(merged, guard=Guard(audit=note), check=check)
     except (InputError, QueryError, KeyMismatch) as err:
-        audit("data.load-rejected", "", "erased ids" if not isinstance(err, InputError)
-              or any("erased" in p.reason for p in err.problems)
-              else f"problems={len(err.problems)}")
+        audit("data.load-rejected", "", _rejected(err))
         report = load_report(err) if isinstance(err, InputError) else str(err)
         return loads(report=report + "\n" + _("Nothing was loaded."), status=400)
     replace_programme(Network(store))
@@ -242,6 +238,21 @@ def load() -> Any:
         "unchanged.", nodes_added=summary.nodes_added, nodes_changed=summary.nodes_changed,
         nodes_unchanged=summary.nodes_unchanged, ties_added=summary.ties_added,
         ties_changed=summary.ties_changed, ties_unchanged=summary.ties_unchanged))
+
+
+def _rejected(err: Exception) -> str:
+    """Why an upload was refused, for the audit log (never a name or an id).
+
+    Examples
+    --------
+    >>> _rejected(KeyMismatch("another key"))
+    'pseudonym key mismatch'
+    """
+    if isinstance(err, KeyMismatch):
+        return "pseudonym key mismatch"
+    if not isinstance(err, InputError) or any("erased" in p.reason for p in err.problems):
+        return "erased ids"
+    return f"problems={len(err.problems)}"
 
 
 def load_report(err: InputError, limit: int = 50) -> str:

@@ -22,10 +22,12 @@ from lacgraph.analysis.wording import (
     CIRCLE_WORDS,
     KIND_WORDS,
     change_sentences,
+    names_list,
     previous_review,
     review_dates,
 )
 from lacgraph.errors import QueryError
+from lacgraph.i18n import N_, _, check_language, language, use_language
 from lacgraph.model import HOUSEHOLD
 from lacgraph.stores.guard import tie_version
 from lacgraph.tables import format_date, format_long_date, ties_to_text
@@ -33,7 +35,8 @@ from lacgraph.viz import html as circle_page
 from lacgraph.viz.layout import CircleData, circle_data, family_data, picture_data
 from lacgraph.viz.svg import circle_svg as svg_picture
 from lacgraph.web.context import audit, csv_download, programme, requires
-from lacgraph.web.dates import read_date_input
+from lacgraph.web.dates import read_date_input, uk_date
+from lacgraph.web.words import word
 
 if TYPE_CHECKING:
     from lacgraph.dated import DatedNetwork
@@ -66,13 +69,39 @@ def table(frame: pd.DataFrame) -> dict[str, list]:
 DATE_LABELS = {"at": "The circle date", "since": "The changes date"}
 """How the date mistakes on a person's page start ("The circle date must be a real date")."""
 
+DATE_MESSAGES = (
+    N_("The circle date must include a day"), N_("The circle date must include a month"),
+    N_("The circle date must include a year"),
+    N_("The circle date must include a day and month"),
+    N_("The circle date must include a day and year"),
+    N_("The circle date must include a month and year"),
+    N_("The circle date must be a real date"),
+    N_("The circle date must be between the years 1900 and 2100"),
+    N_("The changes date must include a day"), N_("The changes date must include a month"),
+    N_("The changes date must include a year"),
+    N_("The changes date must include a day and month"),
+    N_("The changes date must include a day and year"),
+    N_("The changes date must include a month and year"),
+    N_("The changes date must be a real date"),
+    N_("The changes date must be between the years 1900 and 2100"),
+    N_("Year must include 4 numbers"),
+)
+"""Every mistake :func:`read_date_input` can find in the two dates, each one whole sentence
+in the catalogue (a Welsh label mutates after "i", so the label is never glued in)."""
+
 
 def _date_arg(name: str, problems: list[dict[str, str]]) -> Any:
     """The date in the GOV.UK date boxes ``name-day`` … (or one field ``name``: 31/12/2024
     or 2024-12-31), else ``None``; a mistake is added to ``problems`` (shown in the page's
     error summary and by the boxes) and ignored."""
-    value, message = read_date_input(request.args, name, label=DATE_LABELS.get(name, "Date"))
+    with use_language("en"):  # the mistake in English: a whole sentence of DATE_MESSAGES
+        value, message = read_date_input(request.args, name,
+                                         label=DATE_LABELS.get(name, "Date"))
     if message:
+        if message in DATE_MESSAGES:
+            message = _(message)
+        else:  # said by read_date_input itself, in the page's language
+            message = read_date_input(request.args, name, label=_("Date"))[1] or message
         problems.append({"field": name, "message": message})
         return None
     return None if value is None else np.datetime64(value, "D")
@@ -98,7 +127,7 @@ def _window(person: pd.Series, problems: list[dict[str, str]] | None = None
     if since is not None and since >= at:
         if reason == "chosen":
             problems.append({"field": "since", "message":
-                             "The changes date must be before the date of the circle"})
+                             _("The changes date must be before the date of the circle")})
         since = None
     if strict and problems:
         raise QueryError("; ".join(p["message"] for p in problems))
@@ -126,7 +155,7 @@ def caseload() -> str:
                    | people["id"].str.casefold().str.contains(needle, regex=False))
             people = people[hit]
         measures = P.metrics(P.last_date).set_index("id")
-        for _, person in people.sort_values(["label", "id"]).iterrows():
+        for _row, person in people.sort_values(["label", "id"]).iterrows():
             m = measures.loc[person["id"]] if person["id"] in measures.index else None
             rows.append({
                 "id": person["id"], "label": person["label"] or person["id"],
@@ -154,8 +183,10 @@ def person_page(person: str) -> str:
 
 
 def render_person(person: str, row: pd.Series, *, form: dict | None = None,
-                  problems: list[dict[str, str]] | None = None, status: int = 200) -> Any:
-    """The person page (also re-shown by a form with its errors, see :mod:`.record`)."""
+                  problems: list[dict[str, str]] | None = None, status: int = 200,
+                  printing: bool = False) -> Any:
+    """The person page (also re-shown by a form with its errors, see :mod:`.record`);
+    ``printing``: the printed circle page (no forms; see :func:`print_page`)."""
     P = programme()
     problems = list(problems or [])
     at, since, reason = _window(row, problems)
@@ -163,15 +194,24 @@ def render_person(person: str, row: pd.Series, *, form: dict | None = None,
     if since is not None:
         query["since"] = format_date(since)
     label = str(row["label"] or person)
+    lang = language()
     shown = {"person": row.to_dict(), "label": label, "at": at, "since": since,
-             "since_reason": reason, "query": query}
+             "since_reason": reason, "query": query,
+             "picture_query": {**query, "language": lang}}
     audit("view.person", person, f"at={format_date(at)}"  # on disk before the answer leaves
-          + (f" since={format_date(since)}" if since is not None else ""))
-    view = P.remember(("page", person, at, since, reason),
+          + (f" since={format_date(since)}" if since is not None else "")
+          + (f" printed lang={lang}" if printing else ""))
+    view = P.remember(("page", person, at, since, reason, lang),
                       lambda: _page_view(person, at, since, shown))
+    reviews = review_dates(row.get("reviews", ""))
+    own_lang = person_language(row)
+    print_lang = own_lang if own_lang and own_lang != lang and not printing else None
     body = render_template(
-        "person.html", **shown, **view, reviews=review_dates(row.get("reviews", "")),
-        form=form or {}, problems=problems,
+        "person.html", **shown, **view, reviews=reviews,
+        reviews_text=", ".join(uk_date(d) for d in reviews),
+        label_html=Markup('<span class="person-name">{}</span>').format(label),
+        form=form or {}, problems=problems, word=word, printing=printing,
+        print_lang=print_lang, print_link=_print_link(label, print_lang),
         kinds=list(KIND_WORDS), kind_words=KIND_WORDS, circle_words=CIRCLE_WORDS,
         printed_by=g.user.name, printed_on=np.datetime64("today", "D"),
         today=np.datetime64("today", "D"),
@@ -181,11 +221,59 @@ def render_person(person: str, row: pd.Series, *, form: dict | None = None,
     return (body, status) if status != 200 else body
 
 
+def person_language(row: pd.Series) -> str | None:
+    """The language of what is printed for the person (their ``language`` attribute:
+    ``cy`` or ``en``), or ``None`` when not recorded (or not a language we speak).
+
+    Examples
+    --------
+    >>> person_language(pd.Series({"language": "CY"})), person_language(pd.Series({"id": "a"}))
+    ('cy', None)
+    """
+    value = row.get("language")
+    if value is None or pd.isna(value) or not str(value).strip():
+        return None
+    try:
+        return check_language(value)
+    except ValueError:
+        return None
+
+
+def _print_link(label: str, lang: str | None) -> str:
+    """The words of the link to the printed page in the person's own language (in the
+    page's language: the link is for the staff member; ``hreflang`` says the target's)."""
+    if lang is None:
+        return ""
+    return _("Printable page in English, the language of %(name)s", name=label) \
+        if lang == "en" else _("Printable page in Welsh, the language of %(name)s", name=label)
+
+
+@bp.get("/people/<person>/print")
+@requires("coordinator")
+def print_page(person: str) -> Any:
+    """The printed circle page of one person: the person page without its forms, in the
+    person's own language (their ``language`` attribute) unless the page is asked for in
+    a language (``?lang=``, the language link); else in the staff member's language."""
+    row = _own_person(person)
+    asked = request.args.get("lang")
+    lang = language()
+    if not asked:
+        lang = person_language(row) or lang
+    previous = g.get("lang")
+    g.lang = lang
+    try:
+        with use_language(lang):
+            return render_person(person, row, printing=True)
+    finally:
+        g.lang = previous
+
+
 def _page_view(person: str, at: Any, since: Any, shown: dict[str, Any]) -> dict[str, Any]:
     """What the person page shows at ``at`` (and since ``since``), computed and written out
-    once: the parts that are the same for every request (picture, what changed, who is in
-    the circle, timeline, ideas, household) as HTML, and the choices of the record forms.
-    ``shown`` holds the names the templates use for the person and the dates."""
+    once per language: the parts that are the same for every request (picture, what
+    changed, who is in the circle, timeline, ideas, household) as HTML, and the choices of
+    the record forms. ``shown`` holds the names the templates use for the person and the
+    dates."""
     P = programme()
     first = P.first_view(person)
     changes: pd.DataFrame | list[dict] | None
@@ -205,7 +293,7 @@ def _page_view(person: str, at: Any, since: Any, shown: dict[str, Any]) -> dict[
     sentences = [] if changes is None else change_sentences(changes, P.label)
     open_ties, all_ties = _choices(own_ties, at)
     data = {"circle": circle_rows(circle, P.label), "sentences": sentences,
-            "timeline": timeline_rows(timeline)}
+            "timeline": timeline_rows(timeline), "word": word, "names_list": names_list}
     return {"top": Markup(render_template("_person_top.html", **shown, **data)),
             "bottom": Markup(render_template("_person_bottom.html", **shown, **data)),
             "open_options": _options(open_ties), "all_options": _options(all_ties)}
@@ -238,9 +326,9 @@ def circle_rows(frame: pd.DataFrame | dict[str, Any], label_of: Any) -> list[dic
       'reciprocal': 'yes', 'introduced_by': 'Dafydd'}]
     """
     return [{"circle": int(circle), "name": str(label or node), "category": str(category),
-             "connection": ", ".join(KIND_WORDS.get(k, k) for k in str(kind).split(";"))
-             + f" ({category})",
-             "since": format_long_date(start), "reciprocal": "yes" if mutual else "no",
+             "connection": _("%(kinds)s (%(category)s)", kinds=", ".join(
+                 KIND_WORDS.get(k, k) for k in str(kind).split(";")), category=word(category)),
+             "since": format_long_date(start), "reciprocal": _("yes") if mutual else _("no"),
              "introduced_by": ", ".join(label_of(c) for c in str(brokers or "").split(";")
                                         if c) or "\u2013"}
             for node, label, kind, category, circle, start, mutual, brokers in zip(
@@ -284,13 +372,24 @@ def _choices(own_ties: list[tuple[str, dict[str, Any]]], at: Any
     out = []
     for alter, row in own_ties:
         kind, start, end = row["kind"], row["start"], row["end"]
-        text = f"{P.label(alter)}, {KIND_WORDS.get(kind, kind)}, from {format_long_date(start)}"
-        if end:
-            text += f" to {format_long_date(end)}"
+        values = {"name": P.label(alter), "kind": KIND_WORDS.get(kind, kind),
+                  "start": format_long_date(start), "end": format_long_date(end)}
+        text = (_("%(name)s, %(kind)s, from %(start)s to %(end)s", **values) if end
+                else _("%(name)s, %(kind)s, from %(start)s", **values))
         out.append({"value": json.dumps([alter, kind, start, tie_version(row)]), "text": text,
                     "open": not end or end > format_date(at)})
     out.sort(key=lambda c: (c["text"], c["value"]))  # same name twice: by id, kind, start
     return [c for c in out if c["open"]], out
+
+
+def picture_language() -> str:
+    """The language a picture is drawn in: the ``language`` its page asked for (the
+    printed page may speak the person's language, not the staff member's), else the
+    request's. An unknown one is ignored (the request's language)."""
+    try:
+        return check_language(request.args.get("language") or language())
+    except ValueError:
+        return language()
 
 
 @bp.get("/people/<person>/circle.svg")
@@ -298,10 +397,12 @@ def _choices(own_ties: list[tuple[str, dict[str, Any]]], at: Any
 def circle_svg(person: str) -> Response:
     """The circle-of-support picture, written as SVG from the layout (no matplotlib)."""
     row = _own_person(person)
-    at, since, _ = _window(row)
+    at, since, _reason = _window(row)
+    lang = picture_language()
     audit("view.circle-picture", person, f"at={format_date(at)}")
-    picture = programme().remember(("svg", person, at, since), lambda: svg_picture(
-        _picture(person, at, since)))
+    with use_language(lang):
+        picture = programme().remember(("svg", person, at, since, lang), lambda: svg_picture(
+            _picture(person, at, since)))
     return Response(picture, mimetype="image/svg+xml")
 
 
@@ -319,10 +420,11 @@ def _picture(person: str, at: Any, since: Any) -> CircleData:
 @requires("coordinator")
 def circle_html(person: str) -> Any:
     """The interactive pyvis circle, served under its own sandboxing CSP (see security)."""
-    at, since, _ = _window(_own_person(person))
+    at, since, _reason = _window(_own_person(person))
     audit("view.circle-interactive", person, f"at={format_date(at)}")
     # not kept: each page inlines vis-network (0.7 MB), and writing it takes ~60 ms
-    document = circle_page.circle_html(_own_network(person), person, at, since=since)
+    with use_language(picture_language()):
+        document = circle_page.circle_html(_own_network(person), person, at, since=since)
     response = Response(document, mimetype="text/html")
     response.headers["X-Lacgraph-Embed"] = "1"
     return response
@@ -333,7 +435,7 @@ def circle_html(person: str) -> Any:
 def circle_csv(person: str) -> Response:
     """Download the circle as CSV (formula-safe, ids as text)."""
     row = _own_person(person)
-    at, since, _ = _window(row)
+    at, since, _reason = _window(row)
     own = _own_network(person)
     if since is None:
         frame = circle_verbs.circle_table(own.store, person, at)
@@ -359,7 +461,7 @@ def _slug(row: pd.Series) -> str:
 def circle_api(person: str) -> Response:
     """The circle as JSON: ``{"person": id, "at": date, "alters": [...]}``."""
     row = _own_person(person)
-    at, _, _ = _window(row)
+    at, _since, _reason = _window(row)
     frame = circle_verbs.circle_table(_own_network(person).store, person, at)
     audit("view.person-api", person, f"at={format_date(at)}")
     return jsonify({"person": person, "at": format_date(at),
@@ -380,7 +482,7 @@ def ideas_for(person: str, at: Any) -> list[dict[str, object]]:
     time, :func:`lacgraph.analysis.suggestions.suggest_each`) and kept per coordinator and date: the
     first view of each other person on the caseload then costs nothing more.
     """
-    from lacgraph.analysis.suggestions import page_ideas, suggest_each
+    from lacgraph.analysis.suggestions import idea_reason, page_ideas, suggest_each
 
     P = programme()
     coordinator = str(P.people.at[person, "coordinator"] or "")
@@ -393,7 +495,9 @@ def ideas_for(person: str, at: Any) -> list[dict[str, object]]:
         return {who: page_ideas(frame) for who, frame in found.items()}
 
     key = ("ideas of caseload", coordinator, at) if len(people) > 1 else ("ideas", person, at)
-    return P.remember(key, each)[person]
+    name = str(P.people.at[person, "label"] or person)
+    return [{**idea, "reason": idea_reason(idea, name)}  # in the page's language
+            for idea in P.remember(key, each)[person]]
 
 
 def household_for(person: str, at: Any) -> dict[str, object] | None:
@@ -427,6 +531,8 @@ def family_svg(person: str) -> Response:
         data, title, names = family_data(P.G.family(person, at=at))
         return svg_picture(data, title=title, centre=names)
 
+    lang = picture_language()
     audit("view.family-picture", person, f"at={format_date(at)}")
-    svg = P.remember(("family.svg", person, at), draw)
+    with use_language(lang):
+        svg = P.remember(("family.svg", person, at, lang), draw)
     return Response(svg, mimetype="image/svg+xml")

@@ -48,6 +48,7 @@ from lacgraph.errors import (
     StaleWrite,
     StoreError,
 )
+from lacgraph.i18n import N_, _, ngettext
 from lacgraph.loaders.validate import parse_tables
 from lacgraph.model import TIE_KINDS
 from lacgraph.network import Network
@@ -125,23 +126,24 @@ def _date(form: str, field: str, problems: list[dict[str, str]], *, required: bo
     text = request.form.get(field, "").strip()
     if not text:
         if required:
-            problems.append({"field": f"{form}-{field}", "message": "Enter a date, for example "
-                             "31/12/2024"})
+            problems.append({"field": f"{form}-{field}", "message": _("Enter a date, for example "
+                                                                        "31/12/2024")})
         return ""
     try:
         day = parse_user_date(text)
     except QueryError:
-        problems.append({"field": f"{form}-{field}", "message":
-                         f"Enter a real date as 31/12/2024 or 2024-12-31 (not “{text}”)"})
+        problems.append({"field": f"{form}-{field}", "message": _(
+            "Enter a real date as 31/12/2024 or 2024-12-31 (not “%(typed)s”)", typed=text)})
         return ""
     today = np.datetime64("today", "D")
     if day > today:
-        problems.append({"field": f"{form}-{field}", "message": "The date must be today or "
-                         f"in the past (today is {format_long_date(today)})"})
+        problems.append({"field": f"{form}-{field}", "message": _(
+            "The date must be today or in the past (today is %(today)s)",
+            today=format_long_date(today))})
         return ""
     if day < FIRST_DAY:
-        problems.append({"field": f"{form}-{field}", "message": "The date must be in 1900 or "
-                         "later"})
+        problems.append({"field": f"{form}-{field}", "message": _(
+            "The date must be in 1900 or later")})
         return ""
     return format_date(day)
 
@@ -166,7 +168,7 @@ def _chosen(person: str, form: str, problems: list[dict[str, str]]) -> pd.Series
     try:
         alter, kind, start, *version = json.loads(request.form.get("tie", ""))
     except (ValueError, TypeError):
-        problems.append({"field": f"{form}-tie", "message": "Choose a connection"})
+        problems.append({"field": f"{form}-tie", "message": _("Choose a connection")})
         return None
     ties = _own_ties(person)
     if not (ties["alter"] == alter).any():
@@ -198,14 +200,14 @@ def _other(form: str, problems: list[dict[str, str]]) -> tuple[str, pd.DataFrame
     name = request.form.get("new_name", "").strip()
     kind = request.form.get("new_type", "")
     if (existing or typed) and name:
-        problems.append({"field": f"{form}-find", "message": "Give an existing person, "
-                         "group or service, or a new one, not both"})
+        problems.append({"field": f"{form}-find", "message": _(
+            "Give an existing person, group or service, or a new one, not both")})
         return "", pd.DataFrame()
     if existing:
         if finder.chosen(person, existing) is not None:
             return existing, pd.DataFrame()
-        problems.append({"field": f"{form}-find", "message": "Choose a person, group or "
-                         "service from the list"})
+        problems.append({"field": f"{form}-find", "message": _(
+            "Choose a person, group or service from the list")})
         return "", pd.DataFrame()
     if typed:
         found = finder.find(person, typed)
@@ -216,20 +218,23 @@ def _other(form: str, problems: list[dict[str, str]]) -> tuple[str, pd.DataFrame
         if found:
             g.finder_choices = found
             problems.append({"field": f"{form}-choice", "message": (
-                f"One matches “{typed}”: choose it to confirm" if len(found) == 1
-                else f"{len(found)} match “{typed}”: choose one")})
+                _("One matches “%(typed)s”: choose it to confirm", typed=typed)
+                if len(found) == 1 else ngettext("%(num)d match “%(typed)s”: choose one",
+                                                 "%(num)d match “%(typed)s”: choose one",
+                                                 len(found), typed=typed))})
         else:
-            problems.append({"field": f"{form}-find", "message": (
-                f"Nobody on your caseload or in this circle, and no group or service, "
-                f"matches “{typed}”. Check the spelling, or add them as someone new")})
+            problems.append({"field": f"{form}-find", "message": _(
+                "Nobody on your caseload or in this circle, and no group or service, "
+                "matches “%(typed)s”. Check the spelling, or add them as someone new",
+                typed=typed)})
         return "", pd.DataFrame()
     if not name:
-        problems.append({"field": f"{form}-find", "message": "Give an existing person, "
-                         "group or service, or the name of a new one"})
+        problems.append({"field": f"{form}-find", "message": _(
+            "Give an existing person, group or service, or the name of a new one")})
         return "", pd.DataFrame()
     if kind not in NEW_TYPES:
-        problems.append({"field": f"{form}-new_type", "message": "Choose person, group or "
-                         "service for the new one"})
+        problems.append({"field": f"{form}-new_type", "message": _(
+            "Choose person, group or service for the new one")})
         return "", pd.DataFrame()
     new_id = f"new-{secrets.token_hex(5)}"
     return new_id, pd.DataFrame([{"id": new_id, "type": kind, "label": name}])
@@ -249,9 +254,27 @@ def _validate(person: str, form: str, nodes: pd.DataFrame, ties: pd.DataFrame,
         checked = parse_tables(all_nodes, ties, nodes_file="the form", ties_file="the form")
     except InputError as err:
         raise FormProblems([{"field": f"{form}-{COLUMN_FIELD.get(p.column, 'find')}",
-                             "message": _plain(p.reason)} for p in err.problems]) from err
+                             "message": _form_reason(p.column, p.reason, ties)}
+                            for p in err.problems]) from err
     new = checked.nodes["id"].isin(nodes.get("id", pd.Series(dtype=object)))
     return Tables(checked.nodes[new.to_numpy()].reset_index(drop=True), checked.ties)
+
+
+def _form_reason(column: str, reason: str, ties: pd.DataFrame) -> str:
+    """A validation problem of a form in the words of the page, one whole sentence (the
+    two a form can meet, known by the values, whatever the language of ``reason``; any
+    other in :func:`_plain` words)."""
+    start = str(ties["start"].iat[0]) if len(ties) else ""
+    end = str(ties["end"].iat[0]) if len(ties) and "end" in ties else ""
+    if column == "end" and start and end and end <= start:
+        return _("The end date must be after the start date (%(start)s)",
+                 start=format_long_date(start) or start)
+    kind = str(ties["kind"].iat[0]) if len(ties) else ""
+    if column == "kind" and kind in TIE_KINDS:  # a known kind between the wrong two
+        return _("A connection of this kind (%(kind)s) cannot join these two: choose "
+                 "another kind of connection, or check whether it is a person, a group or "
+                 "a service", kind=KIND_WORDS.get(kind, kind))
+    return _plain(reason)
 
 
 def _plain(reason: str) -> str:
@@ -274,8 +297,8 @@ def _guard(person: str, action: str, ties: dict, nodes: dict, written: set[str],
     tombstones of the ids it writes and its audit row (kept with the change)."""
     token = request.form.get("form_token", "")
     if not token:
-        raise FormProblems([{"field": f"{action}-tie", "message": "This form is from an "
-                             "older page: reload the page and try again"}])
+        raise FormProblems([{"field": f"{action}-tie", "message": _(
+            "This form is from an older page: reload the page and try again")}])
     key = current_app.extensions["lacgraph.pseudonymiser"]
     stable = current_app.config.get("PSEUDONYMS_STABLE")
     marks = frozenset(tombstone(key, i) for i in written if i) if stable else frozenset()
@@ -300,7 +323,7 @@ def _save(person: str, action: str, tables: Tables, remove: list, before: Any,
     except StaleWrite as err:
         raise Stale(form or action, err) from err
     except (NotFound, StoreError) as err:  # AlreadySubmitted and ErasedId too
-        raise FormProblems([{"field": f"{form or action}-tie", "message": str(err)}],
+        raise FormProblems([{"field": f"{form or action}-tie", "message": _store_problem(err)}],
                            status=409 if isinstance(err, AlreadySubmitted | ErasedId)
                            else 400) from err
     replace_programme(Network(P.store))
@@ -311,26 +334,50 @@ def _save(person: str, action: str, tables: Tables, remove: list, before: Any,
                     + "#recorded")
 
 
+def _store_problem(err: Exception) -> str:
+    """What a refusal of the store means for the form, in the page's language (a form sent
+    twice, an erased person); any other store error as it is said."""
+    if isinstance(err, AlreadySubmitted):
+        return _("This form was already sent; the change was recorded once and not again")
+    if isinstance(err, ErasedId):
+        return _("This person was erased; nothing was recorded")
+    return str(err)
+
+
 def _stale(person: str, row: pd.Series, err: Stale) -> Any:
     """409: the page as it is now, saying what changed since the form was opened."""
     P = replace_programme(Network(programme().store))
     label = P.label(person)
-    when = _last_change_time(person)
+    time = _last_change_time(person)
     parts = []
-    for (_, alter, kind, start), now in err.err.current.get("ties", {}).items():
-        who = f"{label}’s connection to {P.label(alter)}"
+    for (_person, alter, kind, start), now in err.err.current.get("ties", {}).items():
+        values = {"name": label, "other": P.label(alter), "time": time,
+                  "kind": KIND_WORDS.get(kind, kind), "start": format_long_date(start)}
         if now is None:
-            parts.append(f"{who} ({KIND_WORDS.get(kind, kind)}, from "
-                         f"{format_long_date(start)}) was removed by someone else{when}; "
-                         "it is no longer recorded")
+            parts.append(_(
+                "%(name)s’s connection to %(other)s (%(kind)s, from %(start)s) was removed "
+                "by someone else at %(time)s; it is no longer recorded", **values) if time
+                else _("%(name)s’s connection to %(other)s (%(kind)s, from %(start)s) was "
+                       "removed by someone else; it is no longer recorded", **values))
         else:
-            shown = (f"{KIND_WORDS.get(now['kind'], now['kind'])}, from "
-                     f"{format_long_date(now['start'])}"
-                     + (f" to {format_long_date(now['end'])}" if now.get("end") else ""))
-            parts.append(f"{who} was changed by someone else{when} — here it is now: {shown}")
+            now_values = {"kind": KIND_WORDS.get(now["kind"], now["kind"]),
+                          "start": format_long_date(now["start"]),
+                          "end": format_long_date(now["end"]) if now.get("end") else ""}
+            values["shown"] = (_("%(kind)s, from %(start)s to %(end)s", **now_values)
+                               if now_values["end"]
+                               else _("%(kind)s, from %(start)s", **now_values))
+            parts.append(_(
+                "%(name)s’s connection to %(other)s was changed by someone else at "
+                "%(time)s — here it is now: %(shown)s", **values) if time
+                else _("%(name)s’s connection to %(other)s was changed by someone else — "
+                       "here it is now: %(shown)s", **values))
     if not parts:
-        parts.append(f"{label}’s record was changed by someone else{when} — here it is now")
-    message = "; ".join(parts) + ". Nothing was changed: check it and try again if needed."
+        parts.append(_("%(name)s’s record was changed by someone else at %(time)s — here it "
+                       "is now", name=label, time=time) if time
+                     else _("%(name)s’s record was changed by someone else — here it is now",
+                            name=label))
+    message = _("%(what)s. Nothing was changed: check it and try again if needed.",
+                what="; ".join(parts))
     field = "end-tie" if err.form == "end" else "fix-tie" if err.form == "fix" else \
         "add-existing"
     if person not in P.nodes.index:
@@ -342,11 +389,11 @@ def _stale(person: str, row: pd.Series, err: Stale) -> Any:
 def render_person_gone() -> Any:
     from lacgraph.web.context import error_response
 
-    return error_response(409, "This person is no longer recorded: nothing was changed.")
+    return error_response(409, N_("This person is no longer recorded: nothing was changed."))
 
 
 def _last_change_time(person: str) -> str:
-    """" at 10:42" (London time) of the latest recorded change to ``person``, or ""."""
+    """"10:42" (London time) of the latest recorded change to ``person``, or ""."""
     rows = [r for r in db().audit_about(person) if str(r[4]).startswith(("record.", "data."))]
     if not rows:
         return ""
@@ -354,7 +401,7 @@ def _last_change_time(person: str) -> str:
         moment = dt.datetime.fromisoformat(str(rows[-1][1]).replace("Z", "+00:00"))
     except ValueError:
         return ""
-    return " at " + moment.astimezone(ZoneInfo("Europe/London")).strftime("%H:%M")
+    return moment.astimezone(ZoneInfo("Europe/London")).strftime("%H:%M")
 
 
 def _row(frame: pd.DataFrame) -> dict:
@@ -378,7 +425,7 @@ def add(person: str) -> Any:
         other, new_nodes = _other("add", problems)
         kind = request.form.get("kind", "")
         if kind not in TIE_KINDS:
-            problems.append({"field": "add-kind", "message": "Choose the kind of connection"})
+            problems.append({"field": "add-kind", "message": _("Choose the kind of connection")})
         start = _date("add", "start", problems, required=True)
         if problems:
             raise FormProblems(problems)
@@ -387,8 +434,8 @@ def add(person: str) -> Any:
                     request.form.get("reciprocal") == "yes", me)
         own = _own_ties(person)
         if ((own["alter"] == other) & (own["kind"] == kind) & (own["start"] == start)).any():
-            raise FormProblems([{"field": "add-start", "message": "This connection is already "
-                                 "recorded from that date"}])
+            raise FormProblems([{"field": "add-start", "message": _(
+                "This connection is already recorded from that date")}])
         tables = _validate(person, "add", new_nodes, ties, other)
         nodes = {other: ABSENT if len(new_nodes) else ANY}
         return _save(person, "add", tables, [], None, {

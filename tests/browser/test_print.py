@@ -53,11 +53,13 @@ def demo(tmp_path_factory) -> Iterator[tuple[LiveServer, str, int]]:
         yield LiveServer(base, db), person, size
 
 
-def test_largest_demo_circle_with_household_prints_on_one_a4_page(browser, demo):
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_largest_demo_circle_with_household_prints_on_one_a4_page(browser, demo, lang):
     server, person, size = demo
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     page = log_in(context, server, "printer")
-    page.goto(server.url(f"/people/{person}"))
+    page.goto(server.url(f"/people/{person}?lang={lang}"))  # Welsh sentences are longer
+    assert page.locator("html").get_attribute("lang") == ("cy" if lang == "cy" else "en-GB")
     assert page.locator("section.family").count() == 1
     assert page.locator("table.alters").first.locator("tbody tr").count() == size
     page.wait_for_function("""() => [...document.querySelectorAll('figure img')]
@@ -69,6 +71,6 @@ def test_largest_demo_circle_with_household_prints_on_one_a4_page(browser, demo)
     assert page.locator("ul.key").first.is_visible()
     pdf = page.pdf(format="A4", print_background=True)
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
-    print(f"\n{person}: {size} people and groups and a household: {pages} A4 page(s)")
+    print(f"\n{person} ({lang}): {size} people and groups and a household: {pages} A4 page(s)")
     assert pages == 1
     context.close()

@@ -15,11 +15,13 @@ import pytest
 from click.testing import CliRunner
 
 from lacgraph.cli import cli
+from lacgraph.loaders import write_folder
 from lacgraph.privacy import Pseudonymiser
 from lacgraph.rights.erasure import tombstone
 from lacgraph.stores import MemoryStore
 from lacgraph.stores.migrations import SCHEMA_VERSION
 from lacgraph.synthetic import programme
+from lacgraph.tables import Tables
 from lacgraph.web.appdb import AppDB
 from tests.web.live import Client, lacgraph_serve
 
@@ -234,3 +236,105 @@ def test_backups_while_a_real_server_records_changes(store: Path, tmp_path: Path
     assert len(seen) >= 2  # the backups were taken at different moments of the writing
     with sqlite3.connect(store) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def _pair(path: Path) -> tuple[str, str]:
+    """Two supported people, the second with connections: KEEP and a DROP to merge."""
+    people = supported(path)
+    ties = tables(path).ties
+    drop = next(p for p in people[1:] if (ties["source"].eq(p) | ties["target"].eq(p)).any())
+    return people[0], drop
+
+
+def _neighbours(path: Path, person: str) -> set[str]:
+    ties = tables(path).ties
+    return set(ties.loc[ties["source"] == person, "target"]) \
+        | set(ties.loc[ties["target"] == person, "source"])
+
+
+def _load_backup_files(store: Path, tmp_path: Path):
+    """A later load of the data as the backup holds it (DROP still in the files)."""
+    copy = tmp_path / "copy.sqlite"  # opening the backup itself would change it
+    shutil.copyfile(tmp_path / "b" / "programme.sqlite", copy)
+    files = write_folder(tables(copy), tmp_path / "files")
+    return run("load", str(files), "--store", str(store), env=ENV)
+
+
+@pytest.mark.parametrize("lost", [False, True])
+def test_a_merge_after_the_backup_stays_made(store: Path, tmp_path: Path, lost: bool) -> None:
+    """Issue 23: restoring a backup made before a merge merges DROP into KEEP again (from
+    the replaced store's merges, or from the audit log when the store was lost), so a later
+    load holding DROP is refused instead of bringing the duplicate back."""
+    keep, drop = _pair(store)
+    alters = _neighbours(store, drop) - {keep}
+    assert run("backup", str(store), "-o", str(tmp_path / "b")).exit_code == 0
+    merged = run("merge", str(store), keep, drop, "--yes", env=ENV)
+    assert merged.exit_code == 0, merged.output
+    if lost:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{store}{suffix}").unlink(missing_ok=True)
+    done = run("restore", str(tmp_path / "b"), "--store", str(store), "--yes", env=ENV)
+    assert done.exit_code == 0, done.output
+    assert (f"Merged again 1 duplicate(s) merged after this backup was made ({drop!r} into "
+            f"{keep!r})") in " ".join(done.output.split())
+    assert drop not in set(tables(store).nodes["id"])
+    assert alters <= _neighbours(store, keep)  # DROP's connections moved to KEEP again
+    with MemoryStore(store) as s:
+        assert s.merged() == {drop: keep}
+    again = _load_backup_files(store, tmp_path)
+    assert again.exit_code == 1, again.output
+    assert f"{drop!r}: this id was merged into {keep!r}" in again.output
+    assert drop not in set(tables(store).nodes["id"])
+    app = AppDB(store.with_name("programme.app.sqlite"))
+    rows = app.audit_log()
+    assert [r[4:7] for r in rows][-2:] == [("data.merge", keep, f"dropped={drop}"), (
+        "store.restore", "programme.sqlite", rows[-1][6])]
+    assert "merges_reapplied=1" in rows[-1][6]
+    app.close()
+    twice = run("restore", str(tmp_path / "b"), "--store", str(store), "--yes", env=ENV)
+    assert twice.exit_code == 0, twice.output  # the same restore again: the same result
+    with MemoryStore(store) as s:
+        assert s.merged() == {drop: keep} and drop not in set(s.read().nodes["id"])
+
+
+def test_a_merge_into_someone_the_backup_lacks_is_refused_naming_it(
+        store: Path, tmp_path: Path) -> None:
+    drop = _pair(store)[1]
+    assert run("backup", str(store), "-o", str(tmp_path / "b")).exit_code == 0
+    newer = Tables.from_records([{"id": "newcomer", "type": "person", "label": "New"}], [])
+    added = run("load", str(write_folder(newer, tmp_path / "new")), "--store", str(store),
+                env=ENV)
+    assert added.exit_code == 0, added.output
+    assert run("merge", str(store), "newcomer", drop, "--yes", env=ENV).exit_code == 0
+    before = tables(store)
+    refused = run("restore", str(tmp_path / "b"), "--store", str(store), "--yes", env=ENV)
+    assert refused.exit_code == 1
+    text = " ".join(refused.output.split())
+    assert (f"Duplicates were merged after this backup that cannot be merged again in it: "
+            f"{drop!r} merged into 'newcomer' ('newcomer' is not in the backup). Nothing "
+            "was restored") in text, text
+    assert "Traceback" not in refused.output
+    after = tables(store)
+    assert before.nodes.equals(after.nodes) and before.ties.equals(after.ties)
+
+
+def test_a_merge_then_an_erasure_of_the_one_kept_erases_both_on_restore(
+        store: Path, tmp_path: Path) -> None:
+    """The store is lost: the audit log alone says KEEP was erased after DROP was merged
+    into it (both pseudonymised there); the restored DROP is erased too."""
+    keep, drop = _pair(store)
+    assert run("backup", str(store), "-o", str(tmp_path / "b")).exit_code == 0
+    assert run("merge", str(store), keep, drop, "--yes", env=ENV).exit_code == 0
+    assert run("erase", str(store), keep, "--yes", env=ENV).exit_code == 0
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{store}{suffix}").unlink(missing_ok=True)
+    done = run("restore", str(tmp_path / "b"), "--store", str(store), env=ENV)
+    assert done.exit_code == 0, done.output
+    assert "Erased again 2 person(s)" in done.output
+    assert not {keep, drop} & set(tables(store).nodes["id"])
+    key = Pseudonymiser(KEY)
+    with MemoryStore(store) as s:
+        assert {tombstone(key, keep), tombstone(key, drop)} <= s.tombstones()
+        assert s.merged() == {}
+    refused = _load_backup_files(store, tmp_path)
+    assert refused.exit_code == 1 and "this person was erased" in refused.output

@@ -6,10 +6,11 @@ every store of ``conftest.STORES`` (memory, SQLite file, Neo4j)."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import pytest
 
-from lacgraph.errors import AlreadySubmitted, ErasedId, KeyMismatch, StaleWrite
+from lacgraph.errors import AlreadySubmitted, ErasedId, InputError, KeyMismatch, StaleWrite
 from lacgraph.privacy import Pseudonymiser
 from lacgraph.rights import erasure
 from lacgraph.rights.erasure import load_check, tombstone
@@ -224,3 +225,27 @@ def test_a_load_with_another_key_is_refused_inside_its_write(store: Store) -> No
         store.replace(network(), check=LoadCheck(Pseudonymiser(b"two").fingerprint()))
     assert "new" not in set(store.read().nodes["id"])
     assert store.write(more, check=LoadCheck(Pseudonymiser(b"one").fingerprint())).nodes_added
+
+
+def test_an_update_checks_the_key_and_the_marks_inside_its_write(store: Store) -> None:
+    """An admin's upload (:meth:`Store.update` with a load's check): the key and the
+    tombstones are those stored when the update writes; a refusal writes nothing."""
+    key = Pseudonymiser(b"one")
+    store.write(network())
+    store.check_key(key.fingerprint())
+    erasure.erase(store, "dan", key)
+
+    def adding(person: str) -> Callable[[Tables], Tables]:
+        def change(now: Tables) -> Tables:
+            nodes, ties = now.to_text()
+            return Tables.from_records([*nodes.to_dict("records"),
+                                        {"id": person, "type": "person"}],
+                                       ties.to_dict("records"))
+        return change
+
+    with pytest.raises(KeyMismatch, match="another pseudonym key"):
+        store.update(adding("new"), check=load_check(Pseudonymiser(b"two"))[0])
+    with pytest.raises(InputError, match="'dan': this person was erased"):
+        store.update(adding("dan"), check=load_check(key)[0])
+    assert not {"new", "dan"} & set(store.read().nodes["id"])
+    assert store.update(adding("new"), check=load_check(key)[0]).nodes_added == 1

@@ -22,6 +22,7 @@ ROUTES = [
     ("coordinator", "/people/{person}/family.svg"),
     ("coordinator", "/people/{person}/circle.html"),
     ("coordinator", "/people/{person}/circle.csv"),
+    ("coordinator", "/people/{person}/print"),
     ("coordinator", "/api/people/{person}/circle"),
     ("coordinator", "/people/{person}/find.json?q=a"),
     ("evaluator", "/growth"),

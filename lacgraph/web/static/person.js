@@ -18,7 +18,7 @@ document.querySelectorAll("details.interactive-view").forEach(function (details)
       window.removeEventListener("message", drawn);
       performance.mark("interactive-drawn");
       performance.measure("interactive", "interactive-start", "interactive-drawn");
-      loading.textContent = "Interactive view loaded.";
+      loading.textContent = loading.dataset.done || "Interactive view loaded.";
       loading.classList.add("done");
     });
     frame.addEventListener("load", function () {
