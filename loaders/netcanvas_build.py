@@ -113,6 +113,7 @@ def build_tables(interviews: Interviews, mapping: Mapping,
     if egos.empty:  # no usable interview: every alter and edge would be reported again
         raise InputError(problems.items)
     alters, matching = _alters(interviews, egos, mapping, problems, decisions)
+    _check_repeated_ids(alters, problems)
     edges = _edges(interviews, egos, alters, mapping, problems)
     if problems.items:
         raise InputError(problems.items)
@@ -470,6 +471,42 @@ def _identify(alters: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
 # ------------------------------------------------------------------------------ edges
 
 
+def _check_repeated_ids(alters: pd.DataFrame, problems: _Problems) -> None:
+    """Report two alters of one interview with the same ``networkCanvasUUID`` (or, where
+    the UUIDs differ, the same ``nodeID``): an edge's ends are found by these ids, so each
+    must name one alter. The problem is on the later row and names the earlier one."""
+    reported = np.zeros(len(alters), dtype=bool)
+    for column in (NODE_UUID, "nodeID"):
+        if column not in alters.columns or not len(alters):
+            continue
+        ids = alters[column].astype(str)
+        keys = pd.DataFrame({"interview": alters[EGO_UUID].to_numpy(object),
+                             "id": ids.to_numpy(object)})
+        repeated = (keys.duplicated(keep="first").to_numpy() & ids.ne("").to_numpy()
+                    & ~reported)
+        if not repeated.any():
+            continue
+        keys["row"] = np.arange(len(keys))
+        first = keys.drop_duplicates(["interview", "id"], keep="first").set_index(
+            ["interview", "id"])["row"]
+        for i in np.flatnonzero(repeated):
+            row = alters.iloc[i]
+            earlier = alters.iloc[int(first.loc[(keys["interview"].iat[i], ids.iat[i])])]
+            reported[i] = True
+            where = str(row["@where"]) if "@where" in row.index and row["@where"] else ""
+            problems.add(row["@file"], row["@line"], column, ids.iat[i],
+                         (f"{where}: " if where else "")
+                         + f"the alter at {_place(earlier)} in the same interview has this "
+                         f"{column} too; expected each alter of an interview to have its "
+                         f"own {column}")
+
+
+def _place(row: pd.Series) -> str:
+    """Where a row is, as a person finds it: file and line (and the GraphML element)."""
+    where = str(row["@where"]) if "@where" in row.index and row["@where"] else ""
+    return f"{row['@file']} line {row['@line']}" + (f" ({where})" if where else "")
+
+
 def _edges(interviews: Interviews, egos: pd.DataFrame, alters: pd.DataFrame, mapping: Mapping,
            problems: _Problems) -> pd.DataFrame:
     edges = interviews.edges
@@ -543,15 +580,18 @@ def _alter_rows(alter_interview: np.ndarray, alter_ids: np.ndarray,
                 edge_interview: np.ndarray, edge_ids: np.ndarray) -> np.ndarray:
     """The row of the alter each edge end names (its interview and id), -1 if none.
 
-    Raises ``ValueError`` if two alters of one interview have the same id.
+    Where two alters of one interview have the same id (a problem reported by
+    :func:`_check_repeated_ids`), the first is named.
     """
     codes, uniques = pd.factorize(np.concatenate([alter_ids, edge_ids]))
     width = len(uniques) + 1
     keys = np.split(codes.astype(np.int64) + 1, [len(alter_ids)])  # a missing id: 0
     del codes
-    rows = pd.Series(np.arange(len(alter_ids), dtype=np.float64),
-                     index=pd.Index(alter_interview * width + keys[0])).reindex(
-        edge_interview * width + keys[1]).to_numpy()
+    table = pd.Series(np.arange(len(alter_ids), dtype=np.float64),
+                      index=pd.Index(alter_interview * width + keys[0]))
+    if not table.index.is_unique:
+        table = table[~table.index.duplicated(keep="first")]
+    rows = table.reindex(edge_interview * width + keys[1]).to_numpy()
     return np.where(np.isnan(rows), -1, rows).astype(np.int64)
 
 
