@@ -144,10 +144,11 @@ def read_study(path: str | Path, mapping: str | Path | Mapping | None = None,
     rules = mapping if isinstance(mapping, Mapping) else read_mapping(mapping)
     decisions = matches if isinstance(matches, pd.DataFrame) or matches is None \
         else read_decisions(matches)
-    interviews = read_interviews(path, rules)
-    notices = [*interviews.notices]
-    built = build_tables(interviews, rules, decisions)
-    del interviews  # the export's cells: not needed to validate (memory, issue 24)
+    held = [read_interviews(path, rules)]
+    notices = [*held[0].notices]
+    # handed over, not kept here: the builder lets the export's cells go once it has the
+    # alters and edges it needs (memory, issue 24)
+    built = build_tables(held.pop(), rules, decisions)
     tables = _validated(built.nodes, built.ties, built.node_from, built.tie_from)
     return StudyImport(tables, sorted([*notices, *built.notices]), built.matching,
                        built.reviews)

@@ -29,7 +29,7 @@ from lacgraph.loaders.netcanvas_mapping import (
     NodeRule,
     default_tie_kind,
 )
-from lacgraph.loaders.netcanvas_match import MATCH_COLUMNS, Matching, match_alters, name_key
+from lacgraph.loaders.netcanvas_match import MATCH_COLUMNS, Matching, key_of, match_alters
 from lacgraph.model import TIE_KINDS
 
 __all__ = ["Built", "build_tables", "interview_dates", "ring_of"]
@@ -113,10 +113,13 @@ def build_tables(interviews: Interviews, mapping: Mapping,
     if egos.empty:  # no usable interview: every alter and edge would be reported again
         raise InputError(problems.items)
     alters, matching = _alters(interviews, egos, mapping, problems, decisions)
+    _check_repeated_ids(alters, problems)
     edges = _edges(interviews, egos, alters, mapping, problems)
     if problems.items:
         raise InputError(problems.items)
-    # only what the ties and nodes are made of: the rest (name keys, UUIDs) can go
+    # only what the ties and nodes are made of: the rest (the export's cells, keys, UUIDs)
+    # can go; a caller that hands the interviews over keeps no reference to them
+    del interviews
     alters = alters[[c for c in _ALTER_COLUMNS if c in alters.columns]]
     alters, edges = _without_self_ties(alters, edges, problems)
     ties, tie_from = dated_ties(egos, alters, edges)
@@ -312,7 +315,7 @@ def _alter_type(interviews: Interviews, group: pd.DataFrame, nc_type: str, rule:
         problems.rows(group, identity.eq(""), rule.identity, identity,
                       "empty identity; every alter needs a value of the identity variable")
         group["key"] = identity
-        group["name"] = ""
+        group["named"] = False
         group["by_identity"] = True
     else:
         needs_match = group["rounds"].to_numpy() > 1
@@ -321,17 +324,31 @@ def _alter_type(interviews: Interviews, group: pd.DataFrame, nc_type: str, rule:
                       "names are encrypted, so this person's alters cannot be matched across "
                       "interviews; give an identity variable in the mapping "
                       f"([{where}] identity = ...)")
-        name = name_key(group["label"].astype(str))
-        group["name"] = name
-        occurrence = group.assign(n=name).groupby([EGO_UUID, "n"]).cumcount().to_numpy()
-        unnamed = name.eq("").to_numpy()
-        key = np.empty(len(group), dtype=object)  # one new string per alter, nothing between
-        key[~unnamed] = [f"{nc_type}\x1f{n}\x1f{o}" for n, o in zip(
-            name.to_numpy(object)[~unnamed], occurrence[~unnamed], strict=True)]
+        # each distinct name keyed once, straight into the key of its first occurrence
+        # ("<type>\x1f<name key>\x1f0"), which every alter of that key shares: no column
+        # of name keys, and one new string per distinct name rather than per alter
+        labels, distinct = pd.factorize(group["label"].astype(str).to_numpy(object))
+        firsts = np.array([f"{nc_type}\x1f{key_of(label)}\x1f0" for label in distinct],
+                          dtype=object)
+        del distinct
+        keyed, firsts = pd.factorize(firsts)
+        name = keyed[labels] if len(keyed) else labels  # per alter, its key's number
+        firsts = np.asarray(firsts, dtype=object)
+        del labels, keyed
+        ego_code = pd.factorize(group[EGO_UUID].to_numpy(object))[0]
+        occurrence = pd.DataFrame({"e": ego_code, "n": name}).groupby(
+            ["e", "n"], sort=False).cumcount().to_numpy()
+        key = firsts.take(name)
+        unnamed = key == f"{nc_type}\x1f\x1f0"
+        again = np.flatnonzero((occurrence > 0) & ~unnamed)  # a name twice in one interview
+        key[again] = [f"{k[:-1]}{o}" for k, o in zip(key[again], occurrence[again],
+                                                       strict=True)]
         key[unnamed] = [f"#{e}#{u}" for e, u in zip(
             group[EGO_UUID].to_numpy(object)[unnamed], group[NODE_UUID].to_numpy(object)[unnamed],
             strict=True)]
+        del firsts, name, ego_code, occurrence
         group["key"] = key
+        group["named"] = ~unnamed
         group["by_identity"] = False
 
     group["kinds"] = _kinds(group, rule, variable, interviews, nc_type, problems)
@@ -454,6 +471,42 @@ def _identify(alters: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
 # ------------------------------------------------------------------------------ edges
 
 
+def _check_repeated_ids(alters: pd.DataFrame, problems: _Problems) -> None:
+    """Report two alters of one interview with the same ``networkCanvasUUID`` (or, where
+    the UUIDs differ, the same ``nodeID``): an edge's ends are found by these ids, so each
+    must name one alter. The problem is on the later row and names the earlier one."""
+    reported = np.zeros(len(alters), dtype=bool)
+    for column in (NODE_UUID, "nodeID"):
+        if column not in alters.columns or not len(alters):
+            continue
+        ids = alters[column].astype(str)
+        keys = pd.DataFrame({"interview": alters[EGO_UUID].to_numpy(object),
+                             "id": ids.to_numpy(object)})
+        repeated = (keys.duplicated(keep="first").to_numpy() & ids.ne("").to_numpy()
+                    & ~reported)
+        if not repeated.any():
+            continue
+        keys["row"] = np.arange(len(keys))
+        first = keys.drop_duplicates(["interview", "id"], keep="first").set_index(
+            ["interview", "id"])["row"]
+        for i in np.flatnonzero(repeated):
+            row = alters.iloc[i]
+            earlier = alters.iloc[int(first.loc[(keys["interview"].iat[i], ids.iat[i])])]
+            reported[i] = True
+            where = str(row["@where"]) if "@where" in row.index and row["@where"] else ""
+            problems.add(row["@file"], row["@line"], column, ids.iat[i],
+                         (f"{where}: " if where else "")
+                         + f"the alter at {_place(earlier)} in the same interview has this "
+                         f"{column} too; expected each alter of an interview to have its "
+                         f"own {column}")
+
+
+def _place(row: pd.Series) -> str:
+    """Where a row is, as a person finds it: file and line (and the GraphML element)."""
+    where = str(row["@where"]) if "@where" in row.index and row["@where"] else ""
+    return f"{row['@file']} line {row['@line']}" + (f" ({where})" if where else "")
+
+
 def _edges(interviews: Interviews, egos: pd.DataFrame, alters: pd.DataFrame, mapping: Mapping,
            problems: _Problems) -> pd.DataFrame:
     edges = interviews.edges
@@ -464,49 +517,82 @@ def _edges(interviews: Interviews, egos: pd.DataFrame, alters: pd.DataFrame, map
     known = edges[EGO_UUID].isin(info.index).to_numpy()
     problems.rows(edges, ~known, EGO_UUID, edges[EGO_UUID],
                   "no interview in the ego file(s) has this networkCanvasEgoUUID")
-    edges = edges[known].copy()
-    edges["ego"] = info["ego"].reindex(edges[EGO_UUID]).to_numpy()
-    edges["round"] = info["round"].reindex(edges[EGO_UUID]).to_numpy()
-    by_uuid = alters.set_index([EGO_UUID, NODE_UUID])
-    by_number = alters.set_index([EGO_UUID, "nodeID"]) if "nodeID" in alters else None
+    edges = edges if known.all() else edges[known]  # read, never written: no copy
+    out = {"ego": info["ego"].reindex(edges[EGO_UUID]).to_numpy(),
+           "round": info["round"].reindex(edges[EGO_UUID]).to_numpy()}
+    # an edge's ends are found by number: (interview, UUID or nodeID) as integer codes
+    interview_codes, _ = pd.factorize(np.concatenate([alters[EGO_UUID].to_numpy(object),
+                                                      edges[EGO_UUID].to_numpy(object)]))
+    alter_interview, edge_interview = np.split(interview_codes.astype(np.int64) + 1,
+                                               [len(alters)])
+    del interview_codes
+    alter_ids = alters["alter"].to_numpy(object)
+    alter_types = alters["type"].to_numpy(object)
+    types: dict[str, np.ndarray] = {}
     for end, uuid_column, number_column in (("source", SOURCE_UUID, "from"),
                                             ("target", TARGET_UUID, "to")):
         uuid = edges[uuid_column].astype(str) if uuid_column in edges else pd.Series(
             "", index=edges.index)
         number = edges[number_column].astype(str) if number_column in edges else pd.Series(
             "", index=edges.index)
-        found = by_uuid["alter"].reindex(pd.MultiIndex.from_arrays(
-            [edges[EGO_UUID], uuid])).to_numpy()
-        found_type = by_uuid["type"].reindex(pd.MultiIndex.from_arrays(
-            [edges[EGO_UUID], uuid])).to_numpy()
-        if by_number is not None:
+        row = _alter_rows(alter_interview, alters[NODE_UUID].to_numpy(object), edge_interview,
+                          uuid.to_numpy(object))
+        if "nodeID" in alters:
             use_number = uuid.eq("").to_numpy()
-            index = pd.MultiIndex.from_arrays([edges[EGO_UUID], number])
-            found = np.where(use_number, by_number["alter"].reindex(index).to_numpy(), found)
-            found_type = np.where(use_number, by_number["type"].reindex(index).to_numpy(),
-                                  found_type)
-        missing = pd.isna(found)
+            row = np.where(use_number, _alter_rows(
+                alter_interview, alters["nodeID"].to_numpy(object), edge_interview,
+                number.to_numpy(object)), row)
+        missing = row < 0
         shown = uuid.where(uuid.ne(""), number)
         problems.rows(edges, missing, uuid_column if uuid.ne("").any() else number_column,
                       shown, f"the edge's {end} is not a node of this interview; expected "
                       "the networkCanvasUUID (or nodeID) of a node in the same interview")
-        edges[end] = pd.Series(found, index=edges.index).fillna("")
-        edges[end + "_type"] = pd.Series(found_type, index=edges.index).fillna("")
+        out[end], types[end] = (np.where(missing, "", values.take(np.maximum(row, 0)))
+                                if len(values) else np.full(len(row), "", dtype=object)
+                                for values in (alter_ids, alter_types))
+        del uuid, number, shown, row, missing
     mapped = {plain_type(k): v.kind for k, v in mapping.edges.items() if v.kind}
     # one "<source type>-<target type>" string per pair of types, shared by its edges
-    codes, combos = pd.MultiIndex.from_arrays([edges["source_type"], edges["target_type"]]
-                                              ).factorize()
-    texts = np.array([f"{a}-{b}" for a, b in combos], dtype=object)
+    source_codes, source_types = pd.factorize(types["source"])
+    target_codes, target_types = pd.factorize(types["target"])
+    codes, combos = pd.factorize(source_codes.astype(np.int64) * (len(target_types) + 1)
+                                 + target_codes)
+    texts = np.array([f"{source_types[c // (len(target_types) + 1)]}-"
+                      f"{target_types[c % (len(target_types) + 1)]}" for c in combos],
+                     dtype=object)
+    del types, source_codes, target_codes
     pair = pd.Series(texts.take(codes) if len(texts) else np.array([], dtype=object),
                      index=edges.index, dtype=object)
-    defaults = {p: default_tie_kind(*p.split("-", 1)) or "" for p in pair.unique()}
+    defaults = {p: default_tie_kind(*p.split("-", 1)) or "" for p in texts}
     chosen = edges["@type"].map(mapped).astype(object)
-    edges["kind"] = chosen.where(chosen.notna(), pair.map(defaults)).fillna("").astype(object)
-    bad = edges["kind"].eq("") & edges["source"].ne("") & edges["target"].ne("")
-    problems.rows(edges, bad.to_numpy(), "", pair,
+    kind = chosen.where(chosen.notna(), pair.map(defaults)).fillna("").astype(object)
+    out["kind"] = kind.to_numpy(object)
+    bad = kind.eq("").to_numpy() & (out["source"] != "") & (out["target"] != "")
+    problems.rows(edges, bad, "", pair,
                   "no tie kind joins these node types; set a kind for this edge type in the "
                   "mapping ([edges.<Type>] kind = ...) or map the node types differently")
-    return edges[columns]
+    out["@file"] = edges["@file"].to_numpy()
+    out["@line"] = edges["@line"].to_numpy()
+    return pd.DataFrame({c: out[c] for c in columns}, index=edges.index)
+
+
+def _alter_rows(alter_interview: np.ndarray, alter_ids: np.ndarray,
+                edge_interview: np.ndarray, edge_ids: np.ndarray) -> np.ndarray:
+    """The row of the alter each edge end names (its interview and id), -1 if none.
+
+    Where two alters of one interview have the same id (a problem reported by
+    :func:`_check_repeated_ids`), the first is named.
+    """
+    codes, uniques = pd.factorize(np.concatenate([alter_ids, edge_ids]))
+    width = len(uniques) + 1
+    keys = np.split(codes.astype(np.int64) + 1, [len(alter_ids)])  # a missing id: 0
+    del codes
+    table = pd.Series(np.arange(len(alter_ids), dtype=np.float64),
+                      index=pd.Index(alter_interview * width + keys[0]))
+    if not table.index.is_unique:
+        table = table[~table.index.duplicated(keep="first")]
+    rows = table.reindex(edge_interview * width + keys[1]).to_numpy()
+    return np.where(np.isnan(rows), -1, rows).astype(np.int64)
 
 
 # ------------------------------------------------------------------------------ nodes

@@ -66,7 +66,9 @@ def dated_ties(egos: pd.DataFrame, alters: pd.DataFrame, edges: pd.DataFrame
     """Turn 'named in interview r of ego e' rows into dated ties (runs of interviews).
 
     Returns the ties (text, as in ``ties.csv``) and, per tie, the file and line of the
-    interview row that first named it.
+    interview row that first named it. The work is done on integer codes (people, nodes,
+    kinds, files and circles numbered in text order, days as integers): strings are only
+    taken back for the ties' own columns, so no table of text is copied between steps.
 
     Examples
     --------
@@ -81,110 +83,171 @@ def dated_ties(egos: pd.DataFrame, alters: pd.DataFrame, edges: pd.DataFrame
     >>> ties[["target", "start", "end"]].values.tolist()
     [['p/1', '2024-01-10', '2024-07-10'], ['p/2', '2024-01-10', '']]
     """
-    named_alters = alters[["ego", "round", "alter", "kinds", "circle", "@file", "@line"]
-                          ].rename(columns={"kinds": "kind"}).explode("kind")
-    parts = [
-        pd.DataFrame({"ego": named_alters["ego"], "round": named_alters["round"],
-                      "source": named_alters["ego"], "target": named_alters["alter"],
-                      "kind": named_alters["kind"], "circle": named_alters["circle"],
-                      "@file": named_alters["@file"], "@line": named_alters["@line"]}),
-        edges.assign(circle="")[["ego", "round", "source", "target", "kind", "circle",
-                                 "@file", "@line"]],
-    ]
-    parts = [part for part in parts if len(part)]
-    if not parts:
+    presence = _presence(alters, edges)
+    if presence is None:
         return (pd.DataFrame(columns=["source", "target", "kind", "start", "end", "circle"]),
                 pd.DataFrame({"@file": [], "@line": []}))
-    presence = pd.concat(parts, ignore_index=True)
-    if presence.empty:
-        return (pd.DataFrame(columns=["source", "target", "kind", "start", "end", "circle"]),
-                pd.DataFrame({"@file": [], "@line": []}))
-    presence["round"] = presence["round"].astype(np.int64)
-    # compared as the strings they are (code point order, as numpy's text arrays compare),
-    # never copied into fixed-width text arrays as wide as the longest id
-    swap = np.greater(presence["source"].to_numpy(object), presence["target"].to_numpy(object))
-    presence["lo"] = np.where(swap, presence["target"], presence["source"])
-    presence["hi"] = np.where(swap, presence["source"], presence["target"])
-    key = ["ego", "lo", "hi", "kind"]
-    presence = presence.sort_values([*key, "round", "@file", "@line"], kind="stable")
-    presence = presence.drop_duplicates([*key, "round"], keep="first")
-    dates = egos.set_index(["ego", "round"])["date"]
-    presence["date"] = dates.reindex(pd.MultiIndex.from_frame(
-        presence[["ego", "round"]])).to_numpy()
-    circled = presence["circle"].ne("").to_numpy()  # a date text only where one is needed
-    history = np.full(len(presence), "", dtype=object)
-    if circled.any():
-        history[circled] = (presence["date"][circled].dt.strftime("%Y-%m-%d") + ":"
-                            + presence["circle"][circled]).to_numpy(object)
-    presence["history"] = history
-    same = presence[key].eq(presence[key].shift()).all(axis=1)
-    new_run = ~same | presence["round"].ne(presence["round"].shift() + 1)
-    presence["run"] = new_run.cumsum()
-    runs = presence.groupby("run", sort=False).agg(
-        ego=("ego", "first"), lo=("lo", "first"), hi=("hi", "first"), kind=("kind", "first"),
-        source=("source", "first"), target=("target", "first"), circle=("circle", "first"),
-        first_round=("round", "first"), last_round=("round", "last"), start=("date", "first"),
-        file=("@file", "first"), line=("@line", "first")).reset_index()
-    rounds = egos.groupby("ego")["rounds"].first()
-    after = runs["last_round"] + 1
-    ends = dates.reindex(pd.MultiIndex.from_arrays([runs["ego"], after])).to_numpy()
-    runs["end"] = np.where(after.to_numpy() < rounds.reindex(runs["ego"]).to_numpy(), ends,
-                           np.datetime64("NaT"))
-    runs["end"] = pd.to_datetime(runs["end"])
+    runs = _runs(presence, egos)
     return _union(runs, presence)
 
 
-def _union(runs: pd.DataFrame, presence: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _codes(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """Number the values of ``columns`` together in sorted (code point) order."""
+    sizes = [len(c) for c in columns]
+    codes, uniques = pd.factorize(np.concatenate(columns), sort=True)
+    return np.split(codes.astype(np.int64), np.cumsum(sizes)[:-1]), np.asarray(uniques,
+                                                                                 dtype=object)
+
+
+def _presence(alters: pd.DataFrame, edges: pd.DataFrame) -> dict | None:
+    """Every 'named in round r of ego e' row as integer codes, sorted, one per round."""
+    kinds = pd.Series(alters["kinds"].to_numpy(object)).explode()
+    row = kinds.index.to_numpy(np.int64)  # the alter each (alter, kind) row is
+    n_alters, n_edges = len(row), len(edges)
+    if n_alters + n_edges == 0:
+        return None
+    obj = lambda frame, column: frame[column].to_numpy(object)  # noqa: E731
+    (ego,), egos = _codes(np.concatenate([obj(alters, "ego")[row], obj(edges, "ego")]))
+    alter_ego = obj(alters, "ego")[row]
+    (source, target), nodes = _codes(
+        np.concatenate([alter_ego, obj(edges, "source")]),
+        np.concatenate([obj(alters, "alter")[row], obj(edges, "target")]))
+    del alter_ego
+    (kind,), kind_names = _codes(np.concatenate([kinds.to_numpy(object),
+                                                 obj(edges, "kind")]))
+    del kinds
+    (file,), files = _codes(np.concatenate([obj(alters, "@file")[row], obj(edges, "@file")]))
+    (circle,), circles = _codes(np.concatenate([
+        obj(alters, "circle")[row], np.full(n_edges, "", dtype=object)]))
+    line = np.concatenate([alters["@line"].to_numpy(np.int64)[row],
+                           edges["@line"].to_numpy(np.int64)])
+    round_ = np.concatenate([alters["round"].to_numpy(np.int64)[row],
+                             edges["round"].to_numpy(np.int64)])
+    del row
+    lo, hi = np.minimum(source, target), np.maximum(source, target)
+    order = np.lexsort((line, file, round_, kind, hi, lo, ego))
+    columns = {"ego": ego, "lo": lo, "hi": hi, "kind": kind, "round": round_,
+               "source": source, "target": target, "file": file, "line": line,
+               "circle": circle}
+    del ego, lo, hi, kind, round_, source, target, file, line, circle
+    for name in columns:
+        columns[name] = columns[name][order]
+    del order
+    key = ("ego", "lo", "hi", "kind", "round")
+    same = np.ones(len(columns["ego"]) - 1, dtype=bool)
+    for name in key:
+        same &= columns[name][1:] == columns[name][:-1]
+    keep = np.r_[True, ~same]
+    del same
+    if not keep.all():
+        for name in columns:
+            columns[name] = columns[name][keep]
+    return {**columns, "egos": egos, "nodes": nodes, "kinds": kind_names, "files": files,
+            "circles": circles}
+
+
+def _runs(presence: dict, egos: pd.DataFrame) -> dict:
+    """Runs of consecutive rounds of one ego naming one pair and kind, with their dates."""
+    ego, round_ = presence["ego"], presence["round"]
+    # each interview's day (an integer), looked up by (person code, round)
+    ego_of = pd.Index(presence["egos"]).get_indexer(egos["ego"].to_numpy(object))
+    known = ego_of >= 0
+    width = int(max(egos["round"].max(), round_.max() if len(round_) else 0)) + 2
+    day = np.full((len(presence["egos"]) * width), np.iinfo(np.int64).min, dtype=np.int64)
+    days = egos["date"].to_numpy("datetime64[D]").astype(np.int64)
+    day[ego_of[known] * width + egos["round"].to_numpy(np.int64)[known]] = days[known]
+    rounds = np.zeros(len(presence["egos"]), dtype=np.int64)
+    rounds[ego_of[known]] = egos["rounds"].to_numpy(np.int64)[known]
+    presence["day"] = day[ego * width + round_]
+    same = np.ones(len(ego), dtype=bool)
+    same[0] = False
+    for name in ("ego", "lo", "hi", "kind"):
+        column = presence[name]
+        same[1:] &= column[1:] == column[:-1]
+    same[1:] &= round_[1:] == round_[:-1] + 1
+    first = np.flatnonzero(~same)  # the first presence row of each run
+    presence["run"] = np.cumsum(~same) - 1
+    last = np.r_[first[1:], len(ego)] - 1
+    run_ego = ego[first]
+    after = round_[last] + 1
+    open_ = after >= rounds[run_ego]
+    end = np.where(open_, np.iinfo(np.int64).max,
+                   day[run_ego * width + np.minimum(after, width - 1)])
+    return {"first": first, "ego": run_ego, "start": presence["day"][first], "end": end}
+
+
+def _union(runs: dict, presence: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Merge overlapping or touching runs of the same pair and kind (several reporters)."""
-    key = ["lo", "hi", "kind"]
-    runs = runs.sort_values([*key, "start", "ego"], kind="stable").reset_index(drop=True)
-    end_days = runs["end"].to_numpy("datetime64[D]").astype(np.int64)
-    end_days = np.where(runs["end"].isna().to_numpy(), np.iinfo(np.int64).max, end_days)
-    start_days = runs["start"].to_numpy("datetime64[D]").astype(np.int64)
-    group = (runs[key] != runs[key].shift()).any(axis=1).cumsum().to_numpy()
+    first = runs["first"]
+    lo, hi, kind = presence["lo"][first], presence["hi"][first], presence["kind"][first]
+    order = np.lexsort((runs["ego"], runs["start"], kind, hi, lo))
+    first, lo, hi, kind = first[order], lo[order], hi[order], kind[order]
+    start_days, end_days = runs["start"][order], runs["end"][order]
+    new_group = np.r_[True, (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1]) | (kind[1:] != kind[:-1])]
+    group = np.cumsum(new_group)
     reach = pd.Series(end_days).groupby(group).cummax().to_numpy()
     previous = np.concatenate([[np.iinfo(np.int64).min], reach[:-1]])
-    starts_block = (np.r_[True, group[1:] != group[:-1]]) | (start_days > previous)
-    runs["block"] = np.cumsum(starts_block)
-    runs["end_day"] = end_days
-    merged = runs.groupby("block", sort=False).agg(
-        source=("source", "first"), target=("target", "first"), kind=("kind", "first"),
-        start=("start", "min"), end_day=("end_day", "max"), circle=("circle", "first"),
-        file=("file", "first"), line=("line", "first"))
-    open_end = merged["end_day"].eq(np.iinfo(np.int64).max)
-    end = pd.to_datetime(merged["end_day"].where(~open_end, 0).to_numpy("datetime64[D]"))
-    # every interview's circle, for the ties whose circle changed between interviews
-    answers = presence[presence["circle"].ne("")].assign(
-        block=lambda f: f["run"].map(pd.Series(runs["block"].to_numpy(), index=runs["run"])))
-    moved = answers.groupby("block")["circle"].nunique()
-    moved = answers[answers["block"].isin(moved.index[moved > 1])].sort_values(
-        ["block", "date"], kind="stable")
-    history = moved.groupby("block")["history"].agg(";".join).reindex(merged.index)
+    starts_block = new_group | (start_days > previous)
+    block_of_run = np.cumsum(starts_block) - 1  # per run, in the order sorted above
+    heads = np.flatnonzero(starts_block)
+    start = np.minimum.reduceat(start_days, heads) if len(heads) else start_days
+    end = np.maximum.reduceat(end_days, heads) if len(heads) else end_days
+    row = first[heads]  # the presence row that first named each tie
+    open_end = end == np.iinfo(np.int64).max
+    history = _history(presence, order, block_of_run, len(heads))
     ties = pd.DataFrame({
-        "source": merged["source"].to_numpy(), "target": merged["target"].to_numpy(),
-        "kind": merged["kind"].to_numpy(),
-        "start": _day_text(merged["start"]),
-        "end": np.where(open_end, "", _day_text(pd.Series(end))),
-        "circle": merged["circle"].to_numpy(),
-        "circle_by_interview": history.fillna("").to_numpy(object),
+        "source": presence["nodes"].take(presence["source"][row]),
+        "target": presence["nodes"].take(presence["target"][row]),
+        "kind": presence["kinds"].take(presence["kind"][row]),
+        "start": _day_text(start),
+        "end": np.where(open_end, "", _day_text(np.where(open_end, 0, end))),
+        "circle": presence["circles"].take(presence["circle"][row]),
+        "circle_by_interview": history,
     })
-    origin = pd.DataFrame({"@file": merged["file"].to_numpy(),
-                           "@line": merged["line"].to_numpy()})
+    origin = pd.DataFrame({"@file": presence["files"].take(presence["file"][row]),
+                           "@line": presence["line"][row]})
     return ties.astype(object), origin
 
 
-def _day_text(dates: pd.Series) -> np.ndarray:
-    """``YYYY-MM-DD`` of each date (NaT: NaN), one string per distinct date shared by every
-    row with that date: a study has few interview dates and many ties.
+def _history(presence: dict, order: np.ndarray, block_of_run: np.ndarray, blocks: int
+             ) -> np.ndarray:
+    """Every interview's circle (``date:circle;...``) for the ties whose circle changed."""
+    out = np.full(blocks, "", dtype=object)
+    circled = np.flatnonzero(presence["circles"][presence["circle"]] != "") if len(
+        presence["circles"]) else np.array([], dtype=np.int64)
+    if not len(circled):
+        return out
+    run_block = np.empty(len(order), dtype=np.int64)
+    run_block[order] = block_of_run
+    block = run_block[presence["run"][circled]]
+    circle = presence["circle"][circled]
+    answers = pd.DataFrame({"block": block, "circle": circle})
+    moved = answers.groupby("block")["circle"].nunique()
+    moved = moved.index[moved > 1].to_numpy()
+    take = np.isin(block, moved)
+    if not take.any():
+        return out
+    rows, block, circle = circled[take], block[take], circle[take]
+    day = presence["day"][rows]
+    sort = np.lexsort((day, block))  # by block, then date; ties keep the rows' order
+    rows, block, circle, day = rows[sort], block[sort], circle[sort], day[sort]
+    text = pd.Series(_day_text(day) + ":" + presence["circles"].take(circle).astype(object))
+    joined = text.groupby(block).agg(";".join)
+    out[joined.index.to_numpy()] = joined.to_numpy(object)
+    return out
+
+
+def _day_text(days: np.ndarray) -> np.ndarray:
+    """``YYYY-MM-DD`` of each day (days since 1970-01-01), one string per distinct day
+    shared by every row with that day: a study has few interview dates and many ties.
 
     Examples
     --------
-    >>> _day_text(pd.Series(pd.to_datetime(["2024-07-10", None, "2024-07-10"]))).tolist()
-    ['2024-07-10', nan, '2024-07-10']
+    >>> _day_text(np.array([19914, 0, 19914])).tolist()
+    ['2024-07-10', '1970-01-01', '2024-07-10']
     """
-    codes, days = pd.factorize(dates)
-    text = np.asarray(pd.Series(days).dt.strftime("%Y-%m-%d").to_numpy(object), dtype=object)
-    out = text.take(np.maximum(codes, 0)) if len(text) else np.full(len(codes), np.nan,
-                                                                   dtype=object)
-    out[codes < 0] = np.nan
-    return out
+    codes, uniques = pd.factorize(np.asarray(days, dtype=np.int64))
+    text = pd.Series(np.asarray(uniques, dtype=np.int64).astype("datetime64[D]")
+                     ).dt.strftime("%Y-%m-%d").to_numpy(object)
+    return np.asarray(text, dtype=object).take(codes) if len(codes) else np.array(
+        [], dtype=object)

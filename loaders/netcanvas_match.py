@@ -36,7 +36,7 @@ from rapidfuzz import fuzz
 from lacgraph.errors import InputError, Problem
 from lacgraph.output import formula_safe, to_csv
 
-__all__ = ["MATCH_COLUMNS", "MATCH_SCORE", "Matching", "match_alters", "name_key",
+__all__ = ["MATCH_COLUMNS", "MATCH_SCORE", "Matching", "key_of", "match_alters", "name_key",
            "read_decisions"]
 
 MATCH_SCORE = 75.0
@@ -65,12 +65,19 @@ def name_key(names: pd.Series) -> pd.Series:
     """
     text = names.astype(str)
     codes, uniques = pd.factorize(text)  # each distinct name keyed once, no copies between
-    keys = np.array([_key(name) for name in uniques], dtype=object)
+    keys = np.array([key_of(name) for name in uniques], dtype=object)
     return pd.Series(keys.take(codes) if len(keys) else np.array([], dtype=object),
                      index=names.index, dtype=text.dtype)
 
 
-def _key(name: str) -> str:
+def key_of(name: str) -> str:
+    """Return one name's key (see :func:`name_key`).
+
+    Examples
+    --------
+    >>> key_of("  Siân  LLŶR ")
+    'sian llyr'
+    """
     text = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", name))
     return " ".join(text.translate(_UNIFY).casefold().split())
 
@@ -157,9 +164,9 @@ def match_alters(alters: pd.DataFrame, decisions: pd.DataFrame | None = None
     """Join alters across one ego's interviews by key and by the decisions given.
 
     ``alters`` has one row per alter per interview with ``ego``, ``round``, ``nc_type``,
-    ``name`` (the name key), ``label``, ``key`` and ``by_identity``. Returns the alters with
-    ``key`` rewritten where a ``same`` decision joins a later name to an earlier one, and
-    the :class:`Matching`.
+    ``named`` (whether its name has a key), ``label``, ``key`` and ``by_identity``. Returns
+    the alters with ``key`` rewritten where a ``same`` decision joins a later name to an
+    earlier one, and the :class:`Matching`.
 
     Raises
     ------
@@ -167,7 +174,7 @@ def match_alters(alters: pd.DataFrame, decisions: pd.DataFrame | None = None
         A decision about a pair that is not a candidate of this export, or decisions that
         would make two alters of one interview one person.
     """
-    named = alters.loc[~alters["by_identity"].to_numpy(bool) & alters["name"].ne("").to_numpy(),
+    named = alters.loc[~alters["by_identity"].to_numpy(bool) & alters["named"].to_numpy(bool),
                        ["ego", "nc_type", "key", "round", "label", "@file", "@line"]]
     columns = ["ego", "nc_type", "key"]
     first = named.sort_values(["ego", "round", "@file", "@line"], kind="stable"
@@ -261,7 +268,7 @@ def _apply(matches: pd.DataFrame, decisions: pd.DataFrame | None, named: pd.Data
 
 def _check_one_per_interview(alters: pd.DataFrame, matches: pd.DataFrame,
                              decisions: pd.DataFrame | None) -> None:
-    named = alters.loc[~alters["by_identity"].to_numpy(bool) & alters["name"].ne("").to_numpy(),
+    named = alters.loc[~alters["by_identity"].to_numpy(bool) & alters["named"].to_numpy(bool),
                        ["ego", "round", "key", "label"]]
     clash = named[named.duplicated(["ego", "round", "key"], keep=False)]
     if clash.empty:

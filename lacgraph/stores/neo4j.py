@@ -259,14 +259,7 @@ class Neo4jStore(BatchedWrites, Store):
                 nodes, ties = conform_tables(check.apply(given, self._marks()))
                 verify = self._verifier(check, given, Tables(nodes, ties))
             current, old_columns = self._read_all()
-            removals: list[Statement] = []
-            if replace:
-                replacement = _merge.plan_replace(current.nodes, current.ties, nodes, ties)
-                plan = replacement.plan
-                removals = rights.removal_statements(replacement.removed_nodes,
-                                                     replacement.removed_ties)
-            else:
-                plan = _merge.plan(current.nodes, current.ties, nodes, ties)
+            plan, removals = _planned(current, nodes, ties, replace)
             meta = ([] if (plan.node_columns, plan.tie_columns) == old_columns
                      else [self._meta_statement(plan)])
             meta = removals + meta
@@ -350,14 +343,7 @@ class Neo4jStore(BatchedWrites, Store):
                     guarding.check_key(tx, self.uri, check.fingerprint)
                 nodes, ties = conform_tables(check.apply(Tables(nodes, ties),
                                                          guarding.marks(tx)))
-            removals: list[Statement] = []
-            if replace:
-                replacement = _merge.plan_replace(current.nodes, current.ties, nodes, ties)
-                plan = replacement.plan
-                removals = rights.removal_statements(replacement.removed_nodes,
-                                                     replacement.removed_ties)
-            else:
-                plan = _merge.plan(current.nodes, current.ties, nodes, ties)
+            plan, removals = _planned(current, nodes, ties, replace)
             guarding.apply(tx, guard)
             self._run_in(tx, removals + self._plan_statements(plan, len(nodes), len(ties),
                                                               old_columns))
@@ -625,3 +611,13 @@ def _extras(meta: list[list[Any]]) -> tuple[list[str] | None, list[str] | None]:
 def _iso_day(at: DateLike) -> str:
     return str(parse_day(at))
 
+
+def _planned(current: Tables, nodes: pd.DataFrame, ties: pd.DataFrame, replace: bool
+             ) -> tuple[_merge.Plan, list[Statement]]:
+    """What a write of ``nodes`` and ``ties`` over ``current`` changes, and (replacing)
+    the statements that remove what the new tables no longer hold."""
+    if not replace:
+        return _merge.plan(current.nodes, current.ties, nodes, ties), []
+    replacement = _merge.plan_replace(current.nodes, current.ties, nodes, ties)
+    return replacement.plan, rights.removal_statements(replacement.removed_nodes,
+                                                       replacement.removed_ties)

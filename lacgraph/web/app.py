@@ -47,7 +47,7 @@ from lacgraph.web.context import (
     error_response,
     wait_for_audit,
 )
-from lacgraph.web.dates import date_parts, uk_date
+from lacgraph.web.dates import date_parts, typed_parts, uk_date
 from lacgraph.web.language import browser_language, query_language, switch_url
 from lacgraph.web.security import add_headers
 from lacgraph.web.sessions import ServerSessionInterface
@@ -143,6 +143,7 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
     app.extensions["lacgraph.pseudonymiser"] = pseudonymiser
 
     app.jinja_env.globals["date_parts"] = date_parts  # the date input macro's boxes
+    app.jinja_env.globals["typed_parts"] = typed_parts  # … as typed in a form sent back
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda message: i18n.translations(i18n.language()).gettext(message),

@@ -94,6 +94,48 @@ def date_parts(value: object) -> dict[str, str]:
     return {"day": str(day.day), "month": str(day.month), "year": str(day.year)}
 
 
+def typed_parts(form: Mapping[str, str], name: str) -> dict[str, str]:
+    """Return the text typed in the boxes ``name-day``, ``name-month``, ``name-year`` (to
+    show it again with an error), or a date sent as one field ``name`` split into them.
+
+    Examples
+    --------
+    >>> typed_parts({"start-day": "31", "start-month": "2", "start-year": "2024"}, "start")
+    {'day': '31', 'month': '2', 'year': '2024'}
+    >>> typed_parts({"start": "2024-03-07"}, "start")
+    {'day': '7', 'month': '3', 'year': '2024'}
+    """
+    values = {part: str(form.get(f"{name}-{part}", "") or "") for part in PARTS}
+    if any(v.strip() for v in values.values()):
+        return values
+    day, _message = read_date_input(form, name)
+    return date_parts(day) if day is not None else values
+
+
+def first_wrong_part(form: Mapping[str, str], name: str) -> str:
+    """Return the box an error summary links to for the date typed in ``name``'s boxes (the
+    first one left empty or not a whole number; the year when it is not 4 numbers or out
+    of range; else the day), as the GOV.UK error pattern asks.
+
+    Examples
+    --------
+    >>> first_wrong_part({"at-day": "31", "at-month": "", "at-year": "2024"}, "at")
+    'month'
+    >>> first_wrong_part({"at-day": "31", "at-month": "2", "at-year": "24"}, "at")
+    'year'
+    >>> first_wrong_part({"at-day": "31", "at-month": "2", "at-year": "2024"}, "at")
+    'day'
+    """
+    values = {part: str(form.get(f"{name}-{part}", "") or "").strip() for part in PARTS}
+    if any(values.values()):
+        for part in PARTS:
+            if not values[part].isdigit():
+                return part
+        if len(values["year"]) != 4 or not 1900 <= int(values["year"]) <= 2100:
+            return "year"
+    return "day"
+
+
 def read_date_input(form: Mapping[str, str], name: str, *, label: str | None = None,
                     required: bool = False) -> tuple[dt.date | None, str | None]:
     """Read the date typed in the ``date_input`` macro's three boxes called ``name``.

@@ -44,11 +44,10 @@ from lacgraph.errors import (
     ErasedId,
     InputError,
     NotFound,
-    QueryError,
     StaleWrite,
     StoreError,
 )
-from lacgraph.i18n import N_, _, ngettext
+from lacgraph.i18n import N_, _, ngettext, use_language
 from lacgraph.loaders.validate import parse_tables
 from lacgraph.model import TIE_KINDS
 from lacgraph.network import Network
@@ -60,12 +59,12 @@ from lacgraph.tables import (
     format_long_date,
     node_text,
     nodes_to_text,
-    parse_user_date,
     ties_to_text,
 )
 from lacgraph.web import finder
 from lacgraph.web.context import audit, db, programme, replace_programme, requires
 from lacgraph.web.coordinator import _own_person, render_person
+from lacgraph.web.dates import first_wrong_part, read_date_input
 
 bp = Blueprint("record", __name__)
 
@@ -122,30 +121,57 @@ def form_guards() -> dict[str, Any]:
     return {"form_token": new_form_token, "person_version": person_version}
 
 
+DATE_LABELS = {"start": "The start date", "end": "The end date"}
+"""How the mistakes in a form's date start ("The start date must be a real date")."""
+
+DATE_MESSAGES = (
+    N_("Enter the start date"), N_("The start date must include a day"),
+    N_("The start date must include a month"), N_("The start date must include a year"),
+    N_("The start date must include a day and month"),
+    N_("The start date must include a day and year"),
+    N_("The start date must include a month and year"),
+    N_("The start date must be a real date"),
+    N_("The start date must be between the years 1900 and 2100"),
+    N_("Enter the end date"), N_("The end date must include a day"),
+    N_("The end date must include a month"), N_("The end date must include a year"),
+    N_("The end date must include a day and month"),
+    N_("The end date must include a day and year"),
+    N_("The end date must include a month and year"),
+    N_("The end date must be a real date"),
+    N_("The end date must be between the years 1900 and 2100"),
+    N_("Year must include 4 numbers"),
+)
+"""Every mistake :func:`read_date_input` can find in a form's dates, each one whole
+sentence in the catalogue (a Welsh label mutates after "i", so it is never glued in)."""
+
+
 def _date(form: str, field: str, problems: list[dict[str, str]], *, required: bool) -> str:
-    text = request.form.get(field, "").strip()
-    if not text:
-        if required:
-            problems.append({"field": f"{form}-{field}", "message": _("Enter a date, for example "
-                                                                        "31/12/2024")})
+    """The date typed in the GOV.UK date boxes ``field-day``, ``field-month`` and
+    ``field-year`` (or sent as one field ``field``: 31/12/2024 or 2024-12-31) as ISO
+    text, or ``""`` when none was given or it is wrong (the mistake is added to
+    ``problems`` against the boxes ``form-field``, its summary link on the wrong box)."""
+    at = f"{form}-{field}"
+    with use_language("en"):  # the mistake in English: a whole sentence of DATE_MESSAGES
+        day, message = read_date_input(request.form, field, label=DATE_LABELS[field],
+                                       required=required)
+    if message:
+        problems.append({"field": at, "anchor": f"{at}-{first_wrong_part(request.form, field)}",
+                         "message": _(message) if message in DATE_MESSAGES else message})
         return ""
-    try:
-        day = parse_user_date(text)
-    except QueryError:
-        problems.append({"field": f"{form}-{field}", "message": _(
-            "Enter a real date as 31/12/2024 or 2024-12-31 (not “%(typed)s”)", typed=text)})
+    if day is None:
         return ""
+    when = np.datetime64(day, "D")
     today = np.datetime64("today", "D")
-    if day > today:
-        problems.append({"field": f"{form}-{field}", "message": _(
+    if when > today:
+        problems.append({"field": at, "anchor": f"{at}-day", "message": _(
             "The date must be today or in the past (today is %(today)s)",
             today=format_long_date(today))})
         return ""
-    if day < FIRST_DAY:
-        problems.append({"field": f"{form}-{field}", "message": _(
+    if when < FIRST_DAY:
+        problems.append({"field": at, "anchor": f"{at}-year", "message": _(
             "The date must be in 1900 or later")})
         return ""
-    return format_date(day)
+    return format_date(when)
 
 
 def _own_ties(person: str) -> pd.DataFrame:
@@ -489,8 +515,7 @@ def correct(person: str) -> Any:
                          ties=_based_on(tie), form="fix")
         kind = request.form.get("kind") or before["kind"]
         start = _date("fix", "start", problems, required=False) or before["start"]
-        day = (_date("fix", "end", problems, required=False)
-               if request.form.get("end", "").strip() else before["end"])
+        day = _date("fix", "end", problems, required=False) or before["end"]
         circle = request.form.get("circle") or before["circle"]
         if problems:
             raise FormProblems(problems)

@@ -15,7 +15,14 @@ import numpy as np
 from lacgraph.stores import MemoryStore
 from lacgraph.stores.neo4j import Neo4jStore
 from lacgraph.web import AppDB
-from tests.web.fixtures import PASSWORD, QUICK_HASHER, add_accounts, choice_on, hostile_tables
+from tests.web.fixtures import (
+    PASSWORD,
+    QUICK_HASHER,
+    add_accounts,
+    choice_on,
+    date_boxes,
+    hostile_tables,
+)
 from tests.web.live import Client, lacgraph_serve
 
 OTHERS_TIE = json.dumps(["p3", "friend", "2024-02-01"])  # p3 - q3 as p1's forms would name it
@@ -45,14 +52,15 @@ def _attack(base: str) -> list[int]:
     cora.log_in("cora", PASSWORD)
     answers = []
     for tie in (OTHERS_TIE, OTHERS_TIE_BY_TARGET):
-        answers.append(cora.post("/people/p1/connections/end", {"tie": tie,
-                                                                "end": "01/03/2024"},
+        answers.append(cora.post("/people/p1/connections/end",
+                                 {"tie": tie, **date_boxes("end", "01/03/2024")},
                                  form="/people/p1")[0])
         answers.append(cora.post("/people/p1/connections/correct", {
             "tie": tie, "action": "withdraw"}, form="/people/p1")[0])
     # her own tie is still hers to end (the choice as her page offers it, with its version)
     own = choice_on(cora.request("/people/p1")[1], "s1", "service", "2023-06-01")
-    answers.append(cora.post("/people/p1/connections/end", {"tie": own, "end": "01/03/2024"},
+    answers.append(cora.post("/people/p1/connections/end",
+                             {"tie": own, **date_boxes("end", "01/03/2024")},
                              form="/people/p1")[0])
     return answers
 

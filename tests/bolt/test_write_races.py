@@ -20,7 +20,14 @@ from lacgraph.stores import MemoryStore, Store
 from lacgraph.tables import Tables, ties_to_text
 from lacgraph.web.appdb import AppDB
 from tests.neo4jserver import Neo4jServer
-from tests.web.fixtures import PASSWORD, QUICK_HASHER, add_accounts, choice_on, hostile_tables
+from tests.web.fixtures import (
+    PASSWORD,
+    QUICK_HASHER,
+    add_accounts,
+    choice_on,
+    date_boxes,
+    hostile_tables,
+)
 from tests.web.live import CSRF, Client, lacgraph_serve
 
 TRIALS = 8
@@ -149,7 +156,7 @@ def test_ending_and_correcting_one_connection_at_once_loses_neither(served: Serv
         alter = f"r{k}"
         page_a, page_b = ann.request("/people/p1")[1], bea.request("/people/p1")[1]
         end = {**_fields(page_a), "tie": choice_on(page_a, alter, "friend", "2024-01-01"),
-               "end": "01/06/2024"}
+               **date_boxes("end", "01/06/2024")}
         fix = {**_fields(page_b), "tie": choice_on(page_b, alter, "friend", "2024-01-01"),
                "action": "correct", "circle": "3"}
         (ended, end_page), (fixed, fix_page) = _race(
@@ -182,7 +189,7 @@ def test_an_upload_during_a_recorded_change_does_not_undo_it(served: Served):
         nodes_csv.write_text(f"id,type,label\ni1,person,Ivy {k}\n")
         page = cora.request("/people/p1")[1]
         end = {**_fields(page), "tie": choice_on(page, f"u{k}", "friend", "2024-01-01"),
-               "end": "01/06/2024"}
+               **date_boxes("end", "01/06/2024")}
         (ended, _), (loaded, load_page) = _race(
             lambda: _post(cora, "/people/p1/connections/end", end),  # noqa: B023
             lambda: ada.upload("/admin/loads", {"nodes": nodes_csv,  # noqa: B023
@@ -203,7 +210,7 @@ def test_a_form_sent_three_times_at_once_and_again_adds_one_person(served: Serve
     for k in range(TRIALS):
         page = cora.request("/people/p1")[1]
         form = {**_fields(page), "new_name": f"Twin {k}", "new_type": "person",
-                "kind": "friend", "start": "01/02/2024"}
+                "kind": "friend", **date_boxes("start", "01/02/2024")}
         answers = _race(*[lambda: _post(cora, "/people/p1/connections/add", form)  # noqa: B023
                           for _ in range(3)])
         answers.append(_post(cora, "/people/p1/connections/add", form))

@@ -49,7 +49,9 @@ def test_choosing_by_keyboard_fills_the_form_and_focuses_the_confirmation(cora):
     assert combo.input_value() == texts[1]
     assert combo.get_attribute("aria-expanded") == "false"
     page.select_option("#add-kind", "neighbour")
-    page.fill("#add-start", "01/11/2024")
+    page.fill("#add-start-day", "1")
+    page.fill("#add-start-month", "11")
+    page.fill("#add-start-year", "2024")
     page.click("text=Add the connection")
     page.wait_for_load_state()
     assert page.evaluate("document.activeElement.id") == "recorded"

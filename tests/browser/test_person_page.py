@@ -173,7 +173,9 @@ def test_record_a_connection_in_the_browser(browser, server):
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     page = log_in(context, server, "cora")
     page.goto(server.url("/people/p20"))
-    page.fill("#add-start", "31/02/2024")
+    page.fill("#add-start-day", "31")
+    page.fill("#add-start-month", "2")
+    page.fill("#add-start-year", "2024")
     page.fill("#add-new_name", "Gwen <Jones>")
     page.click("text=Add the connection")
     summary = page.locator(".error-summary")
@@ -181,8 +183,10 @@ def test_record_a_connection_in_the_browser(browser, server):
     assert page.evaluate("document.activeElement.className") == "error-summary"
     assert page.title().startswith("Error: ")
     summary.locator("a").first.click()
-    assert page.evaluate("document.activeElement.id") == "add-start"
-    page.fill("#add-start", "01/11/2024")
+    assert page.evaluate("document.activeElement.id") == "add-start-day"
+    page.fill("#add-start-day", "1")
+    page.fill("#add-start-month", "11")
+    page.fill("#add-start-year", "2024")
     page.select_option("#add-kind", "friend")
     page.check("#add-introduced")
     page.click("text=Add the connection")

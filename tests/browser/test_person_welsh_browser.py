@@ -78,7 +78,9 @@ def test_axe_finds_nothing_on_the_welsh_person_pages(browser, server):
         found[path] = _axe(page)
     # a record form's error, sent from the page as a person would
     page.goto(server.url(PAGE))
-    page.fill("#add-start", "31/02/2024")
+    page.fill("#add-start-day", "31")
+    page.fill("#add-start-month", "2")
+    page.fill("#add-start-year", "2024")
     page.fill("#add-new_name", "Gwen <Jones>")
     page.locator("form.record button[type=submit]").nth(1).click()
     page.wait_for_load_state()

@@ -23,6 +23,7 @@ from lacgraph.stores.migrations import SCHEMA_VERSION
 from lacgraph.synthetic import programme
 from lacgraph.tables import Tables
 from lacgraph.web.appdb import AppDB
+from tests.web.fixtures import date_boxes
 from tests.web.live import Client, lacgraph_serve
 
 KEY = "a long team secret for the backup tests"
@@ -202,7 +203,7 @@ def test_backups_while_a_real_server_records_changes(store: Path, tmp_path: Path
             while not stop.is_set() and len(recorded) < 60:
                 status, body = client.post(f"{page}/connections/add", {
                     "new_name": f"New friend {len(recorded)}", "new_type": "person",
-                    "kind": "friend", "start": "2024-06-01"}, form=page)
+                    "kind": "friend", **date_boxes("start", "2024-06-01")}, form=page)
                 (recorded if status == 302 else failures).append((status, body[:300]))
 
         writer = threading.Thread(target=record)

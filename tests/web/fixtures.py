@@ -158,3 +158,14 @@ def choice_on(html: str, alter: str, kind: str, start: str) -> str:
         if isinstance(parsed, list) and parsed[:3] == [alter, kind, start]:
             return unescape(value)
     raise AssertionError(f"no choice {alter} {kind} {start} on the page")
+
+
+def date_boxes(name: str, typed: str) -> dict[str, str]:
+    """The three GOV.UK date boxes of the field ``name`` as a person types "31/12/2024" (or
+    "2024-12-31") into them: ``{"name-day": "31", "name-month": "12", "name-year": "2024"}``;
+    "" leaves them empty."""
+    if not typed:
+        return {f"{name}-day": "", f"{name}-month": "", f"{name}-year": ""}
+    parts = typed.split("-")[::-1] if "-" in typed else typed.split("/")
+    day, month, year = (parts + ["", "", ""])[:3]
+    return {f"{name}-day": day, f"{name}-month": month, f"{name}-year": year}

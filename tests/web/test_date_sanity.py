@@ -18,7 +18,7 @@ from lacgraph.privacy import Pseudonymiser
 from lacgraph.tables import Tables, format_date
 from lacgraph.web import create_app
 from tests.web.conftest import log_in
-from tests.web.fixtures import choice_on, hostile_tables, record_fields
+from tests.web.fixtures import choice_on, date_boxes, hostile_tables, record_fields
 
 TODAY = np.datetime64("today", "D")
 
@@ -30,24 +30,46 @@ def _client(source, app_db, account: str):
     return client
 
 
-@pytest.mark.parametrize("typed", ["31/12/9999", "9999-12-31", format_date(TODAY + 1),
-                                   "31/12/1899", "01/01/0001"])
-def test_record_forms_refuse_dates_after_today_or_before_1900(store_file, app_db, typed):
+@pytest.mark.parametrize(("typed", "box", "said"), [
+    ("31/12/9999", "year", "between the years 1900 and 2100"),
+    ("9999-12-31", "year", "between the years 1900 and 2100"),
+    (format_date(TODAY + 1), "day", "today or in the past"),
+    ("31/12/1899", "year", "between the years 1900 and 2100"),
+    ("01/01/0001", "year", "between the years 1900 and 2100")])
+def test_record_forms_refuse_dates_after_today_or_before_1900(store_file, app_db, typed, box,
+                                                              said):
     cora = _client(store_file, app_db, "cora")
     before = store_file.read_bytes()
     page = cora.get("/people/p1").text
     fields = record_fields(page)  # the CSRF token, the one-time form token, the version
     added = cora.post("/people/p1/connections/add", data={
         **fields, "new_name": "Far Future", "new_type": "person",
-        "kind": "friend", "start": typed})
+        "kind": "friend", **date_boxes("start", typed)})
     ended = cora.post("/people/p1/connections/end", data={
-        **fields, "tie": choice_on(page, "s1", "service", "2023-06-01"), "end": typed})
+        **fields, "tie": choice_on(page, "s1", "service", "2023-06-01"),
+        **date_boxes("end", typed)})
     for response, field in ((added, "add-start"), (ended, "end-end")):
         assert response.status_code == 400
-        assert f'href="#{field}"' in response.text
-        assert ("today or in the past" in response.text
-                or "in 1900 or later" in response.text
-                or "Enter a real date" in response.text)
+        assert f'href="#{field}-{box}"' in response.text  # the summary links the wrong box
+        assert f'id="{field}-error"' in response.text and said in response.text
+        typed_year = date_boxes("x", typed)["x-year"]
+        assert f'id="{field}-year" name="{field[4:]}-year" type="text" inputmode="numeric" ' \
+               f'value="{typed_year}" aria-invalid="true"' in response.text  # kept as typed
+    assert store_file.read_bytes() == before
+
+
+@pytest.mark.parametrize("typed", ["31/12/1899", format_date(TODAY + 1)])
+def test_a_date_sent_as_one_field_is_held_to_the_same_rules(store_file, app_db, typed):
+    """A form sent with the date as one field (as before the three boxes) is read, and
+    refused by the same rules: after today, or before 1900."""
+    cora = _client(store_file, app_db, "cora")
+    before = store_file.read_bytes()
+    fields = record_fields(cora.get("/people/p1").text)
+    added = cora.post("/people/p1/connections/add", data={
+        **fields, "new_name": "Far Future", "new_type": "person", "kind": "friend",
+        "start": typed})
+    assert added.status_code == 400 and 'href="#add-start-' in added.text
+    assert "in 1900 or later" in added.text or "today or in the past" in added.text
     assert store_file.read_bytes() == before
 
 
@@ -56,7 +78,7 @@ def test_record_forms_take_today(store_file, app_db):
     fields = record_fields(cora.get("/people/p1").text)
     response = cora.post("/people/p1/connections/add", data={
         **fields, "new_name": "Met Today", "new_type": "person",
-        "kind": "friend", "start": format_date(TODAY)})
+        "kind": "friend", **date_boxes("start", format_date(TODAY))})
     assert response.status_code == 302
 
 

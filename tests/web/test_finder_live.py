@@ -12,7 +12,7 @@ import shutil
 from markupsafe import escape
 
 from lacgraph.stores import MemoryStore
-from tests.web.fixtures import HOSTILE, HOSTILE_WARD, PASSWORD, hostile_tables
+from tests.web.fixtures import HOSTILE, HOSTILE_WARD, PASSWORD, date_boxes, hostile_tables
 from tests.web.live import Client, lacgraph_serve
 
 CHOICE = re.compile(r'<input type="radio" id="[^"]+" name="existing" value="([^"]+)">')
@@ -24,7 +24,7 @@ def test_the_add_form_finds_by_part_of_a_name_without_javascript(tmp_path, accou
         s.write(hostile_tables())
     app_db = tmp_path / "app.sqlite"
     shutil.copy(accounts_file, app_db)
-    form = {"kind": "neighbour", "start": "01/06/2024"}
+    form = {"kind": "neighbour", **date_boxes("start", "01/06/2024")}
     with lacgraph_serve(store, app_db) as base:
         cora = Client(base)
         cora.log_in("cora", PASSWORD)

@@ -29,7 +29,7 @@ import pytest
 from lacgraph.stores import MemoryStore
 from lacgraph.tables import Tables
 from lacgraph.web.appdb import AppDB
-from tests.web.fixtures import PASSWORD, QUICK_HASHER, add_accounts, hostile_tables
+from tests.web.fixtures import PASSWORD, QUICK_HASHER, add_accounts, date_boxes, hostile_tables
 from tests.web.live import Client, free_port, lacgraph_serve, wait_for
 
 TRIALS = int(os.environ.get("KILL_TRIALS", "100"))
@@ -118,7 +118,7 @@ def _load(client: Client, person: str, trial: int, stop: threading.Event, sent: 
                 fields = {"csrf_token": _hidden(page, 'name="csrf_token" value="'),
                           "form_token": _hidden(page, 'name="form_token" value="', ""),
                           "new_name": f"Kill {trial}-{n}-{i}", "new_type": "person",
-                          "kind": "friend", "start": "01/02/2024"}
+                          "kind": "friend", **date_boxes("start", "01/02/2024")}
                 sent.append(fields["new_name"])
                 posting.set()
                 client.request(f"/people/{person}/connections/add",

@@ -27,7 +27,7 @@ from lacgraph.tables import Tables
 from lacgraph.web import create_app
 from tests.english_left import english_left, visible_text
 from tests.web.conftest import log_in
-from tests.web.fixtures import choice_on, hostile_tables, record_fields
+from tests.web.fixtures import choice_on, date_boxes, hostile_tables, record_fields
 
 FRIENDS = ["Mary Wright", "Dafydd Phillips", "Owain Bevan", "Bethan Morgan", "Gareth Price",
            "Rhiannon Evans"]
@@ -153,13 +153,14 @@ def test_the_english_page_links_to_the_print_in_the_persons_language(english_cor
 
 
 @pytest.mark.parametrize(("data", "field", "message"), [
-    ({"new_name": "Gwen Jones", "new_type": "person", "kind": "friend", "start": "31/02/2024"},
-     "add-start", "Rhowch ddyddiad go iawn fel 31/12/2024 neu 2024-12-31 (nid “31/02/2024”)"),
-    ({"existing": "g1", "kind": "friend", "start": "01/02/2024"},
+    ({"new_name": "Gwen Jones", "new_type": "person", "kind": "friend",
+      **date_boxes("start", "31/02/2024")},
+     "add-start-day", "Rhaid i&#39;r dyddiad dechrau fod yn ddyddiad go iawn"),
+    ({"existing": "g1", "kind": "friend", **date_boxes("start", "01/02/2024")},
      "add-kind", "Ni all cysylltiad o&#39;r math hwn (ffrind) uno&#39;r ddau hyn"),
-    ({"find": "Neb O Gwbl", "kind": "friend", "start": "01/02/2024"},
+    ({"find": "Neb O Gwbl", "kind": "friend", **date_boxes("start", "01/02/2024")},
      "add-find", "Does neb ar eich llwyth achosion nac yn y cylch hwn"),
-    ({"kind": "friend", "start": ""}, "add-find",
+    ({"kind": "friend", **date_boxes("start", "")}, "add-find",
      "Rhowch berson, grŵp neu wasanaeth sydd eisoes wedi&#39;i gofnodi, neu enw un newydd"),
 ])
 def test_a_form_error_in_welsh(cora, welsh_store, data, field, message):
@@ -181,7 +182,7 @@ def test_a_date_error_on_the_page_in_welsh(cora):
 def test_a_confirmation_in_welsh(cora):
     response = _post(cora, "/people/p20/connections/add", {
         "new_name": "Gwen Jones", "new_type": "person", "kind": "friend",
-        "start": "01/03/2024", "introduced": "yes"})
+        **date_boxes("start", "01/03/2024"), "introduced": "yes"})
     assert response.status_code == 302
     page = assert_welsh(cora.get(response.headers["Location"]))
     assert "Mae'r cysylltiad newydd wedi'i gofnodi." in page
@@ -192,12 +193,12 @@ def test_a_stale_form_answers_409_in_welsh(cora, welsh_store):
     opened = cora.get("/people/p20").text                 # the page the form is sent from
     tie = json.dumps(["w0", "friend", "2024-02-01"])
     moved = _post(cora, "/people/p20/connections/correct",
-                  {"tie": tie, "action": "correct", "start": "15/02/2024"})
+                  {"tie": tie, "action": "correct", **date_boxes("start", "15/02/2024")})
     assert moved.status_code == 302                        # someone else changes it first
     before = welsh_store.read_bytes()
     stale = cora.post("/people/p20/connections/end", data={
         **record_fields(opened), "tie": choice_on(opened, "w0", "friend", "2024-02-01"),
-        "end": "01/09/2024"})
+        **date_boxes("end", "01/09/2024")})
     page = assert_welsh(stale, 409)
     assert "Cafodd cysylltiad Siân Llewellyn-Hughes â Mary Wright" in page
     assert "Ni newidiwyd dim" in page
@@ -207,7 +208,7 @@ def test_a_stale_form_answers_409_in_welsh(cora, welsh_store):
 def test_a_form_sent_twice_answers_409_in_welsh(cora):
     opened = cora.get("/people/p20").text
     form = {**record_fields(opened), "new_name": "Gwen Jones", "new_type": "person",
-            "kind": "friend", "start": "01/03/2024"}
+            "kind": "friend", **date_boxes("start", "01/03/2024")}
     assert cora.post("/people/p20/connections/add", data=form).status_code == 302
     again = cora.post("/people/p20/connections/add", data={**form, "new_name": "Gwen Two"})
     page = assert_welsh(again, 409)

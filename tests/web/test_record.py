@@ -26,6 +26,7 @@ from tests.web.fixtures import (
     HOSTILE_WARD,
     choice_on,
     csrf_from,
+    date_boxes,
     record_fields,
 )
 
@@ -64,7 +65,7 @@ def _audit(app_db, action: str) -> dict:
 def test_add_a_new_person_is_stored_shown_audited_and_seen_by_the_cli(cora, store_file, app_db):
     response = _post(cora, "/people/p1/connections/add", {
         "new_name": "Mary <Wright>", "new_type": "person", "kind": "friend",
-        "start": "17/08/2024", "introduced": "yes", "reciprocal": "yes"})
+        **date_boxes("start", "17/08/2024"), "introduced": "yes", "reciprocal": "yes"})
     assert response.status_code == 302, response.text
     page = cora.get("/people/p1?since=2024-08-01&at=2024-08-31").text
     assert ("<li>New: Mary &lt;Wright&gt;, friend, introduced by "
@@ -80,7 +81,8 @@ def test_add_a_new_person_is_stored_shown_audited_and_seen_by_the_cli(cora, stor
 
 def test_add_an_existing_person_by_part_of_the_name_then_end_it(cora, store_file, app_db):
     response = _post(cora, "/people/p1/connections/add", {
-        "find": "onerror=\"window.__pwned=2", "kind": "member", "start": "2024-06-01"})
+        "find": "onerror=\"window.__pwned=2", "kind": "member",
+        **date_boxes("start", "2024-06-01")})
     assert response.status_code == 400  # a person and a group of that name: choose one
     assert response.text.count('name="existing"') == 2
     assert f"{markup(HOSTILE[1])}, group in North</label>" in response.text
@@ -88,15 +90,17 @@ def test_add_an_existing_person_by_part_of_the_name_then_end_it(cora, store_file
     assert "<title>Error: " in response.text
     # namesakes on the caseload (p2) and in the circle (a04), told apart by neighbourhood
     response = _post(cora, "/people/p1/connections/add", {
-        "find": "pwned=5", "kind": "neighbour", "start": "2024-06-01"})
+        "find": "pwned=5", "kind": "neighbour", **date_boxes("start", "2024-06-01")})
     assert response.status_code == 400 and response.text.count('name="existing"') == 2
     assert f"{markup(HOSTILE[4])}, person in {markup(HOSTILE_WARD)}</label>" in response.text
     response = _post(cora, "/people/p1/connections/add", {
-        "find": "pwned=5", "existing": "p2", "kind": "neighbour", "start": "2024-06-01"})
+        "find": "pwned=5", "existing": "p2", "kind": "neighbour",
+        **date_boxes("start", "2024-06-01")})
     assert response.status_code == 302, response.text[response.text.find("error-summary"):][:600]
     assert response.headers["Location"].endswith("#recorded")
     choice = json.dumps(["p2", "neighbour", "2024-06-01"])
-    response = _post(cora, "/people/p1/connections/end", {"tie": choice, "end": "30/09/2024"})
+    response = _post(cora, "/people/p1/connections/end",
+                     {"tie": choice, **date_boxes("end", "30/09/2024")})
     assert response.status_code == 302, response.text
     page = cora.get("/people/p1?since=2024-09-01&at=2024-10-01&recorded=end").text
     assert f"<li>Ended: {markup(HOSTILE[4])}, neighbour, 30 September 2024</li>" in page
@@ -110,7 +114,7 @@ def test_add_an_existing_person_by_part_of_the_name_then_end_it(cora, store_file
 def test_correct_then_withdraw_a_connection(cora, store_file, app_db):
     choice = json.dumps(["s1", "service", "2023-06-01"])
     response = _post(cora, "/people/p1/connections/correct", {
-        "tie": choice, "action": "correct", "start": "2023-07-01", "circle": "3"})
+        "tie": choice, "action": "correct", **date_boxes("start", "2023-07-01"), "circle": "3"})
     assert response.status_code == 302, response.text
     audit = _audit(app_db, "record.correct")
     assert audit["before"]["start"] == "2023-06-01" and audit["after"]["start"] == "2023-07-01"
@@ -146,19 +150,34 @@ def test_review_held_today_becomes_the_default_since(cora, store_file):
 def test_problems_show_an_error_summary_linking_to_the_fields(cora, store_file):
     before = store_file.read_bytes()
     response = _post(cora, "/people/p1/connections/add", {
-        "existing": "g1", "kind": "friend", "start": "31/02/2024"})
+        "existing": "g1", "kind": "friend", **date_boxes("start", "31/02/2024")})
     assert response.status_code == 400
     assert "There is a problem" in response.text
-    assert 'href="#add-start"' in response.text
+    assert 'href="#add-start-day"' in response.text  # the summary links the first box
+    assert "The start date must be a real date" in response.text
+    for part, typed in (("day", "31"), ("month", "02"), ("year", "2024")):  # kept as typed
+        assert (f'id="add-start-{part}" name="start-{part}" type="text" inputmode="numeric" '
+                f'value="{typed}" aria-invalid="true">') in response.text
     response = _post(cora, "/people/p1/connections/add", {
-        "existing": "g1", "kind": "friend", "start": "01/02/2024"})
+        "existing": "g1", "kind": "friend", **date_boxes("start", "01/02/2024")})
     assert response.status_code == 400  # a friend tie to a group breaks the load rules
     assert 'href="#add-kind"' in response.text or 'href="#add-find"' in response.text
     response = _post(cora, "/people/p1/connections/add", {
-        "find": "Nobody Atall", "kind": "friend", "start": "01/02/2024"})
+        "find": "Nobody Atall", "kind": "friend", **date_boxes("start", "01/02/2024")})
     assert 'href="#add-find"' in response.text and "no group or service" in response.text
-    response = _post(cora, "/people/p1/connections/end", {"tie": "", "end": ""})
-    assert 'href="#end-tie"' in response.text and 'href="#end-end"' in response.text
+    response = _post(cora, "/people/p1/connections/end", {"tie": "", **date_boxes("end", "")})
+    assert 'href="#end-tie"' in response.text and 'href="#end-end-day"' in response.text
+    assert "Enter the end date" in response.text
+    choice = json.dumps(["s1", "service", "2023-06-01"])
+    response = _post(cora, "/people/p1/connections/correct", {
+        "tie": choice, "action": "correct", "start-day": "1", "start-month": "",
+        "start-year": "2023", "end-day": "30", "end-month": "9", "end-year": "24"})
+    assert response.status_code == 400
+    assert 'href="#fix-start-month"' in response.text and 'href="#fix-end-year"' in response.text
+    assert "The start date must include a month" in response.text
+    assert "Year must include 4 numbers" in response.text
+    assert 'id="fix-end-year" name="end-year" type="text" inputmode="numeric" value="24"' \
+        in response.text
     assert store_file.read_bytes() == before
 
 
@@ -170,7 +189,7 @@ def test_another_coordinators_person_cannot_be_changed(store_file, app_db):
     before = store_file.read_bytes()
     response = client.post("/people/p1/connections/add", data={
         "csrf_token": token, "new_name": "X", "new_type": "person", "kind": "friend",
-        "start": "2024-01-01"})
+        **date_boxes("start", "2024-01-01")})
     assert response.status_code == 404
     response = client.post("/people/p1/review", data={})  # and no CSRF token: refused
     assert response.status_code in (400, 404)
@@ -185,7 +204,7 @@ def _answer(response, typed: str) -> str:
 def test_finding_someone_cannot_probe_for_people_outside_the_coordinators_scope(
         cora, store_file, app_db):
     before = store_file.read_bytes()
-    form = {"kind": "friend", "start": "01/02/2024"}
+    form = {"kind": "friend", **date_boxes("start", "01/02/2024")}
     answers = {}
     for typed in ("Quentin Quiet", "Olive Other", "Nobody Atall"):  # q3, p3 are Cole's
         response = _post(cora, "/people/p1/connections/add", {"find": typed, **form})
@@ -218,8 +237,8 @@ def test_a_group_is_found_by_part_of_its_name_anywhere(cora, store_file):
                                           "Coeddale Art Group, group in Coeddale",
                                           "Coeddale Art Group, group in Millham"]
     response = _post(cora, "/people/p1/connections/add", {
-        "find": "Art Group", "kind": "member", "start": "01/02/2024"})
+        "find": "Art Group", "kind": "member", **date_boxes("start", "01/02/2024")})
     assert response.status_code == 400 and "3 match “Art Group”: choose one" in response.text
     response = _post(cora, "/people/p1/connections/add", {
-        "existing": "art1", "kind": "member", "start": "01/02/2024"})
+        "existing": "art1", "kind": "member", **date_boxes("start", "01/02/2024")})
     assert response.status_code == 302
