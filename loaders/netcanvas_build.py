@@ -1,8 +1,9 @@
 """Build dated lacgraph nodes and ties from Network Canvas interview tables.
 
 The rules are described in :mod:`lacgraph.loaders.netcanvas`; this module identifies
-interviews, alters and edges on whole tables (pandas), collecting every problem before
-raising once; :mod:`lacgraph.loaders.netcanvas_dates` dates the ties.
+interviews and alters on whole tables (pandas), collecting every problem before raising
+once; :mod:`lacgraph.loaders.netcanvas_edges` joins the edges to their alters and
+:mod:`lacgraph.loaders.netcanvas_dates` dates the ties.
 """
 
 from __future__ import annotations
@@ -14,12 +15,11 @@ import pandas as pd
 
 from lacgraph.errors import InputError, Problem
 from lacgraph.loaders.netcanvas_dates import DATE_COLUMNS, dated_ties, interview_dates
+from lacgraph.loaders.netcanvas_edges import check_repeated_ids, edges_of
 from lacgraph.loaders.netcanvas_files import (
     EGO_UUID,
     ENCRYPTED,
     NODE_UUID,
-    SOURCE_UUID,
-    TARGET_UUID,
     Interviews,
     plain_type,
 )
@@ -27,9 +27,9 @@ from lacgraph.loaders.netcanvas_mapping import (
     CircleLayout,
     Mapping,
     NodeRule,
-    default_tie_kind,
 )
 from lacgraph.loaders.netcanvas_match import MATCH_COLUMNS, Matching, key_of, match_alters
+from lacgraph.loaders.netcanvas_problems import Problems
 from lacgraph.model import TIE_KINDS
 
 __all__ = ["Built", "build_tables", "interview_dates", "ring_of"]
@@ -62,24 +62,6 @@ def ring_of(x: np.ndarray, y: np.ndarray, layout: CircleLayout) -> np.ndarray:
     return np.asarray(layout.ring_circles, dtype=np.int64)[ring]
 
 
-class _Problems:
-    def __init__(self) -> None:
-        self.items: list[Problem] = []
-        self.notices: list[Problem] = []
-
-    def add(self, file: object, line: object, column: str, value: object, reason: str) -> None:
-        self.items.append(Problem(str(file), int(str(line)), column, str(value), reason))
-
-    def rows(self, frame: pd.DataFrame, mask: np.ndarray | pd.Series, column: str,
-             values: pd.Series, reason: str, *, notice: bool = False) -> None:
-        found = self.notices if notice else self.items
-        for i in np.flatnonzero(np.asarray(mask, dtype=bool)):
-            row = frame.iloc[i]
-            where = str(row["@where"]) if "@where" in row.index else ""
-            found.append(Problem(str(row["@file"]), int(row["@line"]), column,
-                                 str(values.iat[i]), f"{where}: {reason}" if where else reason))
-
-
 @dataclass(frozen=True)
 class Built:
     """What an export becomes: text ``nodes`` and ``ties`` (with, per row, the file and line
@@ -107,14 +89,14 @@ def build_tables(interviews: Interviews, mapping: Mapping,
     InputError
         Every problem found in the interviews or with the mapping.
     """
-    problems = _Problems()
+    problems = Problems()
     _check_types(interviews, mapping, problems)
     egos = _interviews(interviews, mapping, problems)
     if egos.empty:  # no usable interview: every alter and edge would be reported again
         raise InputError(problems.items)
     alters, matching = _alters(interviews, egos, mapping, problems, decisions)
-    _check_repeated_ids(alters, problems)
-    edges = _edges(interviews, egos, alters, mapping, problems)
+    check_repeated_ids(alters, problems)
+    edges = edges_of(interviews, egos, alters, mapping, problems)
     if problems.items:
         raise InputError(problems.items)
     # only what the ties and nodes are made of: the rest (the export's cells, keys, UUIDs)
@@ -133,7 +115,7 @@ def build_tables(interviews: Interviews, mapping: Mapping,
                  reviews.reset_index(drop=True))
 
 
-def _without_self_ties(alters: pd.DataFrame, edges: pd.DataFrame, problems: _Problems
+def _without_self_ties(alters: pd.DataFrame, edges: pd.DataFrame, problems: Problems
                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Leave out ties from a node to itself (a sociogram artefact), each with a notice."""
     loop = (edges["source"].eq(edges["target"]) & edges["source"].ne("")).to_numpy()
@@ -150,7 +132,7 @@ def _without_self_ties(alters: pd.DataFrame, edges: pd.DataFrame, problems: _Pro
 # ------------------------------------------------------------------------------ interviews
 
 
-def _check_types(interviews: Interviews, mapping: Mapping, problems: _Problems) -> None:
+def _check_types(interviews: Interviews, mapping: Mapping, problems: Problems) -> None:
     """Report node and edge types the mapping names but the export lacks (typos)."""
     for part, rules in (("node", mapping.nodes), ("edge", mapping.edges)):
         frame = interviews.alters if part == "node" else interviews.edges
@@ -162,7 +144,7 @@ def _check_types(interviews: Interviews, mapping: Mapping, problems: _Problems) 
                              f"{', '.join(found) or 'none'}")
 
 
-def _interviews(interviews: Interviews, mapping: Mapping, problems: _Problems) -> pd.DataFrame:
+def _interviews(interviews: Interviews, mapping: Mapping, problems: Problems) -> pd.DataFrame:
     egos = interviews.egos.copy()
     if egos.empty:
         problems.add("export", 0, "", "", "no interviews (no ego rows); expected at least one")
@@ -204,7 +186,7 @@ def _interviews(interviews: Interviews, mapping: Mapping, problems: _Problems) -
 
 
 def _by_protocol(egos: pd.DataFrame, ego: pd.Series, mapping: Mapping,
-                 problems: _Problems) -> pd.Series:
+                 problems: Problems) -> pd.Series:
     """Tell people apart by (protocol, case id) when the export holds several protocols.
 
     Two studies may both number their cases P001; unless the mapping says the studies
@@ -236,7 +218,7 @@ def _has(interviews: Interviews, part: str, nc_type: str, column: str) -> bool:
 
 
 def _alters(interviews: Interviews, egos: pd.DataFrame, mapping: Mapping,
-            problems: _Problems, decisions: pd.DataFrame | None
+            problems: Problems, decisions: pd.DataFrame | None
             ) -> tuple[pd.DataFrame, Matching]:
     alters = interviews.alters
     if alters.empty:
@@ -276,7 +258,7 @@ def _no_matching() -> Matching:
 
 
 def _alter_type(interviews: Interviews, group: pd.DataFrame, nc_type: str, rule: NodeRule,
-                problems: _Problems) -> pd.DataFrame:
+                problems: Problems) -> pd.DataFrame:
     """Label, identity key, kinds and circle of the alters of one node type."""
     has = lambda column: _has(interviews, "alters", nc_type, column)  # noqa: E731
     where = f"nodes.{nc_type}"
@@ -357,7 +339,7 @@ def _alter_type(interviews: Interviews, group: pd.DataFrame, nc_type: str, rule:
 
 
 def _kinds(group: pd.DataFrame, rule: NodeRule, variable, interviews: Interviews, nc_type: str,
-           problems: _Problems) -> pd.Series:
+           problems: Problems) -> pd.Series:
     """Every tie kind the ego-alter relationship has, per alter (default: the rule's kind)."""
     named: list[pd.Series] = []  # one Series of kind-or-"" per source
     if rule.kind_from:
@@ -409,7 +391,7 @@ def _kinds(group: pd.DataFrame, rule: NodeRule, variable, interviews: Interviews
     return pd.Series(kinds.to_numpy(object), index=group.index, dtype=object)
 
 
-def _circles(group: pd.DataFrame, rule: NodeRule, variable, problems: _Problems) -> pd.Series:
+def _circles(group: pd.DataFrame, rule: NodeRule, variable, problems: Problems) -> pd.Series:
     empty = pd.Series("", index=group.index, dtype=object)
     if rule.circle:
         cells = variable(rule.circle, "circle")
@@ -440,7 +422,7 @@ def _circles(group: pd.DataFrame, rule: NodeRule, variable, problems: _Problems)
     return out
 
 
-def _identify(alters: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
+def _identify(alters: pd.DataFrame, problems: Problems) -> pd.DataFrame:
     """Give every alter its lacgraph node id."""
     by_identity = alters["by_identity"].to_numpy(bool)
     ids = pd.Series("", index=alters.index, dtype=object)
@@ -468,137 +450,10 @@ def _identify(alters: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
     return alters
 
 
-# ------------------------------------------------------------------------------ edges
-
-
-def _check_repeated_ids(alters: pd.DataFrame, problems: _Problems) -> None:
-    """Report two alters of one interview with the same ``networkCanvasUUID`` (or, where
-    the UUIDs differ, the same ``nodeID``): an edge's ends are found by these ids, so each
-    must name one alter. The problem is on the later row and names the earlier one."""
-    reported = np.zeros(len(alters), dtype=bool)
-    for column in (NODE_UUID, "nodeID"):
-        if column not in alters.columns or not len(alters):
-            continue
-        ids = alters[column].astype(str)
-        keys = pd.DataFrame({"interview": alters[EGO_UUID].to_numpy(object),
-                             "id": ids.to_numpy(object)})
-        repeated = (keys.duplicated(keep="first").to_numpy() & ids.ne("").to_numpy()
-                    & ~reported)
-        if not repeated.any():
-            continue
-        keys["row"] = np.arange(len(keys))
-        first = keys.drop_duplicates(["interview", "id"], keep="first").set_index(
-            ["interview", "id"])["row"]
-        for i in np.flatnonzero(repeated):
-            row = alters.iloc[i]
-            earlier = alters.iloc[int(first.loc[(keys["interview"].iat[i], ids.iat[i])])]
-            reported[i] = True
-            where = str(row["@where"]) if "@where" in row.index and row["@where"] else ""
-            problems.add(row["@file"], row["@line"], column, ids.iat[i],
-                         (f"{where}: " if where else "")
-                         + f"the alter at {_place(earlier)} in the same interview has this "
-                         f"{column} too; expected each alter of an interview to have its "
-                         f"own {column}")
-
-
-def _place(row: pd.Series) -> str:
-    """Where a row is, as a person finds it: file and line (and the GraphML element)."""
-    where = str(row["@where"]) if "@where" in row.index and row["@where"] else ""
-    return f"{row['@file']} line {row['@line']}" + (f" ({where})" if where else "")
-
-
-def _edges(interviews: Interviews, egos: pd.DataFrame, alters: pd.DataFrame, mapping: Mapping,
-           problems: _Problems) -> pd.DataFrame:
-    edges = interviews.edges
-    columns = ["source", "target", "kind", "ego", "round", "@file", "@line"]
-    if edges.empty:
-        return pd.DataFrame(columns=columns)
-    info = egos.drop_duplicates(EGO_UUID).set_index(EGO_UUID)
-    known = edges[EGO_UUID].isin(info.index).to_numpy()
-    problems.rows(edges, ~known, EGO_UUID, edges[EGO_UUID],
-                  "no interview in the ego file(s) has this networkCanvasEgoUUID")
-    edges = edges if known.all() else edges[known]  # read, never written: no copy
-    out = {"ego": info["ego"].reindex(edges[EGO_UUID]).to_numpy(),
-           "round": info["round"].reindex(edges[EGO_UUID]).to_numpy()}
-    # an edge's ends are found by number: (interview, UUID or nodeID) as integer codes
-    interview_codes, _ = pd.factorize(np.concatenate([alters[EGO_UUID].to_numpy(object),
-                                                      edges[EGO_UUID].to_numpy(object)]))
-    alter_interview, edge_interview = np.split(interview_codes.astype(np.int64) + 1,
-                                               [len(alters)])
-    del interview_codes
-    alter_ids = alters["alter"].to_numpy(object)
-    alter_types = alters["type"].to_numpy(object)
-    types: dict[str, np.ndarray] = {}
-    for end, uuid_column, number_column in (("source", SOURCE_UUID, "from"),
-                                            ("target", TARGET_UUID, "to")):
-        uuid = edges[uuid_column].astype(str) if uuid_column in edges else pd.Series(
-            "", index=edges.index)
-        number = edges[number_column].astype(str) if number_column in edges else pd.Series(
-            "", index=edges.index)
-        row = _alter_rows(alter_interview, alters[NODE_UUID].to_numpy(object), edge_interview,
-                          uuid.to_numpy(object))
-        if "nodeID" in alters:
-            use_number = uuid.eq("").to_numpy()
-            row = np.where(use_number, _alter_rows(
-                alter_interview, alters["nodeID"].to_numpy(object), edge_interview,
-                number.to_numpy(object)), row)
-        missing = row < 0
-        shown = uuid.where(uuid.ne(""), number)
-        problems.rows(edges, missing, uuid_column if uuid.ne("").any() else number_column,
-                      shown, f"the edge's {end} is not a node of this interview; expected "
-                      "the networkCanvasUUID (or nodeID) of a node in the same interview")
-        out[end], types[end] = (np.where(missing, "", values.take(np.maximum(row, 0)))
-                                if len(values) else np.full(len(row), "", dtype=object)
-                                for values in (alter_ids, alter_types))
-        del uuid, number, shown, row, missing
-    mapped = {plain_type(k): v.kind for k, v in mapping.edges.items() if v.kind}
-    # one "<source type>-<target type>" string per pair of types, shared by its edges
-    source_codes, source_types = pd.factorize(types["source"])
-    target_codes, target_types = pd.factorize(types["target"])
-    codes, combos = pd.factorize(source_codes.astype(np.int64) * (len(target_types) + 1)
-                                 + target_codes)
-    texts = np.array([f"{source_types[c // (len(target_types) + 1)]}-"
-                      f"{target_types[c % (len(target_types) + 1)]}" for c in combos],
-                     dtype=object)
-    del types, source_codes, target_codes
-    pair = pd.Series(texts.take(codes) if len(texts) else np.array([], dtype=object),
-                     index=edges.index, dtype=object)
-    defaults = {p: default_tie_kind(*p.split("-", 1)) or "" for p in texts}
-    chosen = edges["@type"].map(mapped).astype(object)
-    kind = chosen.where(chosen.notna(), pair.map(defaults)).fillna("").astype(object)
-    out["kind"] = kind.to_numpy(object)
-    bad = kind.eq("").to_numpy() & (out["source"] != "") & (out["target"] != "")
-    problems.rows(edges, bad, "", pair,
-                  "no tie kind joins these node types; set a kind for this edge type in the "
-                  "mapping ([edges.<Type>] kind = ...) or map the node types differently")
-    out["@file"] = edges["@file"].to_numpy()
-    out["@line"] = edges["@line"].to_numpy()
-    return pd.DataFrame({c: out[c] for c in columns}, index=edges.index)
-
-
-def _alter_rows(alter_interview: np.ndarray, alter_ids: np.ndarray,
-                edge_interview: np.ndarray, edge_ids: np.ndarray) -> np.ndarray:
-    """The row of the alter each edge end names (its interview and id), -1 if none.
-
-    Where two alters of one interview have the same id (a problem reported by
-    :func:`_check_repeated_ids`), the first is named.
-    """
-    codes, uniques = pd.factorize(np.concatenate([alter_ids, edge_ids]))
-    width = len(uniques) + 1
-    keys = np.split(codes.astype(np.int64) + 1, [len(alter_ids)])  # a missing id: 0
-    del codes
-    table = pd.Series(np.arange(len(alter_ids), dtype=np.float64),
-                      index=pd.Index(alter_interview * width + keys[0]))
-    if not table.index.is_unique:
-        table = table[~table.index.duplicated(keep="first")]
-    rows = table.reindex(edge_interview * width + keys[1]).to_numpy()
-    return np.where(np.isnan(rows), -1, rows).astype(np.int64)
-
-
 # ------------------------------------------------------------------------------ nodes
 
 
-def _nodes(egos: pd.DataFrame, alters: pd.DataFrame, mapping: Mapping, problems: _Problems
+def _nodes(egos: pd.DataFrame, alters: pd.DataFrame, mapping: Mapping, problems: Problems
            ) -> tuple[pd.DataFrame, pd.DataFrame]:
     latest_first = egos.sort_values(["ego", "round"], ascending=[True, False], kind="stable")
     people = egos.sort_values(["ego", "round"], kind="stable").drop_duplicates("ego")
@@ -645,7 +500,7 @@ def _nodes(egos: pd.DataFrame, alters: pd.DataFrame, mapping: Mapping, problems:
     return nodes.astype(object), origin
 
 
-def _missing(egos: pd.DataFrame, variable: str, problems: _Problems, setting: str) -> bool:
+def _missing(egos: pd.DataFrame, variable: str, problems: Problems, setting: str) -> bool:
     """Whether the interviews have no ego ``variable`` (a problem, noted once)."""
     if variable in egos.columns:
         return False
@@ -654,7 +509,7 @@ def _missing(egos: pd.DataFrame, variable: str, problems: _Problems, setting: st
     return True
 
 
-def _latest(latest_first: pd.DataFrame, variable: str, ids: pd.Series, problems: _Problems,
+def _latest(latest_first: pd.DataFrame, variable: str, ids: pd.Series, problems: Problems,
             setting: str) -> np.ndarray:
     if _missing(latest_first, variable, problems, setting):
         return np.full(len(ids), "", dtype=object)
@@ -664,7 +519,7 @@ def _latest(latest_first: pd.DataFrame, variable: str, ids: pd.Series, problems:
         "").to_numpy(object)
 
 
-def _agreed(egos: pd.DataFrame, variable: str, ids: pd.Series, problems: _Problems,
+def _agreed(egos: pd.DataFrame, variable: str, ids: pd.Series, problems: Problems,
             setting: str) -> np.ndarray:
     """The ego variable's value, which must be the same in every interview that has one."""
     if _missing(egos, variable, problems, setting):

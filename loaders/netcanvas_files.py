@@ -35,25 +35,21 @@ Examples
 
 from __future__ import annotations
 
-import codecs
-import csv
 import io
-import operator
 import os
 import re
 import zipfile
 import zlib
-from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO
 
 import numpy as np
 import pandas as pd
 
 from lacgraph.errors import InputError, Problem
-from lacgraph.loaders.validate import check_header as _check_header
+from lacgraph.loaders.netcanvas_csv import parse_csv, strip_formula_quote
 
 __all__ = ["Interviews", "ExportFile", "list_export", "merge_interviews", "plain_type",
            "read_csv_files", "read_export", "strip_formula_quote"]
@@ -69,7 +65,6 @@ META = ("@file", "@line", "@where", "@type")
 _EGO = re.compile(r"_ego\.csv$", re.IGNORECASE)
 _NODES = re.compile(r"_attributeList(?:_(?P<type>[^/]*))?\.csv$", re.IGNORECASE)
 _EDGES = re.compile(r"_edgeList(?:_(?P<type>[^/]*))?\.csv$", re.IGNORECASE)
-_FORMULA_QUOTE = r"^'(?=[=+\-@\t\r])"
 _EXPECTED = "expected a Network Canvas export"
 MAX_EXPORT_BYTES = 2 * 1024**3
 """The largest export a .zip may unpack to (CSV and GraphML files together)."""
@@ -82,11 +77,6 @@ def _wanted(name: str) -> bool:
 def plain_type(name: str) -> str:
     """Return a node or edge type name as Network Canvas writes it in file names."""
     return re.sub(r"\W", "", name)
-
-
-def strip_formula_quote(text: str) -> str:
-    """Take off a ``'`` that protects a leading ``= + - @`` from spreadsheets."""
-    return re.sub(_FORMULA_QUOTE, "", text)
 
 
 @dataclass(frozen=True)
@@ -322,10 +312,9 @@ def read_csv_files(files: list[ExportFile],
     words. Each file is parsed with the standard ``csv`` module, its rows checked against
     the header, and one table per part is built at the end: an export has a few small files
     per interview, and one pandas parse per file would cost more than the whole import. A
-    file larger than :data:`COLUMNAR_BYTES` is read as a stream, twice: the ``csv`` module
-    checks it row by row keeping only each row's line, then pandas' C reader reads the
-    kept columns (see :func:`_parse_large_csv`), so memory grows with the cells kept,
-    not with every cell as a Python string in a row list.
+    large file is read as a stream, column-wise (see :mod:`lacgraph.loaders.netcanvas_csv`),
+    so memory grows with the cells kept, not with every cell as a Python string in a row
+    list.
 
     Raises
     ------
@@ -347,7 +336,7 @@ def read_csv_files(files: list[ExportFile],
         else:
             continue
         try:
-            header, kept, rows, lines = _parse_csv(
+            header, kept, rows, lines = parse_csv(
                 file, _edge_uses(uses) if part == "edges" and uses is not None else uses)
         except InputError as err:
             problems += err.problems
@@ -395,10 +384,6 @@ _Parsed = tuple[str, list[str], list[list[str]] | pd.DataFrame, Sequence[int], s
 """A parsed file: its name, the columns kept, its rows (or a table), each row's first line,
 and its node or edge type."""
 
-COLUMNAR_BYTES = 1 << 20
-"""CSV files larger than this are read column-wise, as streams (:func:`_parse_large_csv`)."""
-
-
 def _table(files: list[_Parsed]) -> pd.DataFrame:
     """One text table from many parsed files (columns a file lacks are empty).
 
@@ -419,7 +404,7 @@ def _table(files: list[_Parsed]) -> pd.DataFrame:
             frame = block.set_axis(list(names), axis=1)
         else:
             frame = pd.DataFrame([row for i in members for row in files[i][2]],
-                                 columns=list(names), dtype=object)
+                                 columns=list(names), dtype=str)
         counts = [len(files[i][3]) for i in members]
         extra = pd.DataFrame({
             "@file": np.repeat(np.array([files[i][0] for i in members], dtype=object), counts),
@@ -436,170 +421,3 @@ def _table(files: list[_Parsed]) -> pd.DataFrame:
         out = pd.concat([out.drop(columns=missing),
                          out[missing].fillna("").astype(object)], axis=1)[out.columns]
     return out
-
-
-def _parse_csv(file: ExportFile, uses: Callable[[str], bool] | None = None
-               ) -> tuple[list[str], list[str], list[list[str]] | pd.DataFrame, Sequence[int]]:
-    """Return one file's header, the columns kept, the rows (their cells, as text; a table
-    for a large file) and each row's first line. Only the columns ``uses`` accepts are
-    kept (all when None): a wide file costs time and memory in proportion to what is
-    kept."""
-    if file.length > COLUMNAR_BYTES:
-        return _parse_large_csv(file, uses)
-    return _parse_small_csv(file, uses)
-
-
-def _read_header(reader: Iterator[list[str]], file: ExportFile, uses: Callable[[str], bool] | None
-                 ) -> tuple[list[str], list[int]]:
-    """The header (formula quotes taken off, checked) and the positions of the columns kept."""
-    header = next(reader, None)
-    if not header:
-        raise InputError([Problem(file.name, 0, "", "",
-                                  "the file is empty; expected a header line")])
-    header = [strip_formula_quote(c) for c in header]
-    _check_header(header, file.name)
-    return header, [i for i, c in enumerate(header) if uses is None or uses(c)]
-
-
-def _ragged(file: ExportFile, line: int, fields: int, expected: int) -> Problem:
-    return Problem(file.name, line, "", "", f"{fields} fields; expected {expected} as in "
-                   "the header")
-
-
-def _parse_small_csv(file: ExportFile, uses: Callable[[str], bool] | None = None
-                     ) -> tuple[list[str], list[str], list[list[str]], list[int]]:
-    """:func:`_parse_csv` for a small file: read whole, a list of cells per row."""
-    # decoded as it is parsed: no copy of the whole file as text
-    stream = io.TextIOWrapper(io.BytesIO(file.read()), encoding="utf-8-sig", newline="")
-    reader = csv.reader(stream)
-    try:
-        header, keep = _read_header(reader, file, uses)
-        pick = operator.itemgetter(*keep) if 0 < len(keep) < len(header) else None
-        rows, lines, problems = [], [], []
-        line = reader.line_num
-        for row in reader:
-            first, line = line + 1, reader.line_num
-            if not any(row):
-                continue  # a blank line
-            if len(row) != len(header):
-                problems.append(_ragged(file, first, len(row), len(header)))
-                continue
-            if pick is not None:
-                row = list(pick(row)) if len(keep) > 1 else [pick(row)]
-            if any(cell[:1] == "'" for cell in row):
-                row = [strip_formula_quote(cell) for cell in row]
-            rows.append(row)
-            lines.append(first)
-    except csv.Error as err:
-        raise InputError([Problem(file.name, reader.line_num, "", "",
-                                  f"not a readable CSV file ({err})")]) from None
-    except UnicodeDecodeError:
-        raise _not_utf8(file) from None
-    if problems:
-        raise InputError(problems)
-    kept = header if pick is None else [header[i] for i in keep]
-    return header, kept, rows, lines
-
-
-class _Watched(io.RawIOBase):
-    """A binary stream that notes whether a NUL or a ``'`` went through it."""
-
-    def __init__(self, raw: Any) -> None:
-        super().__init__()
-        self.raw, self.nul, self.quote = raw, False, False
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        n: int = self.raw.readinto(buffer)
-        if n:
-            chunk = memoryview(buffer)[:n].tobytes()
-            self.nul = self.nul or b"\0" in chunk
-            self.quote = self.quote or b"'" in chunk
-        return n
-
-    def close(self) -> None:
-        self.raw.close()
-        super().close()
-
-
-def _parse_large_csv(file: ExportFile, uses: Callable[[str], bool] | None = None
-                     ) -> tuple[list[str], list[str], pd.DataFrame, Sequence[int]]:
-    """:func:`_parse_csv` for a large file: two streaming passes, no file held in memory.
-
-    First the ``csv`` module reads every row, as for a small file (the same header,
-    ragged-row, blank-line, CSV and UTF-8 problems), keeping only each row's first line.
-    Then pandas' C reader reads only the kept columns, as text, into a table; it shares
-    one string among equal cells nearby, and holds no list per row. The two readers split
-    records alike; should the counts differ, or the file hold a NUL (which the C reader
-    would cut a cell at), the file is read as a small one, so nothing is read differently.
-    """
-    watched = _Watched(file.open())
-    with io.TextIOWrapper(io.BufferedReader(watched, 1 << 16), encoding="utf-8-sig",
-                          newline="") as stream:
-        reader = csv.reader(stream)
-        lines = array("q")
-        blank: list[int] = []
-        problems: list[Problem] = []
-        records = 0
-        try:
-            header, keep = _read_header(reader, file, uses)
-            width = len(header)
-            line = reader.line_num
-            for row in reader:
-                first, line = line + 1, reader.line_num
-                records += 1
-                if not any(row):
-                    blank.append(records - 1)  # a blank line
-                elif len(row) != width:
-                    problems.append(_ragged(file, first, len(row), width))
-                else:
-                    lines.append(first)
-        except csv.Error as err:
-            raise InputError([Problem(file.name, reader.line_num, "", "",
-                                      f"not a readable CSV file ({err})")]) from None
-        except UnicodeDecodeError:
-            raise _not_utf8(file) from None
-    if problems:
-        raise InputError(problems)
-    if watched.nul:
-        return _parse_small_csv(file, uses)
-    with file.open() as raw:
-        frame = pd.read_csv(raw, engine="c", dtype=object, na_filter=False,
-                            keep_default_na=False, skip_blank_lines=False,
-                            encoding="utf-8-sig", usecols=keep if len(keep) < width else None)
-    if len(frame) != records or frame.shape[1] != len(keep):
-        return _parse_small_csv(file, uses)
-    if blank:
-        frame = frame.drop(index=blank).reset_index(drop=True)
-    frame = frame.set_axis([str(i) for i in range(frame.shape[1])], axis=1)
-    if watched.quote:
-        for column in frame.columns:
-            cells = frame[column]
-            quoted = cells.str.startswith("'").to_numpy(bool)
-            if quoted.any():
-                frame.loc[quoted, column] = cells[quoted].str.replace(
-                    _FORMULA_QUOTE, "", regex=True)
-    return header, [header[i] for i in keep], frame, lines
-
-
-def _not_utf8(file: ExportFile) -> InputError:
-    """The problem of a file that is not UTF-8: the line and the bytes at fault."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    line = 1
-    with file.open() as stream:
-        while True:
-            chunk = stream.read(1 << 20)
-            try:
-                decoder.decode(chunk, final=not chunk)
-            except UnicodeDecodeError as err:
-                data = err.object
-                line += data.count(b"\n", 0, err.start)
-                return InputError([Problem(file.name, line, "",
-                                           repr(data[err.start:err.end])[2:-1],
-                                           "not valid UTF-8 text")])
-            if not chunk:
-                break
-            line += chunk.count(b"\n")
-    return InputError([Problem(file.name, 0, "", "", "not valid UTF-8 text")])

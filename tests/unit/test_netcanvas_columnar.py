@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from lacgraph.errors import InputError
-from lacgraph.loaders import netcanvas_files
+from lacgraph.loaders import netcanvas_csv
 from lacgraph.loaders.netcanvas_files import list_export, read_csv_files
 from lacgraph.loaders.netcanvas_mapping import Mapping
 
@@ -74,12 +74,12 @@ def read(path: Path, uses) -> tuple[str, object]:
 def test_a_large_file_is_read_as_a_small_one(tmp_path, monkeypatch, case, zipped, uses):
     path = export(tmp_path, CASES[case], zipped)
     large: list[str] = []
-    parse = netcanvas_files._parse_large_csv
-    monkeypatch.setattr(netcanvas_files, "_parse_large_csv",
+    parse = netcanvas_csv._parse_large_csv
+    monkeypatch.setattr(netcanvas_csv, "_parse_large_csv",
                         lambda file, keep: large.append(file.name) or parse(file, keep))
     small = read(path, uses)
     assert not large
-    monkeypatch.setattr(netcanvas_files, "COLUMNAR_BYTES", -1)  # every file is "large"
+    monkeypatch.setattr(netcanvas_csv, "COLUMNAR_BYTES", -1)  # every file is "large"
     columnar = read(path, uses)
     assert len(large) == 3  # the ego, attribute-list and edge-list files
     assert columnar[0] == small[0]
@@ -92,7 +92,7 @@ def test_a_large_file_is_read_as_a_small_one(tmp_path, monkeypatch, case, zipped
 
 
 def test_the_quirks_are_read_as_network_canvas_means_them(tmp_path, monkeypatch):
-    monkeypatch.setattr(netcanvas_files, "COLUMNAR_BYTES", -1)
+    monkeypatch.setattr(netcanvas_csv, "COLUMNAR_BYTES", -1)
     found = read_csv_files(list_export(export(tmp_path, CASES["quirks"], zipped=True)))
     alters = found.alters
     assert alters["name"].tolist() == ["Smith, Jo", "=A1", "O'Brien", "Siân Llŷr", "Zoë"]
@@ -104,7 +104,7 @@ def test_the_quirks_are_read_as_network_canvas_means_them(tmp_path, monkeypatch)
 
 
 def test_problems_name_the_line_in_a_large_file(tmp_path, monkeypatch):
-    monkeypatch.setattr(netcanvas_files, "COLUMNAR_BYTES", -1)
+    monkeypatch.setattr(netcanvas_csv, "COLUMNAR_BYTES", -1)
     with pytest.raises(InputError) as caught:
         read_csv_files(list_export(export(tmp_path, CASES["ragged"], zipped=False)))
     assert [str(p) for p in caught.value.problems] == [
