@@ -265,7 +265,11 @@ def _text(series: pd.Series) -> pd.Series:
 
 def _flag(series: pd.Series) -> pd.Series:
     if _all_text(series):  # fast path for loaded text: same result as the map below
-        return series.str.strip().str.lower().eq("true").astype(bool)
+        # each distinct value read once: no new string per row (a few distinct flags)
+        codes, uniques = pd.factorize(series.to_numpy(object), use_na_sentinel=False)
+        true = np.array([u.strip().lower() == "true" for u in uniques], dtype=bool)
+        return pd.Series(true[codes] if len(codes) else np.zeros(0, dtype=bool),
+                         index=series.index)
     return series.map(lambda v: v is True or str(v).strip().lower() == "true").astype(bool)
 
 
@@ -275,7 +279,7 @@ def _dates(series: pd.Series) -> pd.Series:
 
 def normalise_nodes(frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` with every node column present and in its canonical dtype."""
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # columns added below, none changed in place
     for col in NODE_COLUMNS:
         if col not in frame:
             frame[col] = "" if col not in ("supported",) else False
@@ -294,7 +298,7 @@ def normalise_nodes(frame: pd.DataFrame) -> pd.DataFrame:
 
 def normalise_ties(frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` with every tie column present and in its canonical dtype."""
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # columns added below, none changed in place
     for col in TIE_COLUMNS:
         if col not in frame:
             frame[col] = False if col == "reciprocal" else ""

@@ -423,30 +423,47 @@ def _circles(group: pd.DataFrame, rule: NodeRule, variable, problems: Problems) 
 
 
 def _identify(alters: pd.DataFrame, problems: Problems) -> pd.DataFrame:
-    """Give every alter its lacgraph node id."""
+    """Give every alter its lacgraph node id.
+
+    An alter given by an identity variable is its key; the others are ``<ego>/<n>``, n
+    counting each ego's distinct keys in the order first named (by round, file and line).
+    The work is on integer codes: one new string per node, none per alter.
+    """
     by_identity = alters["by_identity"].to_numpy(bool)
-    ids = pd.Series("", index=alters.index, dtype=object)
-    ids[by_identity] = alters.loc[by_identity, "key"]
-    matched = alters[~by_identity].sort_values(["ego", "round", "@file", "@line"],
-                                               kind="stable")
+    ids = np.where(by_identity, alters["key"].to_numpy(object), "").astype(object)
+    matched = np.flatnonzero(~by_identity)
     if len(matched):
-        first = matched.drop_duplicates(["ego", "key"])
-        number = first.groupby("ego").cumcount() + 1
-        table = pd.Series(np.array([f"{e}/{n}" for e, n in zip(
-            first["ego"].to_numpy(object), number.to_numpy(), strict=True)], dtype=object),
-            index=pd.MultiIndex.from_frame(first[["ego", "key"]]))
-        ids[matched.index] = table.reindex(
-            pd.MultiIndex.from_frame(matched[["ego", "key"]])).to_numpy()
+        ego, egos = pd.factorize(alters["ego"].to_numpy(object)[matched], sort=True)
+        file = pd.factorize(alters["@file"].to_numpy(object)[matched], sort=True)[0]
+        order = np.lexsort((alters["@line"].to_numpy(np.int64)[matched], file,
+                            alters["round"].to_numpy(np.int64)[matched], ego))
+        del file
+        ego = ego[order]
+        key = pd.factorize(alters["key"].to_numpy(object)[matched[order]])[0]
+        # each (ego, key) numbered in order of first appearance: an ego's are consecutive
+        node, firsts = pd.factorize(ego.astype(np.int64) * (int(key.max()) + 1) + key)
+        del key
+        first_row = np.unique(node, return_index=True)[1]  # each node's first row
+        node_ego = ego[first_row]
+        new_ego = np.r_[True, node_ego[1:] != node_ego[:-1]]
+        number = np.arange(len(node_ego)) - np.maximum.accumulate(
+            np.where(new_ego, np.arange(len(node_ego)), 0)) + 1
+        names = np.array([f"{egos[e]}/{n}" for e, n in zip(node_ego, number, strict=True)],
+                         dtype=object)
+        ids[matched[order]] = names[node]
+        del ego, node, firsts, first_row, node_ego, new_ego, number, names, order
     alters = alters.assign(alter=ids)
-    # one lacgraph type per node
-    named = alters[alters["alter"].ne("")]
-    several = named.groupby("alter")["type"].nunique()
-    for node in several.index[several > 1]:
-        rows = named[named["alter"] == node]
-        found = ", ".join(sorted(set(rows["type"])))
-        problems.add(rows["@file"].iat[0], rows["@line"].iat[0], "", node,
-                     f"this identity is mapped to several node types ({found}); "
-                     "expected one type per person or group")
+    # one lacgraph type per node (only a question when the alters have several types)
+    types = alters["type"].to_numpy(object)
+    if len(types) and (types != types[0]).any():
+        named = alters[alters["alter"].ne("")]
+        several = named.groupby("alter")["type"].nunique()
+        for node_id in several.index[several > 1]:
+            rows = named[named["alter"] == node_id]
+            found = ", ".join(sorted(set(rows["type"])))
+            problems.add(rows["@file"].iat[0], rows["@line"].iat[0], "", node_id,
+                         f"this identity is mapped to several node types ({found}); "
+                         "expected one type per person or group")
     return alters
 
 

@@ -177,36 +177,47 @@ def _runs(presence: dict, egos: pd.DataFrame) -> dict:
 
 
 def _union(runs: dict, presence: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Merge overlapping or touching runs of the same pair and kind (several reporters)."""
-    first = runs["first"]
+    """Merge overlapping or touching runs of the same pair and kind (several reporters).
+
+    Each working array is let go once used: a large import's peak memory is here (issue 24).
+    """
+    first = runs.pop("first")
     lo, hi, kind = presence["lo"][first], presence["hi"][first], presence["kind"][first]
-    order = np.lexsort((runs["ego"], runs["start"], kind, hi, lo))
+    order = np.lexsort((runs.pop("ego"), runs["start"], kind, hi, lo))
     first, lo, hi, kind = first[order], lo[order], hi[order], kind[order]
-    start_days, end_days = runs["start"][order], runs["end"][order]
+    start_days, end_days = runs.pop("start")[order], runs.pop("end")[order]
     new_group = np.r_[True, (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1]) | (kind[1:] != kind[:-1])]
-    group = np.cumsum(new_group)
-    reach = pd.Series(end_days).groupby(group).cummax().to_numpy()
-    previous = np.concatenate([[np.iinfo(np.int64).min], reach[:-1]])
-    starts_block = new_group | (start_days > previous)
+    del lo, hi, kind
+    reach = pd.Series(end_days).groupby(np.cumsum(new_group)).cummax().to_numpy()
+    starts_block = new_group | (start_days > np.concatenate([[np.iinfo(np.int64).min],
+                                                             reach[:-1]]))
+    del reach, new_group
     block_of_run = np.cumsum(starts_block) - 1  # per run, in the order sorted above
     heads = np.flatnonzero(starts_block)
+    del starts_block
     start = np.minimum.reduceat(start_days, heads) if len(heads) else start_days
     end = np.maximum.reduceat(end_days, heads) if len(heads) else end_days
+    del start_days, end_days
     row = first[heads]  # the presence row that first named each tie
+    del first
     open_end = end == np.iinfo(np.int64).max
     history = _history(presence, order, block_of_run, len(heads))
+    del order, block_of_run, heads
+    # object columns as they are (no text inference and no copy to object afterwards)
     ties = pd.DataFrame({
         "source": presence["nodes"].take(presence["source"][row]),
         "target": presence["nodes"].take(presence["target"][row]),
         "kind": presence["kinds"].take(presence["kind"][row]),
         "start": _day_text(start),
-        "end": np.where(open_end, "", _day_text(np.where(open_end, 0, end))),
+        "end": _day_text(np.where(open_end, 0, end)),
         "circle": presence["circles"].take(presence["circle"][row]),
         "circle_by_interview": history,
-    })
-    origin = pd.DataFrame({"@file": presence["files"].take(presence["file"][row]),
+    }, dtype=object)
+    ties.loc[open_end, "end"] = ""
+    origin = pd.DataFrame({"@file": pd.Series(presence["files"].take(presence["file"][row]),
+                                              dtype=object),
                            "@line": presence["line"][row]})
-    return ties.astype(object), origin
+    return ties, origin
 
 
 def _history(presence: dict, order: np.ndarray, block_of_run: np.ndarray, blocks: int

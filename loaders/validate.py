@@ -134,6 +134,21 @@ def validate(
         raise InputError(problems)
     nodes, node_lines = _fill(nodes, NODE_COLUMNS, node_lines)
     ties, tie_lines = _fill(ties, TIE_COLUMNS, tie_lines)
+    # checked in a function of its own: its working columns are gone before the
+    # canonical tables are built (a large import's peak memory, issue 24)
+    problems += _check(nodes, ties, nodes_file, ties_file, node_lines, tie_lines)
+    if problems:
+        raise InputError(problems)
+    del node_lines, tie_lines
+    nodes = nodes.assign(supported=_canonical_flag(nodes["supported"]))
+    ties = ties.assign(reciprocal=_canonical_flag(ties["reciprocal"]))
+    return Tables(normalise_nodes(nodes), normalise_ties(ties))
+
+
+def _check(nodes: pd.DataFrame, ties: pd.DataFrame, nodes_file: str, ties_file: str,
+           node_lines: np.ndarray, tie_lines: np.ndarray) -> list[Problem]:
+    """Every problem of the filled tables' rows (see :func:`validate`)."""
+    problems: list[Problem] = []
     check = _Checker(problems)
     _check_control(check, nodes_file, node_lines, nodes, ("id", "coordinator", "label"))
     _check_control(check, ties_file, tie_lines, ties, ("source", "target", "brokered_by"))
@@ -196,12 +211,7 @@ def validate(
     check.flag_coordinator(f, L, "brokered_by", ties["brokered_by"], type_of, coordinators)
     _check_fit(check, f, L, kind, source_type, target_type, kind_known)
     _check_duplicate_ties(check, f, L, ties, self_tie)
-
-    if problems:
-        raise InputError(problems)
-    nodes = nodes.assign(supported=_canonical_flag(nodes["supported"]))
-    ties = ties.assign(reciprocal=_canonical_flag(ties["reciprocal"]))
-    return Tables(normalise_nodes(nodes), normalise_ties(ties))
+    return problems
 
 
 CONTROL = "[\x00-\x1f\x7f-\x9f]"
@@ -281,7 +291,25 @@ def _fill(
 
 
 def _canonical_flag(values: pd.Series) -> pd.Series:
-    return values.str.lower().isin(TRUE_WORDS).map({True: "true", False: "false"})
+    words = np.array(["false", "true"], dtype=object)  # two strings, shared by every row
+    return pd.Series(words[_is_word(values, TRUE_WORDS).astype(np.intp)], index=values.index,
+                     dtype=object)
+
+
+def _is_word(values: pd.Series, words: frozenset[str]) -> np.ndarray:
+    """Whether each text value, lower-cased, is one of ``words``.
+
+    Each distinct value is lower-cased once: a column of yes/no values has a few, so no
+    new string is made per row.
+
+    Examples
+    --------
+    >>> _is_word(pd.Series(["Yes", "no", "YES", ""]), TRUE_WORDS).tolist()
+    [True, False, True, False]
+    """
+    codes, uniques = pd.factorize(values.to_numpy(object), use_na_sentinel=False)
+    hit = np.array([str(u).lower() in words for u in uniques], dtype=bool)
+    return hit[codes] if len(codes) else np.zeros(0, dtype=bool)
 
 
 def _check_fit(
@@ -364,7 +392,7 @@ class _Checker:
             self.add(file, int(lines[i]), column, values.iat[i], reason)
 
     def flag_flag(self, file: str, lines: np.ndarray, column: str, values: pd.Series) -> None:
-        ok = values.eq("") | values.str.lower().isin(TRUE_WORDS | FALSE_WORDS)
+        ok = values.eq("").to_numpy() | _is_word(values, TRUE_WORDS | FALSE_WORDS)
         self.flag(file, lines, column, values, ~ok,
                   _("not a yes/no value; expected true or false (or yes/no, 1/0), or empty"))
 
