@@ -9,7 +9,8 @@ the in-memory tables change only after the transaction commits.
 Checking and merging a write lives in :mod:`lacgraph.stores._merge`; the file's schema
 and SQL in :mod:`lacgraph.stores._sqlite`; what a store kept in memory only remembers
 beside its tables (tombstones, merged ids, form tokens, kept audit rows, the key's
-fingerprint) in :mod:`lacgraph.stores._memory_book`.
+fingerprint) in :mod:`lacgraph.stores._memory_book`; the reads (every node and tie, a
+snapshot, a person's circle and ties over time) in :mod:`lacgraph.stores._memory_reads`.
 
 Deleted rows are overwritten on disk (``secure_delete``); after an erasure the write-ahead
 log is emptied (retried while another program reads) and the file rebuilt (``VACUUM``), so
@@ -43,6 +44,7 @@ from lacgraph.errors import StoreError
 from lacgraph.stores import _merge, _sqlite, _sqlite_write
 from lacgraph.stores._ego import EgoIndex
 from lacgraph.stores._memory_book import MemoryBook
+from lacgraph.stores._memory_reads import TableReads
 from lacgraph.stores._merge import Plan, conform, conform_tables
 from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store, TieKey
 from lacgraph.stores.guard import (
@@ -55,9 +57,7 @@ from lacgraph.stores.guard import check as check_guard
 from lacgraph.tables import (
     NODE_COLUMNS,
     TIE_COLUMNS,
-    DateLike,
     Tables,
-    active_mask,
     normalise_nodes,
     normalise_ties,
 )
@@ -68,7 +68,7 @@ BATCH_SIZE = 10_000
 _EMPTY = Tables.from_records([], [])
 
 
-class MemoryStore(Store):
+class MemoryStore(TableReads, Store):
     """The embedded store: canonical tables in memory, optionally kept in one SQLite file.
 
     Parameters
@@ -507,100 +507,7 @@ class MemoryStore(Store):
                 self._db = None
             self._closed = True
 
-    # ------------------------------------------------------------------- reads
-
-    def read(self) -> Tables:
-        """Return every node and tie, sorted, in the canonical dtypes.
-
-        Examples
-        --------
-        >>> MemoryStore().read().nodes.columns.tolist()[:3]
-        ['id', 'type', 'label']
-        """
-        nodes, ties = self._current()
-        return Tables(nodes.copy(), ties.copy())
-
-    def snapshot(self, at: DateLike) -> Tables:
-        """Return every node and the ties active at ``at`` (``start <= at < end``).
-
-        Examples
-        --------
-        >>> from lacgraph.tables import Tables
-        >>> store = MemoryStore()
-        >>> _ = store.write(Tables.from_records(
-        ...     [{"id": "a", "type": "person"}, {"id": "b", "type": "person"}],
-        ...     [{"source": "a", "target": "b", "kind": "friend", "start": "2024-01-01"}]))
-        >>> len(store.snapshot("2023-12-31").ties), len(store.snapshot("2024-01-01").ties)
-        (0, 1)
-        """
-        nodes, ties = self._current()
-        return Tables(nodes.copy(), ties[active_mask(ties, at)].reset_index(drop=True))
-
-    def ego(self, person: str, at: DateLike) -> Tables:
-        """Return ``person``, its alters at ``at`` and the active ties among them all.
-
-        Alters are the nodes joined to ``person`` by a non-household tie active at
-        ``at``. The ties are every active tie among ``person`` and its alters (several
-        between one pair are all kept), plus the active household ties touching any of
-        them, with the family nodes at their other end.
-
-        Answered from an index of the ties by person (:mod:`lacgraph.stores._ego`),
-        built at the first lookup after each load, write or erasure and shared by every
-        thread: a lookup reads only the ties of ``person`` and their alters.
-
-        Raises
-        ------
-        NotFound
-            When ``person`` is not a node.
-
-        Examples
-        --------
-        >>> from lacgraph.tables import Tables
-        >>> store = MemoryStore()
-        >>> _ = store.write(Tables.from_records(
-        ...     [{"id": i, "type": "person"} for i in "abc"],
-        ...     [{"source": "a", "target": "b", "kind": "friend", "start": "2024-01-01"},
-        ...      {"source": "b", "target": "c", "kind": "friend", "start": "2024-01-01"}]))
-        >>> list(store.ego("a", "2024-02-01").nodes["id"])
-        ['a', 'b']
-        """
-        return self._ego_index().ego(person, at)
-
-    def person_tables(self, person: str) -> Tables:
-        """Return every tie touching ``person`` at any date, and the nodes at their ends.
-
-        All a one-person question over time (timeline, changes since a date) reads,
-        answered from the same index as :meth:`ego`.
-
-        Raises
-        ------
-        NotFound
-            When ``person`` is not a node.
-
-        Examples
-        --------
-        >>> from lacgraph.tables import Tables
-        >>> store = MemoryStore()
-        >>> _ = store.write(Tables.from_records(
-        ...     [{"id": i, "type": "person"} for i in "abc"],
-        ...     [{"source": "a", "target": "b", "kind": "friend", "start": "2024-01-01",
-        ...       "end": "2024-02-01"},
-        ...      {"source": "b", "target": "c", "kind": "friend", "start": "2024-01-01"}]))
-        >>> list(store.person_tables("a").nodes["id"]), len(store.person_tables("a").ties)
-        (['a', 'b'], 1)
-        """
-        return self._ego_index().person_tables(person)
-
     # ----------------------------------------------------------------- helpers
-
-    def _ego_index(self) -> EgoIndex:
-        """Return the tie index of the data held now, building it if the data changed."""
-        nodes, ties = self._current()
-        with self._index_lock:
-            index = self._index
-            if index is None or index.nodes is not nodes or index.ties is not ties:
-                index = self._index = EgoIndex(nodes, ties)
-            return index
 
     def _check_open(self) -> None:
         if self._closed:
