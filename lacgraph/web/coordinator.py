@@ -226,12 +226,13 @@ def render_person(person: str, row: pd.Series, *, form: dict | None = None,
 
 
 def record_forms(person: str, reviews: list, open_options: Markup, all_options: Markup,
-                 form: dict, problems: list[dict[str, str]], today: np.datetime64) -> Markup:
+                 form: dict, problems: list[dict[str, str]], today: np.datetime64, *,
+                 whole: bool = False) -> Markup:
     """The forms that record a change on ``person``'s page. A form sent back with its
-    mistakes (or a choice among namesakes) is rendered as it is; otherwise the forms are
-    rendered once per language and day with holes for the values of the person and the
-    request (see :mod:`lacgraph.web.holes`), and filled in: the same text, at a fraction
-    of the cost of a person's first view."""
+    mistakes (or a choice among namesakes) is rendered whole, as is any with ``whole``;
+    otherwise the forms are rendered once per language and day with holes for the values
+    of the person and the request (see :mod:`lacgraph.web.holes`), and filled in: the
+    same text, at a fraction of the cost of a person's first view."""
     values: dict[str, Any] = {
         "urls": {"review": url_for("record.review", person=person),
                  "add": url_for("record.add", person=person),
@@ -245,7 +246,7 @@ def record_forms(person: str, reviews: list, open_options: Markup, all_options: 
     fixed = {"reviews": bool(reviews), "form": form, "problems": problems, "today": today,
              "word": word, "kinds": list(KIND_WORDS), "kind_words": KIND_WORDS,
              "circle_words": CIRCLE_WORDS}
-    if form or problems or g.get("finder_choices"):
+    if whole or form or problems or g.get("finder_choices"):
         return Markup(render_template(
             "_record_forms.html", **fixed, **values | {
                 "csrf_token": lambda: values["csrf_token"],
