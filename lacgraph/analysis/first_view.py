@@ -121,6 +121,7 @@ class PersonFirstView:
         rows = index.rows_of([self.code])
         self.own_rows = rows[~index.household[rows]]
         self._circles: dict[np.datetime64, dict[str, Any] | None] = {}
+        self._changes: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
         self.own_alters = np.where(index.source[self.own_rows] == self.code,
                                    index.target[self.own_rows], index.source[self.own_rows])
 
@@ -186,9 +187,13 @@ class PersonFirstView:
 
     def change_records(self, since: DateLike, at: DateLike | None = None
                        ) -> list[dict[str, Any]]:
-        """The rows of :meth:`changes` as dicts, without building the frame."""
+        """The rows of :meth:`changes` as dicts, without building the frame; kept on this
+        view (a page and its picture ask for the same window), so read them only."""
         before, day = _window(self, since, at)  # type: ignore[arg-type]  # resolve_date only
-        return change_records(self.own_ties(), self._labels_and_types, before, day)
+        if (before, day) not in self._changes:
+            self._changes[before, day] = change_records(self.own_ties(), self._labels_and_types,
+                                                        before, day)
+        return self._changes[before, day]
 
     def compare(self, since: DateLike, at: DateLike | None = None) -> pd.DataFrame:
         """:func:`lacgraph.analysis.circle.compare` of the person."""
