@@ -175,13 +175,19 @@ def long_date(value: object, lang: str | None = None) -> str:
     day = as_date(value)
     if day is None:
         return ""
-    return _long_date(day, babel_locale(lang))
+    return long_date_in(day, babel_locale(lang))
 
 
 @functools.lru_cache(maxsize=8192)
-def _long_date(day: dt.date, locale: str) -> str:
-    """One day written out in one locale (kept: a person page writes dozens of dates, and
-    Babel takes a tenth of a millisecond for each)."""
+def long_date_in(day: dt.date, locale: str) -> str:
+    """One day written out in one Babel locale (``en_GB``, ``cy_GB``), kept: a person page
+    writes dozens of dates, and Babel takes a tenth of a millisecond for each.
+
+    Examples
+    --------
+    >>> long_date_in(dt.date(2024, 8, 7), "cy_GB")
+    '7 Awst 2024'
+    """
     from babel.dates import format_date
 
     return str(format_date(day, format="d MMMM y", locale=locale))

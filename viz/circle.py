@@ -123,7 +123,7 @@ def _draw(data: CircleData, *, title: str = "", centre: tuple[str, ...] = ()) ->
     fig.subplots_adjust(left=0.02, right=0.98, top=0.88, bottom=0.12)
     ax.set_aspect("equal")
     ax.axis("off")
-    radii = alters.attrs["radii"]
+    radii = data.radii
     limit = radii[4] + 0.9
     ax.set_xlim(-limit, limit)
     ax.set_ylim(-limit, limit)
@@ -133,7 +133,7 @@ def _draw(data: CircleData, *, title: str = "", centre: tuple[str, ...] = ()) ->
     fig.text(0.5, 0.925, data.headline, ha="center", fontsize=11, parse_math=False,
              gid="fixed-headline")
 
-    sectors = alters.attrs.get("sectors", {})
+    sectors = data.sectors
     shades = ("#f3f3f3", "#ffffff")
     fixed: list[Text] = []
     for k, s in enumerate(SECTORS):

@@ -348,9 +348,9 @@ def render(data: CircleData, journey: pd.DataFrame | None = None) -> str:
     """Return the page for already-gathered :class:`~lacgraph.viz.circle.CircleData`,
     with the :func:`lacgraph.analysis.circle.timeline` table ``journey`` below it when given."""
     nodes, edges, options = _network(data)
-    radii = data.alters.attrs["radii"]
+    radii = data.radii
     sectors = [{"name": _(name), "start": start, "end": end}
-               for name, (start, end) in data.alters.attrs.get("sectors", {}).items()
+               for name, (start, end) in data.sectors.items()
                if start != end and name in SECTORS]
     payload = {
         "nodes": nodes, "edges": edges, "options": options,

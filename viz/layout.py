@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -71,21 +70,54 @@ def circle_name(circle: int) -> str:
 MIN_SECTOR = np.deg2rad(24)
 
 
-@dataclass
 class CircleData:
-    """Everything the pictures show, names already replaced when pseudonymising."""
+    """Everything the pictures show, names already replaced when pseudonymising.
 
-    person: str
-    person_label: str
-    at: str
-    since: str | None
-    alters: pd.DataFrame
-    """One row per alter: the :func:`lacgraph.analysis.circle.compare` columns (``status`` ``kept``
-    without ``since``), ``shown`` (the label to draw), ``sector``, and ``angle``, ``x``,
-    ``y`` from :func:`layout`."""
-    pairs: list[tuple[int, int]]
-    """Alter-alter ties active at ``at``, as row positions in ``alters``."""
-    headline: str
+    ``alters``: one row per alter: the :func:`lacgraph.analysis.circle.compare` columns
+    (``status`` ``kept`` without ``since``), ``shown`` (the label to draw), ``sector``,
+    and ``angle``, ``x``, ``y`` from :func:`layout` (ring radii and sectors in its
+    ``attrs``). Gathered as ``columns`` instead (:func:`picture_data`), the frame is built
+    at its first use: the SVG writer reads the columns (:meth:`column`) and needs none.
+    ``pairs``: alter-alter ties active at ``at``, as row positions in ``alters``.
+    """
+
+    def __init__(self, person: str, person_label: str, at: str, since: str | None,
+                 alters: pd.DataFrame | None = None, pairs: list[tuple[int, int]] | None = None,
+                 headline: str = "", *, columns: dict[str, np.ndarray] | None = None,
+                 radii: dict[int, float] | None = None,
+                 sectors: dict[str, tuple[float, float]] | None = None):
+        if (alters is None) == (columns is None):
+            raise TypeError("CircleData needs alters (a frame) or columns, not both")
+        self.person, self.person_label, self.at, self.since = person, person_label, at, since
+        self.pairs = pairs or []
+        self.headline = headline
+        self._alters = alters
+        self.columns = columns
+        attrs = {} if alters is None else alters.attrs
+        self.radii: dict[int, float] = radii or attrs.get("radii") or dict(RING_RADIUS)
+        self.sectors: dict[str, tuple[float, float]] = sectors or attrs.get("sectors", {})
+
+    @property
+    def alters(self) -> pd.DataFrame:
+        """The alters as a frame (see the class)."""
+        if self._alters is None:
+            frame = pd.DataFrame(self.columns)
+            frame.attrs = {"radii": self.radii, "sectors": self.sectors}
+            self._alters = frame
+        return self._alters
+
+    def __len__(self) -> int:
+        """How many alters."""
+        if self.columns is not None:
+            return len(self.columns["id"])
+        return len(self.alters)
+
+    def column(self, name: str) -> np.ndarray:
+        """One column of the alters as an array."""
+        if self.columns is not None:
+            return np.asarray(self.columns[name])
+        alters = self.alters
+        return alters[name].to_numpy() if len(alters) else np.zeros(0, dtype=object)
 
 
 def sector_of(kind: str) -> str:
@@ -148,9 +180,35 @@ def layout(alters: pd.DataFrame) -> pd.DataFrame:
     >>> [round(float(np.hypot(x, y)), 6) for x, y in zip(placed["x"], placed["y"])]
     [1.3, 3.1]
     """
-    sector = (np.array([sector_of(k) for k in alters["kind"]], dtype=object) if len(alters)
+    placed, radii, sectors = layout_columns(
+        {c: alters[c].to_numpy(dtype=object) for c in ("id", "kind", "circle", "shown")})
+    # one new frame (a column added to a frame at a time costs more than the layout)
+    out = pd.DataFrame({**{c: alters[c].array for c in alters.columns if c not in LAID_OUT},
+                        **{c: placed[c] for c in LAID_OUT}}, index=alters.index)
+    out.attrs = copy.deepcopy(alters.attrs)
+    out.attrs["radii"] = radii
+    out.attrs.setdefault("sectors", {}).update(sectors)
+    return out
+
+
+def layout_columns(alters: Mapping[str, Any]) -> tuple[dict[str, np.ndarray], dict[int, float],
+                                                        dict[str, tuple[float, float]]]:
+    """:func:`layout` of alters given as columns (``id``, ``kind``, ``circle``, ``shown``):
+    the ``sector``, ``angle``, ``x`` and ``y`` columns, the rings' radii and the sectors'
+    start and end angles.
+
+    Examples
+    --------
+    >>> placed, radii, sectors = layout_columns({"id": ["a"], "kind": ["family"],
+    ...                                          "circle": [1], "shown": ["A"]})
+    >>> placed["sector"].tolist(), radii[1]
+    (['family'], 1.3)
+    """
+    kinds = alters["kind"]
+    n = len(kinds)
+    sector = (np.array([sector_of(k) for k in kinds], dtype=object) if n
               else np.zeros(0))  # (an empty column of no type, as pandas makes one)
-    circle = alters["circle"].to_numpy()
+    circle = np.asarray(alters["circle"])
     radii = ring_radii(dict(Counter(circle.tolist())))
     # plain arrays, not frame operations: a frame copies its attrs at every step
     ring_of = {(s, r): np.flatnonzero((sector == s) & (circle == r))
@@ -164,27 +222,21 @@ def layout(alters: pd.DataFrame) -> pd.DataFrame:
         free = 2 * np.pi - MIN_SECTOR * len(present)
         for s in present:
             spans[s] = MIN_SECTOR + free * demand[s] / total
-    shown, ids = alters["shown"].to_numpy(dtype=object), alters["id"].to_numpy(dtype=object)
-    angle = np.zeros(len(alters))
+    shown, ids = list(alters["shown"]), list(alters["id"])
+    angle = np.zeros(n)
     sectors = {}
     start = np.pi / 2  # the top, going clockwise
     for s in SECTORS:
         for r in RING_RADIUS:
             ring = sorted(ring_of[s, r], key=lambda i: (shown[i], ids[i]))  # by label, id
-            n = len(ring)
-            if n:
-                angle[ring] = start - (np.arange(n) + 0.5) / n * spans[s]
+            m = len(ring)
+            if m:
+                angle[ring] = start - (np.arange(m) + 0.5) / m * spans[s]
         sectors[s] = (start, start - spans[s])
         start -= spans[s]
     radius = np.array([radii.get(c, np.nan) for c in circle.tolist()], dtype=float)
-    # one new frame (a column added to a frame at a time costs more than the layout)
-    out = pd.DataFrame({**{c: alters[c].array for c in alters.columns if c not in LAID_OUT},
-                        "sector": sector, "angle": angle, "x": radius * np.cos(angle),
-                        "y": radius * np.sin(angle)}, index=alters.index)
-    out.attrs = copy.deepcopy(alters.attrs)
-    out.attrs["radii"] = radii
-    out.attrs.setdefault("sectors", {}).update(sectors)
-    return out
+    return ({"sector": sector, "angle": angle, "x": radius * np.cos(angle),
+             "y": radius * np.sin(angle)}, radii, sectors)
 
 
 def circle_data(
@@ -209,37 +261,46 @@ def circle_data(
 
 
 def picture_data(person: str, label: str, day: np.datetime64, since: np.datetime64 | None,
-                 alters: pd.DataFrame, lines: Iterable[tuple[object, object]], *,
-                 pseudonymiser: Pseudonymiser | None = None) -> CircleData:
+                 alters: pd.DataFrame | Mapping[str, Any], lines: Iterable[tuple[object, object]],
+                 *, pseudonymiser: Pseudonymiser | None = None) -> CircleData:
     """:class:`CircleData` from the circle at ``day`` (``alters``:
     :func:`~lacgraph.analysis.circle.circle_table`, or
-    :func:`~lacgraph.analysis.circle.compare` since ``since``) and the ties among the
-    alters (``lines``: pairs of ids). What :func:`circle_data` and the first-view index
-    both draw from."""
+    :func:`~lacgraph.analysis.circle.compare` since ``since``, as a frame or as its
+    columns) and the ties among the alters (``lines``: pairs of ids). What
+    :func:`circle_data` and the first-view index both draw from. The data is gathered as
+    columns (a frame only when something asks for :attr:`CircleData.alters`)."""
+    if isinstance(alters, pd.DataFrame):
+        columns = {c: alters[c].to_numpy() for c in alters.columns}
+    else:
+        columns = {c: np.asarray(v) if not isinstance(v, np.ndarray) else v
+                   for c, v in alters.items()}
+    n = len(columns["id"])
     if since is not None:
-        status = alters["status"].to_numpy()
-        head = headline_of(alters["category"].to_numpy()[status != "gone"],
+        status = columns["status"]
+        head = headline_of(columns["category"][status != "gone"],
                            int((status != "new").sum()), since)
     else:
-        alters["status"] = "kept"
-        alters["added"] = ""
-        alters["ended"] = ""
-        head = headline(alters)
+        columns["status"] = np.full(n, "kept", dtype=object)
+        columns["added"] = np.full(n, "", dtype=object)
+        columns["ended"] = np.full(n, "", dtype=object)
+        head = headline_of(columns["category"], None, None)
     if pseudonymiser is not None:
         person_label = pseudonymiser(person)
-        alters["shown"] = [pseudonymiser(i) for i in alters["id"]]
+        shown = [pseudonymiser(i) for i in columns["id"]]
     else:
         person_label = label
-        alters["shown"] = [str(lab) or str(i) for lab, i in zip(alters["label"], alters["id"],
-                                                                 strict=True)]
-    plain = alters.index.equals(pd.RangeIndex(len(alters)))  # else renumbered (a copy)
-    alters = layout(alters if plain else alters.reset_index(drop=True))
-    position = {a: i for i, a in enumerate(alters["id"])}
+        shown = [str(lab) or str(i) for lab, i in zip(columns["label"], columns["id"],
+                                                      strict=True)]
+    columns["shown"] = np.array(shown, dtype=object).reshape(n)
+    placed, radii, sectors = layout_columns(columns)
+    columns.update(placed)
+    position = {a: i for i, a in enumerate(columns["id"].tolist())}
     pairs = sorted({tuple(sorted((position[a], position[b])))
                     for a, b in lines if a in position and b in position})
     return CircleData(person=person, person_label=person_label, at=format_date(day),
                       since=None if since is None else format_date(since),
-                      alters=alters, pairs=pairs, headline=head)
+                      columns=columns, radii=radii, sectors=sectors, pairs=pairs,
+                      headline=head)
 
 
 def family_data(F: Family) -> tuple[CircleData, str, tuple[str, ...]]:

@@ -29,13 +29,14 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 import textwrap
 from html import escape
 
 import numpy as np
 
-from lacgraph.i18n import N_, _
+from lacgraph.i18n import N_, _, language
 from lacgraph.tables import format_long_date
 from lacgraph.viz.layout import CATEGORY_COLOURS, NEW_COLOUR, SECTORS, CircleData, ring_names
 from lacgraph.viz.textsize import text_width
@@ -311,11 +312,11 @@ def circle_svg(data: CircleData, *, title: str | None = None,
     at the centre (a household's members, :func:`lacgraph.viz.layout.family_data`), one
     under the other, instead of the person's. See the module docstring for an example.
     """
-    alters = data.alters
-    radii = alters.attrs.get("radii") or {1: 1.3, 2: 2.2, 3: 3.1, 4: 4.0}
-    # each column read once (a frame with attrs deep-copies them at every column access)
-    column = {c: (alters[c].to_numpy() if len(alters) else np.zeros(0, dtype=object))
-              for c in ("status", "category", "type", "shown", "angle", "x", "y")}
+    radii = data.radii
+    count = len(data)
+    # each column read once, as an array (no frame: see CircleData)
+    column = {c: data.column(c) for c in ("status", "category", "type", "shown", "angle", "x",
+                                          "y")}
     outer = (radii[4] + 0.5) * SCALE
     when = format_long_date(data.at) or data.at
     title = title or _("Circle of support of %(name)s on %(date)s", name=data.person_label,
@@ -333,7 +334,7 @@ def circle_svg(data: CircleData, *, title: str | None = None,
         f'<desc id="circle-desc">{escape(desc)}</desc>',
     ]
     boxes = [(-outer, -outer, outer, outer)]
-    sectors = alters.attrs.get("sectors", {})
+    sectors = data.sectors
     shades = ("#f3f2f1", "#ffffff")
     for k, key in enumerate(SECTORS):
         start, end = sectors.get(key, (0.0, 0.0))
@@ -364,7 +365,7 @@ def circle_svg(data: CircleData, *, title: str | None = None,
     for i, j in data.pairs:
         out.append(f'<line x1="{xs[i]:.1f}" y1="{ys[i]:.1f}" x2="{xs[j]:.1f}" y2="{ys[j]:.1f}" '
                    'stroke="#b1b4b6" stroke-width="1"/>')
-    for k in range(len(alters)):
+    for k in range(count):
         status = column["status"][k]
         colour = CATEGORY_COLOURS[column["category"][k]]
         stroke = {"gone": ' stroke="#b1b4b6" stroke-dasharray="4 4"',
@@ -373,7 +374,7 @@ def circle_svg(data: CircleData, *, title: str | None = None,
         out.append(f'<line x1="0" y1="0" x2="{xs[k]:.1f}" y2="{ys[k]:.1f}"{stroke}/>')
     markers = [(0.0, 0.0, 13.0)]
     labels = []
-    for k in range(len(alters)):
+    for k in range(count):
         status = column["status"][k]
         colour = CATEGORY_COLOURS[column["category"][k]]
         kind = str(column["type"][k])
@@ -398,7 +399,7 @@ def circle_svg(data: CircleData, *, title: str | None = None,
     fixed = boxes[1:] + [(-name_width / 2, 18.0, name_width / 2, 22.0 + 16 * len(name))]
     fixed += [(-6.0, -radius * SCALE - 6, 6.0, -radius * SCALE + 6) for radius in radii.values()]
     anchors = [(float(xs[k]), float(ys[k]), float(column["angle"][k]))
-               for k in range(len(alters))]
+               for k in range(count)]
     sizes = [label_size(lines) for lines, _colour in labels]
     placed = place_labels(anchors, sizes, markers, fixed)
     for k, ((x, y, _angle), (box, leader)) in enumerate(zip(anchors, placed, strict=True)):
@@ -413,7 +414,7 @@ def circle_svg(data: CircleData, *, title: str | None = None,
                'stroke="#ffffff" stroke-width="4" paint-order="stroke">'
                + "".join(f'<tspan x="0" y="{32 + k * 16}">{escape(t)}</tspan>'
                          for k, t in enumerate(name)) + "</text>")
-    if not len(alters):
+    if not count:
         nobody = _("No one is in this circle of support yet.")
         out.append(f'<text x="0" y="{-radii[2] * SCALE:.1f}" text-anchor="middle" '
                    f'font-size="15" fill="#0b0c0c">{escape(nobody)}</text>')
@@ -457,6 +458,12 @@ def circle_key(since: bool = False, household: bool = False) -> list[tuple[str, 
     >>> 'stroke-dasharray' in circle_key(since=True)[-1][0]
     True
     """
+    return list(_circle_key(language(), since, household))
+
+
+@functools.lru_cache(maxsize=16)
+def _circle_key(lang: str, since: bool, household: bool) -> tuple[tuple[str, str], ...]:
+    """:func:`circle_key` in ``lang`` (the current language), written once."""
     def icon(body: str) -> str:
         return ('<svg class="key-icon" aria-hidden="true" focusable="false" width="22" '
                 f'height="22" viewBox="-11 -11 22 22">{body}</svg>')
@@ -477,4 +484,4 @@ def circle_key(since: bool = False, household: bool = False) -> list[tuple[str, 
         items.append((icon(_marker("person", 0, 0, NODE, "#ffffff", "#505a5f",
                                    ' stroke-dasharray="3 2"')),
                       _("Dashed outline and \u201c(gone)\u201d: no longer in the circle")))
-    return items
+    return tuple(items)

@@ -121,6 +121,7 @@ class PersonFirstView:
         rows = index.rows_of([self.code])
         self.own_rows = rows[~index.household[rows]]
         self._circles: dict[np.datetime64, dict[str, Any] | None] = {}
+        self._changes: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
         self.own_alters = np.where(index.source[self.own_rows] == self.code,
                                    index.target[self.own_rows], index.source[self.own_rows])
 
@@ -186,18 +187,33 @@ class PersonFirstView:
 
     def change_records(self, since: DateLike, at: DateLike | None = None
                        ) -> list[dict[str, Any]]:
-        """The rows of :meth:`changes` as dicts, without building the frame."""
+        """The rows of :meth:`changes` as dicts, without building the frame; kept on this
+        view (a page and its picture ask for the same window), so read them only."""
         before, day = _window(self, since, at)  # type: ignore[arg-type]  # resolve_date only
-        return change_records(self.own_ties(), self._labels_and_types, before, day)
+        if (before, day) not in self._changes:
+            self._changes[before, day] = change_records(self.own_ties(), self._labels_and_types,
+                                                        before, day)
+        return self._changes[before, day]
 
     def compare(self, since: DateLike, at: DateLike | None = None) -> pd.DataFrame:
         """:func:`lacgraph.analysis.circle.compare` of the person."""
+        columns = self.compare_columns(since, at)
+        if columns is None:  # an empty circle: the frames' own types
+            before, day = _window(self, since, at)  # type: ignore[arg-type]
+            return compare_of(self.circle_table(day), self.circle_table(before),
+                              self.change_records(before, day))
+        return pd.DataFrame(columns)
+
+    def compare_columns(self, since: DateLike, at: DateLike | None = None
+                        ) -> dict[str, Any] | None:
+        """The columns of :meth:`compare` without the frame (None when the circle at
+        either date is empty)."""
         before, day = _window(self, since, at)  # type: ignore[arg-type]  # resolve_date only
         now, then = self.circle_columns(day), self.circle_columns(before)
+        if now is None or then is None:
+            return None
         diff = self.change_records(before, day)
-        if now is None or then is None:  # an empty circle: the frames' own types
-            return compare_of(self.circle_table(day), self.circle_table(before), diff)
-        # both circles have alters: compare_of's table built as one frame
+        # both circles have alters: compare_of's table as columns
         then_ids, now_ids = set(then["id"]), set(now["id"])
         gone = [k for k, i in enumerate(then["id"]) if i not in now_ids]
         columns: dict[str, Any] = {}
@@ -219,7 +235,7 @@ class PersonFirstView:
                                     dtype=object)
         columns["ended"] = np.array([";".join(sorted(ended.get(i, ()))) for i in columns["id"]],
                                     dtype=object)
-        return pd.DataFrame(columns)
+        return columns
 
     def timeline(self) -> pd.DataFrame:
         """:func:`lacgraph.analysis.circle.timeline` of the person."""

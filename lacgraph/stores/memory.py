@@ -7,7 +7,10 @@ changed one transaction per :meth:`MemoryStore.write` or :meth:`MemoryStore.eras
 the in-memory tables change only after the transaction commits.
 
 Checking and merging a write lives in :mod:`lacgraph.stores._merge`; the file's schema
-and SQL in :mod:`lacgraph.stores._sqlite`.
+and SQL in :mod:`lacgraph.stores._sqlite`; what a store kept in memory only remembers
+beside its tables (tombstones, merged ids, form tokens, kept audit rows, the key's
+fingerprint) in :mod:`lacgraph.stores._memory_book`; the reads (every node and tie, a
+snapshot, a person's circle and ties over time) in :mod:`lacgraph.stores._memory_reads`.
 
 Deleted rows are overwritten on disk (``secure_delete``); after an erasure the write-ahead
 log is emptied (retried while another program reads) and the file rebuilt (``VACUUM``), so
@@ -40,24 +43,21 @@ import pandas as pd
 from lacgraph.errors import StoreError
 from lacgraph.stores import _merge, _sqlite, _sqlite_write
 from lacgraph.stores._ego import EgoIndex
+from lacgraph.stores._memory_book import MemoryBook
+from lacgraph.stores._memory_reads import TableReads
 from lacgraph.stores._merge import Plan, conform, conform_tables
 from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store, TieKey
 from lacgraph.stores.guard import (
     AuditNote,
     Guard,
-    Ledger,
     LoadCheck,
-    Marks,
     check,
-    with_merges,
 )
 from lacgraph.stores.guard import check as check_guard
 from lacgraph.tables import (
     NODE_COLUMNS,
     TIE_COLUMNS,
-    DateLike,
     Tables,
-    active_mask,
     normalise_nodes,
     normalise_ties,
 )
@@ -68,7 +68,7 @@ BATCH_SIZE = 10_000
 _EMPTY = Tables.from_records([], [])
 
 
-class MemoryStore(Store):
+class MemoryStore(TableReads, Store):
     """The embedded store: canonical tables in memory, optionally kept in one SQLite file.
 
     Parameters
@@ -126,10 +126,7 @@ class MemoryStore(Store):
         self._ties = _EMPTY.ties
         self._db: sqlite3.Connection | None = None
         self._data_version = 0
-        self._changes = 0  # the data version of a store kept in memory only
-        self._tombstones: frozenset[str] = frozenset()
-        self._merged: dict[str, str] = {}  # a store kept in memory: ids merged away
-        self._ledger = Ledger()  # a store kept in memory: tokens, kept audit rows, key
+        self._book = MemoryBook()  # a store kept in memory only: marks, ledger, version
         self._index: EgoIndex | None = None  # see _ego_index; rebuilt when the tables change
         self._index_lock = threading.Lock()
         if self._path is not None:
@@ -204,11 +201,11 @@ class MemoryStore(Store):
         with self._lock:
             self._check_open()
             if self._db is None:
-                nodes, ties = self._admit(check, nodes, ties)
+                nodes, ties = self._book.admit(check, nodes, ties)
                 plan = _merge.plan(self._nodes, self._ties, nodes, ties)
                 for total in (len(nodes), len(ties)):  # the batches a file would write
                     _sqlite_write.count(progress, total, self._batch_size)
-                self._changes += plan.summary.changed_anything
+                self._book.changes += plan.summary.changed_anything
             else:
                 plan = self._write_file(nodes, ties, progress, load=check)
             self._nodes, self._ties = plan.nodes, plan.ties
@@ -235,10 +232,10 @@ class MemoryStore(Store):
         with self._lock:
             self._check_open()
             if self._db is None:
-                nodes, ties = self._admit(check, nodes, ties)
+                nodes, ties = self._book.admit(check, nodes, ties)
                 plan = _merge.plan_replace(self._nodes, self._ties, nodes, ties).plan
                 _sqlite_write.call(progress, len(nodes) + len(ties))
-                self._changes += plan.summary.changed_anything
+                self._book.changes += plan.summary.changed_anything
             else:
                 plan = self._write_file(nodes, ties, progress, replace=True, load=check)
             self._nodes, self._ties = plan.nodes, plan.ties
@@ -284,8 +281,8 @@ class MemoryStore(Store):
                 check(guard, self._nodes, self._ties)
                 kept = _merge.drop_ties(self._ties, remove)
                 plan = _merge.plan(self._nodes, kept, nodes, ties)
-                self._ledger.admit(guard, self._tombstones)
-                self._changes += 1
+                self._book.record(guard)
+                self._book.changes += 1
             else:
                 plan = self._write_file(nodes, ties, None, remove=remove, guard=guard)
             self._nodes, self._ties = plan.nodes, plan.ties
@@ -316,12 +313,11 @@ class MemoryStore(Store):
                 tables = change(Tables(self._nodes.copy(), self._ties.copy()))
                 nodes = conform(tables.nodes, NODE_COLUMNS, normalise_nodes, "nodes")
                 ties = conform(tables.ties, TIE_COLUMNS, normalise_ties, "ties")
-                nodes, ties = self._admit(check, nodes, ties)
+                nodes, ties = self._book.admit(check, nodes, ties)
                 plan = (_merge.plan_replace(self._nodes, self._ties, nodes, ties).plan
                         if replace else _merge.plan(self._nodes, self._ties, nodes, ties))
-                self._ledger.admit(guard, self._tombstones)
-                self._merged = with_merges(self._merged, merged or {})
-                self._changes += plan.summary.changed_anything
+                self._book.record(guard, merged)
+                self._book.changes += plan.summary.changed_anything
             else:
                 plan = self._write_file(None, None, None, change=change, guard=guard,
                                         replace=replace, merged=merged, load=check)
@@ -333,7 +329,7 @@ class MemoryStore(Store):
         with self._lock:
             self._check_open()
             if self._db is None:
-                return list(self._ledger.outbox)
+                return list(self._book.ledger.outbox)
             return _sqlite.pending_audit(self._db)
 
     def audit_delivered(self, ids: Sequence[str]) -> None:
@@ -341,7 +337,7 @@ class MemoryStore(Store):
         with self._lock:
             self._check_open()
             if self._db is None:
-                self._ledger.delivered(ids)
+                self._book.ledger.delivered(ids)
                 return
             with _sqlite.transaction(self._db, self._path, self.waiting):
                 self._db.executemany("DELETE FROM audit_outbox WHERE id = ?",
@@ -362,22 +358,10 @@ class MemoryStore(Store):
         with self._lock:
             self._check_open()
             if self._db is None:
-                self._ledger.check_key(fingerprint)
+                self._book.ledger.check_key(fingerprint)
                 return
             with _sqlite.transaction(self._db, self._path, self.waiting):
                 _sqlite.check_key(self._db, self._path, fingerprint)
-
-    def _admit(self, load: LoadCheck | None, nodes: pd.DataFrame, ties: pd.DataFrame
-               ) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """A store kept in memory: the load's key and screen (under the store's lock)."""
-        if load is None:
-            return nodes, ties
-        if load.fingerprint:
-            self._ledger.check_key(load.fingerprint)
-        if load.screen is None:
-            return nodes, ties
-        return conform_tables(load.apply(Tables(nodes, ties),
-                                         Marks(self._tombstones, dict(self._merged))))
 
     def _write_file(self, nodes: pd.DataFrame | None, ties: pd.DataFrame | None,
                     progress: Progress | None, replace: bool = False,
@@ -435,9 +419,7 @@ class MemoryStore(Store):
             self._check_open()
             if self._db is None:
                 self._nodes, self._ties, erasure = _merge.erased(self._nodes, self._ties, person)
-                self._tombstones |= ({tombstone} if tombstone else set()) | also
-                self._merged = {d: k for d, k in self._merged.items() if person not in (d, k)}
-                self._changes += 1
+                self._book.erase(person, tombstone, also)
                 return erasure
             with _sqlite.transaction(self._db, self._path, self.waiting):
                 self._refresh()
@@ -485,7 +467,7 @@ class MemoryStore(Store):
         with self._lock:
             self._check_open()
             if self._db is None:
-                return self._tombstones
+                return self._book.tombstones
             return _sqlite.tombstones(self._db)
 
     def merged(self) -> dict[str, str]:
@@ -493,7 +475,7 @@ class MemoryStore(Store):
         with self._lock:
             self._check_open()
             if self._db is None:
-                return dict(self._merged)
+                return dict(self._book.merged)
             return _sqlite.merged(self._db)
 
     def data_version(self) -> str:
@@ -511,7 +493,7 @@ class MemoryStore(Store):
         with self._lock:
             self._check_open()
             if self._db is None:
-                return f"memory:{self._changes}"
+                return f"memory:{self._book.changes}"
             try:
                 return _sqlite.data_version(self._db)
             except sqlite3.Error as err:
@@ -525,100 +507,7 @@ class MemoryStore(Store):
                 self._db = None
             self._closed = True
 
-    # ------------------------------------------------------------------- reads
-
-    def read(self) -> Tables:
-        """Return every node and tie, sorted, in the canonical dtypes.
-
-        Examples
-        --------
-        >>> MemoryStore().read().nodes.columns.tolist()[:3]
-        ['id', 'type', 'label']
-        """
-        nodes, ties = self._current()
-        return Tables(nodes.copy(), ties.copy())
-
-    def snapshot(self, at: DateLike) -> Tables:
-        """Return every node and the ties active at ``at`` (``start <= at < end``).
-
-        Examples
-        --------
-        >>> from lacgraph.tables import Tables
-        >>> store = MemoryStore()
-        >>> _ = store.write(Tables.from_records(
-        ...     [{"id": "a", "type": "person"}, {"id": "b", "type": "person"}],
-        ...     [{"source": "a", "target": "b", "kind": "friend", "start": "2024-01-01"}]))
-        >>> len(store.snapshot("2023-12-31").ties), len(store.snapshot("2024-01-01").ties)
-        (0, 1)
-        """
-        nodes, ties = self._current()
-        return Tables(nodes.copy(), ties[active_mask(ties, at)].reset_index(drop=True))
-
-    def ego(self, person: str, at: DateLike) -> Tables:
-        """Return ``person``, its alters at ``at`` and the active ties among them all.
-
-        Alters are the nodes joined to ``person`` by a non-household tie active at
-        ``at``. The ties are every active tie among ``person`` and its alters (several
-        between one pair are all kept), plus the active household ties touching any of
-        them, with the family nodes at their other end.
-
-        Answered from an index of the ties by person (:mod:`lacgraph.stores._ego`),
-        built at the first lookup after each load, write or erasure and shared by every
-        thread: a lookup reads only the ties of ``person`` and their alters.
-
-        Raises
-        ------
-        NotFound
-            When ``person`` is not a node.
-
-        Examples
-        --------
-        >>> from lacgraph.tables import Tables
-        >>> store = MemoryStore()
-        >>> _ = store.write(Tables.from_records(
-        ...     [{"id": i, "type": "person"} for i in "abc"],
-        ...     [{"source": "a", "target": "b", "kind": "friend", "start": "2024-01-01"},
-        ...      {"source": "b", "target": "c", "kind": "friend", "start": "2024-01-01"}]))
-        >>> list(store.ego("a", "2024-02-01").nodes["id"])
-        ['a', 'b']
-        """
-        return self._ego_index().ego(person, at)
-
-    def person_tables(self, person: str) -> Tables:
-        """Return every tie touching ``person`` at any date, and the nodes at their ends.
-
-        All a one-person question over time (timeline, changes since a date) reads,
-        answered from the same index as :meth:`ego`.
-
-        Raises
-        ------
-        NotFound
-            When ``person`` is not a node.
-
-        Examples
-        --------
-        >>> from lacgraph.tables import Tables
-        >>> store = MemoryStore()
-        >>> _ = store.write(Tables.from_records(
-        ...     [{"id": i, "type": "person"} for i in "abc"],
-        ...     [{"source": "a", "target": "b", "kind": "friend", "start": "2024-01-01",
-        ...       "end": "2024-02-01"},
-        ...      {"source": "b", "target": "c", "kind": "friend", "start": "2024-01-01"}]))
-        >>> list(store.person_tables("a").nodes["id"]), len(store.person_tables("a").ties)
-        (['a', 'b'], 1)
-        """
-        return self._ego_index().person_tables(person)
-
     # ----------------------------------------------------------------- helpers
-
-    def _ego_index(self) -> EgoIndex:
-        """Return the tie index of the data held now, building it if the data changed."""
-        nodes, ties = self._current()
-        with self._index_lock:
-            index = self._index
-            if index is None or index.nodes is not nodes or index.ties is not ties:
-                index = self._index = EgoIndex(nodes, ties)
-            return index
 
     def _check_open(self) -> None:
         if self._closed:
@@ -649,5 +538,3 @@ class MemoryStore(Store):
         except (sqlite3.Error, ValueError) as err:
             raise StoreError(f"Cannot read the store file {self._path}: {err}") from err
 
-
-# ------------------------------------------------------------------ helpers

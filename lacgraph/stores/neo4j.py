@@ -38,9 +38,10 @@ Writes: all or nothing
 Parts
     This module holds what the store keeps and answers (the schema, merges, erasure,
     reads); the driver, sessions and error messages are :mod:`lacgraph.stores._neo4j_bolt`,
-    sending a planned write in batches is :mod:`lacgraph.stores._neo4j_write`, parallel
-    whole-graph reads :mod:`lacgraph.stores._neo4j_read` and the erasure and version
-    statements :mod:`lacgraph.stores._neo4j_rights`.
+    sending a planned write in batches is :mod:`lacgraph.stores._neo4j_write`, reading
+    every node and the ties of a query (in one transaction or in parallel)
+    :mod:`lacgraph.stores._neo4j_read` and the erasure and version statements
+    :mod:`lacgraph.stores._neo4j_rights`.
 
 Examples
 --------
@@ -54,8 +55,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, LiteralString
+from typing import Any
 
 import pandas as pd
 
@@ -63,23 +63,20 @@ from lacgraph.errors import NotFound, StoreError, StoreUnavailable
 from lacgraph.queries import cypher
 from lacgraph.stores import _merge
 from lacgraph.stores import _neo4j_guard as guarding
-from lacgraph.stores import _neo4j_read as reading
 from lacgraph.stores import _neo4j_rights as rights
 from lacgraph.stores._graph_rows import (
     KIND_TYPE,
     META_LABEL,
     NODE_LABEL,
     STAGED_LABEL,
-    TYPE_LABEL,
     Statement,
     node_rows,
     nodes_frame,
-    nodes_from_columns,
     tie_rows,
     ties_frame,
-    ties_from_columns,
 )
 from lacgraph.stores._merge import conform, conform_tables, tie_keys
+from lacgraph.stores._neo4j_read import READ_META, GraphReads
 from lacgraph.stores._neo4j_write import MERGE_NODES, MERGE_TIES, BatchedWrites
 from lacgraph.stores.base import Erasure, LoadSummary, Progress, Store, TieKey
 from lacgraph.stores.guard import AuditNote, Guard, LoadCheck, Marks, check
@@ -114,8 +111,6 @@ DELETE_TIES: dict[str, str] = {
 COUNT_STAGED = f"MATCH (n:{STAGED_LABEL}) RETURN count(n)"
 NODE_BY_ID = f"MATCH (n:{NODE_LABEL} {{id: $id}}) RETURN labels(n) AS labels, properties(n) AS node"
 ERASE_NODE = f"MATCH (n:{NODE_LABEL} {{id: $id}}) DETACH DELETE n"
-READ_META = (f"MATCH (m:{META_LABEL} {{name: 'lacgraph'}}) "
-             "RETURN m.schema_version, m.node_columns, m.tie_columns")
 WRITE_META = (f"MERGE (m:{META_LABEL} {{name: 'lacgraph'}}) SET m.schema_version = $version, "
               "m.node_columns = $node_columns, m.tie_columns = $tie_columns")
 UNIQUE_ID = (f"CREATE CONSTRAINT lacgraph_node_id IF NOT EXISTS "
@@ -124,7 +119,7 @@ OLD_STAGED_ID = "DROP INDEX lacgraph_staged_id IF EXISTS"  # staged ends go by e
 AWAIT_INDEXES = "CALL db.awaitIndexes(300)"
 
 
-class Neo4jStore(BatchedWrites, Store):
+class Neo4jStore(BatchedWrites, GraphReads, Store):
     """A programme's network in Neo4j 5 or later, read and written over Bolt.
 
     Parameters
@@ -454,89 +449,6 @@ class Neo4jStore(BatchedWrites, Store):
 
     # ------------------------------------------------------------------- reads
 
-    def _read_with_meta(self, statements: list[Statement]
-                        ) -> tuple[list[str] | None, list[str] | None, list[list[list[Any]]]]:
-        """Run read ``statements`` and the meta query in one read transaction.
-
-        The extra columns are ``None`` when the database has no meta node yet.
-        """
-        meta, *results = self.transaction([(READ_META, {}), *statements])
-        return (*_extras(meta), results)
-
-    def _read_all(self, ties: LiteralString = cypher.ALL_TIES,
-                  scan: LiteralString = cypher.ALL_TIES_SCAN, **params: Any
-                  ) -> tuple[Tables, tuple[list[str] | None, list[str] | None]]:
-        """Every node, and the ties of query ``ties``, as read by one transaction.
-
-        When every relationship joins two lacgraph nodes (query ``COUNTS``: no staged
-        load, nothing else in the database) the ties come from ``scan``, the same query
-        by a relationship-store scan, which is several times faster; and from
-        :attr:`parallel_read_ties` ties on, the nodes and two halves of the ties are read
-        at once (:mod:`lacgraph.stores._neo4j_read`), checked to come from one data
-        version.
-        """
-        meta, version, counts = self.transaction([(READ_META, {}), (rights.READ_VERSION, {}),
-                                                  (cypher.COUNTS, {})])
-        only_lacgraph, n_ties = counts[0]
-        if only_lacgraph and n_ties >= max(1, self.parallel_read_ties):
-            tables = self._read_parallel(scan, params, meta, version)
-            if tables is not None:
-                return tables
-        return self._read_serial(ties, scan, **params)
-
-    def _read_parallel(self, scan: str, params: dict[str, Any], meta: list[list[Any]],
-                       version: list[list[Any]]
-                       ) -> tuple[Tables, tuple[list[str] | None, list[str] | None]] | None:
-        """The nodes and the ties of each half of the types, three transactions at once;
-        None when they did not all read ``version`` and ``meta``."""
-        counts = self.transaction(reading.TYPE_COUNTS)  # only to balance the halves
-        found = dict(zip(reading.TYPES, (int(rows[0][0]) for rows in counts), strict=True))
-        node_extra, tie_extra = _extras(meta)
-        jobs: list[Statement] = [(cypher.ALL_NODES, {"types": list(TYPE_LABEL.values()),
-                                                     "extra": node_extra or []})]
-        jobs += [(reading.typed(scan, group), {**params, "extra": tie_extra or []})
-                 for group in reading.halves(found)]
-
-        def read(job: Statement) -> list[list[list[Any]]]:
-            work = self._work([(READ_META, {}), (rights.READ_VERSION, {}), job])
-            return self._in_session(lambda s: s.execute_read(work))
-
-        with ThreadPoolExecutor(len(jobs), thread_name_prefix="lacgraph-read") as pool:
-            answers = [pool.submit(read, job) for job in jobs]
-            nodes = answers[0].result()
-            if nodes[:2] != [meta, version]:
-                return None
-            node_table = nodes_from_columns(nodes[2][0], node_extra or [])
-            tie_answers = [answer.result() for answer in answers[1:]]
-        if any(answer[:2] != [meta, version] for answer in tie_answers):
-            return None
-        tie_rows = reading.joined([answer[2][0] for answer in tie_answers])
-        return (Tables(node_table, ties_from_columns(tie_rows, tie_extra or [])),
-                (node_extra, tie_extra))
-
-    def _read_serial(self, ties: LiteralString, scan: LiteralString, **params: Any
-                     ) -> tuple[Tables, tuple[list[str] | None, list[str] | None]]:
-        """Every node and the ties of ``ties`` (or ``scan``) in one read transaction."""
-        def work(tx: Any) -> tuple[Tables, tuple[list[str] | None, list[str] | None]]:
-            return self._read_in(tx, ties, scan, **params)
-
-        return self._session_call(lambda s: s.execute_read(work))
-
-    @staticmethod
-    def _read_in(tx: Any, ties: LiteralString, scan: LiteralString, **params: Any
-                 ) -> tuple[Tables, tuple[list[str] | None, list[str] | None]]:
-        """Every node and the ties of ``ties`` (or ``scan``), read in transaction ``tx``."""
-        node_extra, tie_extra = _extras(tx.run(READ_META).values())
-        nodes = tx.run(cypher.ALL_NODES, {"types": list(TYPE_LABEL.values()),
-                                          "extra": node_extra or []}).values()
-        only_lacgraph = tx.run(cypher.COUNTS).values()[0][0]
-        tie_result = tx.run(scan if only_lacgraph else ties,
-                            {**params, "extra": tie_extra or []})
-        # the server computes the ties while the node table is built here
-        node_table = nodes_from_columns(nodes[0], node_extra or [])
-        tie_table = ties_from_columns(tie_result.values()[0], tie_extra or [])
-        return Tables(node_table, tie_table), (node_extra, tie_extra)
-
     def read(self) -> Tables:
         """Return every node and tie, sorted, in the canonical dtypes."""
         with self._lock:
@@ -599,13 +511,6 @@ class Neo4jStore(BatchedWrites, Store):
 
 
 # ------------------------------------------------------------------ small bits
-
-
-def _extras(meta: list[list[Any]]) -> tuple[list[str] | None, list[str] | None]:
-    """The extra node and tie columns named by the meta node (None without one)."""
-    if not meta:
-        return None, None
-    return json.loads(meta[0][1] or "[]"), json.loads(meta[0][2] or "[]")
 
 
 def _iso_day(at: DateLike) -> str:

@@ -48,7 +48,7 @@ from lacgraph.web.context import (
     wait_for_audit,
 )
 from lacgraph.web.dates import date_parts, typed_parts, uk_date
-from lacgraph.web.language import browser_language, query_language, switch_url
+from lacgraph.web.language import browser_language, query_language, switch_url, template_gettext
 from lacgraph.web.security import add_headers
 from lacgraph.web.sessions import ServerSessionInterface
 
@@ -150,6 +150,8 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
         ngettext=lambda singular, plural, num: i18n.translations(i18n.language()).ngettext(
             singular, plural, num),
         newstyle=True)
+    # the same new-style gettext, faster (see template_gettext): ``_`` and ``{% trans %}``
+    app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"] = template_gettext
     app.jinja_env.filters["uk_date"] = uk_date
     app.jinja_env.globals["circle_key"] = circle_key  # the key under circle pictures
     for module in (auth, coordinator, record, finder, evaluator, manager, admin, duplicates,

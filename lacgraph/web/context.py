@@ -148,6 +148,7 @@ class Programme:
         self._views = BoundedCache(VIEWS_KEPT)  # see remember()
         self._first_views: FirstViewIndex | None = None  # see first_view()
         self._first_views_lock = threading.Lock()
+        self._labels: dict[str, object] | None = None  # see label()
 
     def remember(self, key: tuple, compute: Callable[[], Any]) -> Any:
         """Return ``compute()``, kept under ``key`` for later calls (e.g. a person's page at
@@ -209,8 +210,12 @@ class Programme:
 
     def label(self, node_id: str) -> str:
         """A node's display name (its id when it has no label)."""
-        if node_id in self.nodes.index:
-            return str(self.nodes.at[node_id, "label"] or node_id)
+        labels = self._labels
+        if labels is None:  # a plain dict: a frame lookup costs a hundred times more
+            labels = self._labels = dict(zip(self.nodes.index.tolist(),
+                                             self.nodes["label"].tolist(), strict=True))
+        if node_id in labels:
+            return str(labels[node_id] or node_id)
         return node_id
 
 

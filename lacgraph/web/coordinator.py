@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from flask import Blueprint, Response, abort, g, jsonify, render_template, request
+from flask import Blueprint, Response, abort, g, jsonify, render_template, request, url_for
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from lacgraph.analysis import circle as circle_verbs
@@ -36,6 +37,8 @@ from lacgraph.viz.layout import CircleData, circle_data, family_data, picture_da
 from lacgraph.viz.svg import circle_svg as svg_picture
 from lacgraph.web.context import audit, csv_download, programme, requires
 from lacgraph.web.dates import read_date_input, uk_date
+from lacgraph.web.form_guards import new_form_token, person_version
+from lacgraph.web.holes import fill, hole
 from lacgraph.web.words import word
 
 if TYPE_CHECKING:
@@ -206,19 +209,59 @@ def render_person(person: str, row: pd.Series, *, form: dict | None = None,
     reviews = review_dates(row.get("reviews", ""))
     own_lang = person_language(row)
     print_lang = own_lang if own_lang and own_lang != lang and not printing else None
+    today = np.datetime64("today", "D")
+    forms = Markup("") if printing else record_forms(
+        person, reviews, view["open_options"], view["all_options"], form or {}, problems,
+        today)
     body = render_template(
         "person.html", **shown, **view, reviews=reviews,
-        reviews_text=", ".join(uk_date(d) for d in reviews),
         label_html=Markup('<span class="person-name">{}</span>').format(label),
-        form=form or {}, problems=problems, word=word, printing=printing,
+        problems=problems, word=word, printing=printing, record_forms=forms,
         print_lang=print_lang, print_link=_print_link(label, print_lang),
-        kinds=list(KIND_WORDS), kind_words=KIND_WORDS, circle_words=CIRCLE_WORDS,
-        printed_by=g.user.name, printed_on=np.datetime64("today", "D"),
-        today=np.datetime64("today", "D"),
+        printed_by=g.user.name, printed_on=today,
     )
     if problems and status == 200:
         status = 400
     return (body, status) if status != 200 else body
+
+
+def record_forms(person: str, reviews: list, open_options: Markup, all_options: Markup,
+                 form: dict, problems: list[dict[str, str]], today: np.datetime64, *,
+                 whole: bool = False) -> Markup:
+    """The forms that record a change on ``person``'s page. A form sent back with its
+    mistakes (or a choice among namesakes) is rendered whole, as is any with ``whole``;
+    otherwise the forms are rendered once per language and day with holes for the values
+    of the person and the request (see :mod:`lacgraph.web.holes`), and filled in: the
+    same text, at a fraction of the cost of a person's first view."""
+    values: dict[str, Any] = {
+        "urls": {"review": url_for("record.review", person=person),
+                 "add": url_for("record.add", person=person),
+                 "end": url_for("record.end", person=person),
+                 "correct": url_for("record.correct", person=person),
+                 "finder": url_for("finder.results_json", person=person)},
+        "version": person_version(person), "csrf_token": generate_csrf(),
+        "form_token": new_form_token(),
+        "reviews_text": ", ".join(uk_date(d) for d in reviews),
+        "open_options": open_options, "all_options": all_options}
+    fixed = {"reviews": bool(reviews), "form": form, "problems": problems, "today": today,
+             "word": word, "kinds": list(KIND_WORDS), "kind_words": KIND_WORDS,
+             "circle_words": CIRCLE_WORDS}
+    if whole or form or problems or g.get("finder_choices"):
+        return Markup(render_template(
+            "_record_forms.html", **fixed, **values | {
+                "csrf_token": lambda: values["csrf_token"],
+                "form_token": lambda: values["form_token"]}))
+
+    def render() -> str:
+        holes = {k: hole(k) for k in values} | {
+            "urls": {k: hole(f"url_{k}") for k in values["urls"]},
+            "csrf_token": lambda: hole("csrf_token"),
+            "form_token": lambda: hole("form_token")}
+        return render_template("_record_forms.html", **fixed, **holes)
+
+    text = programme().remember(("record forms", language(), today, bool(reviews)), render)
+    flat = {k: v for k, v in values.items() if k != "urls"}
+    return fill(text, flat | {f"url_{k}": v for k, v in values["urls"].items()})
 
 
 def person_language(row: pd.Series) -> str | None:
@@ -412,7 +455,9 @@ def _picture(person: str, at: Any, since: Any) -> CircleData:
     first = programme().first_view(person)
     if first is None:
         return circle_data(_own_network(person), person, at, since=since)
-    alters = first.circle_table(at) if since is None else first.compare(since, at)
+    columns = first.circle_columns(at) if since is None else first.compare_columns(since, at)
+    alters = columns if columns is not None else (
+        first.circle_table(at) if since is None else first.compare(since, at))
     return picture_data(person, first.label(), at, since, alters, first.pairs(at))
 
 

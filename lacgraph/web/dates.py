@@ -15,9 +15,8 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from babel.dates import format_date as _babel_format_date
 
-from lacgraph.i18n import N_, _, babel_locale
+from lacgraph.i18n import N_, _, babel_locale, long_date_in
 
 PARTS = ("day", "month", "year")
 
@@ -53,7 +52,7 @@ def uk_date(value: object, locale: str | None = None) -> str:
     day = as_day(value)
     if day is None:
         return ""
-    return str(_babel_format_date(day, format="d MMMM y", locale=locale or babel_locale()))
+    return long_date_in(day, locale or babel_locale())
 
 
 def as_day(value: object) -> dt.date | None:

@@ -9,12 +9,17 @@ pages, with every sentence from the Welsh catalogue (:mod:`lacgraph.i18n`).
 
 from __future__ import annotations
 
+import functools
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Request
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from lacgraph.audit.appfile import AppFile
-from lacgraph.i18n import DEFAULT, LANGUAGES, check_language, other_language
+from lacgraph.i18n import DEFAULT, LANGUAGES, check_language, language, other_language, translations
 
 PREFERENCES_SCHEMA = """
 CREATE TABLE IF NOT EXISTS language_preferences (
@@ -63,3 +68,31 @@ def switch_url(request: Request, lang: str) -> str:
     query = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
     query.append(("lang", other_language(lang)))
     return f"{request.path}?{urlencode(query)}"
+
+
+@pass_context
+def template_gettext(context: Context, message: str, **variables: Any) -> str:
+    """``_()`` and ``gettext()`` in templates: Jinja's new-style gettext (the message in the
+    page's language, escaped unless plain text, always a format string), with each message
+    without variables kept once written. A page calls it about a hundred times, and
+    Jinja's own costs about eight microseconds a call.
+
+    Examples
+    --------
+    >>> from jinja2 import Environment
+    >>> env = Environment(autoescape=True)
+    >>> env.globals["_"] = template_gettext
+    >>> env.from_string('{{ _("%(name)s & 100%%", name="<Jo>") }}').render()
+    '&lt;Jo&gt; & 100%'
+    """
+    autoescape = context.eval_ctx.autoescape
+    if not variables:
+        return _kept(language(), autoescape, message)
+    text = translations(language()).gettext(message)
+    return (Markup(text) if autoescape else text) % variables
+
+
+@functools.lru_cache(maxsize=4096)
+def _kept(lang: str, autoescape: bool, message: str) -> str:
+    text = translations(lang).gettext(message)
+    return (Markup(text) if autoescape else text) % {}

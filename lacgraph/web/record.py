@@ -52,12 +52,11 @@ from lacgraph.loaders.validate import parse_tables
 from lacgraph.model import TIE_KINDS
 from lacgraph.network import Network
 from lacgraph.rights.erasure import tombstone
-from lacgraph.stores.guard import ABSENT, ANY, AuditNote, Guard, node_version, tie_version
+from lacgraph.stores.guard import ABSENT, ANY, AuditNote, Guard, tie_version
 from lacgraph.tables import (
     Tables,
     format_date,
     format_long_date,
-    node_text,
     nodes_to_text,
     ties_to_text,
 )
@@ -65,6 +64,7 @@ from lacgraph.web import finder
 from lacgraph.web.context import audit, db, programme, replace_programme, requires
 from lacgraph.web.coordinator import _own_person, render_person
 from lacgraph.web.dates import first_wrong_part, read_date_input
+from lacgraph.web.form_guards import person_version
 
 bp = Blueprint("record", __name__)
 
@@ -96,29 +96,6 @@ def tie_value(alter: str, kind: str, start: str, version: str = "") -> str:
     '["g|1", "member", "2024-01-01", "9f2c"]'
     """
     return json.dumps([alter, kind, start, version])
-
-
-def new_form_token() -> str:
-    """The one-time token of the forms on one page (the same for every form of that page:
-    the first change sent from it uses it up; the page after the change has a new one)."""
-    token = g.get("lacgraph_form_token")
-    if token is None:
-        token = g.lacgraph_form_token = secrets.token_urlsafe(18)
-    return token
-
-
-def person_version(person: str) -> str:
-    """The version of ``person``'s row as the page shows it (carried by the review form)."""
-    P = programme()
-    if person not in P.nodes.index:
-        return ""
-    return P.remember(("node version", person),
-                      lambda: node_version(node_text(P.nodes.loc[person])))
-
-
-@bp.app_context_processor
-def form_guards() -> dict[str, Any]:
-    return {"form_token": new_form_token, "person_version": person_version}
 
 
 DATE_LABELS = {"start": "The start date", "end": "The end date"}
