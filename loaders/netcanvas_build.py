@@ -443,15 +443,18 @@ def _identify(alters: pd.DataFrame, problems: Problems) -> pd.DataFrame:
         # each (ego, key) numbered in order of first appearance: an ego's are consecutive
         node, firsts = pd.factorize(ego.astype(np.int64) * (int(key.max()) + 1) + key)
         del key
-        first_row = np.unique(node, return_index=True)[1]  # each node's first row
-        node_ego = ego[first_row]
+        del firsts
+        node_ego = ego[np.unique(node, return_index=True)[1]]  # each node's ego
+        del ego
         new_ego = np.r_[True, node_ego[1:] != node_ego[:-1]]
         number = np.arange(len(node_ego)) - np.maximum.accumulate(
             np.where(new_ego, np.arange(len(node_ego)), 0)) + 1
+        del new_ego
         names = np.array([f"{egos[e]}/{n}" for e, n in zip(node_ego, number, strict=True)],
                          dtype=object)
+        del node_ego, number
         ids[matched[order]] = names[node]
-        del ego, node, firsts, first_row, node_ego, new_ego, number, names, order
+        del node, names, order
     alters = alters.assign(alter=ids)
     # one lacgraph type per node (only a question when the alters have several types)
     types = alters["type"].to_numpy(object)

@@ -35,12 +35,19 @@ def check_repeated_ids(alters: pd.DataFrame, problems: Problems) -> None:
         if column not in alters.columns or not len(alters):
             continue
         ids = alters[column].astype(str)
-        keys = pd.DataFrame({"interview": alters[EGO_UUID].to_numpy(object),
-                             "id": ids.to_numpy(object)})
-        repeated = (keys.duplicated(keep="first").to_numpy() & ids.ne("").to_numpy()
-                    & ~reported)
+        # (interview, id) as one integer: a repeat is a pair seen on an earlier row
+        interview = pd.factorize(alters[EGO_UUID].to_numpy(object))[0].astype(np.int64)
+        code, uniques = pd.factorize(ids.to_numpy(object))
+        pair = interview * (len(uniques) + 1) + code
+        del interview, code, uniques
+        repeated = np.ones(len(pair), dtype=bool)
+        repeated[np.unique(pair, return_index=True)[1]] = False  # each pair's first row
+        del pair
+        repeated &= ids.ne("").to_numpy() & ~reported
         if not repeated.any():
             continue
+        keys = pd.DataFrame({"interview": alters[EGO_UUID].to_numpy(object),
+                             "id": ids.to_numpy(object)})
         keys["row"] = np.arange(len(keys))
         first = keys.drop_duplicates(["interview", "id"], keep="first").set_index(
             ["interview", "id"])["row"]

@@ -174,8 +174,8 @@ def match_alters(alters: pd.DataFrame, decisions: pd.DataFrame | None = None
         A decision about a pair that is not a candidate of this export, or decisions that
         would make two alters of one interview one person.
     """
-    named = alters.loc[~alters["by_identity"].to_numpy(bool) & alters["named"].to_numpy(bool),
-                       ["ego", "nc_type", "key", "round", "label", "@file", "@line"]]
+    keyed = ~alters["by_identity"].to_numpy(bool) & alters["named"].to_numpy(bool)
+    named = alters.loc[keyed, ["ego", "nc_type", "key", "round", "label", "@file", "@line"]]
     columns = ["ego", "nc_type", "key"]
     first = named.sort_values(["ego", "round", "@file", "@line"], kind="stable"
                               ).drop_duplicates(columns)
@@ -220,7 +220,7 @@ def match_alters(alters: pd.DataFrame, decisions: pd.DataFrame | None = None
             rewrite = rewrite.where(~moved, pd.Series(target, index=alters.index))
         alters = alters.assign(key=rewrite)
         _check_one_per_interview(alters, matches, decisions)
-    counts = _counts(alters, original, named.index)
+    counts = _counts(alters, original, np.flatnonzero(keyed))
     name = [matches["ego"], matches["@key"]]
     same = matches["decision"].eq("same").groupby(name).transform("any")
     open_ = matches["decision"].eq("").groupby(name).transform("any")
@@ -281,18 +281,35 @@ def _check_one_per_interview(alters: pd.DataFrame, matches: pd.DataFrame,
     raise InputError(problems)
 
 
-def _counts(alters: pd.DataFrame, original: pd.Series, named: pd.Index
+def _counts(alters: pd.DataFrame, original: pd.Series, named: np.ndarray
             ) -> tuple[int, int, int]:
-    """Alters of later interviews matched exactly, by key and by decision."""
-    rows = alters.loc[named, ["ego", "round", "@file", "@line", "key", "label"]].assign(
-        original=original.loc[named]).sort_values(
-        ["ego", "round", "@file", "@line"], kind="stable")
-    first = rows.drop_duplicates(["ego", "key"])
-    earliest = first.set_index(["ego", "key"])
-    later = rows[~rows.index.isin(first.index)].drop_duplicates(["ego", "key", "round"])
-    index = pd.MultiIndex.from_frame(later[["ego", "key"]])
-    decided = later["original"].to_numpy(object) != later["key"].to_numpy(object)
-    same_text = later["label"].to_numpy(object) == earliest["label"].reindex(index).to_numpy(
-        object)
+    """Alters of later interviews matched exactly, by key and by decision.
+
+    ``named`` are the positions of the alters matched by name; ``original`` their keys
+    before any decision. Worked out on integer codes (memory, issue 24): each (ego, key)
+    is first named in its earliest row (by round, file and line); every later round that
+    names it again counts once.
+    """
+    if not len(named):
+        return 0, 0, 0
+    ego = pd.factorize(alters["ego"].to_numpy(object)[named], sort=True)[0]
+    file = pd.factorize(alters["@file"].to_numpy(object)[named], sort=True)[0]
+    round_ = alters["round"].to_numpy(np.int64)[named]
+    order = np.lexsort((alters["@line"].to_numpy(np.int64)[named], file, round_, ego))
+    del file
+    named, ego, round_ = named[order], ego[order], round_[order]
+    key = alters["key"].to_numpy(object)[named]
+    pair = pd.factorize(ego.astype(np.int64) * (len(named) + 1)
+                        + pd.factorize(key)[0])[0]  # (ego, key) numbered
+    del ego, order
+    first = np.unique(pair, return_index=True)[1]  # each pair's earliest row
+    later = np.ones(len(pair), dtype=bool)
+    later[first] = False
+    again = np.flatnonzero(later)
+    again = again[np.unique(pair[again] * (int(round_.max()) + 1) + round_[again],
+                            return_index=True)[1]]  # once per later round
+    decided = original.to_numpy(object)[named[again]] != key[again]
+    label = alters["label"].to_numpy(object)[named]
+    same_text = label[again] == label[first[pair[again]]]
     exact = int((same_text & ~decided).sum())
     return exact, int((~same_text & ~decided).sum()), int(decided.sum())

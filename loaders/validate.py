@@ -165,6 +165,7 @@ def _check(nodes: pd.DataFrame, ties: pd.DataFrame, nodes_file: str, ties_file: 
         check.add(f, int(L[i]), "id", ids.iat[i],
                   _("duplicate node id, first on line %(line)d; expected each id once",
                     line=int(L[first[i]])))
+    del codes, _firsts, first, repeat  # each working column let go once used (memory)
     types = nodes["type"]
     check.flag(f, L, "type", types, ~types.isin(NODE_TYPES),
                _("unknown node type; expected one of %(types)s", types=", ".join(NODE_TYPES)))
@@ -178,6 +179,7 @@ def _check(nodes: pd.DataFrame, ties: pd.DataFrame, nodes_file: str, ties_file: 
     # id -> type of the node first given that id (unknown types kept, to tell them apart)
     type_of = pd.Series(types.to_numpy()[first_of_code], index=uniques)
     type_of = type_of[type_of.index != ""]
+    del uniques, first_of_code
     coordinators = set(type_of.index[type_of.eq("coordinator").to_numpy()])
     check.flag_coordinator(f, L, "coordinator", nodes["coordinator"], type_of, coordinators)
 
@@ -204,6 +206,7 @@ def _check(nodes: pd.DataFrame, ties: pd.DataFrame, nodes_file: str, ties_file: 
         check.add(f, int(L[i]), "end", ties["end"].iat[i],
                   _("end is not after start (%(start)s); expected an end date later than "
                     "start, or empty for a tie still active", start=ties["start"].iat[i]))
+    del start_ok, end_ok, not_after
     circle = ties["circle"]
     check.flag(f, L, "circle", circle, ~circle.isin(("", *CIRCLE_TEXT)),
                _("not a circle; expected an integer 1-4, or empty for the kind's default"))

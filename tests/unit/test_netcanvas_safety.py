@@ -154,15 +154,16 @@ def test_peak_memory_grows_in_proportion_to_the_largest_file(tmp_path):
     grew = result["grew_kib"] * 1024
     print(f"peak grew {grew / largest:.1f}x the largest file ({largest} bytes)")
     # A regression guard at what the import does now, not yet issue 24's ceiling of 10x.
-    # Measured (peak RSS growth; attribute lists of 60k, 150k and 300k rows): 16.3x, 15.8x,
-    # 15.4x the file (12.7x at 150k once 16 MiB is taken off) since the validation's and
-    # the tie dating's working columns are let go before the next step and alter ids are
-    # numbered on integer codes; about 20x before (20.5x, 20.3x, 19.6x), 24-28x before the
-    # builder worked on integer codes, 35-38x before the file was read column-wise. Where
-    # it goes at 300k rows (10.8 MiB): reading about 7.7x (a Python string per distinct
-    # cell: nodeID, UUID and name); the builder adds one name key and one id string per
-    # alter and its working columns (peak about 14.5x, while the export's cells are still
-    # held for the edges); the output tables alone are about 6.4x. 16 MiB covers the
-    # allocator's arenas and pandas' parse buffers.
+    # Measured (peak RSS growth; attribute lists of 60k, 150k and 300k rows): 15.1x, 15.5x,
+    # 15.3x the file (12.4x at 150k once 16 MiB is taken off; about 14.3x when run under
+    # pytest) since validation, tie dating, alter numbering and the match counts let their
+    # working columns go before the next step and work on integer codes; about 20x before
+    # (20.5x, 20.3x, 19.6x), 24-28x before the builder worked on integer codes, 35-38x
+    # before the file was read column-wise. Where it goes at 300k rows (10.8 MiB, traced
+    # peak about 156 MiB): reading about 7.7x (a Python string per distinct cell: nodeID,
+    # UUID and name), then one name key and one id string per alter (about 3.5x) and the
+    # builder's columns, while the export's cells are still held to find the edges' ends;
+    # the output tables alone are about 6.4x. 16 MiB covers the allocator's arenas and
+    # pandas' parse buffers.
     assert grew <= 14 * largest + 16 * 1024**2, (grew, largest)
     assert grew <= 2 * 1024**3
