@@ -23,11 +23,7 @@ from lacgraph.loaders.netcanvas_files import (
     Interviews,
     plain_type,
 )
-from lacgraph.loaders.netcanvas_mapping import (
-    CircleLayout,
-    Mapping,
-    NodeRule,
-)
+from lacgraph.loaders.netcanvas_mapping import CircleLayout, Mapping, NodeRule
 from lacgraph.loaders.netcanvas_match import MATCH_COLUMNS, Matching, key_of, match_alters
 from lacgraph.loaders.netcanvas_problems import Problems
 from lacgraph.model import TIE_KINDS
@@ -437,24 +433,17 @@ def _identify(alters: pd.DataFrame, problems: Problems) -> pd.DataFrame:
         file = pd.factorize(alters["@file"].to_numpy(object)[matched], sort=True)[0]
         order = np.lexsort((alters["@line"].to_numpy(np.int64)[matched], file,
                             alters["round"].to_numpy(np.int64)[matched], ego))
-        del file
         ego = ego[order]
         key = pd.factorize(alters["key"].to_numpy(object)[matched[order]])[0]
-        # each (ego, key) numbered in order of first appearance: an ego's are consecutive
-        node, firsts = pd.factorize(ego.astype(np.int64) * (int(key.max()) + 1) + key)
-        del key
-        del firsts
-        node_ego = ego[np.unique(node, return_index=True)[1]]  # each node's ego
-        del ego
-        new_ego = np.r_[True, node_ego[1:] != node_ego[:-1]]
-        number = np.arange(len(node_ego)) - np.maximum.accumulate(
-            np.where(new_ego, np.arange(len(node_ego)), 0)) + 1
-        del new_ego
+        # each (ego, key) numbered in order of first appearance, so an ego's are consecutive
+        node = pd.factorize(ego.astype(np.int64) * (int(key.max()) + 1) + key)[0]
+        node_ego = ego[np.unique(node, return_index=True)[1]]  # sorted: rows are by ego
+        del file, key, ego
+        number = np.arange(len(node_ego)) - np.searchsorted(node_ego, node_ego) + 1
         names = np.array([f"{egos[e]}/{n}" for e, n in zip(node_ego, number, strict=True)],
                          dtype=object)
         del node_ego, number
         ids[matched[order]] = names[node]
-        del node, names, order
     alters = alters.assign(alter=ids)
     # one lacgraph type per node (only a question when the alters have several types)
     types = alters["type"].to_numpy(object)
