@@ -433,12 +433,13 @@ def _identify(alters: pd.DataFrame, problems: Problems) -> pd.DataFrame:
         file = pd.factorize(alters["@file"].to_numpy(object)[matched], sort=True)[0]
         order = np.lexsort((alters["@line"].to_numpy(np.int64)[matched], file,
                             alters["round"].to_numpy(np.int64)[matched], ego))
+        del file
         ego = ego[order]
         key = pd.factorize(alters["key"].to_numpy(object)[matched[order]])[0]
         # each (ego, key) numbered in order of first appearance, so an ego's are consecutive
         node = pd.factorize(ego.astype(np.int64) * (int(key.max()) + 1) + key)[0]
         node_ego = ego[np.unique(node, return_index=True)[1]]  # sorted: rows are by ego
-        del file, key, ego
+        del key, ego
         number = np.arange(len(node_ego)) - np.searchsorted(node_ego, node_ego) + 1
         names = np.array([f"{egos[e]}/{n}" for e, n in zip(node_ego, number, strict=True)],
                          dtype=object)

@@ -154,8 +154,8 @@ def test_peak_memory_grows_in_proportion_to_the_largest_file(tmp_path):
     grew = result["grew_kib"] * 1024
     print(f"peak grew {grew / largest:.1f}x the largest file ({largest} bytes)")
     # A regression guard at what the import does now, not yet issue 24's ceiling of 10x.
-    # Measured (peak RSS growth; attribute lists of 60k, 150k and 300k rows): 15.1x, 15.5x,
-    # 15.3x the file (12.4x at 150k once 16 MiB is taken off; about 14.3x when run under
+    # Measured (peak RSS growth; attribute lists of 60k, 150k and 300k rows): 14.8x, 15.6x,
+    # 15.3x the file (12.6x at 150k once 16 MiB is taken off; about 14.4x when run under
     # pytest) since validation, tie dating, alter numbering and the match counts let their
     # working columns go before the next step and work on integer codes; about 20x before
     # (20.5x, 20.3x, 19.6x), 24-28x before the builder worked on integer codes, 35-38x
