@@ -92,11 +92,26 @@ def dated_ties(egos: pd.DataFrame, alters: pd.DataFrame, edges: pd.DataFrame
 
 
 def _codes(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-    """Number the values of ``columns`` together in sorted (code point) order."""
+    """Number the values of ``columns`` together in sorted (code point) order.
+
+    The distinct values are sorted after numbering (pandas' own sorting builds a second
+    table of them: a large import's peak memory, issue 24).
+
+    Examples
+    --------
+    >>> codes, values = _codes(np.array(["b", "a"], dtype=object), np.array(["c", "a"],
+    ...                        dtype=object))
+    >>> [c.tolist() for c in codes], values.tolist()
+    ([[1, 0], [2, 0]], ['a', 'b', 'c'])
+    """
     sizes = [len(c) for c in columns]
-    codes, uniques = pd.factorize(np.concatenate(columns), sort=True)
-    return np.split(codes.astype(np.int64), np.cumsum(sizes)[:-1]), np.asarray(uniques,
-                                                                                 dtype=object)
+    codes, uniques = pd.factorize(np.concatenate(columns))
+    uniques = np.asarray(uniques, dtype=object)
+    sorter = np.argsort(uniques, kind="stable")
+    rank = np.empty(len(sorter), dtype=np.int64)
+    rank[sorter] = np.arange(len(sorter))
+    codes = np.where(codes >= 0, rank.take(codes, mode="clip") if len(rank) else codes, -1)
+    return np.split(codes.astype(np.int64), np.cumsum(sizes)[:-1]), uniques[sorter]
 
 
 def _presence(alters: pd.DataFrame, edges: pd.DataFrame) -> dict | None:
