@@ -46,7 +46,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -263,12 +263,23 @@ def _text(series: pd.Series) -> pd.Series:
     return series.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)).astype(object)
 
 
+def each_distinct(values: pd.Series, test: Callable[[object], bool]) -> np.ndarray:
+    """``test`` of every value, worked out once per distinct value (a column of yes/no
+    values has a few: no new string is made per row), as a bool array.
+
+    Examples
+    --------
+    >>> each_distinct(pd.Series(["Yes", "no", "Yes"]), lambda v: str(v).lower() == "yes")
+    array([ True, False,  True])
+    """
+    codes, uniques = pd.factorize(values.to_numpy(object), use_na_sentinel=False)
+    hit = np.array([test(u) for u in uniques], dtype=bool)
+    return hit[codes] if len(codes) else np.zeros(0, dtype=bool)
+
+
 def _flag(series: pd.Series) -> pd.Series:
     if _all_text(series):  # fast path for loaded text: same result as the map below
-        # each distinct value read once: no new string per row (a few distinct flags)
-        codes, uniques = pd.factorize(series.to_numpy(object), use_na_sentinel=False)
-        true = np.array([u.strip().lower() == "true" for u in uniques], dtype=bool)
-        return pd.Series(true[codes] if len(codes) else np.zeros(0, dtype=bool),
+        return pd.Series(each_distinct(series, lambda u: str(u).strip().lower() == "true"),
                          index=series.index)
     return series.map(lambda v: v is True or str(v).strip().lower() == "true").astype(bool)
 

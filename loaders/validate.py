@@ -33,6 +33,7 @@ from lacgraph.tables import (
     NODE_COLUMNS,
     TIE_COLUMNS,
     Tables,
+    each_distinct,
     normalise_nodes,
     normalise_ties,
 )
@@ -302,17 +303,14 @@ def _canonical_flag(values: pd.Series) -> pd.Series:
 def _is_word(values: pd.Series, words: frozenset[str]) -> np.ndarray:
     """Whether each text value, lower-cased, is one of ``words``.
 
-    Each distinct value is lower-cased once: a column of yes/no values has a few, so no
-    new string is made per row.
+    Each distinct value is lower-cased once (:func:`lacgraph.tables.each_distinct`).
 
     Examples
     --------
     >>> _is_word(pd.Series(["Yes", "no", "YES", ""]), TRUE_WORDS).tolist()
     [True, False, True, False]
     """
-    codes, uniques = pd.factorize(values.to_numpy(object), use_na_sentinel=False)
-    hit = np.array([str(u).lower() in words for u in uniques], dtype=bool)
-    return hit[codes] if len(codes) else np.zeros(0, dtype=bool)
+    return each_distinct(values, lambda u: str(u).lower() in words)
 
 
 def _check_fit(
