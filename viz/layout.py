@@ -272,8 +272,7 @@ def picture_data(person: str, label: str, day: np.datetime64, since: np.datetime
     if isinstance(alters, pd.DataFrame):
         columns = {c: alters[c].to_numpy() for c in alters.columns}
     else:
-        columns = {c: np.asarray(v) if not isinstance(v, np.ndarray) else v
-                   for c, v in alters.items()}
+        columns = {c: np.asarray(v) for c, v in alters.items()}
     n = len(columns["id"])
     if since is not None:
         status = columns["status"]
