@@ -39,6 +39,7 @@ from lacgraph.web.context import audit, csv_download, programme, requires
 from lacgraph.web.dates import read_date_input, uk_date
 from lacgraph.web.form_guards import new_form_token, person_version
 from lacgraph.web.holes import fill, hole
+from lacgraph.web.language import switch_url
 from lacgraph.web.words import word
 
 if TYPE_CHECKING:
@@ -187,9 +188,11 @@ def person_page(person: str) -> str:
 
 def render_person(person: str, row: pd.Series, *, form: dict | None = None,
                   problems: list[dict[str, str]] | None = None, status: int = 200,
-                  printing: bool = False) -> Any:
+                  printing: bool = False, whole: bool = False) -> Any:
     """The person page (also re-shown by a form with its errors, see :mod:`.record`);
-    ``printing``: the printed circle page (no forms; see :func:`print_page`)."""
+    ``printing``: the printed circle page (no forms; see :func:`print_page`). Without
+    mistakes to show, the page is filled into its frame (:func:`_page_from_shell`) unless
+    ``whole`` asks for it rendered whole (the same text)."""
     P = programme()
     problems = list(problems or [])
     at, since, reason = _window(row, problems)
@@ -212,17 +215,43 @@ def render_person(person: str, row: pd.Series, *, form: dict | None = None,
     today = np.datetime64("today", "D")
     forms = Markup("") if printing else record_forms(
         person, reviews, view["open_options"], view["all_options"], form or {}, problems,
-        today)
-    body = render_template(
-        "person.html", **shown, **view, reviews=reviews,
-        label_html=Markup('<span class="person-name">{}</span>').format(label),
-        problems=problems, word=word, printing=printing, record_forms=forms,
-        print_lang=print_lang, print_link=_print_link(label, print_lang),
-        printed_by=g.user.name, printed_on=today,
-    )
+        today, whole=whole)
+    page = {**shown, **view, "reviews": reviews,
+            "label_html": Markup('<span class="person-name">{}</span>').format(label),
+            "problems": problems, "word": word, "printing": printing, "record_forms": forms,
+            "print_lang": print_lang, "print_link": _print_link(label, print_lang),
+            "printed_by": g.user.name, "printed_on": today}
+    if printing or problems or whole:
+        body = render_template("person.html", **page)
+    else:  # the usual first view: the page's frame once per language, account and day
+        body = _page_from_shell(person, page, (at, since, reason, lang))
     if problems and status == 200:
         status = 400
     return (body, status) if status != 200 else body
+
+
+def _page_from_shell(person: str, page: dict[str, Any], view_key: tuple) -> Markup:
+    """The person page of ``page`` (the names person.html uses) without rendering it whole:
+    its frame (base.html and person.html, the same for every person of one account,
+    language, day and confirmation) is rendered once with holes (see
+    :mod:`lacgraph.web.holes`); the top of the page (name, dates form) is kept with the
+    person's view; the rest was written out already."""
+    P = programme()
+    head = P.remember(("page head", person, *view_key),
+                      lambda: Markup(render_template("_person_head.html", **page)))
+    recorded = request.args.get("recorded")
+    names = ("label", "head", "top", "record_forms", "bottom")
+
+    def frame() -> str:
+        return render_template("person.html", **page | {name: hole(name) for name in names}
+                               | {"other_lang_url": hole("other_lang_url"),
+                                  "csrf_token": lambda: hole("csrf_token")})
+
+    text = P.remember(("page frame", language(), g.user.name, g.user.role, recorded,
+                       page["printed_on"]), frame)
+    return fill(text, {name: page[name] for name in names if name != "head"} | {
+        "head": head, "other_lang_url": switch_url(request, language()),
+        "csrf_token": generate_csrf()})
 
 
 def record_forms(person: str, reviews: list, open_options: Markup, all_options: Markup,
