@@ -48,6 +48,7 @@ from lacgraph.web.context import (
     wait_for_audit,
 )
 from lacgraph.web.dates import date_parts, typed_parts, uk_date
+from lacgraph.web.form_guards import csrf_token
 from lacgraph.web.kept import keep
 from lacgraph.web.language import browser_language, query_language, switch_url, template_gettext
 from lacgraph.web.security import add_headers
@@ -223,6 +224,7 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
             raise CSRFError("The request came from another site.")
 
     CSRFProtect(app)
+    app.jinja_env.globals["csrf_token"] = csrf_token  # signed once per session (form_guards)
 
     @app.after_request
     def headers(response: Response) -> Response:

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from flask import Blueprint, Response, abort, g, jsonify, render_template, request, url_for
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from lacgraph.analysis import circle as circle_verbs
@@ -37,7 +36,7 @@ from lacgraph.viz.layout import CircleData, circle_data, family_data, picture_da
 from lacgraph.viz.svg import circle_svg as svg_picture
 from lacgraph.web.context import audit, csv_download, programme, requires
 from lacgraph.web.dates import read_date_input, uk_date
-from lacgraph.web.form_guards import new_form_token, person_version
+from lacgraph.web.form_guards import csrf_token, new_form_token, person_version
 from lacgraph.web.holes import fill, hole
 from lacgraph.web.language import switch_url
 from lacgraph.web.words import word
@@ -251,7 +250,7 @@ def _page_from_shell(person: str, page: dict[str, Any], view_key: tuple) -> Mark
                        page["printed_on"]), frame)
     return fill(text, {name: page[name] for name in names if name != "head"} | {
         "head": head, "other_lang_url": switch_url(request, language()),
-        "csrf_token": generate_csrf()})
+        "csrf_token": csrf_token()})
 
 
 def record_forms(person: str, reviews: list, open_options: Markup, all_options: Markup,
@@ -268,7 +267,7 @@ def record_forms(person: str, reviews: list, open_options: Markup, all_options: 
                  "end": url_for("record.end", person=person),
                  "correct": url_for("record.correct", person=person),
                  "finder": url_for("finder.results_json", person=person)},
-        "version": person_version(person), "csrf_token": generate_csrf(),
+        "version": person_version(person), "csrf_token": csrf_token(),
         "form_token": new_form_token(),
         "reviews_text": ", ".join(uk_date(d) for d in reviews),
         "open_options": open_options, "all_options": all_options}
