@@ -1,5 +1,5 @@
 """A person's page filled into its frame (rendered once per language, account and day, see
-:func:`lacgraph.web.coordinator._page_from_shell`) is the page rendered whole: for several
+:mod:`lacgraph.web.person_parts`) is the page rendered whole: for several
 people, in English and Welsh, with and without a confirmation, with names made of holes'
 text and markup printed as they are."""
 
@@ -28,10 +28,16 @@ def app(tmp_path):
               "introduced_on": "2024-01-01", "language": "cy"},
              {"id": "ann-o", "type": "person", "label": "Ann O'Neil", "coordinator": "c1"},
              {"id": "grp", "type": "group", "label": f"{OPEN}top{CLOSE} club"},
+             {"id": "club", "type": "group", "label": "Millham <i>walkers</i>",
+              "neighbourhood": "Millham"},
+             {"id": "home", "type": "family", "label": "The O'Neils"},
              {"id": "c1", "type": "coordinator", "label": "Dafydd"}]
     ties = [{"source": "sam", "target": "ann-o", "kind": "friend", "start": "2024-01-01"},
             {"source": "sam", "target": "grp", "kind": "member", "start": "2024-02-01",
-             "brokered_by": "c1"}]
+             "brokered_by": "c1"},
+            {"source": "ann-o", "target": "club", "kind": "member", "start": "2024-01-05"},
+            {"source": "sam", "target": "home", "kind": "household", "start": "2024-01-01"},
+            {"source": "ann-o", "target": "home", "kind": "household", "start": "2024-01-01"}]
     db = AppDB(tmp_path / "app.sqlite", hasher=QUICK_HASHER)
     db.add_user("jo.label", "coordinator", "a long password 123",
                 coordinator="c1")
@@ -58,6 +64,9 @@ def test_the_page_in_its_frame_is_the_page_rendered_whole(app, query):
             framed = str(render_person(person, row))
             whole = str(render_person(person, row, whole=True))
             assert _same_tokens(framed) == _same_tokens(whole)
+            if person == "sam":  # every part of the page is there to compare
+                assert "walkers" in framed and 'class="family"' in framed
+                assert 'class="sentences"' in framed
             for name in escaped:  # the names as they are; no hole left besides
                 framed = framed.replace(name, "")
             assert OPEN not in framed
