@@ -85,6 +85,9 @@ def _date_arg(name: str, problems: list[dict[str, str]]) -> Any:
     """The date in the GOV.UK date boxes ``name-day`` … (or one field ``name``: 31/12/2024
     or 2024-12-31), else ``None``; a mistake is added to ``problems`` (shown in the page's
     error summary and by the boxes) and ignored."""
+    if not any(request.args.get(key) for key in (name, f"{name}-day", f"{name}-month",
+                                                  f"{name}-year")):
+        return None  # nothing typed (the usual first view): nothing to read
     with use_language("en"):  # the mistake in English: a whole sentence of DATE_MESSAGES
         value, message = read_date_input(request.args, name,
                                          label=DATE_LABELS.get(name, "Date"))

@@ -29,7 +29,7 @@ from lacgraph.analysis.wording import (
     change_sentences,
     names_list,
 )
-from lacgraph.i18n import _, language
+from lacgraph.i18n import _, language, ngettext
 from lacgraph.model import HOUSEHOLD
 from lacgraph.stores.guard import tie_version
 from lacgraph.tables import format_date, format_long_date, ties_to_text
@@ -137,16 +137,44 @@ def page_view(person: str, at: Any, since: Any, reason: str, row: Mapping[str, A
         "timeline_table": framed("_timeline_table.html", {"rows": table_rows(
             "_timeline_row.html", "t", timeline_rows(timeline), whole=whole)}, {}, (),
             whole=whole),
-        "ideas": Markup(render_template("_ideas.html", ideas=ideas_for(person, at),
-                                        label=label)),
-        "family": Markup("") if family is None else Markup(render_template(
-            "_family.html", family=family, label=label, at_text=uk_date(at), word=word,
-            names_list=names_list,
-            url_family=url_for("coordinator.family_svg", person=person,
-                               at=format_date(at), language=lang)))},
+        "ideas": ideas_part(ideas_for(person, at), label, whole=whole),
+        "family": Markup("") if family is None else family_part(
+            family, label, uk_date(at), url_for("coordinator.family_svg", person=person,
+                                                at=format_date(at), language=lang),
+            whole=whole)},
         {}, (), whole=whole)
     return {"top": top, "bottom": bottom,
             "open_options": _options(open_ties), "all_options": _options(all_ties)}
+
+
+def ideas_part(ideas: list[dict[str, Any]], label: str, *, whole: bool = False) -> Markup:
+    """The "Ideas to talk about" section of ``label``'s page (``ideas``: :func:`ideas_for`)."""
+    items = [{"name": idea["name"],
+              "where": f" ({idea['neighbourhood']})" if idea["neighbourhood"] else "",
+              # the catalogue's words as the template printed them: markup (numbers only)
+              "members": Markup(ngettext("%(num)d person goes.", "%(num)d people go.",
+                                         int(idea["members"]))),
+              "reason": idea["reason"]} for idea in ideas]
+    return framed("_ideas.html", {"label": label, "ideas": table_rows(
+        "_idea_item.html", "i", items, whole=whole)}, {}, (), whole=whole)
+
+
+def family_part(family: Mapping[str, Any], label: str, at_text: str, url_family: str, *,
+                whole: bool = False) -> Markup:
+    """The household section of ``label``'s page (``family``: :func:`household_for`)."""
+    counts = family["counts"]
+    rows = [{"circle": a["circle"], "name": a["name"], "category": a["category"],
+             "category_word": word(a["category"]), "known_by": ", ".join(a["known_by"])}
+            for a in family["alters"]]
+    return framed("_family.html", {
+        "label": label, "others": names_list(family["others"]),
+        "together": Markup(ngettext(  # the catalogue's words, numbers only: markup
+            "Together they know %(num)d person or group: %(natural)d natural, %(community)d "
+            "community, %(paid)d paid.", "Together they know %(num)d people and groups: "
+            "%(natural)d natural, %(community)d community, %(paid)d paid.", counts["size"],
+            natural=counts["natural"], community=counts["community"], paid=counts["paid"])),
+        "at_text": at_text, "url_family": url_family,
+        "rows": table_rows("_family_row.html", "a", rows, whole=whole)}, {}, (), whole=whole)
 
 
 def head_values(person: str, row: Mapping[str, Any], page: Mapping[str, Any]
