@@ -201,7 +201,7 @@ def render_person(person: str, row: pd.Series, *, form: dict | None = None,
     today = np.datetime64("today", "D")
     forms = Markup("") if printing else parts.record_forms(
         person, reviews, view["open_options"], view["all_options"], form or {}, problems,
-        today, whole=whole)
+        today, whole=whole, row=row)
     page = {**shown, **view, "reviews": reviews, "problems": problems, "word": word,
             "printing": printing, "record_forms": forms, "print_lang": print_lang,
             "print_link": _print_link(label, print_lang), "printed_by": g.user.name,

@@ -8,6 +8,7 @@ import secrets
 import threading
 from collections import OrderedDict
 
+import pandas as pd
 from flask import current_app, g, session
 from flask_wtf.csrf import generate_csrf
 
@@ -56,10 +57,11 @@ def new_form_token() -> str:
     return token
 
 
-def person_version(person: str) -> str:
-    """The version of ``person``'s row as the page shows it (carried by the review form)."""
+def person_version(person: str, row: pd.Series | None = None) -> str:
+    """The version of ``person``'s row as the page shows it (carried by the review form);
+    ``row``: that row of this data version's nodes, when the caller has it already."""
     P = programme()
-    if person not in P.nodes.index:
+    if row is None and person not in P.nodes.index:
         return ""
-    return P.remember(("node version", person),
-                      lambda: node_version(node_text(P.nodes.loc[person])))
+    return P.remember(("node version", person), lambda: node_version(node_text(
+        P.nodes.loc[person] if row is None else row)))

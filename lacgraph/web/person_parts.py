@@ -223,8 +223,9 @@ def page_from_frame(person: str, row: Mapping[str, Any], page: dict[str, Any]) -
 
 def record_forms(person: str, reviews: list, open_options: Markup, all_options: Markup,
                  form: dict, problems: list[dict[str, str]], today: np.datetime64, *,
-                 whole: bool = False) -> Markup:
-    """The forms that record a change on ``person``'s page. A form sent back with its
+                 whole: bool = False, row: pd.Series | None = None) -> Markup:
+    """The forms that record a change on ``person``'s page (``row``: their row, when the
+    caller has it). A form sent back with its
     mistakes (or a choice among namesakes) is rendered whole, as is any with ``whole``;
     otherwise the forms are rendered once per language and day with holes for the values
     of the person and the request (see :mod:`lacgraph.web.holes`), and filled in: the
@@ -235,7 +236,7 @@ def record_forms(person: str, reviews: list, open_options: Markup, all_options: 
                  "end": url_for("record.end", person=person),
                  "correct": url_for("record.correct", person=person),
                  "finder": url_for("finder.results_json", person=person)},
-        "version": person_version(person), "csrf_token": csrf_token(),
+        "version": person_version(person, row), "csrf_token": csrf_token(),
         "form_token": new_form_token(),
         "reviews_text": ", ".join(uk_date(d) for d in reviews),
         "open_options": open_options, "all_options": all_options}
@@ -333,6 +334,7 @@ def _choices(own_ties: list[tuple[str, dict[str, Any]]], at: Any
     """The person's connections as form choices: those open at ``at``, and all of them."""
     P = programme()
     out = []
+    day = format_date(at)
     for alter, row in own_ties:
         kind, start, end = row["kind"], row["start"], row["end"]
         values = {"name": P.label(alter), "kind": KIND_WORDS.get(kind, kind),
@@ -340,7 +342,7 @@ def _choices(own_ties: list[tuple[str, dict[str, Any]]], at: Any
         text = (_("%(name)s, %(kind)s, from %(start)s to %(end)s", **values) if end
                 else _("%(name)s, %(kind)s, from %(start)s", **values))
         out.append({"value": json.dumps([alter, kind, start, tie_version(row)]), "text": text,
-                    "open": not end or end > format_date(at)})
+                    "open": not end or end > day})
     out.sort(key=lambda c: (c["text"], c["value"]))  # same name twice: by id, kind, start
     return [c for c in out if c["open"]], out
 
