@@ -53,7 +53,7 @@ from typing import TypeAlias
 import numpy as np
 import pandas as pd
 
-from lacgraph.i18n import _, long_date
+from lacgraph.i18n import _, long_iso_date
 from lacgraph.model import DEFAULT_CIRCLE
 
 NODE_COLUMNS: tuple[str, ...] = (
@@ -213,7 +213,7 @@ def format_long_date(value: object) -> str:
     >>> format_long_date(None)
     ''
     """
-    return long_date(format_date(value))
+    return long_iso_date(format_date(value))
 
 
 def parse_user_date(text: str) -> np.datetime64:
