@@ -355,7 +355,7 @@ def nodes_to_text(nodes: pd.DataFrame) -> pd.DataFrame:
     return out.astype(object)
 
 
-def node_text(row: pd.Series) -> dict[str, object]:
+def node_text(row: Mapping[str, object]) -> dict[str, object]:
     """One node's row as :func:`nodes_to_text` writes it, as a dict (no frame built: a
     person page asks for one row).
 
@@ -367,7 +367,7 @@ def node_text(row: pd.Series) -> dict[str, object]:
     >>> text == nodes_to_text(T.nodes).iloc[0].to_dict(), text["introduced_on"]
     (True, '2024-01-02')
     """
-    text = row.to_dict()
+    text = dict(row)
     text["supported"] = "true" if bool(row["supported"]) else "false"
     text["introduced_on"] = format_date(row["introduced_on"])
     return text

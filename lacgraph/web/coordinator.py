@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -35,13 +36,15 @@ from lacgraph.web.words import word
 bp = Blueprint("coordinator", __name__)
 
 
-def _own_person(person: str) -> pd.Series:
-    """The person row if ``person`` is on the current coordinator's caseload, else 404."""
+def _own_person(person: str) -> dict[str, Any]:
+    """The person's row (as a dict: read many times per page, a pandas row's every read
+    costs microseconds) if ``person`` is on the current coordinator's caseload, else
+    404."""
     caseload = programme().caseloads.get(g.user.coordinator)
     if caseload is None or person not in caseload.index:
         audit("denied.person", person, request.path)
         abort(404)
-    return programme().people.loc[person]
+    return programme().people.loc[person].to_dict()
 
 
 def table(frame: pd.DataFrame) -> dict[str, list]:
@@ -101,7 +104,7 @@ def _date_arg(name: str, problems: list[dict[str, str]]) -> Any:
     return None if value is None else np.datetime64(value, "D")
 
 
-def _window(person: pd.Series, problems: list[dict[str, str]] | None = None
+def _window(person: Mapping[str, Any], problems: list[dict[str, str]] | None = None
             ) -> tuple[Any, Any, str]:
     """The dates a person's page is about: ``at`` (default the data's last date), ``since``
     (default the previous recorded review, else the introduction date; ``None`` when that
@@ -171,7 +174,7 @@ def person_page(person: str) -> str:
     return render_person(person, row)
 
 
-def render_person(person: str, row: pd.Series, *, form: dict | None = None,
+def render_person(person: str, row: Mapping[str, Any], *, form: dict | None = None,
                   problems: list[dict[str, str]] | None = None, status: int = 200,
                   printing: bool = False, whole: bool = False) -> Any:
     """The person page (also re-shown by a form with its errors, see :mod:`.record`);
@@ -215,7 +218,7 @@ def render_person(person: str, row: pd.Series, *, form: dict | None = None,
     return (body, status) if status != 200 else body
 
 
-def person_language(row: pd.Series) -> str | None:
+def person_language(row: Mapping[str, Any]) -> str | None:
     """The language of what is printed for the person (their ``language`` attribute:
     ``cy`` or ``en``), or ``None`` when not recorded (or not a language we speak).
 
@@ -331,7 +334,7 @@ def circle_csv(person: str) -> Response:
     return csv_download(frame, name)
 
 
-def _slug(row: pd.Series) -> str:
+def _slug(row: Mapping[str, Any]) -> str:
     """A file-name-safe form of a person's name (their id when the name has no letters)."""
     text = unicodedata.normalize("NFKD", str(row["label"] or "")).encode("ascii", "ignore")
     slug = re.sub(r"[^a-z0-9]+", "-", text.decode().lower()).strip("-")

@@ -7,8 +7,9 @@ from __future__ import annotations
 import secrets
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
+from typing import Any
 
-import pandas as pd
 from flask import current_app, g, session
 from flask_wtf.csrf import generate_csrf
 
@@ -57,7 +58,7 @@ def new_form_token() -> str:
     return token
 
 
-def person_version(person: str, row: pd.Series | None = None) -> str:
+def person_version(person: str, row: Mapping[str, Any] | None = None) -> str:
     """The version of ``person``'s row as the page shows it (carried by the review form);
     ``row``: that row of this data version's nodes, when the caller has it already."""
     P = programme()

@@ -223,7 +223,7 @@ def page_from_frame(person: str, row: Mapping[str, Any], page: dict[str, Any]) -
 
 def record_forms(person: str, reviews: list, open_options: Markup, all_options: Markup,
                  form: dict, problems: list[dict[str, str]], today: np.datetime64, *,
-                 whole: bool = False, row: pd.Series | None = None) -> Markup:
+                 whole: bool = False, row: Mapping[str, Any] | None = None) -> Markup:
     """The forms that record a change on ``person``'s page (``row``: their row, when the
     caller has it). A form sent back with its
     mistakes (or a choice among namesakes) is rendered whole, as is any with ``whole``;

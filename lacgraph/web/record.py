@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -347,7 +348,7 @@ def _store_problem(err: Exception) -> str:
     return str(err)
 
 
-def _stale(person: str, row: pd.Series, err: Stale) -> Any:
+def _stale(person: str, row: Mapping[str, Any], err: Stale) -> Any:
     """409: the page as it is now, saying what changed since the form was opened."""
     P = replace_programme(Network(programme().store))
     label = P.label(person)
