@@ -10,74 +10,25 @@ import math
 import numpy as np
 import pytest
 
-from lacgraph.viz.svg import CLEAR, MARGIN, NODE, STEP, TRIES, Box, _box_at, place_labels
+from lacgraph.viz.svg import (
+    CLEAR,
+    STEP,
+    Box,
+    _box_at,
+    _hits,
+    _leader_blocked,
+    _places,
+    place_labels,
+)
 
-# --- the reference: every place of a label tried at once, with arrays --------------------
-
-_SIDES = np.array([(1, 0), (-1, 0), (0, -1), (0, 1), (0.7071, -0.7071), (-0.7071, -0.7071),
-                   (0.7071, 0.7071), (-0.7071, 0.7071)], dtype=float)
-
-
-def _boxes_at(tx: np.ndarray, ty: np.ndarray, dx: np.ndarray, dy: np.ndarray,
-              width: float, height: float) -> np.ndarray:
-    """:func:`_box_at` for many anchor points and sides at once (rows x0, y0, x1, y1)."""
-    left = np.where(dx > 0.3, tx, np.where(dx < -0.3, tx - width, tx - width / 2))
-    top = np.where(dy > 0.3, ty, np.where(dy < -0.3, ty - height, ty - height / 2))
-    return np.stack([left, top, left + width, top + height], axis=1)
-
-
-def _places(x: float, y: float, cos: float, sin: float, width: float, height: float
-            ) -> tuple[np.ndarray, np.ndarray]:
-    """A label's candidate boxes, best first, and whether each needs a leader line.
-
-    Beside the node first (outwards, then the other sides in order of how close they are
-    to outwards), then out along the radius with a leader line, then out to the sides."""
-    order = np.argsort(-(_SIDES @ np.array([cos, sin])), kind="stable")
-    sides = np.vstack([[cos, sin], _SIDES[order]])
-    near = np.repeat([NODE + 4, NODE + 9], len(sides))
-    near_sides = np.tile(sides, (2, 1))
-    steps = NODE + 4 + STEP * np.arange(1, TRIES + 1)
-    radial = steps[:2]
-    wide = np.repeat(steps[2:], len(sides))
-    distance = np.concatenate([near, radial, wide])
-    direction = np.vstack([near_sides, np.tile(sides[:1], (2, 1)),
-                           np.tile(sides, (len(steps) - 2, 1))])
-    boxes = _boxes_at(x + direction[:, 0] * distance, y + direction[:, 1] * distance,
-                      direction[:, 0], direction[:, 1], width, height)
-    leader = np.arange(len(distance)) >= len(near)
-    return boxes, leader
-
+# --- the reference: every place of a label tried at once, with arrays (the candidate places
+# and the overlap tests are the product's own; what differs is how the first fit is found) --
 
 def _box_distance(boxes: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Distance from each box (rows) to each point (columns): 0 inside the box."""
     nx = np.clip(points[None, :, 0], boxes[:, None, 0], boxes[:, None, 2])
     ny = np.clip(points[None, :, 1], boxes[:, None, 1], boxes[:, None, 3])
     return np.hypot(points[None, :, 0] - nx, points[None, :, 1] - ny)
-
-
-def _hits(boxes: np.ndarray, others: np.ndarray, margin: float = MARGIN) -> np.ndarray:
-    """Whether each box comes within ``margin`` of any of ``others``."""
-    if not len(others):
-        return np.zeros(len(boxes), dtype=bool)
-    a, b = boxes[:, None, :], others[None, :, :]
-    return ((a[..., 0] < b[..., 2] + margin) & (b[..., 0] < a[..., 2] + margin)
-            & (a[..., 1] < b[..., 3] + margin) & (b[..., 1] < a[..., 3] + margin)).any(axis=1)
-
-
-def _leader_blocked(x: float, y: float, ends: np.ndarray, markers: np.ndarray,
-                    own: int) -> np.ndarray:
-    """Whether the leader line from (x, y) to each end passes over a marker not its own."""
-    if len(markers) <= 1:
-        return np.zeros(len(ends), dtype=bool)
-    others = np.delete(markers, own, axis=0)
-    centres = (others[:, :2] + others[:, 2:]) / 2
-    reach = (others[:, 2] - others[:, 0]) / 2 + MARGIN
-    d = ends - np.array([x, y])  # (n, 2)
-    length = np.maximum((d ** 2).sum(axis=1), 1e-9)
-    t = np.clip(((centres[None, :, :] - np.array([x, y])) * d[:, None, :]).sum(axis=2)
-                / length[:, None], 0.0, 1.0)
-    nearest = np.array([x, y]) + t[..., None] * d[:, None, :]
-    return (np.hypot(*(nearest - centres[None, :, :]).transpose(2, 0, 1)) < reach).any(axis=1)
 
 
 def reference_place_labels(anchors: list[tuple[float, float, float]], sizes: list[tuple[float, float]],
