@@ -96,6 +96,11 @@ class FirstViewIndex:
         self.end = to_day_numbers(ties["end"])
         kind = ties["kind"].to_numpy(dtype=object)
         self.household = kind == HOUSEHOLD
+        # whether a node has a household tie at any date (most people have none: their
+        # first view then needs no household lookup)
+        self.in_household = np.zeros(len(nodes), dtype=bool)
+        self.in_household[self.source[self.household]] = True
+        self.in_household[self.target[self.household]] = True
         rank = {k: CATEGORIES.index(c) for k, c in KIND_CATEGORY.items()}
         self.rank = pd.Series(kind).map(rank).fillna(len(CATEGORIES)).to_numpy(np.int64)
         self.columns = {c: ties[c].to_numpy() for c in _OWN_COLUMNS}
@@ -313,6 +318,8 @@ class PersonFirstView:
             raise QueryError(f"{self.person!r} is a {ix.types[self.code]}, not a person: a "
                              "household is a group of people")
         d = np.int64(parse_day(at).astype(np.int64))
+        if not ix.in_household[self.code]:
+            return None
         homes = self._homes(self.code, d)
         if not len(homes):
             return None
