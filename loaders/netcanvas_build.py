@@ -24,7 +24,7 @@ from lacgraph.loaders.netcanvas_files import (
     plain_type,
 )
 from lacgraph.loaders.netcanvas_mapping import CircleLayout, Mapping, NodeRule
-from lacgraph.loaders.netcanvas_match import MATCH_COLUMNS, Matching, key_of, match_alters
+from lacgraph.loaders.netcanvas_match import MATCH_COLUMNS, Matching, key_codes, match_alters
 from lacgraph.loaders.netcanvas_problems import Problems
 from lacgraph.model import TIE_KINDS
 
@@ -240,13 +240,26 @@ def _alters(interviews: Interviews, egos: pd.DataFrame, mapping: Mapping,
         rule = rules.get(nc_type, NodeRule())
         parts.append(_alter_type(interviews, group, str(nc_type), rule, problems))
     del alters, groups, group
-    typed = parts[0] if len(parts) == 1 else pd.concat(parts)
+    typed = _numbered_keys(parts[0] if len(parts) == 1 else pd.concat(parts))
     del parts
     if problems.items:  # keys may be incomplete: match once the alters are readable
         return _identify(typed, problems), _no_matching()
     matched, matching = match_alters(typed, decisions)
     del typed
     return _identify(matched, problems), matching
+
+
+def _numbered_keys(alters: pd.DataFrame) -> pd.DataFrame:
+    """One number per key across node types: a name key is its type's own, an identity is
+    the same node whatever its type."""
+    local = alters["key"].to_numpy(np.int64)
+    nc_type = pd.factorize(alters["nc_type"].to_numpy(object))[0].astype(np.int64)
+    key = nc_type * (int(np.abs(local).max()) * 2 + 2 if len(local) else 1) + local
+    by_identity = alters["by_identity"].to_numpy(bool)
+    if by_identity.any():
+        key[by_identity] = -(1 << 62) + pd.factorize(
+            alters["identity"].to_numpy(object)[by_identity])[0]
+    return alters.assign(key=pd.factorize(key)[0].astype(np.int64))
 
 
 def _no_matching() -> Matching:
@@ -292,7 +305,8 @@ def _alter_type(interviews: Interviews, group: pd.DataFrame, nc_type: str, rule:
                     ).str.strip()
         problems.rows(group, identity.eq(""), rule.identity, identity,
                       "empty identity; every alter needs a value of the identity variable")
-        group["key"] = identity
+        group["identity"] = identity
+        group["key"] = 0  # numbered with every type's identities by _alters
         group["named"] = False
         group["by_identity"] = True
     else:
@@ -302,29 +316,20 @@ def _alter_type(interviews: Interviews, group: pd.DataFrame, nc_type: str, rule:
                       "names are encrypted, so this person's alters cannot be matched across "
                       "interviews; give an identity variable in the mapping "
                       f"([{where}] identity = ...)")
-        # each distinct name keyed once, straight into the key of its first occurrence
-        # ("<type>\x1f<name key>\x1f0"), which every alter of that key shares: no column
-        # of name keys, and one new string per distinct name rather than per alter
+        # each distinct name keyed once, as a number (key_codes): per alter, the number
+        # of (name key, occurrence in its interview); no string is made per alter
         labels, distinct = pd.factorize(group["label"].astype(str).to_numpy(object))
-        firsts = np.array([f"{nc_type}\x1f{key_of(label)}\x1f0" for label in distinct],
-                          dtype=object)
+        codes, empty = key_codes(np.asarray(distinct, dtype=object))
         del distinct
-        keyed, firsts = pd.factorize(firsts)
-        name = keyed[labels] if len(keyed) else labels  # per alter, its key's number
-        firsts = np.asarray(firsts, dtype=object)
-        del labels, keyed
+        name = codes[labels] if len(codes) else labels.astype(np.int64)
+        unnamed = empty[labels] if len(empty) else np.zeros(len(labels), dtype=bool)
+        del labels, codes, empty
         ego_code = pd.factorize(group[EGO_UUID].to_numpy(object))[0]
         occurrence = pd.DataFrame({"e": ego_code, "n": name}).groupby(
-            ["e", "n"], sort=False).cumcount().to_numpy()
-        key = firsts.take(name)
-        unnamed = key == f"{nc_type}\x1f\x1f0"
-        again = np.flatnonzero((occurrence > 0) & ~unnamed)  # a name twice in one interview
-        key[again] = [f"{k[:-1]}{o}" for k, o in zip(key[again], occurrence[again],
-                                                       strict=True)]
-        key[unnamed] = [f"#{e}#{u}" for e, u in zip(
-            group[EGO_UUID].to_numpy(object)[unnamed], group[NODE_UUID].to_numpy(object)[unnamed],
-            strict=True)]
-        del firsts, name, ego_code, occurrence
+            ["e", "n"], sort=False).cumcount().to_numpy(np.int64)  # a name twice: 0, 1
+        key = name * (int(occurrence.max()) + 1 if len(occurrence) else 1) + occurrence
+        key[unnamed] = -1 - np.arange(int(unnamed.sum()))  # no name: an alter of its own
+        del name, ego_code, occurrence
         group["key"] = key
         group["named"] = ~unnamed
         group["by_identity"] = False
@@ -426,7 +431,8 @@ def _identify(alters: pd.DataFrame, problems: Problems) -> pd.DataFrame:
     The work is on integer codes: one new string per node, none per alter.
     """
     by_identity = alters["by_identity"].to_numpy(bool)
-    ids = np.where(by_identity, alters["key"].to_numpy(object), "").astype(object)
+    ids = np.where(by_identity, alters["identity"].to_numpy(object), "").astype(object) \
+        if by_identity.any() else np.full(len(alters), "", dtype=object)
     matched = np.flatnonzero(~by_identity)
     if len(matched):
         ego, egos = pd.factorize(alters["ego"].to_numpy(object)[matched], sort=True)
@@ -435,7 +441,7 @@ def _identify(alters: pd.DataFrame, problems: Problems) -> pd.DataFrame:
                             alters["round"].to_numpy(np.int64)[matched], ego))
         del file
         ego = ego[order]
-        key = pd.factorize(alters["key"].to_numpy(object)[matched[order]])[0]
+        key = pd.factorize(alters["key"].to_numpy(np.int64)[matched[order]])[0]
         # each (ego, key) numbered in order of first appearance, so an ego's are consecutive
         node = pd.factorize(ego.astype(np.int64) * (int(key.max()) + 1) + key)[0]
         node_ego = ego[np.unique(node, return_index=True)[1]]  # sorted: rows are by ego
