@@ -15,7 +15,7 @@ import pandas as pd
 
 from lacgraph.errors import InputError, Problem
 from lacgraph.loaders.netcanvas_dates import DATE_COLUMNS, dated_ties, interview_dates
-from lacgraph.loaders.netcanvas_edges import check_repeated_ids, edges_of
+from lacgraph.loaders.netcanvas_edges import edges_of, find_ends
 from lacgraph.loaders.netcanvas_files import (
     EGO_UUID,
     ENCRYPTED,
@@ -90,9 +90,10 @@ def build_tables(interviews: Interviews, mapping: Mapping,
     egos = _interviews(interviews, mapping, problems)
     if egos.empty:  # no usable interview: every alter and edge would be reported again
         raise InputError(problems.items)
+    interviews, ends = find_ends(interviews, egos, mapping, problems)
     alters, matching = _alters(interviews, egos, mapping, problems, decisions)
-    check_repeated_ids(alters, problems)
-    edges = edges_of(interviews, egos, alters, mapping, problems)
+    edges = edges_of(interviews, egos, alters, ends, mapping, problems)
+    del ends
     if problems.items:
         raise InputError(problems.items)
     # only what the ties and nodes are made of: the rest (the export's cells, keys, UUIDs)
