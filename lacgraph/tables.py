@@ -303,7 +303,7 @@ def normalise_nodes(frame: pd.DataFrame) -> pd.DataFrame:
             columns[col] = _dates(values)
         else:
             columns[col] = _text(values)
-    out = pd.DataFrame(columns, index=pd.RangeIndex(len(frame)))
+    out = pd.DataFrame(columns, index=pd.RangeIndex(len(frame)), copy=False)  # shared (CoW)
     return out[list(NODE_COLUMNS) + [c for c in out.columns if c not in NODE_COLUMNS]]
 
 
@@ -324,7 +324,7 @@ def normalise_ties(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         else:
             columns[col] = _text(values)
-    out = pd.DataFrame(columns, index=pd.RangeIndex(len(frame)))
+    out = pd.DataFrame(columns, index=pd.RangeIndex(len(frame)), copy=False)  # shared (CoW)
     circle = pd.to_numeric(frame["circle"].reset_index(drop=True).replace("", None), errors="coerce")
     defaults = out["kind"].map(DEFAULT_CIRCLE)
     out["circle"] = circle.fillna(defaults).fillna(4).astype(np.int8)

@@ -227,7 +227,7 @@ def _union(runs: dict, presence: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
         "end": _day_text(np.where(open_end, 0, end)),
         "circle": presence["circles"].take(presence["circle"][row]),
         "circle_by_interview": history,
-    }, dtype=object)
+    }, dtype=object, copy=False)  # a column each, not copied into one block
     ties.loc[open_end, "end"] = ""
     origin = pd.DataFrame({"@file": pd.Series(presence["files"].take(presence["file"][row]),
                                               dtype=object),

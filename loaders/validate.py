@@ -187,8 +187,7 @@ def _check(nodes: pd.DataFrame, ties: pd.DataFrame, nodes_file: str, ties_file: 
     # ---- ties
     f, L = ties_file, tie_lines
     source, target, kind = ties["source"], ties["target"], ties["kind"]
-    source_type = source.map(type_of)
-    target_type = target.map(type_of)
+    source_type, target_type = _types_of(type_of, source, target)
     for col, ends, end_type in (("source", source, source_type), ("target", target, target_type)):
         check.flag(f, L, col, ends, ends.eq(""), _("empty id; expected the id of a node"))
         check.flag(f, L, col, ends, ends.ne("") & end_type.isna(),
@@ -216,6 +215,13 @@ def _check(nodes: pd.DataFrame, ties: pd.DataFrame, nodes_file: str, ties_file: 
     _check_fit(check, f, L, kind, source_type, target_type, kind_known)
     _check_duplicate_ties(check, f, L, ties, self_tie)
     return problems
+
+
+def _types_of(type_of: pd.Series, *ends: pd.Series) -> list[pd.Series]:
+    """Each end's node type (NaN: no node has its id), looked up in a copy of ``type_of``
+    whose hash table goes when done: one entry per node (memory, issue 24)."""
+    lookup = pd.Series(type_of.to_numpy(), index=pd.Index(type_of.index.to_numpy(object)))
+    return [end.map(lookup) for end in ends]
 
 
 CONTROL = "[\x00-\x1f\x7f-\x9f]"
@@ -350,22 +356,25 @@ def _check_duplicate_ties(
     check: _Checker, file: str, lines: np.ndarray, ties: pd.DataFrame, self_tie: pd.Series
 ) -> None:
     """Flag each repeat of a tie: same unordered pair, kind and start."""
-    source, target = ties["source"].to_numpy(), ties["target"].to_numpy()
-    swap = source > target
-    key = pd.DataFrame({
-        "lo": np.where(swap, target, source),
-        "hi": np.where(swap, source, target),
-        "kind": ties["kind"].to_numpy(),
-        "start": ties["start"].to_numpy(),
-    })
-    dup = key.duplicated(keep=False).to_numpy()
+    # (unordered pair, kind, start) numbered as one integer: no table of text is built
+    ends = pd.factorize(np.concatenate([ties["source"].to_numpy(object),
+                                        ties["target"].to_numpy(object)]))[0].astype(np.int64)
+    source, target = np.split(ends, [len(ties)])
+    del ends
+    key = pd.factorize(np.minimum(source, target) * (len(source) * 2 + 1)
+                       + np.maximum(source, target))[0].astype(np.int64)
+    del source, target
+    for column in ("kind", "start"):
+        codes, uniques = pd.factorize(ties[column].to_numpy(object))
+        key = pd.factorize(key * (len(uniques) + 1) + codes)[0].astype(np.int64)
+        del codes, uniques
+    counts = np.bincount(key)
+    dup = counts[key] > 1
+    del counts
     if not dup.any():
         return
     rows = np.flatnonzero(dup)
-    first_line = (
-        pd.Series(lines[rows], index=rows).groupby([key.iloc[rows][c].to_numpy() for c in key])
-        .transform("min")
-    )
+    first_line = pd.Series(lines[rows], index=rows).groupby(key[rows]).transform("min")
     for i in rows:
         if first_line[i] == lines[i]:
             continue
