@@ -356,25 +356,36 @@ def _check_duplicate_ties(
     check: _Checker, file: str, lines: np.ndarray, ties: pd.DataFrame, self_tie: pd.Series
 ) -> None:
     """Flag each repeat of a tie: same unordered pair, kind and start."""
-    # (unordered pair, kind, start) numbered as one integer: no table of text is built
-    ends = pd.factorize(np.concatenate([ties["source"].to_numpy(object),
-                                        ties["target"].to_numpy(object)]))[0].astype(np.int64)
-    source, target = np.split(ends, [len(ties)])
-    del ends
-    key = pd.factorize(np.minimum(source, target) * (len(source) * 2 + 1)
-                       + np.maximum(source, target))[0].astype(np.int64)
+    # rows whose (unordered pair, kind, start) hash alike, then only those compared as text:
+    # a hash per cell (strings keep theirs), no table of text and no hash table of ids
+    source, target = _hashes(ties["source"]), _hashes(ties["target"])
+    mixed = np.minimum(source, target) * np.uint64(0x9E3779B97F4A7C15) ^ np.maximum(source,
+                                                                                   target)
     del source, target
     for column in ("kind", "start"):
-        codes, uniques = pd.factorize(ties[column].to_numpy(object))
-        key = pd.factorize(key * (len(uniques) + 1) + codes)[0].astype(np.int64)
-        del codes, uniques
-    counts = np.bincount(key)
-    dup = counts[key] > 1
-    del counts
+        mixed = mixed * np.uint64(0x100000001B3) ^ _hashes(ties[column])
+    order = np.argsort(mixed, kind="stable")
+    same = mixed[order[1:]] == mixed[order[:-1]]
+    del mixed
+    alike = np.zeros(len(ties), dtype=bool)
+    alike[order[1:][same]] = True
+    alike[order[:-1][same]] = True
+    del order, same
+    if not alike.any():
+        return
+    candidates = np.flatnonzero(alike)
+    source = ties["source"].to_numpy(object)[candidates]
+    target = ties["target"].to_numpy(object)[candidates]
+    swap = source > target
+    key = pd.DataFrame({"lo": np.where(swap, target, source), "hi": np.where(swap, source, target),
+                        "kind": ties["kind"].to_numpy(object)[candidates],
+                        "start": ties["start"].to_numpy(object)[candidates]})
+    key = key.groupby(list(key.columns), sort=False).ngroup().to_numpy()
+    dup = pd.Series(key).duplicated(keep=False).to_numpy()
     if not dup.any():
         return
-    rows = np.flatnonzero(dup)
-    first_line = pd.Series(lines[rows], index=rows).groupby(key[rows]).transform("min")
+    rows, key = candidates[dup], key[dup]
+    first_line = pd.Series(lines[rows], index=rows).groupby(key).transform("min")
     for i in rows:
         if first_line[i] == lines[i]:
             continue
@@ -382,6 +393,12 @@ def _check_duplicate_ties(
         check.add(file, int(lines[i]), "source,target,kind,start", value,
                   _("duplicate tie, first on line %(line)d; expected each tie (pair of nodes "
                     "in either order, kind, start) once", line=int(first_line[i])))
+
+
+def _hashes(values: pd.Series) -> np.ndarray:
+    """Python's hash of each text cell, as unsigned 64-bit integers."""
+    return np.fromiter((hash(v) for v in values.to_numpy(object)), dtype=np.int64,
+                       count=len(values)).view(np.uint64)
 
 
 class _Checker:
