@@ -145,8 +145,8 @@ def _presence(alters: pd.DataFrame, edges: pd.DataFrame) -> dict | None:
                "source": source, "target": target, "file": file, "line": line,
                "circle": circle}
     del ego, lo, hi, kind, round_, source, target, file, line, circle
-    for name in columns:
-        columns[name] = columns[name][order]
+    for name in columns:  # narrowed: half the memory of the step that follows (issue 24)
+        columns[name] = _narrow(columns[name]).take(order)
     del order
     key = ("ego", "lo", "hi", "kind", "round")
     same = np.ones(len(columns["ego"]) - 1, dtype=bool)
@@ -161,9 +161,17 @@ def _presence(alters: pd.DataFrame, edges: pd.DataFrame) -> dict | None:
             "circles": circles}
 
 
+def _narrow(values: np.ndarray) -> np.ndarray:
+    """Integers as 32-bit ones when they fit (codes, rounds and lines mostly do)."""
+    small = np.iinfo(np.int32)
+    if not len(values) or (values.min() >= small.min and values.max() <= small.max):
+        return values.astype(np.int32)
+    return values
+
+
 def _runs(presence: dict, egos: pd.DataFrame) -> dict:
     """Runs of consecutive rounds of one ego naming one pair and kind, with their dates."""
-    ego, round_ = presence["ego"], presence["round"]
+    ego, round_ = presence["ego"].astype(np.int64), presence["round"].astype(np.int64)
     # each interview's day (an integer), looked up by (person code, round)
     ego_of = pd.Index(presence["egos"]).get_indexer(egos["ego"].to_numpy(object))
     known = ego_of >= 0
@@ -181,7 +189,7 @@ def _runs(presence: dict, egos: pd.DataFrame) -> dict:
         same[1:] &= column[1:] == column[:-1]
     same[1:] &= round_[1:] == round_[:-1] + 1
     first = np.flatnonzero(~same)  # the first presence row of each run
-    presence["run"] = np.cumsum(~same) - 1
+    presence["run"] = _narrow(np.cumsum(~same) - 1)
     last = np.r_[first[1:], len(ego)] - 1
     run_ego = ego[first]
     after = round_[last] + 1
