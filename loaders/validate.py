@@ -218,10 +218,34 @@ def _check(nodes: pd.DataFrame, ties: pd.DataFrame, nodes_file: str, ties_file: 
 
 
 def _types_of(type_of: pd.Series, *ends: pd.Series) -> list[pd.Series]:
-    """Each end's node type (NaN: no node has its id), looked up in a copy of ``type_of``
-    whose hash table goes when done: one entry per node (memory, issue 24)."""
-    lookup = pd.Series(type_of.to_numpy(), index=pd.Index(type_of.index.to_numpy(object)))
-    return [end.map(lookup) for end in ends]
+    """Each end's node type (NaN: no node has this id).
+
+    Looked up by hash in the sorted hashes of the ids, each found id compared as text,
+    with no hash table of every id (memory, issue 24); ids whose hashes meet are looked
+    up one by one.
+    """
+    ids, types = type_of.index.to_numpy(object), type_of.to_numpy(object)
+    hashes = _hashes(type_of.index)
+    order = np.argsort(hashes, kind="stable")
+    hashes = hashes[order]
+    found = []
+    for end in ends:
+        values = end.to_numpy(object)
+        wanted = _hashes(end)
+        at = np.minimum(np.searchsorted(hashes, wanted), max(len(hashes) - 1, 0))
+        out = np.full(len(values), np.nan, dtype=object)
+        if len(hashes):
+            row = order[at]
+            same_hash = hashes[at] == wanted
+            same = same_hash & (ids[row] == values)
+            out[same] = types[row[same]]
+            for i in np.flatnonzero(same_hash & ~same):  # another id with this hash
+                last = np.searchsorted(hashes, wanted[i], side="right")
+                rows = order[at[i]:last]
+                hit = rows[ids[rows] == values[i]]
+                out[i] = types[hit[0]] if len(hit) else np.nan
+        found.append(pd.Series(out, index=end.index, dtype=object))
+    return found
 
 
 CONTROL = "[\x00-\x1f\x7f-\x9f]"
@@ -395,7 +419,7 @@ def _check_duplicate_ties(
                     "in either order, kind, start) once", line=int(first_line[i])))
 
 
-def _hashes(values: pd.Series) -> np.ndarray:
+def _hashes(values: pd.Series | pd.Index) -> np.ndarray:
     """Python's hash of each text cell, as unsigned 64-bit integers."""
     return np.fromiter((hash(v) for v in values.to_numpy(object)), dtype=np.int64,
                        count=len(values)).view(np.uint64)
