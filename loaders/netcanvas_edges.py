@@ -24,6 +24,7 @@ from lacgraph.loaders.netcanvas_files import (
 )
 from lacgraph.loaders.netcanvas_mapping import Mapping, default_tie_kind
 from lacgraph.loaders.netcanvas_problems import Problems
+from lacgraph.tables import text_hashes
 
 __all__ = ["check_repeated_ids", "edges_of", "find_ends"]
 
@@ -85,29 +86,33 @@ def check_repeated_ids(alters: pd.DataFrame, problems: Problems) -> None:
     the UUIDs differ, the same ``nodeID``): an edge's ends are found by these ids, so each
     must name one alter. The problem is on the later row and names the earlier one."""
     reported = np.zeros(len(alters), dtype=bool)
+    interview = text_hashes(alters[EGO_UUID]) if len(alters) else None
     for column in (NODE_UUID, "nodeID"):
-        if column not in alters.columns or not len(alters):
+        if column not in alters.columns or interview is None:
             continue
         ids = alters[column].astype(str)
-        # (interview, id) as one integer: a repeat is a pair seen on an earlier row
-        interview = pd.factorize(alters[EGO_UUID].to_numpy(object))[0].astype(np.int64)
-        code, uniques = pd.factorize(ids.to_numpy(object))
-        pair = interview * (len(uniques) + 1) + code
-        del interview, code, uniques
-        repeated = np.ones(len(pair), dtype=bool)
-        repeated[np.unique(pair, return_index=True)[1]] = False  # each pair's first row
-        del pair
-        repeated &= ids.ne("").to_numpy() & ~reported
-        if not repeated.any():
+        # rows whose (interview, id) hash alike, then only those compared as text: no
+        # hash table of every id while the whole export is held (memory, issue 24)
+        mixed = text_hashes(ids) * np.uint64(0x9E3779B97F4A7C15) ^ interview
+        order = np.argsort(mixed, kind="stable")
+        same = mixed[order[1:]] == mixed[order[:-1]]
+        del mixed
+        alike = np.zeros(len(ids), dtype=bool)
+        alike[order[1:][same]] = True
+        alike[order[:-1][same]] = True
+        del order, same
+        candidates = np.flatnonzero(alike & ids.ne("").to_numpy())
+        if not len(candidates):
             continue
-        keys = pd.DataFrame({"interview": alters[EGO_UUID].to_numpy(object),
-                             "id": ids.to_numpy(object)})
-        keys["row"] = np.arange(len(keys))
+        keys = pd.DataFrame({"interview": alters[EGO_UUID].to_numpy(object)[candidates],
+                             "id": ids.to_numpy(object)[candidates], "row": candidates})
+        repeated = candidates[keys.duplicated(["interview", "id"], keep="first").to_numpy()
+                              & ~reported[candidates]]
         first = keys.drop_duplicates(["interview", "id"], keep="first").set_index(
             ["interview", "id"])["row"]
-        for i in np.flatnonzero(repeated):
+        for i in repeated:
             row = alters.iloc[i]
-            earlier = alters.iloc[int(first.loc[(keys["interview"].iat[i], ids.iat[i])])]
+            earlier = alters.iloc[int(first.loc[(alters[EGO_UUID].iat[i], ids.iat[i])])]
             reported[i] = True
             where = str(row["@where"]) if "@where" in row.index and row["@where"] else ""
             problems.add(row["@file"], row["@line"], column, ids.iat[i],

@@ -36,6 +36,7 @@ from lacgraph.tables import (
     each_distinct,
     normalise_nodes,
     normalise_ties,
+    text_hashes,
 )
 
 __all__ = ["parse_tables", "validate"]
@@ -225,13 +226,13 @@ def _types_of(type_of: pd.Series, *ends: pd.Series) -> list[pd.Series]:
     up one by one.
     """
     ids, types = type_of.index.to_numpy(object), type_of.to_numpy(object)
-    hashes = _hashes(type_of.index)
+    hashes = text_hashes(type_of.index)
     order = np.argsort(hashes, kind="stable")
     hashes = hashes[order]
     found = []
     for end in ends:
         values = end.to_numpy(object)
-        wanted = _hashes(end)
+        wanted = text_hashes(end)
         at = np.minimum(np.searchsorted(hashes, wanted), max(len(hashes) - 1, 0))
         out = np.full(len(values), np.nan, dtype=object)
         if len(hashes):
@@ -382,12 +383,12 @@ def _check_duplicate_ties(
     """Flag each repeat of a tie: same unordered pair, kind and start."""
     # rows whose (unordered pair, kind, start) hash alike, then only those compared as text:
     # a hash per cell (strings keep theirs), no table of text and no hash table of ids
-    source, target = _hashes(ties["source"]), _hashes(ties["target"])
+    source, target = text_hashes(ties["source"]), text_hashes(ties["target"])
     mixed = np.minimum(source, target) * np.uint64(0x9E3779B97F4A7C15) ^ np.maximum(source,
                                                                                    target)
     del source, target
     for column in ("kind", "start"):
-        mixed = mixed * np.uint64(0x100000001B3) ^ _hashes(ties[column])
+        mixed = mixed * np.uint64(0x100000001B3) ^ text_hashes(ties[column])
     order = np.argsort(mixed, kind="stable")
     same = mixed[order[1:]] == mixed[order[:-1]]
     del mixed
@@ -417,12 +418,6 @@ def _check_duplicate_ties(
         check.add(file, int(lines[i]), "source,target,kind,start", value,
                   _("duplicate tie, first on line %(line)d; expected each tie (pair of nodes "
                     "in either order, kind, start) once", line=int(first_line[i])))
-
-
-def _hashes(values: pd.Series | pd.Index) -> np.ndarray:
-    """Python's hash of each text cell, as unsigned 64-bit integers."""
-    return np.fromiter((hash(v) for v in values.to_numpy(object)), dtype=np.int64,
-                       count=len(values)).view(np.uint64)
 
 
 class _Checker:
