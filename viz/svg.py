@@ -165,13 +165,6 @@ def _places(x: float, y: float, cos: float, sin: float, width: float, height: fl
     return boxes, leader
 
 
-def _box_distance(boxes: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """Distance from each box (rows) to each point (columns): 0 inside the box."""
-    nx = np.clip(points[None, :, 0], boxes[:, None, 0], boxes[:, None, 2])
-    ny = np.clip(points[None, :, 1], boxes[:, None, 1], boxes[:, None, 3])
-    return np.hypot(points[None, :, 0] - nx, points[None, :, 1] - ny)
-
-
 def _hits(boxes: np.ndarray, others: np.ndarray, margin: float = MARGIN) -> np.ndarray:
     """Whether each box comes within ``margin`` of any of ``others``."""
     if not len(others):
@@ -195,6 +188,45 @@ def _leader_blocked(x: float, y: float, ends: np.ndarray, markers: np.ndarray,
                 / length[:, None], 0.0, 1.0)
     nearest = np.array([x, y]) + t[..., None] * d[:, None, :]
     return (np.hypot(*(nearest - centres[None, :, :]).transpose(2, 0, 1)) < reach).any(axis=1)
+
+
+def _reach(box: Box | np.ndarray) -> Box:
+    """``box`` with :data:`MARGIN` added to its right and bottom (see :func:`_beside`)."""
+    return float(box[0]), float(box[1]), float(box[2]) + MARGIN, float(box[3]) + MARGIN
+
+
+def _beside(x: float, y: float, cos: float, sin: float, width: float, height: float,
+            obstacles: list[Box], centres: list[tuple[float, float]], own: int) -> Box | None:
+    """The first place beside the node (the first places of :func:`_places`, tried in the
+    same order, one at a time) that keeps :data:`MARGIN` from every box of ``obstacles``
+    (the labels placed and the markers, each given as ``x0, y0, x1 + MARGIN, y1 + MARGIN``)
+    and is nearer its own marker (``centres[own]``) than any other by :data:`CLEAR`; None
+    if none is. The same arithmetic as :func:`_places` and :func:`overlaps`, stopping at
+    the first place that fits."""
+    order = np.argsort(-(_SIDES @ np.array([cos, sin])), kind="stable")
+    sides = [(cos, sin)] + [(float(_SIDES[i, 0]), float(_SIDES[i, 1])) for i in order]
+    for distance in (NODE + 4, NODE + 9):
+        for dx, dy in sides:
+            tx, ty = x + dx * distance, y + dy * distance
+            left = tx if dx > 0.3 else tx - width if dx < -0.3 else tx - width / 2
+            top = ty if dy > 0.3 else ty - height if dy < -0.3 else ty - height / 2
+            right, bottom = left + width, top + height
+            reach_x, reach_y = right + MARGIN, bottom + MARGIN
+            for o0, o1, o2, o3 in obstacles:
+                if left < o2 and o0 < reach_x and top < o3 and o1 < reach_y:
+                    break
+            else:
+                mine, nearest_other = math.inf, math.inf
+                for j, (cx, cy) in enumerate(centres):
+                    gap = math.hypot(cx - min(max(cx, left), right),
+                                     cy - min(max(cy, top), bottom))
+                    if j == own:
+                        mine = gap
+                    elif gap < nearest_other:
+                        nearest_other = gap
+                if mine + CLEAR <= nearest_other:
+                    return left, top, right, bottom
+    return None
 
 
 def place_labels(anchors: list[tuple[float, float, float]], sizes: list[tuple[float, float]],
@@ -226,36 +258,31 @@ def place_labels(anchors: list[tuple[float, float, float]], sizes: list[tuple[fl
     own = own if own is not None else [k + 1 for k in range(len(anchors))]
     marks = np.array([(mx - r, my - r, mx + r, my + r) for mx, my, r in markers],
                      dtype=float).reshape(-1, 4)
-    centres = np.array([(mx, my) for mx, my, _ in markers], dtype=float).reshape(-1, 2)
+    centre_list = [(float(mx), float(my)) for mx, my, _ in markers]
     placed: list[tuple[Box, bool] | None] = [None] * len(anchors)
     taken = [tuple(b) for b in fixed]
+    obstacles = [_reach(box) for box in [*marks, *taken]]  # see _beside
     order = sorted(range(len(anchors)), key=lambda k: math.hypot(anchors[k][0], anchors[k][1]))
     for k in order:
         x, y, angle = anchors[k]
         cos, sin = math.cos(angle), -math.sin(angle)  # SVG's y axis points down
+        beside = _beside(x, y, cos, sin, *sizes[k], obstacles, centre_list, own[k])
+        if beside is not None:  # beside the node (the usual case: no arrays needed)
+            placed[k] = (beside, False)
+            taken.append(beside)
+            obstacles.append(_reach(beside))
+            continue
+        # further out, with a leader line over no other marker if possible
         boxes, leader = _places(x, y, cos, sin, *sizes[k])
-        taken_now = np.array(taken, dtype=float).reshape(-1, 4)
         near = int((~leader).sum())
-        choice = None
-        # beside the node: free, and nearer its own marker than any other
-        part = boxes[:near]
-        free = ~_hits(part, taken_now) & ~_hits(part, marks)
-        distance = _box_distance(part, centres)
-        mine = distance[:, own[k]].copy()
-        distance[:, own[k]] = np.inf
-        nearest_other = (distance.min(axis=1) if distance.shape[1] > 1
-                         else np.full(len(part), np.inf))
-        found = np.flatnonzero(free & (mine + CLEAR <= nearest_other))
-        if len(found):
-            choice = int(found[0])
-        else:  # further out, with a leader line over no other marker if possible
-            part = boxes[near:]
-            free = ~_hits(part, taken_now) & ~_hits(part, marks)
-            ends = np.stack([np.clip(x, part[:, 0], part[:, 2]),
-                             np.clip(y, part[:, 1], part[:, 3])], axis=1)
-            clean = free & ~_leader_blocked(x, y, ends, marks, own[k])
-            found = np.flatnonzero(clean) if clean.any() else np.flatnonzero(free)
-            choice = near + int(found[0]) if len(found) else None
+        part = boxes[near:]
+        free = (~_hits(part, np.array(taken, dtype=float).reshape(-1, 4))
+                & ~_hits(part, marks))
+        ends = np.stack([np.clip(x, part[:, 0], part[:, 2]),
+                         np.clip(y, part[:, 1], part[:, 3])], axis=1)
+        clean = free & ~_leader_blocked(x, y, ends, marks, own[k])
+        found = np.flatnonzero(clean) if clean.any() else np.flatnonzero(free)
+        choice = near + int(found[0]) if len(found) else None
         if choice is None:  # beyond every label and marker there is always room
             reach = max(max((abs(v) for b in taken for v in b), default=0.0),
                         float(np.abs(marks).max()) if len(marks) else 0.0)
@@ -265,6 +292,7 @@ def place_labels(anchors: list[tuple[float, float, float]], sizes: list[tuple[fl
         else:
             placed[k] = (tuple(float(v) for v in boxes[choice]), bool(leader[choice]))  # type: ignore[assignment]
         taken.append(placed[k][0])  # type: ignore[index]
+        obstacles.append(_reach(placed[k][0]))  # type: ignore[index]
     return [p for p in placed if p is not None]
 
 

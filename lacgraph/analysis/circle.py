@@ -380,7 +380,7 @@ def timeline_columns(ties: dict[str, np.ndarray]) -> dict[str, Any] | None:
     active = (start[None, :] <= days[:, None]) & (days[:, None] < end[None, :])
     ranks = np.where(active, rank[None, :], len(CATEGORIES))
     # each alter's closest category per date: the minimum over its ties
-    alters, which = np.unique(ties["alter"].astype(str), return_inverse=True)
+    which, alters = pd.factorize(ties["alter"])
     closest = np.full((len(days), len(alters)), len(CATEGORIES), dtype=np.int64)
     np.minimum.at(closest.T, which, ranks.T)
     counts = {

@@ -124,6 +124,7 @@ class PersonFirstView:
         self._changes: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
         self.own_alters = np.where(index.source[self.own_rows] == self.code,
                                    index.target[self.own_rows], index.source[self.own_rows])
+        self._alter_codes: dict[object, int] | None = None  # see _labels_and_types
 
     # -- the person's own ties ----------------------------------------------------------
     def own_ties(self, rows: np.ndarray | None = None) -> dict[str, np.ndarray]:
@@ -142,7 +143,12 @@ class PersonFirstView:
         return np.flatnonzero((ix.start[self.own_rows] <= d) & (d < ix.end[self.own_rows]))
 
     def _labels_and_types(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        codes = self.index.codes.get_indexer(ids)
+        """The labels and types of ``ids``, the person's own alters (looked up among them:
+        a handful, not the whole index)."""
+        if self._alter_codes is None:
+            self._alter_codes = dict(zip(self.index.ids[self.own_alters].tolist(),
+                                         self.own_alters.tolist(), strict=True))
+        codes = np.array([self._alter_codes[i] for i in ids], dtype=np.int64)
         return self.index.labels[codes], self.index.types[codes]
 
     def resolve_date(self, at: DateLike | None) -> np.datetime64:

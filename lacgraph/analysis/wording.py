@@ -71,10 +71,12 @@ def names_list(names: list[str]) -> str:
     ...     names_list(["Ann", "Bob"]), names_list(["Bob", "Cai", "Owain"])
     ('Ann a Bob', 'Bob, Cai ac Owain')
     """
-    if language() != "cy" or len(names) < 2:
+    if len(names) < 2:  # no list to join (Babel would give the one name as it is)
+        return str(names[0]) if names else ""
+    if language() != "cy":
         from babel.lists import format_list
 
-        return str(format_list(names, locale="en_GB")) if names else ""
+        return str(format_list(names, locale="en_GB"))
     last = names[-1]
     conjunction = "ac" if last[:1].lower() in WELSH_VOWELS else "a"
     return f"{', '.join(names[:-1])} {conjunction} {last}"

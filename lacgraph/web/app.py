@@ -48,6 +48,8 @@ from lacgraph.web.context import (
     wait_for_audit,
 )
 from lacgraph.web.dates import date_parts, typed_parts, uk_date
+from lacgraph.web.form_guards import csrf_token
+from lacgraph.web.kept import keep
 from lacgraph.web.language import browser_language, query_language, switch_url, template_gettext
 from lacgraph.web.security import add_headers
 from lacgraph.web.sessions import ServerSessionInterface
@@ -154,6 +156,7 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
     app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"] = template_gettext
     app.jinja_env.filters["uk_date"] = uk_date
     app.jinja_env.globals["circle_key"] = circle_key  # the key under circle pictures
+    app.jinja_env.globals["keep"] = keep  # a macro's text written once (see web.kept)
     for module in (auth, coordinator, record, finder, evaluator, manager, admin, duplicates,
                    settings):
         app.register_blueprint(module.bp)
@@ -221,6 +224,7 @@ def create_app(G: Network, app_db: AppDB | str, *, pseudonymiser: Pseudonymiser 
             raise CSRFError("The request came from another site.")
 
     CSRFProtect(app)
+    app.jinja_env.globals["csrf_token"] = csrf_token  # signed once per session (form_guards)
 
     @app.after_request
     def headers(response: Response) -> Response:

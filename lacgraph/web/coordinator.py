@@ -7,42 +7,30 @@ answer, so the app does not even confirm that someone exists.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from flask import Blueprint, Response, abort, g, jsonify, render_template, request, url_for
-from flask_wtf.csrf import generate_csrf
+from flask import Blueprint, Response, abort, g, jsonify, render_template, request
 from markupsafe import Markup
 
 from lacgraph.analysis import circle as circle_verbs
 from lacgraph.analysis.wording import (
-    CIRCLE_WORDS,
-    KIND_WORDS,
-    change_sentences,
-    names_list,
     previous_review,
     review_dates,
 )
 from lacgraph.errors import QueryError
 from lacgraph.i18n import N_, _, check_language, language, use_language
-from lacgraph.model import HOUSEHOLD
-from lacgraph.stores.guard import tie_version
-from lacgraph.tables import format_date, format_long_date, ties_to_text
+from lacgraph.tables import format_date, format_long_date
 from lacgraph.viz import html as circle_page
 from lacgraph.viz.layout import CircleData, circle_data, family_data, picture_data
 from lacgraph.viz.svg import circle_svg as svg_picture
+from lacgraph.web import person_parts as parts
 from lacgraph.web.context import audit, csv_download, programme, requires
-from lacgraph.web.dates import read_date_input, uk_date
-from lacgraph.web.form_guards import new_form_token, person_version
-from lacgraph.web.holes import fill, hole
+from lacgraph.web.dates import read_date_input
 from lacgraph.web.words import word
-
-if TYPE_CHECKING:
-    from lacgraph.dated import DatedNetwork
 
 bp = Blueprint("coordinator", __name__)
 
@@ -97,6 +85,9 @@ def _date_arg(name: str, problems: list[dict[str, str]]) -> Any:
     """The date in the GOV.UK date boxes ``name-day`` … (or one field ``name``: 31/12/2024
     or 2024-12-31), else ``None``; a mistake is added to ``problems`` (shown in the page's
     error summary and by the boxes) and ignored."""
+    if not any(request.args.get(key) for key in (name, f"{name}-day", f"{name}-month",
+                                                  f"{name}-year")):
+        return None  # nothing typed (the usual first view): nothing to read
     with use_language("en"):  # the mistake in English: a whole sentence of DATE_MESSAGES
         value, message = read_date_input(request.args, name,
                                          label=DATE_LABELS.get(name, "Date"))
@@ -135,11 +126,6 @@ def _window(person: pd.Series, problems: list[dict[str, str]] | None = None
     if strict and problems:
         raise QueryError("; ".join(p["message"] for p in problems))
     return at, since, reason
-
-
-def _own_network(person: str) -> DatedNetwork:
-    """A network of ``person``'s own connections at every date (fast one-person answers)."""
-    return programme().person_network(person)
 
 
 @bp.get("/caseload")
@@ -187,9 +173,12 @@ def person_page(person: str) -> str:
 
 def render_person(person: str, row: pd.Series, *, form: dict | None = None,
                   problems: list[dict[str, str]] | None = None, status: int = 200,
-                  printing: bool = False) -> Any:
+                  printing: bool = False, whole: bool = False) -> Any:
     """The person page (also re-shown by a form with its errors, see :mod:`.record`);
-    ``printing``: the printed circle page (no forms; see :func:`print_page`)."""
+    ``printing``: the printed circle page (no forms; see :func:`print_page`). Without
+    mistakes to show, the page and its parts are filled into their frames (see
+    :mod:`lacgraph.web.person_parts`) unless ``whole`` asks for them rendered whole (the
+    same text)."""
     P = programme()
     problems = list(problems or [])
     at, since, reason = _window(row, problems)
@@ -198,70 +187,32 @@ def render_person(person: str, row: pd.Series, *, form: dict | None = None,
         query["since"] = format_date(since)
     label = str(row["label"] or person)
     lang = language()
-    shown = {"person": row.to_dict(), "label": label, "at": at, "since": since,
-             "since_reason": reason, "query": query,
-             "picture_query": {**query, "language": lang}}
+    shown = {"person": dict(row), "label": label, "at": at, "since": since,
+             "since_reason": reason, "query": query}
     audit("view.person", person, f"at={format_date(at)}"  # on disk before the answer leaves
           + (f" since={format_date(since)}" if since is not None else "")
           + (f" printed lang={lang}" if printing else ""))
-    view = P.remember(("page", person, at, since, reason, lang),
-                      lambda: _page_view(person, at, since, shown))
+    view = parts.page_view(person, at, since, reason, row, whole=True) if whole else \
+        P.remember(("page", person, at, since, reason, lang),
+                   lambda: parts.page_view(person, at, since, reason, row))
     reviews = review_dates(row.get("reviews", ""))
     own_lang = person_language(row)
     print_lang = own_lang if own_lang and own_lang != lang and not printing else None
     today = np.datetime64("today", "D")
-    forms = Markup("") if printing else record_forms(
+    forms = Markup("") if printing else parts.record_forms(
         person, reviews, view["open_options"], view["all_options"], form or {}, problems,
-        today)
-    body = render_template(
-        "person.html", **shown, **view, reviews=reviews,
-        label_html=Markup('<span class="person-name">{}</span>').format(label),
-        problems=problems, word=word, printing=printing, record_forms=forms,
-        print_lang=print_lang, print_link=_print_link(label, print_lang),
-        printed_by=g.user.name, printed_on=today,
-    )
+        today, whole=whole, row=row)
+    page = {**shown, **view, "reviews": reviews, "problems": problems, "word": word,
+            "printing": printing, "record_forms": forms, "print_lang": print_lang,
+            "print_link": _print_link(label, print_lang), "printed_by": g.user.name,
+            "printed_on": today}
+    if printing or problems or whole:
+        body = render_template("person.html", **page | parts.head_values(person, row, page))
+    else:  # the usual first view: the page's frame once per language, account and day
+        body = parts.page_from_frame(person, row, page)
     if problems and status == 200:
         status = 400
     return (body, status) if status != 200 else body
-
-
-def record_forms(person: str, reviews: list, open_options: Markup, all_options: Markup,
-                 form: dict, problems: list[dict[str, str]], today: np.datetime64, *,
-                 whole: bool = False) -> Markup:
-    """The forms that record a change on ``person``'s page. A form sent back with its
-    mistakes (or a choice among namesakes) is rendered whole, as is any with ``whole``;
-    otherwise the forms are rendered once per language and day with holes for the values
-    of the person and the request (see :mod:`lacgraph.web.holes`), and filled in: the
-    same text, at a fraction of the cost of a person's first view."""
-    values: dict[str, Any] = {
-        "urls": {"review": url_for("record.review", person=person),
-                 "add": url_for("record.add", person=person),
-                 "end": url_for("record.end", person=person),
-                 "correct": url_for("record.correct", person=person),
-                 "finder": url_for("finder.results_json", person=person)},
-        "version": person_version(person), "csrf_token": generate_csrf(),
-        "form_token": new_form_token(),
-        "reviews_text": ", ".join(uk_date(d) for d in reviews),
-        "open_options": open_options, "all_options": all_options}
-    fixed = {"reviews": bool(reviews), "form": form, "problems": problems, "today": today,
-             "word": word, "kinds": list(KIND_WORDS), "kind_words": KIND_WORDS,
-             "circle_words": CIRCLE_WORDS}
-    if whole or form or problems or g.get("finder_choices"):
-        return Markup(render_template(
-            "_record_forms.html", **fixed, **values | {
-                "csrf_token": lambda: values["csrf_token"],
-                "form_token": lambda: values["form_token"]}))
-
-    def render() -> str:
-        holes = {k: hole(k) for k in values} | {
-            "urls": {k: hole(f"url_{k}") for k in values["urls"]},
-            "csrf_token": lambda: hole("csrf_token"),
-            "form_token": lambda: hole("form_token")}
-        return render_template("_record_forms.html", **fixed, **holes)
-
-    text = programme().remember(("record forms", language(), today, bool(reviews)), render)
-    flat = {k: v for k, v in values.items() if k != "urls"}
-    return fill(text, flat | {f"url_{k}": v for k, v in values["urls"].items()})
 
 
 def person_language(row: pd.Series) -> str | None:
@@ -311,120 +262,6 @@ def print_page(person: str) -> Any:
         g.lang = previous
 
 
-def _page_view(person: str, at: Any, since: Any, shown: dict[str, Any]) -> dict[str, Any]:
-    """What the person page shows at ``at`` (and since ``since``), computed and written out
-    once per language: the parts that are the same for every request (picture, what
-    changed, who is in the circle, timeline, ideas, household) as HTML, and the choices of
-    the record forms. ``shown`` holds the names the templates use for the person and the
-    dates."""
-    P = programme()
-    first = P.first_view(person)
-    changes: pd.DataFrame | list[dict] | None
-    timeline: pd.DataFrame | list[dict]
-    circle: pd.DataFrame | dict[str, Any]
-    if first is not None:  # sliced from the data version's index: the same answers
-        changes = None if since is None else first.change_records(since, at)
-        circle = first.circle_columns(at) or {c: [] for c in circle_verbs.CIRCLE_COLUMNS}
-        timeline = first.timeline_records()
-        own_ties = first.choices()
-    else:
-        own = _own_network(person)
-        changes = None if since is None else circle_verbs.changes(own, person, since, at)
-        circle = circle_verbs.circle_table(own.store, person, at)
-        timeline = circle_verbs.timeline(own, person)
-        own_ties = _own_ties_text(own, person)
-    sentences = [] if changes is None else change_sentences(changes, P.label)
-    open_ties, all_ties = _choices(own_ties, at)
-    data = {"circle": circle_rows(circle, P.label), "sentences": sentences,
-            "timeline": timeline_rows(timeline), "word": word, "names_list": names_list}
-    return {"top": Markup(render_template("_person_top.html", **shown, **data)),
-            "bottom": Markup(render_template("_person_bottom.html", **shown, **data)),
-            "open_options": _options(open_ties), "all_options": _options(all_ties)}
-
-
-def _options(choices: list[dict]) -> Markup:
-    """``<option>`` elements of form choices (values and texts escaped).
-
-    Examples
-    --------
-    >>> str(_options([{"value": '["a", "friend"]', "text": "<b>Al</b>, friend"}]))
-    '<option value="[&#34;a&#34;, &#34;friend&#34;]">&lt;b&gt;Al&lt;/b&gt;, friend</option>'
-    """
-    return Markup("").join(Markup('<option value="{}">{}</option>').format(c["value"], c["text"])
-                           for c in choices)
-
-
-def circle_rows(frame: pd.DataFrame | dict[str, Any], label_of: Any) -> list[dict[str, Any]]:
-    """The rows of the "who is in the circle" table, in the words of the page (from the
-    circle table or its columns).
-
-    Examples
-    --------
-    >>> frame = pd.DataFrame({"id": ["jo"], "label": ["Jo"], "kind": ["friend;member"],
-    ...     "category": ["natural"], "circle": [2], "since": ["2024-08-17"],
-    ...     "reciprocal": [True], "brokered_by": ["c1"]})
-    >>> circle_rows(frame, {"c1": "Dafydd"}.get)  # doctest: +NORMALIZE_WHITESPACE
-    [{'circle': 2, 'name': 'Jo', 'category': 'natural',
-      'connection': 'friend, member of a group (natural)', 'since': '17 August 2024',
-      'reciprocal': 'yes', 'introduced_by': 'Dafydd'}]
-    """
-    return [{"circle": int(circle), "name": str(label or node), "category": str(category),
-             "connection": _("%(kinds)s (%(category)s)", kinds=", ".join(
-                 KIND_WORDS.get(k, k) for k in str(kind).split(";")), category=word(category)),
-             "since": format_long_date(start), "reciprocal": _("yes") if mutual else _("no"),
-             "introduced_by": ", ".join(label_of(c) for c in str(brokers or "").split(";")
-                                        if c) or "\u2013"}
-            for node, label, kind, category, circle, start, mutual, brokers in zip(
-                frame["id"], frame["label"], frame["kind"], frame["category"],
-                frame["circle"], frame["since"], frame["reciprocal"], frame["brokered_by"],
-                strict=True)]
-
-
-def timeline_rows(frame: pd.DataFrame | list[dict]) -> list[dict[str, Any]]:
-    """The timeline table's rows (from the frame or its rows as dicts), dates written out
-    ("17 August 2024").
-
-    Examples
-    --------
-    >>> frame = pd.DataFrame({"date": ["2024-08-17"], "size": [1], "natural": [1],
-    ...     "community": [0], "paid": [0], "added": [1], "ended": [0]})
-    >>> timeline_rows(frame)[0]["date"]
-    '17 August 2024'
-    """
-    rows = (frame.astype(object).to_dict("records") if isinstance(frame, pd.DataFrame)
-            else [dict(row) for row in frame])
-    for row in rows:
-        row["date"] = format_long_date(row["date"])
-    return rows
-
-
-def _own_ties_text(own: DatedNetwork, person: str) -> list[tuple[str, dict[str, Any]]]:
-    """The person's own connections (all dates) as ``(alter, row as text)``."""
-    ties = ties_to_text(own.tables.ties)
-    # the person's own ties (a store without a person index hands over the whole network)
-    ties = ties[(ties["kind"] != HOUSEHOLD) & ((ties["source"] == person)
-                                              | (ties["target"] == person))]
-    alters = np.where(ties["source"] == person, ties["target"], ties["source"])
-    return list(zip(alters, ties.to_dict("records"), strict=True))
-
-
-def _choices(own_ties: list[tuple[str, dict[str, Any]]], at: Any
-             ) -> tuple[list[dict], list[dict]]:
-    """The person's connections as form choices: those open at ``at``, and all of them."""
-    P = programme()
-    out = []
-    for alter, row in own_ties:
-        kind, start, end = row["kind"], row["start"], row["end"]
-        values = {"name": P.label(alter), "kind": KIND_WORDS.get(kind, kind),
-                  "start": format_long_date(start), "end": format_long_date(end)}
-        text = (_("%(name)s, %(kind)s, from %(start)s to %(end)s", **values) if end
-                else _("%(name)s, %(kind)s, from %(start)s", **values))
-        out.append({"value": json.dumps([alter, kind, start, tie_version(row)]), "text": text,
-                    "open": not end or end > format_date(at)})
-    out.sort(key=lambda c: (c["text"], c["value"]))  # same name twice: by id, kind, start
-    return [c for c in out if c["open"]], out
-
-
 def picture_language() -> str:
     """The language a picture is drawn in: the ``language`` its page asked for (the
     printed page may speak the person's language, not the staff member's), else the
@@ -454,7 +291,7 @@ def _picture(person: str, at: Any, since: Any) -> CircleData:
     one: the same as :func:`~lacgraph.viz.layout.circle_data`)."""
     first = programme().first_view(person)
     if first is None:
-        return circle_data(_own_network(person), person, at, since=since)
+        return circle_data(parts.own_network(person), person, at, since=since)
     columns = first.circle_columns(at) if since is None else first.compare_columns(since, at)
     alters = columns if columns is not None else (
         first.circle_table(at) if since is None else first.compare(since, at))
@@ -469,7 +306,7 @@ def circle_html(person: str) -> Any:
     audit("view.circle-interactive", person, f"at={format_date(at)}")
     # not kept: each page inlines vis-network (0.7 MB), and writing it takes ~60 ms
     with use_language(picture_language()):
-        document = circle_page.circle_html(_own_network(person), person, at, since=since)
+        document = circle_page.circle_html(parts.own_network(person), person, at, since=since)
     response = Response(document, mimetype="text/html")
     response.headers["X-Lacgraph-Embed"] = "1"
     return response
@@ -481,7 +318,7 @@ def circle_csv(person: str) -> Response:
     """Download the circle as CSV (formula-safe, ids as text)."""
     row = _own_person(person)
     at, since, _reason = _window(row)
-    own = _own_network(person)
+    own = parts.own_network(person)
     if since is None:
         frame = circle_verbs.circle_table(own.store, person, at)
         frame.insert(0, "status", "kept")
@@ -507,60 +344,11 @@ def circle_api(person: str) -> Response:
     """The circle as JSON: ``{"person": id, "at": date, "alters": [...]}``."""
     row = _own_person(person)
     at, _since, _reason = _window(row)
-    frame = circle_verbs.circle_table(_own_network(person).store, person, at)
+    frame = circle_verbs.circle_table(parts.own_network(person).store, person, at)
     audit("view.person-api", person, f"at={format_date(at)}")
     return jsonify({"person": person, "at": format_date(at),
                     "alters": frame.astype(object).where(frame.notna(), None)
                     .to_dict("records")})
-
-
-# -- "Ideas to talk about" and the household (templates/_ideas.html, _family.html) -------
-# The person page includes both templates; they ask for their data through these two
-# helpers, so the page view needs no change. The page checks the caseload and writes the
-# audit row before it renders them.
-
-
-def ideas_for(person: str, at: Any) -> list[dict[str, object]]:
-    """The groups to suggest to ``person`` at ``at``, as the page shows them.
-
-    Worked out for the person's whole caseload at once (the same answer as one person at a
-    time, :func:`lacgraph.analysis.suggestions.suggest_each`) and kept per coordinator and date: the
-    first view of each other person on the caseload then costs nothing more.
-    """
-    from lacgraph.analysis.suggestions import idea_reason, page_ideas, suggest_each
-
-    P = programme()
-    coordinator = str(P.people.at[person, "coordinator"] or "")
-    caseload = P.caseloads.get(coordinator)
-    people = list(caseload.index) if caseload is not None and person in caseload.index \
-        else [person]
-
-    def each() -> dict[str, list[dict[str, object]]]:
-        found = suggest_each(P.G.snapshot(at), P.G.tables, people)
-        return {who: page_ideas(frame) for who, frame in found.items()}
-
-    key = ("ideas of caseload", coordinator, at) if len(people) > 1 else ("ideas", person, at)
-    name = str(P.people.at[person, "label"] or person)
-    return [{**idea, "reason": idea_reason(idea, name)}  # in the page's language
-            for idea in P.remember(key, each)[person]]
-
-
-def household_for(person: str, at: Any) -> dict[str, object] | None:
-    """The household section of ``person``'s page at ``at`` (None when they live alone)."""
-    from lacgraph.analysis.families import page_household
-
-    P = programme()
-
-    def section() -> dict[str, object] | None:
-        first = P.first_view(person)
-        return page_household(P.G.store, person, at) if first is None else first.household(at)
-
-    return P.remember(("family", person, at), section)
-
-
-@bp.app_context_processor
-def ideas_and_household() -> dict[str, Any]:
-    return {"ideas_for": ideas_for, "household_for": household_for}
 
 
 @bp.get("/people/<person>/family.svg")

@@ -19,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -47,4 +48,15 @@ def fill(text: str, values: Mapping[str, object]) -> Markup:
     >>> str(fill(hole("a"), {"a": hole("b")}))  # a value is not read for holes
     '\\ue000b\\ue001'
     """
-    return Markup(_HOLE.sub(lambda m: str(escape(values[m.group(1)])), text))
+    parts = _parts(str(text))
+    out = list(parts)
+    for k in range(1, len(parts), 2):  # odd places: the holes' names
+        out[k] = escape(values[parts[k]])
+    return Markup("".join(out))
+
+
+@functools.lru_cache(maxsize=256)
+def _parts(text: str) -> tuple[str, ...]:
+    """``text`` cut at its holes: text, hole name, text, ..., text (a kept frame is cut
+    once; a string keeps its hash, so finding it again costs little)."""
+    return tuple(_HOLE.split(text))

@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from html import escape
 from pathlib import Path
 
@@ -242,3 +243,16 @@ def test_a_group_is_found_by_part_of_its_name_anywhere(cora, store_file):
     response = _post(cora, "/people/p1/connections/add", {
         "existing": "art1", "kind": "member", **date_boxes("start", "01/02/2024")})
     assert response.status_code == 302
+
+
+def test_the_csrf_token_is_signed_once_per_session_and_still_accepted(cora):
+    first = csrf_from(cora.get("/people/p1").text)
+    time.sleep(1.1)  # a token signed again would carry a later time stamp
+    page = cora.get("/people/p1").text
+    assert csrf_from(page) == first  # kept for the session, not signed again per page
+    assert f'name="csrf_token" value="{first}"' in page  # the log-out form's token too
+    response = cora.post("/people/p1/review", data=record_fields(page))
+    assert response.status_code == 302  # the kept token is accepted
+    other = cora.application.test_client()  # another session of the same account: its own token
+    assert log_in(other, "cora").status_code == 302
+    assert csrf_from(other.get("/people/p1").text) != first

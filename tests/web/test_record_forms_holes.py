@@ -11,8 +11,8 @@ from lacgraph.i18n import use_language
 from lacgraph.network import Network
 from lacgraph.tables import Tables
 from lacgraph.web import AppDB, create_app
-from lacgraph.web.coordinator import _options, record_forms
 from lacgraph.web.holes import CLOSE, OPEN
+from lacgraph.web.person_parts import _options, record_forms
 from tests.web.fixtures import QUICK_HASHER
 
 SNEAKY = f"{OPEN}csrf_token{CLOSE} <b>{OPEN}url_add{CLOSE}</b>"
