@@ -46,7 +46,14 @@ from lacgraph.errors import QueryError
 from lacgraph.i18n import _, ngettext
 from lacgraph.model import CATEGORIES, HOUSEHOLD, KIND_CATEGORY
 from lacgraph.stores.base import Store
-from lacgraph.tables import DateLike, format_date, format_long_date, to_date, to_day_numbers
+from lacgraph.tables import (
+    DateLike,
+    distinct_sorted,
+    format_date,
+    format_long_date,
+    to_date,
+    to_day_numbers,
+)
 
 CIRCLE_COLUMNS: tuple[str, ...] = (
     "id", "label", "type", "kind", "category", "circle", "since", "reciprocal", "brokered_by",
@@ -375,7 +382,7 @@ def timeline_columns(ties: dict[str, np.ndarray]) -> dict[str, Any] | None:
     end = to_day_numbers(ties["end"])
     rank = np.array([CATEGORIES.index(KIND_CATEGORY[k]) for k in ties["kind"]], np.int64)
     never = np.iinfo(np.int64).max
-    days = np.union1d(start, end[end != never])
+    days = distinct_sorted(np.concatenate([start, end[end != never]]))
     # (date x tie): each tie's category rank on each date, or len(CATEGORIES) when inactive
     active = (start[None, :] <= days[:, None]) & (days[:, None] < end[None, :])
     ranks = np.where(active, rank[None, :], len(CATEGORIES))

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from flask import g, render_template, request, url_for
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from lacgraph.analysis import circle as circle_verbs
 from lacgraph.analysis.wording import (
@@ -127,7 +127,7 @@ def page_view(person: str, at: Any, since: Any, reason: str, row: Mapping[str, A
         "url_csv": url_for("coordinator.circle_csv", person=person, **query),
         "url_interactive": url_for("coordinator.circle_html", person=person, **query,
                                    language=lang),
-        "sentences": Markup("").join(Markup("<li>{}</li>").format(s) for s in sentences),
+        "sentences": Markup("".join(f"<li>{escape(s)}</li>" for s in sentences)),
         "circle_count": len(rows),
         "circle_table": framed("_circle_table.html", {"rows": table_rows(
             "_circle_row.html", "a", rows, whole=whole)}, {}, (), whole=whole)},
@@ -184,7 +184,7 @@ def head_values(person: str, row: Mapping[str, Any], page: Mapping[str, Any]
     reviews, label = page["reviews"], page["label"]
     return {
         "label": label,
-        "label_html": Markup('<span class="person-name">{}</span>').format(label),
+        "label_html": Markup(f'<span class="person-name">{escape(label)}</span>'),
         "neighbourhood": row.get("neighbourhood") or "",
         "introduced_text": uk_date(row.get("introduced_on")),
         "last_review_text": uk_date(reviews[-1]) if reviews else "",
@@ -271,8 +271,8 @@ def _options(choices: list[dict]) -> Markup:
     >>> str(_options([{"value": '["a", "friend"]', "text": "<b>Al</b>, friend"}]))
     '<option value="[&#34;a&#34;, &#34;friend&#34;]">&lt;b&gt;Al&lt;/b&gt;, friend</option>'
     """
-    return Markup("").join(Markup('<option value="{}">{}</option>').format(c["value"], c["text"])
-                           for c in choices)
+    return Markup("".join(f'<option value="{escape(c["value"])}">{escape(c["text"])}</option>'
+                          for c in choices))
 
 
 def circle_rows(frame: pd.DataFrame | dict[str, Any], label_of: Any) -> list[dict[str, Any]]:
