@@ -293,6 +293,22 @@ def each_distinct(values: pd.Series, test: Callable[[object], bool]) -> np.ndarr
     return hit[codes] if len(codes) else np.zeros(0, dtype=bool)
 
 
+def text_hashes(values: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
+    """Python's hash of each value, as unsigned 64-bit integers: to find values that may be
+    equal without a hash table of them all (a string keeps its hash; equal hashes must
+    still be compared).
+
+    Examples
+    --------
+    >>> h = text_hashes(pd.Series(["a", "b", "a"]))
+    >>> bool(h[0] == h[2]), h.dtype
+    (True, dtype('uint64'))
+    """
+    cells = values if isinstance(values, np.ndarray) else values.to_numpy(object)
+    return np.fromiter((hash(v) for v in cells), dtype=np.int64, count=len(cells)).view(
+        np.uint64)
+
+
 def _flag(series: pd.Series) -> pd.Series:
     if _all_text(series):  # fast path for loaded text: same result as the map below
         return pd.Series(each_distinct(series, lambda u: str(u).strip().lower() == "true"),
@@ -319,7 +335,7 @@ def normalise_nodes(frame: pd.DataFrame) -> pd.DataFrame:
             columns[col] = _dates(values)
         else:
             columns[col] = _text(values)
-    out = pd.DataFrame(columns, index=pd.RangeIndex(len(frame)))
+    out = pd.DataFrame(columns, index=pd.RangeIndex(len(frame)), copy=False)  # shared (CoW)
     return out[list(NODE_COLUMNS) + [c for c in out.columns if c not in NODE_COLUMNS]]
 
 
@@ -340,7 +356,7 @@ def normalise_ties(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         else:
             columns[col] = _text(values)
-    out = pd.DataFrame(columns, index=pd.RangeIndex(len(frame)))
+    out = pd.DataFrame(columns, index=pd.RangeIndex(len(frame)), copy=False)  # shared (CoW)
     circle = pd.to_numeric(frame["circle"].reset_index(drop=True).replace("", None), errors="coerce")
     defaults = out["kind"].map(DEFAULT_CIRCLE)
     out["circle"] = circle.fillna(defaults).fillna(4).astype(np.int8)

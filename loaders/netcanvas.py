@@ -235,8 +235,9 @@ def import_netcanvas(path: str | Path, output: str | Path,
 def _validated(nodes: pd.DataFrame, ties: pd.DataFrame, node_from: pd.DataFrame,
                tie_from: pd.DataFrame) -> Tables:
     """Validate as ``nodes.csv``/``ties.csv`` would be; name each problem's source row."""
-    node_lines = np.arange(2, len(nodes) + 2, dtype=np.int64)
-    tie_lines = np.arange(2, len(ties) + 2, dtype=np.int64)
+    lines = np.int32 if max(len(nodes), len(ties)) < 1 << 30 else np.int64
+    node_lines = np.arange(2, len(nodes) + 2, dtype=lines)
+    tie_lines = np.arange(2, len(ties) + 2, dtype=lines)
     try:
         return validate(nodes, ties, "nodes.csv", "ties.csv", node_lines, tie_lines)
     except InputError as err:

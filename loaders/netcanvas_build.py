@@ -15,7 +15,7 @@ import pandas as pd
 
 from lacgraph.errors import InputError, Problem
 from lacgraph.loaders.netcanvas_dates import DATE_COLUMNS, dated_ties, interview_dates
-from lacgraph.loaders.netcanvas_edges import check_repeated_ids, edges_of
+from lacgraph.loaders.netcanvas_edges import edges_of, find_ends
 from lacgraph.loaders.netcanvas_files import (
     EGO_UUID,
     ENCRYPTED,
@@ -24,7 +24,8 @@ from lacgraph.loaders.netcanvas_files import (
     plain_type,
 )
 from lacgraph.loaders.netcanvas_mapping import CircleLayout, Mapping, NodeRule
-from lacgraph.loaders.netcanvas_match import MATCH_COLUMNS, Matching, key_of, match_alters
+from lacgraph.loaders.netcanvas_match import MATCH_COLUMNS, Matching, key_codes, match_alters
+from lacgraph.loaders.netcanvas_nodes import nodes_of
 from lacgraph.loaders.netcanvas_problems import Problems
 from lacgraph.model import TIE_KINDS
 
@@ -90,9 +91,10 @@ def build_tables(interviews: Interviews, mapping: Mapping,
     egos = _interviews(interviews, mapping, problems)
     if egos.empty:  # no usable interview: every alter and edge would be reported again
         raise InputError(problems.items)
+    interviews, ends = find_ends(interviews, egos, mapping, problems)
     alters, matching = _alters(interviews, egos, mapping, problems, decisions)
-    check_repeated_ids(alters, problems)
-    edges = edges_of(interviews, egos, alters, mapping, problems)
+    edges = edges_of(interviews, egos, alters, ends, mapping, problems)
+    del ends
     if problems.items:
         raise InputError(problems.items)
     # only what the ties and nodes are made of: the rest (the export's cells, keys, UUIDs)
@@ -101,7 +103,7 @@ def build_tables(interviews: Interviews, mapping: Mapping,
     alters = alters[[c for c in _ALTER_COLUMNS if c in alters.columns]]
     alters, edges = _without_self_ties(alters, edges, problems)
     ties, tie_from = dated_ties(egos, alters, edges)
-    nodes, node_from = _nodes(egos, alters, mapping, problems)
+    nodes, node_from = nodes_of(egos, alters, mapping, problems)
     if problems.items:
         raise InputError(problems.items)
     reviews = pd.DataFrame({"person": egos["ego"].to_numpy(object),
@@ -240,13 +242,26 @@ def _alters(interviews: Interviews, egos: pd.DataFrame, mapping: Mapping,
         rule = rules.get(nc_type, NodeRule())
         parts.append(_alter_type(interviews, group, str(nc_type), rule, problems))
     del alters, groups, group
-    typed = parts[0] if len(parts) == 1 else pd.concat(parts)
+    typed = _numbered_keys(parts[0] if len(parts) == 1 else pd.concat(parts))
     del parts
     if problems.items:  # keys may be incomplete: match once the alters are readable
         return _identify(typed, problems), _no_matching()
     matched, matching = match_alters(typed, decisions)
     del typed
     return _identify(matched, problems), matching
+
+
+def _numbered_keys(alters: pd.DataFrame) -> pd.DataFrame:
+    """One number per key across node types: a name key is its type's own, an identity is
+    the same node whatever its type."""
+    local = alters["key"].to_numpy(np.int64)
+    nc_type = pd.factorize(alters["nc_type"].to_numpy(object))[0].astype(np.int64)
+    key = nc_type * (int(np.abs(local).max()) * 2 + 2 if len(local) else 1) + local
+    by_identity = alters["by_identity"].to_numpy(bool)
+    if by_identity.any():
+        key[by_identity] = -(1 << 62) + pd.factorize(
+            alters["identity"].to_numpy(object)[by_identity])[0]
+    return alters.assign(key=pd.factorize(key)[0].astype(np.int64))
 
 
 def _no_matching() -> Matching:
@@ -292,7 +307,8 @@ def _alter_type(interviews: Interviews, group: pd.DataFrame, nc_type: str, rule:
                     ).str.strip()
         problems.rows(group, identity.eq(""), rule.identity, identity,
                       "empty identity; every alter needs a value of the identity variable")
-        group["key"] = identity
+        group["identity"] = identity
+        group["key"] = 0  # numbered with every type's identities by _alters
         group["named"] = False
         group["by_identity"] = True
     else:
@@ -302,29 +318,20 @@ def _alter_type(interviews: Interviews, group: pd.DataFrame, nc_type: str, rule:
                       "names are encrypted, so this person's alters cannot be matched across "
                       "interviews; give an identity variable in the mapping "
                       f"([{where}] identity = ...)")
-        # each distinct name keyed once, straight into the key of its first occurrence
-        # ("<type>\x1f<name key>\x1f0"), which every alter of that key shares: no column
-        # of name keys, and one new string per distinct name rather than per alter
+        # each distinct name keyed once, as a number (key_codes): per alter, the number
+        # of (name key, occurrence in its interview); no string is made per alter
         labels, distinct = pd.factorize(group["label"].astype(str).to_numpy(object))
-        firsts = np.array([f"{nc_type}\x1f{key_of(label)}\x1f0" for label in distinct],
-                          dtype=object)
+        codes, empty = key_codes(np.asarray(distinct, dtype=object))
         del distinct
-        keyed, firsts = pd.factorize(firsts)
-        name = keyed[labels] if len(keyed) else labels  # per alter, its key's number
-        firsts = np.asarray(firsts, dtype=object)
-        del labels, keyed
+        name = codes[labels] if len(codes) else labels.astype(np.int64)
+        unnamed = empty[labels] if len(empty) else np.zeros(len(labels), dtype=bool)
+        del labels, codes, empty
         ego_code = pd.factorize(group[EGO_UUID].to_numpy(object))[0]
         occurrence = pd.DataFrame({"e": ego_code, "n": name}).groupby(
-            ["e", "n"], sort=False).cumcount().to_numpy()
-        key = firsts.take(name)
-        unnamed = key == f"{nc_type}\x1f\x1f0"
-        again = np.flatnonzero((occurrence > 0) & ~unnamed)  # a name twice in one interview
-        key[again] = [f"{k[:-1]}{o}" for k, o in zip(key[again], occurrence[again],
-                                                       strict=True)]
-        key[unnamed] = [f"#{e}#{u}" for e, u in zip(
-            group[EGO_UUID].to_numpy(object)[unnamed], group[NODE_UUID].to_numpy(object)[unnamed],
-            strict=True)]
-        del firsts, name, ego_code, occurrence
+            ["e", "n"], sort=False).cumcount().to_numpy(np.int64)  # a name twice: 0, 1
+        key = name * (int(occurrence.max()) + 1 if len(occurrence) else 1) + occurrence
+        key[unnamed] = -1 - np.arange(int(unnamed.sum()))  # no name: an alter of its own
+        del name, ego_code, occurrence
         group["key"] = key
         group["named"] = ~unnamed
         group["by_identity"] = False
@@ -426,7 +433,8 @@ def _identify(alters: pd.DataFrame, problems: Problems) -> pd.DataFrame:
     The work is on integer codes: one new string per node, none per alter.
     """
     by_identity = alters["by_identity"].to_numpy(bool)
-    ids = np.where(by_identity, alters["key"].to_numpy(object), "").astype(object)
+    ids = np.where(by_identity, alters["identity"].to_numpy(object), "").astype(object) \
+        if by_identity.any() else np.full(len(alters), "", dtype=object)
     matched = np.flatnonzero(~by_identity)
     if len(matched):
         ego, egos = pd.factorize(alters["ego"].to_numpy(object)[matched], sort=True)
@@ -435,7 +443,7 @@ def _identify(alters: pd.DataFrame, problems: Problems) -> pd.DataFrame:
                             alters["round"].to_numpy(np.int64)[matched], ego))
         del file
         ego = ego[order]
-        key = pd.factorize(alters["key"].to_numpy(object)[matched[order]])[0]
+        key = pd.factorize(alters["key"].to_numpy(np.int64)[matched[order]])[0]
         # each (ego, key) numbered in order of first appearance, so an ego's are consecutive
         node = pd.factorize(ego.astype(np.int64) * (int(key.max()) + 1) + key)[0]
         node_ego = ego[np.unique(node, return_index=True)[1]]  # sorted: rows are by ego
@@ -458,93 +466,3 @@ def _identify(alters: pd.DataFrame, problems: Problems) -> pd.DataFrame:
                          f"this identity is mapped to several node types ({found}); "
                          "expected one type per person or group")
     return alters
-
-
-# ------------------------------------------------------------------------------ nodes
-
-
-def _nodes(egos: pd.DataFrame, alters: pd.DataFrame, mapping: Mapping, problems: Problems
-           ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    latest_first = egos.sort_values(["ego", "round"], ascending=[True, False], kind="stable")
-    people = egos.sort_values(["ego", "round"], kind="stable").drop_duplicates("ego")
-    table = pd.DataFrame({"id": people["ego"].to_numpy(), "type": "person", "label": "",
-                          "supported": "true" if mapping.supported else "false",
-                          "introduced_on": people["date"].dt.strftime("%Y-%m-%d").to_numpy(),
-                          "nc_node_type": "ego"})
-    origin = people[["@file", "@line"]].reset_index(drop=True)
-    if mapping.ego_label:
-        table["label"] = _latest(latest_first, mapping.ego_label, table["id"], problems,
-                                 "ego.label")
-    for column, variable in mapping.copy.items():
-        table[column] = _agreed(egos, variable, table["id"], problems, f"ego.copy.{column}")
-    extra_nodes = []
-    if "coordinator" in mapping.copy:
-        coordinators = sorted(set(table["coordinator"]) - {""})
-        clash = set(coordinators) & set(table["id"])
-        for node in sorted(clash):
-            row = people[people["ego"] == node].iloc[0]
-            problems.add(row["@file"], row["@line"], mapping.copy["coordinator"], node,
-                         "this coordinator id is also an interviewee's id; expected "
-                         "coordinator ids that differ from people's ids")
-        extra_nodes.append(pd.DataFrame({"id": coordinators, "type": "coordinator",
-                                         "label": coordinators, "supported": "false",
-                                         "introduced_on": "", "nc_node_type": ""}))
-    named = alters[alters["alter"].ne("") & ~alters["alter"].isin(table["id"])]
-    latest = named.sort_values(["ego", "round"], ascending=[True, False], kind="stable")
-    labels = latest[latest["label"].ne("")].drop_duplicates("alter").set_index("alter")["label"]
-    first = named.sort_values(["ego", "round", "@file", "@line"], kind="stable"
-                              ).drop_duplicates("alter")
-    alter_table = pd.DataFrame({
-        "id": first["alter"].to_numpy(), "type": first["type"].to_numpy(),
-        "label": labels.reindex(first["alter"]).fillna("").to_numpy(),
-        "supported": "false", "introduced_on": "", "nc_node_type": first["nc_type"].to_numpy()})
-    egos_named = alters[alters["alter"].isin(table["id"]) & alters["type"].ne("person")]
-    problems.rows(egos_named, np.ones(len(egos_named), bool), "", egos_named["alter"],
-                  "this alter's identity is an interviewee's id but its node type is not "
-                  "person; expected a person")
-    nodes = pd.concat([table, alter_table, *extra_nodes], ignore_index=True).fillna("")
-    origin = pd.concat([origin, first[["@file", "@line"]].reset_index(drop=True),
-                        *(pd.DataFrame({"@file": [mapping.file or "mapping"] * len(e),
-                                        "@line": [0] * len(e)}) for e in extra_nodes)],
-                       ignore_index=True)
-    return nodes.astype(object), origin
-
-
-def _missing(egos: pd.DataFrame, variable: str, problems: Problems, setting: str) -> bool:
-    """Whether the interviews have no ego ``variable`` (a problem, noted once)."""
-    if variable in egos.columns:
-        return False
-    problems.add(egos["@file"].iat[0], 1, variable, "",
-                 f"no ego variable {variable!r} (mapping {setting})")
-    return True
-
-
-def _latest(latest_first: pd.DataFrame, variable: str, ids: pd.Series, problems: Problems,
-            setting: str) -> np.ndarray:
-    if _missing(latest_first, variable, problems, setting):
-        return np.full(len(ids), "", dtype=object)
-    values = latest_first[latest_first[variable].astype(str).ne("")
-                          & latest_first[variable].ne(ENCRYPTED)]
-    return values.drop_duplicates("ego").set_index("ego")[variable].reindex(ids).fillna(
-        "").to_numpy(object)
-
-
-def _agreed(egos: pd.DataFrame, variable: str, ids: pd.Series, problems: Problems,
-            setting: str) -> np.ndarray:
-    """The ego variable's value, which must be the same in every interview that has one."""
-    if _missing(egos, variable, problems, setting):
-        return np.full(len(ids), "", dtype=object)
-    cells = egos[variable].astype(str)
-    problems.rows(egos, cells.eq(ENCRYPTED), variable, cells,
-                  f"this variable was encrypted in Network Canvas and cannot be copied "
-                  f"(mapping {setting})")
-    given = egos[cells.ne("") & cells.ne(ENCRYPTED)]
-    several = given.groupby("ego")[variable].nunique()
-    for person in several.index[several > 1]:
-        rows = given[given["ego"] == person]
-        problems.add(rows["@file"].iat[-1], rows["@line"].iat[-1], variable,
-                     " / ".join(sorted(set(rows[variable]))),
-                     f"{person}'s interviews give different values ({setting}); expected "
-                     "one value: correct the export or leave it out of the mapping")
-    values = given.drop_duplicates("ego").set_index("ego")[variable]
-    return values.reindex(ids).fillna("").to_numpy(object)

@@ -9,6 +9,8 @@ with the same id are reported first, since an edge could not tell them apart. Us
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -22,8 +24,61 @@ from lacgraph.loaders.netcanvas_files import (
 )
 from lacgraph.loaders.netcanvas_mapping import Mapping, default_tie_kind
 from lacgraph.loaders.netcanvas_problems import Problems
+from lacgraph.tables import text_hashes
 
-__all__ = ["check_repeated_ids", "edges_of"]
+__all__ = ["check_repeated_ids", "edges_of", "find_ends"]
+
+
+def find_ends(interviews: Interviews, egos: pd.DataFrame, mapping: Mapping,
+              problems: Problems) -> tuple[Interviews, np.ndarray]:
+    """Find each edge's ends among the alters as read, then let the alters' ids go.
+
+    Repeated ids are reported (:func:`check_repeated_ids`); each edge's source and target
+    are found by their interview and UUID (else ``from``/``to`` and ``nodeID``). Returns
+    the interviews without the alters' ``networkCanvasUUID`` and ``nodeID`` (unless the
+    mapping reads them): a string per alter, nothing reads them once the ends are found
+    (memory, issue 24); and, per edge, the index labels of the alters its source and
+    target are (-1: none; shape ``(2, edges)``).
+    """
+    alters, edges = interviews.alters, interviews.edges
+    ends = np.full((2, len(edges)), -1, dtype=np.int64)
+    if alters.empty:
+        return interviews, ends
+    known = alters[EGO_UUID].isin(egos[EGO_UUID]).to_numpy()
+    check_repeated_ids(alters if known.all() else alters[known], problems)
+    if len(edges):
+        # an edge's ends are found by number: (interview, UUID or nodeID) as integer codes
+        interview_codes = pd.factorize(np.concatenate([alters[EGO_UUID].to_numpy(object),
+                                                       edges[EGO_UUID].to_numpy(object)]))[0]
+        alter_interview, edge_interview = np.split(interview_codes.astype(np.int64) + 1,
+                                                   [len(alters)])
+        alter_interview[~known] = 0  # the alters of an unknown interview are no one's ends
+        del interview_codes
+        labels = alters.index.to_numpy()
+        for side, (uuid_column, number_column) in enumerate(((SOURCE_UUID, "from"),
+                                                             (TARGET_UUID, "to"))):
+            uuid = _text(edges, uuid_column)
+            row = _alter_rows(alter_interview, alters[NODE_UUID].to_numpy(object),
+                              edge_interview, uuid)
+            if "nodeID" in alters:
+                row = np.where(uuid == "", _alter_rows(
+                    alter_interview, alters["nodeID"].to_numpy(object), edge_interview,
+                    _text(edges, number_column)), row)
+            ends[side] = np.where(row < 0, -1, labels.take(np.maximum(row, 0)))
+            del uuid, row
+    read = {v for rule in mapping.nodes.values() for v in (
+        rule.label, rule.identity, rule.kind_from, rule.circle, *rule.kind_if)}
+    unread = [c for c in (NODE_UUID, "nodeID") if c in alters.columns and c not in read]
+    if unread:
+        interviews = replace(interviews, alters=alters.drop(columns=unread))
+    return interviews, ends
+
+
+def _text(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A column's cells as text (``""`` everywhere when there is no such column)."""
+    if column not in frame:
+        return np.full(len(frame), "", dtype=object)
+    return frame[column].astype(str).to_numpy(object)
 
 
 def check_repeated_ids(alters: pd.DataFrame, problems: Problems) -> None:
@@ -31,29 +86,33 @@ def check_repeated_ids(alters: pd.DataFrame, problems: Problems) -> None:
     the UUIDs differ, the same ``nodeID``): an edge's ends are found by these ids, so each
     must name one alter. The problem is on the later row and names the earlier one."""
     reported = np.zeros(len(alters), dtype=bool)
+    interview = text_hashes(alters[EGO_UUID]) if len(alters) else None
     for column in (NODE_UUID, "nodeID"):
-        if column not in alters.columns or not len(alters):
+        if column not in alters.columns or interview is None:
             continue
         ids = alters[column].astype(str)
-        # (interview, id) as one integer: a repeat is a pair seen on an earlier row
-        interview = pd.factorize(alters[EGO_UUID].to_numpy(object))[0].astype(np.int64)
-        code, uniques = pd.factorize(ids.to_numpy(object))
-        pair = interview * (len(uniques) + 1) + code
-        del interview, code, uniques
-        repeated = np.ones(len(pair), dtype=bool)
-        repeated[np.unique(pair, return_index=True)[1]] = False  # each pair's first row
-        del pair
-        repeated &= ids.ne("").to_numpy() & ~reported
-        if not repeated.any():
+        # rows whose (interview, id) hash alike, then only those compared as text: no
+        # hash table of every id while the whole export is held (memory, issue 24)
+        mixed = text_hashes(ids) * np.uint64(0x9E3779B97F4A7C15) ^ interview
+        order = np.argsort(mixed, kind="stable")
+        same = mixed[order[1:]] == mixed[order[:-1]]
+        del mixed
+        alike = np.zeros(len(ids), dtype=bool)
+        alike[order[1:][same]] = True
+        alike[order[:-1][same]] = True
+        del order, same
+        candidates = np.flatnonzero(alike & ids.ne("").to_numpy())
+        if not len(candidates):
             continue
-        keys = pd.DataFrame({"interview": alters[EGO_UUID].to_numpy(object),
-                             "id": ids.to_numpy(object)})
-        keys["row"] = np.arange(len(keys))
+        keys = pd.DataFrame({"interview": alters[EGO_UUID].to_numpy(object)[candidates],
+                             "id": ids.to_numpy(object)[candidates], "row": candidates})
+        repeated = candidates[keys.duplicated(["interview", "id"], keep="first").to_numpy()
+                              & ~reported[candidates]]
         first = keys.drop_duplicates(["interview", "id"], keep="first").set_index(
             ["interview", "id"])["row"]
-        for i in np.flatnonzero(repeated):
+        for i in repeated:
             row = alters.iloc[i]
-            earlier = alters.iloc[int(first.loc[(keys["interview"].iat[i], ids.iat[i])])]
+            earlier = alters.iloc[int(first.loc[(alters[EGO_UUID].iat[i], ids.iat[i])])]
             reported[i] = True
             where = str(row["@where"]) if "@where" in row.index and row["@where"] else ""
             problems.add(row["@file"], row["@line"], column, ids.iat[i],
@@ -69,8 +128,10 @@ def _place(row: pd.Series) -> str:
     return f"{row['@file']} line {row['@line']}" + (f" ({where})" if where else "")
 
 
-def edges_of(interviews: Interviews, egos: pd.DataFrame, alters: pd.DataFrame, mapping: Mapping,
-           problems: Problems) -> pd.DataFrame:
+def edges_of(interviews: Interviews, egos: pd.DataFrame, alters: pd.DataFrame,
+             ends: np.ndarray, mapping: Mapping, problems: Problems) -> pd.DataFrame:
+    """The edges of known interviews joined to their alters (``ends``: see
+    :func:`find_ends`; ``alters`` indexed as read)."""
     edges = interviews.edges
     columns = ["source", "target", "kind", "ego", "round", "@file", "@line"]
     if edges.empty:
@@ -82,28 +143,17 @@ def edges_of(interviews: Interviews, egos: pd.DataFrame, alters: pd.DataFrame, m
     edges = edges if known.all() else edges[known]  # read, never written: no copy
     out = {"ego": info["ego"].reindex(edges[EGO_UUID]).to_numpy(),
            "round": info["round"].reindex(edges[EGO_UUID]).to_numpy()}
-    # an edge's ends are found by number: (interview, UUID or nodeID) as integer codes
-    interview_codes, _ = pd.factorize(np.concatenate([alters[EGO_UUID].to_numpy(object),
-                                                      edges[EGO_UUID].to_numpy(object)]))
-    alter_interview, edge_interview = np.split(interview_codes.astype(np.int64) + 1,
-                                               [len(alters)])
-    del interview_codes
+    ends = ends[:, known]
     alter_ids = alters["alter"].to_numpy(object)
     alter_types = alters["type"].to_numpy(object)
     types: dict[str, np.ndarray] = {}
-    for end, uuid_column, number_column in (("source", SOURCE_UUID, "from"),
-                                            ("target", TARGET_UUID, "to")):
+    for side, (end, uuid_column, number_column) in enumerate(
+            (("source", SOURCE_UUID, "from"), ("target", TARGET_UUID, "to"))):
         uuid = edges[uuid_column].astype(str) if uuid_column in edges else pd.Series(
             "", index=edges.index)
         number = edges[number_column].astype(str) if number_column in edges else pd.Series(
             "", index=edges.index)
-        row = _alter_rows(alter_interview, alters[NODE_UUID].to_numpy(object), edge_interview,
-                          uuid.to_numpy(object))
-        if "nodeID" in alters:
-            use_number = uuid.eq("").to_numpy()
-            row = np.where(use_number, _alter_rows(
-                alter_interview, alters["nodeID"].to_numpy(object), edge_interview,
-                number.to_numpy(object)), row)
+        row = alters.index.get_indexer(ends[side])  # the alter's position, -1: none
         missing = row < 0
         shown = uuid.where(uuid.ne(""), number)
         problems.rows(edges, missing, uuid_column if uuid.ne("").any() else number_column,

@@ -36,8 +36,8 @@ from rapidfuzz import fuzz
 from lacgraph.errors import InputError, Problem
 from lacgraph.output import formula_safe, to_csv
 
-__all__ = ["MATCH_COLUMNS", "MATCH_SCORE", "Matching", "key_of", "match_alters", "name_key",
-           "read_decisions"]
+__all__ = ["MATCH_COLUMNS", "MATCH_SCORE", "Matching", "key_codes", "key_of", "match_alters",
+           "name_key", "read_decisions"]
 
 MATCH_SCORE = 75.0
 """The lowest score (rapidfuzz ``fuzz.ratio`` of two name keys) put to a person to review."""
@@ -80,6 +80,36 @@ def key_of(name: str) -> str:
     """
     text = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", name))
     return " ".join(text.translate(_UNIFY).casefold().split())
+
+
+def key_codes(names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Number distinct ``names`` by their key (equal keys, equal numbers); tell which keys
+    are empty.
+
+    The keys are not kept (memory, issue 24): each name's key is made once and only its
+    hash kept; names whose hashes meet have their keys made again and compared, so a hash
+    collision never joins two keys.
+
+    Examples
+    --------
+    >>> codes, empty = key_codes(np.array(["Zoë", "Ann", "zoe", " "], dtype=object))
+    >>> codes.tolist(), empty.tolist()
+    ([0, 1, 0, 2], [False, False, False, True])
+    """
+    hashes = np.empty(len(names), dtype=np.int64)
+    empty = np.zeros(len(names), dtype=bool)
+    for i, name in enumerate(names):
+        key = key_of(str(name))
+        hashes[i] = hash(key)
+        empty[i] = not key
+    codes, uniques = pd.factorize(hashes)
+    del hashes
+    shared = np.flatnonzero(np.bincount(codes, minlength=len(uniques))[codes] > 1)
+    if len(shared):  # names whose hashes meet: numbered again by the keys themselves
+        again = pd.factorize(np.array([key_of(str(names[i])) for i in shared], dtype=object))[0]
+        codes[shared] = len(uniques) + again
+        codes = pd.factorize(codes)[0]  # numbered in order of first appearance
+    return codes.astype(np.int64), empty
 
 
 @dataclass(frozen=True)
@@ -164,7 +194,8 @@ def match_alters(alters: pd.DataFrame, decisions: pd.DataFrame | None = None
     """Join alters across one ego's interviews by key and by the decisions given.
 
     ``alters`` has one row per alter per interview with ``ego``, ``round``, ``nc_type``,
-    ``named`` (whether its name has a key), ``label``, ``key`` and ``by_identity``. Returns
+    ``named`` (whether its name has a key), ``label``, ``key`` (an integer: equal for the
+    same name key and node type, see :func:`key_codes`) and ``by_identity``. Returns
     the alters with ``key`` rewritten where a ``same`` decision joins a later name to an
     earlier one, and the :class:`Matching`.
 
@@ -191,10 +222,9 @@ def match_alters(alters: pd.DataFrame, decisions: pd.DataFrame | None = None
     together = together[["ego", "key", "key_earlier"]].drop_duplicates()
     pairs = pairs.merge(together, on=["ego", "key", "key_earlier"], how="left", indicator=True)
     pairs = pairs[pairs["_merge"].eq("left_only")].drop(columns="_merge")
-    key_text = lambda keys: keys.str.split("\x1f").str[1]  # noqa: E731 - the name part
-    scores = np.fromiter((fuzz.ratio(a, b) for a, b in zip(
-        key_text(pairs["key"]), key_text(pairs["key_earlier"]), strict=True)),
-        dtype=float, count=len(pairs))
+    # the name keys of the candidate pairs only (a key is shared by every name it keys)
+    scores = np.fromiter((fuzz.ratio(key_of(str(a)), key_of(str(b))) for a, b in zip(
+        pairs["label"], pairs["label_earlier"], strict=True)), dtype=float, count=len(pairs))
     pairs = pairs.assign(score=np.round(scores, 1))
     pairs = pairs[pairs["score"] >= MATCH_SCORE].sort_values(
         ["ego", "first", "label", "score", "label_earlier"],
@@ -205,19 +235,19 @@ def match_alters(alters: pd.DataFrame, decisions: pd.DataFrame | None = None
         "name": pairs["label"].to_numpy(object),
         "earlier_name": pairs["label_earlier"].to_numpy(object),
         "score": pairs["score"].to_numpy(), "decision": "",
-        "@key": pairs["key"].to_numpy(object), "@earlier": pairs["key_earlier"].to_numpy(object),
+        "@key": pairs["key"].to_numpy(np.int64), "@earlier": pairs["key_earlier"].to_numpy(np.int64),
     })
     joined = _apply(matches, decisions, named)
     original = alters["key"]
     if joined:
-        rewrite = alters["key"].copy()
+        rewrite = alters["key"].to_numpy(np.int64).copy()
         for _ in range(len(joined)):  # chains: wave 3 -> wave 2 -> wave 1
-            index = pd.MultiIndex.from_frame(alters[["ego", "key"]].assign(key=rewrite))
-            target = pd.Series(joined).reindex(index).to_numpy(object)
-            moved = pd.notna(target) & ~alters["by_identity"].to_numpy(bool)
+            index = pd.MultiIndex.from_arrays([alters["ego"].to_numpy(object), rewrite])
+            target = pd.Series(joined, dtype=np.float64).reindex(index).to_numpy()
+            moved = ~np.isnan(target) & ~alters["by_identity"].to_numpy(bool)
             if not moved.any():
                 break
-            rewrite = rewrite.where(~moved, pd.Series(target, index=alters.index))
+            rewrite = np.where(moved, np.nan_to_num(target).astype(np.int64), rewrite)
         alters = alters.assign(key=rewrite)
         _check_one_per_interview(alters, matches, decisions)
     counts = _counts(alters, original, np.flatnonzero(keyed))
@@ -298,7 +328,7 @@ def _counts(alters: pd.DataFrame, original: pd.Series, named: np.ndarray
     order = np.lexsort((alters["@line"].to_numpy(np.int64)[named], file, round_, ego))
     del file
     named, ego, round_ = named[order], ego[order], round_[order]
-    key = alters["key"].to_numpy(object)[named]
+    key = alters["key"].to_numpy(np.int64)[named]
     pair = pd.factorize(ego.astype(np.int64) * (len(named) + 1)
                         + pd.factorize(key)[0])[0]  # (ego, key) numbered
     del ego, order
@@ -308,7 +338,7 @@ def _counts(alters: pd.DataFrame, original: pd.Series, named: np.ndarray
     again = np.flatnonzero(later)
     again = again[np.unique(pair[again] * (int(round_.max()) + 1) + round_[again],
                             return_index=True)[1]]  # once per later round
-    decided = original.to_numpy(object)[named[again]] != key[again]
+    decided = original.to_numpy(np.int64)[named[again]] != key[again]
     label = alters["label"].to_numpy(object)[named]
     same_text = label[again] == label[first[pair[again]]]
     exact = int((same_text & ~decided).sum())

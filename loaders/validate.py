@@ -36,6 +36,7 @@ from lacgraph.tables import (
     each_distinct,
     normalise_nodes,
     normalise_ties,
+    text_hashes,
 )
 
 __all__ = ["parse_tables", "validate"]
@@ -187,8 +188,7 @@ def _check(nodes: pd.DataFrame, ties: pd.DataFrame, nodes_file: str, ties_file: 
     # ---- ties
     f, L = ties_file, tie_lines
     source, target, kind = ties["source"], ties["target"], ties["kind"]
-    source_type = source.map(type_of)
-    target_type = target.map(type_of)
+    source_type, target_type = _types_of(type_of, source, target)
     for col, ends, end_type in (("source", source, source_type), ("target", target, target_type)):
         check.flag(f, L, col, ends, ends.eq(""), _("empty id; expected the id of a node"))
         check.flag(f, L, col, ends, ends.ne("") & end_type.isna(),
@@ -216,6 +216,37 @@ def _check(nodes: pd.DataFrame, ties: pd.DataFrame, nodes_file: str, ties_file: 
     _check_fit(check, f, L, kind, source_type, target_type, kind_known)
     _check_duplicate_ties(check, f, L, ties, self_tie)
     return problems
+
+
+def _types_of(type_of: pd.Series, *ends: pd.Series) -> list[pd.Series]:
+    """Each end's node type (NaN: no node has this id).
+
+    Looked up by hash in the sorted hashes of the ids, each found id compared as text,
+    with no hash table of every id (memory, issue 24); ids whose hashes meet are looked
+    up one by one.
+    """
+    ids, types = type_of.index.to_numpy(object), type_of.to_numpy(object)
+    hashes = text_hashes(type_of.index)
+    order = np.argsort(hashes, kind="stable")
+    hashes = hashes[order]
+    found = []
+    for end in ends:
+        values = end.to_numpy(object)
+        wanted = text_hashes(end)
+        at = np.minimum(np.searchsorted(hashes, wanted), max(len(hashes) - 1, 0))
+        out = np.full(len(values), np.nan, dtype=object)
+        if len(hashes):
+            row = order[at]
+            same_hash = hashes[at] == wanted
+            same = same_hash & (ids[row] == values)
+            out[same] = types[row[same]]
+            for i in np.flatnonzero(same_hash & ~same):  # another id with this hash
+                last = np.searchsorted(hashes, wanted[i], side="right")
+                rows = order[at[i]:last]
+                hit = rows[ids[rows] == values[i]]
+                out[i] = types[hit[0]] if len(hit) else np.nan
+        found.append(pd.Series(out, index=end.index, dtype=object))
+    return found
 
 
 CONTROL = "[\x00-\x1f\x7f-\x9f]"
@@ -350,22 +381,36 @@ def _check_duplicate_ties(
     check: _Checker, file: str, lines: np.ndarray, ties: pd.DataFrame, self_tie: pd.Series
 ) -> None:
     """Flag each repeat of a tie: same unordered pair, kind and start."""
-    source, target = ties["source"].to_numpy(), ties["target"].to_numpy()
+    # rows whose (unordered pair, kind, start) hash alike, then only those compared as text:
+    # a hash per cell (strings keep theirs), no table of text and no hash table of ids
+    source, target = text_hashes(ties["source"]), text_hashes(ties["target"])
+    mixed = np.minimum(source, target) * np.uint64(0x9E3779B97F4A7C15) ^ np.maximum(source,
+                                                                                   target)
+    del source, target
+    for column in ("kind", "start"):
+        mixed = mixed * np.uint64(0x100000001B3) ^ text_hashes(ties[column])
+    order = np.argsort(mixed, kind="stable")
+    same = mixed[order[1:]] == mixed[order[:-1]]
+    del mixed
+    alike = np.zeros(len(ties), dtype=bool)
+    alike[order[1:][same]] = True
+    alike[order[:-1][same]] = True
+    del order, same
+    if not alike.any():
+        return
+    candidates = np.flatnonzero(alike)
+    source = ties["source"].to_numpy(object)[candidates]
+    target = ties["target"].to_numpy(object)[candidates]
     swap = source > target
-    key = pd.DataFrame({
-        "lo": np.where(swap, target, source),
-        "hi": np.where(swap, source, target),
-        "kind": ties["kind"].to_numpy(),
-        "start": ties["start"].to_numpy(),
-    })
-    dup = key.duplicated(keep=False).to_numpy()
+    key = pd.DataFrame({"lo": np.where(swap, target, source), "hi": np.where(swap, source, target),
+                        "kind": ties["kind"].to_numpy(object)[candidates],
+                        "start": ties["start"].to_numpy(object)[candidates]})
+    key = key.groupby(list(key.columns), sort=False).ngroup().to_numpy()
+    dup = pd.Series(key).duplicated(keep=False).to_numpy()
     if not dup.any():
         return
-    rows = np.flatnonzero(dup)
-    first_line = (
-        pd.Series(lines[rows], index=rows).groupby([key.iloc[rows][c].to_numpy() for c in key])
-        .transform("min")
-    )
+    rows, key = candidates[dup], key[dup]
+    first_line = pd.Series(lines[rows], index=rows).groupby(key).transform("min")
     for i in rows:
         if first_line[i] == lines[i]:
             continue
