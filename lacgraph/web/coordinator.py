@@ -38,13 +38,14 @@ bp = Blueprint("coordinator", __name__)
 
 def _own_person(person: str) -> dict[str, Any]:
     """The person's row (as a dict: read many times per page, a pandas row's every read
-    costs microseconds) if ``person`` is on the current coordinator's caseload, else
-    404."""
+    costs microseconds; kept for the page's picture and later views) if ``person`` is on
+    the current coordinator's caseload, else 404. Read it, never change it."""
     caseload = programme().caseloads.get(g.user.coordinator)
     if caseload is None or person not in caseload.index:
         audit("denied.person", person, request.path)
         abort(404)
-    return programme().people.loc[person].to_dict()
+    P = programme()
+    return P.remember(("person row", person), lambda: P.people.loc[person].to_dict())
 
 
 def table(frame: pd.DataFrame) -> dict[str, list]:
