@@ -378,17 +378,24 @@ def timeline_columns(ties: dict[str, np.ndarray]) -> dict[str, Any] | None:
     arrays), or None when the person never had a tie."""
     if not len(ties["kind"]):
         return None
-    start = to_day_numbers(ties["start"])
-    end = to_day_numbers(ties["end"])
     rank = np.array([CATEGORIES.index(KIND_CATEGORY[k]) for k in ties["kind"]], np.int64)
+    which, _alters = pd.factorize(ties["alter"])
+    return timeline_counts(to_day_numbers(ties["start"]), to_day_numbers(ties["end"]), rank,
+                           which)
+
+
+def timeline_counts(start: np.ndarray, end: np.ndarray, rank: np.ndarray, which: np.ndarray
+                    ) -> dict[str, Any]:
+    """:func:`timeline_columns` from the ties' day numbers (``end`` the largest int64 when
+    open), each tie's category rank (an index of :data:`CATEGORIES`) and its alter's
+    number (0, 1, ...; the first-view index has all of these already)."""
     never = np.iinfo(np.int64).max
     days = distinct_sorted(np.concatenate([start, end[end != never]]))
     # (date x tie): each tie's category rank on each date, or len(CATEGORIES) when inactive
     active = (start[None, :] <= days[:, None]) & (days[:, None] < end[None, :])
     ranks = np.where(active, rank[None, :], len(CATEGORIES))
     # each alter's closest category per date: the minimum over its ties
-    which, alters = pd.factorize(ties["alter"])
-    closest = np.full((len(days), len(alters)), len(CATEGORIES), dtype=np.int64)
+    closest = np.full((len(days), int(which.max()) + 1), len(CATEGORIES), dtype=np.int64)
     np.minimum.at(closest.T, which, ranks.T)
     counts = {
         "size": (closest < len(CATEGORIES)).sum(axis=1),
@@ -396,7 +403,7 @@ def timeline_columns(ties: dict[str, np.ndarray]) -> dict[str, Any] | None:
         "added": (start[None, :] == days[:, None]).sum(axis=1),
         "ended": (end[None, :] == days[:, None]).sum(axis=1),
     }
-    return {"date": [format_date(np.datetime64(int(d), "D")) for d in days],
+    return {"date": np.datetime_as_string(days.astype("datetime64[D]")).tolist(),
             **{c: v.astype(np.int64) for c, v in counts.items()}}
 
 

@@ -46,7 +46,7 @@ from lacgraph.analysis.circle import (
     circle_columns,
     circle_of,
     compare_of,
-    timeline_columns,
+    timeline_counts,
     timeline_of,
 )
 from lacgraph.errors import NotFound, QueryError
@@ -270,9 +270,11 @@ class PersonFirstView:
     def timeline_records(self) -> list[dict[str, Any]]:
         """The rows of :meth:`timeline` as plain dicts (``date`` an ISO day, counts ints),
         without building the frame."""
-        columns = timeline_columns(self.own_ties())
-        if columns is None:
+        if not len(self.own_rows):
             return []
+        ix, rows = self.index, self.own_rows
+        which = np.searchsorted(distinct_sorted(self.own_alters), self.own_alters)
+        columns = timeline_counts(ix.start[rows], ix.end[rows], ix.rank[rows], which)
         values = [columns[c] if c == "date" else columns[c].tolist() for c in TIMELINE_COLUMNS]
         return [dict(zip(TIMELINE_COLUMNS, row, strict=True))
                 for row in zip(*values, strict=True)]

@@ -144,7 +144,7 @@ def page_view(person: str, at: Any, since: Any, reason: str, row: Mapping[str, A
             whole=whole)},
         {}, (), whole=whole)
     return {"top": top, "bottom": bottom,
-            "open_options": _options(open_ties), "all_options": _options(all_ties)}
+            **_option_lists(open_ties, all_ties)}
 
 
 def ideas_part(ideas: list[dict[str, Any]], label: str, *, whole: bool = False) -> Markup:
@@ -263,6 +263,14 @@ def record_forms(person: str, reviews: list, open_options: Markup, all_options: 
 
 
 
+def _option_lists(open_ties: list[dict], all_ties: list[dict]) -> dict[str, Markup]:
+    """``open_options`` and ``all_options``: :func:`_options` of both lists, each option
+    written once (the open connections are among all of them)."""
+    written = {id(c): _options([c]) for c in all_ties}
+    return {"open_options": Markup("".join(written[id(c)] for c in open_ties)),
+            "all_options": Markup("".join(written.values()))}
+
+
 def _options(choices: list[dict]) -> Markup:
     """``<option>`` elements of form choices (values and texts escaped).
 
@@ -345,8 +353,6 @@ def _choices(own_ties: list[tuple[str, dict[str, Any]]], at: Any
                     "open": not end or end > day})
     out.sort(key=lambda c: (c["text"], c["value"]))  # same name twice: by id, kind, start
     return [c for c in out if c["open"]], out
-
-
 
 
 def ideas_for(person: str, at: Any) -> list[dict[str, object]]:
