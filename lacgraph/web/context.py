@@ -156,6 +156,15 @@ class Programme:
         :class:`Programme` (see :func:`programme`), and the cache goes with the old one."""
         return self._views.get(key, compute)
 
+    def caseload_rows(self, coordinator: str) -> dict[str, dict[str, Any]]:
+        """The rows of ``coordinator``'s caseload as dicts by id (read many times per page,
+        where each read of a pandas row costs microseconds), made at once for the whole
+        caseload and kept for this data version. Read them, never change them."""
+        frame = self.caseloads.get(coordinator)
+        if frame is None:
+            return {}
+        return self.remember(("caseload rows", coordinator), lambda: frame.to_dict("index"))
+
     def day(self, value: str | None) -> np.datetime64:
         """A date from a query string (empty = the data's last date): ``YYYY-MM-DD`` or
         ``31/12/2024``, from the data's first date to the end of its last month; anything

@@ -37,15 +37,13 @@ bp = Blueprint("coordinator", __name__)
 
 
 def _own_person(person: str) -> dict[str, Any]:
-    """The person's row (as a dict: read many times per page, a pandas row's every read
-    costs microseconds; kept for the page's picture and later views) if ``person`` is on
-    the current coordinator's caseload, else 404. Read it, never change it."""
-    caseload = programme().caseloads.get(g.user.coordinator)
-    if caseload is None or person not in caseload.index:
+    """The person's row, as a dict (see :meth:`Programme.caseload_rows`: read it, never
+    change it), if ``person`` is on the current coordinator's caseload, else 404."""
+    row = programme().caseload_rows(g.user.coordinator).get(person)
+    if row is None:
         audit("denied.person", person, request.path)
         abort(404)
-    P = programme()
-    return P.remember(("person row", person), lambda: P.people.loc[person].to_dict())
+    return row
 
 
 def table(frame: pd.DataFrame) -> dict[str, list]:

@@ -137,7 +137,7 @@ def page_view(person: str, at: Any, since: Any, reason: str, row: Mapping[str, A
         "timeline_table": framed("_timeline_table.html", {"rows": table_rows(
             "_timeline_row.html", "t", timeline_rows(timeline), whole=whole)}, {}, (),
             whole=whole),
-        "ideas": ideas_part(ideas_for(person, at), label, whole=whole),
+        "ideas": ideas_part(ideas_for(person, at, row), label, whole=whole),
         "family": Markup("") if family is None else family_part(
             family, label, uk_date(at), url_for("coordinator.family_svg", person=person,
                                                 at=format_date(at), language=lang),
@@ -355,8 +355,10 @@ def _choices(own_ties: list[tuple[str, dict[str, Any]]], at: Any
     return [c for c in out if c["open"]], out
 
 
-def ideas_for(person: str, at: Any) -> list[dict[str, object]]:
-    """The groups to suggest to ``person`` at ``at``, as the page shows them.
+def ideas_for(person: str, at: Any, row: Mapping[str, Any] | None = None
+              ) -> list[dict[str, object]]:
+    """The groups to suggest to ``person`` at ``at``, as the page shows them (``row``: the
+    person's row, when the caller has it).
 
     Worked out for the person's whole caseload at once (the same answer as one person at a
     time, :func:`lacgraph.analysis.suggestions.suggest_each`) and kept per coordinator and date: the
@@ -365,17 +367,18 @@ def ideas_for(person: str, at: Any) -> list[dict[str, object]]:
     from lacgraph.analysis.suggestions import idea_reason, page_ideas, suggest_each
 
     P = programme()
-    coordinator = str(P.people.at[person, "coordinator"] or "")
+    row = P.people.loc[person] if row is None else row
+    coordinator = str(row["coordinator"] or "")
     caseload = P.caseloads.get(coordinator)
-    people = list(caseload.index) if caseload is not None and person in caseload.index \
-        else [person]
+    whole = caseload is not None and person in caseload.index
 
     def each() -> dict[str, list[dict[str, object]]]:
+        people = list(caseload.index) if caseload is not None and whole else [person]
         found = suggest_each(P.G.snapshot(at), P.G.tables, people)
         return {who: page_ideas(frame) for who, frame in found.items()}
 
-    key = ("ideas of caseload", coordinator, at) if len(people) > 1 else ("ideas", person, at)
-    name = str(P.people.at[person, "label"] or person)
+    key = ("ideas of caseload", coordinator, at) if whole else ("ideas", person, at)
+    name = str(row["label"] or person)
     return [{**idea, "reason": idea_reason(idea, name)}  # in the page's language
             for idea in P.remember(key, each)[person]]
 
