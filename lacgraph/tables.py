@@ -309,6 +309,23 @@ def text_hashes(values: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
         np.uint64)
 
 
+def hashes_shared(hashes: np.ndarray) -> np.ndarray:
+    """Whether each row's hash (e.g. of :func:`text_hashes`) is another row's too: the
+    only rows that can be equal, to be compared as text (by sorting: no hash table).
+
+    Examples
+    --------
+    >>> hashes_shared(np.array([7, 3, 7, 5], dtype=np.uint64)).tolist()
+    [True, False, True, False]
+    """
+    order = np.argsort(hashes, kind="stable")
+    same = hashes[order[1:]] == hashes[order[:-1]]
+    shared = np.zeros(len(hashes), dtype=bool)
+    shared[order[1:][same]] = True
+    shared[order[:-1][same]] = True
+    return shared
+
+
 def _flag(series: pd.Series) -> pd.Series:
     if _all_text(series):  # fast path for loaded text: same result as the map below
         return pd.Series(each_distinct(series, lambda u: str(u).strip().lower() == "true"),

@@ -24,7 +24,7 @@ from lacgraph.loaders.netcanvas_files import (
 )
 from lacgraph.loaders.netcanvas_mapping import Mapping, default_tie_kind
 from lacgraph.loaders.netcanvas_problems import Problems
-from lacgraph.tables import text_hashes
+from lacgraph.tables import hashes_shared, text_hashes
 
 __all__ = ["check_repeated_ids", "edges_of", "find_ends"]
 
@@ -93,14 +93,7 @@ def check_repeated_ids(alters: pd.DataFrame, problems: Problems) -> None:
         ids = alters[column].astype(str)
         # rows whose (interview, id) hash alike, then only those compared as text: no
         # hash table of every id while the whole export is held (memory, issue 24)
-        mixed = text_hashes(ids) * np.uint64(0x9E3779B97F4A7C15) ^ interview
-        order = np.argsort(mixed, kind="stable")
-        same = mixed[order[1:]] == mixed[order[:-1]]
-        del mixed
-        alike = np.zeros(len(ids), dtype=bool)
-        alike[order[1:][same]] = True
-        alike[order[:-1][same]] = True
-        del order, same
+        alike = hashes_shared(text_hashes(ids) * np.uint64(0x9E3779B97F4A7C15) ^ interview)
         candidates = np.flatnonzero(alike & ids.ne("").to_numpy())
         if not len(candidates):
             continue

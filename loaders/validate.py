@@ -34,6 +34,7 @@ from lacgraph.tables import (
     TIE_COLUMNS,
     Tables,
     each_distinct,
+    hashes_shared,
     normalise_nodes,
     normalise_ties,
     text_hashes,
@@ -389,13 +390,8 @@ def _check_duplicate_ties(
     del source, target
     for column in ("kind", "start"):
         mixed = mixed * np.uint64(0x100000001B3) ^ text_hashes(ties[column])
-    order = np.argsort(mixed, kind="stable")
-    same = mixed[order[1:]] == mixed[order[:-1]]
+    alike = hashes_shared(mixed)
     del mixed
-    alike = np.zeros(len(ties), dtype=bool)
-    alike[order[1:][same]] = True
-    alike[order[:-1][same]] = True
-    del order, same
     if not alike.any():
         return
     candidates = np.flatnonzero(alike)
