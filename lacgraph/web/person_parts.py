@@ -86,9 +86,6 @@ def own_network(person: str) -> DatedNetwork:
     return programme().person_network(person)
 
 
-
-
-
 def page_view(person: str, at: Any, since: Any, reason: str, row: Mapping[str, Any], *,
               whole: bool = False) -> dict[str, Any]:
     """What the person page shows at ``at`` (and since ``since``, ``reason`` saying why that
@@ -259,8 +256,6 @@ def record_forms(person: str, reviews: list, open_options: Markup, all_options: 
     text = programme().remember(("record forms", language(), today, bool(reviews)), render)
     flat = {k: v for k, v in values.items() if k != "urls"}
     return fill(text, flat | {f"url_{k}": v for k, v in values["urls"].items()})
-
-
 
 
 def _option_lists(open_ties: list[dict], all_ties: list[dict]) -> dict[str, Markup]:
