@@ -184,13 +184,10 @@ def render_person(person: str, row: Mapping[str, Any], *, form: dict | None = No
     P = programme()
     problems = list(problems or [])
     at, since, reason = _window(row, problems)
-    query = {"at": format_date(at)}
-    if since is not None:
-        query["since"] = format_date(since)
     label = str(row["label"] or person)
     lang = language()
-    shown = {"person": dict(row), "label": label, "at": at, "since": since,
-             "since_reason": reason, "query": query}
+    shown = {"label": label, "at": at, "since": since, "since_reason": reason,
+             "query": parts.page_query(at, since)}
     audit("view.person", person, f"at={format_date(at)}"  # on disk before the answer leaves
           + (f" since={format_date(since)}" if since is not None else "")
           + (f" printed lang={lang}" if printing else ""))

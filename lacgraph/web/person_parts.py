@@ -86,6 +86,18 @@ def own_network(person: str) -> DatedNetwork:
     return programme().person_network(person)
 
 
+def page_query(at: Any, since: Any) -> dict[str, Any]:
+    """The query of a person's page (and of its picture, download and print links) at
+    ``at``, since ``since`` (``None``: not given).
+
+    Examples
+    --------
+    >>> page_query(np.datetime64("2024-12-31"), None)
+    {'at': '2024-12-31'}
+    """
+    return {"at": format_date(at)} | ({} if since is None else {"since": format_date(since)})
+
+
 def page_view(person: str, at: Any, since: Any, reason: str, row: Mapping[str, Any], *,
               whole: bool = False) -> dict[str, Any]:
     """What the person page shows at ``at`` (and since ``since``, ``reason`` saying why that
@@ -112,9 +124,7 @@ def page_view(person: str, at: Any, since: Any, reason: str, row: Mapping[str, A
     open_ties, all_ties = _choices(own_ties, at)
     label = str(row["label"] or person)
     lang = language()
-    query: dict[str, Any] = {"at": format_date(at)}
-    if since is not None:
-        query["since"] = format_date(since)
+    query = page_query(at, since)
     rows = circle_rows(circle, P.label)
     family = household_for(person, at)
     top = framed("_person_top.html", {
