@@ -279,6 +279,36 @@ def _text(series: pd.Series) -> pd.Series:
     return series.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)).astype(object)
 
 
+_SAMPLE = 4096
+
+
+def factorize(values: pd.Series | pd.Index | np.ndarray, *, sort: bool = False,
+              use_na_sentinel: bool = True) -> tuple[np.ndarray, pd.Index | np.ndarray]:
+    """:func:`pandas.factorize`, its hash table sized to the values' distinct ones.
+
+    pandas sizes the table for as many distinct values as there are values: about 50
+    bytes per row for a column of a few distinct ones (a yes/no flag, a file name, an
+    interview). When the first rows hold few distinct values the table starts small and
+    grows as needed; the codes and uniques are the same either way (memory, issue 24).
+
+    Examples
+    --------
+    >>> codes, uniques = factorize(np.array(["b", "a", "b"], dtype=object), sort=True)
+    >>> codes.tolist(), list(uniques)
+    ([1, 0, 1], ['a', 'b'])
+    """
+    # a Series or Index is factorised as its array: pandas ignores the size for them
+    cells = values.to_numpy() if isinstance(values, pd.Series | pd.Index) else values
+    n = len(cells)
+    hint = n
+    if n > _SAMPLE and len(pd.unique(cells[:_SAMPLE])) * 4 < _SAMPLE:
+        hint = _SAMPLE
+    codes, uniques = pd.factorize(cells, sort=sort, use_na_sentinel=use_na_sentinel,
+                                  size_hint=hint)
+    return codes, (pd.Index(uniques, dtype=uniques.dtype, copy=False)
+                   if cells is not values else uniques)
+
+
 def each_distinct(values: pd.Series, test: Callable[[object], bool]) -> np.ndarray:
     """``test`` of every value, worked out once per distinct value (a column of yes/no
     values has a few: no new string is made per row), as a bool array.
@@ -288,7 +318,7 @@ def each_distinct(values: pd.Series, test: Callable[[object], bool]) -> np.ndarr
     >>> each_distinct(pd.Series(["Yes", "no", "Yes"]), lambda v: str(v).lower() == "yes")
     array([ True, False,  True])
     """
-    codes, uniques = pd.factorize(values.to_numpy(object), use_na_sentinel=False)
+    codes, uniques = factorize(values.to_numpy(object), use_na_sentinel=False)
     hit = np.array([test(u) for u in uniques], dtype=bool)
     return hit[codes] if len(codes) else np.zeros(0, dtype=bool)
 
@@ -334,7 +364,14 @@ def _flag(series: pd.Series) -> pd.Series:
 
 
 def _dates(series: pd.Series) -> pd.Series:
-    return pd.to_datetime(series.replace("", None), format="ISO8601").astype(DATE_DTYPE)
+    if series.dtype.kind != "O":  # already dates
+        return pd.to_datetime(series, format="ISO8601").astype(DATE_DTYPE)
+    # text: each distinct value parsed once (a study has few dates and many rows), with
+    # no table of text the size of the column (memory, issue 24)
+    codes, uniques = factorize(series, use_na_sentinel=False)
+    parsed = pd.to_datetime(pd.Series(np.asarray(uniques, dtype=object)).replace("", None),
+                            format="ISO8601").astype(DATE_DTYPE).to_numpy()
+    return pd.Series(parsed.take(codes) if len(codes) else parsed[:0], index=series.index)
 
 
 def normalise_nodes(frame: pd.DataFrame) -> pd.DataFrame:
@@ -374,9 +411,16 @@ def normalise_ties(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             columns[col] = _text(values)
     out = pd.DataFrame(columns, index=pd.RangeIndex(len(frame)), copy=False)  # shared (CoW)
-    circle = pd.to_numeric(frame["circle"].reset_index(drop=True).replace("", None), errors="coerce")
-    defaults = out["kind"].map(DEFAULT_CIRCLE)
-    out["circle"] = circle.fillna(defaults).fillna(4).astype(np.int8)
+    # each distinct circle and kind looked at once, the rows through their codes (memory)
+    circle_codes, circles = factorize(frame["circle"], use_na_sentinel=False)
+    given = pd.to_numeric(pd.Series(np.asarray(circles, dtype=object)).replace("", None),
+                          errors="coerce").to_numpy(float)
+    kind_codes, kinds = factorize(out["kind"], use_na_sentinel=False)
+    defaults = np.array([DEFAULT_CIRCLE.get(k, np.nan) for k in kinds], dtype=float)
+    circle = given.take(circle_codes) if len(circle_codes) else np.zeros(0)
+    unset = np.isnan(circle)
+    circle[unset] = defaults.take(kind_codes[unset]) if len(kinds) else 0
+    out["circle"] = np.where(np.isnan(circle), 4, circle).astype(np.int8)
     return out[list(TIE_COLUMNS) + [c for c in out.columns if c not in TIE_COLUMNS]]
 
 

@@ -28,6 +28,7 @@ from lacgraph.loaders.netcanvas_match import MATCH_COLUMNS, Matching, key_codes,
 from lacgraph.loaders.netcanvas_nodes import nodes_of
 from lacgraph.loaders.netcanvas_problems import Problems
 from lacgraph.model import TIE_KINDS
+from lacgraph.tables import factorize
 
 __all__ = ["Built", "build_tables", "interview_dates", "ring_of"]
 
@@ -100,7 +101,7 @@ def build_tables(interviews: Interviews, mapping: Mapping,
     # only what the ties and nodes are made of: the rest (the export's cells, keys, UUIDs)
     # can go; a caller that hands the interviews over keeps no reference to them
     del interviews
-    alters = alters[[c for c in _ALTER_COLUMNS if c in alters.columns]]
+    alters = _compact(alters[[c for c in _ALTER_COLUMNS if c in alters.columns]])
     alters, edges = _without_self_ties(alters, edges, problems)
     ties, tie_from = dated_ties(egos, alters, edges)
     nodes, node_from = nodes_of(egos, alters, mapping, problems)
@@ -111,6 +112,29 @@ def build_tables(interviews: Interviews, mapping: Mapping,
                            ).drop_duplicates().sort_values(["person", "date"], kind="stable")
     return Built(nodes, ties, node_from, tie_from, problems.notices, matching,
                  reviews.reset_index(drop=True))
+
+
+def _compact(alters: pd.DataFrame) -> pd.DataFrame:
+    """The alters in less memory: a column of a few distinct texts (the ego, the node type,
+    the file) as a categorical one (sorted categories, so rows sort as by the text), and
+    rounds and lines as 32-bit integers. The steps that follow hold this table while they
+    build the nodes and ties (a large import's peak memory, issue 24)."""
+    columns = {}
+    for name in alters.columns:
+        values = alters[name]
+        if name in ("round", "@line") and len(values) and values.max() < 1 << 31:
+            columns[name] = values.to_numpy(np.int32)
+            continue
+        cells = values.to_numpy(object) if values.dtype.kind == "O" else None
+        # a text column whose first rows hold few values (not the names, not the ids)
+        if cells is not None and name != "kinds" and len(cells) > 1 \
+                and len(pd.unique(cells[:4096])) * 8 <= min(len(cells), 4096):
+            codes, uniques = factorize(cells, sort=True)
+            if len(uniques) * 8 <= len(values) and (codes >= 0).all():
+                columns[name] = pd.Categorical.from_codes(codes, categories=uniques)
+                continue
+        columns[name] = values.to_numpy()
+    return pd.DataFrame(columns, index=alters.index, copy=False)
 
 
 def _without_self_ties(alters: pd.DataFrame, edges: pd.DataFrame, problems: Problems
@@ -255,13 +279,13 @@ def _numbered_keys(alters: pd.DataFrame) -> pd.DataFrame:
     """One number per key across node types: a name key is its type's own, an identity is
     the same node whatever its type."""
     local = alters["key"].to_numpy(np.int64)
-    nc_type = pd.factorize(alters["nc_type"].to_numpy(object))[0].astype(np.int64)
+    nc_type = factorize(alters["nc_type"].to_numpy(object))[0].astype(np.int64)
     key = nc_type * (int(np.abs(local).max()) * 2 + 2 if len(local) else 1) + local
     by_identity = alters["by_identity"].to_numpy(bool)
     if by_identity.any():
-        key[by_identity] = -(1 << 62) + pd.factorize(
+        key[by_identity] = -(1 << 62) + factorize(
             alters["identity"].to_numpy(object)[by_identity])[0]
-    return alters.assign(key=pd.factorize(key)[0].astype(np.int64))
+    return alters.assign(key=factorize(key)[0].astype(np.int64))
 
 
 def _no_matching() -> Matching:
@@ -320,13 +344,13 @@ def _alter_type(interviews: Interviews, group: pd.DataFrame, nc_type: str, rule:
                       f"([{where}] identity = ...)")
         # each distinct name keyed once, as a number (key_codes): per alter, the number
         # of (name key, occurrence in its interview); no string is made per alter
-        labels, distinct = pd.factorize(group["label"].astype(str).to_numpy(object))
+        labels, distinct = factorize(group["label"].astype(str).to_numpy(object))
         codes, empty = key_codes(np.asarray(distinct, dtype=object))
         del distinct
         name = codes[labels] if len(codes) else labels.astype(np.int64)
         unnamed = empty[labels] if len(empty) else np.zeros(len(labels), dtype=bool)
         del labels, codes, empty
-        ego_code = pd.factorize(group[EGO_UUID].to_numpy(object))[0]
+        ego_code = factorize(group[EGO_UUID].to_numpy(object))[0]
         occurrence = pd.DataFrame({"e": ego_code, "n": name}).groupby(
             ["e", "n"], sort=False).cumcount().to_numpy(np.int64)  # a name twice: 0, 1
         key = name * (int(occurrence.max()) + 1 if len(occurrence) else 1) + occurrence
@@ -437,15 +461,15 @@ def _identify(alters: pd.DataFrame, problems: Problems) -> pd.DataFrame:
         if by_identity.any() else np.full(len(alters), "", dtype=object)
     matched = np.flatnonzero(~by_identity)
     if len(matched):
-        ego, egos = pd.factorize(alters["ego"].to_numpy(object)[matched], sort=True)
-        file = pd.factorize(alters["@file"].to_numpy(object)[matched], sort=True)[0]
+        ego, egos = factorize(alters["ego"].to_numpy(object)[matched], sort=True)
+        file = factorize(alters["@file"].to_numpy(object)[matched], sort=True)[0]
         order = np.lexsort((alters["@line"].to_numpy(np.int64)[matched], file,
                             alters["round"].to_numpy(np.int64)[matched], ego))
         del file
         ego = ego[order]
-        key = pd.factorize(alters["key"].to_numpy(np.int64)[matched[order]])[0]
+        key = factorize(alters["key"].to_numpy(np.int64)[matched[order]])[0]
         # each (ego, key) numbered in order of first appearance, so an ego's are consecutive
-        node = pd.factorize(ego.astype(np.int64) * (int(key.max()) + 1) + key)[0]
+        node = factorize(ego.astype(np.int64) * (int(key.max()) + 1) + key)[0]
         node_ego = ego[np.unique(node, return_index=True)[1]]  # sorted: rows are by ego
         del key, ego
         number = np.arange(len(node_ego)) - np.searchsorted(node_ego, node_ego) + 1

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from lacgraph.loaders.netcanvas_mapping import TIME_ZONE
+from lacgraph.tables import factorize
 
 __all__ = ["DATE_COLUMNS", "dated_ties", "interview_dates"]
 
@@ -108,9 +109,9 @@ def _codes(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
     # every value of every column at once (memory, issue 24)
     pieces = []
     for column in columns:
-        codes, uniques = pd.factorize(column)
+        codes, uniques = factorize(column)
         pieces.append((codes, np.asarray(uniques, dtype=object)))
-    merged, uniques = pd.factorize(np.concatenate([u for _, u in pieces]))
+    merged, uniques = factorize(np.concatenate([u for _, u in pieces]))
     uniques = np.asarray(uniques, dtype=object)
     sorter = np.argsort(uniques, kind="stable")
     rank = np.empty(len(sorter), dtype=np.int64)
@@ -241,17 +242,20 @@ def _union(runs: dict, presence: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     open_end = end == np.iinfo(np.int64).max
     history = _history(presence, order, block_of_run, len(heads))
     del order, block_of_run, heads
-    # object columns as they are (no text inference and no copy to object afterwards)
+    # object columns as they are (no text inference and no copy to object afterwards);
+    # the dates and circles, a few values each, as categorical text (memory, issue 24)
+    text = lambda values: pd.Series(values, dtype=object, copy=False)  # noqa: E731
     ties = pd.DataFrame({
-        "source": presence["nodes"].take(presence["source"][row]),
-        "target": presence["nodes"].take(presence["target"][row]),
-        "kind": presence["kinds"].take(presence["kind"][row]),
+        "source": text(presence["nodes"].take(presence["source"][row])),
+        "target": text(presence["nodes"].take(presence["target"][row])),
+        "kind": text(presence["kinds"].take(presence["kind"][row])),
         "start": _day_text(start),
-        "end": _day_text(np.where(open_end, 0, end)),
-        "circle": presence["circles"].take(presence["circle"][row]),
-        "circle_by_interview": history,
-    }, dtype=object, copy=False)  # a column each, not copied into one block
-    ties.loc[open_end, "end"] = ""
+        "end": _day_text(np.where(open_end, 0, end), blank=open_end),
+        "circle": pd.Categorical.from_codes(presence["circle"][row],
+                                            categories=pd.Index(presence["circles"],
+                                                                dtype=object)),
+        "circle_by_interview": text(history),
+    }, copy=False)  # a column each, not copied into one block
     origin = pd.DataFrame({"@file": pd.Categorical.from_codes(  # a few files, many ties
                                presence["file"][row], categories=presence["files"]),
                            "@line": presence["line"][row]})
@@ -280,23 +284,27 @@ def _history(presence: dict, order: np.ndarray, block_of_run: np.ndarray, blocks
     day = presence["day"][rows]
     sort = np.lexsort((day, block))  # by block, then date; ties keep the rows' order
     rows, block, circle, day = rows[sort], block[sort], circle[sort], day[sort]
-    text = pd.Series(_day_text(day) + ":" + presence["circles"].take(circle).astype(object))
+    text = pd.Series(np.asarray(_day_text(day), dtype=object) + ":"
+                     + presence["circles"].take(circle).astype(object))
     joined = text.groupby(block).agg(";".join)
     out[joined.index.to_numpy()] = joined.to_numpy(object)
     return out
 
 
-def _day_text(days: np.ndarray) -> np.ndarray:
-    """``YYYY-MM-DD`` of each day (days since 1970-01-01), one string per distinct day
-    shared by every row with that day: a study has few interview dates and many ties.
+def _day_text(days: np.ndarray, blank: np.ndarray | None = None) -> pd.Categorical:
+    """``YYYY-MM-DD`` of each day (days since 1970-01-01), as categorical text: one string
+    per distinct day, a small code per row (a study has few interview dates and many
+    ties); ``""`` where ``blank``.
 
     Examples
     --------
-    >>> _day_text(np.array([19914, 0, 19914])).tolist()
-    ['2024-07-10', '1970-01-01', '2024-07-10']
+    >>> list(_day_text(np.array([19914, 0, 19914]), blank=np.array([False, False, True])))
+    ['2024-07-10', '1970-01-01', '']
     """
-    codes, uniques = pd.factorize(np.asarray(days, dtype=np.int64))
+    codes, uniques = factorize(np.asarray(days, dtype=np.int64))
     text = pd.Series(np.asarray(uniques, dtype=np.int64).astype("datetime64[D]")
                      ).dt.strftime("%Y-%m-%d").to_numpy(object)
-    return np.asarray(text, dtype=object).take(codes) if len(codes) else np.array(
-        [], dtype=object)
+    if blank is not None and blank.any():
+        codes = np.where(blank, len(text), codes)
+        text = np.append(text, "")
+    return pd.Categorical.from_codes(codes, categories=pd.Index(text, dtype=object))

@@ -24,7 +24,7 @@ from lacgraph.loaders.netcanvas_files import (
 )
 from lacgraph.loaders.netcanvas_mapping import Mapping, default_tie_kind
 from lacgraph.loaders.netcanvas_problems import Problems
-from lacgraph.tables import hashes_shared, text_hashes
+from lacgraph.tables import factorize, hashes_shared, text_hashes
 
 __all__ = ["check_repeated_ids", "edges_of", "find_ends"]
 
@@ -48,7 +48,7 @@ def find_ends(interviews: Interviews, egos: pd.DataFrame, mapping: Mapping,
     check_repeated_ids(alters if known.all() else alters[known], problems)
     if len(edges):
         # an edge's ends are found by number: (interview, UUID or nodeID) as integer codes
-        interview_codes = pd.factorize(np.concatenate([alters[EGO_UUID].to_numpy(object),
+        interview_codes = factorize(np.concatenate([alters[EGO_UUID].to_numpy(object),
                                                        edges[EGO_UUID].to_numpy(object)]))[0]
         alter_interview, edge_interview = np.split(interview_codes.astype(np.int64) + 1,
                                                    [len(alters)])
@@ -158,9 +158,9 @@ def edges_of(interviews: Interviews, egos: pd.DataFrame, alters: pd.DataFrame,
         del uuid, number, shown, row, missing
     mapped = {plain_type(k): v.kind for k, v in mapping.edges.items() if v.kind}
     # one "<source type>-<target type>" string per pair of types, shared by its edges
-    source_codes, source_types = pd.factorize(types["source"])
-    target_codes, target_types = pd.factorize(types["target"])
-    codes, combos = pd.factorize(source_codes.astype(np.int64) * (len(target_types) + 1)
+    source_codes, source_types = factorize(types["source"])
+    target_codes, target_types = factorize(types["target"])
+    codes, combos = factorize(source_codes.astype(np.int64) * (len(target_types) + 1)
                                  + target_codes)
     texts = np.array([f"{source_types[c // (len(target_types) + 1)]}-"
                       f"{target_types[c % (len(target_types) + 1)]}" for c in combos],
@@ -188,7 +188,7 @@ def _alter_rows(alter_interview: np.ndarray, alter_ids: np.ndarray,
     Where two alters of one interview have the same id (a problem reported by
     :func:`check_repeated_ids`), the first is named.
     """
-    codes, uniques = pd.factorize(np.concatenate([alter_ids, edge_ids]))
+    codes, uniques = factorize(np.concatenate([alter_ids, edge_ids]))
     width = len(uniques) + 1
     keys = np.split(codes.astype(np.int64) + 1, [len(alter_ids)])  # a missing id: 0
     del codes

@@ -35,6 +35,7 @@ from rapidfuzz import fuzz
 
 from lacgraph.errors import InputError, Problem
 from lacgraph.output import formula_safe, to_csv
+from lacgraph.tables import factorize
 
 __all__ = ["MATCH_COLUMNS", "MATCH_SCORE", "Matching", "key_codes", "key_of", "match_alters",
            "name_key", "read_decisions"]
@@ -64,7 +65,7 @@ def name_key(names: pd.Series) -> pd.Series:
     ['mary anne', 'mary anne', 'mary anne', 'fiona']
     """
     text = names.astype(str)
-    codes, uniques = pd.factorize(text)  # each distinct name keyed once, no copies between
+    codes, uniques = factorize(text)  # each distinct name keyed once, no copies between
     keys = np.array([key_of(name) for name in uniques], dtype=object)
     return pd.Series(keys.take(codes) if len(keys) else np.array([], dtype=object),
                      index=names.index, dtype=text.dtype)
@@ -102,13 +103,13 @@ def key_codes(names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         key = key_of(str(name))
         hashes[i] = hash(key)
         empty[i] = not key
-    codes, uniques = pd.factorize(hashes)
+    codes, uniques = factorize(hashes)
     del hashes
     shared = np.flatnonzero(np.bincount(codes, minlength=len(uniques))[codes] > 1)
     if len(shared):  # names whose hashes meet: numbered again by the keys themselves
-        again = pd.factorize(np.array([key_of(str(names[i])) for i in shared], dtype=object))[0]
+        again = factorize(np.array([key_of(str(names[i])) for i in shared], dtype=object))[0]
         codes[shared] = len(uniques) + again
-        codes = pd.factorize(codes)[0]  # numbered in order of first appearance
+        codes = factorize(codes)[0]  # numbered in order of first appearance
     return codes.astype(np.int64), empty
 
 
@@ -322,15 +323,15 @@ def _counts(alters: pd.DataFrame, original: pd.Series, named: np.ndarray
     """
     if not len(named):
         return 0, 0, 0
-    ego = pd.factorize(alters["ego"].to_numpy(object)[named], sort=True)[0]
-    file = pd.factorize(alters["@file"].to_numpy(object)[named], sort=True)[0]
+    ego = factorize(alters["ego"].to_numpy(object)[named], sort=True)[0]
+    file = factorize(alters["@file"].to_numpy(object)[named], sort=True)[0]
     round_ = alters["round"].to_numpy(np.int64)[named]
     order = np.lexsort((alters["@line"].to_numpy(np.int64)[named], file, round_, ego))
     del file
     named, ego, round_ = named[order], ego[order], round_[order]
     key = alters["key"].to_numpy(np.int64)[named]
-    pair = pd.factorize(ego.astype(np.int64) * (len(named) + 1)
-                        + pd.factorize(key)[0])[0]  # (ego, key) numbered
+    pair = factorize(ego.astype(np.int64) * (len(named) + 1)
+                        + factorize(key)[0])[0]  # (ego, key) numbered
     del ego, order
     first = np.unique(pair, return_index=True)[1]  # each pair's earliest row
     later = np.ones(len(pair), dtype=bool)

@@ -15,6 +15,7 @@ import pandas as pd
 from lacgraph.loaders.netcanvas_files import ENCRYPTED
 from lacgraph.loaders.netcanvas_mapping import Mapping
 from lacgraph.loaders.netcanvas_problems import Problems
+from lacgraph.tables import factorize
 
 __all__ = ["nodes_of"]
 
@@ -67,6 +68,11 @@ def nodes_of(egos: pd.DataFrame, alters: pd.DataFrame, mapping: Mapping, problem
     return nodes, origin
 
 
+_FEW = ("supported", "introduced_on")
+"""Columns of a few values (yes/no, interview dates), kept as categorical text: the
+validated nodes hold them in other types, so no text is shared (memory, issue 24)."""
+
+
 def _stacked(parts: list[pd.DataFrame]) -> pd.DataFrame:
     """The parts one under another, as text (``""`` where a part lacks a column), a
     column each: the validated nodes keep the columns they need and no others."""
@@ -78,8 +84,13 @@ def _stacked(parts: list[pd.DataFrame]) -> pd.DataFrame:
         missing = pd.isna(cells)
         if missing.any():
             cells[missing] = ""
-        columns[name] = cells
-    return pd.DataFrame(columns, dtype=object, copy=False)
+        if name in _FEW:
+            codes, uniques = factorize(cells)
+            columns[name] = pd.Series(pd.Categorical.from_codes(
+                codes, categories=pd.Index(uniques, dtype=object)))
+        else:
+            columns[name] = pd.Series(cells, dtype=object, copy=False)
+    return pd.DataFrame(columns, copy=False)
 
 
 def _missing(egos: pd.DataFrame, variable: str, problems: Problems, setting: str) -> bool:

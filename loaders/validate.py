@@ -34,6 +34,7 @@ from lacgraph.tables import (
     TIE_COLUMNS,
     Tables,
     each_distinct,
+    factorize,
     hashes_shared,
     normalise_nodes,
     normalise_ties,
@@ -143,9 +144,10 @@ def validate(
     if problems:
         raise InputError(problems)
     del node_lines, tie_lines
-    nodes = nodes.assign(supported=_canonical_flag(nodes["supported"]))
-    ties = ties.assign(reciprocal=_canonical_flag(ties["reciprocal"]))
-    return Tables(normalise_nodes(nodes), normalise_ties(ties))
+    # each text table let go once its canonical one is made (memory, issue 24)
+    nodes = normalise_nodes(nodes.assign(supported=_canonical_flag(nodes["supported"])))
+    ties = normalise_ties(ties.assign(reciprocal=_canonical_flag(ties["reciprocal"])))
+    return Tables(nodes, ties)
 
 
 def _check(nodes: pd.DataFrame, ties: pd.DataFrame, nodes_file: str, ties_file: str,
@@ -160,15 +162,23 @@ def _check(nodes: pd.DataFrame, ties: pd.DataFrame, nodes_file: str, ties_file: 
     f, L = nodes_file, node_lines
     ids = nodes["id"]
     check.flag(f, L, "id", ids, ids.eq(""), _("empty id; expected a node id"))
-    codes, uniques = pd.factorize(ids)
-    _firsts, first_of_code = np.unique(codes, return_index=True)
-    first = first_of_code[codes]
-    repeat = (first != np.arange(len(ids))) & ids.ne("").to_numpy()
-    for i in np.flatnonzero(repeat):
+    # rows whose ids hash alike, then only those compared as text: no hash table of ids
+    cells = ids.to_numpy(object)
+    first_row = np.flatnonzero(hashes_shared(text_hashes(cells)))
+    own = first_row.copy()  # the rows (among those) that may repeat an id
+    if len(first_row):
+        codes = factorize(cells[first_row])[0]
+        first_row = first_row[np.unique(codes, return_index=True)[1][codes]]
+        del codes
+    repeat = (first_row != own) & (cells[own] != "")
+    for i, first in zip(own[repeat], first_row[repeat], strict=True):
         check.add(f, int(L[i]), "id", ids.iat[i],
                   _("duplicate node id, first on line %(line)d; expected each id once",
-                    line=int(L[first[i]])))
-    del codes, _firsts, first, repeat  # each working column let go once used (memory)
+                    line=int(L[first])))
+    # the node first given each id
+    first_given = cells != ""
+    first_given[own[first_row != own]] = False
+    del first_row, own, repeat
     types = nodes["type"]
     check.flag(f, L, "type", types, ~types.isin(NODE_TYPES),
                _("unknown node type; expected one of %(types)s", types=", ".join(NODE_TYPES)))
@@ -180,19 +190,19 @@ def _check(nodes: pd.DataFrame, ties: pd.DataFrame, nodes_file: str, ties_file: 
                    _("unknown language; expected cy (Cymraeg) or en (English), or empty"))
 
     # id -> type of the node first given that id (unknown types kept, to tell them apart)
-    type_of = pd.Series(types.to_numpy()[first_of_code], index=uniques)
-    type_of = type_of[type_of.index != ""]
-    del uniques, first_of_code
+    type_of = pd.Series(types.to_numpy(object)[first_given], dtype=object,
+                        index=pd.Index(cells[first_given], dtype=object, copy=False))
+    del cells, first_given
     coordinators = set(type_of.index[type_of.eq("coordinator").to_numpy()])
     check.flag_coordinator(f, L, "coordinator", nodes["coordinator"], type_of, coordinators)
 
     # ---- ties
     f, L = ties_file, tie_lines
     source, target, kind = ties["source"], ties["target"], ties["kind"]
-    source_type, target_type = _types_of(type_of, source, target)
+    type_names, (source_type, target_type) = _types_of(type_of, source, target)
     for col, ends, end_type in (("source", source, source_type), ("target", target, target_type)):
         check.flag(f, L, col, ends, ends.eq(""), _("empty id; expected the id of a node"))
-        check.flag(f, L, col, ends, ends.ne("") & end_type.isna(),
+        check.flag(f, L, col, ends, ends.ne("").to_numpy() & (end_type < 0),
                    _("no node has this id; expected an id from %(file)s", file=nodes_file))
     self_tie = source.eq(target) & source.ne("")
     check.flag(f, L, "target", target, self_tie,
@@ -203,7 +213,8 @@ def _check(nodes: pd.DataFrame, ties: pd.DataFrame, nodes_file: str, ties_file: 
     start_ok = check.flag_dates(f, L, "start", ties["start"], required=True)
     end_ok = check.flag_dates(f, L, "end", ties["end"], required=False)
     # valid ISO dates compare correctly as text
-    not_after = start_ok & end_ok & ties["end"].ne("") & (ties["end"] <= ties["start"])
+    not_after = start_ok & end_ok & ties["end"].ne("") & (
+        ties["end"].to_numpy(object) <= ties["start"].to_numpy(object))
     for i in np.flatnonzero(not_after.to_numpy()):
         check.add(f, int(L[i]), "end", ties["end"].iat[i],
                   _("end is not after start (%(start)s); expected an end date later than "
@@ -214,40 +225,53 @@ def _check(nodes: pd.DataFrame, ties: pd.DataFrame, nodes_file: str, ties_file: 
                _("not a circle; expected an integer 1-4, or empty for the kind's default"))
     check.flag_flag(f, L, "reciprocal", ties["reciprocal"])
     check.flag_coordinator(f, L, "brokered_by", ties["brokered_by"], type_of, coordinators)
-    _check_fit(check, f, L, kind, source_type, target_type, kind_known)
+    _check_fit(check, f, L, kind, type_names, source_type, target_type, kind_known)
     _check_duplicate_ties(check, f, L, ties, self_tie)
     return problems
 
 
-def _types_of(type_of: pd.Series, *ends: pd.Series) -> list[pd.Series]:
-    """Each end's node type (NaN: no node has this id).
+_CHUNK = 1 << 16
+
+
+def _types_of(type_of: pd.Series, *ends: pd.Series) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The distinct node types, and each end's type as a position among them (-1: no node
+    has this id).
 
     Looked up by hash in the sorted hashes of the ids, each found id compared as text,
-    with no hash table of every id (memory, issue 24); ids whose hashes meet are looked
-    up one by one.
+    with no hash table of every id and a chunk of rows at a time (memory, issue 24); ids
+    whose hashes meet are looked up one by one.
+
+    Examples
+    --------
+    >>> names, (codes,) = _types_of(pd.Series(["person", "group"], index=["a", "g"]),
+    ...                             pd.Series(["g", "x", "a"]))
+    >>> [names[c] if c >= 0 else None for c in codes]
+    ['group', None, 'person']
     """
-    ids, types = type_of.index.to_numpy(object), type_of.to_numpy(object)
-    hashes = text_hashes(type_of.index)
+    ids = type_of.index.to_numpy(object)
+    type_codes, names = factorize(type_of.to_numpy(object))
+    hashes = text_hashes(ids)
     order = np.argsort(hashes, kind="stable")
     hashes = hashes[order]
     found = []
     for end in ends:
         values = end.to_numpy(object)
-        wanted = text_hashes(end)
-        at = np.minimum(np.searchsorted(hashes, wanted), max(len(hashes) - 1, 0))
-        out = np.full(len(values), np.nan, dtype=object)
-        if len(hashes):
+        out = np.full(len(values), -1, dtype=np.int32)
+        for lo in range(0, len(values) if len(hashes) else 0, _CHUNK):
+            part = values[lo:lo + _CHUNK]
+            wanted = text_hashes(part)
+            at = np.minimum(np.searchsorted(hashes, wanted), len(hashes) - 1)
             row = order[at]
             same_hash = hashes[at] == wanted
-            same = same_hash & (ids[row] == values)
-            out[same] = types[row[same]]
+            same = same_hash & (ids[row] == part)
+            out[lo:lo + _CHUNK][same] = type_codes[row[same]]
             for i in np.flatnonzero(same_hash & ~same):  # another id with this hash
                 last = np.searchsorted(hashes, wanted[i], side="right")
                 rows = order[at[i]:last]
-                hit = rows[ids[rows] == values[i]]
-                out[i] = types[hit[0]] if len(hit) else np.nan
-        found.append(pd.Series(out, index=end.index, dtype=object))
-    return found
+                hit = rows[ids[rows] == part[i]]
+                out[lo + i] = type_codes[hit[0]] if len(hit) else -1
+        found.append(out)
+    return np.asarray(names, dtype=object), found
 
 
 CONTROL = "[\x00-\x1f\x7f-\x9f]"
@@ -322,7 +346,11 @@ def _fill(
             blank &= frame[col].eq("").to_numpy()
         if blank.any():
             frame, lines = frame.loc[~blank], lines[~blank]
-    frame = frame.astype(object).reset_index(drop=True)
+    # text as object; a categorical column (an import's dates and yes/no values, a few
+    # strings shared by many rows) is checked as it is
+    frame = frame.astype({c: object for c in frame.columns
+                          if not isinstance(frame[c].dtype, pd.CategoricalDtype)}
+                         ).reset_index(drop=True)
     return frame, np.asarray(lines)
 
 
@@ -350,26 +378,31 @@ def _check_fit(
     file: str,
     lines: np.ndarray,
     kind: pd.Series,
-    source_type: pd.Series,
-    target_type: pd.Series,
+    type_names: np.ndarray,
+    source_type: np.ndarray,
+    target_type: np.ndarray,
     kind_known: pd.Series,
 ) -> None:
-    """Flag ties whose kind does not fit the types of the nodes they join."""
-    known = (kind_known & source_type.isin(NODE_TYPES) & target_type.isin(NODE_TYPES)).to_numpy()
+    """Flag ties whose kind does not fit the types of the nodes they join (each end's type
+    a position in ``type_names``, -1 where no node has its id)."""
+    # a lacgraph type's position for each distinct type, -1 for none (the last entry:
+    # an end no node has)
+    node_type = np.append(pd.Index(NODE_TYPES).get_indexer(type_names), -1).astype(np.int8)
+    a, b = node_type.take(source_type), node_type.take(target_type)  # small integers
+    known = kind_known.to_numpy(bool) & (a >= 0) & (b >= 0)
     if not known.any():
         return
     allowed = np.zeros((len(TIE_KINDS), len(NODE_TYPES), len(NODE_TYPES)), dtype=bool)
     for k, kind_name in enumerate(TIE_KINDS):
-        for a, type_a in enumerate(NODE_TYPES):
-            for b, type_b in enumerate(NODE_TYPES):
-                allowed[k, a, b] = kind_fits(kind_name, type_a, type_b)
-    k = pd.Index(TIE_KINDS).get_indexer(kind)  # -1 where unknown (not in ``known``)
-    a = pd.Index(NODE_TYPES).get_indexer(source_type)
-    b = pd.Index(NODE_TYPES).get_indexer(target_type)
+        for i, type_a in enumerate(NODE_TYPES):
+            for j, type_b in enumerate(NODE_TYPES):
+                allowed[k, i, j] = kind_fits(kind_name, type_a, type_b)
+    k = pd.Index(TIE_KINDS).get_indexer(kind).astype(np.int8)  # -1: unknown (not known)
     misfit = known.copy()
     misfit[known] = ~allowed[k[known], a[known], b[known]]
     for i in np.flatnonzero(misfit):
-        name, ta, tb = kind.iat[i], source_type.iat[i], target_type.iat[i]
+        name = kind.iat[i]
+        ta, tb = NODE_TYPES[a[i]], NODE_TYPES[b[i]]
         pairs = expected_endpoints(name).split(" or ")
         joins = pairs[0] if len(pairs) == 1 else _("%(first)s or %(second)s",
                                                     first=", ".join(pairs[:-1]), second=pairs[-1])
@@ -442,17 +475,17 @@ class _Checker:
         self, file: str, lines: np.ndarray, column: str, values: pd.Series, *, required: bool
     ) -> pd.Series:
         """Flag bad dates; return where the column holds a valid date."""
-        codes, uniques = pd.factorize(values)
-        verdicts = [_date_problem(text) for text in uniques]
-        problem = np.array([v or "" for v in verdicts], dtype=object)
-        row_problem = problem[codes] if len(codes) else np.array([], dtype=object)
-        empty = values.eq("").to_numpy()
+        # each distinct value checked once; the rows are looked at through their codes
+        codes, uniques = factorize(values)
+        problem = [_date_problem(text) for text in uniques]
+        empty = np.array([text == "" for text in uniques], dtype=bool).take(codes)
+        bad = np.array([p is not None for p in problem], dtype=bool).take(codes)
         if required:
             self.flag(file, lines, column, values, empty,
                       _("missing date; expected a date YYYY-MM-DD"))
-        for i in np.flatnonzero((row_problem != "") & ~empty):
-            self.add(file, int(lines[i]), column, values.iat[i], row_problem[i])
-        return pd.Series((row_problem == "") & ~empty, index=values.index)
+        for i in np.flatnonzero(bad):
+            self.add(file, int(lines[i]), column, values.iat[i], problem[codes[i]])
+        return pd.Series(~bad & ~empty, index=values.index)
 
     def flag_coordinator(
         self, file: str, lines: np.ndarray, column: str, values: pd.Series,
