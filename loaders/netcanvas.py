@@ -52,6 +52,7 @@ import pandas as pd
 
 from lacgraph.errors import InputError, Problem
 from lacgraph.loaders.files import write_folder
+from lacgraph.loaders.memory import give_back_large_blocks
 from lacgraph.loaders.netcanvas_build import build_tables
 from lacgraph.loaders.netcanvas_files import (
     Interviews,
@@ -141,6 +142,7 @@ def read_study(path: str | Path, mapping: str | Path | Mapping | None = None,
     lacgraph.errors.InputError: 1 problem in the input:
       export: 'no/such/export': no such folder or .zip; expected a Network Canvas export
     """
+    give_back_large_blocks()  # freed working arrays do not stay with the process
     rules = mapping if isinstance(mapping, Mapping) else read_mapping(mapping)
     decisions = matches if isinstance(matches, pd.DataFrame) or matches is None \
         else read_decisions(matches)

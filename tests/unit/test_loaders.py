@@ -283,6 +283,35 @@ def test_each_row_problem_is_named(tmp_path, nodes, ties, file, line, column, va
     assert words in p.reason
 
 
+def _every_hash_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Validation finds ids by hash, then compares them as text: make every value's hash
+    the same, so that each lookup meets other ids with its hash."""
+    import lacgraph.loaders.validate as validate
+    monkeypatch.setattr(validate, "text_hashes",
+                        lambda values: np.zeros(len(values), dtype=np.uint64))
+
+
+@pytest.mark.parametrize(("nodes", "ties"), [case[:2] for case in ROW_CASES])
+def test_the_same_problems_when_every_id_hashes_alike(tmp_path, monkeypatch, nodes, ties):
+    folder = make_folder(tmp_path, nodes, ties)
+    expected = problems_of(folder)
+    _every_hash_alike(monkeypatch)
+    assert problems_of(folder) == expected
+
+
+def test_the_same_tables_and_repeats_when_every_id_hashes_alike(tmp_path, monkeypatch):
+    good = make_folder(tmp_path / "good")
+    expected = read_folder(good)
+    nodes = [*GOOD_NODES, "ann,person,,,,,", "sam,group,,,,,", "ann,group,,,,,"]
+    repeats = make_folder(tmp_path / "repeats", nodes, GOOD_TIES)
+    expected_repeats = problems_of(repeats)
+    assert [p.line for p in expected_repeats] == [7, 8, 9]
+    _every_hash_alike(monkeypatch)
+    assert_frame_equal(read_folder(good).nodes, expected.nodes)
+    assert_frame_equal(read_folder(good).ties, expected.ties)
+    assert problems_of(repeats) == expected_repeats
+
+
 def test_same_pair_and_kind_with_another_start_is_not_a_duplicate(tmp_path):
     T = read_folder(make_folder(tmp_path, None, [*GOOD_TIES, "ann,sam,friend,2025-02-01,,,,"]))
     assert len(T.ties) == 5

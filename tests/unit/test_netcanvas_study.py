@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
@@ -285,3 +286,17 @@ def test_the_output_folder_loads_with_its_extra_files(tmp_path):
     reviews = pd.read_csv(out / "reviews.csv", dtype=str)
     assert list(reviews.columns) == ["person", "date"] and len(reviews) == 8
     assert set(reviews["person"]) == set(done.tables.nodes.query("supported")["id"])
+
+
+def test_names_whose_key_hashes_meet_are_numbered_by_their_keys(monkeypatch):
+    """key_codes keeps a hash per name key and compares the keys where hashes meet: with
+    every hash the same, the numbering is the same, and no two keys are joined."""
+    import lacgraph.loaders.netcanvas_match as match
+    names = np.array(["Zoë", "Ann", "zoe", " ", "O'Brien", "O’Brien", "Siân Llŷr", "ann",
+                      "", "Sian Llyr", "Bob"], dtype=object)
+    expected = match.key_codes(names)
+    assert expected[0].tolist() == [0, 1, 0, 2, 3, 3, 4, 1, 2, 4, 5]
+    monkeypatch.setattr(match, "hash", lambda key: 7, raising=False)
+    codes, empty = match.key_codes(names)
+    assert codes.tolist() == expected[0].tolist()
+    assert empty.tolist() == expected[1].tolist()
