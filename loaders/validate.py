@@ -400,13 +400,13 @@ def _check_fit(
     k = pd.Index(TIE_KINDS).get_indexer(kind).astype(np.int8)  # -1: unknown (not known)
     misfit = known.copy()
     misfit[known] = ~allowed[k[known], a[known], b[known]]
-    for i in np.flatnonzero(misfit):
-        name = kind.iat[i]
-        ta, tb = NODE_TYPES[a[i]], NODE_TYPES[b[i]]
+    for row in np.flatnonzero(misfit):
+        name = kind.iat[row]
+        ta, tb = NODE_TYPES[a[row]], NODE_TYPES[b[row]]
         pairs = expected_endpoints(name).split(" or ")
         joins = pairs[0] if len(pairs) == 1 else _("%(first)s or %(second)s",
                                                     first=", ".join(pairs[:-1]), second=pairs[-1])
-        check.add(file, int(lines[i]), "kind", name,
+        check.add(file, int(lines[row]), "kind", name,
                   _("a %(kind)s tie joins %(joins)s, not %(found)s", kind=name, joins=joins,
                     found="-".join((str(ta), str(tb)))))
 
