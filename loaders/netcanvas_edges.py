@@ -49,7 +49,7 @@ def find_ends(interviews: Interviews, egos: pd.DataFrame, mapping: Mapping,
     if len(edges):
         # an edge's ends are found by number: (interview, UUID or nodeID) as integer codes
         interview_codes = factorize(np.concatenate([alters[EGO_UUID].to_numpy(object),
-                                                       edges[EGO_UUID].to_numpy(object)]))[0]
+                                                    edges[EGO_UUID].to_numpy(object)]))[0]
         alter_interview, edge_interview = np.split(interview_codes.astype(np.int64) + 1,
                                                    [len(alters)])
         alter_interview[~known] = 0  # the alters of an unknown interview are no one's ends
@@ -161,7 +161,7 @@ def edges_of(interviews: Interviews, egos: pd.DataFrame, alters: pd.DataFrame,
     source_codes, source_types = factorize(types["source"])
     target_codes, target_types = factorize(types["target"])
     codes, combos = factorize(source_codes.astype(np.int64) * (len(target_types) + 1)
-                                 + target_codes)
+                              + target_codes)
     texts = np.array([f"{source_types[c // (len(target_types) + 1)]}-"
                       f"{target_types[c % (len(target_types) + 1)]}" for c in combos],
                      dtype=object)

@@ -331,7 +331,7 @@ def _counts(alters: pd.DataFrame, original: pd.Series, named: np.ndarray
     named, ego, round_ = named[order], ego[order], round_[order]
     key = alters["key"].to_numpy(np.int64)[named]
     pair = factorize(ego.astype(np.int64) * (len(named) + 1)
-                        + factorize(key)[0])[0]  # (ego, key) numbered
+                     + factorize(key)[0])[0]  # (ego, key) numbered
     del ego, order
     first = np.unique(pair, return_index=True)[1]  # each pair's earliest row
     later = np.ones(len(pair), dtype=bool)
