@@ -299,14 +299,36 @@ def factorize(values: pd.Series | pd.Index | np.ndarray, *, sort: bool = False,
     """
     # a Series or Index is factorised as its array: pandas ignores the size for them
     cells = values.to_numpy() if isinstance(values, pd.Series | pd.Index) else values
-    n = len(cells)
-    hint = n
-    if n > _SAMPLE and len(pd.unique(cells[:_SAMPLE])) * 4 < _SAMPLE:
-        hint = _SAMPLE
+    hint = _SAMPLE if len(cells) > _SAMPLE and few_first(cells) else len(cells)
     codes, uniques = pd.factorize(cells, sort=sort, use_na_sentinel=use_na_sentinel,
                                   size_hint=hint)
     return codes, (pd.Index(uniques, dtype=uniques.dtype, copy=False)
                    if cells is not values else uniques)
+
+
+def few_first(cells: np.ndarray) -> bool:
+    """Whether the first rows (up to 4,096) hold few distinct values (at most one in eight):
+    a column of flags, dates or file names, not of names or ids.
+
+    Examples
+    --------
+    >>> few_first(np.array(["true", "false"] * 8, dtype=object)), few_first(np.arange(16))
+    (True, False)
+    """
+    return len(pd.unique(cells[:_SAMPLE])) * 8 <= min(len(cells), _SAMPLE)
+
+
+def categorical(cells: np.ndarray) -> pd.Categorical:
+    """``cells`` (text) as categorical text, its categories sorted (rows sort as by the
+    text), numbered by :func:`factorize`: a code per row and each distinct string once.
+
+    Examples
+    --------
+    >>> list(categorical(np.array(["b", "a", "b"], dtype=object)).categories)
+    ['a', 'b']
+    """
+    codes, uniques = factorize(cells, sort=True)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
 
 
 def each_distinct(values: pd.Series, test: Callable[[object], bool]) -> np.ndarray:

@@ -28,7 +28,7 @@ from lacgraph.loaders.netcanvas_match import MATCH_COLUMNS, Matching, key_codes,
 from lacgraph.loaders.netcanvas_nodes import nodes_of
 from lacgraph.loaders.netcanvas_problems import Problems
 from lacgraph.model import TIE_KINDS
-from lacgraph.tables import factorize
+from lacgraph.tables import categorical, factorize, few_first
 
 __all__ = ["Built", "build_tables", "interview_dates", "ring_of"]
 
@@ -127,11 +127,10 @@ def _compact(alters: pd.DataFrame) -> pd.DataFrame:
             continue
         cells = values.to_numpy(object) if values.dtype.kind == "O" else None
         # a text column whose first rows hold few values (not the names, not the ids)
-        if cells is not None and name != "kinds" and len(cells) > 1 \
-                and len(pd.unique(cells[:4096])) * 8 <= min(len(cells), 4096):
-            codes, uniques = factorize(cells, sort=True)
-            if len(uniques) * 8 <= len(values) and (codes >= 0).all():
-                columns[name] = pd.Categorical.from_codes(codes, categories=uniques)
+        if cells is not None and name != "kinds" and len(cells) > 1 and few_first(cells):
+            text = categorical(cells)
+            if len(text.categories) * 8 <= len(values) and not text.isna().any():
+                columns[name] = text
                 continue
         columns[name] = values.to_numpy()
     return pd.DataFrame(columns, index=alters.index, copy=False)

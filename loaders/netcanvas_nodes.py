@@ -15,7 +15,7 @@ import pandas as pd
 from lacgraph.loaders.netcanvas_files import ENCRYPTED
 from lacgraph.loaders.netcanvas_mapping import Mapping
 from lacgraph.loaders.netcanvas_problems import Problems
-from lacgraph.tables import factorize
+from lacgraph.tables import categorical
 
 __all__ = ["nodes_of"]
 
@@ -84,12 +84,8 @@ def _stacked(parts: list[pd.DataFrame]) -> pd.DataFrame:
         missing = pd.isna(cells)
         if missing.any():
             cells[missing] = ""
-        if name in _FEW:
-            codes, uniques = factorize(cells)
-            columns[name] = pd.Series(pd.Categorical.from_codes(
-                codes, categories=pd.Index(uniques, dtype=object)))
-        else:
-            columns[name] = pd.Series(cells, dtype=object, copy=False)
+        columns[name] = pd.Series(categorical(cells)) if name in _FEW else pd.Series(
+            cells, dtype=object, copy=False)
     return pd.DataFrame(columns, copy=False)
 
 
