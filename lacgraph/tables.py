@@ -393,7 +393,7 @@ def _dates(series: pd.Series) -> pd.Series:
     codes, uniques = factorize(series, use_na_sentinel=False)
     parsed = pd.to_datetime(pd.Series(np.asarray(uniques, dtype=object)).replace("", None),
                             format="ISO8601").astype(DATE_DTYPE).to_numpy()
-    return pd.Series(parsed.take(codes) if len(codes) else parsed[:0], index=series.index)
+    return pd.Series(parsed.take(codes), index=series.index)
 
 
 def normalise_nodes(frame: pd.DataFrame) -> pd.DataFrame:
@@ -439,9 +439,9 @@ def normalise_ties(frame: pd.DataFrame) -> pd.DataFrame:
                           errors="coerce").to_numpy(float)
     kind_codes, kinds = factorize(out["kind"], use_na_sentinel=False)
     defaults = np.array([DEFAULT_CIRCLE.get(k, np.nan) for k in kinds], dtype=float)
-    circle = given.take(circle_codes) if len(circle_codes) else np.zeros(0)
+    circle = given.take(circle_codes)
     unset = np.isnan(circle)
-    circle[unset] = defaults.take(kind_codes[unset]) if len(kinds) else 0
+    circle[unset] = defaults.take(kind_codes[unset])
     out["circle"] = np.where(np.isnan(circle), 4, circle).astype(np.int8)
     return out[list(TIE_COLUMNS) + [c for c in out.columns if c not in TIE_COLUMNS]]
 

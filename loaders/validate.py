@@ -164,21 +164,21 @@ def _check(nodes: pd.DataFrame, ties: pd.DataFrame, nodes_file: str, ties_file: 
     check.flag(f, L, "id", ids, ids.eq(""), _("empty id; expected a node id"))
     # rows whose ids hash alike, then only those compared as text: no hash table of ids
     cells = ids.to_numpy(object)
-    first_row = np.flatnonzero(hashes_shared(text_hashes(cells)))
-    own = first_row.copy()  # the rows (among those) that may repeat an id
-    if len(first_row):
-        codes = factorize(cells[first_row])[0]
-        first_row = first_row[np.unique(codes, return_index=True)[1][codes]]
+    rows = np.flatnonzero(hashes_shared(text_hashes(cells)))  # the only rows that may repeat
+    first = rows  # per row among those, the first row with its id
+    if len(rows):
+        codes = factorize(cells[rows])[0]
+        first = rows[np.unique(codes, return_index=True)[1][codes]]
         del codes
-    repeat = (first_row != own) & (cells[own] != "")
-    for i, first in zip(own[repeat], first_row[repeat], strict=True):
+    repeat = (first != rows) & (cells[rows] != "")
+    for i, earlier in zip(rows[repeat], first[repeat], strict=True):
         check.add(f, int(L[i]), "id", ids.iat[i],
                   _("duplicate node id, first on line %(line)d; expected each id once",
-                    line=int(L[first])))
+                    line=int(L[earlier])))
     # the node first given each id
     first_given = cells != ""
-    first_given[own[first_row != own]] = False
-    del first_row, own, repeat
+    first_given[rows[first != rows]] = False
+    del rows, first, repeat
     types = nodes["type"]
     check.flag(f, L, "type", types, ~types.isin(NODE_TYPES),
                _("unknown node type; expected one of %(types)s", types=", ".join(NODE_TYPES)))
